@@ -1,0 +1,49 @@
+// The context every service takes: the database (or the open transaction), the clock, and who is acting.
+import type { Kysely } from "kysely";
+import type { Clock } from "./clock.js";
+import type { Database } from "./store/database.js";
+import type { DialectCapabilities } from "./store/dialect.js";
+
+/**
+ * Who performs an operation. `operator` is the local CLI user without `--as`, an instance admin;
+ * `user` acts as a member and is held to that member's permissions; `system` is clerk's own jobs.
+ */
+export interface Actor {
+  readonly type: "operator" | "user" | "api_key" | "system";
+  readonly id: string | null;
+  readonly label: string;
+}
+
+/** Per-process state shared by every request: caches that must outlive one call. */
+export interface Runtime {
+  /** Compiled policies by organization, owned by the access feature. */
+  readonly caches: Map<string, unknown>;
+}
+
+/** What a service function needs. `db` is a transaction when the caller already opened one. */
+export interface ServiceContext {
+  readonly db: Kysely<Database>;
+  readonly dialect: DialectCapabilities;
+  readonly clock: Clock;
+  readonly actor: Actor;
+  readonly runtime: Runtime;
+  readonly requestId?: string | undefined;
+  readonly ip?: string | undefined;
+}
+
+/** The built-in actor for clerk's own work (jobs, first-run setup). */
+export const SYSTEM_ACTOR: Actor = Object.freeze({ type: "system", id: null, label: "system" });
+
+/** A fresh runtime for one process. */
+export function createRuntime(): Runtime {
+  return { caches: new Map() };
+}
+
+/**
+ * Runs `fn` in a transaction, or inside the caller's when there is one, so a service that calls another
+ * keeps one atomic unit: the change, its audit event and its policy-version bump commit together.
+ */
+export async function inTransaction<T>(ctx: ServiceContext, fn: (tx: ServiceContext) => Promise<T>): Promise<T> {
+  if (ctx.db.isTransaction) return fn(ctx);
+  return ctx.db.transaction().execute((trx) => fn({ ...ctx, db: trx }));
+}

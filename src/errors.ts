@@ -1,0 +1,88 @@
+// The error type every feature throws, and the one table that maps each code to an HTTP status,
+// a Clerk Backend API error code and a CLI exit code; no throw site picks a status.
+
+/** How one error code travels over each transport. */
+export interface ErrorSpec {
+  readonly status: number;
+  /** The code Clerk's Backend API uses for the same situation (what `@clerk/backend` callers match on). */
+  readonly clerk: string;
+  /** CLI exit code: 2 usage or bad input, 3 not found, 4 refused by a rule, 1 anything else. */
+  readonly exit: 1 | 2 | 3 | 4;
+}
+
+const invalid = (clerk = "form_param_format_invalid"): ErrorSpec => ({ status: 422, clerk, exit: 2 });
+const notFound = (clerk = "resource_not_found"): ErrorSpec => ({ status: 404, clerk, exit: 3 });
+const refused = (clerk: string, status = 400): ErrorSpec => ({ status, clerk, exit: 4 });
+
+/** Every error code clerk emits. Features list the ones they throw in their `*.errors.ts`. */
+export const ERROR_CODES = Object.freeze({
+  "input.invalid": invalid(),
+  "input.missing": invalid("form_param_missing"),
+  "context.no_organization": invalid("form_param_missing"),
+  "org.not_found": notFound(),
+  "org.slug_taken": refused("form_identifier_exists", 422),
+  "org.has_children": refused("organization_has_children"),
+  "org.parent_cycle": refused("form_param_value_invalid", 422),
+  "org.not_empty": refused("organization_not_empty"),
+  "user.not_found": notFound(),
+  "user.invalid_email": invalid(),
+  "user.email_taken": refused("form_identifier_exists", 422),
+  "member.not_found": notFound(),
+  "member.exists": refused("already_a_member_in_organization"),
+  "member.last_manager": refused("organization_minimum_permissions_needed"),
+  "member.quota_exceeded": refused("organization_membership_quota_exceeded", 403),
+  "role.not_found": notFound(),
+  "role.name_taken": refused("form_identifier_exists", 422),
+  "role.inheritance_cycle": refused("form_param_value_invalid", 422),
+  "role.creator_or_default": refused("organization_role_default_creator_role", 422),
+  "role.has_members": refused("organization_role_assigned_members", 422),
+  "role.has_children": refused("organization_role_has_children", 422),
+  "role.not_usable": refused("form_param_value_invalid", 422),
+  "permission.not_found": notFound(),
+  "permission.invalid_key": invalid(),
+  "permission.key_taken": refused("form_identifier_exists", 422),
+  "permission.system": refused("organization_system_permission_not_modifiable", 403),
+  "permission.in_use": refused("organization_permission_in_use", 422),
+  "permission.denied": refused("missing_organization_permission", 403),
+  "permission.escalation": refused("missing_organization_permission", 403),
+  "grant.not_found": notFound("organization_role_permission_association_not_found"),
+  "grant.invalid_scope": invalid(),
+  "grant.invalid_expiry": invalid(),
+  internal: { status: 500, clerk: "internal_clerk_error", exit: 1 },
+} satisfies Record<string, ErrorSpec>);
+
+/** A stable, dotted error code such as `role.not_found`. */
+export type ErrorCode = keyof typeof ERROR_CODES;
+
+/** Optional parts of an error: structured details for scripts, the parameter at fault, the cause. */
+export interface ErrorOptions {
+  details?: Record<string, unknown>;
+  /** The input field at fault (HTTP `meta.param_name`, CLI flag hint). */
+  param?: string;
+  cause?: unknown;
+}
+
+/** The one error class of clerk: a stable code, a message saying what was wrong and what would be right. */
+export class ClerkError extends Error {
+  readonly code: ErrorCode;
+  readonly details: Record<string, unknown>;
+  readonly param: string | undefined;
+
+  constructor(code: ErrorCode, message: string, options: ErrorOptions = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = this.constructor.name;
+    this.code = code;
+    this.details = options.details ?? {};
+    this.param = options.param;
+  }
+
+  /** How this error travels over HTTP and the CLI. */
+  get spec(): ErrorSpec {
+    return ERROR_CODES[this.code];
+  }
+}
+
+/** Whether `error` is a ClerkError (also across module copies). */
+export function isClerkError(error: unknown): error is ClerkError {
+  return error instanceof ClerkError;
+}

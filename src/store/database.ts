@@ -1,0 +1,25 @@
+// The Database type Kysely checks every query against, assembled from the features' table files.
+import type { AuditEventsTable, AuditHeadsTable } from "../features/audit/audit.table.js";
+import type { GrantsTable } from "../features/grants/grant.table.js";
+import type { MembershipRolesTable, MembershipsTable } from "../features/members/member.table.js";
+import type { OrganizationsTable } from "../features/orgs/org.table.js";
+import type { PermissionUsageTable, PermissionsTable } from "../features/permissions/permission.table.js";
+import type { RoleParentsTable, RolesTable } from "../features/roles/role.table.js";
+import type { SettingsTable } from "../features/settings/settings.table.js";
+import type { UsersTable } from "../features/users/user.table.js";
+
+/** Every table of the store. */
+export interface Database {
+  settings: SettingsTable;
+  users: UsersTable;
+  organizations: OrganizationsTable;
+  permissions: PermissionsTable;
+  permission_usage: PermissionUsageTable;
+  roles: RolesTable;
+  role_parents: RoleParentsTable;
+  memberships: MembershipsTable;
+  membership_roles: MembershipRolesTable;
+  grants: GrantsTable;
+  audit_events: AuditEventsTable;
+  audit_heads: AuditHeadsTable;
+}

@@ -1,0 +1,20 @@
+// Applies the migrations on open: recorded in a table, idempotent, and safe from two processes at once.
+import { type Kysely, type MigrationProvider, Migrator } from "kysely";
+import type { Database } from "./database.js";
+import { MIGRATIONS } from "./migrations/index.js";
+
+const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };
+
+/**
+ * Brings the schema up to date. Kysely holds a lock while it runs (a PostgreSQL advisory lock; on
+ * SQLite the BEGIN IMMEDIATE transaction) and re-reads what has run, so a second process waits and
+ * then finds nothing to do.
+ */
+export async function migrateToLatest(db: Kysely<Database>): Promise<void> {
+  const migrator = new Migrator({ db, provider, migrationTableName: "clerk_migrations", migrationLockTableName: "clerk_migrations_lock" });
+  const { error, results } = await migrator.migrateToLatest();
+  if (error) {
+    const failed = results?.find((r) => r.status === "Error")?.migrationName ?? "unknown";
+    throw new Error(`Database migration ${failed} failed: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+  }
+}

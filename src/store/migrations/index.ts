@@ -1,0 +1,8 @@
+// The ordered list of migrations, shipped in code so the compiled package needs no migration folder.
+import type { Migration } from "kysely";
+import * as spine from "./0001-spine.js";
+
+/** Every migration by name; names sort in the order they apply. */
+export const MIGRATIONS: Record<string, Migration> = {
+  "0001-spine": spine,
+};

@@ -1,0 +1,70 @@
+// Opens the store named by a flag, CLERK_DATABASE_URL or the default file, and migrates it.
+import { resolve } from "node:path";
+import { Kysely } from "kysely";
+import type { Database } from "./database.js";
+import { type DialectCapabilities, POSTGRES_CAPABILITIES, SQLITE_CAPABILITIES } from "./dialect.js";
+import { postgresDialect } from "./dialects/postgres.js";
+import { sqliteDialect } from "./dialects/sqlite.js";
+import { migrateToLatest } from "./migrate.js";
+
+/** Where clerk keeps its data when nothing else is configured. */
+export const DEFAULT_DATABASE = "./.clerk/clerk.db";
+
+/** An open store: the Kysely instance, what its engine can do, and how to close it. */
+export interface Store {
+  readonly db: Kysely<Database>;
+  readonly dialect: DialectCapabilities;
+  /** A printable location with any password removed. */
+  readonly location: string;
+  close(): Promise<void>;
+}
+
+/** Which engine a location names, and how to reach it. */
+export type StoreTarget = { kind: "sqlite"; path: string } | { kind: "postgres"; url: string };
+
+/**
+ * Reads a location: `postgres://…` or `postgresql://…` is PostgreSQL; `sqlite:<path>`, `sqlite::memory:`
+ * or a bare file path is SQLite. Anything else that looks like a URL is refused with the accepted forms.
+ */
+export function parseStoreLocation(location: string): StoreTarget {
+  const value = location.trim();
+  if (/^postgres(ql)?:\/\//i.test(value)) return { kind: "postgres", url: value };
+  if (/^sqlite:/i.test(value)) {
+    const rest = value.slice("sqlite:".length).replace(/^\/\/(?=\/)/, "");
+    if (rest === "" ) throw new Error('The SQLite location "sqlite:" names no file; use sqlite:./path/to/clerk.db or sqlite::memory:.');
+    return { kind: "sqlite", path: rest === ":memory:" ? ":memory:" : resolve(rest) };
+  }
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(value)) {
+    throw new Error(`Unsupported database URL "${redact(value)}": use postgres://user@host:5432/db, sqlite:./clerk.db or a file path.`);
+  }
+  if (value === "") throw new Error("The database location is empty: use a file path, sqlite:./clerk.db or postgres://….");
+  return { kind: "sqlite", path: value === ":memory:" ? ":memory:" : resolve(value) };
+}
+
+/** Hides the password of a URL for printing. */
+export function redact(location: string): string {
+  return location.replace(/(\/\/[^:/@]+):[^@/]*@/, "$1:***@");
+}
+
+/** Opens and migrates the store at `location` (default: flag, then CLERK_DATABASE_URL, then ./.clerk/clerk.db). */
+export async function openStore(location?: string): Promise<Store> {
+  const chosen = location ?? process.env.CLERK_DATABASE_URL ?? DEFAULT_DATABASE;
+  const target = parseStoreLocation(chosen);
+  const db =
+    target.kind === "postgres"
+      ? new Kysely<Database>({ dialect: postgresDialect(target.url) })
+      : new Kysely<Database>({ dialect: sqliteDialect(target.path) });
+  const dialect = target.kind === "postgres" ? POSTGRES_CAPABILITIES : SQLITE_CAPABILITIES;
+  try {
+    await migrateToLatest(db);
+  } catch (error) {
+    await db.destroy();
+    throw error;
+  }
+  return {
+    db,
+    dialect,
+    location: target.kind === "postgres" ? redact(target.url) : target.path,
+    close: () => db.destroy(),
+  };
+}
