@@ -1,0 +1,157 @@
+// Access decisions for the rest of clerk: compiled policies cached per organization, checks, and guards.
+import {
+  type CompiledPolicy,
+  type Decision,
+  type EffectivePermission,
+  EngineInputError,
+  type Explanation,
+  check,
+  compilePolicy,
+  drainUsage,
+  effectivePermissions,
+  explain,
+  parseResource,
+  whoCan,
+} from "../../engine/index.js";
+import type { ServiceContext } from "../../context.js";
+import { escalationRefused, invalidResource, permissionDenied } from "./access.errors.js";
+import { loadPolicy, policyStamp } from "./policy.loader.js";
+
+interface CacheEntry {
+  stamp: string;
+  policy: CompiledPolicy;
+}
+
+const CACHE_KEY = "access.policies";
+
+function cacheOf(ctx: ServiceContext): Map<string, CacheEntry> {
+  let cache = ctx.runtime.caches.get(CACHE_KEY) as Map<string, CacheEntry> | undefined;
+  if (!cache) {
+    cache = new Map();
+    ctx.runtime.caches.set(CACHE_KEY, cache);
+  }
+  return cache;
+}
+
+/**
+ * The compiled policy of an organization. Inside a transaction the policy is read fresh (the caller may
+ * have just changed it); outside, the cached one is reused while the versions it was built from still hold.
+ */
+export async function compiledPolicy(ctx: ServiceContext, organizationId: string): Promise<CompiledPolicy> {
+  if (ctx.db.isTransaction) return compilePolicy(await loadPolicy(ctx, organizationId));
+  const cache = cacheOf(ctx);
+  const stamp = (await policyStamp(ctx, organizationId)) ?? "";
+  const hit = cache.get(organizationId);
+  if (hit && hit.stamp === stamp) return hit.policy;
+  if (hit) await persistUsage(ctx, organizationId, hit.policy);
+  const policy = compilePolicy(await loadPolicy(ctx, organizationId));
+  cache.set(organizationId, { stamp, policy });
+  return policy;
+}
+
+/** Validates a `type:id` resource, or throws a specific input error. */
+export function validateResource(resource: string | undefined): string | undefined {
+  if (resource === undefined) return undefined;
+  try {
+    parseResource(resource);
+    return resource;
+  } catch (error) {
+    if (error instanceof EngineInputError) throw invalidResource(resource, error.message);
+    throw error;
+  }
+}
+
+/** A check as services ask it: the decision, and the full explanation when asked for. */
+export interface AccessQuery {
+  organizationId: string;
+  userId: string;
+  permission: string;
+  resource?: string | undefined;
+  at?: number | undefined;
+}
+
+/** May this user do this here (now, or at `at`)? */
+export async function checkAccess(ctx: ServiceContext, q: AccessQuery): Promise<Decision> {
+  const policy = await compiledPolicy(ctx, q.organizationId);
+  return check(policy, { subject: q.userId, permission: q.permission, resource: validateResource(q.resource), at: q.at ?? ctx.clock.now() });
+}
+
+/** The same question, answered with the full path or the nearest miss. */
+export async function explainAccess(ctx: ServiceContext, q: AccessQuery): Promise<Explanation> {
+  const policy = await compiledPolicy(ctx, q.organizationId);
+  return explain(policy, { subject: q.userId, permission: q.permission, resource: validateResource(q.resource), at: q.at ?? ctx.clock.now() });
+}
+
+/** Every permission a member holds in an organization, with where each comes from. */
+export async function effectivePermissionsOf(ctx: ServiceContext, organizationId: string, userId: string, at?: number): Promise<EffectivePermission[]> {
+  return effectivePermissions(await compiledPolicy(ctx, organizationId), userId, at ?? ctx.clock.now());
+}
+
+/** Who may do `permission` (on `resource`) in an organization, with the path for each. */
+export async function whoCanIn(ctx: ServiceContext, organizationId: string, permission: string, resource?: string, at?: number) {
+  return whoCan(await compiledPolicy(ctx, organizationId), permission, validateResource(resource), at ?? ctx.clock.now());
+}
+
+/**
+ * Refuses a user actor who lacks `permission` in the organization. The operator (local CLI without
+ * --as), instance API keys and the system act as instance admins and pass.
+ */
+export async function assertActorMay(ctx: ServiceContext, organizationId: string, organizationLabel: string, permission: string): Promise<void> {
+  if (ctx.actor.type !== "user" || ctx.actor.id === null) return;
+  const decision = await checkAccess(ctx, { organizationId, userId: ctx.actor.id, permission });
+  if (!decision.allowed) throw permissionDenied(ctx.actor.label, permission, organizationLabel, decision.reason);
+}
+
+/**
+ * The escalation guard (DESIGN §3): a user actor may grant permissions (to a role, a member or an
+ * invitation) only when holding org:sys_memberships:manage and every permission granted, unscoped or
+ * on each of the scopes granted.
+ */
+export async function assertMayGrant(
+  ctx: ServiceContext,
+  organizationId: string,
+  organizationLabel: string,
+  grants: readonly { permission: string; scopes?: readonly string[] }[],
+): Promise<void> {
+  if (ctx.actor.type !== "user" || ctx.actor.id === null) return;
+  const policy = await compiledPolicy(ctx, organizationId);
+  const at = ctx.clock.now();
+  const holds = (permission: string, resource?: string) => check(policy, { subject: ctx.actor.id as string, permission, resource, at }).allowed;
+  const missing: string[] = [];
+  if (!holds("org:sys_memberships:manage")) missing.push("org:sys_memberships:manage");
+  for (const g of grants) {
+    const scopes = g.scopes ?? [];
+    // A scope pattern is held when the actor could act on that very pattern; unscoped needs unscoped.
+    const ok = scopes.length === 0 ? holds(g.permission) : scopes.every((s) => holds(g.permission) || holds(g.permission, s));
+    if (!ok) missing.push(scopes.length ? `${g.permission} on ${scopes.join(",")}` : g.permission);
+  }
+  if (missing.length > 0) throw escalationRefused(ctx.actor.label, [...new Set(missing)], organizationLabel);
+}
+
+async function persistUsage(ctx: ServiceContext, organizationId: string, policy: CompiledPolicy): Promise<void> {
+  const usage = drainUsage(policy);
+  if (usage.size === 0) return;
+  const now = ctx.clock.now();
+  await ctx.db.transaction().execute(async (trx) => {
+    for (const [permissionKey, count] of usage) {
+      await trx
+        .insertInto("permission_usage")
+        .values({ organization_id: organizationId, permission_key: permissionKey, count, last_used_at: now })
+        .onConflict((oc) =>
+          oc.columns(["organization_id", "permission_key"]).doUpdateSet((eb) => ({ count: eb("permission_usage.count", "+", count), last_used_at: now })),
+        )
+        .execute();
+    }
+  });
+}
+
+/** Writes the in-memory usage counters of every cached policy to the store (batched; called on a timer and at shutdown). */
+export async function flushUsage(ctx: ServiceContext): Promise<void> {
+  for (const [organizationId, entry] of cacheOf(ctx)) await persistUsage(ctx, organizationId, entry.policy);
+}
+
+/** Usage recorded for an organization: permission key → { count, lastUsedAt }. */
+export async function usageOf(ctx: ServiceContext, organizationId: string): Promise<Map<string, { count: number; lastUsedAt: number }>> {
+  const rows = await ctx.db.selectFrom("permission_usage").selectAll().where("organization_id", "=", organizationId).execute();
+  return new Map(rows.map((r) => [r.permission_key, { count: r.count, lastUsedAt: r.last_used_at }]));
+}

@@ -1,0 +1,14 @@
+// The access feature's public face.
+export {
+  type AccessQuery,
+  assertActorMay,
+  assertMayGrant,
+  checkAccess,
+  compiledPolicy,
+  effectivePermissionsOf,
+  explainAccess,
+  flushUsage,
+  usageOf,
+  validateResource,
+  whoCanIn,
+} from "./access.service.js";

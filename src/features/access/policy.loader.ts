@@ -1,0 +1,121 @@
+// Reads one organization's policy (usable roles, grants, members, ancestors' members) into the engine's shape.
+import type { OrgPolicy, PolicyGrant, PolicyMember, PolicyRole, Scope } from "../../engine/index.js";
+import { parseScope } from "../../engine/index.js";
+import type { ServiceContext } from "../../context.js";
+
+interface GrantRow {
+  id: string;
+  holder_id: string;
+  permission: string;
+  scopes: string;
+  expires_at: number | null;
+}
+
+function toPolicyGrant(row: GrantRow): PolicyGrant {
+  const scopes: Scope[] = (JSON.parse(row.scopes) as string[]).map((s) => parseScope(s));
+  return { id: row.id, permission: row.permission, scopes, expiresAt: row.expires_at };
+}
+
+async function grantsByHolder(ctx: ServiceContext, holderIds: readonly string[]): Promise<Map<string, PolicyGrant[]>> {
+  const out = new Map<string, PolicyGrant[]>();
+  // Chunked so an organization with thousands of roles or members stays under bind-parameter limits.
+  for (let i = 0; i < holderIds.length; i += 500) {
+    const rows = await ctx.db
+      .selectFrom("grants")
+      .innerJoin("permissions", "permissions.id", "grants.permission_id")
+      .select(["grants.id", "grants.holder_id", "permissions.key as permission", "grants.scopes", "grants.expires_at"])
+      .where("grants.holder_id", "in", holderIds.slice(i, i + 500))
+      .execute();
+    for (const row of rows) out.set(row.holder_id, [...(out.get(row.holder_id) ?? []), toPolicyGrant(row)]);
+  }
+  return out;
+}
+
+async function membersOf(ctx: ServiceContext, organizationId: string): Promise<PolicyMember[]> {
+  const memberships = await ctx.db
+    .selectFrom("memberships")
+    .innerJoin("users", "users.id", "memberships.user_id")
+    .select(["memberships.id", "memberships.user_id", "users.email"])
+    .where("memberships.organization_id", "=", organizationId)
+    .orderBy("users.email")
+    .execute();
+  const roleRows = await ctx.db
+    .selectFrom("membership_roles")
+    .innerJoin("memberships", "memberships.id", "membership_roles.membership_id")
+    .select(["membership_roles.membership_id", "membership_roles.role_id"])
+    .where("memberships.organization_id", "=", organizationId)
+    .orderBy("membership_roles.position")
+    .execute();
+  const rolesByMembership = new Map<string, string[]>();
+  for (const r of roleRows) rolesByMembership.set(r.membership_id, [...(rolesByMembership.get(r.membership_id) ?? []), r.role_id]);
+  const direct = await grantsByHolder(ctx, memberships.map((m) => m.id));
+  return memberships.map((m) => ({
+    userId: m.user_id,
+    label: m.email,
+    roleIds: rolesByMembership.get(m.id) ?? [],
+    grants: direct.get(m.id) ?? [],
+  }));
+}
+
+/** The ids and versions a compiled policy of `organizationId` depends on: itself, its ancestors, the instance. */
+export async function policyStamp(ctx: ServiceContext, organizationId: string): Promise<string | undefined> {
+  const parts: string[] = [];
+  let id: string | null = organizationId;
+  while (id !== null && parts.length < 64) {
+    const row: { parent_id: string | null; policy_version: number } | undefined = await ctx.db
+      .selectFrom("organizations")
+      .select(["parent_id", "policy_version"])
+      .where("id", "=", id)
+      .executeTakeFirst();
+    if (!row) return parts.length === 0 ? undefined : parts.join("|");
+    parts.push(`${id}@${row.policy_version}`);
+    id = row.parent_id;
+  }
+  const instance = await ctx.db.selectFrom("settings").select("value").where("key", "=", "policy_version").executeTakeFirst();
+  parts.push(`*@${instance?.value ?? "0"}`);
+  return parts.join("|");
+}
+
+/** Loads the policy of one organization as the engine compiles it. */
+export async function loadPolicy(ctx: ServiceContext, organizationId: string): Promise<OrgPolicy> {
+  const org = await ctx.db.selectFrom("organizations").selectAll().where("id", "=", organizationId).executeTakeFirstOrThrow();
+  const ancestors: { id: string; slug: string }[] = [];
+  for (let parentId = org.parent_id; parentId !== null && ancestors.length < 64; ) {
+    const parent = await ctx.db.selectFrom("organizations").select(["id", "slug", "parent_id"]).where("id", "=", parentId).executeTakeFirst();
+    if (!parent) break;
+    ancestors.push(parent);
+    parentId = parent.parent_id;
+  }
+  const owners = [org.id, ...ancestors.map((a) => a.id)];
+  const roleRows = await ctx.db
+    .selectFrom("roles")
+    .select(["id", "key", "name"])
+    .where((eb) => eb.or([eb("organization_id", "is", null), eb("organization_id", "in", owners)]))
+    .execute();
+  const roleIds = roleRows.map((r) => r.id);
+  const parentRows = roleIds.length
+    ? await ctx.db.selectFrom("role_parents").select(["role_id", "parent_id"]).where("role_id", "in", roleIds).orderBy("position").execute()
+    : [];
+  const parents = new Map<string, string[]>();
+  for (const p of parentRows) parents.set(p.role_id, [...(parents.get(p.role_id) ?? []), p.parent_id]);
+  const roleGrants = await grantsByHolder(ctx, roleIds);
+  const roles: PolicyRole[] = roleRows.map((r) => ({
+    id: r.id,
+    key: r.key,
+    name: r.name,
+    parentIds: parents.get(r.id) ?? [],
+    grants: roleGrants.get(r.id) ?? [],
+  }));
+  const inherit = org.inherit_ancestor_read === 1;
+  return {
+    organizationId: org.id,
+    label: org.slug,
+    version: org.policy_version,
+    roles,
+    members: await membersOf(ctx, org.id),
+    ancestors: inherit
+      ? await Promise.all(ancestors.map(async (a) => ({ organizationId: a.id, label: a.slug, members: await membersOf(ctx, a.id) })))
+      : [],
+    inheritAncestorRead: inherit,
+  };
+}

@@ -1,0 +1,74 @@
+// Records what changed, by whom, in the transaction of the change itself.
+import type { ServiceContext } from "../../context.js";
+import { newId } from "../../ids.js";
+import { appendEvent, listEvents } from "./audit.repository.js";
+import type { AuditEventsTable } from "./audit.table.js";
+
+/** What a service says about its change; who and when come from the context. */
+export interface AuditInput {
+  organizationId: string | null;
+  /** `<category>.<verb>`, e.g. `role.created`. */
+  action: string;
+  target: { type: string; id: string | null; label?: string };
+  before?: unknown;
+  after?: unknown;
+}
+
+/** A stored audit event as services and tests read it. */
+export interface AuditEvent {
+  id: string;
+  seq: number;
+  organizationId: string | null;
+  createdAt: number;
+  actor: { type: string; id: string | null; label: string };
+  action: string;
+  target: { type: string; id: string | null; label: string };
+  before: unknown;
+  after: unknown;
+  requestId: string | null;
+  hash: string;
+}
+
+/** Appends the audit event of a change; call it inside the change's transaction (`inTransaction`). */
+export async function recordAudit(ctx: ServiceContext, input: AuditInput): Promise<void> {
+  if (!ctx.db.isTransaction) throw new TypeError("recordAudit must run inside the transaction of the change it records");
+  const now = ctx.clock.now();
+  await appendEvent(ctx.db, ctx.dialect, {
+    id: newId("evt", now),
+    chain: input.organizationId ?? "*",
+    organization_id: input.organizationId,
+    created_at: now,
+    actor_type: ctx.actor.type,
+    actor_id: ctx.actor.id,
+    actor_label: ctx.actor.label,
+    action: input.action,
+    target_type: input.target.type,
+    target_id: input.target.id,
+    target_label: input.target.label ?? "",
+    before: input.before === undefined ? null : JSON.stringify(input.before),
+    after: input.after === undefined ? null : JSON.stringify(input.after),
+    request_id: ctx.requestId ?? null,
+    ip: ctx.ip ?? null,
+  });
+}
+
+function toEvent(row: AuditEventsTable): AuditEvent {
+  return {
+    id: row.id,
+    seq: row.seq,
+    organizationId: row.organization_id,
+    createdAt: row.created_at,
+    actor: { type: row.actor_type, id: row.actor_id, label: row.actor_label },
+    action: row.action,
+    target: { type: row.target_type, id: row.target_id, label: row.target_label },
+    before: row.before === null ? null : JSON.parse(row.before),
+    after: row.after === null ? null : JSON.parse(row.after),
+    requestId: row.request_id,
+    hash: row.hash,
+  };
+}
+
+/** The audit events of an organization (or the instance with `null`), oldest first. Filters come later. */
+export async function auditEventsOf(ctx: ServiceContext, organizationId: string | null): Promise<AuditEvent[]> {
+  return (await listEvents(ctx.db, organizationId)).map(toEvent);
+}

@@ -1,0 +1,2 @@
+// The audit feature's public face.
+export { type AuditEvent, type AuditInput, auditEventsOf, recordAudit } from "./audit.service.js";

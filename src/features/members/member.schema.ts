@@ -1,0 +1,20 @@
+// Input shapes for memberships.
+import { z } from "zod";
+import { emailSchema, userKindSchema } from "../users/index.js";
+import { listSchema } from "../roles/index.js";
+
+export const addMemberSchema = z.object({
+  organization: z.string().trim().min(1),
+  email: emailSchema,
+  roles: listSchema.optional(),
+  kind: userKindSchema.optional(),
+});
+export type AddMemberInput = z.input<typeof addMemberSchema>;
+
+export const updateMemberSchema = z.object({
+  organization: z.string().trim().min(1),
+  email: z.string().trim().min(1),
+  /** Replaces the member's roles. */
+  roles: listSchema.refine((r) => r.length > 0, "must name at least one role"),
+});
+export type UpdateMemberInput = z.input<typeof updateMemberSchema>;

@@ -1,0 +1,259 @@
+// Memberships: users (people and agents) in organizations, holding one or more roles and direct grants.
+import { type ServiceContext, inTransaction } from "../../context.js";
+import { newId } from "../../ids.js";
+import { parseInput } from "../../validation.js";
+import { assertActorMay, assertMayGrant, whoCanIn } from "../access/index.js";
+import { recordAudit } from "../audit/index.js";
+import { type Grant, grantNotFound, grantsOf, parseExpiry, parseScopeList, removeGrant, upsertGrant } from "../grants/index.js";
+import { type CreateOrgInput, type Organization, bumpPolicyVersion, createOrg, lockOrgRow, resolveOrg } from "../orgs/index.js";
+import { ensurePermission, resolvePermission } from "../permissions/index.js";
+import { type Role, type RoleRef, getRoleDefaults, permissionsOfRoles, resolveRole } from "../roles/index.js";
+import { type User, ensureUser, resolveUser } from "../users/index.js";
+import { alreadyMember, lastManager, memberNotFound, quotaExceeded } from "./member.errors.js";
+import { type AddMemberInput, type UpdateMemberInput, addMemberSchema, updateMemberSchema } from "./member.schema.js";
+
+const MANAGE = "org:sys_memberships:manage";
+
+/** A membership as services return it. */
+export interface Membership {
+  id: string;
+  organizationId: string;
+  user: User;
+  roles: RoleRef[];
+  createdAt: number;
+  updatedAt: number;
+}
+
+async function membershipsOf(ctx: ServiceContext, org: Organization, userId?: string): Promise<Membership[]> {
+  let q = ctx.db
+    .selectFrom("memberships")
+    .innerJoin("users", "users.id", "memberships.user_id")
+    .select([
+      "memberships.id",
+      "memberships.created_at",
+      "memberships.updated_at",
+      "users.id as user_id",
+      "users.email",
+      "users.name",
+      "users.kind",
+      "users.created_at as user_created_at",
+      "users.updated_at as user_updated_at",
+    ])
+    .where("memberships.organization_id", "=", org.id)
+    .orderBy("users.email");
+  if (userId) q = q.where("memberships.user_id", "=", userId);
+  const rows = await q.execute();
+  if (rows.length === 0) return [];
+  const roleRows = await ctx.db
+    .selectFrom("membership_roles")
+    .innerJoin("roles", "roles.id", "membership_roles.role_id")
+    .select(["membership_roles.membership_id", "roles.id", "roles.key", "roles.name"])
+    .where("membership_roles.membership_id", "in", rows.map((r) => r.id))
+    .orderBy("membership_roles.position")
+    .execute();
+  return rows.map((r) => ({
+    id: r.id,
+    organizationId: org.id,
+    user: { id: r.user_id, email: r.email, name: r.name, kind: r.kind, createdAt: r.user_created_at, updatedAt: r.user_updated_at },
+    roles: roleRows.filter((x) => x.membership_id === r.id).map((x) => ({ id: x.id, key: x.key, name: x.name })),
+    createdAt: r.created_at,
+    updatedAt: r.updated_at,
+  }));
+}
+
+async function findMembership(ctx: ServiceContext, org: Organization, emailOrId: string): Promise<Membership> {
+  const user = await resolveUser(ctx, emailOrId).catch(() => undefined);
+  const found = user ? (await membershipsOf(ctx, org, user.id))[0] : undefined;
+  if (!found) throw memberNotFound(emailOrId, org.slug);
+  return found;
+}
+
+async function managerIds(ctx: ServiceContext, org: Organization): Promise<string[]> {
+  const members = new Set((await membershipsOf(ctx, org)).map((m) => m.user.id));
+  return (await whoCanIn(ctx, org.id, MANAGE)).map((w) => w.userId).filter((id) => members.has(id));
+}
+
+/**
+ * Runs a change to an organization's memberships under the organization's lock and refuses it when it
+ * would take away the last member able to manage members (organization_minimum_permissions_needed).
+ */
+async function guardedChange<T>(ctx: ServiceContext, org: Organization, change: () => Promise<T>): Promise<T> {
+  await lockOrgRow(ctx.db, ctx.dialect, org.id);
+  const before = await managerIds(ctx, org);
+  const result = await change();
+  await bumpPolicyVersion(ctx, org.id);
+  if (before.length > 0 && (await managerIds(ctx, org)).length === 0) throw lastManager(org.slug);
+  return result;
+}
+
+async function resolveRoles(ctx: ServiceContext, refs: readonly string[] | undefined, org: Organization): Promise<Role[]> {
+  if (!refs || refs.length === 0) return [await resolveRole(ctx, (await getRoleDefaults(ctx)).default.id, org.id)];
+  const roles: Role[] = [];
+  for (const ref of refs) {
+    const role = await resolveRole(ctx, ref, org.id);
+    if (!roles.some((r) => r.id === role.id)) roles.push(role);
+  }
+  return roles;
+}
+
+async function setRoles(ctx: ServiceContext, membershipId: string, roles: readonly Role[]): Promise<void> {
+  await ctx.db.deleteFrom("membership_roles").where("membership_id", "=", membershipId).execute();
+  await ctx.db
+    .insertInto("membership_roles")
+    .values(roles.map((r, position) => ({ membership_id: membershipId, role_id: r.id, position })))
+    .execute();
+}
+
+const view = (m: Membership) => ({ email: m.user.email, roles: m.roles.map((r) => r.key) });
+
+/** Adds a user (created when new) to an organization with roles (default: the instance's default role). */
+export async function addMember(ctx: ServiceContext, input: AddMemberInput): Promise<Membership> {
+  const data = parseInput(addMemberSchema, input);
+  return inTransaction(ctx, async (tx) => {
+    const org = await resolveOrg(tx, data.organization);
+    const roles = await resolveRoles(tx, data.roles, org);
+    await assertActorMay(tx, org.id, org.slug, MANAGE);
+    await assertMayGrant(tx, org.id, org.slug, await permissionsOfRoles(tx, roles.map((r) => r.id)));
+    const user = await ensureUser(tx, data.email, data.kind);
+    return guardedChange(tx, org, async () => {
+      if ((await membershipsOf(tx, org, user.id)).length > 0) throw alreadyMember(user.email, org.slug);
+      if (org.maxAllowedMemberships > 0 && (await membershipsOf(tx, org)).length >= org.maxAllowedMemberships) {
+        throw quotaExceeded(org.slug, org.maxAllowedMemberships);
+      }
+      const now = tx.clock.now();
+      const id = newId("orgmem", now);
+      await tx.db.insertInto("memberships").values({ id, organization_id: org.id, user_id: user.id, created_at: now, updated_at: now }).execute();
+      await setRoles(tx, id, roles);
+      const membership = (await membershipsOf(tx, org, user.id))[0] as Membership;
+      await recordAudit(tx, { organizationId: org.id, action: "member.added", target: { type: "membership", id, label: user.email }, after: view(membership) });
+      return membership;
+    });
+  });
+}
+
+/** Creates an organization; a user who creates one becomes its first member with the creator role. */
+export async function createOrganization(ctx: ServiceContext, input: CreateOrgInput): Promise<Organization> {
+  return inTransaction(ctx, async (tx) => {
+    const org = await createOrg(tx, input);
+    if (tx.actor.type === "user" && tx.actor.id !== null) {
+      const user = await resolveUser(tx, tx.actor.id);
+      const creator = await resolveRole(tx, (await getRoleDefaults(tx)).creator.id, org.id);
+      const now = tx.clock.now();
+      const id = newId("orgmem", now);
+      await tx.db.insertInto("memberships").values({ id, organization_id: org.id, user_id: user.id, created_at: now, updated_at: now }).execute();
+      await setRoles(tx, id, [creator]);
+      await bumpPolicyVersion(tx, org.id);
+      await recordAudit(tx, { organizationId: org.id, action: "member.added", target: { type: "membership", id, label: user.email }, after: { email: user.email, roles: [creator.key] } });
+    }
+    return org;
+  });
+}
+
+/** The members of an organization with their roles, by e-mail. */
+export async function listMembers(ctx: ServiceContext, organization: string): Promise<Membership[]> {
+  const org = await resolveOrg(ctx, organization);
+  await assertActorMay(ctx, org.id, org.slug, "org:sys_memberships:read");
+  return membershipsOf(ctx, org);
+}
+
+/** One membership, by the member's e-mail or user id. */
+export async function getMember(ctx: ServiceContext, organization: string, email: string): Promise<Membership> {
+  const org = await resolveOrg(ctx, organization);
+  return findMembership(ctx, org, email);
+}
+
+/** Replaces a member's roles. */
+export async function updateMemberRoles(ctx: ServiceContext, input: UpdateMemberInput): Promise<Membership> {
+  const data = parseInput(updateMemberSchema, input);
+  return inTransaction(ctx, async (tx) => {
+    const org = await resolveOrg(tx, data.organization);
+    const before = await findMembership(tx, org, data.email);
+    const roles = await resolveRoles(tx, data.roles, org);
+    await assertActorMay(tx, org.id, org.slug, MANAGE);
+    await assertMayGrant(tx, org.id, org.slug, await permissionsOfRoles(tx, roles.map((r) => r.id)));
+    return guardedChange(tx, org, async () => {
+      await setRoles(tx, before.id, roles);
+      await tx.db.updateTable("memberships").set({ updated_at: tx.clock.now() }).where("id", "=", before.id).execute();
+      const after = (await membershipsOf(tx, org, before.user.id))[0] as Membership;
+      await recordAudit(tx, { organizationId: org.id, action: "member.updated", target: { type: "membership", id: before.id, label: before.user.email }, before: view(before), after: view(after) });
+      return after;
+    });
+  });
+}
+
+/** Removes a member (with their direct grants) from an organization. */
+export async function removeMember(ctx: ServiceContext, input: { organization: string; email: string }): Promise<Membership> {
+  return inTransaction(ctx, async (tx) => {
+    const org = await resolveOrg(tx, input.organization);
+    const membership = await findMembership(tx, org, input.email);
+    if (tx.actor.id !== membership.user.id) await assertActorMay(tx, org.id, org.slug, MANAGE);
+    return guardedChange(tx, org, async () => {
+      await tx.db.deleteFrom("grants").where("membership_id", "=", membership.id).execute();
+      await tx.db.deleteFrom("membership_roles").where("membership_id", "=", membership.id).execute();
+      await tx.db.deleteFrom("memberships").where("id", "=", membership.id).execute();
+      await recordAudit(tx, { organizationId: org.id, action: "member.removed", target: { type: "membership", id: membership.id, label: membership.user.email }, before: view(membership) });
+      return membership;
+    });
+  });
+}
+
+/** Input of `member grant`: temporary or scoped access given directly to one member. */
+export interface DirectGrantInput {
+  organization: string;
+  email: string;
+  permission: string;
+  scope?: string | readonly string[] | undefined;
+  expires?: string | number | null | undefined;
+}
+
+/** Gives a member a permission directly (beside their roles), optionally scoped and expiring. */
+export async function grantToMember(ctx: ServiceContext, input: DirectGrantInput): Promise<{ membership: Membership; grant: Grant; before: Grant | undefined }> {
+  const scopes = parseScopeList(input.scope);
+  const expiresAt = parseExpiry(input.expires, ctx.clock.now());
+  return inTransaction(ctx, async (tx) => {
+    const org = await resolveOrg(tx, input.organization);
+    const membership = await findMembership(tx, org, input.email);
+    const permission = await ensurePermission(tx, input.permission);
+    await assertMayGrant(tx, org.id, org.slug, [{ permission: permission.key, scopes }]);
+    const { before, after } = await upsertGrant(tx, { membershipId: membership.id }, permission, scopes, expiresAt);
+    await bumpPolicyVersion(tx, org.id);
+    await recordAudit(tx, {
+      organizationId: org.id,
+      action: before ? "grant.updated" : "grant.created",
+      target: { type: "membership", id: membership.id, label: membership.user.email },
+      before: before && { permission: before.permission, scopes: before.scopes, expiresAt: before.expiresAt },
+      after: { permission: after.permission, scopes: after.scopes, expiresAt: after.expiresAt },
+    });
+    return { membership, grant: after, before };
+  });
+}
+
+/** Takes a direct grant away from a member. */
+export async function revokeFromMember(ctx: ServiceContext, input: { organization: string; email: string; permission: string }): Promise<Grant> {
+  return inTransaction(ctx, async (tx) => {
+    const org = await resolveOrg(tx, input.organization);
+    const membership = await findMembership(tx, org, input.email);
+    await assertActorMay(tx, org.id, org.slug, MANAGE);
+    const permission = await resolvePermission(tx, input.permission);
+    return guardedChange(tx, org, async () => {
+      const removed = await removeGrant(tx, { membershipId: membership.id }, permission.id);
+      if (!removed) throw grantNotFound(permission.key, membership.user.email);
+      await recordAudit(tx, {
+        organizationId: org.id,
+        action: "grant.deleted",
+        target: { type: "membership", id: membership.id, label: membership.user.email },
+        before: { permission: removed.permission, scopes: removed.scopes, expiresAt: removed.expiresAt },
+      });
+      return removed;
+    });
+  });
+}
+
+/** Direct grants in an organization (all members, or one), with the member they belong to. */
+export async function listDirectGrants(ctx: ServiceContext, organization: string, email?: string): Promise<{ member: string; grant: Grant }[]> {
+  const org = await resolveOrg(ctx, organization);
+  await assertActorMay(ctx, org.id, org.slug, "org:sys_memberships:read");
+  const members = email ? [await findMembership(ctx, org, email)] : await membershipsOf(ctx, org);
+  const grants = await grantsOf(ctx, members.map((m) => m.id));
+  return grants.map((g) => ({ member: members.find((m) => m.id === g.membershipId)?.user.email ?? "", grant: g }));
+}

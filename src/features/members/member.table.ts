@@ -1,0 +1,20 @@
+// Memberships of users in organizations, and the roles each holds.
+import type { Generated } from "kysely";
+
+/** A row of `memberships`. */
+export interface MembershipsTable {
+  id: string;
+  organization_id: string;
+  user_id: string;
+  public_metadata: Generated<string>;
+  private_metadata: Generated<string>;
+  created_at: number;
+  updated_at: number;
+}
+
+/** A row of `membership_roles`. */
+export interface MembershipRolesTable {
+  membership_id: string;
+  role_id: string;
+  position: number;
+}

@@ -1,0 +1,18 @@
+// The organizations feature's public face.
+export { lockOrgRow } from "./org.repository.js";
+export { type CreateOrgInput, createOrgSchema, slugify, type UpdateOrgInput, updateOrgSchema } from "./org.schema.js";
+export { noOrganization } from "./org.errors.js";
+export {
+  ancestorsOfOrg,
+  bumpPolicyVersion,
+  createOrg,
+  deleteOrg,
+  listOrgTree,
+  type OrgInfo,
+  type OrgTreeEntry,
+  type Organization,
+  orgInfo,
+  resolveOrg,
+  toOrganization,
+  updateOrg,
+} from "./org.service.js";

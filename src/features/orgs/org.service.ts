@@ -1,0 +1,215 @@
+// Organizations: create, find, list as a tree, update, move, delete; nested by parent.
+import { type ServiceContext, inTransaction } from "../../context.js";
+import { ClerkError } from "../../errors.js";
+import { isId, newId } from "../../ids.js";
+import { recordAudit } from "../audit/index.js";
+import { hasChildren, orgNotFound, parentCycle, slugTaken } from "./org.errors.js";
+import {
+  type OrgRow,
+  allOrgs,
+  ancestorsOf,
+  bumpOrgPolicyVersion,
+  childrenOf,
+  deleteOrgCascade,
+  findOrgById,
+  findOrgBySlug,
+  findOrgsByName,
+  insertOrg,
+  orgCounts,
+  updateOrgRow,
+} from "./org.repository.js";
+import { type CreateOrgInput, type UpdateOrgInput, createOrgSchema, slugify, updateOrgSchema } from "./org.schema.js";
+import { parseInput } from "../../validation.js";
+
+/** An organization as services return it. */
+export interface Organization {
+  id: string;
+  name: string;
+  slug: string;
+  description: string | null;
+  parentId: string | null;
+  inheritAncestorRead: boolean;
+  maxAllowedMemberships: number;
+  publicMetadata: Record<string, unknown>;
+  privateMetadata: Record<string, unknown>;
+  createdBy: string | null;
+  policyVersion: number;
+  createdAt: number;
+  updatedAt: number;
+}
+
+export function toOrganization(row: OrgRow): Organization {
+  return {
+    id: row.id,
+    name: row.name,
+    slug: row.slug,
+    description: row.description,
+    parentId: row.parent_id,
+    inheritAncestorRead: row.inherit_ancestor_read === 1,
+    maxAllowedMemberships: row.max_allowed_memberships,
+    publicMetadata: JSON.parse(row.public_metadata) as Record<string, unknown>,
+    privateMetadata: JSON.parse(row.private_metadata) as Record<string, unknown>,
+    createdBy: row.created_by,
+    policyVersion: row.policy_version,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+  };
+}
+
+/** Finds an organization by id, slug or name (case-insensitive), or throws `org.not_found` with near matches. */
+export async function resolveOrg(ctx: ServiceContext, ref: string): Promise<Organization> {
+  const value = ref.trim();
+  const row =
+    (isId(value, "org") ? await findOrgById(ctx.db, value) : undefined) ??
+    (await findOrgBySlug(ctx.db, value.toLowerCase())) ??
+    (await uniqueByName(ctx, value));
+  if (row) return toOrganization(row);
+  const known = (await allOrgs(ctx.db)).flatMap((o) => [o.slug, o.name]);
+  throw orgNotFound(value, known);
+}
+
+async function uniqueByName(ctx: ServiceContext, name: string): Promise<OrgRow | undefined> {
+  const rows = await findOrgsByName(ctx.db, name);
+  if (rows.length > 1) {
+    throw new ClerkError("input.invalid", `Several organizations are named "${name}" (${rows.map((r) => r.slug).join(", ")}); use the slug.`, {
+      param: "organization",
+    });
+  }
+  return rows[0];
+}
+
+/** Ancestors nearest first. */
+export async function ancestorsOfOrg(ctx: ServiceContext, org: Organization): Promise<Organization[]> {
+  const row = await findOrgById(ctx.db, org.id);
+  return row ? (await ancestorsOf(ctx.db, row)).map(toOrganization) : [];
+}
+
+/** Marks an organization's policy as changed, in the transaction of the change (the engine recompiles lazily). */
+export async function bumpPolicyVersion(ctx: ServiceContext, organizationId: string): Promise<void> {
+  await bumpOrgPolicyVersion(ctx.db, organizationId);
+}
+
+async function freeSlug(ctx: ServiceContext, slug: string): Promise<void> {
+  if (await findOrgBySlug(ctx.db, slug)) throw slugTaken(slug);
+}
+
+/** Creates an organization (slug from the name unless given), optionally under a parent. */
+export async function createOrg(ctx: ServiceContext, input: CreateOrgInput): Promise<Organization> {
+  const data = parseInput(createOrgSchema, input);
+  const slug = data.slug ?? slugify(data.name);
+  if (slug === "") throw new ClerkError("input.invalid", `The name "${data.name}" gives an empty slug; pass --slug.`, { param: "slug" });
+  return inTransaction(ctx, async (tx) => {
+    await freeSlug(tx, slug);
+    const parent = data.parent === undefined ? null : await resolveOrg(tx, data.parent);
+    const now = tx.clock.now();
+    const row: OrgRow = {
+      id: newId("org", now),
+      name: data.name,
+      slug,
+      description: data.description ?? null,
+      parent_id: parent?.id ?? null,
+      inherit_ancestor_read: data.inheritAncestorRead === false ? 0 : 1,
+      max_allowed_memberships: data.maxAllowedMemberships ?? 0,
+      public_metadata: "{}",
+      private_metadata: "{}",
+      created_by: tx.actor.type === "user" ? tx.actor.id : null,
+      policy_version: 1,
+      created_at: now,
+      updated_at: now,
+    };
+    await insertOrg(tx.db, row);
+    const org = toOrganization(row);
+    await recordAudit(tx, { organizationId: org.id, action: "org.created", target: { type: "organization", id: org.id, label: slug }, after: org });
+    return org;
+  });
+}
+
+/** Updates name, slug, description, settings, or moves the organization under another parent. */
+export async function updateOrg(ctx: ServiceContext, ref: string, input: UpdateOrgInput): Promise<Organization> {
+  const data = parseInput(updateOrgSchema, input);
+  return inTransaction(ctx, async (tx) => {
+    const before = await resolveOrg(tx, ref);
+    const patch: Parameters<typeof updateOrgRow>[2] = { updated_at: tx.clock.now() };
+    if (data.name !== undefined) patch.name = data.name;
+    if (data.description !== undefined) patch.description = data.description;
+    if (data.maxAllowedMemberships !== undefined) patch.max_allowed_memberships = data.maxAllowedMemberships;
+    if (data.inheritAncestorRead !== undefined) patch.inherit_ancestor_read = data.inheritAncestorRead ? 1 : 0;
+    if (data.slug !== undefined && data.slug !== before.slug) {
+      await freeSlug(tx, data.slug);
+      patch.slug = data.slug;
+    }
+    if (data.parent !== undefined) {
+      const parent = data.parent === null ? null : await resolveOrg(tx, data.parent);
+      if (parent) {
+        const lineage = [parent, ...(await ancestorsOfOrg(tx, parent))];
+        if (lineage.some((o) => o.id === before.id)) throw parentCycle(before.slug, parent.slug);
+      }
+      patch.parent_id = parent?.id ?? null;
+    }
+    await updateOrgRow(tx.db, before.id, patch);
+    const movedOrPolicy = data.parent !== undefined || data.inheritAncestorRead !== undefined;
+    if (movedOrPolicy) await bumpOrgPolicyVersion(tx.db, before.id);
+    const after = toOrganization((await findOrgById(tx.db, before.id)) as OrgRow);
+    await recordAudit(tx, { organizationId: after.id, action: "org.updated", target: { type: "organization", id: after.id, label: after.slug }, before, after });
+    return after;
+  });
+}
+
+/** Deletes an organization; refused while it has children unless `recursive`, which deletes them first. */
+export async function deleteOrg(ctx: ServiceContext, ref: string, options: { recursive?: boolean } = {}): Promise<Organization[]> {
+  return inTransaction(ctx, async (tx) => {
+    const org = await resolveOrg(tx, ref);
+    const children = await childrenOf(tx.db, org.id);
+    if (children.length > 0 && !options.recursive) throw hasChildren(org.slug, children.map((c) => c.slug));
+    const deleted: Organization[] = [];
+    for (const child of children) deleted.push(...(await deleteOrg(tx, child.id, options)));
+    await deleteOrgCascade(tx.db, org.id);
+    await recordAudit(tx, { organizationId: org.id, action: "org.deleted", target: { type: "organization", id: org.id, label: org.slug }, before: org });
+    deleted.push(org);
+    return deleted;
+  });
+}
+
+/** An organization with its place in the tree, for `org list`. */
+export interface OrgTreeEntry {
+  organization: Organization;
+  depth: number;
+}
+
+/** Every organization in tree order (parents before children, siblings by name). */
+export async function listOrgTree(ctx: ServiceContext): Promise<OrgTreeEntry[]> {
+  const orgs = (await allOrgs(ctx.db)).map(toOrganization);
+  const byParent = new Map<string | null, Organization[]>();
+  for (const o of orgs) byParent.set(o.parentId, [...(byParent.get(o.parentId) ?? []), o]);
+  const out: OrgTreeEntry[] = [];
+  const walk = (parentId: string | null, depth: number) => {
+    for (const o of byParent.get(parentId) ?? []) {
+      out.push({ organization: o, depth });
+      walk(o.id, depth + 1);
+    }
+  };
+  walk(null, 0);
+  return out;
+}
+
+/** What `org info` shows: the organization, its parent and children, and counts. */
+export interface OrgInfo {
+  organization: Organization;
+  parent: Organization | null;
+  children: Organization[];
+  membersCount: number;
+  rolesCount: number;
+}
+
+export async function orgInfo(ctx: ServiceContext, ref: string): Promise<OrgInfo> {
+  const org = await resolveOrg(ctx, ref);
+  const parentRow = org.parentId ? await findOrgById(ctx.db, org.parentId) : undefined;
+  const counts = await orgCounts(ctx.db, org.id);
+  return {
+    organization: org,
+    parent: parentRow ? toOrganization(parentRow) : null,
+    children: (await childrenOf(ctx.db, org.id)).map(toOrganization),
+    membersCount: counts.members,
+    rolesCount: counts.roles,
+  };
+}

@@ -1,0 +1,165 @@
+// The permission catalogue: system permissions, custom `org:<feature>:<action>` keys, the seed's shorthand.
+import { EngineInputError, parsePermissionKey } from "../../engine/index.js";
+import { type ServiceContext, inTransaction } from "../../context.js";
+import { isId, newId } from "../../ids.js";
+import { recordAudit } from "../audit/index.js";
+import { bumpInstancePolicyVersion } from "../settings/index.js";
+import { invalidPermissionKey, permissionExists, permissionInUse, permissionNotFound, systemPermission } from "./permission.errors.js";
+import type { PermissionsTable } from "./permission.table.js";
+
+/** A permission as services return it. */
+export interface Permission {
+  id: string;
+  key: string;
+  name: string;
+  description: string;
+  type: "system" | "custom";
+  createdAt: number;
+  updatedAt: number;
+}
+
+/** The permissions every instance has (Clerk's system permissions); never in session-token claims. */
+export const SYSTEM_PERMISSIONS: readonly { key: string; name: string; description: string }[] = Object.freeze([
+  { key: "org:sys_profile:manage", name: "Manage organization", description: "Update the organization's profile and settings." },
+  { key: "org:sys_profile:delete", name: "Delete organization", description: "Delete the organization." },
+  { key: "org:sys_memberships:read", name: "Read members", description: "See the organization's members and their roles." },
+  { key: "org:sys_memberships:manage", name: "Manage members", description: "Add, remove and change the roles of members." },
+  { key: "org:sys_domains:read", name: "Read domains", description: "See the organization's verified domains." },
+  { key: "org:sys_domains:manage", name: "Manage domains", description: "Add, verify and remove verified domains." },
+]);
+
+/** Normalises a permission key (`read:code` → `org:code:read`), or throws `permission.invalid_key`. */
+export function normalizePermissionKey(input: string): string {
+  try {
+    return parsePermissionKey(input).key;
+  } catch (error) {
+    if (error instanceof EngineInputError) throw invalidPermissionKey(input, error.message);
+    throw error;
+  }
+}
+
+/** "org:pull_requests:approve" → "Approve pull requests". */
+function defaultName(key: string): string {
+  const { feature, action } = parsePermissionKey(key);
+  const words = `${action} ${feature}`.replace(/_/g, " ");
+  return words.charAt(0).toUpperCase() + words.slice(1);
+}
+
+function toPermission(row: PermissionsTable): Permission {
+  return { id: row.id, key: row.key, name: row.name, description: row.description, type: row.type, createdAt: row.created_at, updatedAt: row.updated_at };
+}
+
+async function findByKey(ctx: ServiceContext, key: string): Promise<Permission | undefined> {
+  const row = await ctx.db.selectFrom("permissions").selectAll().where("key", "=", key).executeTakeFirst();
+  return row ? toPermission(row) : undefined;
+}
+
+async function insertPermission(ctx: ServiceContext, key: string, type: "system" | "custom", name?: string, description?: string): Promise<Permission> {
+  const now = ctx.clock.now();
+  const row: PermissionsTable = {
+    id: newId("perm", now),
+    key,
+    name: name ?? defaultName(key),
+    description: description ?? "",
+    type,
+    created_at: now,
+    updated_at: now,
+  };
+  const inserted = await ctx.db
+    .insertInto("permissions")
+    .values(row)
+    .onConflict((oc) => oc.column("key").doNothing())
+    .returning("id")
+    .executeTakeFirst();
+  // Another process created it first (two servers starting at once): theirs stands and is already audited.
+  if (!inserted) return (await findByKey(ctx, key)) as Permission;
+  const permission = toPermission(row);
+  await recordAudit(ctx, { organizationId: null, action: "permission.created", target: { type: "permission", id: row.id, label: key }, after: permission });
+  return permission;
+}
+
+/** Creates the system permissions that are missing (first open of a store). */
+export async function ensureSystemPermissions(ctx: ServiceContext): Promise<void> {
+  await inTransaction(ctx, async (tx) => {
+    for (const p of SYSTEM_PERMISSIONS) {
+      if (!(await findByKey(tx, p.key))) await insertPermission(tx, p.key, "system", p.name, p.description);
+    }
+  });
+}
+
+/** Creates a custom permission; the key may use the shorthand. */
+export async function createPermission(ctx: ServiceContext, input: { key: string; name?: string | undefined; description?: string | undefined }): Promise<Permission> {
+  const key = normalizePermissionKey(input.key);
+  return inTransaction(ctx, async (tx) => {
+    if (await findByKey(tx, key)) throw permissionExists(key);
+    return insertPermission(tx, key, "custom", input.name, input.description);
+  });
+}
+
+/** The permission with this key, created as a custom permission (and audited) when it does not exist yet. */
+export async function ensurePermission(ctx: ServiceContext, keyInput: string): Promise<Permission> {
+  const key = normalizePermissionKey(keyInput);
+  return inTransaction(ctx, async (tx) => (await findByKey(tx, key)) ?? insertPermission(tx, key, "custom"));
+}
+
+/** Finds a permission by id or key (shorthand accepted), or throws `permission.not_found`. */
+export async function resolvePermission(ctx: ServiceContext, ref: string): Promise<Permission> {
+  const value = ref.trim();
+  if (isId(value, "perm")) {
+    const row = await ctx.db.selectFrom("permissions").selectAll().where("id", "=", value).executeTakeFirst();
+    if (row) return toPermission(row);
+  } else {
+    const found = await findByKey(ctx, normalizePermissionKey(value));
+    if (found) return found;
+  }
+  const known = (await listPermissions(ctx)).map((p) => p.key);
+  throw permissionNotFound(value, known);
+}
+
+/** The whole catalogue, system permissions first, then by key. */
+export async function listPermissions(ctx: ServiceContext): Promise<Permission[]> {
+  const rows = await ctx.db.selectFrom("permissions").selectAll().orderBy("type", "desc").orderBy("key").execute();
+  return rows.map(toPermission);
+}
+
+/** Renames or re-describes a custom permission. */
+export async function updatePermission(ctx: ServiceContext, ref: string, patch: { name?: string | undefined; description?: string | undefined }): Promise<Permission> {
+  return inTransaction(ctx, async (tx) => {
+    const before = await resolvePermission(tx, ref);
+    if (before.type === "system") throw systemPermission(before.key);
+    const now = tx.clock.now();
+    await tx.db
+      .updateTable("permissions")
+      .set({ ...(patch.name !== undefined && { name: patch.name }), ...(patch.description !== undefined && { description: patch.description }), updated_at: now })
+      .where("id", "=", before.id)
+      .execute();
+    const after = await resolvePermission(tx, before.id);
+    await recordAudit(tx, { organizationId: null, action: "permission.updated", target: { type: "permission", id: after.id, label: after.key }, before, after });
+    return after;
+  });
+}
+
+/** Deletes a custom permission; refused while granted anywhere unless `force`, which revokes those grants too. */
+export async function deletePermission(ctx: ServiceContext, ref: string, options: { force?: boolean } = {}): Promise<Permission> {
+  return inTransaction(ctx, async (tx) => {
+    const permission = await resolvePermission(tx, ref);
+    if (permission.type === "system") throw systemPermission(permission.key);
+    const holders = await tx.db
+      .selectFrom("grants")
+      .leftJoin("roles", "roles.id", "grants.role_id")
+      .leftJoin("memberships", "memberships.id", "grants.membership_id")
+      .select(["roles.name as role", "roles.organization_id as roleOrg", "memberships.organization_id as memberOrg", "grants.membership_id"])
+      .where("grants.permission_id", "=", permission.id)
+      .execute();
+    if (holders.length > 0 && !options.force) {
+      throw permissionInUse(permission.key, holders.map((h) => (h.role ? `role ${h.role}` : `membership ${h.membership_id}`)));
+    }
+    const orgs = new Set(holders.map((h) => h.roleOrg ?? h.memberOrg).filter((o): o is string => o !== null));
+    await tx.db.deleteFrom("grants").where("permission_id", "=", permission.id).execute();
+    await tx.db.deleteFrom("permissions").where("id", "=", permission.id).execute();
+    await bumpInstancePolicyVersion(tx);
+    for (const org of orgs) await tx.db.updateTable("organizations").set((eb) => ({ policy_version: eb("policy_version", "+", 1) })).where("id", "=", org).execute();
+    await recordAudit(tx, { organizationId: null, action: "permission.deleted", target: { type: "permission", id: permission.id, label: permission.key }, before: permission });
+    return permission;
+  });
+}

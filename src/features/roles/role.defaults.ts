@@ -1,0 +1,72 @@
+// The built-in roles (org:admin, org:member) and the instance's creator and default role settings.
+import { type ServiceContext, inTransaction } from "../../context.js";
+import { ClerkError } from "../../errors.js";
+import { recordAudit } from "../audit/index.js";
+import { SYSTEM_PERMISSIONS, ensureSystemPermissions } from "../permissions/index.js";
+import { getSetting, putSetting } from "../settings/index.js";
+import { findRoleRowById, findRoleRowsByKey } from "./role.repository.js";
+import { type Role, type RoleRef, createRole, resolveRole } from "./role.service.js";
+
+const BUILT_IN = [
+  { key: "org:admin", name: "Admin", description: "Full access to the organization.", permissions: SYSTEM_PERMISSIONS.map((p) => p.key) },
+  { key: "org:member", name: "Member", description: "Can see the organization's members.", permissions: ["org:sys_memberships:read"] },
+] as const;
+
+/**
+ * Brings a new store to its starting state: the system permissions, org:admin and org:member, and the
+ * creator and default role settings. Idempotent, so every open may call it.
+ */
+export async function ensureInstance(ctx: ServiceContext): Promise<void> {
+  await ensureSystemPermissions(ctx);
+  await inTransaction(ctx, async (tx) => {
+    for (const role of BUILT_IN) {
+      const existing = (await findRoleRowsByKey(tx.db, role.key)).find((r) => r.organization_id === null);
+      if (!existing) {
+        await createRole(tx, { name: role.name, key: role.key, description: role.description, permissions: [...role.permissions] });
+      }
+    }
+    const admin = (await findRoleRowsByKey(tx.db, "org:admin")).find((r) => r.organization_id === null);
+    const member = (await findRoleRowsByKey(tx.db, "org:member")).find((r) => r.organization_id === null);
+    if (admin && !(await getSetting(tx, "creator_role_id"))) await putSetting(tx, "creator_role_id", admin.id);
+    if (member && !(await getSetting(tx, "default_role_id"))) await putSetting(tx, "default_role_id", member.id);
+  });
+}
+
+/** The instance's creator role (given to whoever creates an organization) and default role (new members). */
+export interface RoleDefaults {
+  creator: RoleRef;
+  default: RoleRef;
+}
+
+async function refOf(ctx: ServiceContext, id: string | undefined, which: string): Promise<RoleRef> {
+  const row = id ? await findRoleRowById(ctx.db, id) : undefined;
+  if (!row) throw new ClerkError("role.not_found", `The instance has no ${which} role; set one with: clerk role defaults --${which}-role <role>`);
+  return { id: row.id, key: row.key, name: row.name };
+}
+
+export async function getRoleDefaults(ctx: ServiceContext): Promise<RoleDefaults> {
+  return {
+    creator: await refOf(ctx, await getSetting(ctx, "creator_role_id"), "creator"),
+    default: await refOf(ctx, await getSetting(ctx, "default_role_id"), "default"),
+  };
+}
+
+/** Changes the creator and/or default role; both must be instance-wide roles (usable in every organization). */
+export async function setRoleDefaults(ctx: ServiceContext, input: { creator?: string | undefined; default?: string | undefined }): Promise<RoleDefaults> {
+  if (ctx.actor.type === "user") {
+    throw new ClerkError("permission.denied", `${ctx.actor.label} may not change the instance's role defaults; only an instance admin may.`);
+  }
+  return inTransaction(ctx, async (tx) => {
+    const before = await getRoleDefaults(tx);
+    const apply = async (ref: string | undefined, key: "creator_role_id" | "default_role_id") => {
+      if (ref === undefined) return;
+      const role: Role = await resolveRole(tx, ref, null);
+      await putSetting(tx, key, role.id);
+    };
+    await apply(input.creator, "creator_role_id");
+    await apply(input.default, "default_role_id");
+    const after = await getRoleDefaults(tx);
+    await recordAudit(tx, { organizationId: null, action: "role.defaults_updated", target: { type: "settings", id: null, label: "role defaults" }, before, after });
+    return after;
+  });
+}

@@ -1,0 +1,63 @@
+// Instance settings: which role creators and new members get, and the instance-wide policy version.
+import { sql } from "kysely";
+import type { ServiceContext } from "../../context.js";
+
+/** The setting keys clerk uses. */
+export type SettingKey = "creator_role_id" | "default_role_id" | "policy_version";
+
+/** A setting's value, or undefined when never set. */
+export async function getSetting(ctx: ServiceContext, key: SettingKey): Promise<string | undefined> {
+  const row = await ctx.db.selectFrom("settings").select("value").where("key", "=", key).executeTakeFirst();
+  return row?.value;
+}
+
+/** Sets a setting (callers audit the change they make with it). */
+export async function putSetting(ctx: ServiceContext, key: SettingKey, value: string): Promise<void> {
+  const now = ctx.clock.now();
+  await ctx.db
+    .insertInto("settings")
+    .values({ key, value, updated_at: now })
+    .onConflict((oc) => oc.column("key").doUpdateSet({ value, updated_at: now }))
+    .execute();
+}
+
+/**
+ * Moves the instance-wide policy version, which every organization's compiled policy depends on
+ * (instance roles and the permission catalogue). Runs in the transaction of the change.
+ */
+export async function bumpInstancePolicyVersion(ctx: ServiceContext): Promise<void> {
+  const now = ctx.clock.now();
+  await ctx.db
+    .insertInto("settings")
+    .values({ key: "policy_version", value: "1", updated_at: now })
+    .onConflict((oc) => oc.column("key").doNothing())
+    .execute();
+  // One atomic UPDATE, so two concurrent changes can never both write the same next version.
+  await ctx.db
+    .updateTable("settings")
+    .set({ value: sql<string>`cast(cast(value as integer) + 1 as text)`, updated_at: now })
+    .where("key", "=", "policy_version")
+    .execute();
+}
+
+/** What `clerk status` reports about the instance. */
+export interface InstanceStatus {
+  organizations: number;
+  users: number;
+  roles: number;
+  permissions: number;
+  auditEvents: number;
+}
+
+/** Counts of the main things in the store. */
+export async function instanceStatus(ctx: ServiceContext): Promise<InstanceStatus> {
+  const count = async (table: "organizations" | "users" | "roles" | "permissions" | "audit_events") =>
+    Number((await ctx.db.selectFrom(table).select((eb) => eb.fn.countAll<number>().as("n")).executeTakeFirstOrThrow()).n);
+  return {
+    organizations: await count("organizations"),
+    users: await count("users"),
+    roles: await count("roles"),
+    permissions: await count("permissions"),
+    auditEvents: await count("audit_events"),
+  };
+}

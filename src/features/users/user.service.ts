@@ -1,0 +1,75 @@
+// Users: people and agents, identified by a case-insensitive unique e-mail address.
+import { type ServiceContext, inTransaction } from "../../context.js";
+import { newId } from "../../ids.js";
+import { isId } from "../../ids.js";
+import { recordAudit } from "../audit/index.js";
+import { emailTaken, invalidEmail, userNotFound } from "./user.errors.js";
+import { type UserRow, allEmails, findUserByEmail, findUserById, insertUser, listUserRows } from "./user.repository.js";
+import { type CreateUserInput, createUserSchema, emailSchema } from "./user.schema.js";
+
+/** A user as services return it. */
+export interface User {
+  id: string;
+  email: string;
+  name: string | null;
+  kind: "human" | "agent";
+  createdAt: number;
+  updatedAt: number;
+}
+
+export function toUser(row: UserRow): User {
+  return { id: row.id, email: row.email, name: row.name, kind: row.kind, createdAt: row.created_at, updatedAt: row.updated_at };
+}
+
+/** Parses an e-mail address or throws `user.invalid_email`. */
+export function parseEmail(value: string): string {
+  const parsed = emailSchema.safeParse(value);
+  if (!parsed.success) throw invalidEmail(value);
+  return parsed.data;
+}
+
+/** Creates a user; the e-mail must be new (case-insensitive). */
+export async function createUser(ctx: ServiceContext, input: CreateUserInput): Promise<User> {
+  const parsed = createUserSchema.safeParse(input);
+  if (!parsed.success) throw invalidEmail(String(input.email));
+  const { email, name, kind } = parsed.data;
+  return inTransaction(ctx, async (tx) => {
+    if (await findUserByEmail(tx.db, email)) throw emailTaken(email);
+    const now = tx.clock.now();
+    const row = {
+      id: newId("user", now),
+      email,
+      email_normalized: email.toLowerCase(),
+      name: name ?? null,
+      kind,
+      created_at: now,
+      updated_at: now,
+    };
+    await insertUser(tx.db, row);
+    const user = toUser({ ...row, public_metadata: "{}", private_metadata: "{}" });
+    await recordAudit(tx, { organizationId: null, action: "user.created", target: { type: "user", id: user.id, label: email }, after: user });
+    return user;
+  });
+}
+
+/** The user with this e-mail, created (and audited) when there is none yet. */
+export async function ensureUser(ctx: ServiceContext, email: string, kind?: "human" | "agent"): Promise<User> {
+  const address = parseEmail(email);
+  const existing = await findUserByEmail(ctx.db, address);
+  if (existing) return toUser(existing);
+  return createUser(ctx, { email: address, kind: kind ?? "human" });
+}
+
+/** Finds a user by id or e-mail, or throws `user.not_found` with near matches. */
+export async function resolveUser(ctx: ServiceContext, ref: string): Promise<User> {
+  const value = ref.trim();
+  const row = isId(value, "user") ? await findUserById(ctx.db, value) : await findUserByEmail(ctx.db, value);
+  if (row) return toUser(row);
+  throw userNotFound(value, await allEmails(ctx.db));
+}
+
+/** A page of users, newest first. */
+export async function listUsers(ctx: ServiceContext, page: { limit: number; offset: number }): Promise<{ data: User[]; totalCount: number }> {
+  const { rows, total } = await listUserRows(ctx.db, page.limit, page.offset);
+  return { data: rows.map(toUser), totalCount: total };
+}

@@ -1,0 +1,26 @@
+// A whole-database snapshot, to assert that a refused operation left every table as it was.
+import type { Store } from "../../src/store/index.js";
+
+const TABLES = [
+  "settings",
+  "users",
+  "organizations",
+  "permissions",
+  "roles",
+  "role_parents",
+  "memberships",
+  "membership_roles",
+  "grants",
+  "audit_events",
+  "audit_heads",
+] as const;
+
+/** Every row of every table, in a stable order. */
+export async function snapshot(store: Store): Promise<Record<string, unknown[]>> {
+  const out: Record<string, unknown[]> = {};
+  for (const table of TABLES) {
+    const rows = (await store.db.selectFrom(table).selectAll().execute()) as Record<string, unknown>[];
+    out[table] = rows.map((r) => JSON.stringify(Object.keys(r).sort().map((k) => [k, r[k]]))).sort();
+  }
+  return out;
+}

@@ -1,0 +1,46 @@
+// Store helpers for tests: every store test runs on each dialect in DIALECTS (default sqlite,postgres).
+import { randomBytes } from "node:crypto";
+import pg from "pg";
+import { inject } from "vitest";
+import { type ManualClock, manualClock } from "../../src/clock.js";
+import { type Actor, type ServiceContext, createRuntime } from "../../src/context.js";
+import { ensureInstance } from "../../src/features/roles/index.js";
+import { type Store, openStore } from "../../src/store/index.js";
+
+/** The dialects this run covers. */
+export const DIALECTS = (process.env.DIALECTS ?? "sqlite,postgres").split(",").filter((d): d is "sqlite" | "postgres" => d === "sqlite" || d === "postgres");
+
+/** A fresh database location for one test: an in-memory SQLite, or a copy of the migrated PostgreSQL template. */
+export async function freshLocation(dialect: "sqlite" | "postgres", sqlitePath = ":memory:"): Promise<string> {
+  if (dialect === "sqlite") return sqlitePath;
+  const admin = inject("postgresUrl");
+  if (!admin) throw new Error("PostgreSQL is not available to this run (see test/setup/postgres.ts)");
+  const name = `t_${randomBytes(6).toString("hex")}`;
+  const client = new pg.Client({ connectionString: admin });
+  await client.connect();
+  await client.query(`CREATE DATABASE ${name} TEMPLATE clerk_template`);
+  await client.end();
+  return admin.replace(/\/[^/]*$/, `/${name}`);
+}
+
+/** What a store test gets: the store, a manual clock and a context acting as the operator. */
+export interface TestStore {
+  store: Store;
+  clock: ManualClock;
+  ctx: ServiceContext;
+  /** The same store and clock, acting as someone else. */
+  as(actor: Actor): ServiceContext;
+  close(): Promise<void>;
+}
+
+export const OPERATOR: Actor = Object.freeze({ type: "operator", id: null, label: "operator:test" });
+
+/** Opens a fresh, prepared store on `dialect` with a manual clock at 2026-01-01. */
+export async function openTestStore(dialect: "sqlite" | "postgres"): Promise<TestStore> {
+  const store = await openStore(await freshLocation(dialect));
+  const clock = manualClock("2026-01-01T00:00:00.000Z");
+  const runtime = createRuntime();
+  const as = (actor: Actor): ServiceContext => ({ db: store.db, dialect: store.dialect, clock, actor, runtime });
+  await ensureInstance(as({ type: "system", id: null, label: "system" }));
+  return { store, clock, ctx: as(OPERATOR), as, close: () => store.close() };
+}
