@@ -1,10 +1,12 @@
 // Lint configuration: typescript-eslint's recommended rules plus the few the style guide leans on.
 import js from "@eslint/js";
+import globals from "globals";
 import tseslint from "typescript-eslint";
 
 export default tseslint.config(
   { ignores: ["dist/**", "node_modules/**", "coverage/**", ".clerk/**"] },
   js.configs.recommended,
+  { languageOptions: { globals: globals.node } },
   ...tseslint.configs.recommended,
   {
     rules: {
@@ -15,7 +17,13 @@ export default tseslint.config(
         { selector: "CallExpression[callee.object.name='Date'][callee.property.name='now']", message: "Time comes from the injected clock (src/clock.ts)." },
         { selector: "CallExpression[callee.object.name='Math'][callee.property.name='random']", message: "Randomness comes from node:crypto." },
       ],
-      "no-restricted-imports": ["error", { patterns: [{ group: ["**/*.repository", "**/*.repository.js", "**/*.table", "**/*.table.js"], message: "Import another feature through its index.ts." }] }],
+    },
+  },
+  {
+    // A feature reaches another feature only through that feature's index.ts.
+    files: ["src/features/**/*.ts"],
+    rules: {
+      "no-restricted-imports": ["error", { patterns: [{ regex: "^\\.\\./[a-z-]+/(?!index\\.js$)[^/]+$", message: "Import another feature through its index.ts." }] }],
     },
   },
   {

@@ -1,0 +1,100 @@
+// Builds the service context for one CLI invocation: the store, the actor (--as), the default organization.
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
+import { userInfo } from "node:os";
+import { type Clock, systemClock } from "../clock.js";
+import { ClerkError } from "../errors.js";
+import { type Actor, type ServiceContext, createRuntime } from "../context.js";
+import { ensureInstance } from "../features/roles/index.js";
+import { noOrganization } from "../features/orgs/index.js";
+import { resolveUser } from "../features/users/index.js";
+import { type Store, openStore } from "../store/index.js";
+
+/** Global options every command accepts. */
+export interface GlobalOptions {
+  database?: string;
+  format?: string;
+  as?: string;
+}
+
+/** Where the CLI keeps its small state (the default organization); beside the default database. */
+export function configDir(): string {
+  return resolve(process.env.CLERK_CONFIG_DIR ?? ".clerk");
+}
+
+interface CliState {
+  organization?: string;
+}
+
+function statePath(): string {
+  return join(configDir(), "context.json");
+}
+
+export function readState(): CliState {
+  const path = statePath();
+  if (!existsSync(path)) return {};
+  try {
+    return JSON.parse(readFileSync(path, "utf8")) as CliState;
+  } catch {
+    return {};
+  }
+}
+
+/** Saves the state atomically (write then rename), so a crash never leaves half a file. */
+export function writeState(state: CliState): void {
+  const path = statePath();
+  mkdirSync(dirname(path), { recursive: true });
+  writeFileSync(`${path}.tmp`, `${JSON.stringify(state, null, 2)}\n`);
+  renameSync(`${path}.tmp`, path);
+}
+
+/** The --organization given, else the one chosen with `clerk org use`, else an error saying how to give one. */
+export function organizationOrDefault(given: string | undefined): string {
+  const chosen = given ?? readState().organization;
+  if (!chosen) throw noOrganization();
+  return chosen;
+}
+
+/** An open store plus the context services run in. */
+export interface CliSession {
+  store: Store;
+  ctx: ServiceContext;
+}
+
+const operator = (): Actor => ({ type: "operator", id: null, label: `operator:${safeUserName()}` });
+
+function safeUserName(): string {
+  try {
+    return userInfo().username;
+  } catch {
+    return "local";
+  }
+}
+
+/**
+ * The wall clock, or a fixed instant from CLERK_CLOCK (an ISO time) for reproducible demos and tests:
+ * the seed walkthrough's dates, such as --expires 2026-06-30, only lie in the future before mid-2026.
+ */
+export function cliClock(): Clock {
+  const fixed = process.env.CLERK_CLOCK;
+  if (!fixed) return systemClock;
+  const at = Date.parse(fixed);
+  if (!Number.isFinite(at)) throw new ClerkError("input.invalid", `CLERK_CLOCK="${fixed}" is not an ISO time such as 2026-01-15T09:00:00Z.`);
+  return { now: () => at };
+}
+
+/** Opens the store, prepares the instance, and resolves the actor. */
+export async function openSession(options: GlobalOptions): Promise<CliSession> {
+  const clock = cliClock();
+  const store = await openStore(options.database);
+  const base: ServiceContext = { db: store.db, dialect: store.dialect, clock, actor: operator(), runtime: createRuntime() };
+  try {
+    await ensureInstance({ ...base, actor: { type: "system", id: null, label: "system" } });
+    if (options.as === undefined) return { store, ctx: base };
+    const user = await resolveUser(base, options.as);
+    return { store, ctx: { ...base, actor: { type: "user", id: user.id, label: user.email } } };
+  } catch (error) {
+    await store.close();
+    throw error;
+  }
+}

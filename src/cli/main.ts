@@ -1,0 +1,52 @@
+// The `clerk` command: assembles every feature's commands under one program.
+import { Command, CommanderError } from "commander";
+import { registerAccessCommands } from "../features/access/access.commands.js";
+import { registerMemberCommands } from "../features/members/member.commands.js";
+import { registerOrgCommands } from "../features/orgs/org.commands.js";
+import { registerPermissionCommands } from "../features/permissions/permission.commands.js";
+import { registerRoleCommands } from "../features/roles/role.commands.js";
+import { registerSettingsCommands } from "../features/settings/settings.commands.js";
+import { VERSION } from "../index.js";
+
+/** Builds the program (exported so tests can inspect the command table). */
+export function buildProgram(): Command {
+  const program = new Command("clerk")
+    .description("Organizations, roles, permissions and approval workflows.")
+    .version(VERSION)
+    .option("--database <location>", "SQLite file, sqlite:<path> or postgres:// URL (default: $CLERK_DATABASE_URL or ./.clerk/clerk.db)")
+    .option("--format <format>", "table or json (default: table on a terminal, json otherwise)")
+    .option("--as <email>", "act as this member, held to their permissions (default: the local operator, an instance admin)")
+    .showSuggestionAfterError(true)
+    .showHelpAfterError("(run with --help for usage)")
+    .exitOverride()
+    .configureOutput({ writeErr: (s) => process.stderr.write(s) });
+  registerOrgCommands(program);
+  registerMemberCommands(program);
+  registerRoleCommands(program);
+  registerPermissionCommands(program);
+  registerAccessCommands(program);
+  registerSettingsCommands(program);
+  // Every subcommand reports usage errors through the same override, so they exit 2 as documented.
+  const visit = (c: Command) => {
+    c.exitOverride();
+    c.showSuggestionAfterError(true);
+    for (const sub of c.commands) visit(sub);
+  };
+  visit(program);
+  return program;
+}
+
+/** Runs the CLI with `argv` and sets the process exit code. */
+export async function main(argv: readonly string[]): Promise<void> {
+  const program = buildProgram();
+  try {
+    await program.parseAsync([...argv], { from: "user" });
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      const ok = error.code === "commander.helpDisplayed" || error.code === "commander.version" || error.code === "commander.help";
+      process.exitCode = ok ? 0 : 2;
+      return;
+    }
+    throw error;
+  }
+}
