@@ -48,6 +48,13 @@ export const ERROR_CODES = Object.freeze({
   "grant.not_found": notFound("organization_role_permission_association_not_found"),
   "grant.invalid_scope": invalid(),
   "grant.invalid_expiry": invalid(),
+  "key.not_found": notFound(),
+  "auth.unauthenticated": { status: 401, clerk: "authentication_invalid", exit: 4 },
+  "request.unsupported_content_type": { status: 415, clerk: "unsupported_content_type", exit: 2 },
+  "request.too_large": { status: 413, clerk: "request_body_too_large", exit: 2 },
+  "request.malformed": { status: 400, clerk: "request_body_invalid", exit: 2 },
+  "request.unknown_field": { status: 422, clerk: "form_param_unknown", exit: 2 },
+  "request.rate_limited": { status: 429, clerk: "too_many_requests", exit: 1 },
   internal: { status: 500, clerk: "internal_clerk_error", exit: 1 },
 } satisfies Record<string, ErrorSpec>);
 

@@ -1,6 +1,7 @@
 // The Database type Kysely checks every query against, assembled from the features' table files.
 import type { AuditEventsTable, AuditHeadsTable } from "../features/audit/audit.table.js";
 import type { GrantsTable } from "../features/grants/grant.table.js";
+import type { ApiKeysTable } from "../features/keys/key.table.js";
 import type { MembershipRolesTable, MembershipsTable } from "../features/members/member.table.js";
 import type { OrganizationsTable } from "../features/orgs/org.table.js";
 import type { PermissionUsageTable, PermissionsTable } from "../features/permissions/permission.table.js";
@@ -22,4 +23,5 @@ export interface Database {
   grants: GrantsTable;
   audit_events: AuditEventsTable;
   audit_heads: AuditHeadsTable;
+  api_keys: ApiKeysTable;
 }

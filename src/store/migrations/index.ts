@@ -1,8 +1,10 @@
 // The ordered list of migrations, shipped in code so the compiled package needs no migration folder.
 import type { Migration } from "kysely";
 import * as spine from "./0001-spine.js";
+import * as apiKeys from "./0002-api-keys.js";
 
 /** Every migration by name; names sort in the order they apply. */
 export const MIGRATIONS: Record<string, Migration> = {
   "0001-spine": spine,
+  "0002-api-keys": apiKeys,
 };

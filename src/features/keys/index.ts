@@ -1,0 +1,2 @@
+// The keys feature's public face.
+export { type ApiKey, authenticate, createKey, hasActiveKey, listKeys, revokeKey, touchKey } from "./key.service.js";

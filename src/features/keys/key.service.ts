@@ -1,0 +1,123 @@
+// API keys: created once and shown once, stored hashed, revocable; each request's key becomes its actor.
+import { createHash, randomBytes } from "node:crypto";
+import { type Actor, type ServiceContext, inTransaction } from "../../context.js";
+import { isId, newId } from "../../ids.js";
+import { recordAudit } from "../audit/index.js";
+import { resolveUser } from "../users/index.js";
+import { keyNotFound, unauthenticated } from "./key.errors.js";
+import type { ApiKeysTable } from "./key.table.js";
+
+/** A key as listed: never the secret. */
+export interface ApiKey {
+  id: string;
+  name: string;
+  kind: "instance" | "agent";
+  userId: string | null;
+  /** e.g. `sk_live_Ab3d…wXyZ`: enough to recognise, not to use. */
+  display: string;
+  createdAt: number;
+  lastUsedAt: number | null;
+  revokedAt: number | null;
+}
+
+const ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
+
+/** 32 random characters of base62 (~190 bits) from node:crypto, rejecting bytes that would bias the draw. */
+function secretBody(): string {
+  let out = "";
+  while (out.length < 32) {
+    for (const byte of randomBytes(48)) {
+      if (byte < 248 && out.length < 32) out += ALPHABET[byte % 62];
+    }
+  }
+  return out;
+}
+
+export const hashKey = (secret: string) => createHash("sha256").update(secret).digest("hex");
+
+function toKey(row: ApiKeysTable): ApiKey {
+  return {
+    id: row.id,
+    name: row.name,
+    kind: row.kind,
+    userId: row.user_id,
+    display: `${row.prefix}…${row.last4}`,
+    createdAt: row.created_at,
+    lastUsedAt: row.last_used_at,
+    revokedAt: row.revoked_at,
+  };
+}
+
+/** Creates a key and returns its secret, which is never retrievable again. `agent` binds it to that user. */
+export async function createKey(ctx: ServiceContext, input: { name?: string | undefined; agent?: string | undefined }): Promise<{ key: ApiKey; secret: string }> {
+  return inTransaction(ctx, async (tx) => {
+    const user = input.agent ? await resolveUser(tx, input.agent) : undefined;
+    const kind = user ? "agent" : "instance";
+    const secret = `${kind === "agent" ? "ak" : "sk"}_live_${secretBody()}`;
+    const now = tx.clock.now();
+    const row: ApiKeysTable = {
+      id: newId("key", now),
+      name: input.name?.trim() || (user ? `agent ${user.email}` : "instance key"),
+      kind,
+      user_id: user?.id ?? null,
+      prefix: secret.slice(0, 12),
+      last4: secret.slice(-4),
+      hash: hashKey(secret),
+      created_at: now,
+      last_used_at: null,
+      revoked_at: null,
+    };
+    await tx.db.insertInto("api_keys").values(row).execute();
+    const key = toKey(row);
+    await recordAudit(tx, { organizationId: null, action: "key.created", target: { type: "api_key", id: key.id, label: key.display }, after: key });
+    return { key, secret };
+  });
+}
+
+/** Every key, newest first, revoked ones included (marked). */
+export async function listKeys(ctx: ServiceContext): Promise<ApiKey[]> {
+  return (await ctx.db.selectFrom("api_keys").selectAll().orderBy("created_at", "desc").orderBy("id", "desc").execute()).map(toKey);
+}
+
+/** Revokes a key by id or by what `keys list` shows (`sk_live_Ab3d…wXyZ`); it stops working at once. */
+export async function revokeKey(ctx: ServiceContext, ref: string): Promise<ApiKey> {
+  return inTransaction(ctx, async (tx) => {
+    const value = ref.trim();
+    const [prefix, last4] = value.split("…");
+    let query = tx.db.selectFrom("api_keys").selectAll().where("revoked_at", "is", null);
+    query = isId(value, "key") ? query.where("id", "=", value) : query.where("prefix", "=", prefix ?? "");
+    if (last4) query = query.where("last4", "=", last4);
+    const rows = await query.execute();
+    const row = rows[0];
+    if (!row || rows.length > 1) throw keyNotFound(value);
+    const now = tx.clock.now();
+    await tx.db.updateTable("api_keys").set({ revoked_at: now }).where("id", "=", row.id).execute();
+    const key = toKey({ ...row, revoked_at: now });
+    await recordAudit(tx, { organizationId: null, action: "key.revoked", target: { type: "api_key", id: key.id, label: key.display }, before: toKey(row), after: key });
+    return key;
+  });
+}
+
+/** Whether any usable key exists (the first `clerk serve` creates one when none does). */
+export async function hasActiveKey(ctx: ServiceContext): Promise<boolean> {
+  return (await ctx.db.selectFrom("api_keys").select("id").where("revoked_at", "is", null).limit(1).executeTakeFirst()) !== undefined;
+}
+
+/**
+ * The actor a bearer secret stands for, or `auth.unauthenticated`. Looked up by hash, so the secret is
+ * never compared in a way that leaks timing, and revocation applies to the next request.
+ */
+export async function authenticate(ctx: ServiceContext, secret: string): Promise<Actor> {
+  const row = await ctx.db.selectFrom("api_keys").selectAll().where("hash", "=", hashKey(secret)).executeTakeFirst();
+  if (!row || row.revoked_at !== null) throw unauthenticated("The API key is invalid or revoked. Create one with: clerk keys create");
+  if (row.kind === "agent" && row.user_id) {
+    const user = await resolveUser(ctx, row.user_id);
+    return { type: "user", id: user.id, label: user.email };
+  }
+  return { type: "api_key", id: row.id, label: `${row.prefix}…${row.last4}` };
+}
+
+/** Records that a key was used (best effort, outside the request's transaction; a counter, not a security write). */
+export async function touchKey(ctx: ServiceContext, secret: string): Promise<void> {
+  await ctx.db.updateTable("api_keys").set({ last_used_at: ctx.clock.now() }).where("hash", "=", hashKey(secret)).execute();
+}
