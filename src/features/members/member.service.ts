@@ -114,7 +114,7 @@ export async function addMember(ctx: ServiceContext, input: AddMemberInput): Pro
     const roles = await resolveRoles(tx, data.roles, org);
     await assertActorMay(tx, org.id, org.slug, MANAGE);
     await assertMayGrant(tx, org.id, org.slug, await permissionsOfRoles(tx, roles.map((r) => r.id)));
-    const user = await ensureUser(tx, data.email, data.kind);
+    const user = data.userId !== undefined ? await resolveUser(tx, data.userId) : await ensureUser(tx, data.email as string, data.kind);
     return guardedChange(tx, org, async () => {
       if ((await membershipsOf(tx, org, user.id)).length > 0) throw alreadyMember(user.email, org.slug);
       if (org.maxAllowedMemberships > 0 && (await membershipsOf(tx, org)).length >= org.maxAllowedMemberships) {
@@ -131,12 +131,17 @@ export async function addMember(ctx: ServiceContext, input: AddMemberInput): Pro
   });
 }
 
-/** Creates an organization; a user who creates one becomes its first member with the creator role. */
-export async function createOrganization(ctx: ServiceContext, input: CreateOrgInput): Promise<Organization> {
+/**
+ * Creates an organization. Its creator becomes the first member with the creator role: the acting user,
+ * or `createdBy` (Clerk's `created_by`) when an instance admin creates it for someone.
+ */
+export async function createOrganization(ctx: ServiceContext, input: CreateOrgInput, createdBy?: string): Promise<Organization> {
   return inTransaction(ctx, async (tx) => {
-    const org = await createOrg(tx, input);
-    if (tx.actor.type === "user" && tx.actor.id !== null) {
-      const user = await resolveUser(tx, tx.actor.id);
+    const creatorId = tx.actor.type === "user" && tx.actor.id !== null ? tx.actor.id : createdBy;
+    const creatorUser = creatorId === undefined ? undefined : await resolveUser(tx, creatorId);
+    const org = await createOrg(tx, { ...input, createdBy: creatorUser?.id });
+    if (creatorUser) {
+      const user = creatorUser;
       const creator = await resolveRole(tx, (await getRoleDefaults(tx)).creator.id, org.id);
       const now = tx.clock.now();
       const id = newId("orgmem", now);

@@ -7,7 +7,10 @@ export {
   bumpPolicyVersion,
   createOrg,
   deleteOrg,
+  listOrganizations,
   listOrgTree,
+  membersCount,
+  type OrgListQuery,
   type OrgInfo,
   type OrgTreeEntry,
   type Organization,
@@ -15,4 +18,6 @@ export {
   resolveOrg,
   toOrganization,
   updateOrg,
+  updateOrgMetadata,
 } from "./org.service.js";
+export { organizationObject } from "./org.view.js";

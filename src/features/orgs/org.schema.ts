@@ -15,6 +15,10 @@ export const createOrgSchema = z.object({
   parent: z.string().trim().min(1).optional(),
   maxAllowedMemberships: z.number().int().min(0).optional(),
   inheritAncestorRead: z.boolean().optional(),
+  publicMetadata: z.record(z.string(), z.unknown()).optional(),
+  privateMetadata: z.record(z.string(), z.unknown()).optional(),
+  /** The user recorded as creator (the members feature also makes them a member). */
+  createdBy: z.string().optional(),
 });
 export type CreateOrgInput = z.input<typeof createOrgSchema>;
 

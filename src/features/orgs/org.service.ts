@@ -20,6 +20,7 @@ import {
 } from "./org.repository.js";
 import { type CreateOrgInput, type UpdateOrgInput, createOrgSchema, slugify, updateOrgSchema } from "./org.schema.js";
 import { parseInput } from "../../validation.js";
+import { assertActorMay } from "../access/index.js";
 
 /** An organization as services return it. */
 export interface Organization {
@@ -110,9 +111,9 @@ export async function createOrg(ctx: ServiceContext, input: CreateOrgInput): Pro
       parent_id: parent?.id ?? null,
       inherit_ancestor_read: data.inheritAncestorRead === false ? 0 : 1,
       max_allowed_memberships: data.maxAllowedMemberships ?? 0,
-      public_metadata: "{}",
-      private_metadata: "{}",
-      created_by: tx.actor.type === "user" ? tx.actor.id : null,
+      public_metadata: JSON.stringify(data.publicMetadata ?? {}),
+      private_metadata: JSON.stringify(data.privateMetadata ?? {}),
+      created_by: data.createdBy ?? (tx.actor.type === "user" ? tx.actor.id : null),
       policy_version: 1,
       created_at: now,
       updated_at: now,
@@ -129,6 +130,7 @@ export async function updateOrg(ctx: ServiceContext, ref: string, input: UpdateO
   const data = parseInput(updateOrgSchema, input);
   return inTransaction(ctx, async (tx) => {
     const before = await resolveOrg(tx, ref);
+    await assertActorMay(tx, before.id, before.slug, "org:sys_profile:manage");
     const patch: Parameters<typeof updateOrgRow>[2] = { updated_at: tx.clock.now() };
     if (data.name !== undefined) patch.name = data.name;
     if (data.description !== undefined) patch.description = data.description;
@@ -159,6 +161,7 @@ export async function updateOrg(ctx: ServiceContext, ref: string, input: UpdateO
 export async function deleteOrg(ctx: ServiceContext, ref: string, options: { recursive?: boolean } = {}): Promise<Organization[]> {
   return inTransaction(ctx, async (tx) => {
     const org = await resolveOrg(tx, ref);
+    await assertActorMay(tx, org.id, org.slug, "org:sys_profile:delete");
     const children = await childrenOf(tx.db, org.id);
     if (children.length > 0 && !options.recursive) throw hasChildren(org.slug, children.map((c) => c.slug));
     const deleted: Organization[] = [];
@@ -212,4 +215,86 @@ export async function orgInfo(ctx: ServiceContext, ref: string): Promise<OrgInfo
     membersCount: counts.members,
     rolesCount: counts.roles,
   };
+}
+
+/** Query of the organization list (Clerk's GET /organizations). */
+export interface OrgListQuery {
+  limit: number;
+  offset: number;
+  /** Exact id, or part of the name or slug. */
+  query?: string | undefined;
+  orderBy?: string | undefined;
+}
+
+/** A page of organizations with the total count, filtered and ordered in the store. */
+export async function listOrganizations(ctx: ServiceContext, q: OrgListQuery): Promise<{ data: Organization[]; totalCount: number }> {
+  const [, sign, field] = /^([+-]?)(name|created_at|members_count)?$/.exec(q.orderBy ?? "-created_at") ?? [];
+  if (!field) {
+    throw new ClerkError("input.invalid", `order_by "${q.orderBy}" is not supported; use name, created_at or members_count with an optional + or - prefix.`, {
+      param: "order_by",
+    });
+  }
+  const direction = sign === "-" ? "desc" : "asc";
+  let base = ctx.db.selectFrom("organizations");
+  if (q.query) {
+    const like = `%${q.query.toLowerCase()}%`;
+    base = base.where((eb) => eb.or([eb("id", "=", q.query as string), eb(eb.fn("lower", ["name"]), "like", like), eb("slug", "like", like)]));
+  }
+  const total = await base.select((eb) => eb.fn.countAll<number>().as("n")).executeTakeFirstOrThrow();
+  const counted = base.selectAll("organizations").select((eb) =>
+    eb.selectFrom("memberships").select((m) => m.fn.countAll<number>().as("c")).whereRef("memberships.organization_id", "=", "organizations.id").as("members_count"),
+  );
+  const rows = await counted
+    .orderBy(field as "name" | "created_at" | "members_count", direction)
+    .orderBy("id", direction)
+    .limit(q.limit)
+    .offset(q.offset)
+    .execute();
+  return { data: rows.map((r) => toOrganization(r)), totalCount: Number(total.n) };
+}
+
+/** Number of members of an organization. */
+export async function membersCount(ctx: ServiceContext, organizationId: string): Promise<number> {
+  return (await orgCounts(ctx.db, organizationId)).members;
+}
+
+type Metadata = Record<string, unknown>;
+
+function deepMerge(target: Metadata, patch: Metadata): Metadata {
+  const out: Metadata = { ...target };
+  for (const [key, value] of Object.entries(patch)) {
+    if (value === null) delete out[key];
+    else if (typeof value === "object" && !Array.isArray(value) && typeof out[key] === "object" && out[key] !== null && !Array.isArray(out[key])) {
+      out[key] = deepMerge(out[key] as Metadata, value as Metadata);
+    } else out[key] = value;
+  }
+  return out;
+}
+
+/** Merges (null deletes a key) or replaces the public and private metadata of an organization. */
+export async function updateOrgMetadata(
+  ctx: ServiceContext,
+  ref: string,
+  input: { publicMetadata?: Metadata | undefined; privateMetadata?: Metadata | undefined },
+  mode: "merge" | "replace",
+): Promise<Organization> {
+  return inTransaction(ctx, async (tx) => {
+    const before = await resolveOrg(tx, ref);
+    await assertActorMay(tx, before.id, before.slug, "org:sys_profile:manage");
+    const apply = (current: Metadata, next: Metadata | undefined) => (next === undefined ? current : mode === "merge" ? deepMerge(current, next) : next);
+    await updateOrgRow(tx.db, before.id, {
+      public_metadata: JSON.stringify(apply(before.publicMetadata, input.publicMetadata)),
+      private_metadata: JSON.stringify(apply(before.privateMetadata, input.privateMetadata)),
+      updated_at: tx.clock.now(),
+    });
+    const after = toOrganization((await findOrgById(tx.db, before.id)) as OrgRow);
+    await recordAudit(tx, {
+      organizationId: after.id,
+      action: "org.metadata_updated",
+      target: { type: "organization", id: after.id, label: after.slug },
+      before: { publicMetadata: before.publicMetadata, privateMetadata: before.privateMetadata },
+      after: { publicMetadata: after.publicMetadata, privateMetadata: after.privateMetadata },
+    });
+    return after;
+  });
 }
