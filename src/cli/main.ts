@@ -1,12 +1,14 @@
 // The `clerk` command: assembles every feature's commands under one program.
 import { Command, CommanderError } from "commander";
 import { registerAccessCommands } from "../features/access/access.commands.js";
+import { registerKeyCommands } from "../features/keys/key.commands.js";
 import { registerMemberCommands } from "../features/members/member.commands.js";
 import { registerOrgCommands } from "../features/orgs/org.commands.js";
 import { registerPermissionCommands } from "../features/permissions/permission.commands.js";
 import { registerRoleCommands } from "../features/roles/role.commands.js";
 import { registerSettingsCommands } from "../features/settings/settings.commands.js";
 import { VERSION } from "../index.js";
+import { registerServeCommand } from "./serve.command.js";
 
 /** Builds the program (exported so tests can inspect the command table). */
 export function buildProgram(): Command {
@@ -26,6 +28,8 @@ export function buildProgram(): Command {
   registerPermissionCommands(program);
   registerAccessCommands(program);
   registerSettingsCommands(program);
+  registerKeyCommands(program);
+  registerServeCommand(program);
   // Every subcommand reports usage errors through the same override, so they exit 2 as documented.
   const visit = (c: Command) => {
     c.exitOverride();

@@ -1,0 +1,35 @@
+// `clerk serve`: the HTTP API on the chosen store, until interrupted.
+import type { Command } from "commander";
+import { ClerkError } from "../errors.js";
+import { serve } from "../http/serve.js";
+import { openStore } from "../store/index.js";
+import { cliClock, type GlobalOptions } from "./context.js";
+import { reportError } from "./run.js";
+
+function parsePort(value: string): number {
+  const port = Number(value);
+  if (!Number.isInteger(port) || port < 0 || port > 65_535) throw new ClerkError("input.invalid", `--port "${value}" is not a port number (0–65535).`, { param: "port" });
+  return port;
+}
+
+export function registerServeCommand(program: Command): void {
+  program
+    .command("serve")
+    .description("Run the HTTP API (Clerk-compatible Backend API under /v1). Prints a first key when none exists.")
+    .option("--port <port>", "port to listen on", process.env.PORT ?? "3000")
+    .option("--host <host>", "address to listen on", "127.0.0.1")
+    .addHelpText("after", "\nExample:\n  clerk serve --port 3000 --host 0.0.0.0")
+    .action(async (_options: unknown, command: Command) => {
+      const o = command.optsWithGlobals() as GlobalOptions & { port: string; host: string };
+      try {
+        const store = await openStore(o.database);
+        const server = await serve({ store, clock: cliClock(), port: parsePort(o.port), host: o.host });
+        process.stderr.write(`clerk is serving ${store.location} (${store.dialect.name}) at ${server.url}\n`);
+        const shutdown = () => void server.stop().then(() => process.exit(0));
+        process.once("SIGINT", shutdown);
+        process.once("SIGTERM", shutdown);
+      } catch (error) {
+        process.exitCode = reportError(error, o.format === "json");
+      }
+    });
+}

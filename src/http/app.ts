@@ -1,0 +1,113 @@
+// The HTTP server: strict JSON in and out, bearer keys, rate limits, Clerk's error envelope; routes come from features.
+import { createHash } from "node:crypto";
+import rateLimit from "@fastify/rate-limit";
+import Fastify, { type FastifyInstance, type FastifyServerOptions } from "fastify";
+import { sql } from "kysely";
+import type { Clock } from "../clock.js";
+import { type Runtime, type ServiceContext, SYSTEM_ACTOR } from "../context.js";
+import { ClerkError } from "../errors.js";
+import { registerAccessRoutes } from "../features/access/access.routes.js";
+import { touchKey } from "../features/keys/index.js";
+import { registerMemberRoutes } from "../features/members/member.routes.js";
+import { registerOrgRoutes } from "../features/orgs/org.routes.js";
+import { newId } from "../ids.js";
+import type { Store } from "../store/index.js";
+import { actorFor, bearerToken } from "./auth.js";
+import { errorHandler } from "./error-handler.js";
+
+declare module "fastify" {
+  interface FastifyRequest {
+    /** The service context of this request: its actor, request id and ip. Set after authentication. */
+    ctx: ServiceContext;
+  }
+}
+
+/** What the server is built from. */
+export interface AppOptions {
+  store: Store;
+  clock: Clock;
+  runtime: Runtime;
+  logger?: FastifyServerOptions["logger"];
+  /** Requests per minute per key (or per ip without one). */
+  rateLimitPerMinute?: number;
+}
+
+const PUBLIC_PATHS = new Set(["/healthz", "/readyz"]);
+const ONE_MB = 1024 * 1024;
+
+/** Builds the Fastify app (not listening); `clerk serve` and the tests both use it. */
+export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: options.logger ?? false,
+    bodyLimit: ONE_MB,
+    genReqId: () => newId("evt", options.clock.now()).replace(/^evt_/, "req_"),
+    requestIdHeader: false,
+  });
+  const base: ServiceContext = { db: options.store.db, dialect: options.store.dialect, clock: options.clock, actor: SYSTEM_ACTOR, runtime: options.runtime };
+
+  app.setErrorHandler(errorHandler);
+  app.setNotFoundHandler((request, reply) => {
+    errorHandler(new ClerkError("input.invalid", `No endpoint ${request.method} ${request.url.split("?")[0]}; see /v1/openapi.json.`), request, reply);
+  });
+
+  // Only JSON is accepted; an empty body is no body (the Clerk SDK sends the JSON content type on every call).
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser("application/json", { parseAs: "string" }, (_request, body, done) => {
+    const text = String(body);
+    if (text.trim() === "") return done(null, undefined);
+    try {
+      done(null, JSON.parse(text));
+    } catch {
+      done(new ClerkError("request.malformed", "The request body is not valid JSON."), undefined);
+    }
+  });
+
+  // @clerk/backend parses a body only when Content-Type is exactly application/json (no charset).
+  app.addHook("onSend", async (_request, reply, payload) => {
+    const type = reply.getHeader("content-type");
+    if (typeof type === "string" && type.startsWith("application/json")) reply.header("content-type", "application/json");
+    return payload;
+  });
+
+  await app.register(rateLimit, {
+    max: options.rateLimitPerMinute ?? 1200,
+    timeWindow: 60_000,
+    keyGenerator: (request) => {
+      const header = request.headers.authorization;
+      return header ? createHash("sha256").update(header).digest("hex").slice(0, 16) : request.ip;
+    },
+    errorResponseBuilder: (_request, context) =>
+      Object.assign(new ClerkError("request.rate_limited", `Too many requests; retry after ${Math.ceil(context.ttl / 1000)} s.`), { statusCode: 429 }),
+  });
+
+  app.addHook("onRequest", async (request) => {
+    const path = request.url.split("?")[0] ?? "";
+    if (PUBLIC_PATHS.has(path)) {
+      request.ctx = { ...base, requestId: String(request.id), ip: request.ip };
+      return;
+    }
+    const actor = await actorFor(base, request);
+    request.ctx = { ...base, actor, requestId: String(request.id), ip: request.ip };
+    void touchKey(base, bearerToken(request)).catch((err: unknown) => request.log.warn({ err }, "could not record key use"));
+  });
+
+  app.get("/healthz", async () => ({ status: "ok" }));
+  app.get("/readyz", async (_request, reply) => {
+    try {
+      await sql`select 1`.execute(options.store.db);
+      return { status: "ready", database: options.store.dialect.name };
+    } catch {
+      return reply.status(503).send({ status: "unavailable", database: options.store.dialect.name });
+    }
+  });
+
+  await app.register(
+    async (v1) => {
+      registerOrgRoutes(v1);
+      registerMemberRoutes(v1);
+      registerAccessRoutes(v1);
+    },
+    { prefix: "/v1" },
+  );
+  return app;
+}

@@ -1,0 +1,52 @@
+// `clerk serve`: runs the HTTP API until SIGINT/SIGTERM, then finishes in-flight requests and closes the store.
+import type { FastifyInstance } from "fastify";
+import { type Clock } from "../clock.js";
+import { type ServiceContext, SYSTEM_ACTOR, createRuntime } from "../context.js";
+import { flushUsage } from "../features/access/index.js";
+import { createKey, hasActiveKey } from "../features/keys/index.js";
+import { ensureInstance } from "../features/roles/index.js";
+import type { Store } from "../store/index.js";
+import { buildApp } from "./app.js";
+
+/** Where and how to serve. */
+export interface ServeOptions {
+  store: Store;
+  clock: Clock;
+  port: number;
+  host: string;
+  /** Where to tell the operator about a first key (stderr by default, so stdout stays clean). */
+  print?: (line: string) => void;
+}
+
+/** Starts the server; resolves with the app and a `stop()` that shuts down gracefully. */
+export async function serve(options: ServeOptions): Promise<{ app: FastifyInstance; url: string; stop: () => Promise<void> }> {
+  const print = options.print ?? ((line: string) => process.stderr.write(`${line}\n`));
+  const runtime = createRuntime();
+  const ctx: ServiceContext = { db: options.store.db, dialect: options.store.dialect, clock: options.clock, actor: SYSTEM_ACTOR, runtime };
+  await ensureInstance(ctx);
+  if (!(await hasActiveKey(ctx))) {
+    const { secret } = await createKey({ ...ctx, actor: { type: "operator", id: null, label: "operator:first-serve" } }, { name: "first key" });
+    print(`Created the first instance secret key (shown once, store it now):\n\n  ${secret}\n\nUse it as: Authorization: Bearer ${secret.slice(0, 12)}…  (more keys: clerk keys create)`);
+  }
+  const app = await buildApp({
+    store: options.store,
+    clock: options.clock,
+    runtime,
+    logger: { level: process.env.CLERK_LOG_LEVEL ?? "info" },
+  });
+  // Usage counters live in memory between flushes; the timer must not keep a stopping process alive.
+  const flusher = setInterval(() => void flushUsage(ctx).catch((err: unknown) => app.log.warn({ err }, "usage flush failed")), 30_000);
+  flusher.unref();
+  const url = await app.listen({ port: options.port, host: options.host });
+  let stopping: Promise<void> | undefined;
+  const stop = () => {
+    stopping ??= (async () => {
+      clearInterval(flusher);
+      await app.close();
+      await flushUsage(ctx);
+      await options.store.close();
+    })();
+    return stopping;
+  };
+  return { app, url, stop };
+}
