@@ -24,6 +24,7 @@ export const ERROR_CODES = Object.freeze({
   "org.has_children": refused("organization_has_children"),
   "org.parent_cycle": refused("form_param_value_invalid", 422),
   "org.not_empty": refused("organization_not_empty"),
+  "org.move_refused": refused("form_param_value_invalid", 422),
   "user.not_found": notFound(),
   "user.invalid_email": invalid(),
   "user.email_taken": refused("form_identifier_exists", 422),

@@ -3,6 +3,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { auditEventsOf } from "../src/features/audit/index.js";
 import { addMember, createOrganization } from "../src/features/members/index.js";
 import { createOrg, deleteOrg, listOrgTree, orgInfo, resolveOrg, updateOrg } from "../src/features/orgs/index.js";
+import { createRole } from "../src/features/roles/index.js";
 import { DIALECTS, type TestStore, openTestStore } from "./helpers/store.js";
 import { snapshot } from "./helpers/snapshot.js";
 
@@ -69,6 +70,24 @@ for (const dialect of DIALECTS) {
       expect(await snapshot(t.store)).toEqual(before);
       const moved = await updateOrg(t.ctx, "sre", { parent: "acme-engineering" });
       expect(moved.parentId).toBe((await resolveOrg(t.ctx, "acme-engineering")).id);
+    });
+
+    it("refuses a move that would strand roles of an ancestor the subtree leaves, or clash with the new ancestors' roles", async () => {
+      await createOrg(t.ctx, { name: "A" });
+      await createOrg(t.ctx, { name: "B", parent: "a" });
+      await createOrg(t.ctx, { name: "Z" });
+      await createRole(t.ctx, { name: "Dev", organization: "a", permissions: "read:code" });
+      await createRole(t.ctx, { name: "Senior", organization: "b", extends: "Dev" });
+      await addMember(t.ctx, { organization: "b", email: "s@acme.com", roles: "Senior" });
+      const before = await snapshot(t.store);
+      await expect(updateOrg(t.ctx, "b", { parent: null })).rejects.toMatchObject({ code: "org.move_refused", message: expect.stringContaining("Dev of a") });
+      await expect(updateOrg(t.ctx, "b", { parent: "z" })).rejects.toMatchObject({ code: "org.move_refused" });
+      expect(await snapshot(t.store)).toEqual(before);
+      await createOrg(t.ctx, { name: "C" });
+      await createRole(t.ctx, { name: "Helper", organization: "c" });
+      await createRole(t.ctx, { name: "Helper", organization: "z" });
+      await expect(updateOrg(t.ctx, "c", { parent: "z" })).rejects.toMatchObject({ code: "org.move_refused", message: expect.stringContaining("org:helper") });
+      await expect(updateOrg(t.ctx, "c", { parent: "a" })).resolves.toMatchObject({ slug: "c" });
     });
 
     it("refuses to delete an organization with children unless recursive", async () => {

@@ -144,7 +144,7 @@ export function registerOrgCommands(program: Command): void {
     .action(
       action<{ organization: string; recursive?: boolean }>(async ({ ctx }, o) => {
         const deleted = await deleteOrg(ctx, o.organization, { recursive: o.recursive === true });
-        if (readState().organization && deleted.some((d) => d.slug === readState().organization || d.id === readState().organization)) writeState({});
+        if (deleted.some((d) => d.id === readState().organization || d.slug === readState().organization)) writeState({});
         return {
           json: deleted.map((d) => ({ object: "organization", id: d.id, slug: d.slug, deleted: true })),
           text: deleted.map((d) => `Deleted organization ${d.name} (${d.slug}).`).join("\n"),
@@ -160,7 +160,7 @@ export function registerOrgCommands(program: Command): void {
     .action(
       action(async ({ ctx }, _o, args) => {
         const chosen = await resolveOrg(ctx, args[0] as string);
-        writeState({ ...readState(), organization: chosen.slug });
+        writeState({ ...readState(), organization: chosen.id });
         return { json: { organization: chosen.slug, id: chosen.id }, text: `Default organization is now ${chosen.slug}.` };
       }),
     );

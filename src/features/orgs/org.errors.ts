@@ -36,3 +36,18 @@ export function noOrganization(): ClerkError {
     { param: "organization" },
   );
 }
+
+export function moveStrandsRoles(slug: string, roles: readonly string[]): ClerkError {
+  return new ClerkError(
+    "org.move_refused",
+    `Cannot move "${slug}" there: it uses roles of organizations it would leave (${roles.join(", ")}); move those members and role parents to other roles first.`,
+    { param: "parent", details: { roles } },
+  );
+}
+
+export function moveClashesRoles(slug: string, keys: readonly string[]): ClerkError {
+  return new ClerkError("org.move_refused", `Cannot move "${slug}" there: the new ancestors already have roles ${keys.join(", ")}; rename those first.`, {
+    param: "parent",
+    details: { keys },
+  });
+}

@@ -96,3 +96,53 @@ export async function orgCounts(db: Kysely<Database>, id: string): Promise<{ mem
     .executeTakeFirstOrThrow();
   return { members: Number(members.n), roles: Number(roles.n) };
 }
+
+/** Every organization below `id` (not itself). */
+export async function descendantIds(db: Kysely<Database>, id: string): Promise<string[]> {
+  const all = await db.selectFrom("organizations").select(["id", "parent_id"]).execute();
+  const out: string[] = [];
+  const stack = [id];
+  while (stack.length) {
+    const parent = stack.pop() as string;
+    for (const o of all) {
+      if (o.parent_id === parent && !out.includes(o.id)) {
+        out.push(o.id);
+        stack.push(o.id);
+      }
+    }
+  }
+  return out;
+}
+
+/**
+ * Roles the subtree uses (as parents of its own roles, or held by its members) that belong to an
+ * organization outside `keptOwners`: a move that leaves their owner behind would strand them.
+ */
+export async function rolesOutside(db: Kysely<Database>, subtree: readonly string[], keptOwners: ReadonlySet<string>): Promise<{ name: string; owner: string }[]> {
+  const asParents = await db
+    .selectFrom("role_parents")
+    .innerJoin("roles as child", "child.id", "role_parents.role_id")
+    .innerJoin("roles as parent", "parent.id", "role_parents.parent_id")
+    .select(["parent.name as name", "parent.organization_id as owner"])
+    .where("child.organization_id", "in", subtree)
+    .execute();
+  const held = await db
+    .selectFrom("membership_roles")
+    .innerJoin("memberships", "memberships.id", "membership_roles.membership_id")
+    .innerJoin("roles", "roles.id", "membership_roles.role_id")
+    .select(["roles.name as name", "roles.organization_id as owner"])
+    .where("memberships.organization_id", "in", subtree)
+    .execute();
+  const out = new Map<string, { name: string; owner: string }>();
+  for (const r of [...asParents, ...held]) if (r.owner !== null && !keptOwners.has(r.owner)) out.set(`${r.owner}/${r.name}`, { name: r.name, owner: r.owner });
+  return [...out.values()];
+}
+
+/** Role keys owned in the subtree that roles of `owners` already use. */
+export async function clashingRoleKeys(db: Kysely<Database>, subtree: readonly string[], owners: readonly string[]): Promise<string[]> {
+  if (owners.length === 0) return [];
+  const mine = await db.selectFrom("roles").select("key").where("organization_id", "in", subtree).execute();
+  if (mine.length === 0) return [];
+  const theirs = await db.selectFrom("roles").select("key").where("organization_id", "in", owners).where("key", "in", mine.map((r) => r.key)).execute();
+  return [...new Set(theirs.map((r) => r.key))];
+}

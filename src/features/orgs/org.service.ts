@@ -3,19 +3,22 @@ import { type ServiceContext, inTransaction } from "../../context.js";
 import { ClerkError } from "../../errors.js";
 import { isId, newId } from "../../ids.js";
 import { recordAudit } from "../audit/index.js";
-import { hasChildren, orgNotFound, parentCycle, slugTaken } from "./org.errors.js";
+import { hasChildren, moveClashesRoles, moveStrandsRoles, orgNotFound, parentCycle, slugTaken } from "./org.errors.js";
 import {
   type OrgRow,
   allOrgs,
   ancestorsOf,
   bumpOrgPolicyVersion,
   childrenOf,
+  clashingRoleKeys,
   deleteOrgCascade,
+  descendantIds,
   findOrgById,
   findOrgBySlug,
   findOrgsByName,
   insertOrg,
   orgCounts,
+  rolesOutside,
   updateOrgRow,
 } from "./org.repository.js";
 import { type CreateOrgInput, type UpdateOrgInput, createOrgSchema, slugify, updateOrgSchema } from "./org.schema.js";
@@ -57,16 +60,48 @@ export function toOrganization(row: OrgRow): Organization {
   };
 }
 
-/** Finds an organization by id, slug or name (case-insensitive), or throws `org.not_found` with near matches. */
+/**
+ * Finds an organization by id, slug or name (case-insensitive), or throws `org.not_found` with near
+ * matches. A user actor (agent key, `--as`) only finds organizations they or an ancestor's membership
+ * can see: anything else is "not found", with no suggestions, so other tenants stay invisible.
+ */
 export async function resolveOrg(ctx: ServiceContext, ref: string): Promise<Organization> {
   const value = ref.trim();
   const row =
     (isId(value, "org") ? await findOrgById(ctx.db, value) : undefined) ??
     (await findOrgBySlug(ctx.db, value.toLowerCase())) ??
     (await uniqueByName(ctx, value));
-  if (row) return toOrganization(row);
+  if (row && (await visibleToActor(ctx, row))) return toOrganization(row);
+  if (ctx.actor.type === "user") throw orgNotFound(value);
   const known = (await allOrgs(ctx.db)).flatMap((o) => [o.slug, o.name]);
   throw orgNotFound(value, known);
+}
+
+/**
+ * The organizations the actor may see, or null for "all" (instance admins): where a user is a member,
+ * and those organizations' descendants (where ancestor members get read access).
+ */
+async function visibleOrgIds(ctx: ServiceContext): Promise<Set<string> | null> {
+  if (ctx.actor.type !== "user" || ctx.actor.id === null) return null;
+  const mine = new Set(
+    (await ctx.db.selectFrom("memberships").select("organization_id").where("user_id", "=", ctx.actor.id).execute()).map((r) => r.organization_id),
+  );
+  const parentOf = new Map((await ctx.db.selectFrom("organizations").select(["id", "parent_id"]).execute()).map((o) => [o.id, o.parent_id]));
+  const visible = new Set<string>();
+  for (const id of parentOf.keys()) {
+    for (let at: string | null | undefined = id, hops = 0; at && hops < 64; at = parentOf.get(at), hops++) {
+      if (mine.has(at)) {
+        visible.add(id);
+        break;
+      }
+    }
+  }
+  return visible;
+}
+
+async function visibleToActor(ctx: ServiceContext, row: OrgRow): Promise<boolean> {
+  const visible = await visibleOrgIds(ctx);
+  return visible === null || visible.has(row.id);
 }
 
 async function uniqueByName(ctx: ServiceContext, name: string): Promise<OrgRow | undefined> {
@@ -142,10 +177,18 @@ export async function updateOrg(ctx: ServiceContext, ref: string, input: UpdateO
     }
     if (data.parent !== undefined) {
       const parent = data.parent === null ? null : await resolveOrg(tx, data.parent);
-      if (parent) {
-        const lineage = [parent, ...(await ancestorsOfOrg(tx, parent))];
-        if (lineage.some((o) => o.id === before.id)) throw parentCycle(before.slug, parent.slug);
+      const lineage = parent ? [parent, ...(await ancestorsOfOrg(tx, parent))] : [];
+      if (parent && lineage.some((o) => o.id === before.id)) throw parentCycle(before.slug, parent.slug);
+      const subtree = [before.id, ...(await descendantIds(tx.db, before.id))];
+      const kept = new Set([...subtree, ...lineage.map((o) => o.id)]);
+      const stranded = await rolesOutside(tx.db, subtree, kept);
+      if (stranded.length) {
+        const slugs = new Map((await allOrgs(tx.db)).map((o) => [o.id, o.slug]));
+        throw moveStrandsRoles(before.slug, stranded.map((r) => `${r.name} of ${slugs.get(r.owner) ?? r.owner}`));
       }
+      const oldAncestors = new Set((await ancestorsOfOrg(tx, before)).map((o) => o.id));
+      const clashes = await clashingRoleKeys(tx.db, subtree, lineage.map((o) => o.id).filter((id) => !oldAncestors.has(id)));
+      if (clashes.length) throw moveClashesRoles(before.slug, clashes);
       patch.parent_id = parent?.id ?? null;
     }
     await updateOrgRow(tx.db, before.id, patch);
@@ -181,7 +224,11 @@ export interface OrgTreeEntry {
 
 /** Every organization in tree order (parents before children, siblings by name). */
 export async function listOrgTree(ctx: ServiceContext): Promise<OrgTreeEntry[]> {
-  const orgs = (await allOrgs(ctx.db)).map(toOrganization);
+  const visible = await visibleOrgIds(ctx);
+  const rows = (await allOrgs(ctx.db)).filter((r) => visible === null || visible.has(r.id));
+  const visibleIds = new Set(rows.map((r) => r.id));
+  // A visible child whose parent is hidden is shown at the top level.
+  const orgs = rows.map(toOrganization).map((o) => (o.parentId && !visibleIds.has(o.parentId) ? { ...o, parentId: null } : o));
   const byParent = new Map<string | null, Organization[]>();
   for (const o of orgs) byParent.set(o.parentId, [...(byParent.get(o.parentId) ?? []), o]);
   const out: OrgTreeEntry[] = [];
@@ -236,6 +283,8 @@ export async function listOrganizations(ctx: ServiceContext, q: OrgListQuery): P
   }
   const direction = sign === "-" ? "desc" : "asc";
   let base = ctx.db.selectFrom("organizations");
+  const visible = await visibleOrgIds(ctx);
+  if (visible !== null) base = base.where("id", "in", visible.size ? [...visible] : [""]);
   if (q.query) {
     const like = `%${q.query.toLowerCase()}%`;
     base = base.where((eb) => eb.or([eb("id", "=", q.query as string), eb(eb.fn("lower", ["name"]), "like", like), eb("slug", "like", like)]));
