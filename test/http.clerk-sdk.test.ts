@@ -147,6 +147,28 @@ for (const dialect of DIALECTS) {
       expect(Number(limited?.headers.get("retry-after"))).toBeGreaterThan(0);
     });
 
+    it("gives an agent key acting outside its organizations 404, not 403, and changes nothing", async () => {
+      const mine = await clerk.organizations.createOrganization({ name: "Engineering Team" });
+      const other = await clerk.organizations.createOrganization({ name: "Secret Project" });
+      await addMember(t.ctx, { organization: mine.id, email: "bot@acme.com", roles: "org:admin", kind: "agent" });
+      const agent = createClerkClient({ secretKey: (await createKey(t.ctx, { agent: "bot@acme.com" })).secret, apiUrl: url });
+      const before = await snapshot(t.store);
+      for (const attempt of [
+        () => agent.organizations.getOrganization({ organizationId: other.id }),
+        () => agent.organizations.getOrganization({ slug: "secret-project" }),
+        () => agent.organizations.updateOrganization(other.id, { name: "Mine now" }),
+        () => agent.organizations.deleteOrganization(other.id),
+        () => agent.organizations.getOrganizationMembershipList({ organizationId: other.id }),
+      ]) {
+        const e = await failure(attempt());
+        expect([e.status, e.errors[0]?.code]).toEqual([404, "resource_not_found"]);
+      }
+      expect(await snapshot(t.store)).toEqual(before);
+      const listed = await agent.organizations.getOrganizationList();
+      expect(listed.data.map((o) => o.slug)).toEqual(["engineering-team"]);
+      expect((await agent.organizations.getOrganization({ organizationId: mine.id })).id).toBe(mine.id);
+    });
+
     it("answers POST /v1/check for an agent key with that member's permissions", async () => {
       const org = await clerk.organizations.createOrganization({ name: "Engineering Team" });
       await createRole(t.ctx, { name: "Developer", organization: org.id, permissions: "read:code" });

@@ -4,7 +4,8 @@ import type { ServiceContext } from "../src/context.js";
 import { auditEventsOf } from "../src/features/audit/index.js";
 import { addMember, grantToMember, listDirectGrants, listMembers, removeMember, revokeFromMember, updateMemberRoles } from "../src/features/members/index.js";
 import { createOrg } from "../src/features/orgs/index.js";
-import { assignPermission, createRole } from "../src/features/roles/index.js";
+import { assignPermission, createRole, revokePermission, updateRole } from "../src/features/roles/index.js";
+import { createPermission, deletePermission } from "../src/features/permissions/index.js";
 import { resolveUser } from "../src/features/users/index.js";
 import { DIALECTS, type TestStore, openTestStore } from "./helpers/store.js";
 import { snapshot } from "./helpers/snapshot.js";
@@ -73,6 +74,30 @@ for (const dialect of DIALECTS) {
         () => revokeFromMember(t.ctx, { organization: "engineering-team", email: "lead@acme.com", permission: "org:sys_memberships:manage" }),
         "member.last_manager",
       );
+    });
+
+    it("keeps a manager through role edits and grant changes too, not only membership changes", async () => {
+      await addMember(t.ctx, { organization: "engineering-team", email: "admin@acme.com", roles: "org:admin" });
+      await refusedWithoutChange(() => revokePermission(t.ctx, { role: "org:admin", permission: "org:sys_memberships:manage" }), "member.last_manager");
+      await refusedWithoutChange(
+        () => assignPermission(t.ctx, { role: "org:admin", permission: "org:sys_memberships:manage", scope: "repository:x" }),
+        "member.last_manager",
+      );
+      await refusedWithoutChange(() => updateRole(t.ctx, "org:admin", { removePermissions: "org:sys_memberships:manage" }), "member.last_manager");
+      await addMember(t.ctx, { organization: "engineering-team", email: "lead@acme.com", roles: "Developer" });
+      await grantToMember(t.ctx, { organization: "engineering-team", email: "lead@acme.com", permission: "org:sys_memberships:manage" });
+      await updateMemberRoles(t.ctx, { organization: "engineering-team", email: "admin@acme.com", roles: "Developer" });
+      await refusedWithoutChange(
+        () => grantToMember(t.ctx, { organization: "engineering-team", email: "lead@acme.com", permission: "org:sys_memberships:manage", scope: "repository:x" }),
+        "member.last_manager",
+      );
+    });
+
+    it("refuses a member (--as) any change to the instance-wide permission catalogue", async () => {
+      await addMember(t.ctx, { organization: "engineering-team", email: "dev@acme.com", roles: "Developer" });
+      const dev = await actingAs("dev@acme.com");
+      await refusedWithoutChange(() => createPermission(dev, { key: "deploy:prod" }), "permission.denied");
+      await refusedWithoutChange(() => deletePermission(dev, "read:code", { force: true }), "permission.denied");
     });
 
     it("lets a member act only within their permissions (--as)", async () => {

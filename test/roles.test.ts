@@ -4,7 +4,7 @@ import { auditEventsOf } from "../src/features/audit/index.js";
 import { addMember } from "../src/features/members/index.js";
 import { createOrg } from "../src/features/orgs/index.js";
 import { createPermission, deletePermission, listPermissions, updatePermission } from "../src/features/permissions/index.js";
-import { assignPermission, createRole, deleteRole, listRoles, resolveRole, revokePermission, setRoleDefaults, updateRole } from "../src/features/roles/index.js";
+import { assignPermission, createRole, deleteRole, ensureInstance, listRoles, resolveRole, revokePermission, setRoleDefaults, updateRole } from "../src/features/roles/index.js";
 import { DIALECTS, type TestStore, openTestStore } from "./helpers/store.js";
 import { snapshot } from "./helpers/snapshot.js";
 
@@ -154,6 +154,18 @@ for (const dialect of DIALECTS) {
       await setRoleDefaults(t.ctx, { default: "Staff" });
       await deleteRole(t.ctx, "org:member", null);
       await refusedWithoutChange(() => deleteRole(t.ctx, staff.id, null), "role.creator_or_default");
+    });
+
+    it("does not bring back a built-in role the admin deleted, on the next open", async () => {
+      await setRoleDefaults(t.ctx, { default: "org:admin" });
+      await deleteRole(t.ctx, "org:member", null);
+      await ensureInstance(t.ctx);
+      expect((await listRoles(t.ctx, null)).map((r) => r.key)).toEqual(["org:admin"]);
+    });
+
+    it("refuses a role name with no letters or digits as bad input", async () => {
+      await refusedWithoutChange(() => createRole(t.ctx, { name: "!!!", organization: "engineering-team" }), "input.invalid");
+      await expect(resolveRole(t.ctx, "!!!", "engineering-team")).rejects.toMatchObject({ code: "role.not_found" });
     });
 
     it("refuses to edit or delete system permissions, and custom ones still granted", async () => {

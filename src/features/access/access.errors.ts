@@ -20,3 +20,10 @@ export function invalidResource(input: string, why: string): ClerkError {
     param: "resource",
   });
 }
+
+export function lastManager(organization: string): ClerkError {
+  return new ClerkError(
+    "member.last_manager",
+    `This would leave ${organization} with nobody who holds org:sys_memberships:manage; give another member a managing role (e.g. org:admin) first.`,
+  );
+}

@@ -14,7 +14,7 @@ import {
   whoCan,
 } from "../../engine/index.js";
 import type { ServiceContext } from "../../context.js";
-import { escalationRefused, invalidResource, permissionDenied } from "./access.errors.js";
+import { escalationRefused, invalidResource, lastManager, permissionDenied } from "./access.errors.js";
 import { loadPolicy, policyStamp } from "./policy.loader.js";
 
 interface CacheEntry {
@@ -154,4 +154,39 @@ export async function flushUsage(ctx: ServiceContext): Promise<void> {
 export async function usageOf(ctx: ServiceContext, organizationId: string): Promise<Map<string, { count: number; lastUsedAt: number }>> {
   const rows = await ctx.db.selectFrom("permission_usage").selectAll().where("organization_id", "=", organizationId).execute();
   return new Map(rows.map((r) => [r.permission_key, { count: r.count, lastUsedAt: r.last_used_at }]));
+}
+
+const MANAGE = "org:sys_memberships:manage";
+
+async function managerCount(ctx: ServiceContext, organizationId: string): Promise<number> {
+  const policy = compilePolicy(await loadPolicy(ctx, organizationId));
+  const members = new Set(await memberIds(ctx, organizationId));
+  return whoCan(policy, MANAGE, undefined, ctx.clock.now()).filter((w) => members.has(w.userId)).length;
+}
+
+async function memberIds(ctx: ServiceContext, organizationId: string): Promise<string[]> {
+  return (await ctx.db.selectFrom("memberships").select("user_id").where("organization_id", "=", organizationId).execute()).map((r) => r.user_id);
+}
+
+/**
+ * Runs a change inside the caller's transaction and refuses it (organization_minimum_permissions_needed)
+ * when it leaves any of these organizations, which had a member able to manage members, with none.
+ * The organizations' rows are locked first (PostgreSQL), so concurrent changes cannot both pass.
+ */
+export async function keepingManagers<T>(ctx: ServiceContext, organizationIds: readonly string[], change: () => Promise<T>): Promise<T> {
+  if (!ctx.db.isTransaction) throw new TypeError("keepingManagers must run inside a transaction");
+  const ids = [...new Set(organizationIds)].sort();
+  if (ctx.dialect.supportsForUpdate && ids.length) {
+    await ctx.db.selectFrom("organizations").select("id").where("id", "in", ids).orderBy("id").forUpdate().execute();
+  }
+  const before = new Map<string, number>();
+  for (const id of ids) before.set(id, await managerCount(ctx, id));
+  const result = await change();
+  for (const id of ids) {
+    if ((before.get(id) ?? 0) > 0 && (await managerCount(ctx, id)) === 0) {
+      const org = await ctx.db.selectFrom("organizations").select("slug").where("id", "=", id).executeTakeFirst();
+      throw lastManager(org?.slug ?? id);
+    }
+  }
+  return result;
 }

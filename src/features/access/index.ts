@@ -8,6 +8,7 @@ export {
   effectivePermissionsOf,
   explainAccess,
   flushUsage,
+  keepingManagers,
   usageOf,
   validateResource,
   whoCanIn,

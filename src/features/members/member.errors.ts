@@ -11,13 +11,6 @@ export function alreadyMember(email: string, organization: string): ClerkError {
   return new ClerkError("member.exists", `${email} is already a member of ${organization}; change their roles with: clerk org member update`, { param: "email" });
 }
 
-export function lastManager(organization: string): ClerkError {
-  return new ClerkError(
-    "member.last_manager",
-    `This would leave ${organization} with nobody who holds org:sys_memberships:manage; give another member a managing role (e.g. org:admin) first.`,
-  );
-}
-
 export function quotaExceeded(organization: string, max: number): ClerkError {
   return new ClerkError("member.quota_exceeded", `${organization} allows at most ${max} members; raise it with: clerk org update --max-members <n>`);
 }

@@ -2,14 +2,14 @@
 import { type ServiceContext, inTransaction } from "../../context.js";
 import { newId } from "../../ids.js";
 import { parseInput } from "../../validation.js";
-import { assertActorMay, assertMayGrant, whoCanIn } from "../access/index.js";
+import { assertActorMay, assertMayGrant, keepingManagers } from "../access/index.js";
 import { recordAudit } from "../audit/index.js";
 import { type Grant, grantNotFound, grantsOf, parseExpiry, parseScopeList, removeGrant, upsertGrant } from "../grants/index.js";
-import { type CreateOrgInput, type Organization, bumpPolicyVersion, createOrg, lockOrgRow, resolveOrg } from "../orgs/index.js";
+import { type CreateOrgInput, type Organization, bumpPolicyVersion, createOrg, resolveOrg } from "../orgs/index.js";
 import { ensurePermission, resolvePermission } from "../permissions/index.js";
 import { type Role, type RoleRef, getRoleDefaults, permissionsOfRoles, resolveRole } from "../roles/index.js";
 import { type User, ensureUser, resolveUser } from "../users/index.js";
-import { alreadyMember, lastManager, memberNotFound, quotaExceeded } from "./member.errors.js";
+import { alreadyMember, memberNotFound, quotaExceeded } from "./member.errors.js";
 import { type AddMemberInput, type UpdateMemberInput, addMemberSchema, updateMemberSchema } from "./member.schema.js";
 
 const MANAGE = "org:sys_memberships:manage";
@@ -68,22 +68,13 @@ async function findMembership(ctx: ServiceContext, org: Organization, emailOrId:
   return found;
 }
 
-async function managerIds(ctx: ServiceContext, org: Organization): Promise<string[]> {
-  const members = new Set((await membershipsOf(ctx, org)).map((m) => m.user.id));
-  return (await whoCanIn(ctx, org.id, MANAGE)).map((w) => w.userId).filter((id) => members.has(id));
-}
-
-/**
- * Runs a change to an organization's memberships under the organization's lock and refuses it when it
- * would take away the last member able to manage members (organization_minimum_permissions_needed).
- */
+/** A membership change under the last-manager guard, with the organization's policy version bumped. */
 async function guardedChange<T>(ctx: ServiceContext, org: Organization, change: () => Promise<T>): Promise<T> {
-  await lockOrgRow(ctx.db, ctx.dialect, org.id);
-  const before = await managerIds(ctx, org);
-  const result = await change();
-  await bumpPolicyVersion(ctx, org.id);
-  if (before.length > 0 && (await managerIds(ctx, org)).length === 0) throw lastManager(org.slug);
-  return result;
+  return keepingManagers(ctx, [org.id], async () => {
+    const result = await change();
+    await bumpPolicyVersion(ctx, org.id);
+    return result;
+  });
 }
 
 async function resolveRoles(ctx: ServiceContext, refs: readonly string[] | undefined, org: Organization): Promise<Role[]> {
@@ -142,7 +133,8 @@ export async function createOrganization(ctx: ServiceContext, input: CreateOrgIn
     const org = await createOrg(tx, { ...input, createdBy: creatorUser?.id });
     if (creatorUser) {
       const user = creatorUser;
-      const creator = await resolveRole(tx, (await getRoleDefaults(tx)).creator.id, org.id);
+      // The creator role is instance-wide (role defaults must be), so no organization lookup is needed.
+      const creator = await resolveRole(tx, (await getRoleDefaults(tx)).creator.id, null);
       const now = tx.clock.now();
       const id = newId("orgmem", now);
       await tx.db.insertInto("memberships").values({ id, organization_id: org.id, user_id: user.id, created_at: now, updated_at: now }).execute();
@@ -220,8 +212,7 @@ export async function grantToMember(ctx: ServiceContext, input: DirectGrantInput
     const membership = await findMembership(tx, org, input.email);
     const permission = await ensurePermission(tx, input.permission);
     await assertMayGrant(tx, org.id, org.slug, [{ permission: permission.key, scopes }]);
-    const { before, after } = await upsertGrant(tx, { membershipId: membership.id }, permission, scopes, expiresAt);
-    await bumpPolicyVersion(tx, org.id);
+    const { before, after } = await guardedChange(tx, org, () => upsertGrant(tx, { membershipId: membership.id }, permission, scopes, expiresAt));
     await recordAudit(tx, {
       organizationId: org.id,
       action: before ? "grant.updated" : "grant.created",

@@ -17,8 +17,12 @@ const BUILT_IN = [
  * creator and default role settings. Idempotent, so every open may call it.
  */
 export async function ensureInstance(ctx: ServiceContext): Promise<void> {
-  await ensureSystemPermissions(ctx);
+  // Read first: every command calls this, and after the first run it must neither write nor take the
+  // write lock, nor bring back a built-in role an admin has since deleted.
+  if ((await getSetting(ctx, "instance_initialized")) !== undefined) return;
   await inTransaction(ctx, async (tx) => {
+    if ((await getSetting(tx, "instance_initialized")) !== undefined) return;
+    await ensureSystemPermissions(tx);
     for (const role of BUILT_IN) {
       const existing = (await findRoleRowsByKey(tx.db, role.key)).find((r) => r.organization_id === null);
       if (!existing) {
@@ -29,6 +33,13 @@ export async function ensureInstance(ctx: ServiceContext): Promise<void> {
     const member = (await findRoleRowsByKey(tx.db, "org:member")).find((r) => r.organization_id === null);
     if (admin && !(await getSetting(tx, "creator_role_id"))) await putSetting(tx, "creator_role_id", admin.id);
     if (member && !(await getSetting(tx, "default_role_id"))) await putSetting(tx, "default_role_id", member.id);
+    await putSetting(tx, "instance_initialized", String(tx.clock.now()));
+    await recordAudit(tx, {
+      organizationId: null,
+      action: "instance.initialized",
+      target: { type: "instance", id: null, label: "instance" },
+      after: { creatorRole: "org:admin", defaultRole: "org:member" },
+    });
   });
 }
 

@@ -68,3 +68,16 @@ export async function memberCountsByRole(db: Kysely<Database>): Promise<Map<stri
     .execute();
   return new Map(rows.map((r) => [r.role_id, Number(r.n)]));
 }
+
+/** Organizations where some member holds one of these roles. */
+export async function organizationsHoldingRoles(db: Kysely<Database>, roleIds: readonly string[]): Promise<string[]> {
+  if (roleIds.length === 0) return [];
+  const rows = await db
+    .selectFrom("membership_roles")
+    .innerJoin("memberships", "memberships.id", "membership_roles.membership_id")
+    .select("memberships.organization_id")
+    .distinct()
+    .where("membership_roles.role_id", "in", roleIds)
+    .execute();
+  return rows.map((r) => r.organization_id);
+}

@@ -1,14 +1,14 @@
 // Roles: instance-wide or per organization, extending several parents, holding grants; with their guards.
-import { findInheritanceCycle, roleKeyFromName } from "../../engine/index.js";
+import { EngineInputError, findInheritanceCycle, roleKeyFromName as engineRoleKey } from "../../engine/index.js";
 import { type ServiceContext, inTransaction } from "../../context.js";
 import { ClerkError } from "../../errors.js";
 import { isId, newId } from "../../ids.js";
 import { parseInput } from "../../validation.js";
-import { assertMayGrant } from "../access/index.js";
+import { assertMayGrant, keepingManagers } from "../access/index.js";
 import { recordAudit } from "../audit/index.js";
-import { type Grant, grantNotFound, grantsOf, parseExpiry, parseScopeList, removeGrant, upsertGrant } from "../grants/index.js";
+import { type Grant, grantNotFound, grantsOf, removeGrant, upsertGrant } from "../grants/index.js";
 import { type Organization, ancestorsOfOrg, bumpPolicyVersion, resolveOrg } from "../orgs/index.js";
-import { ensurePermission, resolvePermission } from "../permissions/index.js";
+import { type Permission, ensurePermission, resolvePermission } from "../permissions/index.js";
 import { bumpInstancePolicyVersion, getSetting } from "../settings/index.js";
 import {
   inheritanceCycle,
@@ -27,11 +27,33 @@ import {
   insertRoleRow,
   memberCountsByRole,
   membersHoldingRole,
+  organizationsHoldingRoles,
   parentLinks,
   replaceParents,
   usableRoleRows,
 } from "./role.repository.js";
 import { type CreateRoleInput, type UpdateRoleInput, createRoleSchema, updateRoleSchema } from "./role.schema.js";
+
+/** "Code Reviewer" → "org:code_reviewer"; a name with no letters or digits is a clear input error. */
+function roleKeyFromName(name: string): string {
+  try {
+    return engineRoleKey(name);
+  } catch (error) {
+    if (error instanceof EngineInputError) {
+      throw new ClerkError("input.invalid", `The role name "${name}" has no letters or digits to make a key from; use a name such as "Code Reviewer".`, { param: "name" });
+    }
+    throw error;
+  }
+}
+
+/** The key a name would have, or undefined when it has none (so lookups simply find nothing). */
+function keyOrUndefined(name: string): string | undefined {
+  try {
+    return engineRoleKey(name);
+  } catch {
+    return undefined;
+  }
+}
 
 /** A role reference as other objects embed it. */
 export interface RoleRef {
@@ -57,7 +79,7 @@ interface RoleHome {
   owners: string[];
 }
 
-async function homeOf(ctx: ServiceContext, organization: string | undefined | null): Promise<RoleHome> {
+export async function homeOf(ctx: ServiceContext, organization: string | undefined | null): Promise<RoleHome> {
   if (organization === undefined || organization === null) return { org: null, owners: [] };
   const org = await resolveOrg(ctx, organization);
   return { org, owners: [org.id, ...(await ancestorsOfOrg(ctx, org)).map((a) => a.id)] };
@@ -89,7 +111,7 @@ async function toRoles(ctx: ServiceContext, rows: readonly RoleRow[]): Promise<R
   }));
 }
 
-async function toRole(ctx: ServiceContext, row: RoleRow): Promise<Role> {
+export async function toRole(ctx: ServiceContext, row: RoleRow): Promise<Role> {
   return (await toRoles(ctx, [row]))[0] as Role;
 }
 
@@ -113,7 +135,7 @@ function matchRole(rows: readonly RoleRow[], ref: string): RoleRow | undefined {
   if (byName.length > 1) {
     throw new ClerkError("input.invalid", `Several roles are named "${value}" (${byName.map((r) => r.key).join(", ")}); use the key or id.`, { param: "role" });
   }
-  return byName[0] ?? rows.find((r) => r.key === roleKeyFromName(value));
+  return byName[0] ?? rows.find((r) => r.key === keyOrUndefined(value));
 }
 
 /** Finds a role usable in the organization (or instance-wide) by id, key or name, or throws with a fix. */
@@ -137,7 +159,7 @@ async function resolveRoleAnywhere(ctx: ServiceContext, ref: string): Promise<Ro
   if (instance) return instance;
   const all = await ctx.db.selectFrom("roles").selectAll().execute();
   const value = ref.trim().toLowerCase();
-  const hits = all.filter((r) => r.id === ref.trim() || r.key === value || r.key === `org:${value}` || r.name.toLowerCase() === value || r.key === roleKeyFromName(ref));
+  const hits = all.filter((r) => r.id === ref.trim() || r.key === value || r.key === `org:${value}` || r.name.toLowerCase() === value || r.key === keyOrUndefined(ref));
   if (hits.length === 1) return hits[0] as RoleRow;
   if (hits.length > 1) {
     const orgs = await ctx.db.selectFrom("organizations").select(["id", "slug"]).where("id", "in", hits.map((h) => h.organization_id ?? "")).execute();
@@ -148,7 +170,7 @@ async function resolveRoleAnywhere(ctx: ServiceContext, ref: string): Promise<Ro
 }
 
 /** Resolves a role in an organization when one is named, else anywhere it is unambiguous. */
-async function findRoleRow(ctx: ServiceContext, ref: string, organization: string | undefined | null): Promise<RoleRow> {
+export async function findRoleRow(ctx: ServiceContext, ref: string, organization: string | undefined | null): Promise<RoleRow> {
   if (organization === undefined) return resolveRoleAnywhere(ctx, ref);
   return resolveRoleRow(ctx, ref, await homeOf(ctx, organization));
 }
@@ -175,6 +197,27 @@ export async function permissionsOfRoles(ctx: ServiceContext, roleIds: readonly 
   return grants.map((g) => ({ permission: g.permission, scopes: g.scopes }));
 }
 
+/** Organizations whose members hold this role or one that inherits from it: where a change to it lands. */
+async function organizationsUsing(ctx: ServiceContext, roleId: string): Promise<string[]> {
+  const links = await parentLinks(ctx.db);
+  const affected = new Set([roleId]);
+  for (let grew = true; grew; ) {
+    grew = false;
+    for (const l of links) {
+      if (affected.has(l.parent_id) && !affected.has(l.role_id)) {
+        affected.add(l.role_id);
+        grew = true;
+      }
+    }
+  }
+  return organizationsHoldingRoles(ctx.db, [...affected]);
+}
+
+/** Applies a change to a role under the last-manager guard of every organization it reaches. */
+export async function guardedRoleChange<T>(ctx: ServiceContext, roleId: string, change: () => Promise<T>): Promise<T> {
+  return keepingManagers(ctx, await organizationsUsing(ctx, roleId), change);
+}
+
 async function assertNoCycle(ctx: ServiceContext, roleId: string, roleName: string, parentIds: readonly string[]): Promise<void> {
   const links = await parentLinks(ctx.db);
   const graph = new Map<string, string[]>();
@@ -195,7 +238,7 @@ async function resolveParents(ctx: ServiceContext, refs: readonly string[], home
   const rows: RoleRow[] = [];
   for (const ref of refs) {
     const row = await resolveRoleRow(ctx, ref, home);
-    if (row.key === roleKeyFromName(selfName) && row.organization_id === (home.org?.id ?? null)) {
+    if (row.key === keyOrUndefined(selfName) && row.organization_id === (home.org?.id ?? null)) {
       throw new ClerkError("role.inheritance_cycle", `Role "${selfName}" cannot extend itself.`, { param: "extends" });
     }
     if (!rows.some((r) => r.id === row.id)) rows.push(row);
@@ -207,12 +250,12 @@ async function resolveParents(ctx: ServiceContext, refs: readonly string[], home
   return rows;
 }
 
-async function touchPolicy(ctx: ServiceContext, organizationId: string | null): Promise<void> {
+export async function touchPolicy(ctx: ServiceContext, organizationId: string | null): Promise<void> {
   if (organizationId === null) await bumpInstancePolicyVersion(ctx);
   else await bumpPolicyVersion(ctx, organizationId);
 }
 
-async function assertUserMayEditRoles(ctx: ServiceContext, home: RoleHome, grants: readonly { permission: string; scopes?: readonly string[] }[]) {
+export async function assertUserMayEditRoles(ctx: ServiceContext, home: RoleHome, grants: readonly { permission: string; scopes?: readonly string[] }[]) {
   if (ctx.actor.type !== "user") return;
   if (home.org === null) {
     throw new ClerkError("permission.denied", `${ctx.actor.label} may not change instance-wide roles; only an instance admin (the local operator or an instance key) may.`);
@@ -303,22 +346,27 @@ export async function updateRole(ctx: ServiceContext, ref: string, input: Update
     }
     if (data.description !== undefined) patch.description = data.description;
     const granted: { permission: string }[] = [];
+    let newParents: string[] | undefined;
     if (data.extends !== undefined) {
       const parents = await resolveParents(tx, data.extends, roleHome, row.name);
       await assertNoCycle(tx, row.id, row.name, parents.map((p) => p.id));
       granted.push(...(await permissionsOfRoles(tx, parents.map((p) => p.id))));
-      await replaceParents(tx.db, row.id, parents.map((p) => p.id));
+      newParents = parents.map((p) => p.id);
     }
-    const added = [];
+    const added: Permission[] = [];
     for (const p of data.addPermissions ?? []) added.push(await ensurePermission(tx, p));
     granted.push(...added.map((p) => ({ permission: p.key })));
     await assertUserMayEditRoles(tx, roleHome, granted);
-    for (const p of added) await upsertGrant(tx, { roleId: row.id }, p, [], null);
-    for (const p of data.removePermissions ?? []) {
-      const permission = await resolvePermission(tx, p);
-      if (!(await removeGrant(tx, { roleId: row.id }, permission.id))) throw grantNotFound(permission.key, `Role ${row.name}`);
-    }
-    await tx.db.updateTable("roles").set(patch).where("id", "=", row.id).execute();
+    const removed: Permission[] = [];
+    for (const p of data.removePermissions ?? []) removed.push(await resolvePermission(tx, p));
+    await guardedRoleChange(tx, row.id, async () => {
+      if (newParents) await replaceParents(tx.db, row.id, newParents);
+      for (const p of added) await upsertGrant(tx, { roleId: row.id }, p, [], null);
+      for (const permission of removed) {
+        if (!(await removeGrant(tx, { roleId: row.id }, permission.id))) throw grantNotFound(permission.key, `Role ${row.name}`);
+      }
+      await tx.db.updateTable("roles").set(patch).where("id", "=", row.id).execute();
+    });
     await touchPolicy(tx, row.organization_id);
     const after = await toRole(tx, (await findRoleRowById(tx.db, row.id)) as RoleRow);
     await recordAudit(tx, { organizationId: row.organization_id, action: "role.updated", target: { type: "role", id: row.id, label: after.key }, before: summary(before), after: summary(after) });
@@ -350,51 +398,3 @@ export async function deleteRole(ctx: ServiceContext, ref: string, organization?
   });
 }
 
-/** Input of `permission assign`: the role, the permission, optional scopes and expiry. */
-export interface AssignInput {
-  role: string;
-  organization?: string | undefined;
-  permission: string;
-  scope?: string | readonly string[] | undefined;
-  expires?: string | number | null | undefined;
-}
-
-/** Grants a permission to a role (replacing the scopes and expiry of an existing grant of it). */
-export async function assignPermission(ctx: ServiceContext, input: AssignInput): Promise<{ role: Role; grant: Grant; before: Grant | undefined }> {
-  const scopes = parseScopeList(input.scope);
-  const expiresAt = parseExpiry(input.expires, ctx.clock.now());
-  return inTransaction(ctx, async (tx) => {
-    const row = await findRoleRow(tx, input.role, input.organization);
-    const permission = await ensurePermission(tx, input.permission);
-    await assertUserMayEditRoles(tx, await homeOf(tx, row.organization_id), [{ permission: permission.key, scopes }]);
-    const { before, after } = await upsertGrant(tx, { roleId: row.id }, permission, scopes, expiresAt);
-    await touchPolicy(tx, row.organization_id);
-    await recordAudit(tx, {
-      organizationId: row.organization_id,
-      action: before ? "grant.updated" : "grant.created",
-      target: { type: "role", id: row.id, label: row.key },
-      before: before && { permission: before.permission, scopes: before.scopes, expiresAt: before.expiresAt },
-      after: { permission: after.permission, scopes: after.scopes, expiresAt: after.expiresAt },
-    });
-    return { role: await toRole(tx, row), grant: after, before };
-  });
-}
-
-/** Takes a permission away from a role. */
-export async function revokePermission(ctx: ServiceContext, input: { role: string; organization?: string | undefined; permission: string }): Promise<Role> {
-  return inTransaction(ctx, async (tx) => {
-    const row = await findRoleRow(tx, input.role, input.organization);
-    await assertUserMayEditRoles(tx, await homeOf(tx, row.organization_id), []);
-    const permission = await resolvePermission(tx, input.permission);
-    const removed = await removeGrant(tx, { roleId: row.id }, permission.id);
-    if (!removed) throw grantNotFound(permission.key, `Role ${row.name}`);
-    await touchPolicy(tx, row.organization_id);
-    await recordAudit(tx, {
-      organizationId: row.organization_id,
-      action: "grant.deleted",
-      target: { type: "role", id: row.id, label: row.key },
-      before: { permission: removed.permission, scopes: removed.scopes, expiresAt: removed.expiresAt },
-    });
-    return toRole(tx, row);
-  });
-}

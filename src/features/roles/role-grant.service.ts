@@ -1,0 +1,56 @@
+// Granting permissions to roles: assign (with scopes and expiry, replacing an earlier grant) and revoke.
+import type { ServiceContext } from "../../context.js";
+import { inTransaction } from "../../context.js";
+import { recordAudit } from "../audit/index.js";
+import { type Grant, grantNotFound, parseExpiry, parseScopeList, removeGrant, upsertGrant } from "../grants/index.js";
+import { ensurePermission, resolvePermission } from "../permissions/index.js";
+import { type Role, assertUserMayEditRoles, findRoleRow, guardedRoleChange, homeOf, toRole, touchPolicy } from "./role.service.js";
+
+/** Input of `permission assign`: the role, the permission, optional scopes and expiry. */
+export interface AssignInput {
+  role: string;
+  organization?: string | undefined;
+  permission: string;
+  scope?: string | readonly string[] | undefined;
+  expires?: string | number | null | undefined;
+}
+
+/** Grants a permission to a role (replacing the scopes and expiry of an existing grant of it). */
+export async function assignPermission(ctx: ServiceContext, input: AssignInput): Promise<{ role: Role; grant: Grant; before: Grant | undefined }> {
+  const scopes = parseScopeList(input.scope);
+  const expiresAt = parseExpiry(input.expires, ctx.clock.now());
+  return inTransaction(ctx, async (tx) => {
+    const row = await findRoleRow(tx, input.role, input.organization);
+    const permission = await ensurePermission(tx, input.permission);
+    await assertUserMayEditRoles(tx, await homeOf(tx, row.organization_id), [{ permission: permission.key, scopes }]);
+    const { before, after } = await guardedRoleChange(tx, row.id, () => upsertGrant(tx, { roleId: row.id }, permission, scopes, expiresAt));
+    await touchPolicy(tx, row.organization_id);
+    await recordAudit(tx, {
+      organizationId: row.organization_id,
+      action: before ? "grant.updated" : "grant.created",
+      target: { type: "role", id: row.id, label: row.key },
+      before: before && { permission: before.permission, scopes: before.scopes, expiresAt: before.expiresAt },
+      after: { permission: after.permission, scopes: after.scopes, expiresAt: after.expiresAt },
+    });
+    return { role: await toRole(tx, row), grant: after, before };
+  });
+}
+
+/** Takes a permission away from a role. */
+export async function revokePermission(ctx: ServiceContext, input: { role: string; organization?: string | undefined; permission: string }): Promise<Role> {
+  return inTransaction(ctx, async (tx) => {
+    const row = await findRoleRow(tx, input.role, input.organization);
+    await assertUserMayEditRoles(tx, await homeOf(tx, row.organization_id), []);
+    const permission = await resolvePermission(tx, input.permission);
+    const removed = await guardedRoleChange(tx, row.id, () => removeGrant(tx, { roleId: row.id }, permission.id));
+    if (!removed) throw grantNotFound(permission.key, `Role ${row.name}`);
+    await touchPolicy(tx, row.organization_id);
+    await recordAudit(tx, {
+      organizationId: row.organization_id,
+      action: "grant.deleted",
+      target: { type: "role", id: row.id, label: row.key },
+      before: { permission: removed.permission, scopes: removed.scopes, expiresAt: removed.expiresAt },
+    });
+    return toRole(tx, row);
+  });
+}
