@@ -5,7 +5,7 @@ import { didYouMean } from "../../suggest.js";
 export function invalidPermissionKey(input: string, why: string): ClerkError {
   return new ClerkError(
     "permission.invalid_key",
-    `"${input}" is not a permission: ${why} Use org:<feature>:<action> (e.g. org:code:read) or the shorthand <action>:<feature> (e.g. read:code).`,
+    `"${input}" is not a permission: ${why}${/org:<feature>:<action>/.test(why) ? "" : " Use org:<feature>:<action> (e.g. org:code:read) or the shorthand <action>:<feature> (e.g. read:code)."}`,
     { param: "permission", details: { input } },
   );
 }

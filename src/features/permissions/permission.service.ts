@@ -1,6 +1,7 @@
 // The permission catalogue: system permissions, custom `org:<feature>:<action>` keys, the seed's shorthand.
 import { EngineInputError, parsePermissionKey } from "../../engine/index.js";
 import { type ServiceContext, inTransaction } from "../../context.js";
+import { ClerkError } from "../../errors.js";
 import { isId, newId } from "../../ids.js";
 import { recordAudit } from "../audit/index.js";
 import { bumpInstancePolicyVersion } from "../settings/index.js";
@@ -87,8 +88,16 @@ export async function ensureSystemPermissions(ctx: ServiceContext): Promise<void
   });
 }
 
+/** The catalogue is instance-wide: a member acting as themselves (`--as`, agent keys) may not edit it. */
+function assertInstanceAdmin(ctx: ServiceContext, what: string): void {
+  if (ctx.actor.type === "user") {
+    throw new ClerkError("permission.denied", `${ctx.actor.label} may not ${what}: the permission catalogue is instance-wide and only an instance admin may change it.`);
+  }
+}
+
 /** Creates a custom permission; the key may use the shorthand. */
 export async function createPermission(ctx: ServiceContext, input: { key: string; name?: string | undefined; description?: string | undefined }): Promise<Permission> {
+  assertInstanceAdmin(ctx, "create permissions");
   const key = normalizePermissionKey(input.key);
   return inTransaction(ctx, async (tx) => {
     if (await findByKey(tx, key)) throw permissionExists(key);
@@ -124,6 +133,7 @@ export async function listPermissions(ctx: ServiceContext): Promise<Permission[]
 
 /** Renames or re-describes a custom permission. */
 export async function updatePermission(ctx: ServiceContext, ref: string, patch: { name?: string | undefined; description?: string | undefined }): Promise<Permission> {
+  assertInstanceAdmin(ctx, "edit permissions");
   return inTransaction(ctx, async (tx) => {
     const before = await resolvePermission(tx, ref);
     if (before.type === "system") throw systemPermission(before.key);
@@ -141,6 +151,7 @@ export async function updatePermission(ctx: ServiceContext, ref: string, patch: 
 
 /** Deletes a custom permission; refused while granted anywhere unless `force`, which revokes those grants too. */
 export async function deletePermission(ctx: ServiceContext, ref: string, options: { force?: boolean } = {}): Promise<Permission> {
+  assertInstanceAdmin(ctx, "delete permissions");
   return inTransaction(ctx, async (tx) => {
     const permission = await resolvePermission(tx, ref);
     if (permission.type === "system") throw systemPermission(permission.key);

@@ -3,7 +3,7 @@ import { sql } from "kysely";
 import type { ServiceContext } from "../../context.js";
 
 /** The setting keys clerk uses. */
-export type SettingKey = "creator_role_id" | "default_role_id" | "policy_version";
+export type SettingKey = "creator_role_id" | "default_role_id" | "policy_version" | "instance_initialized";
 
 /** A setting's value, or undefined when never set. */
 export async function getSetting(ctx: ServiceContext, key: SettingKey): Promise<string | undefined> {
