@@ -121,6 +121,24 @@ for (const dialect of DIALECTS) {
       expect(scoped.grant.scopes).toEqual(["repository:docs"]);
     });
 
+    it("holds the escalation guard to scope patterns and expiry: no wider pattern, no longer life than the granter's", async () => {
+      await createRole(t.ctx, { name: "People Manager", organization: "engineering-team", permissions: "org:sys_memberships:manage,org:sys_memberships:read" });
+      await addMember(t.ctx, { organization: "engineering-team", email: "pm@acme.com", roles: "People Manager" });
+      await addMember(t.ctx, { organization: "engineering-team", email: "y@acme.com", roles: "org:member" });
+      await grantToMember(t.ctx, { organization: "engineering-team", email: "pm@acme.com", permission: "read:docs", scope: "repository:*" });
+      await grantToMember(t.ctx, { organization: "engineering-team", email: "pm@acme.com", permission: "write:docs", expires: "2026-02-01T00:00:00Z" });
+      const pm = await actingAs("pm@acme.com");
+      const give = (permission: string, extra: { scope?: string; expires?: string } = {}) =>
+        grantToMember(pm, { organization: "engineering-team", email: "y@acme.com", permission, ...extra });
+      await refusedWithoutChange(() => give("read:docs", { scope: "repository:**" }), "permission.escalation");
+      await refusedWithoutChange(() => give("read:docs"), "permission.escalation");
+      await expect(give("read:docs", { scope: "repository:*" })).resolves.toMatchObject({ grant: { scopes: ["repository:*"] } });
+      await expect(give("read:docs", { scope: "repository:handbook" })).resolves.toMatchObject({ grant: { scopes: ["repository:handbook"] } });
+      await refusedWithoutChange(() => give("write:docs"), "permission.escalation");
+      await expect(give("write:docs", { expires: "2026-03-01T00:00:00Z" })).rejects.toThrow(/beyond 2026-02-01T00:00:00.000Z/);
+      await expect(give("write:docs", { expires: "2026-01-15T00:00:00Z" })).resolves.toMatchObject({ grant: { expiresAt: Date.parse("2026-01-15T00:00:00Z") } });
+    });
+
     it("gives direct grants with scopes and expiry, lists and revokes them", async () => {
       await addMember(t.ctx, { organization: "engineering-team", email: "carol@acme.com", roles: "Developer" });
       const { grant } = await grantToMember(t.ctx, {

@@ -10,7 +10,9 @@ import {
   drainUsage,
   effectivePermissions,
   explain,
+  formatScope,
   parseResource,
+  scopeMatches,
   whoCan,
 } from "../../engine/index.js";
 import type { ServiceContext } from "../../context.js";
@@ -102,28 +104,50 @@ export async function assertActorMay(ctx: ServiceContext, organizationId: string
   if (!decision.allowed) throw permissionDenied(ctx.actor.label, permission, organizationLabel, decision.reason);
 }
 
+/** A permission being granted: its key, scopes (empty = every resource) and expiry. */
+export interface GrantRequest {
+  permission: string;
+  scopes?: readonly string[];
+  expiresAt?: number | null;
+}
+
+/** Whether the actor's effective grant `held` covers granting `wanted` on `scope` (undefined = unscoped). */
+function covers(held: EffectivePermission, wanted: string, scope: string | undefined): boolean {
+  const [, feature] = wanted.split(":");
+  if (held.permission !== wanted && held.permission !== `org:${feature}:admin`) return false;
+  if (held.scopes.length === 0) return true;
+  if (scope === undefined) return false;
+  const heldScopes = held.scopes.map(formatScope);
+  if (heldScopes.includes(scope)) return true;
+  // A concrete scope (no wildcard, no prefix) is held when a held pattern matches it as a resource;
+  // a pattern is only held literally, else holding repository:* would let one grant repository:**.
+  const concrete = !scope.includes("*") && !scope.endsWith("/");
+  return concrete && held.scopes.some((h) => scopeMatches(h, scope));
+}
+
 /**
  * The escalation guard (DESIGN §3): a user actor may grant permissions (to a role, a member or an
- * invitation) only when holding org:sys_memberships:manage and every permission granted, unscoped or
- * on each of the scopes granted.
+ * invitation) only when holding org:sys_memberships:manage and every permission granted, on at least
+ * the scopes granted, and for at least as long: a grant never outlives the granter's own access.
  */
-export async function assertMayGrant(
-  ctx: ServiceContext,
-  organizationId: string,
-  organizationLabel: string,
-  grants: readonly { permission: string; scopes?: readonly string[] }[],
-): Promise<void> {
+export async function assertMayGrant(ctx: ServiceContext, organizationId: string, organizationLabel: string, grants: readonly GrantRequest[]): Promise<void> {
   if (ctx.actor.type !== "user" || ctx.actor.id === null) return;
-  const policy = await compiledPolicy(ctx, organizationId);
+  const held = await effectivePermissionsOf(ctx, organizationId, ctx.actor.id);
   const at = ctx.clock.now();
-  const holds = (permission: string, resource?: string) => check(policy, { subject: ctx.actor.id as string, permission, resource, at }).allowed;
+  const live = held.filter((h) => h.expiresAt === null || h.expiresAt > at);
   const missing: string[] = [];
-  if (!holds("org:sys_memberships:manage")) missing.push("org:sys_memberships:manage");
+  if (!live.some((h) => covers(h, "org:sys_memberships:manage", undefined))) missing.push("org:sys_memberships:manage");
   for (const g of grants) {
-    const scopes = g.scopes ?? [];
-    // A scope pattern is held when the actor could act on that very pattern; unscoped needs unscoped.
-    const ok = scopes.length === 0 ? holds(g.permission) : scopes.every((s) => holds(g.permission) || holds(g.permission, s));
-    if (!ok) missing.push(scopes.length ? `${g.permission} on ${scopes.join(",")}` : g.permission);
+    const scopes = g.scopes?.length ? [...g.scopes] : [undefined];
+    for (const scope of scopes) {
+      const options = live.filter((h) => covers(h, g.permission, scope));
+      const wantedUntil = g.expiresAt ?? null;
+      const longEnough = options.some((h) => h.expiresAt === null || (wantedUntil !== null && wantedUntil <= h.expiresAt));
+      if (!longEnough) {
+        const what = `${g.permission}${scope ? ` on ${scope}` : ""}`;
+        missing.push(options.length ? `${what} beyond ${new Date(Math.max(...options.map((o) => o.expiresAt ?? 0))).toISOString()}` : what);
+      }
+    }
   }
   if (missing.length > 0) throw escalationRefused(ctx.actor.label, [...new Set(missing)], organizationLabel);
 }

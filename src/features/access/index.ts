@@ -8,6 +8,7 @@ export {
   effectivePermissionsOf,
   explainAccess,
   flushUsage,
+  type GrantRequest,
   keepingManagers,
   usageOf,
   validateResource,

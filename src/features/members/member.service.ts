@@ -211,7 +211,7 @@ export async function grantToMember(ctx: ServiceContext, input: DirectGrantInput
     const org = await resolveOrg(tx, input.organization);
     const membership = await findMembership(tx, org, input.email);
     const permission = await ensurePermission(tx, input.permission);
-    await assertMayGrant(tx, org.id, org.slug, [{ permission: permission.key, scopes }]);
+    await assertMayGrant(tx, org.id, org.slug, [{ permission: permission.key, scopes, expiresAt }]);
     const { before, after } = await guardedChange(tx, org, () => upsertGrant(tx, { membershipId: membership.id }, permission, scopes, expiresAt));
     await recordAudit(tx, {
       organizationId: org.id,

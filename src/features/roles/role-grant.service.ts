@@ -22,7 +22,7 @@ export async function assignPermission(ctx: ServiceContext, input: AssignInput):
   return inTransaction(ctx, async (tx) => {
     const row = await findRoleRow(tx, input.role, input.organization);
     const permission = await ensurePermission(tx, input.permission);
-    await assertUserMayEditRoles(tx, await homeOf(tx, row.organization_id), [{ permission: permission.key, scopes }]);
+    await assertUserMayEditRoles(tx, await homeOf(tx, row.organization_id), [{ permission: permission.key, scopes, expiresAt }]);
     const { before, after } = await guardedRoleChange(tx, row.id, () => upsertGrant(tx, { roleId: row.id }, permission, scopes, expiresAt));
     await touchPolicy(tx, row.organization_id);
     await recordAudit(tx, {

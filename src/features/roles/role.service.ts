@@ -4,7 +4,7 @@ import { type ServiceContext, inTransaction } from "../../context.js";
 import { ClerkError } from "../../errors.js";
 import { isId, newId } from "../../ids.js";
 import { parseInput } from "../../validation.js";
-import { assertMayGrant, keepingManagers } from "../access/index.js";
+import { type GrantRequest, assertMayGrant, keepingManagers } from "../access/index.js";
 import { recordAudit } from "../audit/index.js";
 import { type Grant, grantNotFound, grantsOf, removeGrant, upsertGrant } from "../grants/index.js";
 import { type Organization, ancestorsOfOrg, bumpPolicyVersion, resolveOrg } from "../orgs/index.js";
@@ -192,9 +192,9 @@ async function closure(ctx: ServiceContext, roleIds: readonly string[]): Promise
 }
 
 /** Every permission a set of roles holds (own and inherited), for the escalation guard. */
-export async function permissionsOfRoles(ctx: ServiceContext, roleIds: readonly string[]): Promise<{ permission: string; scopes: string[] }[]> {
+export async function permissionsOfRoles(ctx: ServiceContext, roleIds: readonly string[]): Promise<{ permission: string; scopes: string[]; expiresAt: number | null }[]> {
   const grants = await grantsOf(ctx, await closure(ctx, roleIds));
-  return grants.map((g) => ({ permission: g.permission, scopes: g.scopes }));
+  return grants.map((g) => ({ permission: g.permission, scopes: g.scopes, expiresAt: g.expiresAt }));
 }
 
 /** Organizations whose members hold this role or one that inherits from it: where a change to it lands. */
@@ -255,7 +255,7 @@ export async function touchPolicy(ctx: ServiceContext, organizationId: string | 
   else await bumpPolicyVersion(ctx, organizationId);
 }
 
-export async function assertUserMayEditRoles(ctx: ServiceContext, home: RoleHome, grants: readonly { permission: string; scopes?: readonly string[] }[]) {
+export async function assertUserMayEditRoles(ctx: ServiceContext, home: RoleHome, grants: readonly GrantRequest[]) {
   if (ctx.actor.type !== "user") return;
   if (home.org === null) {
     throw new ClerkError("permission.denied", `${ctx.actor.label} may not change instance-wide roles; only an instance admin (the local operator or an instance key) may.`);
