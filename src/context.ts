@@ -1,6 +1,7 @@
 // The context every service takes: the database (or the open transaction), the clock, and who is acting.
 import type { Kysely } from "kysely";
 import type { Clock } from "./clock.js";
+import { ClerkError } from "./errors.js";
 import type { Database } from "./store/database.js";
 import type { DialectCapabilities } from "./store/dialect.js";
 
@@ -45,5 +46,21 @@ export function createRuntime(): Runtime {
  */
 export async function inTransaction<T>(ctx: ServiceContext, fn: (tx: ServiceContext) => Promise<T>): Promise<T> {
   if (ctx.db.isTransaction) return fn(ctx);
-  return ctx.db.transaction().execute((trx) => fn({ ...ctx, db: trx }));
+  try {
+    return await ctx.db.transaction().execute((trx) => fn({ ...ctx, db: trx }));
+  } catch (error) {
+    throw asConflict(error) ?? error;
+  }
+}
+
+/**
+ * Services check uniqueness before they write, but two writers can pass the check at once (PostgreSQL,
+ * read committed); the constraint then stops the second. That is a conflict to retry, not a crash.
+ */
+function asConflict(error: unknown): ClerkError | undefined {
+  const e = error as { code?: string; constraint?: string; message?: string };
+  const unique = e.code === "23505" || e.code === "SQLITE_CONSTRAINT_UNIQUE" || e.code === "SQLITE_CONSTRAINT_PRIMARYKEY";
+  if (!unique) return undefined;
+  const what = e.constraint ?? /UNIQUE constraint failed: (.*)$/.exec(e.message ?? "")?.[1] ?? "a unique value";
+  return new ClerkError("store.conflict", `Another change wrote the same ${what} at the same time; nothing was written. Run the command again.`, { cause: error });
 }

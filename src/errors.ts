@@ -56,6 +56,7 @@ export const ERROR_CODES = Object.freeze({
   "request.malformed": { status: 400, clerk: "request_body_invalid", exit: 2 },
   "request.unknown_field": { status: 422, clerk: "form_param_unknown", exit: 2 },
   "request.rate_limited": { status: 429, clerk: "too_many_requests", exit: 1 },
+  "store.conflict": refused("duplicate_record", 409),
   internal: { status: 500, clerk: "internal_clerk_error", exit: 1 },
 } satisfies Record<string, ErrorSpec>);
 

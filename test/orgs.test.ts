@@ -41,6 +41,15 @@ for (const dialect of DIALECTS) {
       expect(await snapshot(t.store)).toEqual(before);
     });
 
+    it("lets exactly one of several simultaneous creates of one slug win; the others get a clear refusal", async () => {
+      const results = await Promise.allSettled(Array.from({ length: 6 }, () => createOrg(t.ctx, { name: "Same Name" })));
+      expect(results.filter((r) => r.status === "fulfilled")).toHaveLength(1);
+      for (const r of results.filter((x): x is PromiseRejectedResult => x.status === "rejected")) {
+        expect(["org.slug_taken", "store.conflict"]).toContain((r.reason as { code: string }).code);
+      }
+      expect((await listOrgTree(t.ctx)).map((e) => e.organization.slug)).toEqual(["same-name"]);
+    });
+
     it("suggests the nearest organization for a typo", async () => {
       await createOrg(t.ctx, { name: "Engineering Team" });
       await expect(resolveOrg(t.ctx, "enginering-team")).rejects.toThrow(/Did you mean "engineering-team"/);

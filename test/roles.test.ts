@@ -175,7 +175,13 @@ for (const dialect of DIALECTS) {
       await createRole(t.ctx, { name: "Deployer", organization: "engineering-team", permissions: "deploy:production" });
       await refusedWithoutChange(() => deletePermission(t.ctx, "deploy:production"), "permission.in_use");
       await deletePermission(t.ctx, "org:production:deploy", { force: true });
-      expect((await resolveRole(t.ctx, "Deployer")).grants).toEqual([]);
+      const deployer = await resolveRole(t.ctx, "Deployer");
+      expect(deployer.grants).toEqual([]);
+      expect((await auditEventsOf(t.ctx, deployer.organizationId)).at(-1)).toMatchObject({
+        action: "grant.deleted",
+        target: { type: "role", id: deployer.id },
+        before: { permission: "org:production:deploy" },
+      });
     });
   });
 }

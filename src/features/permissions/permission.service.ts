@@ -159,7 +159,16 @@ export async function deletePermission(ctx: ServiceContext, ref: string, options
       .selectFrom("grants")
       .leftJoin("roles", "roles.id", "grants.role_id")
       .leftJoin("memberships", "memberships.id", "grants.membership_id")
-      .select(["roles.name as role", "roles.organization_id as roleOrg", "memberships.organization_id as memberOrg", "grants.membership_id"])
+      .select([
+        "roles.name as role",
+        "roles.key as roleKey",
+        "roles.organization_id as roleOrg",
+        "memberships.organization_id as memberOrg",
+        "grants.membership_id",
+        "grants.role_id",
+        "grants.scopes",
+        "grants.expires_at",
+      ])
       .where("grants.permission_id", "=", permission.id)
       .execute();
     if (holders.length > 0 && !options.force) {
@@ -169,6 +178,15 @@ export async function deletePermission(ctx: ServiceContext, ref: string, options
     await tx.db.deleteFrom("grants").where("permission_id", "=", permission.id).execute();
     await tx.db.deleteFrom("permissions").where("id", "=", permission.id).execute();
     await bumpInstancePolicyVersion(tx);
+    // Each revoked grant is recorded where its holder lives, so every organization's chain tells its own story.
+    for (const h of holders) {
+      await recordAudit(tx, {
+        organizationId: h.roleOrg ?? h.memberOrg ?? null,
+        action: "grant.deleted",
+        target: h.role_id ? { type: "role", id: h.role_id, label: h.roleKey ?? "" } : { type: "membership", id: h.membership_id, label: h.membership_id ?? "" },
+        before: { permission: permission.key, scopes: JSON.parse(h.scopes) as string[], expiresAt: h.expires_at },
+      });
+    }
     for (const org of orgs) await tx.db.updateTable("organizations").set((eb) => ({ policy_version: eb("policy_version", "+", 1) })).where("id", "=", org).execute();
     await recordAudit(tx, { organizationId: null, action: "permission.deleted", target: { type: "permission", id: permission.id, label: permission.key }, before: permission });
     return permission;
