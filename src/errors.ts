@@ -46,6 +46,7 @@ export const ERROR_CODES = Object.freeze({
   "permission.in_use": refused("organization_permission_in_use", 422),
   "permission.denied": refused("missing_organization_permission", 403),
   "permission.escalation": refused("missing_organization_permission", 403),
+  "grant.exists": refused("organization_role_permission_association_exists", 409),
   "grant.not_found": notFound("organization_role_permission_association_not_found"),
   "grant.invalid_scope": invalid(),
   "grant.invalid_expiry": invalid(),

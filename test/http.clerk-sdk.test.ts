@@ -94,6 +94,45 @@ for (const dialect of DIALECTS) {
       expect([last.status, last.errors[0]?.code]).toEqual([400, "organization_minimum_permissions_needed"]);
     });
 
+    it("manages instance roles and permissions, with assign/remove and the delete guards", async () => {
+      const perms = await clerk.organizationPermissions.getOrganizationPermissionList({ limit: 50 });
+      expect(perms.data.map((p) => p.key)).toContain("org:sys_memberships:manage");
+      const invoices = await clerk.organizationPermissions.createOrganizationPermission({ name: "Create invoices", key: "org:invoices:create" });
+      expect(invoices.id).toMatch(/^perm_/);
+      const sysKey = await failure(clerk.organizationPermissions.createOrganizationPermission({ name: "x", key: "org:sys_billing:read" }));
+      expect(sysKey.status).toBe(422);
+      const system = perms.data.find((p) => p.key === "org:sys_profile:delete");
+      const notModifiable = await failure(clerk.organizationPermissions.updateOrganizationPermission({ permissionId: system?.id as string, name: "x" }));
+      expect([notModifiable.status, notModifiable.errors[0]?.code]).toEqual([403, "organization_system_permission_not_modifiable"]);
+      const billing = await clerk.organizationRoles.createOrganizationRole({ name: "Billing", key: "org:billing", permissions: [invoices.id] });
+      expect(billing.permissions.map((p) => p.key)).toEqual(["org:invoices:create"]);
+      const read = await clerk.organizationPermissions.createOrganizationPermission({ name: "Read invoices", key: "org:invoices:read" });
+      const assigned = await clerk.organizationRoles.assignPermissionToOrganizationRole({ organizationRoleId: billing.id, permissionId: read.id });
+      expect(assigned.permissions.map((p) => p.key).sort()).toEqual(["org:invoices:create", "org:invoices:read"]);
+      const twice = await failure(clerk.organizationRoles.assignPermissionToOrganizationRole({ organizationRoleId: billing.id, permissionId: read.id }));
+      expect([twice.status, twice.errors[0]?.code]).toEqual([409, "organization_role_permission_association_exists"]);
+      const removed = await clerk.organizationRoles.removePermissionFromOrganizationRole({ organizationRoleId: billing.id, permissionId: invoices.id });
+      expect(removed.permissions.map((p) => p.key)).toEqual(["org:invoices:read"]);
+      const gone = await failure(clerk.organizationRoles.removePermissionFromOrganizationRole({ organizationRoleId: billing.id, permissionId: invoices.id }));
+      expect([gone.status, gone.errors[0]?.code]).toEqual([404, "organization_role_permission_association_not_found"]);
+      const roles = await clerk.organizationRoles.getOrganizationRoleList({ orderBy: "key" });
+      expect(roles.totalCount).toBe(3);
+      expect(roles.data.map((r) => [r.key, r.isCreatorEligible])).toEqual([
+        ["org:admin", true],
+        ["org:billing", false],
+        ["org:member", false],
+      ]);
+      const creator = await failure(clerk.organizationRoles.deleteOrganizationRole(roles.data[0]?.id as string));
+      expect([creator.status, creator.errors[0]?.code]).toEqual([422, "organization_role_default_creator_role"]);
+      const org = await clerk.organizations.createOrganization({ name: "Acme" });
+      const user = await ensureUser(t.ctx, "payer@acme.com");
+      await clerk.organizations.createOrganizationMembership({ organizationId: org.id, userId: user.id, role: "org:billing" });
+      const held = await failure(clerk.organizationRoles.deleteOrganizationRole(billing.id));
+      expect([held.status, held.errors[0]?.code]).toEqual([422, "organization_role_assigned_members"]);
+      await clerk.organizations.deleteOrganizationMembership({ organizationId: org.id, userId: user.id });
+      expect(await clerk.organizationRoles.deleteOrganizationRole(billing.id)).toMatchObject({ id: billing.id, deleted: true });
+    });
+
     it("answers bad input with Clerk's status codes and changes nothing", async () => {
       await clerk.organizations.createOrganization({ name: "Engineering Team" });
       const before = await snapshot(t.store);

@@ -10,6 +10,8 @@ import { registerAccessRoutes } from "../features/access/access.routes.js";
 import { touchKey } from "../features/keys/index.js";
 import { registerMemberRoutes } from "../features/members/member.routes.js";
 import { registerOrgRoutes } from "../features/orgs/org.routes.js";
+import { registerPermissionRoutes } from "../features/permissions/permission.routes.js";
+import { registerRoleRoutes } from "../features/roles/role.routes.js";
 import { newId } from "../ids.js";
 import type { Store } from "../store/index.js";
 import { actorFor, bearerToken } from "./auth.js";
@@ -106,6 +108,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       registerOrgRoutes(v1);
       registerMemberRoutes(v1);
       registerAccessRoutes(v1);
+      registerRoleRoutes(v1);
+      registerPermissionRoutes(v1);
     },
     { prefix: "/v1" },
   );

@@ -11,3 +11,4 @@ export {
   SYSTEM_PERMISSIONS,
   updatePermission,
 } from "./permission.service.js";
+export { page, pageQuery, permissionObject } from "./permission.routes.js";

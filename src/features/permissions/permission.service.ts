@@ -95,10 +95,20 @@ function assertInstanceAdmin(ctx: ServiceContext, what: string): void {
   }
 }
 
+/** Custom keys may not use the `org:sys_` namespace, which Clerk reserves for system permissions. */
+function assertNotSystemNamespace(key: string): void {
+  if (key.startsWith("org:sys_")) {
+    throw new ClerkError("permission.invalid_key", `${key} is in the org:sys_ namespace reserved for system permissions; choose another feature name.`, {
+      param: "key",
+    });
+  }
+}
+
 /** Creates a custom permission; the key may use the shorthand. */
 export async function createPermission(ctx: ServiceContext, input: { key: string; name?: string | undefined; description?: string | undefined }): Promise<Permission> {
   assertInstanceAdmin(ctx, "create permissions");
   const key = normalizePermissionKey(input.key);
+  assertNotSystemNamespace(key);
   return inTransaction(ctx, async (tx) => {
     if (await findByKey(tx, key)) throw permissionExists(key);
     return insertPermission(tx, key, "custom", input.name, input.description);
@@ -132,15 +142,31 @@ export async function listPermissions(ctx: ServiceContext): Promise<Permission[]
 }
 
 /** Renames or re-describes a custom permission. */
-export async function updatePermission(ctx: ServiceContext, ref: string, patch: { name?: string | undefined; description?: string | undefined }): Promise<Permission> {
+export async function updatePermission(
+  ctx: ServiceContext,
+  ref: string,
+  patch: { name?: string | undefined; description?: string | undefined; key?: string | undefined },
+): Promise<Permission> {
   assertInstanceAdmin(ctx, "edit permissions");
   return inTransaction(ctx, async (tx) => {
     const before = await resolvePermission(tx, ref);
     if (before.type === "system") throw systemPermission(before.key);
     const now = tx.clock.now();
+    const key = patch.key === undefined ? undefined : normalizePermissionKey(patch.key);
+    if (key !== undefined && key !== before.key) {
+      assertNotSystemNamespace(key);
+      if (await findByKey(tx, key)) throw permissionExists(key);
+      // Grants refer to the permission by id, so a rename reaches every holder; compiled policies must follow.
+      await bumpInstancePolicyVersion(tx);
+    }
     await tx.db
       .updateTable("permissions")
-      .set({ ...(patch.name !== undefined && { name: patch.name }), ...(patch.description !== undefined && { description: patch.description }), updated_at: now })
+      .set({
+        ...(patch.name !== undefined && { name: patch.name }),
+        ...(patch.description !== undefined && { description: patch.description }),
+        ...(key !== undefined && { key }),
+        updated_at: now,
+      })
       .where("id", "=", before.id)
       .execute();
     const after = await resolvePermission(tx, before.id);

@@ -9,7 +9,7 @@ import { type Role, assertUserMayEditRoles, findRoleRow, guardedRoleChange, home
 /** Input of `permission assign`: the role, the permission, optional scopes and expiry. */
 export interface AssignInput {
   role: string;
-  organization?: string | undefined;
+  organization?: string | null | undefined;
   permission: string;
   scope?: string | readonly string[] | undefined;
   expires?: string | number | null | undefined;
@@ -37,7 +37,7 @@ export async function assignPermission(ctx: ServiceContext, input: AssignInput):
 }
 
 /** Takes a permission away from a role. */
-export async function revokePermission(ctx: ServiceContext, input: { role: string; organization?: string | undefined; permission: string }): Promise<Role> {
+export async function revokePermission(ctx: ServiceContext, input: { role: string; organization?: string | null | undefined; permission: string }): Promise<Role> {
   return inTransaction(ctx, async (tx) => {
     const row = await findRoleRow(tx, input.role, input.organization);
     await assertUserMayEditRoles(tx, await homeOf(tx, row.organization_id), []);

@@ -17,7 +17,8 @@ export const createRoleSchema = z.object({
 export type CreateRoleInput = z.input<typeof createRoleSchema>;
 
 export const updateRoleSchema = z.object({
-  organization: z.string().trim().min(1).optional(),
+  /** Where to look the role up; null means instance-wide roles only, undefined anywhere it is unambiguous. */
+  organization: z.string().trim().min(1).nullable().optional(),
   name: z.string().trim().min(1).max(128).optional(),
   description: z.string().trim().max(2000).optional(),
   /** Replaces the parents. */

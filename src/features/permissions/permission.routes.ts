@@ -1,0 +1,66 @@
+// Clerk-compatible /organization_permissions: the instance's permission catalogue.
+import type { FastifyInstance } from "fastify";
+import { z } from "zod";
+import { parseRequest } from "../../http/validate.js";
+import { type Permission, createPermission, deletePermission, listPermissions, resolvePermission, updatePermission } from "./index.js";
+
+/** Clerk's Permission object. */
+export function permissionObject(p: Permission) {
+  return { object: "permission" as const, id: p.id, name: p.name, key: p.key, description: p.description, type: p.type, created_at: p.createdAt, updated_at: p.updatedAt };
+}
+
+/** limit/offset/query/order_by over an in-memory list, as Clerk's list endpoints take them. */
+export const pageQuery = z
+  .object({
+    limit: z.coerce.number().int().min(1).max(500).default(10),
+    offset: z.coerce.number().int().min(0).default(0),
+    query: z.string().optional(),
+    order_by: z.enum(["created_at", "-created_at", "+created_at", "name", "-name", "+name", "key", "-key", "+key"]).optional(),
+  })
+  .loose();
+
+/** Sorts, filters and pages items that carry id, name, key and createdAt. */
+export function page<T extends { id: string; name: string; key: string; createdAt: number }>(items: readonly T[], q: z.output<typeof pageQuery>) {
+  const needle = q.query?.toLowerCase();
+  const hits = needle ? items.filter((i) => i.id === q.query || i.name.toLowerCase().includes(needle) || i.key.includes(needle)) : [...items];
+  const order = q.order_by ?? "-created_at";
+  const field = order.replace(/^[+-]/, "") as "created_at" | "name" | "key";
+  const sign = order.startsWith("-") ? -1 : 1;
+  const value = (i: T) => (field === "created_at" ? i.createdAt : i[field]);
+  hits.sort((a, b) => (value(a) < value(b) ? -1 : value(a) > value(b) ? 1 : a.id.localeCompare(b.id)) * sign);
+  return { data: hits.slice(q.offset, q.offset + q.limit), total_count: hits.length };
+}
+
+const idParams = z.object({ permission_id: z.string() });
+const createBody = z.object({ name: z.string().min(1), key: z.string(), description: z.string().optional() }).strict();
+const updateBody = z.object({ name: z.string().min(1).optional(), key: z.string().optional(), description: z.string().optional() }).strict();
+
+export function registerPermissionRoutes(app: FastifyInstance): void {
+  app.get("/organization_permissions", async (request) => {
+    const q = parseRequest(pageQuery, request.query);
+    const result = page(await listPermissions(request.ctx), q);
+    return { data: result.data.map(permissionObject), total_count: result.total_count };
+  });
+
+  app.post("/organization_permissions", async (request) => {
+    const body = parseRequest(createBody, request.body);
+    return permissionObject(await createPermission(request.ctx, body));
+  });
+
+  app.get("/organization_permissions/:permission_id", async (request) => {
+    const { permission_id } = parseRequest(idParams, request.params);
+    return permissionObject(await resolvePermission(request.ctx, permission_id));
+  });
+
+  app.patch("/organization_permissions/:permission_id", async (request) => {
+    const { permission_id } = parseRequest(idParams, request.params);
+    const body = parseRequest(updateBody, request.body);
+    return permissionObject(await updatePermission(request.ctx, permission_id, body));
+  });
+
+  app.delete("/organization_permissions/:permission_id", async (request) => {
+    const { permission_id } = parseRequest(idParams, request.params);
+    const p = await deletePermission(request.ctx, permission_id, { force: true });
+    return { object: "permission", id: p.id, deleted: true };
+  });
+}
