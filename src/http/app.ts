@@ -16,6 +16,7 @@ import { newId } from "../ids.js";
 import type { Store } from "../store/index.js";
 import { actorFor, bearerToken } from "./auth.js";
 import { errorHandler } from "./error-handler.js";
+import { registerDocs } from "./openapi.js";
 
 declare module "fastify" {
   interface FastifyRequest {
@@ -34,7 +35,7 @@ export interface AppOptions {
   rateLimitPerMinute?: number;
 }
 
-const PUBLIC_PATHS = new Set(["/healthz", "/readyz"]);
+const PUBLIC_PATHS = new Set(["/healthz", "/readyz", "/v1/openapi.json", "/docs"]);
 const ONE_MB = 1024 * 1024;
 
 /** Builds the Fastify app (not listening); `clerk serve` and the tests both use it. */
@@ -47,6 +48,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   });
   const base: ServiceContext = { db: options.store.db, dialect: options.store.dialect, clock: options.clock, actor: SYSTEM_ACTOR, runtime: options.runtime };
 
+  app.decorate("documentedRoutes", []);
   app.setErrorHandler(errorHandler);
   app.setNotFoundHandler((request, reply) => {
     errorHandler(new ClerkError("input.invalid", `No endpoint ${request.method} ${request.url.split("?")[0]}; see /v1/openapi.json.`), request, reply);
@@ -93,6 +95,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     void touchKey(base, bearerToken(request)).catch((err: unknown) => request.log.warn({ err }, "could not record key use"));
   });
 
+  registerDocs(app);
   app.get("/healthz", async () => ({ status: "ok" }));
   app.get("/readyz", async (_request, reply) => {
     try {

@@ -1,10 +1,10 @@
-// POST /v1/check: may a member do something (on a resource)? With the full explanation on request.
+// POST /v1/check and GET /v1/organizations/{id}/who_can: the access engine over HTTP.
 import type { FastifyInstance } from "fastify";
 import { z } from "zod";
-import { parseRequest } from "../../http/validate.js";
+import { route } from "../../http/route.js";
 import { resolveOrg } from "../orgs/index.js";
 import { normalizePermissionKey } from "../permissions/index.js";
-import { checkAccess, explainAccess } from "./index.js";
+import { checkAccess, explainAccess, whoCanIn } from "./index.js";
 
 const checkBody = z
   .object({
@@ -16,17 +16,28 @@ const checkBody = z
     explain: z.boolean().optional(),
   })
   .strict();
+const whoCanQuery = z.object({ permission: z.string(), resource: z.string().optional() }).loose();
 
 export function registerAccessRoutes(app: FastifyInstance): void {
-  app.post("/check", async (request) => {
-    const body = parseRequest(checkBody, request.body);
-    const org = await resolveOrg(request.ctx, body.organization_id);
+  const tag = "Access";
+  route(app, { method: "POST", url: "/check", tag, summary: "May a member do something (on a resource)? explain=true gives the path or nearest miss", body: checkBody }, async ({ ctx, body }) => {
+    const org = await resolveOrg(ctx, body.organization_id);
     const query = { organizationId: org.id, userId: body.user_id, permission: normalizePermissionKey(body.permission), resource: body.resource, at: body.at };
     if (!body.explain) {
-      const d = await checkAccess(request.ctx, query);
+      const d = await checkAccess(ctx, query);
       return { object: "check", allowed: d.allowed, reason: d.reason };
     }
-    const e = await explainAccess(request.ctx, query);
+    const e = await explainAccess(ctx, query);
     return { object: "check", allowed: e.allowed, reason: e.reason, path: e.path, nearest_miss: e.nearestMiss ?? null };
   });
+
+  route(
+    app,
+    { method: "GET", url: "/organizations/:organization_id/who_can", tag, summary: "Members who may do something (on a resource), with the path", params: z.object({ organization_id: z.string() }), query: whoCanQuery },
+    async ({ ctx, params, query }) => {
+      const org = await resolveOrg(ctx, params.organization_id);
+      const rows = await whoCanIn(ctx, org.id, normalizePermissionKey(query.permission), query.resource);
+      return { data: rows.map((r) => ({ user_id: r.userId, identifier: r.label, reason: r.reason })), total_count: rows.length };
+    },
+  );
 }

@@ -2,10 +2,11 @@
 import type { FastifyInstance } from "fastify";
 import { z } from "zod";
 import type { ServiceContext } from "../../context.js";
-import { parseRequest } from "../../http/validate.js";
+import { route } from "../../http/route.js";
+import { grantObject } from "../grants/index.js";
 import { effectivePermissionsOf } from "../access/index.js";
 import { type Organization, organizationObject, resolveOrg } from "../orgs/index.js";
-import { type Membership, addMember, getMember, listMembers, removeMember, updateMemberRoles } from "./index.js";
+import { type Membership, addMember, getMember, grantToMember, listDirectGrants, listMembers, removeMember, revokeFromMember, updateMemberRoles } from "./index.js";
 
 async function membershipObject(ctx: ServiceContext, org: Organization, m: Membership) {
   const permissions = (await effectivePermissionsOf(ctx, org.id, m.user.id)).map((p) => p.permission);
@@ -48,12 +49,16 @@ const createBody = z
   .strict();
 const updateBody = z.object({ role: z.string() }).strict();
 
+const grantBody = z
+  .object({ permission: z.string(), scopes: z.array(z.string()).optional(), expires_at: z.union([z.number().int(), z.string()]).nullable().optional() })
+  .strict();
+const grantParams = z.object({ organization_id: z.string(), user_id: z.string(), permission: z.string() });
+
 export function registerMemberRoutes(app: FastifyInstance): void {
-  app.get("/organizations/:organization_id/memberships", async (request) => {
-    const { organization_id } = parseRequest(params, request.params);
-    const q = parseRequest(listQuery, request.query);
-    const org = await resolveOrg(request.ctx, organization_id);
-    const all = await listMembers(request.ctx, org.id);
+  const tag = "Memberships";
+  route(app, { method: "GET", url: "/organizations/:organization_id/memberships", tag, summary: "List members with their roles and permissions", params, query: listQuery }, async ({ ctx, params: p, query: q }) => {
+    const org = await resolveOrg(ctx, p.organization_id);
+    const all = await listMembers(ctx, org.id);
     const desc = (q.order_by ?? "-created_at").startsWith("-");
     const key = (q.order_by ?? "-created_at").replace(/^[+-]/, "");
     const sorted = [...all].sort((a, b) => {
@@ -62,30 +67,50 @@ export function registerMemberRoutes(app: FastifyInstance): void {
       return (av < bv ? -1 : av > bv ? 1 : a.id.localeCompare(b.id)) * (desc ? -1 : 1);
     });
     const page = sorted.slice(q.offset, q.offset + q.limit);
-    return { data: await Promise.all(page.map((m) => membershipObject(request.ctx, org, m))), total_count: all.length };
+    return { data: await Promise.all(page.map((m) => membershipObject(ctx, org, m))), total_count: all.length };
   });
 
-  app.post("/organizations/:organization_id/memberships", async (request) => {
-    const { organization_id } = parseRequest(params, request.params);
-    const body = parseRequest(createBody, request.body);
-    const org = await resolveOrg(request.ctx, organization_id);
-    const m = await addMember(request.ctx, { organization: org.id, userId: body.user_id, roles: [body.role] });
-    return membershipObject(request.ctx, org, m);
+  route(app, { method: "POST", url: "/organizations/:organization_id/memberships", tag, summary: "Add an existing user with a role", params, body: createBody }, async ({ ctx, params: p, body }) => {
+    const org = await resolveOrg(ctx, p.organization_id);
+    const m = await addMember(ctx, { organization: org.id, userId: body.user_id, roles: [body.role] });
+    return membershipObject(ctx, org, m);
   });
 
-  app.patch("/organizations/:organization_id/memberships/:user_id", async (request) => {
-    const { organization_id, user_id } = parseRequest(memberParams, request.params);
-    const body = parseRequest(updateBody, request.body);
-    const org = await resolveOrg(request.ctx, organization_id);
-    const m = await updateMemberRoles(request.ctx, { organization: org.id, email: user_id, roles: [body.role] });
-    return membershipObject(request.ctx, org, m);
+  route(app, { method: "PATCH", url: "/organizations/:organization_id/memberships/:user_id", tag, summary: "Change a member's role", params: memberParams, body: updateBody }, async ({ ctx, params: p, body }) => {
+    const org = await resolveOrg(ctx, p.organization_id);
+    const m = await updateMemberRoles(ctx, { organization: org.id, email: p.user_id, roles: [body.role] });
+    return membershipObject(ctx, org, m);
   });
 
-  app.delete("/organizations/:organization_id/memberships/:user_id", async (request) => {
-    const { organization_id, user_id } = parseRequest(memberParams, request.params);
-    const org = await resolveOrg(request.ctx, organization_id);
-    const existing = await membershipObject(request.ctx, org, await getMember(request.ctx, org.id, user_id));
-    await removeMember(request.ctx, { organization: org.id, email: user_id });
+  route(app, { method: "DELETE", url: "/organizations/:organization_id/memberships/:user_id", tag, summary: "Remove a member (returns the removed membership)", params: memberParams }, async ({ ctx, params: p }) => {
+    const org = await resolveOrg(ctx, p.organization_id);
+    const existing = await membershipObject(ctx, org, await getMember(ctx, org.id, p.user_id));
+    await removeMember(ctx, { organization: org.id, email: p.user_id });
     return existing;
+  });
+
+  route(app, { method: "GET", url: "/organizations/:organization_id/memberships/:user_id/permissions", tag, summary: "Effective permissions of a member, with where each comes from", params: memberParams }, async ({ ctx, params: p }) => {
+    const org = await resolveOrg(ctx, p.organization_id);
+    const m = await getMember(ctx, org.id, p.user_id);
+    const rows = await effectivePermissionsOf(ctx, org.id, m.user.id);
+    return {
+      data: rows.map((r) => ({ permission: r.permission, scopes: r.scopes.map((s) => `${s.type}:${s.pattern}`), expires_at: r.expiresAt, sources: r.sources })),
+      total_count: rows.length,
+    };
+  });
+
+  route(app, { method: "GET", url: "/organizations/:organization_id/memberships/:user_id/grants", tag, summary: "A member's direct grants", params: memberParams }, async ({ ctx, params: p }) => {
+    const rows = await listDirectGrants(ctx, p.organization_id, p.user_id);
+    return { data: rows.map((r) => grantObject(r.grant)), total_count: rows.length };
+  });
+
+  route(app, { method: "POST", url: "/organizations/:organization_id/memberships/:user_id/grants", tag, summary: "Grant a permission directly (scopes, expiry); replaces an earlier grant of it", params: memberParams, body: grantBody }, async ({ ctx, params: p, body }) => {
+    const { grant } = await grantToMember(ctx, { organization: p.organization_id, email: p.user_id, permission: body.permission, scope: body.scopes, expires: body.expires_at });
+    return grantObject(grant);
+  });
+
+  route(app, { method: "DELETE", url: "/organizations/:organization_id/memberships/:user_id/grants/:permission", tag, summary: "Revoke a direct grant", params: grantParams }, async ({ ctx, params: p }) => {
+    const grant = await revokeFromMember(ctx, { organization: p.organization_id, email: p.user_id, permission: p.permission });
+    return { ...grantObject(grant), deleted: true };
   });
 }

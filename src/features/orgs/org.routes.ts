@@ -1,9 +1,9 @@
 // Clerk-compatible organization endpoints: list, create, get by id or slug, update, delete, metadata.
 import type { FastifyInstance } from "fastify";
 import { z } from "zod";
-import { parseRequest } from "../../http/validate.js";
+import { route } from "../../http/route.js";
 import { createOrganization } from "../members/index.js";
-import { deleteOrg, listOrganizations, membersCount, organizationObject, resolveOrg, updateOrg, updateOrgMetadata } from "./index.js";
+import { deleteOrg, listOrganizations, membersCount, orgInfo, organizationObject, resolveOrg, updateOrg, updateOrgMetadata } from "./index.js";
 
 const metadata = z.record(z.string(), z.unknown());
 const flag = z.union([z.boolean(), z.enum(["true", "false"]).transform((v) => v === "true")]);
@@ -44,19 +44,20 @@ const updateBody = z
 
 const metadataBody = z.object({ public_metadata: metadata.optional(), private_metadata: metadata.optional() }).strict();
 const params = z.object({ organization_id: z.string() });
+const countQuery = z.object({ include_members_count: flag.optional() }).loose();
+const deleteQuery = z.object({ recursive: flag.optional() }).loose();
 
 export function registerOrgRoutes(app: FastifyInstance): void {
-  app.get("/organizations", async (request) => {
-    const q = parseRequest(listQuery, request.query);
-    const page = await listOrganizations(request.ctx, { limit: q.limit, offset: q.offset, query: q.query, orderBy: q.order_by });
-    const data = await Promise.all(page.data.map(async (o) => organizationObject(o, q.include_members_count ? await membersCount(request.ctx, o.id) : undefined)));
+  const tag = "Organizations";
+  route(app, { method: "GET", url: "/organizations", tag, summary: "List organizations (filter by query, order, page)", query: listQuery }, async ({ ctx, query: q }) => {
+    const page = await listOrganizations(ctx, { limit: q.limit, offset: q.offset, query: q.query, orderBy: q.order_by });
+    const data = await Promise.all(page.data.map(async (o) => organizationObject(o, q.include_members_count ? await membersCount(ctx, o.id) : undefined)));
     return { data, total_count: page.totalCount };
   });
 
-  app.post("/organizations", async (request) => {
-    const body = parseRequest(createBody, request.body);
+  route(app, { method: "POST", url: "/organizations", tag, summary: "Create an organization (created_by becomes its first member)", body: createBody }, async ({ ctx, body }) => {
     const org = await createOrganization(
-      request.ctx,
+      ctx,
       {
         name: body.name,
         slug: body.slug,
@@ -71,17 +72,13 @@ export function registerOrgRoutes(app: FastifyInstance): void {
     return organizationObject(org);
   });
 
-  app.get("/organizations/:organization_id", async (request) => {
-    const { organization_id } = parseRequest(params, request.params);
-    const q = parseRequest(z.object({ include_members_count: flag.optional() }).loose(), request.query);
-    const org = await resolveOrg(request.ctx, organization_id);
-    return organizationObject(org, q.include_members_count ? await membersCount(request.ctx, org.id) : undefined);
+  route(app, { method: "GET", url: "/organizations/:organization_id", tag, summary: "Get an organization by id or slug", params, query: countQuery }, async ({ ctx, params: p, query: q }) => {
+    const org = await resolveOrg(ctx, p.organization_id);
+    return organizationObject(org, q.include_members_count ? await membersCount(ctx, org.id) : undefined);
   });
 
-  app.patch("/organizations/:organization_id", async (request) => {
-    const { organization_id } = parseRequest(params, request.params);
-    const body = parseRequest(updateBody, request.body);
-    const org = await updateOrg(request.ctx, organization_id, {
+  route(app, { method: "PATCH", url: "/organizations/:organization_id", tag, summary: "Update an organization (or move it: parent_id)", params, body: updateBody }, async ({ ctx, params: p, body }) => {
+    const org = await updateOrg(ctx, p.organization_id, {
       name: body.name,
       slug: body.slug,
       maxAllowedMemberships: body.max_allowed_memberships,
@@ -91,27 +88,24 @@ export function registerOrgRoutes(app: FastifyInstance): void {
     return organizationObject(org);
   });
 
-  app.delete("/organizations/:organization_id", async (request) => {
-    const { organization_id } = parseRequest(params, request.params);
-    const q = parseRequest(z.object({ recursive: flag.optional() }).loose(), request.query);
-    const deleted = await deleteOrg(request.ctx, organization_id, { recursive: q.recursive === true });
+  route(app, { method: "DELETE", url: "/organizations/:organization_id", tag, summary: "Delete an organization (children too with recursive=true)", params, query: deleteQuery }, async ({ ctx, params: p, query: q }) => {
+    const deleted = await deleteOrg(ctx, p.organization_id, { recursive: q.recursive === true });
     const org = deleted[deleted.length - 1];
     return { object: "organization", id: org?.id, slug: org?.slug, deleted: true };
   });
 
-  for (const [method, mode] of [
-    ["PATCH", "merge"],
-    ["PUT", "replace"],
+  for (const [method, mode, summary] of [
+    ["PATCH", "merge", "Merge metadata (null deletes a key)"],
+    ["PUT", "replace", "Replace metadata"],
   ] as const) {
-    app.route({
-      method,
-      url: "/organizations/:organization_id/metadata",
-      handler: async (request) => {
-        const { organization_id } = parseRequest(params, request.params);
-        const body = parseRequest(metadataBody, request.body);
-        const org = await updateOrgMetadata(request.ctx, organization_id, { publicMetadata: body.public_metadata, privateMetadata: body.private_metadata }, mode);
-        return organizationObject(org);
-      },
+    route(app, { method, url: "/organizations/:organization_id/metadata", tag, summary, params, body: metadataBody }, async ({ ctx, params: p, body }) => {
+      const org = await updateOrgMetadata(ctx, p.organization_id, { publicMetadata: body.public_metadata, privateMetadata: body.private_metadata }, mode);
+      return organizationObject(org);
     });
   }
+
+  route(app, { method: "GET", url: "/organizations/:organization_id/children", tag, summary: "Child organizations (nesting)", params }, async ({ ctx, params: p }) => {
+    const info = await orgInfo(ctx, p.organization_id);
+    return { data: info.children.map((c) => organizationObject(c)), total_count: info.children.length };
+  });
 }

@@ -1,7 +1,7 @@
 // Clerk-compatible /organization_permissions: the instance's permission catalogue.
 import type { FastifyInstance } from "fastify";
 import { z } from "zod";
-import { parseRequest } from "../../http/validate.js";
+import { route } from "../../http/route.js";
 import { type Permission, createPermission, deletePermission, listPermissions, resolvePermission, updatePermission } from "./index.js";
 
 /** Clerk's Permission object. */
@@ -36,31 +36,26 @@ const createBody = z.object({ name: z.string().min(1), key: z.string(), descript
 const updateBody = z.object({ name: z.string().min(1).optional(), key: z.string().optional(), description: z.string().optional() }).strict();
 
 export function registerPermissionRoutes(app: FastifyInstance): void {
-  app.get("/organization_permissions", async (request) => {
-    const q = parseRequest(pageQuery, request.query);
-    const result = page(await listPermissions(request.ctx), q);
+  const tag = "Permissions";
+  route(app, { method: "GET", url: "/organization_permissions", tag, summary: "List the permission catalogue", query: pageQuery }, async ({ ctx, query }) => {
+    const result = page(await listPermissions(ctx), query);
     return { data: result.data.map(permissionObject), total_count: result.total_count };
   });
 
-  app.post("/organization_permissions", async (request) => {
-    const body = parseRequest(createBody, request.body);
-    return permissionObject(await createPermission(request.ctx, body));
-  });
+  route(app, { method: "POST", url: "/organization_permissions", tag, summary: "Create a custom permission org:<feature>:<action>", body: createBody }, async ({ ctx, body }) =>
+    permissionObject(await createPermission(ctx, body)),
+  );
 
-  app.get("/organization_permissions/:permission_id", async (request) => {
-    const { permission_id } = parseRequest(idParams, request.params);
-    return permissionObject(await resolvePermission(request.ctx, permission_id));
-  });
+  route(app, { method: "GET", url: "/organization_permissions/:permission_id", tag, summary: "Get a permission by id or key", params: idParams }, async ({ ctx, params }) =>
+    permissionObject(await resolvePermission(ctx, params.permission_id)),
+  );
 
-  app.patch("/organization_permissions/:permission_id", async (request) => {
-    const { permission_id } = parseRequest(idParams, request.params);
-    const body = parseRequest(updateBody, request.body);
-    return permissionObject(await updatePermission(request.ctx, permission_id, body));
-  });
+  route(app, { method: "PATCH", url: "/organization_permissions/:permission_id", tag, summary: "Rename or re-describe a custom permission", params: idParams, body: updateBody }, async ({ ctx, params, body }) =>
+    permissionObject(await updatePermission(ctx, params.permission_id, body)),
+  );
 
-  app.delete("/organization_permissions/:permission_id", async (request) => {
-    const { permission_id } = parseRequest(idParams, request.params);
-    const p = await deletePermission(request.ctx, permission_id, { force: true });
+  route(app, { method: "DELETE", url: "/organization_permissions/:permission_id", tag, summary: "Delete a custom permission (revoked from every holder, each audited)", params: idParams }, async ({ ctx, params }) => {
+    const p = await deletePermission(ctx, params.permission_id, { force: true });
     return { object: "permission", id: p.id, deleted: true };
   });
 }
