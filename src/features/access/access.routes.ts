@@ -2,6 +2,7 @@
 import type { FastifyInstance } from "fastify";
 import { z } from "zod";
 import { route } from "../../http/route.js";
+import { isId } from "../../ids.js";
 import { resolveOrg } from "../orgs/index.js";
 import { normalizePermissionKey } from "../permissions/index.js";
 import { checkAccess, explainAccess, whoCanIn } from "./index.js";
@@ -21,8 +22,11 @@ const whoCanQuery = z.object({ permission: z.string(), resource: z.string().opti
 export function registerAccessRoutes(app: FastifyInstance): void {
   const tag = "Access";
   route(app, { method: "POST", url: "/check", tag, summary: "May a member do something (on a resource)? explain=true gives the path or nearest miss", body: checkBody }, async ({ ctx, body }) => {
-    const org = await resolveOrg(ctx, body.organization_id);
-    const query = { organizationId: org.id, userId: body.user_id, permission: normalizePermissionKey(body.permission), resource: body.resource, at: body.at };
+    // The hot path: an instance key naming an organization by id needs no lookup (the policy load finds
+    // a missing one); members, slugs and names go through resolveOrg's visibility rule.
+    const direct = ctx.actor.type !== "user" && isId(body.organization_id, "org");
+    const organizationId = direct ? body.organization_id : (await resolveOrg(ctx, body.organization_id)).id;
+    const query = { organizationId, userId: body.user_id, permission: normalizePermissionKey(body.permission), resource: body.resource, at: body.at };
     if (!body.explain) {
       const d = await checkAccess(ctx, query);
       return { object: "check", allowed: d.allowed, reason: d.reason };

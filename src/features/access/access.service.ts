@@ -16,6 +16,7 @@ import {
   whoCan,
 } from "../../engine/index.js";
 import type { ServiceContext } from "../../context.js";
+import { ClerkError } from "../../errors.js";
 import { escalationRefused, invalidResource, lastManager, permissionDenied } from "./access.errors.js";
 import { loadPolicy, policyStamp } from "./policy.loader.js";
 
@@ -42,7 +43,8 @@ function cacheOf(ctx: ServiceContext): Map<string, CacheEntry> {
 export async function compiledPolicy(ctx: ServiceContext, organizationId: string): Promise<CompiledPolicy> {
   if (ctx.db.isTransaction) return compilePolicy(await loadPolicy(ctx, organizationId));
   const cache = cacheOf(ctx);
-  const stamp = (await policyStamp(ctx, organizationId)) ?? "";
+  const stamp = await policyStamp(ctx, organizationId);
+  if (stamp === undefined) throw new ClerkError("org.not_found", `No organization "${organizationId}".`, { param: "organization" });
   const hit = cache.get(organizationId);
   if (hit && hit.stamp === stamp) return hit.policy;
   if (hit) await persistUsage(ctx, organizationId, hit.policy);

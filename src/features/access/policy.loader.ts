@@ -1,6 +1,7 @@
 // Reads one organization's policy (usable roles, grants, members, ancestors' members) into the engine's shape.
 import type { OrgPolicy, PolicyGrant, PolicyMember, PolicyRole, Scope } from "../../engine/index.js";
 import { parseScope } from "../../engine/index.js";
+import { sql } from "kysely";
 import type { ServiceContext } from "../../context.js";
 
 interface GrantRow {
@@ -57,23 +58,22 @@ async function membersOf(ctx: ServiceContext, organizationId: string): Promise<P
   }));
 }
 
-/** The ids and versions a compiled policy of `organizationId` depends on: itself, its ancestors, the instance. */
+/**
+ * The versions a compiled policy of `organizationId` depends on (itself, its ancestors, the instance),
+ * read in one statement because it runs on every check; undefined when the organization does not exist.
+ */
 export async function policyStamp(ctx: ServiceContext, organizationId: string): Promise<string | undefined> {
-  const parts: string[] = [];
-  let id: string | null = organizationId;
-  while (id !== null && parts.length < 64) {
-    const row: { parent_id: string | null; policy_version: number } | undefined = await ctx.db
-      .selectFrom("organizations")
-      .select(["parent_id", "policy_version"])
-      .where("id", "=", id)
-      .executeTakeFirst();
-    if (!row) return parts.length === 0 ? undefined : parts.join("|");
-    parts.push(`${id}@${row.policy_version}`);
-    id = row.parent_id;
-  }
-  const instance = await ctx.db.selectFrom("settings").select("value").where("key", "=", "policy_version").executeTakeFirst();
-  parts.push(`*@${instance?.value ?? "0"}`);
-  return parts.join("|");
+  const { rows } = await sql<{ id: string; v: string }>`
+    with recursive chain(id, parent_id, v, depth) as (
+      select id, parent_id, cast(policy_version as text), 0 from organizations where id = ${organizationId}
+      union all
+      select o.id, o.parent_id, cast(o.policy_version as text), c.depth + 1 from organizations o join chain c on o.id = c.parent_id where c.depth < 64
+    )
+    select id, v from chain
+    union all
+    select '*' as id, value as v from settings where key = 'policy_version'`.execute(ctx.db);
+  if (!rows.some((r) => r.id === organizationId)) return undefined;
+  return rows.map((r) => `${r.id}@${r.v}`).join("|");
 }
 
 /** Loads the policy of one organization as the engine compiles it. */
