@@ -133,6 +133,24 @@ for (const dialect of DIALECTS) {
       expect(await clerk.organizationRoles.deleteOrganizationRole(billing.id)).toMatchObject({ id: billing.id, deleted: true });
     });
 
+    it("creates, lists, counts and gets users, and memberships reference them", async () => {
+      const ada = await clerk.users.createUser({ emailAddress: ["ada@acme.com"], firstName: "Ada", lastName: "Lovelace" });
+      expect(ada.id).toMatch(/^user_/);
+      expect([ada.firstName, ada.lastName, ada.primaryEmailAddress?.emailAddress]).toEqual(["Ada", "Lovelace", "ada@acme.com"]);
+      await clerk.users.createUser({ emailAddress: ["bot@acme.com"] });
+      const dup = await failure(clerk.users.createUser({ emailAddress: ["ADA@acme.com"] }));
+      expect([dup.status, dup.errors[0]?.code]).toEqual([422, "form_identifier_exists"]);
+      const bad = await failure(clerk.users.createUser({ emailAddress: ["not-an-address"] }));
+      expect(bad.status).toBe(422);
+      const list = await clerk.users.getUserList({ query: "ada" });
+      expect([list.totalCount, list.data.map((u) => u.id)]).toEqual([1, [ada.id]]);
+      expect((await clerk.users.getUserList()).totalCount).toBe(2);
+      expect((await clerk.users.getUser(ada.id)).emailAddresses[0]?.emailAddress).toBe("ada@acme.com");
+      const org = await clerk.organizations.createOrganization({ name: "Analytical Engines", createdBy: ada.id });
+      const memberships = await clerk.organizations.getOrganizationMembershipList({ organizationId: org.id });
+      expect(memberships.data.map((m) => [m.publicUserData?.identifier, m.role])).toEqual([["ada@acme.com", "org:admin"]]);
+    });
+
     it("answers bad input with Clerk's status codes and changes nothing", async () => {
       await clerk.organizations.createOrganization({ name: "Engineering Team" });
       const before = await snapshot(t.store);

@@ -14,6 +14,7 @@ import { registerMemberRoutes } from "../features/members/member.routes.js";
 import { registerOrgRoutes } from "../features/orgs/org.routes.js";
 import { registerPermissionRoutes } from "../features/permissions/permission.routes.js";
 import { registerRoleRoutes } from "../features/roles/role.routes.js";
+import { registerUserRoutes } from "../features/users/user.routes.js";
 import type { Store } from "../store/index.js";
 import { actorFor, bearerToken } from "./auth.js";
 import { errorHandler } from "./error-handler.js";
@@ -125,6 +126,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       registerAccessRoutes(v1);
       registerRoleRoutes(v1);
       registerPermissionRoutes(v1);
+      registerUserRoutes(v1);
     },
     { prefix: "/v1" },
   );

@@ -13,19 +13,34 @@ export async function findUserByEmail(db: Kysely<Database>, email: string): Prom
   return db.selectFrom("users").selectAll().where("email_normalized", "=", email.trim().toLowerCase()).executeTakeFirst();
 }
 
-export async function findUsersByIds(db: Kysely<Database>, ids: readonly string[]): Promise<UserRow[]> {
-  if (ids.length === 0) return [];
-  return db.selectFrom("users").selectAll().where("id", "in", ids).execute();
-}
-
 export async function insertUser(db: Kysely<Database>, row: Insertable<UsersTable>): Promise<void> {
   await db.insertInto("users").values(row).execute();
 }
 
-export async function listUserRows(db: Kysely<Database>, limit: number, offset: number): Promise<{ rows: UserRow[]; total: number }> {
-  const rows = await db.selectFrom("users").selectAll().orderBy("created_at", "desc").orderBy("id", "desc").limit(limit).offset(offset).execute();
-  const { n } = await db.selectFrom("users").select((eb) => eb.fn.countAll<number>().as("n")).executeTakeFirstOrThrow();
-  return { rows, total: Number(n) };
+/** Filters of the user list: part of the e-mail or name, or exact e-mail addresses. */
+export interface UserFilter {
+  query?: string | undefined;
+  emails?: readonly string[] | undefined;
+}
+
+function filtered(db: Kysely<Database>, f: UserFilter) {
+  let q = db.selectFrom("users");
+  if (f.query) {
+    const like = `%${f.query.toLowerCase()}%`;
+    q = q.where((eb) => eb.or([eb("email_normalized", "like", like), eb(eb.fn("lower", ["name"]), "like", like), eb("id", "=", f.query as string)]));
+  }
+  if (f.emails) q = q.where("email_normalized", "in", f.emails.length ? f.emails.map((e) => e.trim().toLowerCase()) : [""]);
+  return q;
+}
+
+export async function listUserRows(db: Kysely<Database>, limit: number, offset: number, f: UserFilter = {}): Promise<{ rows: UserRow[]; total: number }> {
+  const rows = await filtered(db, f).selectAll().orderBy("created_at", "desc").orderBy("id", "desc").limit(limit).offset(offset).execute();
+  return { rows, total: await countUserRows(db, f) };
+}
+
+export async function countUserRows(db: Kysely<Database>, f: UserFilter = {}): Promise<number> {
+  const { n } = await filtered(db, f).select((eb) => eb.fn.countAll<number>().as("n")).executeTakeFirstOrThrow();
+  return Number(n);
 }
 
 export async function allEmails(db: Kysely<Database>, limit = 5000): Promise<string[]> {

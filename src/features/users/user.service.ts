@@ -4,7 +4,7 @@ import { newId } from "../../ids.js";
 import { isId } from "../../ids.js";
 import { recordAudit } from "../audit/index.js";
 import { emailTaken, invalidEmail, userNotFound } from "./user.errors.js";
-import { type UserRow, allEmails, findUserByEmail, findUserById, insertUser, listUserRows } from "./user.repository.js";
+import { type UserFilter, type UserRow, allEmails, countUserRows, findUserByEmail, findUserById, insertUser, listUserRows } from "./user.repository.js";
 import { type CreateUserInput, createUserSchema, emailSchema } from "./user.schema.js";
 
 /** A user as services return it. */
@@ -68,8 +68,13 @@ export async function resolveUser(ctx: ServiceContext, ref: string): Promise<Use
   throw userNotFound(value, await allEmails(ctx.db));
 }
 
-/** A page of users, newest first. */
-export async function listUsers(ctx: ServiceContext, page: { limit: number; offset: number }): Promise<{ data: User[]; totalCount: number }> {
-  const { rows, total } = await listUserRows(ctx.db, page.limit, page.offset);
+/** A page of users, newest first, optionally filtered. */
+export async function listUsers(ctx: ServiceContext, page: { limit: number; offset: number } & UserFilter): Promise<{ data: User[]; totalCount: number }> {
+  const { rows, total } = await listUserRows(ctx.db, page.limit, page.offset, page);
   return { data: rows.map(toUser), totalCount: total };
+}
+
+/** How many users match the filter. */
+export async function countUsers(ctx: ServiceContext, filter: UserFilter): Promise<number> {
+  return countUserRows(ctx.db, filter);
 }
