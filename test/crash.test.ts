@@ -7,6 +7,7 @@ import { join } from "node:path";
 import BetterSqlite3 from "better-sqlite3";
 import { afterAll, describe, expect, it } from "vitest";
 import { chainHash, canonicalEvent } from "../src/features/audit/audit.repository.js";
+import type { AuditEventsTable } from "../src/features/audit/audit.table.js";
 
 const ROUNDS = Number(process.env.CLERK_CRASH_ROUNDS ?? 6);
 
@@ -54,8 +55,7 @@ describe("sqlite: kill -9 while writing", () => {
     // Every chain links from genesis to its head.
     const heads = db.prepare("select chain, seq, hash from audit_heads").all() as { chain: string; seq: number; hash: string }[];
     for (const head of heads) {
-      const rows = db.prepare("select * from audit_events where chain = ? order by seq").all(head.chain) as Parameters<typeof canonicalEvent>[0][] &
-        { hash: string; prev_hash: string }[];
+      const rows = db.prepare("select * from audit_events where chain = ? order by seq").all(head.chain) as AuditEventsTable[];
       let prev = "0".repeat(64);
       rows.forEach((row, i) => {
         expect(row.seq).toBe(i + 1);
