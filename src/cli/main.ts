@@ -1,6 +1,8 @@
 // The `clerk` command: assembles every feature's commands under one program.
 import { Command, CommanderError } from "commander";
 import { registerAccessCommands } from "../features/access/access.commands.js";
+import { registerDomainCommands } from "../features/domains/domain.commands.js";
+import { registerInvitationCommands } from "../features/invitations/invitation.commands.js";
 import { registerKeyCommands } from "../features/keys/key.commands.js";
 import { registerMemberCommands } from "../features/members/member.commands.js";
 import { registerOrgCommands } from "../features/orgs/org.commands.js";
@@ -24,6 +26,8 @@ export function buildProgram(): Command {
     .configureOutput({ writeErr: (s) => process.stderr.write(s) });
   registerOrgCommands(program);
   registerMemberCommands(program);
+  registerInvitationCommands(program);
+  registerDomainCommands(program);
   registerRoleCommands(program);
   registerPermissionCommands(program);
   registerAccessCommands(program);

@@ -1,6 +1,8 @@
 // The Database type Kysely checks every query against, assembled from the features' table files.
 import type { AuditEventsTable, AuditHeadsTable } from "../features/audit/audit.table.js";
+import type { OrganizationDomainsTable } from "../features/domains/domain.table.js";
 import type { GrantsTable } from "../features/grants/grant.table.js";
+import type { OrganizationInvitationsTable } from "../features/invitations/invitation.table.js";
 import type { ApiKeysTable } from "../features/keys/key.table.js";
 import type { MembershipRolesTable, MembershipsTable } from "../features/members/member.table.js";
 import type { OrganizationsTable } from "../features/orgs/org.table.js";
@@ -24,4 +26,6 @@ export interface Database {
   audit_events: AuditEventsTable;
   audit_heads: AuditHeadsTable;
   api_keys: ApiKeysTable;
+  organization_invitations: OrganizationInvitationsTable;
+  organization_domains: OrganizationDomainsTable;
 }

@@ -13,6 +13,8 @@ const TABLES = [
   "grants",
   "audit_events",
   "audit_heads",
+  "organization_invitations",
+  "organization_domains",
 ] as const;
 
 /** Every row of every table, in a stable order. */

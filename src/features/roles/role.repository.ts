@@ -60,6 +60,18 @@ export async function membersHoldingRole(db: Kysely<Database>, roleId: string): 
   return Number(n);
 }
 
+/** Invitations still pending at `now` that would give this role (it cannot be deleted while there are any). */
+export async function pendingInvitationsNaming(db: Kysely<Database>, roleId: string, now: number): Promise<number> {
+  const { n } = await db
+    .selectFrom("organization_invitations")
+    .select((eb) => eb.fn.countAll<number>().as("n"))
+    .where("role_id", "=", roleId)
+    .where("status", "=", "pending")
+    .where("expires_at", ">", now)
+    .executeTakeFirstOrThrow();
+  return Number(n);
+}
+
 export async function memberCountsByRole(db: Kysely<Database>): Promise<Map<string, number>> {
   const rows = await db
     .selectFrom("membership_roles")

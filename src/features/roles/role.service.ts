@@ -29,6 +29,7 @@ import {
   membersHoldingRole,
   organizationsHoldingRoles,
   parentLinks,
+  pendingInvitationsNaming,
   replaceParents,
   usableRoleRows,
 } from "./role.repository.js";
@@ -374,7 +375,7 @@ export async function updateRole(ctx: ServiceContext, ref: string, input: Update
   });
 }
 
-/** Deletes a role unless it is the creator or default role, is held by a member, or is extended by another role. */
+/** Deletes a role unless it is the creator or default role, is held by a member or named by a pending invitation, or is extended by another role. */
 export async function deleteRole(ctx: ServiceContext, ref: string, organization?: string | null): Promise<Role> {
   return inTransaction(ctx, async (tx) => {
     const row = await findRoleRow(tx, ref, organization);
@@ -383,6 +384,12 @@ export async function deleteRole(ctx: ServiceContext, ref: string, organization?
     if ((await getSetting(tx, "default_role_id")) === row.id) throw roleIsCreatorOrDefault(row.key, "default");
     const members = await membersHoldingRole(tx.db, row.id);
     if (members > 0) throw roleHasMembers(row.key, members);
+    const invited = await pendingInvitationsNaming(tx.db, row.id, tx.clock.now());
+    if (invited > 0) {
+      throw new ClerkError("role.in_invitations", `${row.key} is named by ${invited} pending invitation(s); revoke them first (clerk org invitation revoke).`, {
+        details: { invitations: invited },
+      });
+    }
     const children = await childLinks(tx.db, row.id);
     if (children.length > 0) {
       const names = await Promise.all(children.map(async (id) => (await findRoleRowById(tx.db, id))?.name ?? id));

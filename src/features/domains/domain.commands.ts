@@ -1,0 +1,103 @@
+// `clerk org domain …`: add, list, update, remove.
+import type { Command } from "commander";
+import { organizationOrDefault } from "../../cli/context.js";
+import { table, when } from "../../cli/output.js";
+import { action } from "../../cli/run.js";
+import { ClerkError } from "../../errors.js";
+import { type Domain, addDomain, enrollmentModeSchema, listDomains, removeDomain, updateDomain } from "./index.js";
+
+const domainJson = (d: Domain) => ({
+  id: d.id,
+  organization_id: d.organization.id,
+  name: d.name,
+  enrollment_mode: d.enrollmentMode,
+  verified: d.verified,
+  created_at: d.createdAt,
+  updated_at: d.updatedAt,
+});
+
+const MODES = enrollmentModeSchema.options.join(", ");
+
+function parseMode(value: string | undefined) {
+  if (value === undefined) return undefined;
+  const parsed = enrollmentModeSchema.safeParse(value);
+  if (!parsed.success) throw new ClerkError("input.invalid", `"${value}" is not an enrollment mode; use ${MODES}.`, { param: "enrollment-mode" });
+  return parsed.data;
+}
+
+function parseBool(value: string | undefined): boolean | undefined {
+  if (value === undefined) return undefined;
+  if (/^(true|yes|on|1)$/i.test(value)) return true;
+  if (/^(false|no|off|0)$/i.test(value)) return false;
+  throw new ClerkError("input.invalid", `"${value}" is not true or false.`, { param: "verified" });
+}
+
+/** Adds `clerk org domain add|list|update|remove` (after the `org` command exists). */
+export function registerDomainCommands(program: Command): void {
+  const org = program.commands.find((c) => c.name() === "org") as Command;
+  const domain = org.command("domain").alias("domains").description("Verified domains: the e-mail domains of an organization's people.");
+
+  domain
+    .command("add")
+    .description("Add a domain to an organization (verified unless --unverified; at most 10 per organization).")
+    .option("--organization <org>", "slug, id or name (default: clerk org use)")
+    .requiredOption("--name <domain>", "host name, e.g. acme.com (public providers such as gmail.com are refused)")
+    .option("--enrollment-mode <mode>", MODES, "manual_invitation")
+    .option("--unverified", "add it unverified (it can then also be verified by another organization)")
+    .addHelpText("after", '\nExample:\n  clerk org domain add --organization "engineering-team" --name acme.com --enrollment-mode automatic_invitation')
+    .action(
+      action<{ organization?: string; name: string; enrollmentMode: string; unverified?: boolean }>(async ({ ctx }, o) => {
+        const d = await addDomain(ctx, { organization: organizationOrDefault(o.organization), name: o.name, enrollmentMode: parseMode(o.enrollmentMode), verified: !o.unverified });
+        return { json: domainJson(d), text: `Added ${d.name} to ${d.organization.slug} (${d.verified ? "verified" : "unverified"}, ${d.enrollmentMode}, ${d.id}).` };
+      }),
+    );
+
+  domain
+    .command("list")
+    .description("List an organization's domains, newest first.")
+    .option("--organization <org>", "slug, id or name (default: clerk org use)")
+    .option("--verified <bool>", "only verified (true) or unverified (false) domains")
+    .addHelpText("after", '\nExample:\n  clerk org domain list --organization "engineering-team"')
+    .action(
+      action<{ organization?: string; verified?: string }>(async ({ ctx }, o) => {
+        const page = await listDomains(ctx, { organization: organizationOrDefault(o.organization), verified: parseBool(o.verified), limit: 500 });
+        return {
+          json: page.data.map(domainJson),
+          text: table(["DOMAIN", "ENROLLMENT", "VERIFIED", "SINCE", "ID"], page.data.map((d) => [d.name, d.enrollmentMode, d.verified ? "yes" : "no", when(d.createdAt), d.id])),
+        };
+      }),
+    );
+
+  domain
+    .command("update")
+    .description("Rename a domain, change its enrollment mode, or mark it verified or not.")
+    .option("--organization <org>", "slug, id or name (default: clerk org use)")
+    .requiredOption("--domain <domain>", "the domain's name or id")
+    .option("--name <domain>", "new host name")
+    .option("--enrollment-mode <mode>", MODES)
+    .option("--verified <bool>", "true or false")
+    .addHelpText("after", '\nExample:\n  clerk org domain update --organization "engineering-team" --domain acme.com --enrollment-mode automatic_suggestion')
+    .action(
+      action<{ organization?: string; domain: string; name?: string; enrollmentMode?: string; verified?: string }>(async ({ ctx }, o) => {
+        const d = await updateDomain(ctx, organizationOrDefault(o.organization), o.domain, {
+          name: o.name,
+          enrollmentMode: parseMode(o.enrollmentMode),
+          verified: parseBool(o.verified),
+        });
+        return { json: domainJson(d), text: `Updated ${d.name} (${d.verified ? "verified" : "unverified"}, ${d.enrollmentMode}).` };
+      }),
+    );
+
+  domain
+    .command("remove")
+    .description("Remove a domain from an organization.")
+    .option("--organization <org>", "slug, id or name (default: clerk org use)")
+    .requiredOption("--domain <domain>", "the domain's name or id")
+    .addHelpText("after", '\nExample:\n  clerk org domain remove --organization "engineering-team" --domain acme.com')
+    .action(
+      action<{ organization?: string; domain: string }>(async ({ ctx }, o) => {
+        const d = await removeDomain(ctx, organizationOrDefault(o.organization), o.domain);
+        return { json: { ...domainJson(d), deleted: true }, text: `Removed ${d.name} from ${d.organization.slug}.` };
+      }),
+    );
+}

@@ -1,0 +1,14 @@
+// The domains feature's public face.
+export {
+  COMMON_EMAIL_PROVIDERS,
+  type CreateDomainInput,
+  createDomainSchema,
+  enrollmentModeSchema,
+  type ListDomainsInput,
+  MAX_DOMAINS_PER_ORGANIZATION,
+  type UpdateDomainInput,
+  updateDomainSchema,
+} from "./domain.schema.js";
+export { addDomain, type Domain, getDomain, listDomains, removeDomain, updateDomain, verifyDomain } from "./domain.service.js";
+export type { EnrollmentMode } from "./domain.table.js";
+export { domainObject } from "./domain.view.js";

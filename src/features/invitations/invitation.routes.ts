@@ -1,0 +1,95 @@
+// Clerk-compatible invitation endpoints: create (one or a bulk of ten), list, pending, get, revoke, and the instance-wide list.
+import type { FastifyInstance } from "fastify";
+import { z } from "zod";
+import { route } from "../../http/route.js";
+import { type BulkInvitationInput, createInvitation, createInvitations, getInvitation, invitationObject, invitationStatusSchema, listInvitations, revokeInvitation } from "./index.js";
+
+const metadata = z.record(z.string(), z.unknown());
+const statuses = z.union([invitationStatusSchema, z.array(invitationStatusSchema)]).transform((v) => (Array.isArray(v) ? v : [v]));
+const pageFields = {
+  limit: z.coerce.number().int().min(1).max(500).default(10),
+  offset: z.coerce.number().int().min(0).default(0),
+};
+
+const params = z.object({ organization_id: z.string() });
+const invitationParams = z.object({ organization_id: z.string(), invitation_id: z.string() });
+const listQuery = z.object({ ...pageFields, status: statuses.optional(), email_address: z.string().optional(), order_by: z.string().optional() }).loose();
+const instanceQuery = z.object({ ...pageFields, status: statuses.optional(), query: z.string().optional(), order_by: z.string().optional() }).loose();
+const pendingQuery = z.object(pageFields).loose();
+const createBody = z
+  .object({
+    email_address: z.string(),
+    role: z.string(),
+    inviter_user_id: z.string().nullable().optional(),
+    public_metadata: metadata.optional(),
+    private_metadata: metadata.optional(),
+    redirect_url: z.string().optional(),
+    expires_in_days: z.number().int().optional(),
+    /** Accepted for compatibility; invitations are not e-mailed yet (the notifications issue). */
+    notify: z.boolean().optional(),
+  })
+  .strict();
+const bulkBody = z.array(createBody);
+const revokeBody = z.object({ requesting_user_id: z.string().nullable().optional() }).strict();
+
+function toInput(b: z.output<typeof createBody>): BulkInvitationInput {
+  return {
+    email: b.email_address,
+    role: b.role,
+    inviterUserId: b.inviter_user_id ?? undefined,
+    expiresInDays: b.expires_in_days,
+    publicMetadata: b.public_metadata,
+    privateMetadata: b.private_metadata,
+    redirectUrl: b.redirect_url,
+  };
+}
+
+/** Registers the invitation endpoints under /v1. */
+export function registerInvitationRoutes(app: FastifyInstance): void {
+  const tag = "Invitations";
+  const base = "/organizations/:organization_id/invitations";
+
+  route(app, { method: "POST", url: base, tag, summary: "Invite an e-mail address with a role (one pending invitation per address)", params, body: createBody }, async ({ ctx, params: p, body }) =>
+    invitationObject(await createInvitation(ctx, { organization: p.organization_id, ...toInput(body) })),
+  );
+
+  route(app, { method: "GET", url: base, tag, summary: "List an organization's invitations (filter by status, address; order; page)", params, query: listQuery }, async ({ ctx, params: p, query: q }) => {
+    const page = await listInvitations(ctx, {
+      organization: p.organization_id,
+      status: q.status,
+      emailAddress: q.email_address,
+      orderBy: q.order_by,
+      limit: q.limit,
+      offset: q.offset,
+    });
+    return { data: page.data.map(invitationObject), total_count: page.totalCount };
+  });
+
+  route(app, { method: "POST", url: `${base}/bulk`, tag, summary: "Invite up to 10 addresses at once, all or none", params, body: bulkBody }, async ({ ctx, params: p, body }) => {
+    const created = await createInvitations(ctx, p.organization_id, body.map(toInput));
+    return { data: created.map(invitationObject), total_count: created.length };
+  });
+
+  route(app, { method: "GET", url: `${base}/pending`, tag, summary: "List pending invitations (older endpoint)", params, query: pendingQuery }, async ({ ctx, params: p, query: q }) => {
+    const page = await listInvitations(ctx, { organization: p.organization_id, status: ["pending"], limit: q.limit, offset: q.offset });
+    return { data: page.data.map(invitationObject), total_count: page.totalCount };
+  });
+
+  route(app, { method: "GET", url: `${base}/:invitation_id`, tag, summary: "Get an invitation", params: invitationParams }, async ({ ctx, params: p }) =>
+    invitationObject(await getInvitation(ctx, p.organization_id, p.invitation_id)),
+  );
+
+  route(
+    app,
+    { method: "POST", url: `${base}/:invitation_id/revoke`, tag, summary: "Revoke a pending invitation", params: invitationParams, body: revokeBody },
+    async ({ ctx, params: p, body }) =>
+      invitationObject(
+        await revokeInvitation(ctx, { organization: p.organization_id, invitation: p.invitation_id, requestingUserId: body.requesting_user_id ?? undefined }),
+      ),
+  );
+
+  route(app, { method: "GET", url: "/organization_invitations", tag, summary: "List invitations across the organizations the caller may read", query: instanceQuery }, async ({ ctx, query: q }) => {
+    const page = await listInvitations(ctx, { status: q.status, query: q.query, orderBy: q.order_by, limit: q.limit, offset: q.offset });
+    return { data: page.data.map(invitationObject), total_count: page.totalCount };
+  });
+}
