@@ -5,6 +5,7 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { openStore } from "../src/store/index.js";
 import { DIALECTS, freshLocation } from "./helpers/store.js";
 
 const BIN = resolve("bin/clerk.js");
@@ -35,11 +36,13 @@ for (const dialect of DIALECTS) {
     let dir: string;
     let clerk: (...args: string[]) => Promise<Result>;
     let clerkNow: (...args: string[]) => Promise<Result>;
+    let location: string;
 
     beforeAll(async () => {
       dir = mkdtempSync(join(tmpdir(), "clerk-cli-"));
       const env: Record<string, string> = { CLERK_CLOCK: "2026-01-15T09:00:00Z" };
-      if (dialect === "postgres") env.CLERK_DATABASE_URL = await freshLocation("postgres");
+      location = dialect === "postgres" ? await freshLocation("postgres") : join(dir, ".clerk", "clerk.db");
+      if (dialect === "postgres") env.CLERK_DATABASE_URL = location;
       clerk = cli(dir, env);
       clerkNow = cli(dir, { ...env, CLERK_CLOCK: "" });
     });
@@ -121,6 +124,12 @@ for (const dialect of DIALECTS) {
       const denied = await clerk("check", "--organization", "engineering-team", "--member", "alice@acme.com", "--permission", "read:code", "--resource", "repository:secrets");
       expect(denied.code).toBe(4);
       expect(json(denied)).toMatchObject({ allowed: false });
+      const status = json(await clerk("status")) as unknown as Record<string, unknown>;
+      expect(status.engine).toBe(dialect);
+      const store = await openStore(location);
+      const used = await store.db.selectFrom("permission_usage").selectAll().where("permission_key", "=", "org:code:read").execute();
+      await store.close();
+      expect(used.map((u) => u.count)).toEqual([1]);
       const who = json(await clerk("who-can", "--organization", "engineering-team", "--permission", "approve:pull-requests")) as unknown as { email: string }[];
       expect(who.map((w) => w.email)).toEqual(["bob@acme.com"]);
       const perms = json(await clerk("member", "permissions", "--organization", "engineering-team", "--email", "bob@acme.com")) as unknown as { permission: string }[];

@@ -83,7 +83,11 @@ export async function checkAccess(ctx: ServiceContext, q: AccessQuery): Promise<
 /** The same question, answered with the full path or the nearest miss. */
 export async function explainAccess(ctx: ServiceContext, q: AccessQuery): Promise<Explanation> {
   const policy = await compiledPolicy(ctx, q.organizationId);
-  return explain(policy, { subject: q.userId, permission: q.permission, resource: validateResource(q.resource), at: q.at ?? ctx.clock.now() });
+  const query = { subject: q.userId, permission: q.permission, resource: validateResource(q.resource), at: q.at ?? ctx.clock.now() };
+  const explanation = explain(policy, query);
+  // An explained check is still a use of the permission: count it as the plain check does.
+  if (explanation.allowed) check(policy, query);
+  return explanation;
 }
 
 /** Every permission a member holds in an organization, with where each comes from. */
