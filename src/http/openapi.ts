@@ -55,7 +55,7 @@ export function openApiDocument(routes: readonly DocumentedRoute[]) {
       summary: r.summary,
       tags: [r.tag],
       parameters: parameters(r),
-      ...(r.body ? { requestBody: { required: true, content: { "application/json": { schema: jsonSchema(r.body) } } } } : {}),
+      ...(r.body ? { requestBody: { required: !r.body.safeParse(undefined).success, content: { "application/json": { schema: jsonSchema(r.body) } } } } : {}),
       responses: { "200": { description: "OK (application/json)" }, "4XX": ERROR },
     };
   }

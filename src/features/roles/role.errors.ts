@@ -45,3 +45,9 @@ export function roleHasChildren(key: string, children: readonly string[]): Clerk
 export function roleNotUsable(key: string, why: string): ClerkError {
   return new ClerkError("role.not_usable", `${key} cannot be used here: ${why}`, { param: "extends" });
 }
+
+export function roleInInvitations(key: string, count: number): ClerkError {
+  return new ClerkError("role.in_invitations", `${key} is named by ${count} pending invitation(s); revoke them first (clerk org invitation revoke).`, {
+    details: { invitations: count },
+  });
+}

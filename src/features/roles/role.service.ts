@@ -14,6 +14,7 @@ import {
   inheritanceCycle,
   roleHasChildren,
   roleHasMembers,
+  roleInInvitations,
   roleIsCreatorOrDefault,
   roleNameTaken,
   roleNotFound,
@@ -385,11 +386,7 @@ export async function deleteRole(ctx: ServiceContext, ref: string, organization?
     const members = await membersHoldingRole(tx.db, row.id);
     if (members > 0) throw roleHasMembers(row.key, members);
     const invited = await pendingInvitationsNaming(tx.db, row.id, tx.clock.now());
-    if (invited > 0) {
-      throw new ClerkError("role.in_invitations", `${row.key} is named by ${invited} pending invitation(s); revoke them first (clerk org invitation revoke).`, {
-        details: { invitations: invited },
-      });
-    }
+    if (invited > 0) throw roleInInvitations(row.key, invited);
     const children = await childLinks(tx.db, row.id);
     if (children.length > 0) {
       const names = await Promise.all(children.map(async (id) => (await findRoleRowById(tx.db, id))?.name ?? id));
