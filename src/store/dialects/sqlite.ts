@@ -2,7 +2,7 @@
 import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 import BetterSqlite3 from "better-sqlite3";
-import { CompiledQuery, type DatabaseConnection, type Driver, SqliteDialect, type SqliteDialectConfig, SqliteDriver } from "kysely";
+import { CompiledQuery, type DatabaseConnection, type DialectAdapter, type Driver, SqliteAdapter, SqliteDialect, type SqliteDialectConfig, SqliteDriver } from "kysely";
 
 /**
  * Kysely's SQLite driver opens transactions with a deferred BEGIN; a read that later upgrades to a write
@@ -12,6 +12,18 @@ import { CompiledQuery, type DatabaseConnection, type Driver, SqliteDialect, typ
 class ImmediateSqliteDriver extends SqliteDriver {
   override async beginTransaction(connection: DatabaseConnection): Promise<void> {
     await connection.executeQuery(CompiledQuery.raw("begin immediate"));
+  }
+}
+
+/**
+ * Kysely's SQLite adapter says SQLite lacks transactional DDL, so its migrator runs each migration bare,
+ * and two processes opening a new file both apply it ("table already exists"). SQLite does have
+ * transactional DDL: with it, the migrator reads its state and migrates inside one BEGIN IMMEDIATE
+ * transaction, and a second process waits, then finds nothing to do.
+ */
+class TransactionalDdlSqliteAdapter extends SqliteAdapter {
+  override get supportsTransactionalDdl(): boolean {
+    return true;
   }
 }
 
@@ -25,6 +37,10 @@ class ImmediateSqliteDialect extends SqliteDialect {
 
   override createDriver(): Driver {
     return new ImmediateSqliteDriver(this.#config);
+  }
+
+  override createAdapter(): DialectAdapter {
+    return new TransactionalDdlSqliteAdapter();
   }
 }
 
