@@ -9,6 +9,8 @@ export interface DialectCapabilities {
   readonly supportsSkipLocked: boolean;
   /** Several processes may write at once (so in-memory caches must watch versions in the store). */
   readonly multiWriter: boolean;
+  /** Transaction-scoped advisory locks (pg_advisory_xact_lock), for work with no row to lock yet. */
+  readonly supportsAdvisoryLocks: boolean;
 }
 
 export const SQLITE_CAPABILITIES: DialectCapabilities = Object.freeze({
@@ -16,6 +18,7 @@ export const SQLITE_CAPABILITIES: DialectCapabilities = Object.freeze({
   supportsForUpdate: false,
   supportsSkipLocked: false,
   multiWriter: false,
+  supportsAdvisoryLocks: false,
 });
 
 export const POSTGRES_CAPABILITIES: DialectCapabilities = Object.freeze({
@@ -23,4 +26,5 @@ export const POSTGRES_CAPABILITIES: DialectCapabilities = Object.freeze({
   supportsForUpdate: true,
   supportsSkipLocked: true,
   multiWriter: true,
+  supportsAdvisoryLocks: true,
 });

@@ -1,4 +1,5 @@
 // The built-in roles (org:admin, org:member) and the instance's creator and default role settings.
+import { sql } from "kysely";
 import { type ServiceContext, inTransaction } from "../../context.js";
 import { ClerkError } from "../../errors.js";
 import { recordAudit } from "../audit/index.js";
@@ -6,6 +7,9 @@ import { SYSTEM_PERMISSIONS, ensureSystemPermissions } from "../permissions/inde
 import { getSetting, putSetting } from "../settings/index.js";
 import { findRoleRowById, findRoleRowsByKey } from "./role.repository.js";
 import { type Role, type RoleRef, createRole, resolveRole } from "./role.service.js";
+
+/** An arbitrary, fixed advisory-lock key for first-run setup. */
+const INSTANCE_SETUP_LOCK = 7_341_001;
 
 const BUILT_IN = [
   { key: "org:admin", name: "Admin", description: "Full access to the organization.", permissions: SYSTEM_PERMISSIONS.map((p) => p.key) },
@@ -21,6 +25,9 @@ export async function ensureInstance(ctx: ServiceContext): Promise<void> {
   // write lock, nor bring back a built-in role an admin has since deleted.
   if ((await getSetting(ctx, "instance_initialized")) !== undefined) return;
   await inTransaction(ctx, async (tx) => {
+    // Two servers starting on an empty PostgreSQL database must not both set it up; there is no row to
+    // lock yet, so an advisory lock serialises them (SQLite's BEGIN IMMEDIATE already does).
+    if (tx.dialect.supportsAdvisoryLocks) await sql`select pg_advisory_xact_lock(${INSTANCE_SETUP_LOCK})`.execute(tx.db);
     if ((await getSetting(tx, "instance_initialized")) !== undefined) return;
     await ensureSystemPermissions(tx);
     for (const role of BUILT_IN) {
