@@ -1,14 +1,11 @@
 // Verified domains on both stores: valid host names only, no public providers, unique per organization and among verified ones, ten at most.
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import type { ServiceContext } from "../src/context.js";
 import { auditEventsOf } from "../src/features/audit/index.js";
 import { addDomain, getDomain, listDomains, removeDomain, updateDomain, verifyDomain } from "../src/features/domains/index.js";
 import { addMember } from "../src/features/members/index.js";
 import { createOrg, deleteOrg } from "../src/features/orgs/index.js";
 import { createRole } from "../src/features/roles/index.js";
-import { resolveUser } from "../src/features/users/index.js";
-import { DIALECTS, type TestStore, openTestStore } from "./helpers/store.js";
-import { snapshot } from "./helpers/snapshot.js";
+import { DIALECTS, type TestStore, actingAs as actingAsMember, openTestStore, refusedUnchanged } from "./helpers/store.js";
 
 const ORG = "engineering-team";
 
@@ -25,15 +22,8 @@ for (const dialect of DIALECTS) {
       await t.close();
     });
 
-    const refusedWithoutChange = async (op: () => Promise<unknown>, code: string) => {
-      const before = await snapshot(t.store);
-      await expect(op()).rejects.toMatchObject({ code });
-      expect(await snapshot(t.store)).toEqual(before);
-    };
-    const actingAs = async (email: string): Promise<ServiceContext> => {
-      const user = await resolveUser(t.ctx, email);
-      return t.as({ type: "user", id: user.id, label: user.email });
-    };
+    const refusedWithoutChange = (op: () => Promise<unknown>, code: string) => refusedUnchanged(t, op, code);
+    const actingAs = (email: string) => actingAsMember(t, email);
     const add = (name: string, extra: { organization?: string; verified?: boolean } = {}) => addDomain(t.ctx, { organization: ORG, name, ...extra });
 
     it("adds a domain lowercased, verified and manual by default, and audits it", async () => {

@@ -1,14 +1,12 @@
 // Invitations on both stores: one pending per address, expiry by the clock, the role and escalation guards, revoke, bulk, the role delete guard.
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import type { ServiceContext } from "../src/context.js";
 import { auditEventsOf } from "../src/features/audit/index.js";
 import { createInvitation, createInvitations, getInvitation, listInvitations, revokeInvitation } from "../src/features/invitations/index.js";
 import { addMember } from "../src/features/members/index.js";
 import { createOrg, deleteOrg } from "../src/features/orgs/index.js";
 import { createRole, deleteRole } from "../src/features/roles/index.js";
 import { resolveUser } from "../src/features/users/index.js";
-import { DIALECTS, type TestStore, openTestStore } from "./helpers/store.js";
-import { snapshot } from "./helpers/snapshot.js";
+import { DIALECTS, type TestStore, actingAs as actingAsMember, openTestStore, refusedUnchanged } from "./helpers/store.js";
 
 const DAY = 24 * 60 * 60 * 1000;
 const ORG = "engineering-team";
@@ -28,15 +26,8 @@ for (const dialect of DIALECTS) {
       await t.close();
     });
 
-    const refusedWithoutChange = async (op: () => Promise<unknown>, code: string) => {
-      const before = await snapshot(t.store);
-      await expect(op()).rejects.toMatchObject({ code });
-      expect(await snapshot(t.store)).toEqual(before);
-    };
-    const actingAs = async (email: string): Promise<ServiceContext> => {
-      const user = await resolveUser(t.ctx, email);
-      return t.as({ type: "user", id: user.id, label: user.email });
-    };
+    const refusedWithoutChange = (op: () => Promise<unknown>, code: string) => refusedUnchanged(t, op, code);
+    const actingAs = (email: string) => actingAsMember(t, email);
     const invite = (email: string, extra: { role?: string; expiresInDays?: number } = {}) => createInvitation(t.ctx, { organization: ORG, email, role: "Developer", ...extra });
 
     it("invites an address (lowercased) with a role for 30 days from the clock, and audits it", async () => {

@@ -1,14 +1,12 @@
 // Members on both stores: adding, roles, the last-manager guard, the escalation guard, direct grants.
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import type { ServiceContext } from "../src/context.js";
 import { auditEventsOf } from "../src/features/audit/index.js";
 import { addMember, grantToMember, listDirectGrants, listMembers, removeMember, revokeFromMember, updateMemberRoles } from "../src/features/members/index.js";
 import { createOrg } from "../src/features/orgs/index.js";
 import { assignPermission, createRole, revokePermission, updateRole } from "../src/features/roles/index.js";
 import { createPermission, deletePermission } from "../src/features/permissions/index.js";
 import { resolveUser } from "../src/features/users/index.js";
-import { DIALECTS, type TestStore, openTestStore } from "./helpers/store.js";
-import { snapshot } from "./helpers/snapshot.js";
+import { DIALECTS, type TestStore, actingAs as actingAsMember, openTestStore, refusedUnchanged } from "./helpers/store.js";
 
 for (const dialect of DIALECTS) {
   describe(`${dialect}: members`, () => {
@@ -23,15 +21,8 @@ for (const dialect of DIALECTS) {
       await t.close();
     });
 
-    const refusedWithoutChange = async (op: () => Promise<unknown>, code: string) => {
-      const before = await snapshot(t.store);
-      await expect(op()).rejects.toMatchObject({ code });
-      expect(await snapshot(t.store)).toEqual(before);
-    };
-    const actingAs = async (email: string): Promise<ServiceContext> => {
-      const user = await resolveUser(t.ctx, email);
-      return t.as({ type: "user", id: user.id, label: user.email });
-    };
+    const refusedWithoutChange = (op: () => Promise<unknown>, code: string) => refusedUnchanged(t, op, code);
+    const actingAs = (email: string) => actingAsMember(t, email);
 
     it("adds people and agents, creating users by e-mail case-insensitively, with the default role when none is given", async () => {
       const alice = await addMember(t.ctx, { organization: "engineering-team", email: "Alice@Acme.com", roles: "Developer" });

@@ -1,10 +1,12 @@
 // Store helpers for tests: every store test runs on each dialect in DIALECTS (default sqlite,postgres).
 import { randomBytes } from "node:crypto";
 import pg from "pg";
-import { inject } from "vitest";
+import { expect, inject } from "vitest";
 import { type ManualClock, manualClock } from "../../src/clock.js";
 import { type Actor, type ServiceContext, createRuntime } from "../../src/context.js";
 import { ensureInstance } from "../../src/features/roles/index.js";
+import { resolveUser } from "../../src/features/users/index.js";
+import { snapshot } from "./snapshot.js";
 import { type Store, openStore } from "../../src/store/index.js";
 
 /** The dialects this run covers. */
@@ -43,4 +45,17 @@ export async function openTestStore(dialect: "sqlite" | "postgres"): Promise<Tes
   const as = (actor: Actor): ServiceContext => ({ db: store.db, dialect: store.dialect, clock, actor, runtime });
   await ensureInstance(as({ type: "system", id: null, label: "system" }));
   return { store, clock, ctx: as(OPERATOR), as, close: () => store.close() };
+}
+
+/** Asserts that `op` is refused with `code` and that no table changed (bad input loses nothing). */
+export async function refusedUnchanged(t: TestStore, op: () => Promise<unknown>, code: string): Promise<void> {
+  const before = await snapshot(t.store);
+  await expect(op()).rejects.toMatchObject({ code });
+  expect(await snapshot(t.store)).toEqual(before);
+}
+
+/** The test store's context acting as the member with this e-mail (like `--as`). */
+export async function actingAs(t: TestStore, email: string): Promise<ServiceContext> {
+  const user = await resolveUser(t.ctx, email);
+  return t.as({ type: "user", id: user.id, label: user.email });
 }

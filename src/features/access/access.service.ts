@@ -220,3 +220,27 @@ export async function keepingManagers<T>(ctx: ServiceContext, organizationIds: r
   }
   return result;
 }
+
+/**
+ * The organizations where a user actor holds `permission` (for instance-wide lists such as
+ * /v1/organization_invitations); undefined, meaning all, for instance admins.
+ */
+export async function organizationsWhereActorMay(ctx: ServiceContext, permission: string): Promise<string[] | undefined> {
+  if (ctx.actor.type !== "user" || ctx.actor.id === null) return undefined;
+  const mine = await ctx.db.selectFrom("memberships").select("organization_id").where("user_id", "=", ctx.actor.id).execute();
+  const candidates = new Set(mine.map((m) => m.organization_id));
+  // Ancestors' members may read in descendants, so descendants of the actor's organizations are candidates too.
+  const all = await ctx.db.selectFrom("organizations").select(["id", "parent_id"]).execute();
+  for (let grew = true; grew; ) {
+    grew = false;
+    for (const o of all) {
+      if (o.parent_id !== null && candidates.has(o.parent_id) && !candidates.has(o.id)) {
+        candidates.add(o.id);
+        grew = true;
+      }
+    }
+  }
+  const out: string[] = [];
+  for (const id of candidates) if ((await checkAccess(ctx, { organizationId: id, userId: ctx.actor.id, permission })).allowed) out.push(id);
+  return out.sort();
+}

@@ -2,9 +2,9 @@
 import { type ServiceContext, inTransaction } from "../../context.js";
 import { isId, newId } from "../../ids.js";
 import { parseInput } from "../../validation.js";
-import { assertActorMay, checkAccess } from "../access/index.js";
+import { assertActorMay, organizationsWhereActorMay } from "../access/index.js";
 import { recordAudit } from "../audit/index.js";
-import { type Organization, listOrgTree, lockOrgRow, resolveOrg } from "../orgs/index.js";
+import { type Organization, lockOrgRow, resolveOrg } from "../orgs/index.js";
 import { commonDomain, domainExistsInOrganization, domainNotFound, domainQuotaExceeded, domainVerifiedElsewhere } from "./domain.errors.js";
 import {
   type DomainRecord,
@@ -92,15 +92,6 @@ export async function addDomain(ctx: ServiceContext, input: CreateDomainInput): 
   });
 }
 
-/** Organizations whose domains a user actor may read; undefined (all) for instance admins. */
-async function readableOrganizations(ctx: ServiceContext): Promise<string[] | undefined> {
-  if (ctx.actor.type !== "user" || ctx.actor.id === null) return undefined;
-  const out: string[] = [];
-  for (const { organization } of await listOrgTree(ctx)) {
-    if ((await checkAccess(ctx, { organizationId: organization.id, userId: ctx.actor.id, permission: READ })).allowed) out.push(organization.id);
-  }
-  return out;
-}
 
 /** A page of one organization's domains (or of every organization the actor may read), filtered and ordered. */
 export async function listDomains(ctx: ServiceContext, input: ListDomainsInput): Promise<{ data: Domain[]; totalCount: number }> {
@@ -111,7 +102,7 @@ export async function listDomains(ctx: ServiceContext, input: ListDomainsInput):
     await assertActorMay(ctx, org.id, org.slug, READ);
     organizationIds = [org.id];
   } else {
-    organizationIds = await readableOrganizations(ctx);
+    organizationIds = await organizationsWhereActorMay(ctx, READ);
   }
   const modes = q.enrollmentModes ?? [];
   const { rows, total } = await listDomainRecords(

@@ -3,10 +3,10 @@ import { type ServiceContext, inTransaction } from "../../context.js";
 import { ClerkError } from "../../errors.js";
 import { isId, newId } from "../../ids.js";
 import { parseInput } from "../../validation.js";
-import { assertActorMay, assertMayGrant, checkAccess } from "../access/index.js";
+import { assertActorMay, assertMayGrant, organizationsWhereActorMay } from "../access/index.js";
 import { recordAudit } from "../audit/index.js";
 import { getMember } from "../members/index.js";
-import { type Organization, listOrgTree, lockOrgRow, resolveOrg } from "../orgs/index.js";
+import { type Organization, lockOrgRow, resolveOrg } from "../orgs/index.js";
 import { getRoleDefaults, permissionsOfRoles, resolveRole } from "../roles/index.js";
 import { resolveUser } from "../users/index.js";
 import {
@@ -159,15 +159,6 @@ export async function createInvitations(ctx: ServiceContext, organization: strin
   });
 }
 
-/** Organizations whose invitations a user actor may read; undefined (all) for instance admins. */
-async function readableOrganizations(ctx: ServiceContext): Promise<string[] | undefined> {
-  if (ctx.actor.type !== "user" || ctx.actor.id === null) return undefined;
-  const out: string[] = [];
-  for (const { organization } of await listOrgTree(ctx)) {
-    if ((await checkAccess(ctx, { organizationId: organization.id, userId: ctx.actor.id, permission: READ })).allowed) out.push(organization.id);
-  }
-  return out;
-}
 
 /** A page of invitations of one organization (or of every one the actor may read), filtered by status and address. */
 export async function listInvitations(ctx: ServiceContext, input: ListInvitationsInput): Promise<{ data: Invitation[]; totalCount: number }> {
@@ -178,7 +169,7 @@ export async function listInvitations(ctx: ServiceContext, input: ListInvitation
     await assertActorMay(ctx, org.id, org.slug, READ);
     organizationIds = [org.id];
   } else {
-    organizationIds = await readableOrganizations(ctx);
+    organizationIds = await organizationsWhereActorMay(ctx, READ);
   }
   const now = ctx.clock.now();
   const field = q.orderBy.replace(/^[+-]/, "") as "created_at" | "email_address";
