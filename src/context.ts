@@ -30,6 +30,8 @@ export interface ServiceContext {
   readonly runtime: Runtime;
   readonly requestId?: string | undefined;
   readonly ip?: string | undefined;
+  /** The store's change token (SQLite), letting hot paths reuse what they read while nothing changed. */
+  readonly changeToken?: (() => string) | undefined;
 }
 
 /** The built-in actor for clerk's own work (jobs, first-run setup). */

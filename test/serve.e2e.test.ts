@@ -1,11 +1,13 @@
 // `clerk serve` as a real process: first key printed once, the API answers with it, SIGTERM shuts down cleanly.
-import { type ChildProcess, spawn } from "node:child_process";
+import { type ChildProcess, execFile, spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
+import { promisify } from "node:util";
 import { afterAll, describe, expect, it } from "vitest";
 
 const BIN = resolve("bin/clerk.js");
+const run = promisify(execFile);
 
 /** Starts `clerk serve` on a free port; resolves once it says where it listens. */
 function serve(cwd: string): Promise<{ child: ChildProcess; url: string; stderr: () => string }> {
@@ -48,6 +50,26 @@ describe("clerk serve", () => {
     expect(second.stderr()).not.toContain("sk_live_");
     const list = await fetch(`${second.url}/v1/organizations`, { headers: { authorization: `Bearer ${key}` } });
     expect(((await list.json()) as { total_count: number }).total_count).toBe(1);
+
+    // Changes made by another process (the CLI on the same file) reach the running server's next request,
+    // although it caches keys and compiled policies.
+    const cli = (...args: string[]) => run(process.execPath, [BIN, ...args], { cwd: dir });
+    await cli("role", "create", "--name", "Developer", "--organization", "engineering-team", "--permissions", "read:code");
+    const member = JSON.parse((await cli("org", "member", "add", "--organization", "engineering-team", "--email", "dev@acme.com", "--role", "Developer")).stdout) as { user: { id: string } };
+    const ask = async (permission: string) => {
+      const res = await fetch(`${second.url}/v1/check`, {
+        method: "POST",
+        headers: { authorization: `Bearer ${key}`, "content-type": "application/json" },
+        body: JSON.stringify({ organization_id: "engineering-team", user_id: member.user.id, permission }),
+      });
+      return ((await res.json()) as { allowed: boolean }).allowed;
+    };
+    expect(await ask("org:code:write")).toBe(false);
+    await cli("role", "update", "--role", "Developer", "--add-permissions", "write:code");
+    expect(await ask("org:code:write")).toBe(true);
+    const keys = JSON.parse((await cli("keys", "list")).stdout) as { key: string }[];
+    await cli("keys", "revoke", keys[0]?.key as string);
+    expect((await fetch(`${second.url}/v1/organizations`, { headers: { authorization: `Bearer ${key}` } })).status).toBe(401);
     const again = exited(second.child);
     second.child.kill("SIGTERM");
     expect(await again).toBe(0);

@@ -49,7 +49,14 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     genReqId: () => `req_${randomUUID().replace(/-/g, "")}`,
     requestIdHeader: false,
   });
-  const base: ServiceContext = { db: options.store.db, dialect: options.store.dialect, clock: options.clock, actor: SYSTEM_ACTOR, runtime: options.runtime };
+  const base: ServiceContext = {
+    db: options.store.db,
+    dialect: options.store.dialect,
+    clock: options.clock,
+    actor: SYSTEM_ACTOR,
+    runtime: options.runtime,
+    changeToken: options.store.changeToken,
+  };
 
   app.decorate("documentedRoutes", []);
   app.setErrorHandler(errorHandler);

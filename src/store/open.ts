@@ -16,6 +16,8 @@ export interface Store {
   readonly dialect: DialectCapabilities;
   /** A printable location with any password removed. */
   readonly location: string;
+  /** A cheap token that changes whenever the data may have changed; absent where there is none (PostgreSQL). */
+  readonly changeToken?: (() => string) | undefined;
   close(): Promise<void>;
 }
 
@@ -50,10 +52,8 @@ export function redact(location: string): string {
 export async function openStore(location?: string): Promise<Store> {
   const chosen = location ?? process.env.CLERK_DATABASE_URL ?? DEFAULT_DATABASE;
   const target = parseStoreLocation(chosen);
-  const db =
-    target.kind === "postgres"
-      ? new Kysely<Database>({ dialect: postgresDialect(target.url) })
-      : new Kysely<Database>({ dialect: sqliteDialect(target.path) });
+  const sqlite = target.kind === "sqlite" ? sqliteDialect(target.path) : undefined;
+  const db = new Kysely<Database>({ dialect: sqlite ? sqlite.dialect : postgresDialect((target as { url: string }).url) });
   const dialect = target.kind === "postgres" ? POSTGRES_CAPABILITIES : SQLITE_CAPABILITIES;
   try {
     await migrateToLatest(db);
@@ -65,6 +65,7 @@ export async function openStore(location?: string): Promise<Store> {
     db,
     dialect,
     location: target.kind === "postgres" ? redact(target.url) : target.path,
+    changeToken: sqlite?.changeToken,
     close: () => db.destroy(),
   };
 }

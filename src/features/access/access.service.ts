@@ -23,6 +23,8 @@ import { loadPolicy, policyStamp } from "./policy.loader.js";
 interface CacheEntry {
   stamp: string;
   policy: CompiledPolicy;
+  /** The store's change token when the stamp was last confirmed; while it holds, the stamp does too. */
+  token?: string | undefined;
 }
 
 const CACHE_KEY = "access.policies";
@@ -43,13 +45,19 @@ function cacheOf(ctx: ServiceContext): Map<string, CacheEntry> {
 export async function compiledPolicy(ctx: ServiceContext, organizationId: string): Promise<CompiledPolicy> {
   if (ctx.db.isTransaction) return compilePolicy(await loadPolicy(ctx, organizationId));
   const cache = cacheOf(ctx);
+  const token = ctx.changeToken?.();
+  const hit = cache.get(organizationId);
+  if (hit && token !== undefined && hit.token === token) return hit.policy;
   const stamp = await policyStamp(ctx, organizationId);
   if (stamp === undefined) throw new ClerkError("org.not_found", `No organization "${organizationId}".`, { param: "organization" });
-  const hit = cache.get(organizationId);
-  if (hit && hit.stamp === stamp) return hit.policy;
+  if (hit && hit.stamp === stamp) {
+    hit.token = token;
+    return hit.policy;
+  }
   if (hit) await persistUsage(ctx, organizationId, hit.policy);
   const policy = compilePolicy(await loadPolicy(ctx, organizationId));
-  cache.set(organizationId, { stamp, policy });
+  // Persisting usage above may have written; take the token after it, so our own write is not mistaken for news.
+  cache.set(organizationId, { stamp, policy, token: ctx.changeToken?.() });
   return policy;
 }
 
