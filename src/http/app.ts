@@ -55,7 +55,6 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     clock: options.clock,
     actor: SYSTEM_ACTOR,
     runtime: options.runtime,
-    changeToken: options.store.changeToken,
   };
 
   app.decorate("documentedRoutes", []);
@@ -97,12 +96,13 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const lastTouched = new Map<string, number>();
   app.addHook("onRequest", async (request) => {
     const path = request.url.split("?")[0] ?? "";
+    const changeToken = options.store.changeProbe?.();
     if (PUBLIC_PATHS.has(path)) {
-      request.ctx = { ...base, requestId: String(request.id), ip: request.ip };
+      request.ctx = { ...base, changeToken, requestId: String(request.id), ip: request.ip };
       return;
     }
-    const actor = await actorFor(base, request);
-    request.ctx = { ...base, actor, requestId: String(request.id), ip: request.ip };
+    const actor = await actorFor({ ...base, changeToken }, request);
+    request.ctx = { ...base, actor, changeToken, requestId: String(request.id), ip: request.ip };
     // last_used_at is a hint for people, not a security record: write it at most once a minute per key,
     // so authentication never costs a (fsynced) write per request.
     const token = bearerToken(request);

@@ -16,8 +16,12 @@ export interface Store {
   readonly dialect: DialectCapabilities;
   /** A printable location with any password removed. */
   readonly location: string;
-  /** A cheap token that changes whenever the data may have changed; absent where there is none (PostgreSQL). */
-  readonly changeToken?: (() => string) | undefined;
+  /**
+   * Starts a change probe for one request: a function returning a token that changes whenever the data
+   * may have changed (other processes' commits as of the probe's start, this process's writes live).
+   * Absent where the engine offers none (PostgreSQL).
+   */
+  readonly changeProbe?: (() => () => string) | undefined;
   close(): Promise<void>;
 }
 
@@ -65,7 +69,7 @@ export async function openStore(location?: string): Promise<Store> {
     db,
     dialect,
     location: target.kind === "postgres" ? redact(target.url) : target.path,
-    changeToken: sqlite?.changeToken,
+    changeProbe: sqlite?.changeProbe,
     close: () => db.destroy(),
   };
 }

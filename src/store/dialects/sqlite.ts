@@ -67,18 +67,22 @@ function cacheStatements(database: BetterSqlite3.Database): void {
 }
 
 /**
- * A token that changes whenever the database may have changed: `data_version` moves when another
- * connection (another process) commits, `total_changes()` when this one writes. Read straight from
- * better-sqlite3, it costs about a microsecond, so hot paths can keep caches without querying.
+ * Change tokens: `data_version` moves when another connection (another process) commits, and
+ * `total_changes()` when this one writes. The first costs a few microseconds (it takes a shared lock),
+ * the second almost nothing; so a request reads the first once and the second every time it asks.
+ * The returned function starts one such request-long probe.
  */
-export function changeTokenOf(database: BetterSqlite3.Database): () => string {
+export function changeProbeOf(database: BetterSqlite3.Database): () => () => string {
   const version = database.prepare("pragma data_version").pluck();
   const changes = database.prepare("select total_changes()").pluck();
-  return () => `${version.get() as number}:${changes.get() as number}`;
+  return () => {
+    const others = version.get() as number;
+    return () => `${others}:${changes.get() as number}`;
+  };
 }
 
 /** Opens (creating when missing) the SQLite file at `path` and returns the Kysely dialect for it. */
-export function sqliteDialect(path: string): { dialect: SqliteDialect; changeToken: () => string } {
+export function sqliteDialect(path: string): { dialect: SqliteDialect; changeProbe: () => () => string } {
   if (path !== ":memory:") mkdirSync(dirname(path), { recursive: true });
   const database = new BetterSqlite3(path);
   cacheStatements(database);
@@ -86,5 +90,5 @@ export function sqliteDialect(path: string): { dialect: SqliteDialect; changeTok
   database.pragma("synchronous = FULL");
   database.pragma("foreign_keys = ON");
   database.pragma("busy_timeout = 5000");
-  return { dialect: new ImmediateSqliteDialect({ database }), changeToken: changeTokenOf(database) };
+  return { dialect: new ImmediateSqliteDialect({ database }), changeProbe: changeProbeOf(database) };
 }
