@@ -2,18 +2,14 @@
 import { type ClerkClient, createClerkClient } from "@clerk/backend";
 import type { FastifyInstance } from "fastify";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { buildApp } from "../src/http/app.js";
 import { createKey } from "../src/features/keys/index.js";
 import { addMember } from "../src/features/members/index.js";
 import { createRole } from "../src/features/roles/index.js";
 import { ensureUser } from "../src/features/users/index.js";
+import { apiFailure, startApi } from "./helpers/api.js";
 import { DIALECTS, type TestStore, openTestStore } from "./helpers/store.js";
 import { snapshot } from "./helpers/snapshot.js";
 
-interface ApiError {
-  status: number;
-  errors: { code: string; meta?: { paramName?: string } }[];
-}
 
 /** What the SDK hands back for domains: Clerk's raw JSON (it has no class for organization_domain). */
 interface DomainJson {
@@ -40,10 +36,7 @@ for (const dialect of DIALECTS) {
 
     beforeEach(async () => {
       t = await openTestStore(dialect);
-      app = await buildApp({ store: t.store, clock: t.clock, runtime: { caches: new Map() }, rateLimitPerMinute: 10_000 });
-      url = await app.listen({ port: 0, host: "127.0.0.1" });
-      secret = (await createKey(t.ctx, { name: "test" })).secret;
-      clerk = createClerkClient({ secretKey: secret, apiUrl: url });
+      ({ app, url, secret, clerk } = await startApi(t, { rateLimitPerMinute: 10_000 }));
       orgId = (await clerk.organizations.createOrganization({ name: "Engineering Team" })).id;
       await createRole(t.ctx, { name: "Developer", organization: orgId, permissions: "read:code" });
     });
@@ -52,14 +45,7 @@ for (const dialect of DIALECTS) {
       await t.close();
     });
 
-    const failure = async (p: Promise<unknown>): Promise<ApiError> => {
-      try {
-        await p;
-      } catch (error) {
-        return error as ApiError;
-      }
-      throw new Error("expected the call to fail");
-    };
+    const failure = apiFailure;
     const api = async (method: string, path: string, body?: unknown) => {
       const res = await fetch(`${url}/v1${path}`, {
         method,

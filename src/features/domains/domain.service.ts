@@ -2,9 +2,9 @@
 import { type ServiceContext, inTransaction } from "../../context.js";
 import { isId, newId } from "../../ids.js";
 import { parseInput } from "../../validation.js";
-import { assertActorMay, organizationsWhereActorMay } from "../access/index.js";
+import { assertActorMay } from "../access/index.js";
 import { recordAudit } from "../audit/index.js";
-import { type Organization, lockOrgRow, resolveOrg } from "../orgs/index.js";
+import { type Organization, lockOrgRow, resolveOrg, organizationsToRead } from "../orgs/index.js";
 import { commonDomain, domainExistsInOrganization, domainNotFound, domainQuotaExceeded, domainVerifiedElsewhere } from "./domain.errors.js";
 import {
   type DomainRecord,
@@ -96,14 +96,7 @@ export async function addDomain(ctx: ServiceContext, input: CreateDomainInput): 
 /** A page of one organization's domains (or of every organization the actor may read), filtered and ordered. */
 export async function listDomains(ctx: ServiceContext, input: ListDomainsInput): Promise<{ data: Domain[]; totalCount: number }> {
   const q = parseInput(listDomainsSchema, input);
-  let organizationIds: string[] | undefined;
-  if (q.organization !== undefined) {
-    const org = await resolveOrg(ctx, q.organization);
-    await assertActorMay(ctx, org.id, org.slug, READ);
-    organizationIds = [org.id];
-  } else {
-    organizationIds = await organizationsWhereActorMay(ctx, READ);
-  }
+  const organizationIds = await organizationsToRead(ctx, q.organization, READ);
   const modes = q.enrollmentModes ?? [];
   const { rows, total } = await listDomainRecords(
     ctx.db,

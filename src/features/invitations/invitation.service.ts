@@ -3,10 +3,10 @@ import { type ServiceContext, inTransaction } from "../../context.js";
 import { ClerkError } from "../../errors.js";
 import { isId, newId } from "../../ids.js";
 import { parseInput } from "../../validation.js";
-import { assertActorMay, assertMayGrant, organizationsWhereActorMay } from "../access/index.js";
+import { assertActorMay, assertMayGrant } from "../access/index.js";
 import { recordAudit } from "../audit/index.js";
 import { getMember } from "../members/index.js";
-import { type Organization, lockOrgRow, resolveOrg } from "../orgs/index.js";
+import { type Organization, lockOrgRow, resolveOrg, organizationsToRead } from "../orgs/index.js";
 import { getRoleDefaults, permissionsOfRoles, resolveRole } from "../roles/index.js";
 import { resolveUser } from "../users/index.js";
 import {
@@ -163,14 +163,7 @@ export async function createInvitations(ctx: ServiceContext, organization: strin
 /** A page of invitations of one organization (or of every one the actor may read), filtered by status and address. */
 export async function listInvitations(ctx: ServiceContext, input: ListInvitationsInput): Promise<{ data: Invitation[]; totalCount: number }> {
   const q = parseInput(listInvitationsSchema, input);
-  let organizationIds: string[] | undefined;
-  if (q.organization !== undefined) {
-    const org = await resolveOrg(ctx, q.organization);
-    await assertActorMay(ctx, org.id, org.slug, READ);
-    organizationIds = [org.id];
-  } else {
-    organizationIds = await organizationsWhereActorMay(ctx, READ);
-  }
+  const organizationIds = await organizationsToRead(ctx, q.organization, READ);
   const now = ctx.clock.now();
   const field = q.orderBy.replace(/^[+-]/, "") as "created_at" | "email_address";
   const { rows, total } = await listInvitationRecords(

@@ -15,6 +15,7 @@ export {
   type OrgTreeEntry,
   type Organization,
   orgInfo,
+  organizationsToRead,
   resolveOrg,
   toOrganization,
   updateOrg,

@@ -23,7 +23,7 @@ import {
 } from "./org.repository.js";
 import { type CreateOrgInput, type UpdateOrgInput, createOrgSchema, slugify, updateOrgSchema } from "./org.schema.js";
 import { parseInput } from "../../validation.js";
-import { assertActorMay } from "../access/index.js";
+import { assertActorMay, organizationsWhereActorMay } from "../access/index.js";
 
 /** An organization as services return it. */
 export interface Organization {
@@ -346,4 +346,15 @@ export async function updateOrgMetadata(
     });
     return after;
   });
+}
+
+/**
+ * The organizations a list reads from: the one named (the actor must hold `permission` there), or with
+ * none named every organization where the actor holds it (undefined, meaning all, for instance admins).
+ */
+export async function organizationsToRead(ctx: ServiceContext, ref: string | undefined, permission: string): Promise<string[] | undefined> {
+  if (ref === undefined) return organizationsWhereActorMay(ctx, permission);
+  const org = await resolveOrg(ctx, ref);
+  await assertActorMay(ctx, org.id, org.slug, permission);
+  return [org.id];
 }
