@@ -4,7 +4,8 @@ import { inTransaction } from "../../context.js";
 import { recordAudit } from "../audit/index.js";
 import { type Grant, grantNotFound, parseExpiry, parseScopeList, removeGrant, upsertGrant } from "../grants/index.js";
 import { ensurePermission, resolvePermission } from "../permissions/index.js";
-import { type Role, assertUserMayEditRoles, findRoleRow, guardedRoleChange, homeOf, toRole, touchPolicy } from "./role.service.js";
+import { guardedRoleChange } from "./role.guards.js";
+import { type Role, assertUserMayEditRoles, findRoleRow, homeOf, toRole, touchPolicy } from "./role.service.js";
 
 /** Input of `permission assign`: the role, the permission, optional scopes and expiry. */
 export interface AssignInput {

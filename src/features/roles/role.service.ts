@@ -1,17 +1,16 @@
 // Roles: instance-wide or per organization, extending several parents, holding grants; with their guards.
-import { EngineInputError, findInheritanceCycle, roleKeyFromName as engineRoleKey } from "../../engine/index.js";
+import { EngineInputError, roleKeyFromName as engineRoleKey } from "../../engine/index.js";
 import { type ServiceContext, inTransaction } from "../../context.js";
 import { ClerkError } from "../../errors.js";
 import { isId, newId } from "../../ids.js";
 import { parseInput } from "../../validation.js";
-import { type GrantRequest, assertMayGrant, keepingManagers } from "../access/index.js";
+import { type GrantRequest, assertMayGrant } from "../access/index.js";
 import { recordAudit } from "../audit/index.js";
 import { type Grant, grantNotFound, grantsOf, removeGrant, upsertGrant } from "../grants/index.js";
 import { type Organization, ancestorsOfOrg, bumpPolicyVersion, resolveOrg } from "../orgs/index.js";
 import { type Permission, ensurePermission, resolvePermission } from "../permissions/index.js";
 import { bumpInstancePolicyVersion, getSetting } from "../settings/index.js";
 import {
-  inheritanceCycle,
   roleHasChildren,
   roleHasMembers,
   roleInInvitations,
@@ -28,12 +27,12 @@ import {
   insertRoleRow,
   memberCountsByRole,
   membersHoldingRole,
-  organizationsHoldingRoles,
   parentLinks,
   pendingInvitationsNaming,
   replaceParents,
   usableRoleRows,
 } from "./role.repository.js";
+import { assertNoCycle, guardedRoleChange } from "./role.guards.js";
 import { type CreateRoleInput, type UpdateRoleInput, createRoleSchema, updateRoleSchema } from "./role.schema.js";
 
 /** "Code Reviewer" → "org:code_reviewer"; a name with no letters or digits is a clear input error. */
@@ -197,43 +196,6 @@ async function closure(ctx: ServiceContext, roleIds: readonly string[]): Promise
 export async function permissionsOfRoles(ctx: ServiceContext, roleIds: readonly string[]): Promise<{ permission: string; scopes: string[]; expiresAt: number | null }[]> {
   const grants = await grantsOf(ctx, await closure(ctx, roleIds));
   return grants.map((g) => ({ permission: g.permission, scopes: g.scopes, expiresAt: g.expiresAt }));
-}
-
-/** Organizations whose members hold this role or one that inherits from it: where a change to it lands. */
-async function organizationsUsing(ctx: ServiceContext, roleId: string): Promise<string[]> {
-  const links = await parentLinks(ctx.db);
-  const affected = new Set([roleId]);
-  for (let grew = true; grew; ) {
-    grew = false;
-    for (const l of links) {
-      if (affected.has(l.parent_id) && !affected.has(l.role_id)) {
-        affected.add(l.role_id);
-        grew = true;
-      }
-    }
-  }
-  return organizationsHoldingRoles(ctx.db, [...affected]);
-}
-
-/** Applies a change to a role under the last-manager guard of every organization it reaches. */
-export async function guardedRoleChange<T>(ctx: ServiceContext, roleId: string, change: () => Promise<T>): Promise<T> {
-  return keepingManagers(ctx, await organizationsUsing(ctx, roleId), change);
-}
-
-async function assertNoCycle(ctx: ServiceContext, roleId: string, roleName: string, parentIds: readonly string[]): Promise<void> {
-  const links = await parentLinks(ctx.db);
-  const graph = new Map<string, string[]>();
-  for (const l of links) if (l.role_id !== roleId) graph.set(l.role_id, [...(graph.get(l.role_id) ?? []), l.parent_id]);
-  graph.set(roleId, [...parentIds]);
-  const cycle = findInheritanceCycle([...graph].map(([id, parents]) => ({ id, parentIds: parents })));
-  if (!cycle) return;
-  // Start the named cycle at the role being changed, which is where the reader is looking.
-  const ring = cycle.slice(0, -1);
-  const at = Math.max(0, ring.indexOf(roleId));
-  const ordered = [...ring.slice(at), ...ring.slice(0, at)];
-  ordered.push(ordered[0] as string);
-  const names = await Promise.all(ordered.map(async (id) => (id === roleId ? roleName : ((await findRoleRowById(ctx.db, id))?.name ?? id))));
-  throw inheritanceCycle(names);
 }
 
 async function resolveParents(ctx: ServiceContext, refs: readonly string[], home: RoleHome, selfName: string): Promise<RoleRow[]> {
