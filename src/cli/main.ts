@@ -34,6 +34,16 @@ export function buildProgram(): Command {
   registerSettingsCommands(program);
   registerKeyCommands(program);
   registerServeCommand(program);
+  program.addHelpText(
+    "after",
+    '\nExamples:\n  clerk org create --name "Engineering Team"\n  clerk role create --name "Developer" --organization engineering-team --permissions "read:code"\n  clerk check --organization engineering-team --member alice@acme.com --permission read:code --explain\n  clerk serve --port 3000',
+  );
+  // A group's help shows its subcommands; one example of each makes it a place to start.
+  for (const group of program.commands) {
+    const names = group.commands.map((c) => c.name());
+    if (names.length === 0) continue;
+    group.addHelpText("after", `\nRun "clerk ${group.name()} <command> --help" for an example of each (${names.join(", ")}).`);
+  }
   // Every subcommand reports usage errors through the same override, so they exit 2 as documented.
   const visit = (c: Command) => {
     c.exitOverride();
