@@ -1,4 +1,5 @@
 // How the CLI prints: aligned tables for people on a terminal, stable JSON for scripts.
+import type { Command } from "commander";
 
 /** What a command produces: the JSON shape scripts rely on, and the text people read. */
 export interface CommandOutput {
@@ -35,4 +36,14 @@ export function when(ms: number | null | undefined): string {
 
 export function render(output: CommandOutput, format: Format): string {
   return format === "json" ? JSON.stringify(output.json, null, 2) : output.text;
+}
+
+/**
+ * The already-registered command `name` under `parent`, for features that add subcommands to another's
+ * group (`org member`, `member permissions`). Registration order is a programming fact, so a miss is a TypeError.
+ */
+export function commandNamed(parent: Command, name: string): Command {
+  const found = parent.commands.find((c) => c.name() === name);
+  if (!found) throw new TypeError(`command "${name}" must be registered before its subcommands`);
+  return found;
 }

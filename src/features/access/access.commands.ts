@@ -1,7 +1,7 @@
 // `clerk check`, `clerk who-can` and `clerk member permissions`: asking the access engine from the shell.
 import type { Command } from "commander";
 import { organizationOrDefault } from "../../cli/context.js";
-import { table, when } from "../../cli/output.js";
+import { table, when, commandNamed } from "../../cli/output.js";
 import { ExitWith, action } from "../../cli/run.js";
 import { resolveOrg } from "../orgs/index.js";
 import { normalizePermissionKey } from "../permissions/index.js";
@@ -62,7 +62,7 @@ export function registerAccessCommands(program: Command): void {
       }),
     );
 
-  const member = program.commands.find((c) => c.name() === "member") as Command;
+  const member = commandNamed(program, "member");
   member
     .command("permissions")
     .description("Everything a member may do in an organization, with where each permission comes from.")

@@ -1,7 +1,7 @@
 // `clerk org domain …`: add, list, update, remove.
 import type { Command } from "commander";
 import { organizationOrDefault } from "../../cli/context.js";
-import { table, when } from "../../cli/output.js";
+import { table, when, commandNamed } from "../../cli/output.js";
 import { action } from "../../cli/run.js";
 import { ClerkError } from "../../errors.js";
 import { type Domain, addDomain, enrollmentModeSchema, listDomains, removeDomain, updateDomain } from "./index.js";
@@ -34,7 +34,7 @@ function parseBool(value: string | undefined): boolean | undefined {
 
 /** Adds `clerk org domain add|list|update|remove` (after the `org` command exists). */
 export function registerDomainCommands(program: Command): void {
-  const org = program.commands.find((c) => c.name() === "org") as Command;
+  const org = commandNamed(program, "org");
   const domain = org.command("domain").alias("domains").description("Verified domains: the e-mail domains of an organization's people.");
 
   domain

@@ -1,7 +1,7 @@
 // `clerk org invitation …`: create, list, revoke.
 import type { Command } from "commander";
 import { organizationOrDefault } from "../../cli/context.js";
-import { table, when } from "../../cli/output.js";
+import { table, when, commandNamed } from "../../cli/output.js";
 import { action } from "../../cli/run.js";
 import { ClerkError } from "../../errors.js";
 import { listSchema } from "../roles/index.js";
@@ -38,7 +38,7 @@ function parseStatuses(value: string) {
 
 /** Adds `clerk org invitation create|list|revoke` (after the `org` command exists). */
 export function registerInvitationCommands(program: Command): void {
-  const org = program.commands.find((c) => c.name() === "org") as Command;
+  const org = commandNamed(program, "org");
   const invitation = org.command("invitation").alias("invitations").description("Invitations to join an organization with a role.");
 
   invitation

@@ -1,7 +1,7 @@
 // `clerk org member …` (membership) and `clerk member …` (direct grants, effective permissions).
 import type { Command } from "commander";
 import { organizationOrDefault } from "../../cli/context.js";
-import { table, when } from "../../cli/output.js";
+import { table, when, commandNamed } from "../../cli/output.js";
 import { action } from "../../cli/run.js";
 import { describeGrant, grantJson } from "../grants/index.js";
 import { type Membership, addMember, grantToMember, listDirectGrants, listMembers, removeMember, revokeFromMember, updateMemberRoles } from "./index.js";
@@ -16,7 +16,7 @@ const memberJson = (m: Membership) => ({
 });
 
 export function registerMemberCommands(program: Command): void {
-  const org = program.commands.find((c) => c.name() === "org") as Command;
+  const org = commandNamed(program, "org");
   const member = org.command("member").description("Members of an organization and their roles.");
 
   member
