@@ -69,6 +69,9 @@ export const ERROR_CODES = Object.freeze({
   "domain.exists": refused("organization_domain_already_exists", 422),
   "domain.quota_exceeded": refused("organization_domain_quota_exceeded", 403),
   "store.conflict": refused("duplicate_record", 409),
+  "auth.act_as_refused": { status: 403, clerk: "authorization_invalid", exit: 4 },
+  "remote.unreachable": { status: 502, clerk: "remote_unreachable", exit: 1 },
+  "remote.misconfigured": { status: 400, clerk: "remote_misconfigured", exit: 2 },
   internal: { status: 500, clerk: "internal_clerk_error", exit: 1 },
 } satisfies Record<string, ErrorSpec>);
 

@@ -5,10 +5,12 @@ import { userInfo } from "node:os";
 import { type Clock, systemClock } from "../clock.js";
 import { ClerkError } from "../errors.js";
 import { type Actor, type ServiceContext, createRuntime } from "../context.js";
+import { flushUsage } from "../features/access/index.js";
 import { ensureInstance } from "../features/roles/index.js";
 import { noOrganization } from "../features/orgs/index.js";
 import { resolveUser } from "../features/users/index.js";
 import { type Store, openStore } from "../store/index.js";
+import { type Api, localApi, remoteApi } from "./api.js";
 
 /** Global options every command accepts. */
 export interface GlobalOptions {
@@ -55,10 +57,10 @@ export function organizationOrDefault(given: string | undefined): string {
   return chosen;
 }
 
-/** An open store plus the context services run in. */
+/** What a command runs against: the API, in this process or on a server, and how to let go of it. */
 export interface CliSession {
-  store: Store;
-  ctx: ServiceContext;
+  api: Api;
+  close(): Promise<void>;
 }
 
 const operator = (): Actor => ({ type: "operator", id: null, label: `operator:${safeUserName()}` });
@@ -83,8 +85,36 @@ export function cliClock(): Clock {
   return { now: () => at };
 }
 
-/** Opens the store, prepares the instance, and resolves the actor. */
+/** The server to talk to, when CLERK_API_URL is set: then every command goes over HTTP. */
+export function remoteTarget(options: GlobalOptions): { url: string; secretKey: string } | undefined {
+  const url = process.env.CLERK_API_URL?.trim();
+  if (!url) return undefined;
+  if (!/^https?:\/\/[^\s/]+/.test(url)) throw new ClerkError("remote.misconfigured", `CLERK_API_URL="${url}" is not an http(s) URL such as http://127.0.0.1:3000.`);
+  const secretKey = process.env.CLERK_SECRET_KEY?.trim();
+  if (!secretKey) throw new ClerkError("remote.misconfigured", "CLERK_API_URL is set but CLERK_SECRET_KEY is not; set it to a key from `clerk keys create` on the server.");
+  if (options.database !== undefined) {
+    throw new ClerkError("remote.misconfigured", `--database has no effect with CLERK_API_URL set (the server at ${url} chooses its store); drop one of them.`, { param: "database" });
+  }
+  return { url, secretKey };
+}
+
+/** Opens the API: a server's when CLERK_API_URL is set, else the local store's, as the operator or --as. */
 export async function openSession(options: GlobalOptions): Promise<CliSession> {
+  const remote = remoteTarget(options);
+  if (remote) return { api: remoteApi({ ...remote, actAs: options.as }), close: async () => undefined };
+  const { store, ctx } = await openLocal(options);
+  return {
+    api: localApi(ctx),
+    close: async () => {
+      // Checks count usage in memory; a CLI process is short-lived, so flush before closing.
+      await flushUsage(ctx).catch(() => undefined);
+      await store.close();
+    },
+  };
+}
+
+/** Opens the store, prepares the instance, and resolves the actor. */
+export async function openLocal(options: GlobalOptions): Promise<{ store: Store; ctx: ServiceContext }> {
   const clock = cliClock();
   const store = await openStore(options.database);
   const base: ServiceContext = { db: store.db, dialect: store.dialect, clock, actor: operator(), runtime: createRuntime() };

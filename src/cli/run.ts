@@ -1,7 +1,6 @@
 // Runs one command: opens a session, calls the handler, prints the result, maps errors to exit codes.
 import type { Command } from "commander";
 import { ClerkError } from "../errors.js";
-import { flushUsage } from "../features/access/index.js";
 import { type CliSession, type GlobalOptions, openSession } from "./context.js";
 import { type CommandOutput, type Format, render } from "./output.js";
 
@@ -59,9 +58,7 @@ export function action<O>(handler: Handler<O>) {
         process.exitCode = reportError(error, json);
       }
     } finally {
-      // Checks count usage in memory; a CLI process is short-lived, so flush before closing.
-      if (session) await flushUsage(session.ctx).catch(() => undefined);
-      await session?.store.close();
+      await session?.close();
     }
   };
 }

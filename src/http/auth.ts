@@ -3,6 +3,7 @@ import type { FastifyRequest } from "fastify";
 import type { Actor } from "../context.js";
 import { ClerkError } from "../errors.js";
 import { authenticate } from "../features/keys/index.js";
+import { resolveUser } from "../features/users/index.js";
 import type { ServiceContext } from "../context.js";
 
 /** Reads `Authorization: Bearer <key>`; anything else is a 401 in Clerk's envelope. */
@@ -14,7 +15,16 @@ export function bearerToken(request: FastifyRequest): string {
   return match[1] as string;
 }
 
-/** The actor for a request's key. */
+/**
+ * The actor for a request's key. An instance secret key may name a member in `Clerk-Act-As` to be held to
+ * that member's permissions (what the CLI's --as does remotely); it only ever narrows what the key may do.
+ */
 export async function actorFor(base: ServiceContext, request: FastifyRequest): Promise<Actor> {
-  return authenticate(base, bearerToken(request));
+  const actor = await authenticate(base, bearerToken(request));
+  const actAs = request.headers["clerk-act-as"];
+  if (actAs === undefined) return actor;
+  if (actor.type !== "api_key") throw new ClerkError("auth.act_as_refused", "Only an instance secret key may act as another member; an agent key always acts as its own user.");
+  if (typeof actAs !== "string" || actAs.trim() === "") throw new ClerkError("input.invalid", "Clerk-Act-As must name one member by e-mail or user id.", { param: "Clerk-Act-As" });
+  const user = await resolveUser(base, actAs.trim());
+  return { type: "user", id: user.id, label: user.email };
 }

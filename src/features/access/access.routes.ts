@@ -1,10 +1,11 @@
 // POST /v1/check and GET /v1/organizations/{id}/who_can: the access engine over HTTP.
 import type { FastifyInstance } from "fastify";
 import { z } from "zod";
-import { route } from "../../http/route.js";
+import { endpoint, mountAll } from "../../http/route.js";
 import { isId } from "../../ids.js";
 import { resolveOrg } from "../orgs/index.js";
 import { normalizePermissionKey } from "../permissions/index.js";
+import { resolveUser } from "../users/index.js";
 import { checkAccess, explainAccess, whoCanIn } from "./index.js";
 
 const checkBody = z
@@ -19,29 +20,36 @@ const checkBody = z
   .strict();
 const whoCanQuery = z.object({ permission: z.string(), resource: z.string().optional() }).loose();
 
-export function registerAccessRoutes(app: FastifyInstance): void {
-  const tag = "Access";
-  route(app, { method: "POST", url: "/check", tag, summary: "May a member do something (on a resource)? explain=true gives the path or nearest miss", body: checkBody }, async ({ ctx, body }) => {
+const tag = "Access";
+
+/** The access engine's operations, served under /v1 and called by the CLI. */
+export const accessEndpoints = {
+  check: endpoint({ method: "POST", url: "/check", tag, summary: "May a member do something (on a resource)? explain=true gives the path or nearest miss", body: checkBody }, async ({ ctx, body }) => {
     // The hot path: an instance key naming an organization by id needs no lookup (the policy load finds
     // a missing one); members, slugs and names go through resolveOrg's visibility rule.
     const direct = ctx.actor.type !== "user" && isId(body.organization_id, "org");
     const organizationId = direct ? body.organization_id : (await resolveOrg(ctx, body.organization_id)).id;
-    const query = { organizationId, userId: body.user_id, permission: normalizePermissionKey(body.permission), resource: body.resource, at: body.at };
+    // A user id is used as given (a stranger is simply denied); an e-mail is looked up.
+    const userId = isId(body.user_id, "user") ? body.user_id : (await resolveUser(ctx, body.user_id)).id;
+    const query = { organizationId, userId, permission: normalizePermissionKey(body.permission), resource: body.resource, at: body.at };
     if (!body.explain) {
       const d = await checkAccess(ctx, query);
-      return { object: "check", allowed: d.allowed, reason: d.reason };
+      return { object: "check" as const, allowed: d.allowed, reason: d.reason, path: undefined, nearest_miss: undefined };
     }
     const e = await explainAccess(ctx, query);
-    return { object: "check", allowed: e.allowed, reason: e.reason, path: e.path, nearest_miss: e.nearestMiss ?? null };
-  });
+    return { object: "check" as const, allowed: e.allowed, reason: e.reason, path: e.path, nearest_miss: e.nearestMiss ?? null };
+  }),
 
-  route(
-    app,
+  whoCan: endpoint(
     { method: "GET", url: "/organizations/:organization_id/who_can", tag, summary: "Members who may do something (on a resource), with the path", params: z.object({ organization_id: z.string() }), query: whoCanQuery },
     async ({ ctx, params, query }) => {
       const org = await resolveOrg(ctx, params.organization_id);
       const rows = await whoCanIn(ctx, org.id, normalizePermissionKey(query.permission), query.resource);
       return { data: rows.map((r) => ({ user_id: r.userId, identifier: r.label, reason: r.reason })), total_count: rows.length };
     },
-  );
+  ),
+};
+
+export function registerAccessRoutes(app: FastifyInstance): void {
+  mountAll(app, accessEndpoints);
 }

@@ -1,19 +1,14 @@
 // `clerk org member …` (membership) and `clerk member …` (direct grants, effective permissions).
 import type { Command } from "commander";
+import { listAll } from "../../cli/api.js";
 import { organizationOrDefault } from "../../cli/context.js";
 import { table, when, commandNamed } from "../../cli/output.js";
 import { action } from "../../cli/run.js";
-import { describeGrant, grantJson } from "../grants/index.js";
-import { type Membership, addMember, grantToMember, listDirectGrants, listMembers, removeMember, revokeFromMember, updateMemberRoles } from "./index.js";
+import { describeGrant } from "../grants/index.js";
+import { memberEndpoints } from "./member.routes.js";
 
-const memberJson = (m: Membership) => ({
-  id: m.id,
-  organization_id: m.organizationId,
-  user: { id: m.user.id, email: m.user.email, name: m.user.name, kind: m.user.kind },
-  roles: m.roles.map((r) => r.key),
-  created_at: m.createdAt,
-  updated_at: m.updatedAt,
-});
+/** The grant fields the text output reads, as the API returns them. */
+const described = (g: { permission: string; scopes: string[]; expires_at: number | null }) => describeGrant({ permission: g.permission, scopes: g.scopes, expiresAt: g.expires_at });
 
 export function registerMemberCommands(program: Command): void {
   const org = commandNamed(program, "org");
@@ -28,9 +23,12 @@ export function registerMemberCommands(program: Command): void {
     .option("--agent", "the member is an AI agent, not a person")
     .addHelpText("after", '\nExample:\n  clerk org member add --organization "engineering-team" --email "alice@acme.com" --role "Developer"')
     .action(
-      action<{ organization?: string; email: string; role?: string; agent?: boolean }>(async ({ ctx }, o) => {
-        const m = await addMember(ctx, { organization: organizationOrDefault(o.organization), email: o.email, roles: o.role, kind: o.agent ? "agent" : undefined });
-        return { json: memberJson(m), text: `Added ${m.user.email} to ${o.organization ?? "the organization"} as ${m.roles.map((r) => r.name).join(", ")}.` };
+      action<{ organization?: string; email: string; role?: string; agent?: boolean }>(async ({ api }, o) => {
+        const m = await api.call(memberEndpoints.add, {
+          params: { organization_id: organizationOrDefault(o.organization) },
+          body: { email_address: o.email, role: o.role, kind: o.agent ? "agent" : undefined },
+        });
+        return { json: m, text: `Added ${m.public_user_data.identifier} to ${o.organization ?? "the organization"} as ${m.role_names.join(", ")}.` };
       }),
     );
 
@@ -40,11 +38,14 @@ export function registerMemberCommands(program: Command): void {
     .option("--organization <org>", "slug, id or name (default: clerk org use)")
     .addHelpText("after", '\nExample:\n  clerk org member list --organization "engineering-team"')
     .action(
-      action<{ organization?: string }>(async ({ ctx }, o) => {
-        const members = await listMembers(ctx, organizationOrDefault(o.organization));
+      action<{ organization?: string }>(async ({ api }, o) => {
+        const members = await listAll(api, memberEndpoints.list, { params: { organization_id: organizationOrDefault(o.organization) }, query: { order_by: "email_address" } });
         return {
-          json: members.map(memberJson),
-          text: table(["EMAIL", "KIND", "ROLES", "SINCE"], members.map((m) => [m.user.email, m.user.kind, m.roles.map((r) => r.name).join(", "), when(m.createdAt)])),
+          json: members,
+          text: table(
+            ["EMAIL", "KIND", "ROLES", "SINCE"],
+            members.map((m) => [m.public_user_data.identifier, m.public_user_data.kind, m.role_names.join(", "), when(m.created_at)]),
+          ),
         };
       }),
     );
@@ -57,9 +58,9 @@ export function registerMemberCommands(program: Command): void {
     .requiredOption("--role <roles>", "the new role(s), comma-separated")
     .addHelpText("after", '\nExample:\n  clerk org member update --organization "engineering-team" --email "alice@acme.com" --role "Developer,Code Reviewer"')
     .action(
-      action<{ organization?: string; email: string; role: string }>(async ({ ctx }, o) => {
-        const m = await updateMemberRoles(ctx, { organization: organizationOrDefault(o.organization), email: o.email, roles: o.role });
-        return { json: memberJson(m), text: `${m.user.email} now holds ${m.roles.map((r) => r.name).join(", ")}.` };
+      action<{ organization?: string; email: string; role: string }>(async ({ api }, o) => {
+        const m = await api.call(memberEndpoints.update, { params: { organization_id: organizationOrDefault(o.organization), user_id: o.email }, body: { role: o.role } });
+        return { json: m, text: `${m.public_user_data.identifier} now holds ${m.role_names.join(", ")}.` };
       }),
     );
 
@@ -70,9 +71,9 @@ export function registerMemberCommands(program: Command): void {
     .requiredOption("--email <email>", "the member's e-mail address")
     .addHelpText("after", '\nExample:\n  clerk org member remove --organization "engineering-team" --email "bob@acme.com"')
     .action(
-      action<{ organization?: string; email: string }>(async ({ ctx }, o) => {
-        const m = await removeMember(ctx, { organization: organizationOrDefault(o.organization), email: o.email });
-        return { json: { ...memberJson(m), deleted: true }, text: `Removed ${m.user.email}.` };
+      action<{ organization?: string; email: string }>(async ({ api }, o) => {
+        const m = await api.call(memberEndpoints.remove, { params: { organization_id: organizationOrDefault(o.organization), user_id: o.email } });
+        return { json: { ...m, deleted: true }, text: `Removed ${m.public_user_data.identifier}.` };
       }),
     );
 
@@ -88,10 +89,13 @@ export function registerMemberCommands(program: Command): void {
     .option("--expires <when>", "a date (through that day, UTC) or an ISO time")
     .addHelpText("after", '\nExample:\n  clerk member grant --organization engineering-team --email "carol@acme.com" --permission write:deployments --scope environment:staging --expires 2026-12-31')
     .action(
-      action<{ organization?: string; email: string; permission: string; scope?: string; expires?: string }>(async ({ ctx }, o) => {
-        const { grant, before } = await grantToMember(ctx, { organization: organizationOrDefault(o.organization), email: o.email, permission: o.permission, scope: o.scope, expires: o.expires });
-        const verb = before ? `Changed ${o.email}'s direct grant from ${describeGrant(before)} to` : `Granted ${o.email}`;
-        return { json: grantJson(grant), text: `${verb} ${describeGrant(grant)}.` };
+      action<{ organization?: string; email: string; permission: string; scope?: string; expires?: string }>(async ({ api }, o) => {
+        const grant = await api.call(memberEndpoints.grant, {
+          params: { organization_id: organizationOrDefault(o.organization), user_id: o.email },
+          body: { permission: o.permission, scopes: o.scope, expires_at: o.expires },
+        });
+        const verb = grant.previous ? `Changed ${o.email}'s direct grant from ${described(grant.previous)} to` : `Granted ${o.email}`;
+        return { json: grant, text: `${verb} ${described(grant)}.` };
       }),
     );
 
@@ -103,9 +107,9 @@ export function registerMemberCommands(program: Command): void {
     .requiredOption("--permission <permission>", "the permission to revoke")
     .addHelpText("after", '\nExample:\n  clerk member revoke --organization engineering-team --email "carol@acme.com" --permission write:deployments')
     .action(
-      action<{ organization?: string; email: string; permission: string }>(async ({ ctx }, o) => {
-        const g = await revokeFromMember(ctx, { organization: organizationOrDefault(o.organization), email: o.email, permission: o.permission });
-        return { json: { ...grantJson(g), deleted: true }, text: `Revoked ${describeGrant(g)} from ${o.email}.` };
+      action<{ organization?: string; email: string; permission: string }>(async ({ api }, o) => {
+        const g = await api.call(memberEndpoints.revoke, { params: { organization_id: organizationOrDefault(o.organization), user_id: o.email, permission: o.permission } });
+        return { json: g, text: `Revoked ${described(g)} from ${o.email}.` };
       }),
     );
 
@@ -116,11 +120,27 @@ export function registerMemberCommands(program: Command): void {
     .option("--email <email>", "only this member")
     .addHelpText("after", "\nExample:\n  clerk member list --organization engineering-team")
     .action(
-      action<{ organization?: string; email?: string }>(async ({ ctx }, o) => {
-        const rows = await listDirectGrants(ctx, organizationOrDefault(o.organization), o.email);
+      action<{ organization?: string; email?: string }>(async ({ api }, o) => {
+        const { data: rows } = await api.call(memberEndpoints.directGrants, { params: { organization_id: organizationOrDefault(o.organization) }, query: { user_id: o.email } });
         return {
-          json: rows.map((r) => ({ member: r.member, ...grantJson(r.grant) })),
-          text: table(["MEMBER", "PERMISSION", "SCOPES", "EXPIRES"], rows.map((r) => [r.member, r.grant.permission, r.grant.scopes.join(", ") || "(all)", when(r.grant.expiresAt)])),
+          json: rows,
+          text: table(["MEMBER", "PERMISSION", "SCOPES", "EXPIRES"], rows.map((r) => [r.identifier, r.permission, r.scopes.join(", ") || "(all)", when(r.expires_at)])),
+        };
+      }),
+    );
+
+  direct
+    .command("permissions")
+    .description("Everything a member may do in an organization, with where each permission comes from.")
+    .option("--organization <org>", "slug, id or name (default: clerk org use)")
+    .requiredOption("--email <email>", "the member's e-mail address")
+    .addHelpText("after", "\nExample:\n  clerk member permissions --organization engineering-team --email alice@acme.com")
+    .action(
+      action<{ organization?: string; email: string }>(async ({ api }, o) => {
+        const { data: rows } = await api.call(memberEndpoints.permissions, { params: { organization_id: organizationOrDefault(o.organization), user_id: o.email } });
+        return {
+          json: rows,
+          text: table(["PERMISSION", "SCOPES", "EXPIRES", "FROM"], rows.map((r) => [r.permission, r.scopes.join(", ") || "(all)", when(r.expires_at), r.sources.join("; ")])),
         };
       }),
     );
