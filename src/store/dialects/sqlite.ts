@@ -71,12 +71,23 @@ function cacheStatements(database: BetterSqlite3.Database): void {
  * `total_changes()` when this one writes. The first costs a few microseconds (it takes a shared lock),
  * the second almost nothing; so a request reads the first once and the second every time it asks.
  * The returned function starts one such request-long probe.
+ *
+ * Requests that start in the same turn of the event loop share one `data_version` read: they arrived
+ * together, so a commit by another process is no more "before" one of them than another.
  */
 export function changeProbeOf(database: BetterSqlite3.Database): () => () => string {
   const version = database.prepare("pragma data_version").pluck();
   const changes = database.prepare("select total_changes()").pluck();
+  let shared: number | undefined;
+  const forget = () => {
+    shared = undefined;
+  };
   return () => {
-    const others = version.get() as number;
+    if (shared === undefined) {
+      shared = version.get() as number;
+      setImmediate(forget);
+    }
+    const others = shared;
     return () => `${others}:${changes.get() as number}`;
   };
 }
