@@ -32,6 +32,8 @@ export interface ServiceContext {
   readonly ip?: string | undefined;
   /** The store's change token (SQLite), letting hot paths reuse what they read while nothing changed. */
   readonly changeToken?: (() => string) | undefined;
+  /** Where the store lives, printable (any password removed), for `clerk status`. */
+  readonly storeLocation?: string | undefined;
 }
 
 /** The built-in actor for clerk's own work (jobs, first-run setup). */

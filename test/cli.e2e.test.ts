@@ -1,10 +1,11 @@
-// The `clerk` CLI end to end: the seed walkthrough's commands, verbatim, on SQLite and PostgreSQL.
-import { execFile } from "node:child_process";
+// The `clerk` CLI end to end: the seed walkthrough's commands, verbatim, on SQLite and PostgreSQL, in local
+// mode and again in remote mode (CLERK_API_URL + CLERK_SECRET_KEY) against a live `clerk serve`.
+import { type ChildProcess, execFile, spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { promisify } from "node:util";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { openStore } from "../src/store/index.js";
 import { DIALECTS, freshLocation } from "./helpers/store.js";
 
@@ -29,24 +30,56 @@ function cli(cwd: string, env: Record<string, string>) {
   };
 }
 
+/** Starts `clerk serve` on a free port in `cwd`; resolves with its URL and the first key it prints. */
+function serve(cwd: string, env: Record<string, string>): Promise<{ child: ChildProcess; url: string; key: string }> {
+  const child = spawn(process.execPath, [BIN, "serve", "--port", "0"], { cwd, env: { ...process.env, ...env, CLERK_LOG_LEVEL: "warn" }, stdio: ["ignore", "ignore", "pipe"] });
+  let err = "";
+  return new Promise((done, fail) => {
+    child.stderr?.on("data", (chunk: Buffer) => {
+      err += chunk.toString();
+      const url = /at (http:\/\/127\.0\.0\.1:\d+)/.exec(err)?.[1];
+      const key = /(sk_live_[0-9A-Za-z]{32})/.exec(err)?.[1];
+      if (url && key) done({ child, url, key });
+    });
+    child.once("exit", (code) => fail(new Error(`clerk serve exited with ${code}: ${err}`)));
+  });
+}
+
 const json = (r: Result) => JSON.parse(r.stdout) as Record<string, unknown> & Record<string, unknown>[];
 
-for (const dialect of DIALECTS) {
-  describe(`${dialect}: clerk CLI, seed walkthrough`, () => {
+const TRANSPORTS = ["local", "remote"] as const;
+
+for (const [dialect, transport] of DIALECTS.flatMap((d) => TRANSPORTS.map((t) => [d, t] as const))) {
+  describe(`${dialect}, ${transport}: clerk CLI, seed walkthrough`, () => {
     let dir: string;
     let clerk: (...args: string[]) => Promise<Result>;
     let clerkNow: (...args: string[]) => Promise<Result>;
     let location: string;
+    let server: ChildProcess | undefined;
 
     beforeAll(async () => {
       dir = mkdtempSync(join(tmpdir(), "clerk-cli-"));
       const env: Record<string, string> = { CLERK_CLOCK: "2026-01-15T09:00:00Z" };
       location = dialect === "postgres" ? await freshLocation("postgres") : join(dir, ".clerk", "clerk.db");
       if (dialect === "postgres") env.CLERK_DATABASE_URL = location;
-      clerk = cli(dir, env);
+      // The real clock's refusals are asked of the local CLI on the same store in both modes.
       clerkNow = cli(dir, { ...env, CLERK_CLOCK: "" });
+      if (transport === "local") {
+        clerk = cli(dir, env);
+        return;
+      }
+      const started = await serve(dir, { ...env, CLERK_USAGE_FLUSH_SECONDS: "0.2" });
+      server = started.child;
+      clerk = cli(dir, { CLERK_API_URL: started.url, CLERK_SECRET_KEY: started.key });
     });
-    afterAll(() => rmSync(dir, { recursive: true, force: true }));
+    afterAll(async () => {
+      if (server && server.exitCode === null) {
+        const exited = new Promise((done) => server?.once("exit", done));
+        server.kill("SIGTERM");
+        await exited;
+      }
+      rmSync(dir, { recursive: true, force: true });
+    });
 
     it("creates and inspects organizations, nested ones too", async () => {
       const created = await clerk("org", "create", "--name", "Engineering Team", "--description", "Software development and DevOps");
@@ -101,7 +134,9 @@ for (const dialect of DIALECTS) {
         expect(r.code).toBe(0);
       }
       const contractor = json(await clerk("role", "show", "External Contractor"));
-      expect(contractor.permissions).toEqual([{ permission: "org:code:read", scopes: ["repository:partner-project"], expires_at: Date.parse("2026-07-01T00:00:00Z") }]);
+      expect(contractor.grants).toEqual([
+        expect.objectContaining({ object: "grant", permission: "org:code:read", scopes: ["repository:partner-project"], expires_at: Date.parse("2026-07-01T00:00:00Z"), role_id: contractor.id, membership_id: null }),
+      ]);
     });
 
     it("refuses an expiry that is already past by the real clock", async () => {
@@ -113,8 +148,8 @@ for (const dialect of DIALECTS) {
     it("adds the seed's members and answers access checks with reasons and exit codes", async () => {
       expect((await clerk("org", "member", "add", "--organization", "engineering-team", "--email", "alice@acme.com", "--role", "Developer")).code).toBe(0);
       expect((await clerk("org", "member", "add", "--organization", "engineering-team", "--email", "bob@acme.com", "--role", "Code Reviewer")).code).toBe(0);
-      const members = json(await clerk("org", "member", "list", "--organization", "engineering-team")) as unknown as { user: { email: string }; roles: string[] }[];
-      expect(members.map((m) => [m.user.email, m.roles])).toEqual([
+      const members = json(await clerk("org", "member", "list", "--organization", "engineering-team")) as unknown as { public_user_data: { identifier: string }; roles: string[] }[];
+      expect(members.map((m) => [m.public_user_data.identifier, m.roles])).toEqual([
         ["alice@acme.com", ["org:developer"]],
         ["bob@acme.com", ["org:code_reviewer"]],
       ]);
@@ -126,12 +161,18 @@ for (const dialect of DIALECTS) {
       expect(json(denied)).toMatchObject({ allowed: false });
       const status = json(await clerk("status")) as unknown as Record<string, unknown>;
       expect(status.engine).toBe(dialect);
-      const store = await openStore(location);
-      const used = await store.db.selectFrom("permission_usage").selectAll().where("permission_key", "=", "org:code:read").execute();
-      await store.close();
-      expect(used.map((u) => u.count)).toEqual([1]);
-      const who = json(await clerk("who-can", "--organization", "engineering-team", "--permission", "approve:pull-requests")) as unknown as { email: string }[];
-      expect(who.map((w) => w.email)).toEqual(["bob@acme.com"]);
+      // A server flushes its usage counters on a timer (0.2 s here); the local CLI flushes as it exits.
+      await vi.waitFor(
+        async () => {
+          const store = await openStore(location);
+          const used = await store.db.selectFrom("permission_usage").selectAll().where("permission_key", "=", "org:code:read").execute();
+          await store.close();
+          expect(used.map((u) => u.count)).toEqual([1]);
+        },
+        { timeout: 5000, interval: 100 },
+      );
+      const who = json(await clerk("who-can", "--organization", "engineering-team", "--permission", "approve:pull-requests")) as unknown as { identifier: string }[];
+      expect(who.map((w) => w.identifier)).toEqual(["bob@acme.com"]);
       const perms = json(await clerk("member", "permissions", "--organization", "engineering-team", "--email", "bob@acme.com")) as unknown as { permission: string }[];
       expect(perms.map((p) => p.permission)).toEqual(["org:code:read", "org:comments:write", "org:pull_requests:approve", "org:reviews:read"]);
     });
@@ -168,11 +209,112 @@ for (const dialect of DIALECTS) {
       expect(JSON.parse(r.stderr)).toMatchObject({ error: { code: "org.not_found", param: "organization" } });
     });
 
+    it("nests and moves organizations, and lists them as a tree", { timeout: 60_000 }, async () => {
+      const scratch = json(await clerk("org", "create", "--name", "Scratch Team", "--parent", "acme-engineering"));
+      expect(scratch).toMatchObject({ object: "organization", slug: "scratch-team", inherit_ancestor_read: true });
+      expect(scratch.parent_id).toBe((json(await clerk("org", "info", "--organization", "acme-engineering")) as Record<string, unknown>).id);
+      const moved = await clerk("org", "update", "--organization", "scratch-team", "--no-parent", "--description", "Temporary", "--inherit-read", "false");
+      expect(json(moved)).toMatchObject({ slug: "scratch-team", parent_id: null, description: "Temporary", inherit_ancestor_read: false });
+      expect((await clerk("org", "create", "--name", "Scratch Child", "--parent", "scratch-team", "--format", "table")).stdout).toMatch(/^Created organization Scratch Child \(scratch-child, org_\w+\)\.\n$/);
+      const tree = json(await clerk("org", "list")) as unknown as { slug: string; depth: number }[];
+      expect(tree.filter((o) => o.slug.startsWith("scratch")).map((o) => [o.slug, o.depth])).toEqual([["scratch-team", 0], ["scratch-child", 1]]);
+      expect(json(await clerk("org", "info", "--organization", "scratch-team"))).toMatchObject({ parent: null, children: [{ slug: "scratch-child" }], members_count: 0, roles: [] });
+    });
+
+    it("invites and revokes, and keeps an organization's domains", { timeout: 60_000 }, async () => {
+      const invited = await clerk("org", "invitation", "create", "--organization", "scratch-team", "--email", "dana@acme.com", "--expires-in-days", "7", "--format", "table");
+      expect(invited.stdout).toMatch(/^Invited dana@acme\.com to scratch-team as Member until 2026-01-22T09:00:00\.000Z \(orginv_\w+\)\.\n$/);
+      expect(json(await clerk("org", "invitation", "revoke", "dana@acme.com", "--organization", "scratch-team"))).toMatchObject({ object: "organization_invitation", email_address: "dana@acme.com", status: "revoked" });
+      const invitations = json(await clerk("org", "invitation", "list", "--organization", "scratch-team", "--status", "pending,revoked")) as unknown as { email_address: string; status: string }[];
+      expect(invitations.map((i) => [i.email_address, i.status])).toEqual([["dana@acme.com", "revoked"]]);
+
+      expect(json(await clerk("org", "domain", "add", "--organization", "scratch-team", "--name", "scratch.example.com", "--unverified"))).toMatchObject({ name: "scratch.example.com", verification: null });
+      const verified = await clerk("org", "domain", "update", "--organization", "scratch-team", "--domain", "scratch.example.com", "--verified", "true", "--format", "table");
+      expect(verified.stdout).toBe("Updated scratch.example.com (verified, manual_invitation).\n");
+      expect((json(await clerk("org", "domain", "list", "--organization", "scratch-team")) as unknown as { name: string }[]).map((d) => d.name)).toEqual(["scratch.example.com"]);
+      expect(json(await clerk("org", "domain", "remove", "--organization", "scratch-team", "--domain", "scratch.example.com"))).toMatchObject({ object: "organization_domain", name: "scratch.example.com", deleted: true });
+      expect((await clerk("org", "domain", "list", "--organization", "scratch-team", "--format", "table")).stdout).toBe("(none)\n");
+    });
+
+    it("creates, lists and revokes keys only as an instance admin, showing a secret once", { timeout: 60_000 }, async () => {
+      const created = json(await clerk("keys", "create", "--name", "CI")) as unknown as Record<string, unknown> & { id: string; key: string; secret: string };
+      expect(created.secret).toMatch(/^sk_live_[0-9A-Za-z]{32}$/);
+      expect(created).toMatchObject({ object: "api_key", kind: "instance", key: `${created.secret.slice(0, 12)}…${created.secret.slice(-4)}`, revoked_at: null });
+      const listed = json(await clerk("keys", "list")) as unknown as Record<string, unknown>[];
+      // Listed as created, without the secret, which is never shown again.
+      const { secret: _shownOnce, ...withoutSecret } = created;
+      expect(listed.find((k) => k.id === created.id)).toEqual(withoutSecret);
+      expect((await clerk("org", "member", "add", "--organization", "scratch-team", "--email", "bot@acme.com", "--agent")).code).toBe(0);
+      expect(json(await clerk("keys", "create", "--agent", "bot@acme.com"))).toMatchObject({ kind: "agent", name: "agent bot@acme.com" });
+      for (const args of [["keys", "list"], ["keys", "create", "--name", "mine"], ["keys", "revoke", created.key], ["status"]]) {
+        const refused = await clerk("--as", "bot@acme.com", ...args);
+        expect(refused.code).toBe(4);
+        expect(refused.stderr).toMatch(/^error: bot@acme\.com may not .*only an instance secret key or the local operator/);
+      }
+      expect((await clerk("keys", "revoke", created.key, "--format", "table")).stdout).toBe(`Revoked ${created.key} (CI).\n`);
+      expect((json(await clerk("keys", "list")) as unknown as { id: string; revoked_at: number | null }[]).find((k) => k.id === created.id)?.revoked_at).toBe(Date.parse("2026-01-15T09:00:00Z"));
+    });
+
+    it("deletes an organization with its children only when asked, forgetting it as the default", { timeout: 60_000 }, async () => {
+      expect((await clerk("org", "use", "scratch-child")).code).toBe(0);
+      const refused = await clerk("org", "delete", "--organization", "scratch-team");
+      expect([refused.code, refused.stderr]).toEqual([4, 'error: Organization "scratch-team" has child organizations (scratch-child); delete them first or pass --recursive.\n']);
+      const deleted = json(await clerk("org", "delete", "--organization", "scratch-team", "--recursive"));
+      expect(deleted).toMatchObject({ object: "organization", slug: "scratch-team", deleted: true });
+      expect((deleted.deleted_organizations as { slug: string }[]).map((d) => d.slug)).toEqual(["scratch-child", "scratch-team"]);
+      // The default organization went with it.
+      expect((await clerk("org", "info")).code).toBe(2);
+      expect((await clerk("org", "use", "engineering-team", "--format", "table")).stdout).toBe("Default organization is now engineering-team.\n");
+    });
+
     it("keeps the last admin", async () => {
       expect((await clerk("org", "member", "add", "--organization", "platform-team", "--email", "ops@acme.com", "--role", "org:admin")).code).toBe(0);
       const r = await clerk("org", "member", "remove", "--organization", "platform-team", "--email", "ops@acme.com");
       expect(r.code).toBe(4);
       expect(r.stderr).toMatch(/nobody who holds org:sys_memberships:manage/);
+    });
+
+    it("shows and sets the role defaults, and keeps instance-wide roles", async () => {
+      expect((await clerk("role", "defaults", "--format", "table")).stdout).toBe("Creator role: Admin (org:admin)\nDefault role: Member (org:member)\n");
+      expect(json(await clerk("role", "defaults", "--default-role", "org:member"))).toMatchObject({ object: "role_defaults", creator_role: "org:admin", default_role: "org:member", default_role_name: "Member" });
+      const auditor = await clerk("role", "create", "--name", "Auditor", "--permissions", "read:audit", "--format", "table");
+      expect(auditor.stdout).toBe("Created role Auditor (org:auditor) with 1 permission(s).\n");
+      expect(json(await clerk("role", "show", "Auditor"))).toMatchObject({ key: "org:auditor", organization_id: null, extends: [], grants: [{ permission: "org:audit:read", scopes: [] }] });
+      const shown = await clerk("role", "show", "External Contractor", "--organization", "engineering-team", "--format", "table");
+      expect(shown.stdout).toMatch(/^Role: +External Contractor\nKey: +org:external_contractor\n[\s\S]*Permissions: org:code:read \[repository:partner-project\] \(until 2026-07-01T00:00:00.000Z\)\n$/);
+    });
+
+    it("re-assigns and revokes a role's permissions, saying what changed, and lists every role with its members", async () => {
+      const regranted = await clerk("permission", "assign", "--role", "Developer", "--organization", "engineering-team", "--permission", "read:code", "--scope", "repository:web-app", "--format", "table");
+      expect(regranted.stdout).toBe("Changed Developer's org:code:read on repository:*-app to org:code:read on repository:web-app.\n");
+      const revoked = await clerk("permission", "revoke", "--role", "Senior Reviewer", "--permission", "write:rules", "--format", "table");
+      expect(revoked.stdout).toBe("Revoked write:rules from Senior Reviewer.\n");
+      const roles = json(await clerk("role", "list")) as unknown as { key: string; organization_slug: string | null; members_count: number; grants: { permission: string }[] }[];
+      expect(roles.find((r) => r.key === "org:senior_reviewer")?.grants.map((g) => g.permission)).toEqual(["org:workflows:admin"]);
+      expect(roles.filter((r) => r.members_count > 0).map((r) => [r.key, r.organization_slug, r.members_count])).toEqual(
+        expect.arrayContaining([["org:developer", "engineering-team", 1], ["org:code_reviewer", "engineering-team", 1], ["org:admin", null, 1]]),
+      );
+      expect((await clerk("role", "list", "--format", "table")).stdout).toMatch(/^Auditor +org:auditor +\(instance\) +org:audit:read +0$/m);
+    });
+
+    it("keeps the permission catalogue: create, update, list in order, refuse deleting a granted one unless forced", async () => {
+      expect(json(await clerk("permission", "create", "--key", "deploy:production", "--name", "Deploy to production"))).toMatchObject({ object: "permission", key: "org:production:deploy", type: "custom" });
+      expect((await clerk("permission", "update", "--permission", "org:production:deploy", "--description", "Ship to prod", "--format", "table")).stdout).toBe("Updated permission org:production:deploy.\n");
+      const catalogue = json(await clerk("permission", "list")) as unknown as { key: string; type: string; description: string }[];
+      expect(catalogue.slice(0, 6).map((p) => p.type)).toEqual(Array(6).fill("system"));
+      const custom = catalogue.slice(6).map((p) => p.key);
+      expect(custom).toEqual([...custom].sort());
+      expect(catalogue.find((p) => p.key === "org:production:deploy")?.description).toBe("Ship to prod");
+      expect((await clerk("role", "update", "--role", "Auditor", "--add-permissions", "deploy:production", "--format", "table")).stdout).toBe("Updated role Auditor (org:auditor).\n");
+      const held = await clerk("permission", "delete", "--permission", "deploy:production");
+      expect(held.code).toBe(4);
+      expect(held.stderr).toMatch(/still granted to role Auditor/);
+      expect(json(await clerk("permission", "delete", "--permission", "deploy:production", "--force"))).toMatchObject({ object: "permission", key: "org:production:deploy", deleted: true });
+    });
+
+    it("deletes an unused role", async () => {
+      expect((await clerk("role", "delete", "--role", "Auditor", "--format", "table")).stdout).toBe("Deleted role Auditor (org:auditor).\n");
+      expect((await clerk("role", "show", "Auditor")).code).toBe(3);
     });
   });
 }

@@ -71,6 +71,45 @@ for (const dialect of DIALECTS) {
       expect(JSON.stringify(r.body)).toContain("A → B → A");
     });
 
+    it("names roles anywhere under /roles, says what a re-assignment replaced, and reads and sets the role defaults", async () => {
+      const org = (await call("POST", "/organizations", { name: "Eng" })).body;
+      const other = (await call("POST", "/organizations", { name: "Ops" })).body;
+      expect((await call("POST", "/roles", { name: "Auditor", permissions: "read:audit" })).body).toMatchObject({ key: "org:auditor", organization_id: null, extends: [] });
+      await call("POST", `/organizations/${org.id}/roles`, { name: "Developer", extends: "Auditor", permissions: ["read:code"] });
+      const dev = await call("GET", "/roles/Developer");
+      expect(dev.body).toMatchObject({ key: "org:developer", organization_id: org.id, extends: ["org:auditor"], extends_names: ["Auditor"] });
+      const first = await call("PUT", "/roles/Developer/grants/read:code", { scopes: "repository:*-app" });
+      expect(first.body).toMatchObject({ object: "grant", permission: "org:code:read", scopes: ["repository:*-app"], role: "org:developer", role_name: "Developer", previous: { permission: "org:code:read", scopes: [] } });
+      const second = await call("PUT", `/organizations/${org.id}/roles/Developer/grants/read:code`, { scopes: ["repository:web-app"] });
+      expect(second.body).toMatchObject({ scopes: ["repository:web-app"], previous: { scopes: ["repository:*-app"] } });
+      // Once two organizations have a role so named, only --organization (the scoped path) can tell them apart.
+      await call("POST", `/organizations/${other.id}/roles`, { name: "Developer" });
+      const ambiguous = await call("GET", "/roles/Developer");
+      expect(ambiguous.status).toBe(422);
+      expect(JSON.stringify(ambiguous.body)).toContain("Several organizations have a role");
+      const all = await call("GET", "/roles?limit=2&offset=1");
+      expect(all.body.total_count).toBe(5);
+      expect(all.body.data).toHaveLength(2);
+      const listed = (await call("GET", `/organizations/${org.id}/roles`)).body.data.find((r) => r.key === "org:developer");
+      expect(listed).toMatchObject({ organization_slug: "eng", members_count: 0 });
+      expect((await call("DELETE", `/organizations/${other.id}/roles/Developer`)).body).toEqual({ object: "role", id: expect.any(String), key: "org:developer", name: "Developer", deleted: true });
+      expect((await call("GET", "/instance/role_defaults")).body).toMatchObject({ object: "role_defaults", creator_role: "org:admin", default_role: "org:member", default_role_name: "Member" });
+      expect((await call("PATCH", "/instance/role_defaults", { default_role: "Auditor" })).body).toMatchObject({ creator_role: "org:admin", default_role: "org:auditor", default_role_name: "Auditor" });
+      expect((await call("GET", "/instance/organization_settings")).body).toMatchObject({ creator_role: "org:admin", domains_default_role: "org:auditor" });
+    });
+
+    it("deletes a granted permission only when forced (Clerk's default), and says which", async () => {
+      const perm = (await call("POST", "/organization_permissions", { key: "deploy:production" })).body;
+      expect(perm).toMatchObject({ key: "org:production:deploy", name: "Deploy production", type: "custom" });
+      await call("POST", "/roles", { name: "Deployer", permissions: ["deploy:production"] });
+      const refused = await call("DELETE", "/organization_permissions/deploy:production?force=false");
+      expect(refused.status).toBe(422);
+      expect(JSON.stringify(refused.body)).toContain("still granted to role Deployer");
+      expect((await call("GET", "/roles/Deployer")).body.grants).toHaveLength(1);
+      expect((await call("DELETE", `/organization_permissions/${perm.id}`)).body).toEqual({ object: "permission", id: perm.id, key: "org:production:deploy", deleted: true });
+      expect((await call("GET", "/roles/Deployer")).body.grants).toEqual([]);
+    });
+
     it("publishes an OpenAPI 3.1 document built from the routes' schemas, and a docs page", async () => {
       const doc = (await (await fetch(`${url}/v1/openapi.json`)).json()) as { openapi: string; paths: Record<string, Record<string, { requestBody?: { content: Record<string, { schema: { properties: Record<string, unknown>; additionalProperties: boolean } }> } }>> };
       expect(doc.openapi).toBe("3.1.0");

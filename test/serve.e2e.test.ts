@@ -55,12 +55,12 @@ describe("clerk serve", () => {
     // although it caches keys and compiled policies.
     const cli = (...args: string[]) => run(process.execPath, [BIN, ...args], { cwd: dir });
     await cli("role", "create", "--name", "Developer", "--organization", "engineering-team", "--permissions", "read:code");
-    const member = JSON.parse((await cli("org", "member", "add", "--organization", "engineering-team", "--email", "dev@acme.com", "--role", "Developer")).stdout) as { user: { id: string } };
+    const member = JSON.parse((await cli("org", "member", "add", "--organization", "engineering-team", "--email", "dev@acme.com", "--role", "Developer")).stdout) as { public_user_data: { user_id: string } };
     const ask = async (permission: string) => {
       const res = await fetch(`${second.url}/v1/check`, {
         method: "POST",
         headers: { authorization: `Bearer ${key}`, "content-type": "application/json" },
-        body: JSON.stringify({ organization_id: "engineering-team", user_id: member.user.id, permission }),
+        body: JSON.stringify({ organization_id: "engineering-team", user_id: member.public_user_data.user_id, permission }),
       });
       return ((await res.json()) as { allowed: boolean }).allowed;
     };

@@ -55,11 +55,12 @@ function pathOf(url: string, params: Record<string, unknown>): string {
 
 /** Rebuilds the server's error from Clerk's envelope, so exit codes and messages match local mode. */
 function errorFrom(status: number, body: unknown): ClerkError {
-  const first = (body as { errors?: { code?: string; message?: string; long_message?: string; meta?: { clerk_code?: string; param_name?: string } }[] })?.errors?.[0];
+  const first = (body as { errors?: { code?: string; message?: string; long_message?: string; meta?: { clerk_code?: string; param_name?: string; details?: Record<string, unknown> } }[] })
+    ?.errors?.[0];
   const known = first?.meta?.clerk_code;
   const code: ErrorCode = known && known in ERROR_CODES ? (known as ErrorCode) : status === 401 ? "auth.unauthenticated" : status === 429 ? "request.rate_limited" : "internal";
   const message = first?.long_message ?? first?.message ?? `The server answered ${status} without an error message.`;
-  return new ClerkError(code, message, { param: first?.meta?.param_name });
+  return new ClerkError(code, message, { param: first?.meta?.param_name, details: first?.meta?.details });
 }
 
 /** Calls endpoints on a running `clerk serve` with a secret key. */
@@ -78,7 +79,8 @@ export function remoteApi(options: RemoteOptions): Api {
       try {
         response = await doFetch(target, { method: e.spec.method, headers, body: input.body === undefined ? undefined : JSON.stringify(input.body) });
       } catch (error) {
-        const reason = (error as { cause?: { code?: string } }).cause?.code ?? (error as Error).message;
+        const cause = (error as { cause?: { code?: string; message?: string } }).cause;
+        const reason = cause?.code ?? cause?.message ?? (error as Error).message;
         throw new ClerkError("remote.unreachable", `Could not reach clerk at ${base} (${reason}). Is "clerk serve" running there, and is CLERK_API_URL right?`, { cause: error });
       }
       const text = await response.text();

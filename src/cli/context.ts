@@ -117,7 +117,7 @@ export async function openSession(options: GlobalOptions): Promise<CliSession> {
 export async function openLocal(options: GlobalOptions): Promise<{ store: Store; ctx: ServiceContext }> {
   const clock = cliClock();
   const store = await openStore(options.database);
-  const base: ServiceContext = { db: store.db, dialect: store.dialect, clock, actor: operator(), runtime: createRuntime() };
+  const base: ServiceContext = { db: store.db, dialect: store.dialect, clock, actor: operator(), runtime: createRuntime(), storeLocation: store.location };
   try {
     await ensureInstance({ ...base, actor: { type: "system", id: null, label: "system" } });
     if (options.as === undefined) return { store, ctx: base };

@@ -28,8 +28,9 @@ export function buildProgram(): Command {
   registerMemberCommands(program);
   registerInvitationCommands(program);
   registerDomainCommands(program);
-  registerRoleCommands(program);
+  // Roles add `permission assign|revoke` (they call role endpoints) to the permission group, so it comes first.
   registerPermissionCommands(program);
+  registerRoleCommands(program);
   registerAccessCommands(program);
   registerSettingsCommands(program);
   registerKeyCommands(program);

@@ -12,6 +12,15 @@ function parsePort(value: string): number {
   return port;
 }
 
+/** CLERK_USAGE_FLUSH_SECONDS: how often usage counters reach the store (health checks read them). */
+function usageFlushMs(): number | undefined {
+  const value = process.env.CLERK_USAGE_FLUSH_SECONDS;
+  if (value === undefined || value === "") return undefined;
+  const seconds = Number(value);
+  if (!Number.isFinite(seconds) || seconds <= 0) throw new ClerkError("input.invalid", `CLERK_USAGE_FLUSH_SECONDS="${value}" is not a positive number of seconds such as 30.`);
+  return seconds * 1000;
+}
+
 export function registerServeCommand(program: Command): void {
   program
     .command("serve")
@@ -23,7 +32,7 @@ export function registerServeCommand(program: Command): void {
       const o = command.optsWithGlobals() as GlobalOptions & { port: string; host: string };
       try {
         const store = await openStore(o.database);
-        const server = await serve({ store, clock: cliClock(), port: parsePort(o.port), host: o.host });
+        const server = await serve({ store, clock: cliClock(), port: parsePort(o.port), host: o.host, usageFlushMs: usageFlushMs() });
         process.stderr.write(`clerk is serving ${store.location} (${store.dialect.name}) at ${server.url}\n`);
         const shutdown = () => void server.stop().then(() => process.exit(0));
         process.once("SIGINT", shutdown);

@@ -10,10 +10,12 @@ import { registerAccessRoutes } from "../features/access/access.routes.js";
 import { registerDomainRoutes } from "../features/domains/domain.routes.js";
 import { registerInvitationRoutes } from "../features/invitations/invitation.routes.js";
 import { touchKey } from "../features/keys/index.js";
+import { registerKeyRoutes } from "../features/keys/key.routes.js";
 import { registerMemberRoutes } from "../features/members/member.routes.js";
 import { registerOrgRoutes } from "../features/orgs/org.routes.js";
 import { registerPermissionRoutes } from "../features/permissions/permission.routes.js";
 import { registerRoleRoutes } from "../features/roles/role.routes.js";
+import { registerSettingsRoutes } from "../features/settings/settings.routes.js";
 import { registerUserRoutes } from "../features/users/user.routes.js";
 import type { Store } from "../store/index.js";
 import { actorFor, bearerToken } from "./auth.js";
@@ -55,6 +57,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     clock: options.clock,
     actor: SYSTEM_ACTOR,
     runtime: options.runtime,
+    storeLocation: options.store.location,
   };
 
   app.decorate("documentedRoutes", []);
@@ -76,10 +79,11 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   });
 
   // @clerk/backend parses a body only when Content-Type is exactly application/json (no charset).
-  app.addHook("onSend", async (_request, reply, payload) => {
+  // A callback hook, not an async one: it runs on every response, and a promise per response shows up.
+  app.addHook("onSend", (_request, reply, payload, done) => {
     const type = reply.getHeader("content-type");
     if (typeof type === "string" && type.startsWith("application/json")) reply.header("content-type", "application/json");
-    return payload;
+    done(null, payload);
   });
 
   await app.register(rateLimit, {
@@ -134,6 +138,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       registerRoleRoutes(v1);
       registerPermissionRoutes(v1);
       registerUserRoutes(v1);
+      registerKeyRoutes(v1);
+      registerSettingsRoutes(v1);
     },
     { prefix: "/v1" },
   );

@@ -10,7 +10,7 @@ export function envelope(error: ClerkError, traceId: string) {
         code: error.spec.clerk,
         message: error.message,
         long_message: error.message,
-        meta: { ...(error.param ? { param_name: error.param } : {}), clerk_code: error.code },
+        meta: { ...(error.param ? { param_name: error.param } : {}), clerk_code: error.code, ...(Object.keys(error.details).length > 0 ? { details: error.details } : {}) },
       },
     ],
     clerk_trace_id: traceId,

@@ -16,6 +16,8 @@ export interface ServeOptions {
   host: string;
   /** Where to tell the operator about a first key (stderr by default, so stdout stays clean). */
   print?: (line: string) => void;
+  /** How often in-memory usage counters are written to the store (default 30 s). */
+  usageFlushMs?: number;
 }
 
 /** Starts the server; resolves with the app and a `stop()` that shuts down gracefully. */
@@ -35,7 +37,7 @@ export async function serve(options: ServeOptions): Promise<{ app: FastifyInstan
     logger: { level: process.env.CLERK_LOG_LEVEL ?? "info" },
   });
   // Usage counters live in memory between flushes; the timer must not keep a stopping process alive.
-  const flusher = setInterval(() => void flushUsage(ctx).catch((err: unknown) => app.log.warn({ err }, "usage flush failed")), 30_000);
+  const flusher = setInterval(() => void flushUsage(ctx).catch((err: unknown) => app.log.warn({ err }, "usage flush failed")), options.usageFlushMs ?? 30_000);
   flusher.unref();
   const url = await app.listen({ port: options.port, host: options.host });
   let stopping: Promise<void> | undefined;

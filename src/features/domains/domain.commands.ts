@@ -1,20 +1,15 @@
 // `clerk org domain …`: add, list, update, remove.
 import type { Command } from "commander";
+import { listAll } from "../../cli/api.js";
 import { organizationOrDefault } from "../../cli/context.js";
 import { table, when, commandNamed } from "../../cli/output.js";
 import { action } from "../../cli/run.js";
 import { ClerkError } from "../../errors.js";
-import { type Domain, addDomain, enrollmentModeSchema, listDomains, removeDomain, updateDomain } from "./index.js";
+import { domainEndpoints } from "./domain.routes.js";
+import { enrollmentModeSchema } from "./domain.schema.js";
 
-const domainJson = (d: Domain) => ({
-  id: d.id,
-  organization_id: d.organization.id,
-  name: d.name,
-  enrollment_mode: d.enrollmentMode,
-  verified: d.verified,
-  created_at: d.createdAt,
-  updated_at: d.updatedAt,
-});
+/** Whether a domain, as the API returns it, is verified (it then carries a verification). */
+const verified = (d: { verification: { status: string } | null }) => d.verification?.status === "verified";
 
 const MODES = enrollmentModeSchema.options.join(", ");
 
@@ -46,9 +41,12 @@ export function registerDomainCommands(program: Command): void {
     .option("--unverified", "add it unverified (it can then also be verified by another organization)")
     .addHelpText("after", '\nExample:\n  clerk org domain add --organization "engineering-team" --name acme.com --enrollment-mode automatic_invitation')
     .action(
-      action<{ organization?: string; name: string; enrollmentMode: string; unverified?: boolean }>(async ({ ctx }, o) => {
-        const d = await addDomain(ctx, { organization: organizationOrDefault(o.organization), name: o.name, enrollmentMode: parseMode(o.enrollmentMode), verified: !o.unverified });
-        return { json: domainJson(d), text: `Added ${d.name} to ${d.organization.slug} (${d.verified ? "verified" : "unverified"}, ${d.enrollmentMode}, ${d.id}).` };
+      action<{ organization?: string; name: string; enrollmentMode: string; unverified?: boolean }>(async ({ api }, o) => {
+        const d = await api.call(domainEndpoints.create, {
+          params: { organization_id: organizationOrDefault(o.organization) },
+          body: { name: o.name, enrollment_mode: parseMode(o.enrollmentMode), verified: !o.unverified },
+        });
+        return { json: d, text: `Added ${d.name} to ${d.public_organization_data.slug} (${verified(d) ? "verified" : "unverified"}, ${d.enrollment_mode}, ${d.id}).` };
       }),
     );
 
@@ -59,11 +57,11 @@ export function registerDomainCommands(program: Command): void {
     .option("--verified <bool>", "only verified (true) or unverified (false) domains")
     .addHelpText("after", '\nExample:\n  clerk org domain list --organization "engineering-team"')
     .action(
-      action<{ organization?: string; verified?: string }>(async ({ ctx }, o) => {
-        const page = await listDomains(ctx, { organization: organizationOrDefault(o.organization), verified: parseBool(o.verified), limit: 500 });
+      action<{ organization?: string; verified?: string }>(async ({ api }, o) => {
+        const domains = await listAll(api, domainEndpoints.list, { params: { organization_id: organizationOrDefault(o.organization) }, query: { verified: parseBool(o.verified) } });
         return {
-          json: page.data.map(domainJson),
-          text: table(["DOMAIN", "ENROLLMENT", "VERIFIED", "SINCE", "ID"], page.data.map((d) => [d.name, d.enrollmentMode, d.verified ? "yes" : "no", when(d.createdAt), d.id])),
+          json: domains,
+          text: table(["DOMAIN", "ENROLLMENT", "VERIFIED", "SINCE", "ID"], domains.map((d) => [d.name, d.enrollment_mode, verified(d) ? "yes" : "no", when(d.created_at), d.id])),
         };
       }),
     );
@@ -78,13 +76,12 @@ export function registerDomainCommands(program: Command): void {
     .option("--verified <bool>", "true or false")
     .addHelpText("after", '\nExample:\n  clerk org domain update --organization "engineering-team" --domain acme.com --enrollment-mode automatic_suggestion')
     .action(
-      action<{ organization?: string; domain: string; name?: string; enrollmentMode?: string; verified?: string }>(async ({ ctx }, o) => {
-        const d = await updateDomain(ctx, organizationOrDefault(o.organization), o.domain, {
-          name: o.name,
-          enrollmentMode: parseMode(o.enrollmentMode),
-          verified: parseBool(o.verified),
+      action<{ organization?: string; domain: string; name?: string; enrollmentMode?: string; verified?: string }>(async ({ api }, o) => {
+        const d = await api.call(domainEndpoints.update, {
+          params: { organization_id: organizationOrDefault(o.organization), domain_id: o.domain },
+          body: { name: o.name, enrollment_mode: parseMode(o.enrollmentMode), verified: parseBool(o.verified) },
         });
-        return { json: domainJson(d), text: `Updated ${d.name} (${d.verified ? "verified" : "unverified"}, ${d.enrollmentMode}).` };
+        return { json: d, text: `Updated ${d.name} (${verified(d) ? "verified" : "unverified"}, ${d.enrollment_mode}).` };
       }),
     );
 
@@ -95,9 +92,9 @@ export function registerDomainCommands(program: Command): void {
     .requiredOption("--domain <domain>", "the domain's name or id")
     .addHelpText("after", '\nExample:\n  clerk org domain remove --organization "engineering-team" --domain acme.com')
     .action(
-      action<{ organization?: string; domain: string }>(async ({ ctx }, o) => {
-        const d = await removeDomain(ctx, organizationOrDefault(o.organization), o.domain);
-        return { json: { ...domainJson(d), deleted: true }, text: `Removed ${d.name} from ${d.organization.slug}.` };
+      action<{ organization?: string; domain: string }>(async ({ api }, o) => {
+        const d = await api.call(domainEndpoints.remove, { params: { organization_id: organizationOrDefault(o.organization), domain_id: o.domain } });
+        return { json: d, text: `Removed ${d.name} from ${d.public_organization_data.slug}.` };
       }),
     );
 }

@@ -5,22 +5,8 @@ import { table, when, commandNamed } from "../../cli/output.js";
 import { action } from "../../cli/run.js";
 import { ClerkError } from "../../errors.js";
 import { listSchema } from "../roles/index.js";
-import { type Invitation, createInvitation, invitationStatusSchema, listInvitations, revokeInvitation } from "./index.js";
-
-const invitationJson = (i: Invitation) => ({
-  id: i.id,
-  organization_id: i.organization.id,
-  email_address: i.emailAddress,
-  role: i.role.key,
-  status: i.status,
-  inviter_id: i.inviter?.id ?? null,
-  redirect_url: i.redirectUrl,
-  public_metadata: i.publicMetadata,
-  private_metadata: i.privateMetadata,
-  expires_at: i.expiresAt,
-  created_at: i.createdAt,
-  updated_at: i.updatedAt,
-});
+import { invitationStatusSchema } from "./invitation.schema.js";
+import { invitationEndpoints } from "./invitation.routes.js";
 
 function parseDays(value: string): number {
   const n = Number(value);
@@ -28,12 +14,18 @@ function parseDays(value: string): number {
   return n;
 }
 
-function parseStatuses(value: string) {
+function parseStatuses(value: string): string[] {
   return listSchema.parse(value).map((s) => {
     const parsed = invitationStatusSchema.safeParse(s);
     if (!parsed.success) throw new ClerkError("input.invalid", `"${s}" is not a status; use pending, accepted, revoked or expired.`, { param: "status" });
     return parsed.data;
   });
+}
+
+function parseLimit(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1 || n > 500) throw new ClerkError("input.invalid", `"${value}" is not a whole number from 1 to 500.`, { param: "limit" });
+  return n;
 }
 
 /** Adds `clerk org invitation create|list|revoke` (after the `org` command exists). */
@@ -52,16 +44,12 @@ export function registerInvitationCommands(program: Command): void {
     .option("--redirect-url <url>", "where the accept link leads")
     .addHelpText("after", '\nExample:\n  clerk org invitation create --organization "engineering-team" --email "dana@acme.com" --role "Developer" --expires-in-days 7')
     .action(
-      action<{ organization?: string; email: string; role?: string; expiresInDays: string; inviter?: string; redirectUrl?: string }>(async ({ ctx }, o) => {
-        const i = await createInvitation(ctx, {
-          organization: organizationOrDefault(o.organization),
-          email: o.email,
-          role: o.role,
-          expiresInDays: parseDays(o.expiresInDays),
-          inviterUserId: o.inviter,
-          redirectUrl: o.redirectUrl,
+      action<{ organization?: string; email: string; role?: string; expiresInDays: string; inviter?: string; redirectUrl?: string }>(async ({ api }, o) => {
+        const i = await api.call(invitationEndpoints.create, {
+          params: { organization_id: organizationOrDefault(o.organization) },
+          body: { email_address: o.email, role: o.role, expires_in_days: parseDays(o.expiresInDays), inviter_user_id: o.inviter, redirect_url: o.redirectUrl },
         });
-        return { json: invitationJson(i), text: `Invited ${i.emailAddress} to ${i.organization.slug} as ${i.role.name} until ${when(i.expiresAt)} (${i.id}).` };
+        return { json: i, text: `Invited ${i.email_address} to ${i.public_organization_data.slug} as ${i.role_name} until ${when(i.expires_at)} (${i.id}).` };
       }),
     );
 
@@ -70,21 +58,17 @@ export function registerInvitationCommands(program: Command): void {
     .description("List an organization's invitations, newest first.")
     .option("--organization <org>", "slug, id or name (default: clerk org use)")
     .option("--status <statuses>", "pending, accepted, revoked or expired; several comma-separated")
-    .option("--limit <n>", "at most this many", "100")
+    .option("--limit <n>", "at most this many (1 to 500)", "100")
     .addHelpText("after", '\nExample:\n  clerk org invitation list --organization "engineering-team" --status pending')
     .action(
-      action<{ organization?: string; status?: string; limit: string }>(async ({ ctx }, o) => {
-        const page = await listInvitations(ctx, {
-          organization: organizationOrDefault(o.organization),
-          status: o.status === undefined ? undefined : parseStatuses(o.status),
-          limit: Number(o.limit),
+      action<{ organization?: string; status?: string; limit: string }>(async ({ api }, o) => {
+        const { data } = await api.call(invitationEndpoints.list, {
+          params: { organization_id: organizationOrDefault(o.organization) },
+          query: { status: o.status === undefined ? undefined : parseStatuses(o.status).join(","), limit: parseLimit(o.limit) },
         });
         return {
-          json: page.data.map(invitationJson),
-          text: table(
-            ["EMAIL", "ROLE", "STATUS", "EXPIRES", "ID"],
-            page.data.map((i) => [i.emailAddress, i.role.name, i.status, when(i.expiresAt), i.id]),
-          ),
+          json: data,
+          text: table(["EMAIL", "ROLE", "STATUS", "EXPIRES", "ID"], data.map((i) => [i.email_address, i.role_name, i.status, when(i.expires_at), i.id])),
         };
       }),
     );
@@ -96,9 +80,9 @@ export function registerInvitationCommands(program: Command): void {
     .option("--organization <org>", "slug, id or name (default: clerk org use)")
     .addHelpText("after", '\nExample:\n  clerk org invitation revoke dana@acme.com --organization "engineering-team"')
     .action(
-      action<{ organization?: string }>(async ({ ctx }, o, args) => {
-        const i = await revokeInvitation(ctx, { organization: organizationOrDefault(o.organization), invitation: args[0] as string });
-        return { json: invitationJson(i), text: `Revoked the invitation of ${i.emailAddress} to ${i.organization.slug}.` };
+      action<{ organization?: string }>(async ({ api }, o, args) => {
+        const i = await api.call(invitationEndpoints.revoke, { params: { organization_id: organizationOrDefault(o.organization), invitation_id: args[0] as string }, body: {} });
+        return { json: i, text: `Revoked the invitation of ${i.email_address} to ${i.public_organization_data.slug}.` };
       }),
     );
 }

@@ -1,11 +1,15 @@
 // Clerk-compatible invitation endpoints: create (one or a bulk of ten), list, pending, get, revoke, and the instance-wide list.
 import type { FastifyInstance } from "fastify";
 import { z } from "zod";
-import { route } from "../../http/route.js";
+import { endpoint, mountAll } from "../../http/route.js";
 import { type BulkInvitationInput, createInvitation, createInvitations, getInvitation, invitationObject, invitationStatusSchema, listInvitations, revokeInvitation } from "./index.js";
 
 const metadata = z.record(z.string(), z.unknown());
-const statuses = z.union([invitationStatusSchema, z.array(invitationStatusSchema)]).transform((v) => (Array.isArray(v) ? v : [v]));
+// Clerk repeats the parameter (?status=pending&status=expired); a comma-separated value is accepted too.
+const statuses = z
+  .union([z.string(), z.array(z.string())])
+  .transform((v) => (Array.isArray(v) ? v : [v]).flatMap((s) => s.split(",")).map((s) => s.trim()))
+  .pipe(z.array(invitationStatusSchema));
 const pageFields = {
   limit: z.coerce.number().int().min(1).max(500).default(10),
   offset: z.coerce.number().int().min(0).default(0),
@@ -19,7 +23,8 @@ const pendingQuery = z.object(pageFields).loose();
 const createBody = z
   .object({
     email_address: z.string(),
-    role: z.string(),
+    // Clerk requires it; left out here, the instance's default role is used.
+    role: z.string().optional(),
     inviter_user_id: z.string().nullable().optional(),
     public_metadata: metadata.optional(),
     private_metadata: metadata.optional(),
@@ -44,52 +49,63 @@ function toInput(b: z.output<typeof createBody>): BulkInvitationInput {
   };
 }
 
-/** Registers the invitation endpoints under /v1. */
-export function registerInvitationRoutes(app: FastifyInstance): void {
-  const tag = "Invitations";
-  const base = "/organizations/:organization_id/invitations";
+const tag = "Invitations";
+const base = "/organizations/:organization_id/invitations";
 
-  route(app, { method: "POST", url: base, tag, summary: "Invite an e-mail address with a role (one pending invitation per address)", params, body: createBody }, async ({ ctx, params: p, body }) =>
-    invitationObject(await createInvitation(ctx, { organization: p.organization_id, ...toInput(body) })),
-  );
+/** The invitation operations, served under /v1 and called by the CLI. */
+export const invitationEndpoints = {
+  create: endpoint(
+    { method: "POST", url: base, tag, summary: "Invite an e-mail address with a role (default: the default role; one pending invitation per address)", params, body: createBody },
+    async ({ ctx, params: p, body }) => invitationObject(await createInvitation(ctx, { organization: p.organization_id, ...toInput(body) })),
+  ),
 
-  route(app, { method: "GET", url: base, tag, summary: "List an organization's invitations (filter by status, address; order; page)", params, query: listQuery }, async ({ ctx, params: p, query: q }) => {
-    const page = await listInvitations(ctx, {
-      organization: p.organization_id,
-      status: q.status,
-      emailAddress: q.email_address,
-      orderBy: q.order_by,
-      limit: q.limit,
-      offset: q.offset,
-    });
-    return { data: page.data.map(invitationObject), total_count: page.totalCount };
-  });
+  list: endpoint(
+    { method: "GET", url: base, tag, summary: "List an organization's invitations (filter by status, address; order; page)", params, query: listQuery },
+    async ({ ctx, params: p, query: q }) => {
+      const page = await listInvitations(ctx, {
+        organization: p.organization_id,
+        status: q.status,
+        emailAddress: q.email_address,
+        orderBy: q.order_by,
+        limit: q.limit,
+        offset: q.offset,
+      });
+      return { data: page.data.map(invitationObject), total_count: page.totalCount };
+    },
+  ),
 
-  route(app, { method: "POST", url: `${base}/bulk`, tag, summary: "Invite up to 10 addresses at once, all or none", params, body: bulkBody }, async ({ ctx, params: p, body }) => {
+  bulk: endpoint({ method: "POST", url: `${base}/bulk`, tag, summary: "Invite up to 10 addresses at once, all or none", params, body: bulkBody }, async ({ ctx, params: p, body }) => {
     const created = await createInvitations(ctx, p.organization_id, body.map(toInput));
     return { data: created.map(invitationObject), total_count: created.length };
-  });
+  }),
 
-  route(app, { method: "GET", url: `${base}/pending`, tag, summary: "List pending invitations (older endpoint)", params, query: pendingQuery }, async ({ ctx, params: p, query: q }) => {
+  pending: endpoint({ method: "GET", url: `${base}/pending`, tag, summary: "List pending invitations (older endpoint)", params, query: pendingQuery }, async ({ ctx, params: p, query: q }) => {
     const page = await listInvitations(ctx, { organization: p.organization_id, status: ["pending"], limit: q.limit, offset: q.offset });
     return { data: page.data.map(invitationObject), total_count: page.totalCount };
-  });
+  }),
 
-  route(app, { method: "GET", url: `${base}/:invitation_id`, tag, summary: "Get an invitation", params: invitationParams }, async ({ ctx, params: p }) =>
+  get: endpoint({ method: "GET", url: `${base}/:invitation_id`, tag, summary: "Get an invitation", params: invitationParams }, async ({ ctx, params: p }) =>
     invitationObject(await getInvitation(ctx, p.organization_id, p.invitation_id)),
-  );
+  ),
 
-  route(
-    app,
-    { method: "POST", url: `${base}/:invitation_id/revoke`, tag, summary: "Revoke a pending invitation", params: invitationParams, body: revokeBody },
+  revoke: endpoint(
+    { method: "POST", url: `${base}/:invitation_id/revoke`, tag, summary: "Revoke a pending invitation (by id or by the invited address)", params: invitationParams, body: revokeBody },
     async ({ ctx, params: p, body }) =>
       invitationObject(
         await revokeInvitation(ctx, { organization: p.organization_id, invitation: p.invitation_id, requestingUserId: body.requesting_user_id ?? undefined }),
       ),
-  );
+  ),
 
-  route(app, { method: "GET", url: "/organization_invitations", tag, summary: "List invitations across the organizations the caller may read", query: instanceQuery }, async ({ ctx, query: q }) => {
-    const page = await listInvitations(ctx, { status: q.status, query: q.query, orderBy: q.order_by, limit: q.limit, offset: q.offset });
-    return { data: page.data.map(invitationObject), total_count: page.totalCount };
-  });
+  listAll: endpoint(
+    { method: "GET", url: "/organization_invitations", tag, summary: "List invitations across the organizations the caller may read", query: instanceQuery },
+    async ({ ctx, query: q }) => {
+      const page = await listInvitations(ctx, { status: q.status, query: q.query, orderBy: q.order_by, limit: q.limit, offset: q.offset });
+      return { data: page.data.map(invitationObject), total_count: page.totalCount };
+    },
+  ),
+};
+
+/** Registers the invitation endpoints under /v1. */
+export function registerInvitationRoutes(app: FastifyInstance): void {
+  mountAll(app, invitationEndpoints);
 }

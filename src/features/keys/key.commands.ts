@@ -1,10 +1,9 @@
 // `clerk keys …`: create (shown once), list, revoke.
 import type { Command } from "commander";
+import { listAll } from "../../cli/api.js";
 import { table, when } from "../../cli/output.js";
 import { action } from "../../cli/run.js";
-import { type ApiKey, createKey, listKeys, revokeKey } from "./index.js";
-
-const keyJson = (k: ApiKey) => ({ id: k.id, name: k.name, kind: k.kind, user_id: k.userId, key: k.display, created_at: k.createdAt, last_used_at: k.lastUsedAt, revoked_at: k.revokedAt });
+import { keyEndpoints } from "./key.routes.js";
 
 export function registerKeyCommands(program: Command): void {
   const keys = program.command("keys").description("API keys: instance secret keys and agent keys.");
@@ -16,9 +15,9 @@ export function registerKeyCommands(program: Command): void {
     .option("--agent <email>", "bind the key to this user (an agent key)")
     .addHelpText("after", '\nExamples:\n  clerk keys create --name "CI"\n  clerk keys create --agent deploy-bot@acme.com')
     .action(
-      action<{ name?: string; agent?: string }>(async ({ ctx }, o) => {
-        const { key, secret } = await createKey(ctx, { name: o.name, agent: o.agent });
-        return { json: { ...keyJson(key), secret }, text: `${secret}\n\nThis is the only time the key is shown; store it now. (${key.name}, ${key.id})` };
+      action<{ name?: string; agent?: string }>(async ({ api }, o) => {
+        const key = await api.call(keyEndpoints.create, { body: { name: o.name, user_id: o.agent } });
+        return { json: key, text: `${key.secret}\n\nThis is the only time the key is shown; store it now. (${key.name}, ${key.id})` };
       }),
     );
 
@@ -27,11 +26,11 @@ export function registerKeyCommands(program: Command): void {
     .description("List keys: prefix and last four characters, last use, revoked or not.")
     .addHelpText("after", "\nExample:\n  clerk keys list")
     .action(
-      action(async ({ ctx }) => {
-        const all = await listKeys(ctx);
+      action(async ({ api }) => {
+        const all = await listAll(api, keyEndpoints.list);
         return {
-          json: all.map(keyJson),
-          text: table(["KEY", "NAME", "KIND", "LAST USED", "STATUS"], all.map((k) => [k.display, k.name, k.kind, when(k.lastUsedAt), k.revokedAt ? `revoked ${when(k.revokedAt)}` : "active"])),
+          json: all,
+          text: table(["KEY", "NAME", "KIND", "LAST USED", "STATUS"], all.map((k) => [k.key, k.name, k.kind, when(k.last_used_at), k.revoked_at ? `revoked ${when(k.revoked_at)}` : "active"])),
         };
       }),
     );
@@ -42,9 +41,9 @@ export function registerKeyCommands(program: Command): void {
     .argument("<key>", "key id or the listed form")
     .addHelpText("after", "\nExample:\n  clerk keys revoke sk_live_Ab3d…wXyZ")
     .action(
-      action(async ({ ctx }, _o, args) => {
-        const k = await revokeKey(ctx, args[0] as string);
-        return { json: keyJson(k), text: `Revoked ${k.display} (${k.name}).` };
+      action(async ({ api }, _o, args) => {
+        const k = await api.call(keyEndpoints.revoke, { params: { key_id: args[0] as string } });
+        return { json: k, text: `Revoked ${k.key} (${k.name}).` };
       }),
     );
 }

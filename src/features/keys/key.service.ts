@@ -5,7 +5,7 @@ import { type Actor, type ServiceContext, inTransaction } from "../../context.js
 import { isId, newId } from "../../ids.js";
 import { recordAudit } from "../audit/index.js";
 import { resolveUser } from "../users/index.js";
-import { keyNotFound, unauthenticated } from "./key.errors.js";
+import { keyNotFound, keysNeedInstanceAdmin, unauthenticated } from "./key.errors.js";
 import type { ApiKeysTable } from "./key.table.js";
 
 /** A key as listed: never the secret. */
@@ -49,8 +49,14 @@ function toKey(row: ApiKeysTable): ApiKey {
   };
 }
 
+/** Refuses members: only an instance secret key, the local operator or clerk itself manage keys. */
+function assertMayManageKeys(ctx: ServiceContext, what: string): void {
+  if (ctx.actor.type === "user") throw keysNeedInstanceAdmin(ctx.actor.label, what);
+}
+
 /** Creates a key and returns its secret, which is never retrievable again. `agent` binds it to that user. */
 export async function createKey(ctx: ServiceContext, input: { name?: string | undefined; agent?: string | undefined }): Promise<{ key: ApiKey; secret: string }> {
+  assertMayManageKeys(ctx, "create API keys");
   return inTransaction(ctx, async (tx) => {
     const user = input.agent ? await resolveUser(tx, input.agent) : undefined;
     const kind = user ? "agent" : "instance";
@@ -77,11 +83,13 @@ export async function createKey(ctx: ServiceContext, input: { name?: string | un
 
 /** Every key, newest first, revoked ones included (marked). */
 export async function listKeys(ctx: ServiceContext): Promise<ApiKey[]> {
+  assertMayManageKeys(ctx, "list API keys");
   return (await ctx.db.selectFrom("api_keys").selectAll().orderBy("created_at", "desc").orderBy("id", "desc").execute()).map(toKey);
 }
 
 /** Revokes a key by id or by what `keys list` shows (`sk_live_Ab3d…wXyZ`); it stops working at once. */
 export async function revokeKey(ctx: ServiceContext, ref: string): Promise<ApiKey> {
+  assertMayManageKeys(ctx, "revoke API keys");
   return inTransaction(ctx, async (tx) => {
     const value = ref.trim();
     const [prefix, last4] = value.split("…");
@@ -119,13 +127,13 @@ export async function authenticate(ctx: ServiceContext, secret: string): Promise
     cache = new Map();
     ctx.runtime.caches.set(AUTH_CACHE, cache);
   }
-  const hash = hashKey(secret);
-  const hit = cache.get(hash);
+  // Keyed by the secret itself: this process holds it for the request anyway, and hashing costs more than the lookup.
+  const hit = cache.get(secret);
   if (hit && token !== undefined && hit.token === token) return hit.actor;
   const actor = await lookUp(ctx, secret);
   if (token !== undefined) {
     if (cache.size > 10_000) cache.clear();
-    cache.set(hash, { token, actor });
+    cache.set(secret, { token, actor });
   }
   return actor;
 }

@@ -1,24 +1,11 @@
 // `clerk org …`: create, info, list, update, delete, use.
 import type { Command } from "commander";
+import { listAll } from "../../cli/api.js";
 import { organizationOrDefault, writeState, readState } from "../../cli/context.js";
 import { fields, table, when } from "../../cli/output.js";
 import { action } from "../../cli/run.js";
 import { ClerkError } from "../../errors.js";
-import { createOrganization } from "../members/index.js";
-import { listRoles } from "../roles/index.js";
-import { type Organization, deleteOrg, listOrgTree, orgInfo, resolveOrg, updateOrg } from "./index.js";
-
-const orgJson = (o: Organization) => ({
-  id: o.id,
-  name: o.name,
-  slug: o.slug,
-  description: o.description,
-  parent_id: o.parentId,
-  inherit_ancestor_read: o.inheritAncestorRead,
-  max_allowed_memberships: o.maxAllowedMemberships,
-  created_at: o.createdAt,
-  updated_at: o.updatedAt,
-});
+import { orgEndpoints } from "./org.routes.js";
 
 function parseCount(value: string): number {
   const n = Number(value);
@@ -29,7 +16,7 @@ function parseCount(value: string): number {
 function parseBool(value: string): boolean {
   if (/^(true|yes|on|1)$/i.test(value)) return true;
   if (/^(false|no|off|0)$/i.test(value)) return false;
-  throw new ClerkError("input.invalid", `"${value}" is not true or false.`);
+  throw new ClerkError("input.invalid", `"${value}" is not true or false.`, { param: "inherit-read" });
 }
 
 export function registerOrgCommands(program: Command): void {
@@ -45,15 +32,17 @@ export function registerOrgCommands(program: Command): void {
     .option("--max-members <n>", "member limit (0 = none)")
     .addHelpText("after", '\nExample:\n  clerk org create --name "Engineering Team" --description "Software development and DevOps"')
     .action(
-      action<{ name: string; description?: string; parent?: string; slug?: string; maxMembers?: string }>(async ({ ctx }, o) => {
-        const created = await createOrganization(ctx, {
-          name: o.name,
-          description: o.description,
-          parent: o.parent,
-          slug: o.slug,
-          maxAllowedMemberships: o.maxMembers === undefined ? undefined : parseCount(o.maxMembers),
+      action<{ name: string; description?: string; parent?: string; slug?: string; maxMembers?: string }>(async ({ api }, o) => {
+        const created = await api.call(orgEndpoints.create, {
+          body: {
+            name: o.name,
+            description: o.description,
+            parent_id: o.parent,
+            slug: o.slug,
+            max_allowed_memberships: o.maxMembers === undefined ? undefined : parseCount(o.maxMembers),
+          },
         });
-        return { json: orgJson(created), text: `Created organization ${created.name} (${created.slug}, ${created.id}).` };
+        return { json: created, text: `Created organization ${created.name} (${created.slug}, ${created.id}).` };
       }),
     );
 
@@ -63,30 +52,21 @@ export function registerOrgCommands(program: Command): void {
     .option("--organization <org>", "slug, id or name (default: clerk org use)")
     .addHelpText("after", '\nExample:\n  clerk org info --organization "engineering-team"')
     .action(
-      action<{ organization?: string }>(async ({ ctx }, o) => {
-        const info = await orgInfo(ctx, organizationOrDefault(o.organization));
-        const roles = (await listRoles(ctx, info.organization.id)).filter((r) => r.organizationId === info.organization.id);
-        const json = {
-          ...orgJson(info.organization),
-          parent: info.parent && { id: info.parent.id, slug: info.parent.slug },
-          children: info.children.map((c) => ({ id: c.id, slug: c.slug, name: c.name })),
-          members_count: info.membersCount,
-          roles: roles.map((r) => ({ id: r.id, key: r.key, name: r.name, members: r.members })),
-          workflows_count: 0,
-        };
+      action<{ organization?: string }>(async ({ api }, o) => {
+        const info = await api.call(orgEndpoints.info, { params: { organization_id: organizationOrDefault(o.organization) } });
         const text = fields([
-          ["Name", info.organization.name],
-          ["Slug", info.organization.slug],
-          ["ID", info.organization.id],
-          ["Description", info.organization.description],
+          ["Name", info.name],
+          ["Slug", info.slug],
+          ["ID", info.id],
+          ["Description", info.description],
           ["Parent", info.parent?.slug],
           ["Children", info.children.map((c) => c.slug).join(", ")],
-          ["Members", info.membersCount],
-          ["Roles", roles.map((r) => `${r.name} (${r.members})`).join(", ")],
-          ["Workflows", 0],
-          ["Created", when(info.organization.createdAt)],
+          ["Members", info.members_count],
+          ["Roles", info.roles.map((r) => `${r.name} (${r.members})`).join(", ")],
+          ["Workflows", info.workflows_count],
+          ["Created", when(info.created_at)],
         ]);
-        return { json, text };
+        return { json: info, text };
       }),
     );
 
@@ -95,13 +75,13 @@ export function registerOrgCommands(program: Command): void {
     .description("List organizations as a tree.")
     .addHelpText("after", "\nExample:\n  clerk org list --format table")
     .action(
-      action(async ({ ctx }) => {
-        const tree = await listOrgTree(ctx);
+      action(async ({ api }) => {
+        const tree = await listAll(api, orgEndpoints.tree);
         return {
-          json: tree.map((e) => ({ ...orgJson(e.organization), depth: e.depth })),
+          json: tree,
           text: table(
             ["ORGANIZATION", "SLUG", "ID", "DESCRIPTION"],
-            tree.map((e) => [`${"  ".repeat(e.depth)}${e.depth ? "└ " : ""}${e.organization.name}`, e.organization.slug, e.organization.id, e.organization.description]),
+            tree.map((e) => [`${"  ".repeat(e.depth)}${e.depth ? "└ " : ""}${e.name}`, e.slug, e.id, e.description]),
           ),
         };
       }),
@@ -121,16 +101,19 @@ export function registerOrgCommands(program: Command): void {
     .addHelpText("after", '\nExample:\n  clerk org update --organization frontend-guild --parent platform-team')
     .action(
       action<{ organization?: string; name?: string; slug?: string; description?: string; parent?: string | false; maxMembers?: string; inheritRead?: string }>(
-        async ({ ctx }, o) => {
-          const updated = await updateOrg(ctx, organizationOrDefault(o.organization), {
-            name: o.name,
-            slug: o.slug,
-            description: o.description,
-            parent: o.parent === false ? null : o.parent,
-            maxAllowedMemberships: o.maxMembers === undefined ? undefined : parseCount(o.maxMembers),
-            inheritAncestorRead: o.inheritRead === undefined ? undefined : parseBool(o.inheritRead),
+        async ({ api }, o) => {
+          const updated = await api.call(orgEndpoints.update, {
+            params: { organization_id: organizationOrDefault(o.organization) },
+            body: {
+              name: o.name,
+              slug: o.slug,
+              description: o.description,
+              parent_id: o.parent === false ? null : o.parent,
+              max_allowed_memberships: o.maxMembers === undefined ? undefined : parseCount(o.maxMembers),
+              inherit_ancestor_read: o.inheritRead === undefined ? undefined : parseBool(o.inheritRead),
+            },
           });
-          return { json: orgJson(updated), text: `Updated organization ${updated.name} (${updated.slug}).` };
+          return { json: updated, text: `Updated organization ${updated.name} (${updated.slug}).` };
         },
       ),
     );
@@ -142,13 +125,11 @@ export function registerOrgCommands(program: Command): void {
     .option("--recursive", "delete child organizations too")
     .addHelpText("after", "\nExample:\n  clerk org delete --organization frontend-guild")
     .action(
-      action<{ organization: string; recursive?: boolean }>(async ({ ctx }, o) => {
-        const deleted = await deleteOrg(ctx, o.organization, { recursive: o.recursive === true });
-        if (deleted.some((d) => d.id === readState().organization || d.slug === readState().organization)) writeState({});
-        return {
-          json: deleted.map((d) => ({ object: "organization", id: d.id, slug: d.slug, deleted: true })),
-          text: deleted.map((d) => `Deleted organization ${d.name} (${d.slug}).`).join("\n"),
-        };
+      action<{ organization: string; recursive?: boolean }>(async ({ api }, o) => {
+        const result = await api.call(orgEndpoints.delete, { params: { organization_id: o.organization }, query: { recursive: o.recursive === true } });
+        const chosen = readState().organization;
+        if (result.deleted_organizations.some((d) => d.id === chosen || d.slug === chosen)) writeState({});
+        return { json: result, text: result.deleted_organizations.map((d) => `Deleted organization ${d.name} (${d.slug}).`).join("\n") };
       }),
     );
 
@@ -158,10 +139,10 @@ export function registerOrgCommands(program: Command): void {
     .argument("<org>", "slug, id or name")
     .addHelpText("after", "\nExample:\n  clerk org use engineering-team")
     .action(
-      action(async ({ ctx }, _o, args) => {
-        const chosen = await resolveOrg(ctx, args[0] as string);
+      action(async ({ api }, _o, args) => {
+        const chosen = await api.call(orgEndpoints.get, { params: { organization_id: args[0] as string } });
         writeState({ ...readState(), organization: chosen.id });
-        return { json: { organization: chosen.slug, id: chosen.id }, text: `Default organization is now ${chosen.slug}.` };
+        return { json: chosen, text: `Default organization is now ${chosen.slug}.` };
       }),
     );
 }

@@ -1,7 +1,7 @@
 // The Organization object of Clerk's Backend API (what @clerk/backend's Organization.fromJSON reads), plus our fields.
 import type { Organization } from "./org.service.js";
 
-/** `object: "organization"` with Clerk's fields; `parent_id` and `description` are clerk's own additions. */
+/** `object: "organization"` with Clerk's fields; `description`, `parent_id` and `inherit_ancestor_read` are clerk's own additions. */
 export function organizationObject(org: Organization, membersCount?: number) {
   return {
     object: "organization" as const,
@@ -20,5 +20,6 @@ export function organizationObject(org: Organization, membersCount?: number) {
     updated_at: org.updatedAt,
     description: org.description,
     parent_id: org.parentId,
+    inherit_ancestor_read: org.inheritAncestorRead,
   };
 }

@@ -1,12 +1,13 @@
-// `clerk permission …`: the catalogue, and assigning permissions (with scopes and expiry) to roles.
+// `clerk permission …`: the catalogue (granting permissions to roles is the roles feature's `permission assign|revoke`).
 import type { Command } from "commander";
+import { listAll } from "../../cli/api.js";
 import { table } from "../../cli/output.js";
 import { action } from "../../cli/run.js";
-import { describeGrant, grantJson } from "../grants/index.js";
-import { assignPermission, revokePermission } from "../roles/index.js";
-import { type Permission, createPermission, deletePermission, listPermissions, updatePermission } from "./index.js";
+import { permissionEndpoints } from "./permission.routes.js";
 
-const permissionJson = (p: Permission) => ({ object: "permission", id: p.id, key: p.key, name: p.name, description: p.description, type: p.type, created_at: p.createdAt, updated_at: p.updatedAt });
+/** The catalogue's own order: system permissions first, then by key. */
+const catalogueOrder = (a: { type: string; key: string }, b: { type: string; key: string }) =>
+  a.type === b.type ? (a.key < b.key ? -1 : a.key > b.key ? 1 : 0) : a.type === "system" ? -1 : 1;
 
 export function registerPermissionCommands(program: Command): void {
   const permission = program.command("permission").description("Permissions org:<feature>:<action>, and granting them to roles.");
@@ -19,9 +20,9 @@ export function registerPermissionCommands(program: Command): void {
     .option("--description <text>", "what it allows")
     .addHelpText("after", '\nExample:\n  clerk permission create --key "deploy:production" --name "Deploy to production"')
     .action(
-      action<{ key: string; name?: string; description?: string }>(async ({ ctx }, o) => {
-        const p = await createPermission(ctx, { key: o.key, name: o.name, description: o.description });
-        return { json: permissionJson(p), text: `Created permission ${p.key} (${p.name}).` };
+      action<{ key: string; name?: string; description?: string }>(async ({ api }, o) => {
+        const p = await api.call(permissionEndpoints.create, { body: { key: o.key, name: o.name, description: o.description } });
+        return { json: p, text: `Created permission ${p.key} (${p.name}).` };
       }),
     );
 
@@ -30,9 +31,9 @@ export function registerPermissionCommands(program: Command): void {
     .description("List the permission catalogue: system permissions, then custom ones.")
     .addHelpText("after", "\nExample:\n  clerk permission list --format table")
     .action(
-      action(async ({ ctx }) => {
-        const all = await listPermissions(ctx);
-        return { json: all.map(permissionJson), text: table(["KEY", "NAME", "TYPE", "DESCRIPTION"], all.map((p) => [p.key, p.name, p.type, p.description])) };
+      action(async ({ api }) => {
+        const all = (await listAll(api, permissionEndpoints.list, { query: { order_by: "key" } })).sort(catalogueOrder);
+        return { json: all, text: table(["KEY", "NAME", "TYPE", "DESCRIPTION"], all.map((p) => [p.key, p.name, p.type, p.description])) };
       }),
     );
 
@@ -44,9 +45,9 @@ export function registerPermissionCommands(program: Command): void {
     .option("--description <text>", "new description")
     .addHelpText("after", '\nExample:\n  clerk permission update --permission read:code --description "Clone and browse repositories"')
     .action(
-      action<{ permission: string; name?: string; description?: string }>(async ({ ctx }, o) => {
-        const p = await updatePermission(ctx, o.permission, { name: o.name, description: o.description });
-        return { json: permissionJson(p), text: `Updated permission ${p.key}.` };
+      action<{ permission: string; name?: string; description?: string }>(async ({ api }, o) => {
+        const p = await api.call(permissionEndpoints.update, { params: { permission_id: o.permission }, body: { name: o.name, description: o.description } });
+        return { json: p, text: `Updated permission ${p.key}.` };
       }),
     );
 
@@ -57,40 +58,9 @@ export function registerPermissionCommands(program: Command): void {
     .option("--force", "also revoke it from every role and member")
     .addHelpText("after", "\nExample:\n  clerk permission delete --permission write:rules --force")
     .action(
-      action<{ permission: string; force?: boolean }>(async ({ ctx }, o) => {
-        const p = await deletePermission(ctx, o.permission, { force: o.force === true });
-        return { json: { object: "permission", id: p.id, key: p.key, deleted: true }, text: `Deleted permission ${p.key}.` };
-      }),
-    );
-
-  permission
-    .command("assign")
-    .description("Grant a permission to a role, optionally limited to scopes and until a date (re-assigning replaces scopes and expiry).")
-    .requiredOption("--role <role>", "name, key or id")
-    .option("--organization <org>", "where to look the role up (needed only when several organizations have that role name)")
-    .requiredOption("--permission <permission>", "org:<feature>:<action> or <action>:<feature>")
-    .option("--scope <scopes>", "comma-separated type:pattern, e.g. repository:frontend-app,repository:*-app or path:docs/")
-    .option("--expires <when>", "a date (through that day, UTC) or an ISO time")
-    .addHelpText("after", '\nExample:\n  clerk permission assign --role "Developer" --permission "read:code" --scope "repository:*-app"')
-    .action(
-      action<{ role: string; organization?: string; permission: string; scope?: string; expires?: string }>(async ({ ctx }, o) => {
-        const { role, grant, before } = await assignPermission(ctx, o);
-        const verb = before ? `Changed ${role.name}'s ${describeGrant(before)} to` : `Granted ${role.name}`;
-        return { json: { role: role.key, role_id: role.id, ...grantJson(grant) }, text: `${verb} ${describeGrant(grant)}.` };
-      }),
-    );
-
-  permission
-    .command("revoke")
-    .description("Take a permission away from a role.")
-    .requiredOption("--role <role>", "name, key or id")
-    .option("--organization <org>", "where to look the role up")
-    .requiredOption("--permission <permission>", "the permission to remove")
-    .addHelpText("after", '\nExample:\n  clerk permission revoke --role "Code Reviewer" --permission "write:comments"')
-    .action(
-      action<{ role: string; organization?: string; permission: string }>(async ({ ctx }, o) => {
-        const role = await revokePermission(ctx, o);
-        return { json: { role: role.key, permission: o.permission, deleted: true }, text: `Revoked ${o.permission} from ${role.name}.` };
+      action<{ permission: string; force?: boolean }>(async ({ api }, o) => {
+        const p = await api.call(permissionEndpoints.delete, { params: { permission_id: o.permission }, query: { force: o.force === true ? "true" : "false" } });
+        return { json: p, text: `Deleted permission ${p.key}.` };
       }),
     );
 }

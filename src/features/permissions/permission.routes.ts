@@ -1,7 +1,7 @@
 // Clerk-compatible /organization_permissions: the instance's permission catalogue.
 import type { FastifyInstance } from "fastify";
 import { z } from "zod";
-import { route } from "../../http/route.js";
+import { endpoint, mountAll } from "../../http/route.js";
 import { type Permission, createPermission, deletePermission, listPermissions, resolvePermission, updatePermission } from "./index.js";
 
 /** Clerk's Permission object. */
@@ -32,30 +32,50 @@ export function page<T extends { id: string; name: string; key: string; createdA
 }
 
 const idParams = z.object({ permission_id: z.string() });
-const createBody = z.object({ name: z.string().min(1), key: z.string(), description: z.string().optional() }).strict();
+// Clerk requires a name; ours defaults to one made from the key ("org:code:read" → "Read code").
+const createBody = z.object({ name: z.string().min(1).optional(), key: z.string(), description: z.string().optional() }).strict();
 const updateBody = z.object({ name: z.string().min(1).optional(), key: z.string().optional(), description: z.string().optional() }).strict();
+// Clerk's delete revokes the permission from every holder; force=false refuses instead while it is granted.
+const deleteQuery = z.object({ force: z.enum(["true", "false"]).optional() }).loose();
 
-export function registerPermissionRoutes(app: FastifyInstance): void {
-  const tag = "Permissions";
-  route(app, { method: "GET", url: "/organization_permissions", tag, summary: "List the permission catalogue", query: pageQuery }, async ({ ctx, query }) => {
+const tag = "Permissions";
+
+/** The catalogue's operations, served under /v1 and called by the CLI. */
+export const permissionEndpoints = {
+  list: endpoint({ method: "GET", url: "/organization_permissions", tag, summary: "List the permission catalogue", query: pageQuery }, async ({ ctx, query }) => {
     const result = page(await listPermissions(ctx), query);
     return { data: result.data.map(permissionObject), total_count: result.total_count };
-  });
+  }),
 
-  route(app, { method: "POST", url: "/organization_permissions", tag, summary: "Create a custom permission org:<feature>:<action>", body: createBody }, async ({ ctx, body }) =>
+  create: endpoint({ method: "POST", url: "/organization_permissions", tag, summary: "Create a custom permission org:<feature>:<action>", body: createBody }, async ({ ctx, body }) =>
     permissionObject(await createPermission(ctx, body)),
-  );
+  ),
 
-  route(app, { method: "GET", url: "/organization_permissions/:permission_id", tag, summary: "Get a permission by id or key", params: idParams }, async ({ ctx, params }) =>
+  get: endpoint({ method: "GET", url: "/organization_permissions/:permission_id", tag, summary: "Get a permission by id or key", params: idParams }, async ({ ctx, params }) =>
     permissionObject(await resolvePermission(ctx, params.permission_id)),
-  );
+  ),
 
-  route(app, { method: "PATCH", url: "/organization_permissions/:permission_id", tag, summary: "Rename or re-describe a custom permission", params: idParams, body: updateBody }, async ({ ctx, params, body }) =>
-    permissionObject(await updatePermission(ctx, params.permission_id, body)),
-  );
+  update: endpoint(
+    { method: "PATCH", url: "/organization_permissions/:permission_id", tag, summary: "Rename or re-describe a custom permission", params: idParams, body: updateBody },
+    async ({ ctx, params, body }) => permissionObject(await updatePermission(ctx, params.permission_id, body)),
+  ),
 
-  route(app, { method: "DELETE", url: "/organization_permissions/:permission_id", tag, summary: "Delete a custom permission (revoked from every holder, each audited)", params: idParams }, async ({ ctx, params }) => {
-    const p = await deletePermission(ctx, params.permission_id, { force: true });
-    return { object: "permission", id: p.id, deleted: true };
-  });
+  delete: endpoint(
+    {
+      method: "DELETE",
+      url: "/organization_permissions/:permission_id",
+      tag,
+      summary: "Delete a custom permission (revoked from every holder, each audited; force=false refuses while granted)",
+      params: idParams,
+      query: deleteQuery,
+    },
+    async ({ ctx, params, query }) => {
+      const p = await deletePermission(ctx, params.permission_id, { force: query.force !== "false" });
+      return { object: "permission" as const, id: p.id, key: p.key, deleted: true };
+    },
+  ),
+};
+
+export function registerPermissionRoutes(app: FastifyInstance): void {
+  mountAll(app, permissionEndpoints);
 }

@@ -1,25 +1,28 @@
-// `clerk role …`: create, list, show, update, delete, defaults.
+// `clerk role …` (create, list, show, update, delete, defaults) and `clerk permission assign|revoke` (a role's grants).
 import type { Command } from "commander";
-import { fields, table, when } from "../../cli/output.js";
+import { listAll } from "../../cli/api.js";
+import { commandNamed, fields, table, when } from "../../cli/output.js";
 import { action } from "../../cli/run.js";
-import { type Role, createRole, deleteRole, getRoleDefaults, listRoles, resolveRole, setRoleDefaults, updateRole } from "./index.js";
+import { describeGrant } from "../grants/index.js";
+import { roleEndpoints } from "./role.routes.js";
 
-export const roleJson = (r: Role) => ({
-  object: "role",
-  id: r.id,
-  key: r.key,
-  name: r.name,
-  description: r.description,
-  organization_id: r.organizationId,
-  extends: r.parents.map((p) => p.key),
-  permissions: r.grants.map((g) => ({ permission: g.permission, scopes: g.scopes, expires_at: g.expiresAt })),
-  created_at: r.createdAt,
-  updated_at: r.updatedAt,
-});
+/** A grant as the API returns it. */
+interface GrantFields {
+  permission: string;
+  scopes: string[];
+  expires_at: number | null;
+}
 
-const grantText = (r: Role) =>
-  r.grants.map((g) => `${g.permission}${g.scopes.length ? ` [${g.scopes.join(", ")}]` : ""}${g.expiresAt ? ` (until ${when(g.expiresAt)})` : ""}`);
+const described = (g: GrantFields) => describeGrant({ permission: g.permission, scopes: g.scopes, expiresAt: g.expires_at });
 
+const grantText = (grants: readonly GrantFields[]) =>
+  grants.map((g) => `${g.permission}${g.scopes.length ? ` [${g.scopes.join(", ")}]` : ""}${g.expires_at ? ` (until ${when(g.expires_at)})` : ""}`);
+
+/**
+ * A role named with --organization is looked up there; without it, instance-wide first, then in the one
+ * organization that has a role so named: each command calls the endpoint that looks it up that way.
+ * `permission assign|revoke` join the permission group, so register them after `registerPermissionCommands`.
+ */
 export function registerRoleCommands(program: Command): void {
   const role = program.command("role").description("Roles: named sets of permissions, which may extend other roles.");
 
@@ -37,10 +40,14 @@ export function registerRoleCommands(program: Command): void {
       '\nExample:\n  clerk role create --name "Code Reviewer" --organization "engineering-team" --permissions "read:code,read:reviews,write:comments,approve:pull-requests"',
     )
     .action(
-      action<{ name: string; organization?: string; extends?: string; permissions?: string; description?: string; key?: string }>(async ({ ctx }, o) => {
-        const r = await createRole(ctx, { name: o.name, organization: o.organization, extends: o.extends, permissions: o.permissions, description: o.description, key: o.key });
-        const parents = r.parents.length ? `, extending ${r.parents.map((p) => p.name).join(", ")}` : "";
-        return { json: roleJson(r), text: `Created role ${r.name} (${r.key}) with ${r.grants.length} permission(s)${parents}.` };
+      action<{ name: string; organization?: string; extends?: string; permissions?: string; description?: string; key?: string }>(async ({ api }, o) => {
+        const body = { name: o.name, key: o.key, description: o.description, extends: o.extends, permissions: o.permissions };
+        const r =
+          o.organization === undefined
+            ? await api.call(roleEndpoints.create, { body })
+            : await api.call(roleEndpoints.createInOrg, { params: { organization_id: o.organization }, body });
+        const parents = r.extends_names.length ? `, extending ${r.extends_names.join(", ")}` : "";
+        return { json: r, text: `Created role ${r.name} (${r.key}) with ${r.grants.length} permission(s)${parents}.` };
       }),
     );
 
@@ -50,14 +57,16 @@ export function registerRoleCommands(program: Command): void {
     .option("--organization <org>", "slug, id or name")
     .addHelpText("after", '\nExample:\n  clerk role list --organization "engineering-team" --format table')
     .action(
-      action<{ organization?: string }>(async ({ ctx }, o) => {
-        const roles = await listRoles(ctx, o.organization);
-        const orgSlugs = new Map((await ctx.db.selectFrom("organizations").select(["id", "slug"]).execute()).map((x) => [x.id, x.slug]));
+      action<{ organization?: string }>(async ({ api }, o) => {
+        const roles =
+          o.organization === undefined
+            ? await listAll(api, roleEndpoints.list)
+            : await listAll(api, roleEndpoints.listInOrg, { params: { organization_id: o.organization } });
         return {
-          json: roles.map((r) => ({ ...roleJson(r), members: r.members })),
+          json: roles,
           text: table(
             ["ROLE", "KEY", "ORGANIZATION", "EXTENDS", "PERMISSIONS", "MEMBERS"],
-            roles.map((r) => [r.name, r.key, r.organizationId ? orgSlugs.get(r.organizationId) : "(instance)", r.parents.map((p) => p.name).join(", "), r.grants.map((g) => g.permission).join(", "), r.members]),
+            roles.map((r) => [r.name, r.key, r.organization_slug ?? "(instance)", r.extends_names.join(", "), r.grants.map((g) => g.permission).join(", "), r.members_count]),
           ),
         };
       }),
@@ -70,17 +79,21 @@ export function registerRoleCommands(program: Command): void {
     .option("--organization <org>", "where to look the role up")
     .addHelpText("after", '\nExample:\n  clerk role show "Senior Reviewer" --organization engineering-team')
     .action(
-      action<{ organization?: string }>(async ({ ctx }, o, args) => {
-        const r = await resolveRole(ctx, args[0] as string, o.organization);
+      action<{ organization?: string }>(async ({ api }, o, args) => {
+        const ref = args[0] as string;
+        const r =
+          o.organization === undefined
+            ? await api.call(roleEndpoints.get, { params: { role: ref } })
+            : await api.call(roleEndpoints.getInOrg, { params: { organization_id: o.organization, role: ref } });
         return {
-          json: roleJson(r),
+          json: r,
           text: fields([
             ["Role", r.name],
             ["Key", r.key],
             ["ID", r.id],
             ["Description", r.description],
-            ["Extends", r.parents.map((p) => p.name).join(", ")],
-            ["Permissions", grantText(r).join("\n             ")],
+            ["Extends", r.extends_names.join(", ")],
+            ["Permissions", grantText(r.grants).join("\n             ")],
           ]),
         };
       }),
@@ -99,16 +112,13 @@ export function registerRoleCommands(program: Command): void {
     .addHelpText("after", '\nExample:\n  clerk role update --role "Senior Reviewer" --add-permissions "write:rules"')
     .action(
       action<{ role: string; organization?: string; name?: string; description?: string; extends?: string; addPermissions?: string; removePermissions?: string }>(
-        async ({ ctx }, o) => {
-          const r = await updateRole(ctx, o.role, {
-            organization: o.organization,
-            name: o.name,
-            description: o.description,
-            extends: o.extends,
-            addPermissions: o.addPermissions,
-            removePermissions: o.removePermissions,
-          });
-          return { json: roleJson(r), text: `Updated role ${r.name} (${r.key}).` };
+        async ({ api }, o) => {
+          const body = { name: o.name, description: o.description, extends: o.extends, add_permissions: o.addPermissions, remove_permissions: o.removePermissions };
+          const r =
+            o.organization === undefined
+              ? await api.call(roleEndpoints.update, { params: { role: o.role }, body })
+              : await api.call(roleEndpoints.updateInOrg, { params: { organization_id: o.organization, role: o.role }, body });
+          return { json: r, text: `Updated role ${r.name} (${r.key}).` };
         },
       ),
     );
@@ -120,9 +130,12 @@ export function registerRoleCommands(program: Command): void {
     .option("--organization <org>", "where to look the role up")
     .addHelpText("after", '\nExample:\n  clerk role delete --role "Documentation Writer" --organization engineering-team')
     .action(
-      action<{ role: string; organization?: string }>(async ({ ctx }, o) => {
-        const r = await deleteRole(ctx, o.role, o.organization);
-        return { json: { object: "role", id: r.id, key: r.key, deleted: true }, text: `Deleted role ${r.name} (${r.key}).` };
+      action<{ role: string; organization?: string }>(async ({ api }, o) => {
+        const r =
+          o.organization === undefined
+            ? await api.call(roleEndpoints.delete, { params: { role: o.role } })
+            : await api.call(roleEndpoints.deleteInOrg, { params: { organization_id: o.organization, role: o.role } });
+        return { json: r, text: `Deleted role ${r.name} (${r.key}).` };
       }),
     );
 
@@ -133,15 +146,57 @@ export function registerRoleCommands(program: Command): void {
     .option("--default-role <role>", "instance-wide role for new members")
     .addHelpText("after", '\nExample:\n  clerk role defaults --default-role "org:member"')
     .action(
-      action<{ creatorRole?: string; defaultRole?: string }>(async ({ ctx }, o) => {
-        const d = o.creatorRole || o.defaultRole ? await setRoleDefaults(ctx, { creator: o.creatorRole, default: o.defaultRole }) : await getRoleDefaults(ctx);
+      action<{ creatorRole?: string; defaultRole?: string }>(async ({ api }, o) => {
+        const d =
+          o.creatorRole || o.defaultRole
+            ? await api.call(roleEndpoints.setDefaults, { body: { creator_role: o.creatorRole, default_role: o.defaultRole } })
+            : await api.call(roleEndpoints.defaults);
         return {
-          json: { creator_role: d.creator.key, default_role: d.default.key },
+          json: d,
           text: fields([
-            ["Creator role", `${d.creator.name} (${d.creator.key})`],
-            ["Default role", `${d.default.name} (${d.default.key})`],
+            ["Creator role", `${d.creator_role_name} (${d.creator_role})`],
+            ["Default role", `${d.default_role_name} (${d.default_role})`],
           ]),
         };
+      }),
+    );
+
+  const permission = commandNamed(program, "permission");
+  permission
+    .command("assign")
+    .description("Grant a permission to a role, optionally limited to scopes and until a date (re-assigning replaces scopes and expiry).")
+    .requiredOption("--role <role>", "name, key or id")
+    .option("--organization <org>", "where to look the role up (needed only when several organizations have that role name)")
+    .requiredOption("--permission <permission>", "org:<feature>:<action> or <action>:<feature>")
+    .option("--scope <scopes>", "comma-separated type:pattern, e.g. repository:frontend-app,repository:*-app or path:docs/")
+    .option("--expires <when>", "a date (through that day, UTC) or an ISO time")
+    .addHelpText("after", '\nExample:\n  clerk permission assign --role "Developer" --permission "read:code" --scope "repository:*-app"')
+    .action(
+      action<{ role: string; organization?: string; permission: string; scope?: string; expires?: string }>(async ({ api }, o) => {
+        const body = { scopes: o.scope, expires_at: o.expires };
+        const g =
+          o.organization === undefined
+            ? await api.call(roleEndpoints.grant, { params: { role: o.role, permission: o.permission }, body })
+            : await api.call(roleEndpoints.grantInOrg, { params: { organization_id: o.organization, role: o.role, permission: o.permission }, body });
+        const verb = g.previous ? `Changed ${g.role_name}'s ${described(g.previous)} to` : `Granted ${g.role_name}`;
+        return { json: g, text: `${verb} ${described(g)}.` };
+      }),
+    );
+
+  permission
+    .command("revoke")
+    .description("Take a permission away from a role.")
+    .requiredOption("--role <role>", "name, key or id")
+    .option("--organization <org>", "where to look the role up")
+    .requiredOption("--permission <permission>", "the permission to remove")
+    .addHelpText("after", '\nExample:\n  clerk permission revoke --role "Code Reviewer" --permission "write:comments"')
+    .action(
+      action<{ role: string; organization?: string; permission: string }>(async ({ api }, o) => {
+        const r =
+          o.organization === undefined
+            ? await api.call(roleEndpoints.revoke, { params: { role: o.role, permission: o.permission } })
+            : await api.call(roleEndpoints.revokeInOrg, { params: { organization_id: o.organization, role: o.role, permission: o.permission } });
+        return { json: r, text: `Revoked ${o.permission} from ${r.name}.` };
       }),
     );
 }

@@ -93,3 +93,11 @@ export async function organizationsHoldingRoles(db: Kysely<Database>, roleIds: r
     .execute();
   return rows.map((r) => r.organization_id);
 }
+
+/** The slugs of these organizations, by id (to show where each listed role lives). */
+export async function organizationSlugs(db: Kysely<Database>, organizationIds: readonly string[]): Promise<Map<string, string>> {
+  const ids = [...new Set(organizationIds)];
+  if (ids.length === 0) return new Map();
+  const rows = await db.selectFrom("organizations").select(["id", "slug"]).where("id", "in", ids).execute();
+  return new Map(rows.map((r) => [r.id, r.slug]));
+}

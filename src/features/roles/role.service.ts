@@ -27,6 +27,7 @@ import {
   insertRoleRow,
   memberCountsByRole,
   membersHoldingRole,
+  organizationSlugs,
   parentLinks,
   pendingInvitationsNaming,
   replaceParents,
@@ -116,14 +117,18 @@ export async function toRole(ctx: ServiceContext, row: RoleRow): Promise<Role> {
   return (await toRoles(ctx, [row]))[0] as Role;
 }
 
-/** Roles usable in an organization (instance-wide, its ancestors', its own), or the instance-wide ones. */
-export async function listRoles(ctx: ServiceContext, organization?: string | null): Promise<(Role & { members: number })[]> {
+/**
+ * Roles usable in an organization (instance-wide, its ancestors', its own), the instance-wide ones (`null`),
+ * or every role (`undefined`); each with how many members hold it and its organization's slug.
+ */
+export async function listRoles(ctx: ServiceContext, organization?: string | null): Promise<(Role & { members: number; organizationSlug: string | null })[]> {
   const rows =
     organization === undefined
       ? await ctx.db.selectFrom("roles").selectAll().orderBy("organization_id").orderBy("name").execute()
       : await usableRoleRows(ctx.db, (await homeOf(ctx, organization)).owners);
   const counts = await memberCountsByRole(ctx.db);
-  return (await toRoles(ctx, rows)).map((r) => ({ ...r, members: counts.get(r.id) ?? 0 }));
+  const slugs = await organizationSlugs(ctx.db, rows.map((r) => r.organization_id).filter((id): id is string => id !== null));
+  return (await toRoles(ctx, rows)).map((r) => ({ ...r, members: counts.get(r.id) ?? 0, organizationSlug: r.organizationId === null ? null : (slugs.get(r.organizationId) ?? null) }));
 }
 
 function matchRole(rows: readonly RoleRow[], ref: string): RoleRow | undefined {

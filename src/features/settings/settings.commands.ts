@@ -2,7 +2,7 @@
 import type { Command } from "commander";
 import { fields } from "../../cli/output.js";
 import { action } from "../../cli/run.js";
-import { instanceStatus } from "./index.js";
+import { settingsEndpoints } from "./settings.routes.js";
 
 export function registerSettingsCommands(program: Command): void {
   program
@@ -10,17 +10,17 @@ export function registerSettingsCommands(program: Command): void {
     .description("Show the store clerk uses and what it holds (creates the default SQLite store on first run).")
     .addHelpText("after", "\nExample:\n  clerk status\n  clerk status --database postgres://clerk@db.internal/clerk")
     .action(
-      action(async ({ store, ctx }) => {
-        const s = await instanceStatus(ctx);
+      action(async ({ api }) => {
+        const s = await api.call(settingsEndpoints.status);
         return {
-          json: { database: store.location, engine: store.dialect.name, organizations: s.organizations, users: s.users, roles: s.roles, permissions: s.permissions, audit_events: s.auditEvents },
+          json: s,
           text: fields([
-            ["Database", `${store.location} (${store.dialect.name})`],
+            ["Database", `${s.database ?? "(unknown)"} (${s.engine})`],
             ["Organizations", s.organizations],
             ["Users", s.users],
             ["Roles", s.roles],
             ["Permissions", s.permissions],
-            ["Audit events", s.auditEvents],
+            ["Audit events", s.audit_events],
           ]),
         };
       }),

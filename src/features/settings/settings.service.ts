@@ -1,6 +1,7 @@
 // Instance settings: which role creators and new members get, and the instance-wide policy version.
 import { sql } from "kysely";
 import type { ServiceContext } from "../../context.js";
+import { statusNeedsInstanceAdmin } from "./settings.errors.js";
 
 /** The setting keys clerk uses. */
 export type SettingKey = "creator_role_id" | "default_role_id" | "policy_version" | "instance_initialized";
@@ -42,6 +43,9 @@ export async function bumpInstancePolicyVersion(ctx: ServiceContext): Promise<vo
 
 /** What `clerk status` reports about the instance. */
 export interface InstanceStatus {
+  /** Where the store lives (any password removed), when the caller's context knows it. */
+  location: string | null;
+  engine: "sqlite" | "postgres";
   organizations: number;
   users: number;
   roles: number;
@@ -49,11 +53,14 @@ export interface InstanceStatus {
   auditEvents: number;
 }
 
-/** Counts of the main things in the store. */
+/** The store and counts of the main things in it; for instance admins only. */
 export async function instanceStatus(ctx: ServiceContext): Promise<InstanceStatus> {
+  if (ctx.actor.type === "user") throw statusNeedsInstanceAdmin(ctx.actor.label);
   const count = async (table: "organizations" | "users" | "roles" | "permissions" | "audit_events") =>
     Number((await ctx.db.selectFrom(table).select((eb) => eb.fn.countAll<number>().as("n")).executeTakeFirstOrThrow()).n);
   return {
+    location: ctx.storeLocation ?? null,
+    engine: ctx.dialect.name,
     organizations: await count("organizations"),
     users: await count("users"),
     roles: await count("roles"),
