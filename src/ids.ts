@@ -18,7 +18,8 @@ export type IdPrefix =
   | "run"
   | "task"
   | "job"
-  | "sess";
+  | "sess"
+  | "jwk";
 
 const ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
 const KSUID_EPOCH_S = 1_400_000_000;

@@ -8,6 +8,7 @@ import { registerMemberCommands } from "../features/members/member.commands.js";
 import { registerOrgCommands } from "../features/orgs/org.commands.js";
 import { registerPermissionCommands } from "../features/permissions/permission.commands.js";
 import { registerRoleCommands } from "../features/roles/role.commands.js";
+import { registerSessionCommands } from "../features/sessions/session.commands.js";
 import { registerSettingsCommands } from "../features/settings/settings.commands.js";
 import { VERSION } from "../index.js";
 import { registerServeCommand } from "./serve.command.js";
@@ -34,6 +35,7 @@ export function buildProgram(): Command {
   registerAccessCommands(program);
   registerSettingsCommands(program);
   registerKeyCommands(program);
+  registerSessionCommands(program);
   registerServeCommand(program);
   program.addHelpText(
     "after",

@@ -15,6 +15,7 @@ import { registerMemberRoutes } from "../features/members/member.routes.js";
 import { registerOrgRoutes } from "../features/orgs/org.routes.js";
 import { registerPermissionRoutes } from "../features/permissions/permission.routes.js";
 import { registerRoleRoutes } from "../features/roles/role.routes.js";
+import { registerJwksRoute, registerSessionRoutes } from "../features/sessions/session.routes.js";
 import { registerSettingsRoutes } from "../features/settings/settings.routes.js";
 import { registerUserRoutes } from "../features/users/user.routes.js";
 import type { Store } from "../store/index.js";
@@ -39,7 +40,8 @@ export interface AppOptions {
   rateLimitPerMinute?: number;
 }
 
-const PUBLIC_PATHS = new Set(["/healthz", "/readyz", "/v1/openapi.json", "/docs"]);
+// The JWKS is public by nature: verifiers fetch it to check tokens (@clerk/backend sends its secret key anyway).
+const PUBLIC_PATHS = new Set(["/healthz", "/readyz", "/v1/openapi.json", "/docs", "/.well-known/jwks.json", "/v1/jwks"]);
 const ONE_MB = 1024 * 1024;
 
 /** Builds the Fastify app (not listening); `clerk serve` and the tests both use it. */
@@ -118,6 +120,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   });
 
   registerDocs(app);
+  registerJwksRoute(app);
   app.get("/healthz", async () => ({ status: "ok" }));
   app.get("/readyz", async (_request, reply) => {
     try {
@@ -138,6 +141,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       registerRoleRoutes(v1);
       registerPermissionRoutes(v1);
       registerUserRoutes(v1);
+      registerSessionRoutes(v1);
       registerKeyRoutes(v1);
       registerSettingsRoutes(v1);
     },

@@ -8,6 +8,9 @@ import type { MembershipRolesTable, MembershipsTable } from "../features/members
 import type { OrganizationsTable } from "../features/orgs/org.table.js";
 import type { PermissionUsageTable, PermissionsTable } from "../features/permissions/permission.table.js";
 import type { RoleParentsTable, RolesTable } from "../features/roles/role.table.js";
+import type { SessionsTable } from "../features/sessions/session.table.js";
+import type { SigningKeysTable } from "../features/sessions/signing-key.table.js";
+import type { TokenSettingsTable } from "../features/sessions/token-settings.table.js";
 import type { SettingsTable } from "../features/settings/settings.table.js";
 import type { UsersTable } from "../features/users/user.table.js";
 
@@ -28,4 +31,7 @@ export interface Database {
   api_keys: ApiKeysTable;
   organization_invitations: OrganizationInvitationsTable;
   organization_domains: OrganizationDomainsTable;
+  sessions: SessionsTable;
+  signing_keys: SigningKeysTable;
+  token_settings: TokenSettingsTable;
 }

@@ -3,10 +3,12 @@ import type { Migration } from "kysely";
 import * as spine from "./0001-spine.js";
 import * as apiKeys from "./0002-api-keys.js";
 import * as invitationsDomains from "./0003-invitations-domains.js";
+import * as sessions from "./0004-sessions.js";
 
 /** Every migration by name; names sort in the order they apply. */
 export const MIGRATIONS: Record<string, Migration> = {
   "0001-spine": spine,
   "0002-api-keys": apiKeys,
   "0003-invitations-domains": invitationsDomains,
+  "0004-sessions": sessions,
 };

@@ -1,0 +1,32 @@
+// The errors the sessions feature throws.
+import { ClerkError } from "../../errors.js";
+
+export function sessionNotFound(id: string): ClerkError {
+  return new ClerkError("session.not_found", `No session "${id}". List them with: clerk sessions list`, { param: "session_id", details: { id } });
+}
+
+/** A revoked or expired session mints nothing; the user needs a new session. */
+export function sessionNotActive(id: string, status: "revoked" | "expired", at: number): ClerkError {
+  return new ClerkError(
+    "session.not_active",
+    `Session ${id} is ${status} (since ${new Date(at).toISOString()}) and cannot mint tokens; create a new one with: clerk sessions create --user <email>`,
+    { param: "session_id", details: { id, status } },
+  );
+}
+
+/** Said the same way whether the organization exists or not, like every cross-tenant miss. */
+export function notAMember(user: string, organization: string): ClerkError {
+  return new ClerkError(
+    "session.not_member",
+    `${user} is not a member of organization "${organization}", so a token cannot make it active; add them first (clerk org member add) or leave --organization out.`,
+    { param: "organization_id" },
+  );
+}
+
+/** Sessions and tokens act for any user: only the instance (a secret key, the local operator) may handle them. */
+export function instanceAdminOnly(who: string, what: string): ClerkError {
+  return new ClerkError(
+    "session.instance_admin_only",
+    `${who} may not ${what}: sessions and tokens speak for any user, so only an instance secret key or the local operator (clerk without --as) may manage them.`,
+  );
+}
