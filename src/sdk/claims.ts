@@ -41,6 +41,7 @@ export interface V1OrgClaims {
   cx?: ClerkExtensionClaim;
 }
 
+/** Which form the organization claims take: 1 (`org_*`, deprecated by Clerk) or 2 (`v: 2`, `o`, `fea`). */
 export type ClaimsVersion = 1 | 2;
 
 const SYSTEM = /^org:sys_/;
@@ -117,44 +118,78 @@ export interface DecodedOrg {
   overflow: boolean;
 }
 
-const withOrg = (key: string) => `org:${stripOrg(key)}`;
+const withOrg = (key: string) => (key.startsWith("org:") ? key : `org:${key}`);
+const none = (): DecodedOrg => ({ orgId: null, orgSlug: null, orgRole: null, orgRoles: [], orgPermissions: [], scoped: {}, overflow: false });
+
+// True when bit `bit` of the decimal `mask` is set. Small masks (the usual case) avoid BigInt.
+function bitSet(mask: string, bit: number): boolean {
+  if (mask.length <= 9) return bit < 30 && ((Number(mask) >> bit) & 1) === 1;
+  return ((BigInt(mask) >> BigInt(bit)) & 1n) === 1n;
+}
+
+function stringList(value: unknown): string[] | undefined {
+  return Array.isArray(value) && value.every((v) => typeof v === "string") ? value : undefined;
+}
+
+// Only well-formed entries (key → list of strings) survive; a malformed one grants nothing.
+function scopedGrants(value: unknown): Record<string, string[]> {
+  if (typeof value !== "object" || value === null || Array.isArray(value)) return {};
+  const out: Record<string, string[]> = {};
+  for (const key of Object.keys(value)) {
+    const scopes = stringList((value as Record<string, unknown>)[key]);
+    if (scopes !== undefined) out[withOrg(key)] = scopes;
+  }
+  return out;
+}
+
+function v2Permissions(o: NonNullable<V2OrgClaims["o"]>, fea: unknown): string[] {
+  const permissions: string[] = [];
+  if (typeof o.per !== "string" || o.per === "" || typeof o.fpm !== "string" || o.fpm === "" || typeof fea !== "string" || fea === "") return permissions;
+  const actions = o.per.split(",");
+  const masks = o.fpm.split(",");
+  let index = 0;
+  for (const item of fea.split(",")) {
+    const colon = item.indexOf(":");
+    const scope = item.slice(0, colon);
+    // Only organization features are indexed in fpm (Clerk's rule); `u:` items are skipped without a slot.
+    if (colon < 0 || (scope !== "o" && scope !== "ou" && scope !== "uo")) continue;
+    const mask = masks[index++];
+    if (mask === undefined || !/^\d+$/.test(mask)) continue;
+    const feature = item.slice(colon + 1);
+    for (let bit = 0; bit < actions.length; bit++) if (bitSet(mask, bit)) permissions.push(`org:${feature}:${actions[bit]}`);
+  }
+  return permissions;
+}
 
 /** Reads the organization claims of either version from a verified payload. Malformed parts grant nothing. */
 export function decodeOrgClaims(payload: Record<string, unknown>): DecodedOrg {
-  const none: DecodedOrg = { orgId: null, orgSlug: null, orgRole: null, orgRoles: [], orgPermissions: [], scoped: {}, overflow: false };
-  const cx = (typeof payload.cx === "object" && payload.cx !== null ? payload.cx : {}) as ClerkExtensionClaim;
-  const extra = (role: string): Pick<DecodedOrg, "orgRoles" | "scoped" | "overflow"> => ({
-    orgRoles: Array.isArray(cx.rls) ? cx.rls.filter((r): r is string => typeof r === "string").map(withOrg) : [role],
-    scoped: typeof cx.sc === "object" && cx.sc !== null ? cx.sc : {},
-    overflow: cx.ovf === 1,
-  });
+  const cx = (typeof payload.cx === "object" && payload.cx !== null ? payload.cx : {}) as Record<string, unknown>;
+  let orgId: string;
+  let orgSlug: string | null;
+  let orgRole: string | null;
+  let orgPermissions: string[];
   if (payload.v === 2) {
     const o = payload.o as V2OrgClaims["o"] | undefined;
-    if (!o || typeof o.id !== "string" || typeof o.rol !== "string") return none;
-    const role = withOrg(o.rol);
-    const actions = typeof o.per === "string" && o.per !== "" ? o.per.split(",") : [];
-    const features = typeof payload.fea === "string" && payload.fea !== "" ? payload.fea.split(",").filter((f) => /^(o|ou|uo):/.test(f)).map((f) => f.slice(f.indexOf(":") + 1)) : [];
-    const masks = typeof o.fpm === "string" && o.fpm !== "" ? o.fpm.split(",") : [];
-    const permissions: string[] = [];
-    features.forEach((feature, i) => {
-      const text = masks[i] ?? "";
-      if (!/^\d+$/.test(text)) return;
-      const mask = BigInt(text);
-      actions.forEach((action, bit) => {
-        if ((mask >> BigInt(bit)) & 1n) permissions.push(`org:${feature}:${action}`);
-      });
-    });
-    return { orgId: o.id, orgSlug: typeof o.slg === "string" ? o.slg : null, orgRole: role, orgPermissions: permissions, ...extra(role) };
+    if (typeof o !== "object" || o === null || typeof o.id !== "string" || typeof o.rol !== "string") return none();
+    orgId = o.id;
+    orgSlug = typeof o.slg === "string" ? o.slg : null;
+    orgRole = withOrg(o.rol);
+    orgPermissions = v2Permissions(o, payload.fea);
+  } else {
+    if (typeof payload.org_id !== "string") return none();
+    orgId = payload.org_id;
+    orgSlug = typeof payload.org_slug === "string" ? payload.org_slug : null;
+    orgRole = typeof payload.org_role === "string" ? withOrg(payload.org_role) : null;
+    orgPermissions = Array.isArray(payload.org_permissions) ? payload.org_permissions.filter((p): p is string => typeof p === "string") : [];
   }
-  if (typeof payload.org_id !== "string") return none;
-  const role = typeof payload.org_role === "string" ? withOrg(payload.org_role) : null;
-  const permissions = Array.isArray(payload.org_permissions) ? payload.org_permissions.filter((p): p is string => typeof p === "string") : [];
+  const roles = stringList(cx.rls);
   return {
-    orgId: payload.org_id,
-    orgSlug: typeof payload.org_slug === "string" ? payload.org_slug : null,
-    orgRole: role,
-    orgPermissions: permissions,
-    ...extra(role ?? ""),
-    ...(role === null ? { orgRoles: [] } : {}),
+    orgId,
+    orgSlug,
+    orgRole,
+    orgRoles: roles !== undefined && roles.length > 0 ? roles.map(withOrg) : orgRole === null ? [] : [orgRole],
+    orgPermissions,
+    scoped: cx.sc === undefined ? {} : scopedGrants(cx.sc),
+    overflow: cx.ovf === 1,
   };
 }
