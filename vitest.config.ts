@@ -1,4 +1,6 @@
 // Test runner configuration: unit tests beside the code, cross-feature tests in test/, PostgreSQL for the run.
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { defineConfig } from "vitest/config";
 
 export default defineConfig({
@@ -7,5 +9,7 @@ export default defineConfig({
     globalSetup: ["test/setup/build.ts", "test/setup/postgres.ts"],
     testTimeout: 30_000,
     hookTimeout: 60_000,
+    // In-process stores on PostgreSQL keep their master key file in the config dir: never the repository's ./.clerk.
+    env: { CLERK_CONFIG_DIR: join(tmpdir(), `clerk-test-config-${process.pid}`) },
   },
 });

@@ -8,6 +8,7 @@ import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { openStore } from "../src/store/index.js";
 import { DIALECTS, freshLocation } from "./helpers/store.js";
+import { childEnv } from "./helpers/cli.js";
 
 const BIN = resolve("bin/clerk.js");
 const run = promisify(execFile);
@@ -21,7 +22,7 @@ interface Result {
 function cli(cwd: string, env: Record<string, string>) {
   return async (...args: string[]): Promise<Result> => {
     try {
-      const { stdout, stderr } = await run(process.execPath, [BIN, ...args], { cwd, env: { ...process.env, ...env } });
+      const { stdout, stderr } = await run(process.execPath, [BIN, ...args], { cwd, env: childEnv(cwd, env) });
       return { code: 0, stdout, stderr };
     } catch (error) {
       const e = error as { code?: number; stdout?: string; stderr?: string };
@@ -32,7 +33,7 @@ function cli(cwd: string, env: Record<string, string>) {
 
 /** Starts `clerk serve` on a free port in `cwd`; resolves with its URL and the first key it prints. */
 function serve(cwd: string, env: Record<string, string>): Promise<{ child: ChildProcess; url: string; key: string }> {
-  const child = spawn(process.execPath, [BIN, "serve", "--port", "0"], { cwd, env: { ...process.env, ...env, CLERK_LOG_LEVEL: "warn" }, stdio: ["ignore", "ignore", "pipe"] });
+  const child = spawn(process.execPath, [BIN, "serve", "--port", "0"], { cwd, env: childEnv(cwd, { ...env, CLERK_LOG_LEVEL: "warn" }), stdio: ["ignore", "ignore", "pipe"] });
   let err = "";
   return new Promise((done, fail) => {
     child.stderr?.on("data", (chunk: Buffer) => {

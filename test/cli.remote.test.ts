@@ -16,6 +16,7 @@ import { createOrganization } from "../src/features/members/index.js";
 import { createRole } from "../src/features/roles/index.js";
 import { type TestApi, startApi } from "./helpers/api.js";
 import { DIALECTS, type TestStore, openTestStore } from "./helpers/store.js";
+import { childEnv } from "./helpers/cli.js";
 
 const BIN = resolve("bin/clerk.js");
 const run = promisify(execFile);
@@ -104,7 +105,7 @@ describe("the CLI in remote mode, set up wrongly", () => {
   const dir = mkdtempSync(join(tmpdir(), "clerk-remote-"));
   const clerk = async (env: Record<string, string>, ...args: string[]) => {
     try {
-      const { stdout, stderr } = await run(process.execPath, [BIN, ...args], { cwd: dir, env: { ...process.env, ...env } });
+      const { stdout, stderr } = await run(process.execPath, [BIN, ...args], { cwd: dir, env: childEnv(dir, env) });
       return { code: 0, stdout, stderr };
     } catch (error) {
       const e = error as { code: number; stdout: string; stderr: string };

@@ -2,7 +2,7 @@
 import { execFile } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { dirname, join, resolve } from "node:path";
 import { promisify } from "node:util";
 import { describe, expect, it } from "vitest";
 import { manualClock } from "../src/clock.js";
@@ -10,6 +10,7 @@ import { type ServiceContext, SYSTEM_ACTOR, createRuntime } from "../src/context
 import { ensureInstance, listRoles } from "../src/features/roles/index.js";
 import { type Store, openStore } from "../src/store/index.js";
 import { DIALECTS, freshLocation } from "./helpers/store.js";
+import { childEnv } from "./helpers/cli.js";
 
 const run = promisify(execFile);
 
@@ -27,7 +28,7 @@ describe("instance setup", () => {
     it("sqlite: four clerk processes starting on a new file migrate and set it up exactly once", async () => {
       const dir = mkdtempSync(join(tmpdir(), "clerk-setup-"));
       const file = join(dir, "clerk.db");
-      const results = await Promise.all(Array.from({ length: 4 }, () => run(process.execPath, [resolve("bin/clerk.js"), "status", "--database", file, "--format", "json"])));
+      const results = await Promise.all(Array.from({ length: 4 }, () => run(process.execPath, [resolve("bin/clerk.js"), "status", "--database", file, "--format", "json"], { env: childEnv(dirname(file)) })));
       for (const r of results) expect(JSON.parse(r.stdout)).toMatchObject({ engine: "sqlite" });
       const store = await openStore(file);
       await assertSetUpOnce(store);

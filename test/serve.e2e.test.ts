@@ -5,13 +5,14 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { promisify } from "node:util";
 import { afterAll, describe, expect, it } from "vitest";
+import { childEnv } from "./helpers/cli.js";
 
 const BIN = resolve("bin/clerk.js");
 const run = promisify(execFile);
 
 /** Starts `clerk serve` on a free port; resolves once it says where it listens. */
 function serve(cwd: string): Promise<{ child: ChildProcess; url: string; stderr: () => string }> {
-  const child = spawn(process.execPath, [BIN, "serve", "--port", "0"], { cwd, env: { ...process.env, CLERK_LOG_LEVEL: "warn" }, stdio: ["ignore", "pipe", "pipe"] });
+  const child = spawn(process.execPath, [BIN, "serve", "--port", "0"], { cwd, env: childEnv(cwd, { CLERK_LOG_LEVEL: "warn" }), stdio: ["ignore", "pipe", "pipe"] });
   let err = "";
   return new Promise((done, fail) => {
     child.stderr?.on("data", (chunk: Buffer) => {
@@ -53,7 +54,7 @@ describe("clerk serve", () => {
 
     // Changes made by another process (the CLI on the same file) reach the running server's next request,
     // although it caches keys and compiled policies.
-    const cli = (...args: string[]) => run(process.execPath, [BIN, ...args], { cwd: dir });
+    const cli = (...args: string[]) => run(process.execPath, [BIN, ...args], { cwd: dir, env: childEnv(dir) });
     await cli("role", "create", "--name", "Developer", "--organization", "engineering-team", "--permissions", "read:code");
     const member = JSON.parse((await cli("org", "member", "add", "--organization", "engineering-team", "--email", "dev@acme.com", "--role", "Developer")).stdout) as { public_user_data: { user_id: string } };
     const ask = async (permission: string) => {

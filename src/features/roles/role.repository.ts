@@ -1,5 +1,5 @@
 // Reads and writes roles and their parent links.
-import type { Kysely, Selectable } from "kysely";
+import { type Kysely, type Selectable, sql } from "kysely";
 import type { Database } from "../../store/database.js";
 import type { RolesTable } from "./role.table.js";
 
@@ -11,10 +11,14 @@ export async function usableRoleRows(db: Kysely<Database>, ownerIds: readonly st
     .selectFrom("roles")
     .selectAll()
     .where((eb) => (ownerIds.length ? eb.or([eb("organization_id", "is", null), eb("organization_id", "in", ownerIds)]) : eb("organization_id", "is", null)))
+    .orderBy(instanceWideFirst)
     .orderBy("organization_id")
     .orderBy("name")
     .execute();
 }
+
+/** Instance-wide roles first on every engine (SQLite sorts NULL first, PostgreSQL last). */
+export const instanceWideFirst = sql<number>`case when organization_id is null then 0 else 1 end`;
 
 export async function findRoleRowById(db: Kysely<Database>, id: string): Promise<RoleRow | undefined> {
   return db.selectFrom("roles").selectAll().where("id", "=", id).executeTakeFirst();

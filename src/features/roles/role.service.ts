@@ -25,6 +25,7 @@ import {
   findRoleRowById,
   findRoleRowsByKey,
   insertRoleRow,
+  instanceWideFirst,
   memberCountsByRole,
   membersHoldingRole,
   organizationSlugs,
@@ -124,7 +125,7 @@ export async function toRole(ctx: ServiceContext, row: RoleRow): Promise<Role> {
 export async function listRoles(ctx: ServiceContext, organization?: string | null): Promise<(Role & { members: number; organizationSlug: string | null })[]> {
   const rows =
     organization === undefined
-      ? await ctx.db.selectFrom("roles").selectAll().orderBy("organization_id").orderBy("name").execute()
+      ? await ctx.db.selectFrom("roles").selectAll().orderBy(instanceWideFirst).orderBy("organization_id").orderBy("name").execute()
       : await usableRoleRows(ctx.db, (await homeOf(ctx, organization)).owners);
   const counts = await memberCountsByRole(ctx.db);
   const slugs = await organizationSlugs(ctx.db, rows.map((r) => r.organization_id).filter((id): id is string => id !== null));
