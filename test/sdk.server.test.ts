@@ -48,6 +48,20 @@ for (const dialect of DIALECTS) {
       return (await call("POST", `/v1/sessions/${String(session.id)}/tokens`, { organization_id: org })).jwt as string;
     };
 
+    it("refuses a token from a revoked session once it has expired, and mints nothing more for that session", async () => {
+      t.clock.set(caseTime({} as AuthorizationCase));
+      const session = await call("POST", "/v1/sessions", { user_id: world.users.erin });
+      const jwt = (await call("POST", `/v1/sessions/${String(session.id)}/tokens`, { organization_id: world.orgs.sales })).jwt as string;
+      await call("POST", `/v1/sessions/${String(session.id)}/revoke`);
+      const options = { jwksUrl: `${api.url}/.well-known/jwks.json`, clock: t.clock };
+      // Networkless verification cannot know of the revocation: the token lives out its (short) lifetime…
+      expect((await verifyToken(jwt, options)).payload.sid).toBe(session.id);
+      await expect(call("POST", `/v1/sessions/${String(session.id)}/tokens`, {})).rejects.toThrow(/→ 400/);
+      // …and not a moment past it (the default 5 s skew).
+      t.clock.set(caseTime({} as AuthorizationCase) + 60_000 + 5_001);
+      await expect(verifyToken(jwt, options)).rejects.toMatchObject({ reason: "token-expired" });
+    });
+
     const memberCases = AUTHORIZATION_CASES.filter((c) => !notMember(c));
     it.each(memberCases)("has() from the claims: $name", async (c) => {
       t.clock.set(caseTime(c));
