@@ -7,7 +7,8 @@ export function parseInput<S extends z.ZodType>(schema: S, input: unknown): z.ou
   const result = schema.safeParse(input);
   if (result.success) return result.data;
   const issue = result.error.issues[0];
-  const field = issue?.path.map(String).join(".") || "input";
+  // Fields are named as the API spells them (snake_case), whichever transport carried the call.
+  const field = issue?.path.map((part) => String(part).replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`)).join(".") || "input";
   const message = issue?.code === "unrecognized_keys" ? `unknown field(s) ${issue.keys.join(", ")}` : (issue?.message ?? "is invalid");
   throw new ClerkError("input.invalid", `${field}: ${message}.`, { param: field, details: { issues: result.error.issues } });
 }
