@@ -5,17 +5,9 @@ import { type ReactNode, createContext, createElement, useContext, useMemo } fro
 import { type AuthCheck, type AuthObject, authObject, signedOutAuthObject } from "./auth-object.js";
 
 /** What `useAuth()` returns: the auth object's fields and `has`, plus Clerk's `isLoaded`/`isSignedIn`. */
-export interface UseAuthReturn {
+export interface UseAuthReturn extends Pick<AuthObject, "userId" | "sessionId" | "orgId" | "orgSlug" | "orgRole" | "orgRoles" | "orgPermissions" | "has"> {
   isLoaded: true;
   isSignedIn: boolean;
-  userId: string | null;
-  sessionId: string | null;
-  orgId: string | null;
-  orgSlug: string | null;
-  orgRole: string | null;
-  orgRoles: string[];
-  orgPermissions: string[];
-  has: AuthObject["has"];
 }
 
 const AuthContext = createContext<AuthObject | null>(null);
