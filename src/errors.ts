@@ -78,6 +78,13 @@ export const ERROR_CODES = Object.freeze({
   "secrets.unseal_failed": { status: 500, clerk: "master_key_mismatch", exit: 1 },
   "remote.unreachable": { status: 502, clerk: "remote_unreachable", exit: 1 },
   "remote.misconfigured": { status: 400, clerk: "remote_misconfigured", exit: 2 },
+  "health.unknown_filter": invalid("form_param_value_invalid"),
+  "health.invalid_duration": invalid(),
+  "audit.invalid_filter": invalid("form_param_value_invalid"),
+  "audit.invalid_time": invalid(),
+  "audit.invalid_cursor": invalid(),
+  "audit.invalid_retention": invalid(),
+  "audit.instance_admin_only": refused("authorization_invalid", 403),
   internal: { status: 500, clerk: "internal_clerk_error", exit: 1 },
 } satisfies Record<string, ErrorSpec>);
 

@@ -13,6 +13,7 @@ export type IdPrefix =
   | "orgdmn"
   | "key"
   | "evt"
+  | "ckpt"
   | "wf"
   | "stg"
   | "run"

@@ -1,5 +1,5 @@
 // Secrets at rest: AES-256-GCM sealing under the instance master key (CLERK_MASTER_KEY, or a 0600 key file).
-import { createCipheriv, createDecipheriv, randomBytes } from "node:crypto";
+import { createCipheriv, createDecipheriv, hkdfSync, randomBytes } from "node:crypto";
 import { chmodSync, mkdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { dirname, isAbsolute, join, resolve } from "node:path";
 import type { ServiceContext } from "./context.js";
@@ -128,4 +128,12 @@ export function sealSecret(ctx: Pick<ServiceContext, "runtime" | "storeLocation"
 /** Opens a secret sealed with `sealSecret` for the same purpose. */
 export function unsealSecret(ctx: Pick<ServiceContext, "runtime" | "storeLocation">, sealed: string, purpose: string): Buffer {
   return unseal(masterKey(ctx), sealed, purpose);
+}
+
+/**
+ * A 32-byte key for one purpose (e.g. `audit-checkpoint`), derived from the master key with HKDF-SHA256, so
+ * a key used to sign one kind of record can never be mistaken for the master key or another purpose's key.
+ */
+export function derivedKey(ctx: Pick<ServiceContext, "runtime" | "storeLocation">, purpose: string): Buffer {
+  return Buffer.from(hkdfSync("sha256", masterKey(ctx), Buffer.alloc(0), `clerk:${purpose}`, KEY_BYTES));
 }

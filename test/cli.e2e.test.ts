@@ -302,8 +302,8 @@ for (const [dialect, transport] of DIALECTS.flatMap((d) => TRANSPORTS.map((t) =>
       expect(json(await clerk("permission", "create", "--key", "deploy:production", "--name", "Deploy to production"))).toMatchObject({ object: "permission", key: "org:production:deploy", type: "custom" });
       expect((await clerk("permission", "update", "--permission", "org:production:deploy", "--description", "Ship to prod", "--format", "table")).stdout).toBe("Updated permission org:production:deploy.\n");
       const catalogue = json(await clerk("permission", "list")) as unknown as { key: string; type: string; description: string }[];
-      expect(catalogue.slice(0, 6).map((p) => p.type)).toEqual(Array(6).fill("system"));
-      const custom = catalogue.slice(6).map((p) => p.key);
+      expect(catalogue.slice(0, 8).map((p) => p.type)).toEqual(Array(8).fill("system"));
+      const custom = catalogue.slice(8).map((p) => p.key);
       expect(custom).toEqual([...custom].sort());
       expect(catalogue.find((p) => p.key === "org:production:deploy")?.description).toBe("Ship to prod");
       expect((await clerk("role", "update", "--role", "Auditor", "--add-permissions", "deploy:production", "--format", "table")).stdout).toBe("Updated role Auditor (org:auditor).\n");

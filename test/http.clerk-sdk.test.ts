@@ -102,9 +102,10 @@ for (const dialect of DIALECTS) {
       const gone = await failure(clerk.organizationRoles.removePermissionFromOrganizationRole({ organizationRoleId: billing.id, permissionId: invoices.id }));
       expect([gone.status, gone.errors[0]?.code]).toEqual([404, "organization_role_permission_association_not_found"]);
       const roles = await clerk.organizationRoles.getOrganizationRoleList({ orderBy: "key" });
-      expect(roles.totalCount).toBe(3);
+      expect(roles.totalCount).toBe(4);
       expect(roles.data.map((r) => [r.key, r.isCreatorEligible])).toEqual([
         ["org:admin", true],
+        ["org:audit_reader", false],
         ["org:billing", false],
         ["org:member", false],
       ]);

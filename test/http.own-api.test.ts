@@ -88,7 +88,7 @@ for (const dialect of DIALECTS) {
       expect(ambiguous.status).toBe(422);
       expect(JSON.stringify(ambiguous.body)).toContain("Several organizations have a role");
       const all = await call("GET", "/roles?limit=2&offset=1");
-      expect(all.body.total_count).toBe(5);
+      expect(all.body.total_count).toBe(6);
       expect(all.body.data).toHaveLength(2);
       const listed = (await call("GET", `/organizations/${org.id}/roles`)).body.data.find((r) => r.key === "org:developer");
       expect(listed).toMatchObject({ organization_slug: "eng", members_count: 0 });

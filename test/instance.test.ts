@@ -16,7 +16,7 @@ const run = promisify(execFile);
 
 async function assertSetUpOnce(store: Store): Promise<void> {
   const ctx: ServiceContext = { db: store.db, dialect: store.dialect, clock: manualClock(), actor: SYSTEM_ACTOR, runtime: createRuntime() };
-  expect((await listRoles(ctx, null)).map((r) => r.key).sort()).toEqual(["org:admin", "org:member"]);
+  expect((await listRoles(ctx, null)).map((r) => r.key).sort()).toEqual(["org:admin", "org:audit_reader", "org:member"]);
   const events = await store.db.selectFrom("audit_events").select("action").where("action", "=", "instance.initialized").execute();
   expect(events).toHaveLength(1);
   const migrations = await store.db.selectFrom("clerk_migrations" as never).selectAll().execute();

@@ -95,7 +95,7 @@ for (const dialect of DIALECTS) {
 
     it("reports the store's engine, its location without a password, and counts", async () => {
       const status = await call(api.secret, "GET", "/instance/status");
-      expect(status.body).toMatchObject({ object: "instance_status", engine: dialect, organizations: 0, roles: 2, permissions: 6 });
+      expect(status.body).toMatchObject({ object: "instance_status", engine: dialect, organizations: 0, roles: 3, permissions: 8 });
       expect(status.body.database).toBe(t.store.location);
       // A PostgreSQL URL's password never leaves the server.
       expect(String(status.body.database)).not.toMatch(/\/\/[^/@]*:(?!\*\*\*@)[^/@]*@/);

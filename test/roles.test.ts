@@ -20,9 +20,11 @@ for (const dialect of DIALECTS) {
 
     const refusedWithoutChange = (op: () => Promise<unknown>, code: string) => refusedUnchanged(t, op, code);
 
-    it("starts with the six system permissions, org:admin and org:member", async () => {
+    it("starts with the eight system permissions, org:admin, org:member and org:audit_reader", async () => {
       const perms = await listPermissions(t.ctx);
       expect(perms.filter((p) => p.type === "system").map((p) => p.key).sort()).toEqual([
+        "org:sys_audit:export",
+        "org:sys_audit:read",
         "org:sys_domains:manage",
         "org:sys_domains:read",
         "org:sys_memberships:manage",
@@ -31,7 +33,7 @@ for (const dialect of DIALECTS) {
         "org:sys_profile:manage",
       ]);
       const admin = await resolveRole(t.ctx, "org:admin", null);
-      expect(admin.grants).toHaveLength(6);
+      expect(admin.grants).toHaveLength(8);
       const member = await resolveRole(t.ctx, "org:member", null);
       expect(member.grants.map((g) => g.permission)).toEqual(["org:sys_memberships:read"]);
     });
@@ -154,6 +156,7 @@ for (const dialect of DIALECTS) {
     it("does not bring back a built-in role the admin deleted, on the next open", async () => {
       await setRoleDefaults(t.ctx, { default: "org:admin" });
       await deleteRole(t.ctx, "org:member", null);
+      await deleteRole(t.ctx, "org:audit_reader", null);
       await ensureInstance(t.ctx);
       expect((await listRoles(t.ctx, null)).map((r) => r.key)).toEqual(["org:admin"]);
     });

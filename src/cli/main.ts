@@ -1,7 +1,9 @@
 // The `clerk` command: assembles every feature's commands under one program.
 import { Command, CommanderError } from "commander";
 import { registerAccessCommands } from "../features/access/access.commands.js";
+import { registerAuditCommands } from "../features/audit/audit.commands.js";
 import { registerDomainCommands } from "../features/domains/domain.commands.js";
+import { registerHealthCommands } from "../features/health/health.commands.js";
 import { registerInvitationCommands } from "../features/invitations/invitation.commands.js";
 import { registerKeyCommands } from "../features/keys/key.commands.js";
 import { registerMemberCommands } from "../features/members/member.commands.js";
@@ -36,6 +38,8 @@ export function buildProgram(): Command {
   registerSettingsCommands(program);
   registerKeyCommands(program);
   registerSessionCommands(program);
+  registerAuditCommands(program);
+  registerHealthCommands(program);
   registerServeCommand(program);
   program.addHelpText(
     "after",

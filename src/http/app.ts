@@ -7,7 +7,9 @@ import type { Clock } from "../clock.js";
 import { type Runtime, type ServiceContext, SYSTEM_ACTOR } from "../context.js";
 import { ClerkError } from "../errors.js";
 import { registerAccessRoutes } from "../features/access/access.routes.js";
+import { registerAuditRoutes } from "../features/audit/audit.routes.js";
 import { registerDomainRoutes } from "../features/domains/domain.routes.js";
+import { registerHealthRoutes } from "../features/health/health.routes.js";
 import { registerInvitationRoutes } from "../features/invitations/invitation.routes.js";
 import { touchKey } from "../features/keys/index.js";
 import { registerKeyRoutes } from "../features/keys/key.routes.js";
@@ -144,6 +146,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       registerSessionRoutes(v1);
       registerKeyRoutes(v1);
       registerSettingsRoutes(v1);
+      registerAuditRoutes(v1);
+      registerHealthRoutes(v1);
     },
     { prefix: "/v1" },
   );

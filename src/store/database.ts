@@ -1,5 +1,5 @@
 // The Database type Kysely checks every query against, assembled from the features' table files.
-import type { AuditEventsTable, AuditHeadsTable } from "../features/audit/audit.table.js";
+import type { AuditCheckpointsTable, AuditEventsTable, AuditHeadsTable, AuditRetentionGateTable, AuditRetentionTable } from "../features/audit/audit.table.js";
 import type { OrganizationDomainsTable } from "../features/domains/domain.table.js";
 import type { GrantsTable } from "../features/grants/grant.table.js";
 import type { OrganizationInvitationsTable } from "../features/invitations/invitation.table.js";
@@ -28,6 +28,9 @@ export interface Database {
   grants: GrantsTable;
   audit_events: AuditEventsTable;
   audit_heads: AuditHeadsTable;
+  audit_checkpoints: AuditCheckpointsTable;
+  audit_retention_gate: AuditRetentionGateTable;
+  audit_retention: AuditRetentionTable;
   api_keys: ApiKeysTable;
   organization_invitations: OrganizationInvitationsTable;
   organization_domains: OrganizationDomainsTable;

@@ -3,7 +3,7 @@ import { createHash } from "node:crypto";
 import type { Kysely } from "kysely";
 import type { Database } from "../../store/database.js";
 import type { DialectCapabilities } from "../../store/dialect.js";
-import type { AuditEventsTable } from "./audit.table.js";
+import type { AuditCheckpointsTable, AuditEventsTable, AuditRetentionTable } from "./audit.table.js";
 
 /** The hash a chain starts from. */
 export const GENESIS_HASH = "0".repeat(64);
@@ -45,14 +45,23 @@ export async function appendEvent(
   dialect: DialectCapabilities,
   row: Omit<AuditEventsTable, "hash" | "prev_hash" | "seq">,
 ): Promise<AuditEventsTable> {
-  await db
-    .insertInto("audit_heads")
-    .values({ chain: row.chain, seq: 0, hash: GENESIS_HASH })
-    .onConflict((oc) => oc.column("chain").doNothing())
-    .execute();
-  let head = db.selectFrom("audit_heads").select(["seq", "hash"]).where("chain", "=", row.chain);
-  if (dialect.supportsForUpdate) head = head.forUpdate();
-  const { seq, hash: prevHash } = await head.executeTakeFirstOrThrow();
+  const lockHead = () => {
+    const head = db.selectFrom("audit_heads").select(["seq", "hash"]).where("chain", "=", row.chain);
+    return (dialect.supportsForUpdate ? head.forUpdate() : head).executeTakeFirst();
+  };
+  // The head exists after a chain's first event, so the common case is one locked read; a new chain's
+  // head is created (a racing writer's insert wins harmlessly) and then locked like any other.
+  let head = await lockHead();
+  if (!head) {
+    await db
+      .insertInto("audit_heads")
+      .values({ chain: row.chain, seq: 0, hash: GENESIS_HASH })
+      .onConflict((oc) => oc.column("chain").doNothing())
+      .execute();
+    head = await lockHead();
+  }
+  if (!head) throw new TypeError(`the audit head of ${row.chain} vanished inside its transaction`);
+  const { seq, hash: prevHash } = head;
   const full = { ...row, seq: seq + 1 };
   const hash = chainHash(prevHash, canonicalEvent(full));
   const stored: AuditEventsTable = { ...full, prev_hash: prevHash, hash };
@@ -70,4 +79,131 @@ export async function listEvents(db: Kysely<Database>, organizationId: string | 
     .orderBy("seq", "asc")
     .limit(limit)
     .execute();
+}
+
+/** What one page of a chain is narrowed by; see `pageEvents`. */
+export interface EventPageQuery {
+  chain: string;
+  order: "asc" | "desc";
+  /** Exclusive keyset bound: rows after this seq in `order`. */
+  afterSeq?: number | undefined;
+  /** Never past this seq (an export's snapshot of the head), so rows appended meanwhile stay out. */
+  maxSeq?: number | undefined;
+  fromMs?: number | undefined;
+  /** Exclusive. */
+  toMs?: number | undefined;
+  /** Exact actions, and categories (`role` → every `role.*`). */
+  actions?: { exact: string[]; categories: string[] }[];
+  actors?: string[];
+  targets?: string[];
+  /** Each entry: values a role target's id or label may have. */
+  roles?: string[][];
+  limit: number;
+}
+
+/** One page of a chain's events, keyset-paginated on seq (newest first with `desc`). */
+export async function pageEvents(db: Kysely<Database>, q: EventPageQuery): Promise<AuditEventsTable[]> {
+  let query = db.selectFrom("audit_events").selectAll().where("chain", "=", q.chain);
+  if (q.afterSeq !== undefined) query = query.where("seq", q.order === "asc" ? ">" : "<", q.afterSeq);
+  if (q.maxSeq !== undefined) query = query.where("seq", "<=", q.maxSeq);
+  if (q.fromMs !== undefined) query = query.where("created_at", ">=", q.fromMs);
+  if (q.toMs !== undefined) query = query.where("created_at", "<", q.toMs);
+  for (const a of q.actions ?? []) {
+    query = query.where((eb) =>
+      eb.or([
+        ...a.exact.map((v) => eb("action", "=", v)),
+        // A category is a prefix: every action from "role." up to (not including) "role/", the next character.
+        ...a.categories.map((c) => eb.and([eb("action", ">=", `${c}.`), eb("action", "<", `${c}/`)])),
+      ]),
+    );
+  }
+  for (const v of q.actors ?? []) query = query.where((eb) => eb.or([eb("actor_label", "=", v), eb("actor_id", "=", v)]));
+  for (const v of q.targets ?? []) query = query.where((eb) => eb.or([eb("target_label", "=", v), eb("target_id", "=", v)]));
+  for (const values of q.roles ?? []) {
+    query = query.where("target_type", "=", "role").where((eb) => eb.or([eb("target_id", "in", values), eb("target_label", "in", values)]));
+  }
+  return query.orderBy("seq", q.order).limit(q.limit).execute();
+}
+
+/** The head of a chain, if it has ever been written. */
+export async function chainHead(db: Kysely<Database>, chain: string): Promise<{ seq: number; hash: string } | undefined> {
+  const row = await db.selectFrom("audit_heads").select(["seq", "hash"]).where("chain", "=", chain).executeTakeFirst();
+  return row ? { seq: Number(row.seq), hash: row.hash } : undefined;
+}
+
+/** Every chain that has a head: the organizations' ids and `*` for the instance. */
+export async function allChains(db: Kysely<Database>): Promise<string[]> {
+  return (await db.selectFrom("audit_heads").select("chain").orderBy("chain").execute()).map((r) => r.chain);
+}
+
+/** The row of a chain whose hash is `hash` (used only to explain a broken link). */
+export async function findByHash(db: Kysely<Database>, chain: string, hash: string): Promise<AuditEventsTable | undefined> {
+  return db.selectFrom("audit_events").selectAll().where("chain", "=", chain).where("hash", "=", hash).executeTakeFirst();
+}
+
+/** The row at one position of a chain. */
+export async function eventAt(db: Kysely<Database>, chain: string, seq: number): Promise<AuditEventsTable | undefined> {
+  return db.selectFrom("audit_events").selectAll().where("chain", "=", chain).where("seq", "=", seq).executeTakeFirst();
+}
+
+/** The newest checkpoint of a chain of one kind (highest seq, then newest). */
+export async function latestCheckpoint(db: Kysely<Database>, chain: string, kind: AuditCheckpointsTable["kind"]): Promise<AuditCheckpointsTable | undefined> {
+  const row = await db
+    .selectFrom("audit_checkpoints")
+    .selectAll()
+    .where("chain", "=", chain)
+    .where("kind", "=", kind)
+    .orderBy("seq", "desc")
+    .orderBy("created_at", "desc")
+    .limit(1)
+    .executeTakeFirst();
+  return row ? { ...row, seq: Number(row.seq), event_at: Number(row.event_at), created_at: Number(row.created_at) } : undefined;
+}
+
+export async function insertCheckpoint(db: Kysely<Database>, row: AuditCheckpointsTable): Promise<void> {
+  await db.insertInto("audit_checkpoints").values(row).execute();
+}
+
+/**
+ * Deletes a chain's rows up to `throughSeq`: the one path the append-only trigger lets through, opened by
+ * a gate row that exists only inside this transaction.
+ */
+export async function deleteThrough(db: Kysely<Database>, chain: string, throughSeq: number): Promise<number> {
+  if (!db.isTransaction) throw new TypeError("deleteThrough must run inside the retention run's transaction");
+  await db.insertInto("audit_retention_gate").values({ chain, through_seq: throughSeq }).execute();
+  const result = await db.deleteFrom("audit_events").where("chain", "=", chain).where("seq", "<=", throughSeq).executeTakeFirst();
+  await db.deleteFrom("audit_retention_gate").where("chain", "=", chain).execute();
+  return Number(result.numDeletedRows);
+}
+
+/**
+ * The end of the chain's prefix in which every event is older than `beforeMs` (undefined when the first
+ * event is not). A clock set back can put a young event among old ones; it stops the prefix, so retention
+ * never deletes an event younger than it was told to keep.
+ */
+export async function lastSeqBefore(db: Kysely<Database>, chain: string, beforeMs: number): Promise<number | undefined> {
+  const young = await db.selectFrom("audit_events").select((eb) => eb.fn.min("seq").as("seq")).where("chain", "=", chain).where("created_at", ">=", beforeMs).executeTakeFirst();
+  let through: number;
+  if (young?.seq !== null && young?.seq !== undefined) through = Number(young.seq) - 1;
+  else through = (await chainHead(db, chain))?.seq ?? 0;
+  const first = await db.selectFrom("audit_events").select((eb) => eb.fn.min("seq").as("seq")).where("chain", "=", chain).executeTakeFirst();
+  const start = first?.seq === null || first?.seq === undefined ? undefined : Number(first.seq);
+  return start === undefined || through < start ? undefined : through;
+}
+
+/** Records how long a chain keeps its events. */
+export async function putRetention(db: Kysely<Database>, row: AuditRetentionTable): Promise<AuditRetentionTable | undefined> {
+  const before = await db.selectFrom("audit_retention").selectAll().where("chain", "=", row.chain).executeTakeFirst();
+  await db
+    .insertInto("audit_retention")
+    .values(row)
+    .onConflict((oc) => oc.column("chain").doUpdateSet({ keep: row.keep, keep_ms: row.keep_ms, updated_at: row.updated_at }))
+    .execute();
+  return before;
+}
+
+/** How many rows of a chain lie at or before `throughSeq`. */
+export async function countThrough(db: Kysely<Database>, chain: string, throughSeq: number): Promise<number> {
+  const row = await db.selectFrom("audit_events").select((eb) => eb.fn.countAll().as("n")).where("chain", "=", chain).where("seq", "<=", throughSeq).executeTakeFirstOrThrow();
+  return Number(row.n);
 }

@@ -28,3 +28,31 @@ export interface AuditHeadsTable {
   seq: number;
   hash: string;
 }
+
+/** A row of `audit_checkpoints`: a chain position signed with a key derived from the master key. */
+export interface AuditCheckpointsTable {
+  id: string;
+  chain: string;
+  seq: number;
+  hash: string;
+  event_at: number;
+  /** `head` (taken by `clerk audit checkpoint` or before retention) or `base` (where the chain starts after retention). */
+  kind: "head" | "base";
+  created_at: number;
+  signature: string;
+}
+
+/** A row of `audit_retention_gate`: while present (only inside a retention run's transaction) rows up to `through_seq` may be deleted. */
+export interface AuditRetentionGateTable {
+  chain: string;
+  through_seq: number;
+}
+
+/** A row of `audit_retention`: how long one chain keeps its events (`clerk audit retention set`). */
+export interface AuditRetentionTable {
+  chain: string;
+  /** As given, e.g. `365d`. */
+  keep: string;
+  keep_ms: number;
+  updated_at: number;
+}

@@ -27,6 +27,8 @@ export const SYSTEM_PERMISSIONS: readonly { key: string; name: string; descripti
   { key: "org:sys_memberships:manage", name: "Manage members", description: "Add, remove and change the roles of members." },
   { key: "org:sys_domains:read", name: "Read domains", description: "See the organization's verified domains." },
   { key: "org:sys_domains:manage", name: "Manage domains", description: "Add, verify and remove verified domains." },
+  { key: "org:sys_audit:read", name: "Read audit log", description: "List and verify the organization's audit log." },
+  { key: "org:sys_audit:export", name: "Export audit log", description: "Export the organization's audit log (JSON, JSONL, CSV)." },
 ]);
 
 /** Normalises a permission key (`read:code` → `org:code:read`), or throws `permission.invalid_key`. */

@@ -1,4 +1,4 @@
-// The built-in roles (org:admin, org:member) and the instance's creator and default role settings.
+// The built-in roles (org:admin, org:member, org:audit_reader) and the instance's creator and default role settings.
 import { sql } from "kysely";
 import { type ServiceContext, inTransaction } from "../../context.js";
 import { ClerkError } from "../../errors.js";
@@ -11,9 +11,18 @@ import { type Role, type RoleRef, createRole, resolveRole } from "./role.service
 /** An arbitrary, fixed advisory-lock key for first-run setup. */
 const INSTANCE_SETUP_LOCK = 7_341_001;
 
+/** Reads and exports the audit log and sees who the actors are; changes nothing. */
+const AUDITOR = {
+  key: "org:audit_reader",
+  name: "Audit Reader",
+  description: "Can read, verify and export the audit log; cannot change anything.",
+  permissions: ["org:sys_audit:read", "org:sys_audit:export", "org:sys_memberships:read"],
+} as const;
+
 const BUILT_IN = [
   { key: "org:admin", name: "Admin", description: "Full access to the organization.", permissions: SYSTEM_PERMISSIONS.map((p) => p.key) },
   { key: "org:member", name: "Member", description: "Can see the organization's members.", permissions: ["org:sys_memberships:read"] },
+  AUDITOR,
 ] as const;
 
 /**
@@ -23,7 +32,10 @@ const BUILT_IN = [
 export async function ensureInstance(ctx: ServiceContext): Promise<void> {
   // Read first: every command calls this, and after the first run it must neither write nor take the
   // write lock, nor bring back a built-in role an admin has since deleted.
-  if ((await getSetting(ctx, "instance_initialized")) !== undefined) return;
+  if ((await getSetting(ctx, "instance_initialized")) !== undefined) {
+    if ((await getSetting(ctx, "audit_roles_initialized")) === undefined) await addAuditorRole(ctx);
+    return;
+  }
   await inTransaction(ctx, async (tx) => {
     // Two servers starting on an empty PostgreSQL database must not both set it up; there is no row to
     // lock yet, so an advisory lock serialises them (SQLite's BEGIN IMMEDIATE already does).
@@ -41,12 +53,29 @@ export async function ensureInstance(ctx: ServiceContext): Promise<void> {
     if (admin && !(await getSetting(tx, "creator_role_id"))) await putSetting(tx, "creator_role_id", admin.id);
     if (member && !(await getSetting(tx, "default_role_id"))) await putSetting(tx, "default_role_id", member.id);
     await putSetting(tx, "instance_initialized", String(tx.clock.now()));
+    await putSetting(tx, "audit_roles_initialized", String(tx.clock.now()));
     await recordAudit(tx, {
       organizationId: null,
       action: "instance.initialized",
       target: { type: "instance", id: null, label: "instance" },
       after: { creatorRole: "org:admin", defaultRole: "org:member" },
     });
+  });
+}
+
+/**
+ * Brings an instance set up before the audit permissions existed up to date once: the two system
+ * permissions and the auditor role (org:admin keeps what an operator gave it; add them with role update).
+ */
+async function addAuditorRole(ctx: ServiceContext): Promise<void> {
+  await inTransaction(ctx, async (tx) => {
+    if (tx.dialect.supportsAdvisoryLocks) await sql`select pg_advisory_xact_lock(${INSTANCE_SETUP_LOCK})`.execute(tx.db);
+    if ((await getSetting(tx, "audit_roles_initialized")) !== undefined) return;
+    await ensureSystemPermissions(tx);
+    if (!(await findRoleRowsByKey(tx.db, AUDITOR.key)).some((r) => r.organization_id === null)) {
+      await createRole(tx, { name: AUDITOR.name, key: AUDITOR.key, description: AUDITOR.description, permissions: [...AUDITOR.permissions] });
+    }
+    await putSetting(tx, "audit_roles_initialized", String(tx.clock.now()));
   });
 }
 

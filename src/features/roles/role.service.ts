@@ -307,7 +307,7 @@ export async function updateRole(ctx: ServiceContext, ref: string, input: Update
     if (data.name !== undefined && data.name !== row.name) {
       patch.name = data.name;
       const key = roleKeyFromName(data.name);
-      if (!row.key.startsWith("org:") || ["org:admin", "org:member"].includes(row.key)) {
+      if (!row.key.startsWith("org:") || ["org:admin", "org:member", "org:audit_reader"].includes(row.key)) {
         // Built-in keys are what tokens and SDKs match on; renaming keeps them.
       } else {
         await assertKeyFree(tx, key, roleHome, row.id);

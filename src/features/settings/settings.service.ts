@@ -4,7 +4,7 @@ import type { ServiceContext } from "../../context.js";
 import { statusNeedsInstanceAdmin } from "./settings.errors.js";
 
 /** The setting keys clerk uses. */
-export type SettingKey = "creator_role_id" | "default_role_id" | "policy_version" | "instance_initialized";
+export type SettingKey = "creator_role_id" | "default_role_id" | "policy_version" | "instance_initialized" | "audit_roles_initialized";
 
 /** A setting's value, or undefined when never set. */
 export async function getSetting(ctx: ServiceContext, key: SettingKey): Promise<string | undefined> {

@@ -4,6 +4,7 @@ import * as spine from "./0001-spine.js";
 import * as apiKeys from "./0002-api-keys.js";
 import * as invitationsDomains from "./0003-invitations-domains.js";
 import * as sessions from "./0004-sessions.js";
+import * as audit from "./0005-audit.js";
 
 /** Every migration by name; names sort in the order they apply. */
 export const MIGRATIONS: Record<string, Migration> = {
@@ -11,4 +12,5 @@ export const MIGRATIONS: Record<string, Migration> = {
   "0002-api-keys": apiKeys,
   "0003-invitations-domains": invitationsDomains,
   "0004-sessions": sessions,
+  "0005-audit": audit,
 };

@@ -1,0 +1,135 @@
+// The audit event as the API and exports show it, and the JSON, JSONL and CSV writers the export streams through.
+import type { AuditEventsTable } from "./audit.table.js";
+
+/** An audit event on the wire. `before`/`after` are the recorded JSON values; times are Unix ms plus ISO. */
+export interface AuditEventObject {
+  object: "audit_event";
+  id: string;
+  seq: number;
+  organization_id: string | null;
+  created_at: number;
+  time: string;
+  actor: { type: string; id: string | null; label: string };
+  action: string;
+  target: { type: string; id: string | null; label: string };
+  before: unknown;
+  after: unknown;
+  request_id: string | null;
+  ip: string | null;
+  prev_hash: string;
+  hash: string;
+}
+
+export function auditEventObject(row: AuditEventsTable): AuditEventObject {
+  return {
+    object: "audit_event",
+    id: row.id,
+    seq: Number(row.seq),
+    organization_id: row.organization_id,
+    created_at: Number(row.created_at),
+    time: new Date(Number(row.created_at)).toISOString(),
+    actor: { type: row.actor_type, id: row.actor_id, label: row.actor_label },
+    action: row.action,
+    target: { type: row.target_type, id: row.target_id, label: row.target_label },
+    before: row.before === null ? null : JSON.parse(row.before),
+    after: row.after === null ? null : JSON.parse(row.after),
+    request_id: row.request_id,
+    ip: row.ip,
+    prev_hash: row.prev_hash,
+    hash: row.hash,
+  };
+}
+
+/** The formats an export is written in. */
+export const EXPORT_FORMATS = ["json", "jsonl", "csv"] as const;
+export type ExportFormat = (typeof EXPORT_FORMATS)[number];
+
+export const EXPORT_CONTENT_TYPES: Readonly<Record<ExportFormat, string>> = Object.freeze({
+  json: "application/json",
+  jsonl: "application/x-ndjson",
+  csv: "text/csv; charset=utf-8",
+});
+
+/** The CSV columns, in order; `before` and `after` hold JSON text, an empty cell is null. */
+export const CSV_COLUMNS = Object.freeze([
+  "id",
+  "seq",
+  "organization_id",
+  "created_at",
+  "time",
+  "actor_type",
+  "actor_id",
+  "actor_label",
+  "action",
+  "target_type",
+  "target_id",
+  "target_label",
+  "before",
+  "after",
+  "request_id",
+  "ip",
+  "prev_hash",
+  "hash",
+] as const);
+
+function csvCell(value: string | number | null): string {
+  if (value === null) return "";
+  const text = String(value);
+  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+}
+
+function csvRow(e: AuditEventObject): string {
+  const json = (v: unknown) => (v === null ? null : JSON.stringify(v));
+  return [
+    e.id,
+    e.seq,
+    e.organization_id,
+    e.created_at,
+    e.time,
+    e.actor.type,
+    e.actor.id,
+    e.actor.label,
+    e.action,
+    e.target.type,
+    e.target.id,
+    e.target.label,
+    json(e.before),
+    json(e.after),
+    e.request_id,
+    e.ip,
+    e.prev_hash,
+    e.hash,
+  ]
+    .map(csvCell)
+    .join(",");
+}
+
+/**
+ * Writes events in one format as text chunks: `start`, then `page` for each page in order, then `end`.
+ * JSON is one array (an SIEM reads the whole file as one value); JSONL and CSV are one event per line.
+ */
+export interface ExportWriter {
+  start(): string;
+  page(events: readonly AuditEventObject[]): string;
+  end(): string;
+}
+
+export function exportWriter(format: ExportFormat): ExportWriter {
+  let written = 0;
+  switch (format) {
+    case "json":
+      return {
+        start: () => "[",
+        page: (events) => {
+          let out = "";
+          for (const e of events) out += `${written++ === 0 ? "\n" : ",\n"}${JSON.stringify(e)}`;
+          return out;
+        },
+        end: () => (written === 0 ? "]\n" : "\n]\n"),
+      };
+    case "jsonl":
+      return { start: () => "", page: (events) => events.map((e) => `${JSON.stringify(e)}\n`).join(""), end: () => "" };
+    case "csv":
+      return { start: () => `${CSV_COLUMNS.join(",")}\n`, page: (events) => events.map((e) => `${csvRow(e)}\n`).join(""), end: () => "" };
+  }
+}
