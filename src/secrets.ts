@@ -1,7 +1,8 @@
 // Secrets at rest: AES-256-GCM sealing under the instance master key (CLERK_MASTER_KEY, or a 0600 key file).
 import { createCipheriv, createDecipheriv, hkdfSync, randomBytes } from "node:crypto";
 import { chmodSync, mkdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
-import { dirname, isAbsolute, join, resolve } from "node:path";
+import { dirname, isAbsolute, join } from "node:path";
+import { configDir } from "./config-dir.js";
 import type { ServiceContext } from "./context.js";
 import { ClerkError } from "./errors.js";
 
@@ -55,7 +56,7 @@ function unsealFailed(purpose: string, cause?: unknown): ClerkError {
  */
 export function masterKeyFileFor(storeLocation: string | undefined): string {
   if (storeLocation !== undefined && isAbsolute(storeLocation)) return join(dirname(storeLocation), MASTER_KEY_FILE);
-  return join(resolve(process.env.CLERK_CONFIG_DIR ?? ".clerk"), MASTER_KEY_FILE);
+  return join(configDir(), MASTER_KEY_FILE);
 }
 
 function decodeKey(text: string, where: string): Buffer {

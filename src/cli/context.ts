@@ -1,8 +1,9 @@
 // Builds the service context for one CLI invocation: the store, the actor (--as), the default organization.
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
-import { dirname, join, resolve } from "node:path";
+import { dirname, join } from "node:path";
 import { userInfo } from "node:os";
 import { type Clock, systemClock } from "../clock.js";
+import { configDir } from "../config-dir.js";
 import { ClerkError } from "../errors.js";
 import { type Actor, type ServiceContext, createRuntime } from "../context.js";
 import { flushUsage } from "../features/access/index.js";
@@ -19,10 +20,6 @@ export interface GlobalOptions {
   as?: string;
 }
 
-/** Where the CLI keeps its small state (the default organization); beside the default database. */
-export function configDir(): string {
-  return resolve(process.env.CLERK_CONFIG_DIR ?? ".clerk");
-}
 
 interface CliState {
   organization?: string;
