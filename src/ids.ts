@@ -19,6 +19,10 @@ export type IdPrefix =
   | "run"
   | "task"
   | "job"
+  | "fset"
+  | "form"
+  | "wfevt"
+  | "rstg"
   | "sess"
   | "jwk";
 

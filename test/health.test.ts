@@ -198,7 +198,7 @@ for (const dialect of DIALECTS) {
       expect(await auditAdmins(t.ctx, "eng")).toMatchObject(ADMINS);
     });
 
-    it("the report gathers every check, and says workflows, tasks and notifications are not available yet", async () => {
+    it("the report gathers every check (no workflows here, so none blocked or overdue), and says notifications are not available yet", async () => {
       const report = await healthReport(t.ctx, "eng");
       expect(report).toMatchObject({ object: "health_report", organization: "eng", checked_at: T0 + 100 * DAY, unused_for: "90d", total_findings: 9 });
       expect(report.sections.map((s) => [s.check, s.available])).toEqual([
@@ -207,17 +207,18 @@ for (const dialect of DIALECTS) {
         ["member.over_permissioned", true],
         ["grant.expired", true],
         ["organization.single_admin", true],
-        ["workflow.blocked", false],
-        ["task.overdue", false],
+        ["workflow.blocked", true],
+        ["task.overdue", true],
         ["notification.dead_lettered", false],
       ]);
       const findings = report.sections.flatMap((s) => (s.available ? s.findings : []));
       expect(findings).toMatchObject([...ROLE_FINDINGS, ...PERMISSION_FINDINGS, ...OVER_PERMISSIONED, ...EXPIRED, ...ADMINS]);
-      expect(report.sections[5]).toEqual({
-        check: "workflow.blocked",
-        title: "Workflows blocked for lack of eligible reviewers",
+      expect(report.sections[5]).toEqual({ check: "workflow.blocked", title: "Workflows blocked for lack of eligible reviewers", available: true, findings: [] });
+      expect(report.sections[7]).toEqual({
+        check: "notification.dead_lettered",
+        title: "Dead-lettered notifications",
         available: false,
-        note: "Workflows are not available yet, so there is nothing to check.",
+        note: "Notifications are not available yet, so there is nothing to check.",
       });
     });
 
@@ -285,7 +286,8 @@ describe(`${DIALECTS[0]}: clerk health prints the findings`, () => {
       expect(out).toContain("Health of eng: 9 findings.");
       expect(out).toContain('Roles without members (1)\n- Role "Old Role" (org:old_role) has no members, directly or through a role that extends it.\n    fix: clerk role delete --role "Old Role" --organization eng');
       expect(out).toContain("    fix: clerk member revoke --organization eng --email dave@acme.com --permission org:deployments:write");
-      expect(out).toContain("Workflows blocked for lack of eligible reviewers: not available yet\n  Workflows are not available yet, so there is nothing to check.");
+      expect(out).toContain("Workflows blocked for lack of eligible reviewers (0)\n  (none)");
+      expect(out).toContain("Dead-lettered notifications: not available yet\n  Notifications are not available yet, so there is nothing to check.");
       out = "";
       await main(["permission", "audit", "--organization", "eng", "--unused-for", "90d", "--format", "json"]);
       expect(JSON.parse(out)).toMatchObject(PERMISSION_FINDINGS);

@@ -12,6 +12,8 @@ import { registerPermissionCommands } from "../features/permissions/permission.c
 import { registerRoleCommands } from "../features/roles/role.commands.js";
 import { registerSessionCommands } from "../features/sessions/session.commands.js";
 import { registerSettingsCommands } from "../features/settings/settings.commands.js";
+import { registerTaskCommands } from "../features/tasks/task.commands.js";
+import { registerWorkflowCommands } from "../features/workflows/workflow.commands.js";
 import { VERSION } from "../index.js";
 import { registerServeCommand } from "./serve.command.js";
 
@@ -40,6 +42,9 @@ export function buildProgram(): Command {
   registerSessionCommands(program);
   registerAuditCommands(program);
   registerHealthCommands(program);
+  // Tasks add `workflow stats` to the workflow group, so workflows come first.
+  registerWorkflowCommands(program);
+  registerTaskCommands(program);
   registerServeCommand(program);
   program.addHelpText(
     "after",

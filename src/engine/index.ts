@@ -6,7 +6,7 @@ export { EngineInputError } from "./errors.js";
 export { explain } from "./explain.js";
 export { parsePermissionKey, roleKeyFromName } from "./keys.js";
 export type { PermissionKey } from "./keys.js";
-export { effectivePermissions, whoCan } from "./queries.js";
+export { effectivePermissions, membersWithRole, whoCan } from "./queries.js";
 export { withRoleChanged } from "./recompile.js";
 export { findInheritanceCycle } from "./role-graph.js";
 export type { RoleNode } from "./role-graph.js";

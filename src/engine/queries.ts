@@ -89,3 +89,22 @@ export function whoCan(policy: CompiledPolicy, permission: string, resource: str
 function compare(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
+
+/**
+ * The members who hold `roleId` directly or through a role that extends it, in policy order (by e-mail).
+ * Members of ancestor organizations are not members here and are not listed. Unknown roles hold nobody.
+ */
+export function membersWithRole(policy: CompiledPolicy, roleId: string): { userId: string; label: string }[] {
+  const start = policy.roleIds.get(roleId);
+  if (start === undefined) return [];
+  const holding = new Set<string>();
+  const queue = [start];
+  for (let k = 0; k < queue.length; k++) {
+    const ri = queue[k] as number;
+    const role = policy.roles[ri];
+    if (role === undefined || holding.has(role.id)) continue;
+    holding.add(role.id);
+    queue.push(...(policy.children[ri] ?? []));
+  }
+  return policy.source.members.filter((m) => m.roleIds.some((r) => holding.has(r))).map((m) => ({ userId: m.userId, label: m.label }));
+}

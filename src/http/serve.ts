@@ -4,7 +4,9 @@ import { type Clock } from "../clock.js";
 import { type ServiceContext, SYSTEM_ACTOR, createRuntime } from "../context.js";
 import { flushUsage } from "../features/access/index.js";
 import { createKey, hasActiveKey } from "../features/keys/index.js";
+import { runDueJobs } from "../features/jobs/index.js";
 import { ensureInstance } from "../features/roles/index.js";
+import { TASK_JOB_HANDLERS } from "../features/tasks/index.js";
 import type { Store } from "../store/index.js";
 import { buildApp } from "./app.js";
 
@@ -18,6 +20,8 @@ export interface ServeOptions {
   print?: (line: string) => void;
   /** How often in-memory usage counters are written to the store (default 30 s). */
   usageFlushMs?: number;
+  /** How often due timers (stage timeouts, escalations) are run (default 250 ms). */
+  jobsIntervalMs?: number;
 }
 
 /** Starts the server; resolves with the app and a `stop()` that shuts down gracefully. */
@@ -39,12 +43,29 @@ export async function serve(options: ServeOptions): Promise<{ app: FastifyInstan
   // Usage counters live in memory between flushes; the timer must not keep a stopping process alive.
   const flusher = setInterval(() => void flushUsage(ctx).catch((err: unknown) => app.log.warn({ err }, "usage flush failed")), options.usageFlushMs ?? 30_000);
   flusher.unref();
+  // Timers are rows in the store, so those that fell due while no server ran fire on the first tick.
+  let ticking: Promise<void> | undefined;
+  const tick = () => {
+    ticking ??= runDueJobs(ctx, TASK_JOB_HANDLERS)
+      .then((r) => {
+        if (r.failed > 0 || r.retried > 0) app.log.warn({ failed: r.failed, retried: r.retried }, "some timers failed");
+      })
+      .catch((err: unknown) => app.log.warn({ err }, "running timers failed"))
+      .finally(() => {
+        ticking = undefined;
+      });
+  };
+  const timers = setInterval(tick, options.jobsIntervalMs ?? 250);
+  timers.unref();
+  tick();
   const url = await app.listen({ port: options.port, host: options.host });
   let stopping: Promise<void> | undefined;
   const stop = () => {
     stopping ??= (async () => {
       clearInterval(flusher);
+      clearInterval(timers);
       await app.close();
+      await ticking;
       await flushUsage(ctx);
       await options.store.close();
     })();

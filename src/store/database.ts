@@ -13,6 +13,9 @@ import type { SigningKeysTable } from "../features/sessions/signing-key.table.js
 import type { TokenSettingsTable } from "../features/sessions/token-settings.table.js";
 import type { SettingsTable } from "../features/settings/settings.table.js";
 import type { UsersTable } from "../features/users/user.table.js";
+import type { JobsTable } from "../features/jobs/job.table.js";
+import type { AssignmentCursorsTable, RunStagesTable, TasksTable, WorkflowEventsTable, WorkflowRunsTable } from "../features/tasks/task.table.js";
+import type { FileSetsTable, FormsTable, WorkflowStagesTable, WorkflowsTable } from "../features/workflows/workflow.table.js";
 
 /** Every table of the store. */
 export interface Database {
@@ -37,4 +40,14 @@ export interface Database {
   sessions: SessionsTable;
   signing_keys: SigningKeysTable;
   token_settings: TokenSettingsTable;
+  file_sets: FileSetsTable;
+  forms: FormsTable;
+  workflows: WorkflowsTable;
+  workflow_stages: WorkflowStagesTable;
+  workflow_events: WorkflowEventsTable;
+  workflow_runs: WorkflowRunsTable;
+  run_stages: RunStagesTable;
+  tasks: TasksTable;
+  assignment_cursors: AssignmentCursorsTable;
+  jobs: JobsTable;
 }

@@ -11,6 +11,7 @@ import {
   effectivePermissions,
   explain,
   formatScope,
+  membersWithRole,
   parseResource,
   scopeMatches,
   whoCan,
@@ -43,8 +44,14 @@ function cacheOf(ctx: ServiceContext): Map<string, CacheEntry> {
  * have just changed it); outside, the cached one is reused while the versions it was built from still hold.
  */
 export async function compiledPolicy(ctx: ServiceContext, organizationId: string): Promise<CompiledPolicy> {
-  if (ctx.db.isTransaction) return compilePolicy(await loadPolicy(ctx, organizationId));
   const cache = cacheOf(ctx);
+  if (ctx.db.isTransaction) {
+    // A policy compiled from committed data still answers while the transaction sees the same versions; one
+    // compiled here is never cached, since the transaction may yet roll back what it read.
+    const hit = cache.get(organizationId);
+    if (hit && hit.stamp === (await policyStamp(ctx, organizationId))) return hit.policy;
+    return compilePolicy(await loadPolicy(ctx, organizationId));
+  }
   const token = ctx.changeToken?.();
   const hit = cache.get(organizationId);
   if (hit && token !== undefined && hit.token === token) return hit.policy;
@@ -101,6 +108,11 @@ export async function explainAccess(ctx: ServiceContext, q: AccessQuery): Promis
 /** Every permission a member holds in an organization, with where each comes from. */
 export async function effectivePermissionsOf(ctx: ServiceContext, organizationId: string, userId: string, at?: number): Promise<EffectivePermission[]> {
   return effectivePermissions(await compiledPolicy(ctx, organizationId), userId, at ?? ctx.clock.now());
+}
+
+/** The organization's members holding a role directly or through a role that extends it, by e-mail. */
+export async function membersHoldingRole(ctx: ServiceContext, organizationId: string, roleId: string): Promise<{ userId: string; label: string }[]> {
+  return membersWithRole(await compiledPolicy(ctx, organizationId), roleId);
 }
 
 /** Who may do `permission` (on `resource`) in an organization, with the path for each. */

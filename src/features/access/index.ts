@@ -10,6 +10,7 @@ export {
   flushUsage,
   type GrantRequest,
   keepingManagers,
+  membersHoldingRole,
   organizationsWhereActorMay,
   usageOf,
   validateResource,

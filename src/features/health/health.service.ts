@@ -5,6 +5,7 @@ import type { OrgPolicy } from "../../engine/index.js";
 import { assertActorMay, compiledPolicy, usageOf, whoCanIn } from "../access/index.js";
 import { type Organization, listOrgTree, resolveOrg } from "../orgs/index.js";
 import { getRoleDefaults } from "../roles/index.js";
+import { type BlockedRunFinding, type OverdueTaskFinding, blockedRunFindings, overdueTaskFindings } from "../tasks/index.js";
 import {
   type HeldGrant,
   MANAGE,
@@ -267,7 +268,7 @@ export async function auditAdmins(ctx: ServiceContext, organization: string): Pr
 
 /** One section of the report: a check's findings, or a check whose feature does not exist yet. */
 export type HealthSection =
-  | { check: string; title: string; available: true; findings: (RoleFinding | PermissionFinding | MemberFinding | AdminFinding)[] }
+  | { check: string; title: string; available: true; findings: (RoleFinding | PermissionFinding | MemberFinding | AdminFinding | BlockedRunFinding | OverdueTaskFinding)[] }
   | { check: string; title: string; available: false; note: string };
 
 /** `clerk health`: every check in one report. */
@@ -293,8 +294,8 @@ export async function healthReport(ctx: ServiceContext, organization: string, op
     { check: "member.over_permissioned", title: "Direct grants beyond members' roles", available: true, findings: overPermissionedFindings(org, policy, now) },
     { check: "grant.expired", title: "Expired grants still present", available: true, findings: await expiredFindings(ctx, org, policy, now) },
     { check: "organization.single_admin", title: "Organizations with a single admin", available: true, findings: await auditAdmins(ctx, org.id) },
-    notYet("workflow.blocked", "Workflows blocked for lack of eligible reviewers", "Workflows"),
-    notYet("task.overdue", "Overdue tasks", "Tasks"),
+    { check: "workflow.blocked", title: "Workflows blocked for lack of eligible reviewers", available: true, findings: await blockedRunFindings(ctx, org) },
+    { check: "task.overdue", title: "Overdue tasks", available: true, findings: await overdueTaskFindings(ctx, org) },
     notYet("notification.dead_lettered", "Dead-lettered notifications", "Notifications"),
   ];
   const total = sections.reduce((n, s) => n + (s.available ? s.findings.length : 0), 0);

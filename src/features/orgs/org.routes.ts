@@ -5,6 +5,7 @@ import { z } from "zod";
 import { type RouteInput, endpoint, mountAll } from "../../http/route.js";
 import { createOrganization } from "../members/index.js";
 import { listRoles } from "../roles/index.js";
+import { countWorkflows } from "../workflows/index.js";
 import { type Organization, deleteOrg, listOrgTree, listOrganizations, membersCount, orgInfo, organizationObject, resolveOrg, updateOrg, updateOrgMetadata } from "./index.js";
 
 const metadata = z.record(z.string(), z.unknown());
@@ -149,7 +150,7 @@ export const orgEndpoints = {
         parent: info.parent && { id: info.parent.id, slug: info.parent.slug, name: info.parent.name },
         children: info.children.map((c) => ({ id: c.id, slug: c.slug, name: c.name })),
         roles: roles.map((r) => ({ id: r.id, key: r.key, name: r.name, members: r.members })),
-        workflows_count: 0,
+        workflows_count: await countWorkflows(ctx, org.id),
       };
     },
   ),

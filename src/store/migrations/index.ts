@@ -5,6 +5,7 @@ import * as apiKeys from "./0002-api-keys.js";
 import * as invitationsDomains from "./0003-invitations-domains.js";
 import * as sessions from "./0004-sessions.js";
 import * as audit from "./0005-audit.js";
+import * as workflows from "./0006-workflows.js";
 
 /** Every migration by name; names sort in the order they apply. */
 export const MIGRATIONS: Record<string, Migration> = {
@@ -13,4 +14,5 @@ export const MIGRATIONS: Record<string, Migration> = {
   "0003-invitations-domains": invitationsDomains,
   "0004-sessions": sessions,
   "0005-audit": audit,
+  "0006-workflows": workflows,
 };

@@ -1,0 +1,28 @@
+// Flag values that need more than a string: JSON objects (inline or @file), and the organization a name is looked up in.
+import { readFileSync } from "node:fs";
+import { ClerkError } from "../errors.js";
+import { readState } from "./context.js";
+
+/** The organization to look a workflow up in: --organization, else `clerk org use`, else undefined (anywhere unambiguous). */
+export const orgHint = (given: string | undefined): string | undefined => given ?? readState().organization;
+
+/** A JSON object from a flag: inline JSON, or @file to read it from a file. */
+export function jsonObject(value: string | undefined, param: string): Record<string, unknown> | undefined {
+  if (value === undefined) return undefined;
+  let text = value;
+  if (value.startsWith("@")) {
+    try {
+      text = readFileSync(value.slice(1), "utf8");
+    } catch (error) {
+      throw new ClerkError("input.invalid", `--${param} ${value}: cannot read ${value.slice(1)} (${(error as NodeJS.ErrnoException).code ?? "error"}).`, { param });
+    }
+  }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch (error) {
+    throw new ClerkError("input.invalid", `--${param} is not valid JSON (${(error as Error).message}); pass an object such as '{"environment": "production"}' or @file.json.`, { param });
+  }
+  if (parsed === null || typeof parsed !== "object" || Array.isArray(parsed)) throw new ClerkError("input.invalid", `--${param} must be a JSON object such as '{"key": "value"}'.`, { param });
+  return parsed as Record<string, unknown>;
+}

@@ -1,0 +1,9 @@
+// The tasks feature's public face: events start runs, runs ask tasks of reviewers, timers keep them moving.
+export { type Candidate, pickReviewers, rotation } from "./assignment.js";
+export { type RunRecord, runObject, type TaskRecord, taskObject } from "./run.records.js";
+export { cancelRun, type EmitResult, emitEvent, type EventRecord, getRun, listRuns, STAGE_ESCALATE, STAGE_TIMEOUT, subjectOf } from "./run.service.js";
+export { workflowStats, type WorkflowStats } from "./stats.service.js";
+export { TASK_JOB_HANDLERS } from "./task.jobs.js";
+export { approveTask, assignTask, type DecisionResult, getTask, listTasks, rejectTask, type TaskQuery } from "./task.service.js";
+export { type Signal, SIGNALS } from "./task.signals.js";
+export { type BlockedRunFinding, blockedRunFindings, type OverdueTaskFinding, overdueTaskFindings } from "./task.health.js";

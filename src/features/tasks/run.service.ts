@@ -1,0 +1,381 @@
+// Runs: an event starts a run of each matching workflow; the run walks its stages in order, skipping those
+// whose condition is false, asking each active stage's approvals of reviewers, and ends approved or rejected.
+import { type ServiceContext, inTransaction } from "../../context.js";
+import { formatDuration } from "../../duration.js";
+import { isId, newId } from "../../ids.js";
+import { parseInput } from "../../validation.js";
+import { compiledPolicy } from "../access/index.js";
+import { recordAudit } from "../audit/index.js";
+import { type JobSpec, cancelJobs, scheduleJobs } from "../jobs/index.js";
+import { type Organization, resolveOrg } from "../orgs/index.js";
+import { resolveUser } from "../users/index.js";
+import {
+  type Stage,
+  type Workflow,
+  assertMayEmit,
+  assertMayManageWorkflows,
+  assertMayReadWorkflows,
+  evaluateCondition,
+  fileSetPatterns,
+  parseCondition,
+  parseEventType,
+  resolveWorkflow,
+  triggeredWorkflows,
+} from "../workflows/index.js";
+import { chooseReviewers, eligibleReviewers } from "./reviewers.js";
+import { type RunRecord, runRecords } from "./run.records.js";
+import { idempotencyMismatch, invalidEvent, memberRequired, runNotFound, runNotOpen } from "./task.errors.js";
+import { type EmitEventInput, emitEventSchema } from "./task.schema.js";
+import { announce } from "./task.signals.js";
+import type { RunStagesTable, WorkflowRunsTable } from "./task.table.js";
+
+export const STAGE_TIMEOUT = "stage.timeout";
+export const STAGE_ESCALATE = "stage.escalate";
+
+/** One job per kind and run stage; the workflow id is in the key so deleting a workflow can cancel its timers. */
+export const jobKey = (kind: string, workflowId: string, runStageId: string) => `${kind}:${workflowId}:${runStageId}`;
+
+/** JSON with sorted keys, so the same data written in another order compares equal. */
+function canonical(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonical).join(",")}]`;
+  if (value !== null && typeof value === "object") {
+    return `{${Object.keys(value as Record<string, unknown>)
+      .sort()
+      .map((k) => `${JSON.stringify(k)}:${canonical((value as Record<string, unknown>)[k])}`)
+      .join(",")}}`;
+  }
+  return JSON.stringify(value);
+}
+
+/** The pull request (or other subject) an event is about: `pr.number`, `pull_request.number`, `pull_request` or `number`. */
+export function subjectOf(data: Record<string, unknown>): string | null {
+  const pr = (data.pr ?? data.pull_request) as unknown;
+  const candidates = [pr && typeof pr === "object" ? (pr as Record<string, unknown>).number : pr, data.number, data.subject];
+  for (const c of candidates) if (typeof c === "string" || typeof c === "number") return String(c).trim() || null;
+  return null;
+}
+
+/** The run's label in the audit log: `pull-request-approval #123`. */
+const runLabel = (wf: { slug: string }, subject: string | null) => (subject ? `${wf.slug} #${subject}` : wf.slug);
+
+async function requesterOf(ctx: ServiceContext, given: string | undefined): Promise<string | null> {
+  if (given !== undefined) return (await resolveUser(ctx, given)).id;
+  return ctx.actor.type === "user" ? ctx.actor.id : null;
+}
+
+/** An event as services return it. */
+export interface EventRecord {
+  id: string;
+  organizationId: string;
+  type: string;
+  data: Record<string, unknown>;
+  idempotencyKey: string | null;
+  requesterId: string | null;
+  createdAt: number;
+}
+
+/** What emitting an event did: the runs it started (or had started, for a redelivery). */
+export interface EmitResult {
+  event: EventRecord;
+  runs: RunRecord[];
+  duplicate: boolean;
+}
+
+type EventRow = { id: string; organization_id: string; type: string; data: string; idempotency_key: string | null; requester_id: string | null; created_at: number };
+const toEvent = (r: EventRow): EventRecord => ({
+  id: r.id,
+  organizationId: r.organization_id,
+  type: r.type,
+  data: JSON.parse(r.data) as Record<string, unknown>,
+  idempotencyKey: r.idempotency_key,
+  requesterId: r.requester_id,
+  createdAt: r.created_at,
+});
+
+/**
+ * Records an event and starts a run of every active workflow of the organization whose trigger and
+ * condition match. With an idempotency key, a redelivery returns the first delivery's runs and starts
+ * nothing; the same key with other data is refused.
+ */
+export async function emitEvent(ctx: ServiceContext, input: EmitEventInput): Promise<EmitResult> {
+  const data = parseInput(emitEventSchema, input);
+  const { type, typeKey } = parseEventType(data.type);
+  const warm = ctx.db.isTransaction ? undefined : await resolveOrg(ctx, data.organization);
+  // Compiled outside the transaction, the policy is cached; inside, reviewers are then found without a recompile.
+  if (warm) await compiledPolicy(ctx, warm.id);
+  return inTransaction(ctx, async (tx) => {
+    const org = await resolveOrg(tx, data.organization);
+    await assertMayEmit(tx, org);
+    if (data.idempotencyKey !== undefined) {
+      const existing = await tx.db.selectFrom("workflow_events").selectAll().where("organization_id", "=", org.id).where("idempotency_key", "=", data.idempotencyKey).executeTakeFirst();
+      if (existing) {
+        if (existing.type_key !== typeKey || canonical(JSON.parse(existing.data)) !== canonical(data.data)) throw idempotencyMismatch(data.idempotencyKey, existing.id);
+        const runs = await tx.db.selectFrom("workflow_runs").selectAll().where("event_id", "=", existing.id).orderBy("created_at").orderBy("id").execute();
+        return { event: toEvent(existing), runs: await runRecords(tx, runs), duplicate: true };
+      }
+    }
+    const requesterId = await requesterOf(tx, data.requester);
+    const now = tx.clock.now();
+    const row: EventRow & { type_key: string } = {
+      id: newId("wfevt", now),
+      organization_id: org.id,
+      type,
+      type_key: typeKey,
+      data: JSON.stringify(data.data),
+      idempotency_key: data.idempotencyKey ?? null,
+      requester_id: requesterId,
+      created_at: now,
+    };
+    await tx.db.insertInto("workflow_events").values(row).execute();
+    const workflows = await triggeredWorkflows(tx, org, typeKey);
+    const fileSets = workflows.length > 0 ? await fileSetPatterns(tx, org.id) : new Map<string, string[]>();
+    const started: string[] = [];
+    for (const wf of workflows) {
+      if (wf.condition !== null && !evaluateCondition(parseCondition(wf.condition), data.data, fileSets).holds) continue;
+      started.push(await startRun(tx, org, wf, toEvent(row), requesterId, fileSets));
+    }
+    await recordAudit(tx, {
+      organizationId: org.id,
+      action: "event.received",
+      target: { type: "event", id: row.id, label: type },
+      after: { type, idempotencyKey: row.idempotency_key, subject: subjectOf(data.data), runs: started },
+    });
+    const runs = started.length ? await tx.db.selectFrom("workflow_runs").selectAll().where("id", "in", started).orderBy("created_at").orderBy("id").execute() : [];
+    return { event: toEvent(row), runs: await runRecords(tx, runs), duplicate: false };
+  });
+}
+
+async function startRun(tx: ServiceContext, org: Organization, wf: Workflow, event: EventRecord, requesterId: string | null, fileSets: ReadonlyMap<string, readonly string[]>): Promise<string> {
+  const now = tx.clock.now();
+  const subject = subjectOf(event.data);
+  const run: WorkflowRunsTable = {
+    id: newId("run", now),
+    organization_id: org.id,
+    workflow_id: wf.id,
+    event_id: event.id,
+    requester_id: requesterId,
+    status: "open",
+    subject,
+    blocked_reason: null,
+    outcome_reason: null,
+    created_at: now,
+    updated_at: now,
+    completed_at: null,
+  };
+  await tx.db.insertInto("workflow_runs").values(run).execute();
+  if (wf.stages.length > 0) {
+    await tx.db
+      .insertInto("run_stages")
+      .values(
+        wf.stages.map((s) => ({
+          id: newId("rstg", now),
+          run_id: run.id,
+          stage_id: s.id,
+          position: s.position,
+          name: s.name,
+          status: "waiting" as const,
+          approvals_needed: s.approvals,
+          note: null,
+          started_at: null,
+          completed_at: null,
+          overdue_at: null,
+          escalated_at: null,
+        })),
+      )
+      .execute();
+  }
+  await recordAudit(tx, {
+    organizationId: org.id,
+    action: "workflow.run_started",
+    target: { type: "run", id: run.id, label: runLabel(wf, subject) },
+    after: { workflow: wf.slug, event: event.id, eventType: event.type, subject, requester: requesterId, stages: wf.stages.map((s) => s.name) },
+  });
+  await advance(tx, org, wf, run, event.data, fileSets);
+  return run.id;
+}
+
+/**
+ * Moves a run on: the next waiting stage whose condition holds becomes active (the ones before it whose
+ * condition is false are recorded as skipped); with none left, the run is approved.
+ */
+export async function advance(
+  tx: ServiceContext,
+  org: Organization,
+  wf: Workflow,
+  run: WorkflowRunsTable,
+  data: Record<string, unknown>,
+  fileSets?: ReadonlyMap<string, readonly string[]>,
+): Promise<void> {
+  const stages = await tx.db.selectFrom("run_stages").selectAll().where("run_id", "=", run.id).where("status", "=", "waiting").orderBy("position").execute();
+  let sets = fileSets;
+  const label = runLabel(wf, run.subject);
+  for (const rs of stages) {
+    const def = wf.stages.find((s) => s.id === rs.stage_id);
+    const now = tx.clock.now();
+    let note: string | null = null;
+    if (!def) {
+      note = "the stage was removed from the workflow";
+    } else if (def.condition !== null) {
+      sets ??= await fileSetPatterns(tx, org.id);
+      const result = evaluateCondition(parseCondition(def.condition), data, sets);
+      if (!result.holds) note = `condition ${def.condition} is false (${result.failed})`;
+      else if (result.unknownFileSets.length) note = `file set(s) ${result.unknownFileSets.join(", ")} do not exist yet, so the condition counts as true`;
+      if (result.holds) {
+        await activate(tx, org, wf, run, rs, def, note);
+        return;
+      }
+    } else {
+      await activate(tx, org, wf, run, rs, def, null);
+      return;
+    }
+    await tx.db.updateTable("run_stages").set({ status: "skipped", note, completed_at: now }).where("id", "=", rs.id).execute();
+    await recordAudit(tx, { organizationId: org.id, action: "workflow.stage_skipped", target: { type: "run", id: run.id, label }, after: { stage: rs.name, reason: note } });
+  }
+  const now = tx.clock.now();
+  await tx.db.updateTable("workflow_runs").set({ status: "approved", completed_at: now, updated_at: now, blocked_reason: null }).where("id", "=", run.id).execute();
+  await announce(tx, {
+    organizationId: org.id,
+    action: "workflow.run_approved",
+    signal: "run:approved",
+    target: { type: "run", id: run.id, label },
+    after: { workflow: wf.slug, subject: run.subject, elapsedMs: now - run.created_at, elapsed: formatDuration(now - run.created_at) },
+  });
+}
+
+/** Why a stage cannot get all its reviewers, or null when it can. */
+function blockedReason(def: Stage, eligible: number): string | null {
+  if (def.requiresRole.id === null) return `the role ${def.requiresRole.key} of stage "${def.name}" no longer exists`;
+  if (def.strategy === "manual") return null;
+  if (eligible === 0) return `no eligible reviewer for stage "${def.name}" (it needs a member holding ${def.requiresRole.key} other than the requester)`;
+  if (eligible < def.approvals) return `only ${eligible} eligible reviewer(s) for stage "${def.name}", which needs ${def.approvals} distinct approvals`;
+  return null;
+}
+
+async function activate(tx: ServiceContext, org: Organization, wf: Workflow, run: WorkflowRunsTable, rs: RunStagesTable, def: Stage, note: string | null): Promise<void> {
+  const now = tx.clock.now();
+  await tx.db.updateTable("run_stages").set({ status: "active", started_at: now, note }).where("id", "=", rs.id).execute();
+  const exclude = new Set(run.requester_id ? [run.requester_id] : []);
+  const pool = await eligibleReviewers(tx, org.id, def.requiresRole.id, exclude);
+  const picked = await chooseReviewers(tx, { organizationId: org.id, pool: `stage:${def.id}`, strategy: def.strategy, candidates: pool, count: rs.approvals_needed });
+  const label = runLabel(wf, run.subject);
+  for (let i = 0; i < rs.approvals_needed; i++) {
+    const reviewer = picked[i];
+    const id = newId("task", now);
+    await tx.db
+      .insertInto("tasks")
+      .values({
+        id,
+        organization_id: org.id,
+        run_id: run.id,
+        run_stage_id: rs.id,
+        assignee_id: reviewer?.userId ?? null,
+        assigned_via: def.strategy,
+        status: "open",
+        decided_by_id: null,
+        comment: null,
+        reason: null,
+        form_data: null,
+        escalated: 0,
+        created_at: now,
+        updated_at: now,
+        decided_at: null,
+      })
+      .execute();
+    await announce(tx, {
+      organizationId: org.id,
+      action: "approval.requested",
+      signal: reviewer ? "stage:assigned" : undefined,
+      target: { type: "task", id, label },
+      after: { run: run.id, workflow: wf.slug, stage: def.name, requiresRole: def.requiresRole.key, assignee: reviewer?.label ?? null, via: def.strategy, subject: run.subject },
+    });
+  }
+  const blocked = blockedReason(def, pool.length);
+  await tx.db.updateTable("workflow_runs").set({ blocked_reason: blocked, updated_at: now }).where("id", "=", run.id).execute();
+  if (blocked) {
+    await recordAudit(tx, { organizationId: org.id, action: "workflow.run_blocked", target: { type: "run", id: run.id, label }, after: { stage: def.name, reason: blocked } });
+  }
+  const jobs: JobSpec[] = [];
+  const payload = { runStageId: rs.id };
+  if (def.timeoutMs !== null) jobs.push({ kind: STAGE_TIMEOUT, key: jobKey(STAGE_TIMEOUT, wf.id, rs.id), dueAt: now + def.timeoutMs, payload, organizationId: org.id });
+  if (def.escalation) jobs.push({ kind: STAGE_ESCALATE, key: jobKey(STAGE_ESCALATE, wf.id, rs.id), dueAt: now + def.escalation.afterMs, payload, organizationId: org.id });
+  await scheduleJobs(tx, jobs);
+}
+
+/** Ends a stage's timers (it was decided). */
+export async function stopStageTimers(tx: ServiceContext, workflowId: string, runStageId: string): Promise<void> {
+  await cancelJobs(tx, [jobKey(STAGE_TIMEOUT, workflowId, runStageId), jobKey(STAGE_ESCALATE, workflowId, runStageId)]);
+}
+
+/** Loads what a run's next step needs: the run, its workflow, its organization and its event's data. */
+export async function runContext(tx: ServiceContext, runId: string): Promise<{ run: WorkflowRunsTable; wf: Workflow; org: Organization; data: Record<string, unknown> }> {
+  const run = await tx.db.selectFrom("workflow_runs").selectAll().where("id", "=", runId).executeTakeFirst();
+  if (!run) throw runNotFound(runId);
+  const org = await resolveOrg(tx, run.organization_id);
+  const wf = await resolveWorkflow(tx, run.workflow_id);
+  const event = await tx.db.selectFrom("workflow_events").select("data").where("id", "=", run.event_id).executeTakeFirstOrThrow();
+  return { run, wf, org, data: JSON.parse(event.data) as Record<string, unknown> };
+}
+
+/** Cancels an open run: its open tasks and timers end with it. The requester or a workflow manager may. */
+export async function cancelRun(ctx: ServiceContext, ref: string, reason?: string): Promise<RunRecord> {
+  return inTransaction(ctx, async (tx) => {
+    if (!isId(ref.trim(), "run")) throw runNotFound(ref);
+    const { run, wf, org } = await runContext(tx, ref.trim());
+    const requester = tx.actor.type === "user" && tx.actor.id === run.requester_id;
+    if (!requester) await assertMayManageWorkflows(tx, org, "cancel runs");
+    if (run.status !== "open") throw runNotOpen(run.id, run.status);
+    const now = tx.clock.now();
+    const active = await tx.db.selectFrom("run_stages").select("id").where("run_id", "=", run.id).where("status", "in", ["active", "waiting"]).execute();
+    for (const s of active) await stopStageTimers(tx, wf.id, s.id);
+    await tx.db.updateTable("run_stages").set({ status: "cancelled", completed_at: now }).where("run_id", "=", run.id).where("status", "in", ["active", "waiting"]).execute();
+    await tx.db.updateTable("tasks").set({ status: "cancelled", updated_at: now }).where("run_id", "=", run.id).where("status", "=", "open").execute();
+    await tx.db.updateTable("workflow_runs").set({ status: "cancelled", outcome_reason: reason?.trim() || null, completed_at: now, updated_at: now, blocked_reason: null }).where("id", "=", run.id).execute();
+    await recordAudit(tx, { organizationId: org.id, action: "workflow.run_cancelled", target: { type: "run", id: run.id, label: runLabel(wf, run.subject) }, after: { reason: reason?.trim() || null } });
+    return (await runRecords(tx, [(await tx.db.selectFrom("workflow_runs").selectAll().where("id", "=", run.id).executeTakeFirstOrThrow())]))[0] as RunRecord;
+  });
+}
+
+/** One run with its stages and tasks. */
+export async function getRun(ctx: ServiceContext, ref: string): Promise<RunRecord> {
+  const id = ref.trim();
+  const row = isId(id, "run") ? await ctx.db.selectFrom("workflow_runs").selectAll().where("id", "=", id).executeTakeFirst() : undefined;
+  if (!row) throw runNotFound(id);
+  await assertMayReadWorkflows(ctx, await resolveOrg(ctx, row.organization_id));
+  return (await runRecords(ctx, [row]))[0] as RunRecord;
+}
+
+/** Runs of a workflow (or of an organization), newest first. */
+export async function listRuns(
+  ctx: ServiceContext,
+  q: { organization?: string | undefined; workflow?: string | undefined; status?: string | undefined; subject?: string | undefined; limit?: number; offset?: number },
+): Promise<{ data: RunRecord[]; totalCount: number }> {
+  let orgId: string;
+  let workflowId: string | undefined;
+  if (q.workflow !== undefined) {
+    const wf = await resolveWorkflow(ctx, q.workflow, q.organization);
+    orgId = wf.organization.id;
+    workflowId = wf.id;
+  } else if (q.organization !== undefined) {
+    orgId = (await resolveOrg(ctx, q.organization)).id;
+  } else {
+    throw invalidEvent("Name the workflow or the organization whose runs to list (--workflow or --organization).", "workflow");
+  }
+  await assertMayReadWorkflows(ctx, await resolveOrg(ctx, orgId));
+  const statuses = q.status === undefined ? undefined : q.status.split(",").map((s) => s.trim().toLowerCase());
+  for (const s of statuses ?? []) {
+    if (!["open", "approved", "rejected", "cancelled"].includes(s)) throw invalidEvent(`--status "${s}" is not a run status; use open, approved, rejected or cancelled.`, "status");
+  }
+  let base = ctx.db.selectFrom("workflow_runs").where("organization_id", "=", orgId);
+  if (workflowId) base = base.where("workflow_id", "=", workflowId);
+  if (statuses) base = base.where("status", "in", statuses as WorkflowRunsTable["status"][]);
+  if (q.subject !== undefined) base = base.where("subject", "=", q.subject);
+  const { n } = await base.select((eb) => eb.fn.countAll<number>().as("n")).executeTakeFirstOrThrow();
+  const rows = await base.selectAll().orderBy("created_at", "desc").orderBy("id", "desc").limit(q.limit ?? 50).offset(q.offset ?? 0).execute();
+  return { data: await runRecords(ctx, rows), totalCount: Number(n) };
+}
+
+/** Refuses actors that are not members (decisions are a person's). */
+export function assertMember(ctx: ServiceContext, what: string): string {
+  if (ctx.actor.type !== "user" || ctx.actor.id === null) throw memberRequired(what);
+  return ctx.actor.id;
+}

@@ -1,0 +1,83 @@
+// The timers of stages: a timeout marks the stage overdue, an escalation hands its open tasks to the
+// escalation role. Each handler checks the stage first, so running twice changes nothing the second time.
+import type { ServiceContext } from "../../context.js";
+import { formatDuration } from "../../duration.js";
+import type { Job, JobHandler } from "../jobs/index.js";
+import { resolveUser } from "../users/index.js";
+import { chooseReviewers, eligibleReviewers } from "./reviewers.js";
+import { STAGE_ESCALATE, STAGE_TIMEOUT, runContext } from "./run.service.js";
+import { announce } from "./task.signals.js";
+
+async function activeStage(tx: ServiceContext, job: Job) {
+  const id = String(job.payload.runStageId ?? "");
+  const rs = await tx.db.selectFrom("run_stages").selectAll().where("id", "=", id).executeTakeFirst();
+  if (!rs || rs.status !== "active" || rs.started_at === null) return undefined;
+  const context = await runContext(tx, rs.run_id);
+  if (context.run.status !== "open") return undefined;
+  return { rs, ...context, def: context.wf.stages.find((s) => s.id === rs.stage_id) };
+}
+
+const label = (slug: string, subject: string | null) => (subject ? `${slug} #${subject}` : slug);
+
+async function emails(tx: ServiceContext, ids: readonly (string | null)[]): Promise<(string | null)[]> {
+  return Promise.all(ids.map(async (id) => (id === null ? null : ((await resolveUser(tx, id).catch(() => undefined))?.email ?? id))));
+}
+
+/** Stage timeout: the stage is overdue; the run stays open and `stage:overdue` goes out. */
+const onTimeout: JobHandler = async (tx, job) => {
+  const found = await activeStage(tx, job);
+  if (!found || found.rs.overdue_at !== null) return;
+  const { rs, run, wf, org, def } = found;
+  const now = tx.clock.now();
+  await tx.db.updateTable("run_stages").set({ overdue_at: now }).where("id", "=", rs.id).execute();
+  const open = await tx.db.selectFrom("tasks").select(["id", "assignee_id"]).where("run_stage_id", "=", rs.id).where("status", "=", "open").execute();
+  const elapsed = now - (rs.started_at as number);
+  await announce(tx, {
+    organizationId: org.id,
+    action: "approval.overdue",
+    signal: "stage:overdue",
+    target: { type: "run", id: run.id, label: label(wf.slug, run.subject) },
+    after: { run: run.id, workflow: wf.slug, stage: rs.name, timeout: def?.timeout ?? null, elapsedMs: elapsed, elapsed: formatDuration(elapsed), assignees: await emails(tx, open.map((t) => t.assignee_id)), tasks: open.map((t) => t.id) },
+  });
+};
+
+/**
+ * Escalation: each open task goes to a member of the escalation role (same strategy, its own rotation),
+ * never the requester nor anyone already on the stage; the original assignee stays in the audit event.
+ */
+const onEscalate: JobHandler = async (tx, job) => {
+  const found = await activeStage(tx, job);
+  if (!found || found.rs.escalated_at !== null || !found.def?.escalation) return;
+  const { rs, run, wf, org, def } = found;
+  const escalation = def.escalation as NonNullable<typeof def.escalation>;
+  const now = tx.clock.now();
+  await tx.db.updateTable("run_stages").set({ escalated_at: now }).where("id", "=", rs.id).execute();
+  const tasks = await tx.db.selectFrom("tasks").selectAll().where("run_stage_id", "=", rs.id).orderBy("created_at").orderBy("id").execute();
+  const open = tasks.filter((t) => t.status === "open");
+  const busy = new Set([...(run.requester_id ? [run.requester_id] : []), ...tasks.flatMap((t) => (t.decided_by_id ? [t.decided_by_id] : []))]);
+  const pool = await eligibleReviewers(tx, org.id, escalation.escalateTo.id, busy);
+  const picked = await chooseReviewers(tx, { organizationId: org.id, pool: `escalation:${def.id}`, strategy: def.strategy, candidates: pool, count: open.length });
+  for (const [i, task] of open.entries()) {
+    const to = picked[i];
+    if (to) await tx.db.updateTable("tasks").set({ assignee_id: to.userId, assigned_via: "escalation", escalated: 1, updated_at: now }).where("id", "=", task.id).execute();
+    else await tx.db.updateTable("tasks").set({ escalated: 1, updated_at: now }).where("id", "=", task.id).execute();
+    const [from] = await emails(tx, [task.assignee_id]);
+    await announce(tx, {
+      organizationId: org.id,
+      action: "approval.escalated",
+      signal: "stage:escalated",
+      target: { type: "task", id: task.id, label: label(wf.slug, run.subject) },
+      before: { assignee: from ?? null, via: task.assigned_via },
+      after: { run: run.id, workflow: wf.slug, stage: rs.name, after: escalation.after, escalateTo: escalation.escalateTo.key, assignee: to?.label ?? null, notify: escalation.notify, elapsed: formatDuration(now - (rs.started_at as number)) },
+    });
+  }
+  if (open.length > picked.length) {
+    const reason = `no eligible reviewer in escalation role ${escalation.escalateTo.key} for stage "${rs.name}"`;
+    await tx.db.updateTable("workflow_runs").set({ blocked_reason: reason, updated_at: now }).where("id", "=", run.id).execute();
+  } else if (run.blocked_reason !== null) {
+    await tx.db.updateTable("workflow_runs").set({ blocked_reason: null, updated_at: now }).where("id", "=", run.id).execute();
+  }
+};
+
+/** The job handlers of workflow runs, by job kind. */
+export const TASK_JOB_HANDLERS: Readonly<Record<string, JobHandler>> = Object.freeze({ [STAGE_TIMEOUT]: onTimeout, [STAGE_ESCALATE]: onEscalate });

@@ -1,0 +1,30 @@
+// The workflows feature's public face: definitions, conditions, file sets, forms, and who may use them.
+export { type ConditionResult, type ConditionTerm, evaluateCondition, parseCondition, touchedFiles } from "./condition.js";
+export { fileMatches } from "./file-glob.js";
+export { deleteFileSet, type FileSet, fileSetPatterns, listFileSets, saveFileSet } from "./fileset.service.js";
+export { BUILT_IN_FORMS, checkFormData, createForm, type Form, findForm, listForms } from "./form.service.js";
+export { actorHoldsAny, assertMayEmit, assertMayManageWorkflows, assertMayReadWorkflows } from "./workflow.guards.js";
+export { STRATEGIES } from "./workflow.schema.js";
+export {
+  addStage,
+  clearEscalation,
+  countWorkflows,
+  createWorkflow,
+  deleteWorkflow,
+  eventTypeKey,
+  getWorkflow,
+  listWorkflows,
+  parseEventType,
+  parseTrigger,
+  removeStage,
+  resolveWorkflow,
+  setAssignment,
+  setEscalation,
+  type Stage,
+  triggeredWorkflows,
+  updateStage,
+  updateWorkflow,
+  type WithWarnings,
+  type Workflow,
+} from "./workflow.service.js";
+export { TEMPLATE_NAMES, TEMPLATES } from "./workflow.templates.js";

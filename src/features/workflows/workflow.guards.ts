@@ -1,0 +1,29 @@
+// Who may define workflows, read them, and emit the events that start them.
+import type { ServiceContext } from "../../context.js";
+import { checkAccess } from "../access/index.js";
+import type { Organization } from "../orgs/index.js";
+import { mayNot } from "./workflow.errors.js";
+
+/** Organization admins manage workflows as they manage the profile; so does whoever holds org:workflows:manage (or admin). */
+export const MANAGE_WORKFLOWS = ["org:workflows:manage", "org:sys_profile:manage"] as const;
+/** Every member reads workflows (as they read the member list); so does whoever holds org:workflows:read. */
+export const READ_WORKFLOWS = ["org:workflows:read", "org:sys_memberships:read", ...MANAGE_WORKFLOWS] as const;
+/** CI systems and agents hold org:events:emit; managers may emit too. */
+export const EMIT_EVENTS = ["org:events:emit", ...MANAGE_WORKFLOWS] as const;
+
+/** Whether the actor holds one of `permissions` in the organization (the operator, keys and the system always do). */
+export async function actorHoldsAny(ctx: ServiceContext, org: Organization, permissions: readonly string[]): Promise<boolean> {
+  if (ctx.actor.type !== "user" || ctx.actor.id === null) return true;
+  for (const permission of permissions) {
+    if ((await checkAccess(ctx, { organizationId: org.id, userId: ctx.actor.id, permission })).allowed) return true;
+  }
+  return false;
+}
+
+async function assertAny(ctx: ServiceContext, org: Organization, permissions: readonly string[], what: string): Promise<void> {
+  if (!(await actorHoldsAny(ctx, org, permissions))) throw mayNot(ctx.actor.label, what, org.slug, permissions);
+}
+
+export const assertMayManageWorkflows = (ctx: ServiceContext, org: Organization, what: string) => assertAny(ctx, org, MANAGE_WORKFLOWS, what);
+export const assertMayReadWorkflows = (ctx: ServiceContext, org: Organization) => assertAny(ctx, org, READ_WORKFLOWS, "read workflows");
+export const assertMayEmit = (ctx: ServiceContext, org: Organization) => assertAny(ctx, org, EMIT_EVENTS, "emit events");

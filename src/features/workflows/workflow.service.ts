@@ -1,0 +1,505 @@
+// Workflow definitions: a trigger, an optional condition and ordered stages that need a role; templates too.
+import { type ServiceContext, inTransaction } from "../../context.js";
+import { parseDurationMs } from "../../duration.js";
+import { isId, newId } from "../../ids.js";
+import { parseInput } from "../../validation.js";
+import { recordAudit } from "../audit/index.js";
+import { type Organization, resolveOrg, slugify } from "../orgs/index.js";
+import { type Role, resolveRole } from "../roles/index.js";
+import { fileSetsNamed, parseCondition } from "./condition.js";
+import { fileSetPatterns } from "./fileset.service.js";
+import { findForm } from "./form.service.js";
+import {
+  invalidDuration,
+  invalidStage,
+  invalidTrigger,
+  stageExists,
+  stageNotFound,
+  templateRolesMissing,
+  unknownTemplate,
+  workflowAmbiguous,
+  workflowNameTaken,
+  workflowNotFound,
+} from "./workflow.errors.js";
+import { assertMayManageWorkflows, assertMayReadWorkflows } from "./workflow.guards.js";
+import {
+  type StageRow,
+  type WorkflowRow,
+  deleteStageRow,
+  deleteWorkflowRow,
+  findWorkflowRow,
+  insertStageRow,
+  insertWorkflowRow,
+  renumberStages,
+  stageRowsOf,
+  triggeredRows,
+  updateStageRow,
+  updateWorkflowRow,
+  workflowCount,
+  workflowRowsNamed,
+  workflowRowsOf,
+} from "./workflow.repository.js";
+import {
+  type AddStageInput,
+  type AssignStrategyInput,
+  type CreateWorkflowInput,
+  type EscalationInput,
+  type UpdateStageInput,
+  type UpdateWorkflowInput,
+  addStageSchema,
+  assignStrategySchema,
+  createWorkflowSchema,
+  escalationSchema,
+  updateStageSchema,
+  updateWorkflowSchema,
+} from "./workflow.schema.js";
+import { TEMPLATES, TEMPLATE_NAMES } from "./workflow.templates.js";
+
+/** A stage as services return it. */
+export interface Stage {
+  id: string;
+  position: number;
+  name: string;
+  requiresRole: { id: string | null; key: string };
+  condition: string | null;
+  timeout: string | null;
+  timeoutMs: number | null;
+  approvals: number;
+  form: string | null;
+  strategy: "round-robin" | "least-loaded" | "manual";
+  escalation: { after: string; afterMs: number; escalateTo: { id: string | null; key: string }; notify: string | null } | null;
+}
+
+/** A workflow as services return it. */
+export interface Workflow {
+  id: string;
+  organization: { id: string; slug: string; name: string };
+  name: string;
+  slug: string;
+  description: string;
+  trigger: string;
+  triggerType: string;
+  condition: string | null;
+  status: "active" | "paused";
+  stages: Stage[];
+  createdAt: number;
+  updatedAt: number;
+}
+
+/** A definition change, with what the caller should know (a condition naming a file set not defined yet). */
+export interface WithWarnings<T> {
+  value: T;
+  warnings: string[];
+}
+
+/**
+ * The key an event type is matched by: lowercase, with `_`, `-` and `.` dropped, so `pull_request_opened`,
+ * `pull-request.opened` and the seed's `pull_requestopened` all name one type.
+ */
+export function eventTypeKey(type: string): string {
+  return type.trim().toLowerCase().replace(/[-_.]/g, "");
+}
+
+const EVENT_TYPE = /^[a-z0-9][a-z0-9_.-]{0,99}$/i;
+
+/** Reads `event:<type>`; returns the trigger as given and its type key. */
+export function parseTrigger(trigger: string): { trigger: string; typeKey: string } {
+  const m = /^event:(.+)$/.exec(trigger.trim());
+  const type = m?.[1]?.trim();
+  if (!type || !EVENT_TYPE.test(type)) throw invalidTrigger(trigger.trim());
+  return { trigger: `event:${type}`, typeKey: eventTypeKey(type) };
+}
+
+/** An event type as emitted (`pull_request_opened`): checked like a trigger's. */
+export function parseEventType(type: string): { type: string; typeKey: string } {
+  const value = type.trim().replace(/^event:/, "");
+  if (!EVENT_TYPE.test(value)) throw invalidTrigger(`event:${value}`);
+  return { type: value, typeKey: eventTypeKey(value) };
+}
+
+function duration(text: string | null | undefined, param: string): { text: string | null; ms: number | null } {
+  if (text === undefined || text === null) return { text: null, ms: null };
+  const ms = parseDurationMs(text);
+  if (ms === undefined) throw invalidDuration(text, param);
+  return { text: text.trim().toLowerCase(), ms };
+}
+
+/** Checks a condition and warns of file sets it names that the organization does not have yet. */
+async function checkCondition(ctx: ServiceContext, org: Organization, condition: string | null | undefined, warnings: string[]): Promise<string | null> {
+  if (condition === undefined || condition === null) return null;
+  const terms = parseCondition(condition);
+  const sets = await fileSetPatterns(ctx, org.id);
+  for (const name of fileSetsNamed(terms)) {
+    if (!sets.has(name)) {
+      warnings.push(
+        `File set "${name}" does not exist yet; until it does, files:touched:${name} counts as true (the stage is required). Create it with: clerk fileset create ${name} --organization "${org.slug}" --paths "…"`,
+      );
+    }
+  }
+  return terms.map((t) => t.text).join(",");
+}
+
+function toStage(r: StageRow): Stage {
+  return {
+    id: r.id,
+    position: r.position,
+    name: r.name,
+    requiresRole: { id: r.requires_role_id, key: r.requires_role_key },
+    condition: r.condition,
+    timeout: r.timeout,
+    timeoutMs: r.timeout_ms,
+    approvals: r.approvals,
+    form: r.form,
+    strategy: r.strategy,
+    escalation:
+      r.escalate_after !== null && r.escalate_after_ms !== null && r.escalate_to_role_key !== null
+        ? { after: r.escalate_after, afterMs: r.escalate_after_ms, escalateTo: { id: r.escalate_to_role_id, key: r.escalate_to_role_key }, notify: r.escalate_notify }
+        : null,
+  };
+}
+
+/** Workflows with their stages, from rows of one organization. */
+export async function toWorkflows(ctx: ServiceContext, org: Organization, rows: readonly WorkflowRow[]): Promise<Workflow[]> {
+  const stages = await stageRowsOf(ctx.db, rows.map((r) => r.id));
+  return rows.map((r) => ({
+    id: r.id,
+    organization: { id: org.id, slug: org.slug, name: org.name },
+    name: r.name,
+    slug: r.slug,
+    description: r.description,
+    trigger: r.trigger,
+    triggerType: r.trigger_type,
+    condition: r.condition,
+    status: r.status,
+    stages: stages.filter((s) => s.workflow_id === r.id).map(toStage),
+    createdAt: r.created_at,
+    updatedAt: r.updated_at,
+  }));
+}
+
+async function toWorkflow(ctx: ServiceContext, org: Organization, row: WorkflowRow): Promise<Workflow> {
+  return (await toWorkflows(ctx, org, [row]))[0] as Workflow;
+}
+
+/**
+ * Finds a workflow by id, slug or name: in the organization when one is given, else anywhere it is
+ * unambiguous (the seed's `--workflow "pull-request-approval"` names no organization).
+ */
+export async function resolveWorkflow(ctx: ServiceContext, ref: string, organization?: string | null): Promise<Workflow> {
+  const value = ref.trim();
+  if (organization) {
+    const org = await resolveOrg(ctx, organization);
+    const rows = await workflowRowsOf(ctx.db, org.id);
+    const row = rows.find((r) => r.id === value || r.slug === slugify(value) || r.name.toLowerCase() === value.toLowerCase());
+    if (!row) throw workflowNotFound(value, rows.map((r) => r.slug), org.slug);
+    return toWorkflow(ctx, org, row);
+  }
+  if (isId(value, "wf")) {
+    const row = await findWorkflowRow(ctx.db, value);
+    if (!row) throw workflowNotFound(value, [], null);
+    return toWorkflow(ctx, await resolveOrg(ctx, row.organization_id), row);
+  }
+  const rows = await workflowRowsNamed(ctx.db, slugify(value), value.toLowerCase());
+  if (rows.length > 1) {
+    const orgs = await Promise.all(rows.map(async (r) => (await resolveOrg(ctx, r.organization_id)).slug));
+    throw workflowAmbiguous(value, orgs);
+  }
+  const row = rows[0];
+  if (!row) {
+    const all = await ctx.db.selectFrom("workflows").select("slug").execute();
+    throw workflowNotFound(value, all.map((r) => r.slug), null);
+  }
+  return toWorkflow(ctx, await resolveOrg(ctx, row.organization_id), row);
+}
+
+/** The active workflows of an organization that an event type triggers, oldest first. */
+export async function triggeredWorkflows(ctx: ServiceContext, org: Organization, typeKey: string): Promise<Workflow[]> {
+  return toWorkflows(ctx, org, await triggeredRows(ctx.db, org.id, typeKey));
+}
+
+/** How many workflows an organization has (for `clerk org info`). */
+export async function countWorkflows(ctx: ServiceContext, organizationId: string): Promise<number> {
+  return workflowCount(ctx.db, organizationId);
+}
+
+/** A workflow the actor may read. */
+export async function getWorkflow(ctx: ServiceContext, ref: string, organization?: string | null): Promise<Workflow> {
+  const wf = await resolveWorkflow(ctx, ref, organization);
+  await assertMayReadWorkflows(ctx, await resolveOrg(ctx, wf.organization.id));
+  return wf;
+}
+
+/** The workflows of an organization, by name. */
+export async function listWorkflows(ctx: ServiceContext, organization: string): Promise<Workflow[]> {
+  const org = await resolveOrg(ctx, organization);
+  await assertMayReadWorkflows(ctx, org);
+  return toWorkflows(ctx, org, await workflowRowsOf(ctx.db, org.id));
+}
+
+const stageView = (s: Stage) => ({
+  name: s.name,
+  requiresRole: s.requiresRole.key,
+  condition: s.condition,
+  timeout: s.timeout,
+  approvals: s.approvals,
+  form: s.form,
+  strategy: s.strategy,
+  escalation: s.escalation ? { after: s.escalation.after, escalateTo: s.escalation.escalateTo.key, notify: s.escalation.notify } : null,
+});
+const workflowView = (w: Workflow) => ({ name: w.name, slug: w.slug, trigger: w.trigger, condition: w.condition, status: w.status, stages: w.stages.map(stageView) });
+
+async function stageRole(ctx: ServiceContext, org: Organization, ref: string): Promise<Role> {
+  return resolveRole(ctx, ref, org.id);
+}
+
+/** Creates a workflow, blank or from a template (whose roles must exist in the organization). */
+export async function createWorkflow(ctx: ServiceContext, input: CreateWorkflowInput): Promise<WithWarnings<Workflow>> {
+  const data = parseInput(createWorkflowSchema, input);
+  const template = data.template === undefined ? undefined : TEMPLATES.find((t) => t.name === data.template?.toLowerCase());
+  if (data.template !== undefined && !template) throw unknownTemplate(data.template, TEMPLATE_NAMES);
+  const name = data.name ?? template?.title;
+  if (!name) throw invalidStage('A workflow needs --name (or --template, which names it), e.g. --name "Pull Request Approval".', "name");
+  const triggerText = data.trigger ?? template?.trigger;
+  if (!triggerText) throw invalidTrigger("");
+  const { trigger, typeKey } = parseTrigger(triggerText);
+  const slug = slugify(name);
+  if (slug === "") throw invalidStage(`The workflow name "${name}" has no letters or digits to make a slug from.`, "name");
+  return inTransaction(ctx, async (tx) => {
+    const org = await resolveOrg(tx, data.organization);
+    await assertMayManageWorkflows(tx, org, "create workflows");
+    const warnings: string[] = [];
+    const condition = await checkCondition(tx, org, data.condition ?? template?.condition, warnings);
+    if ((await workflowRowsOf(tx.db, org.id)).some((r) => r.slug === slug)) throw workflowNameTaken(slug, org.slug);
+    const now = tx.clock.now();
+    const row: WorkflowRow = {
+      id: newId("wf", now),
+      organization_id: org.id,
+      name,
+      slug,
+      description: data.description ?? template?.description ?? "",
+      trigger,
+      trigger_type: typeKey,
+      condition,
+      status: data.paused ? "paused" : "active",
+      created_at: now,
+      updated_at: now,
+    };
+    await insertWorkflowRow(tx.db, row);
+    if (template) {
+      const roles = new Map<string, Role>();
+      const missing: string[] = [];
+      for (const s of template.stages) {
+        const role = await stageRole(tx, org, s.requiresRole).catch(() => undefined);
+        if (role) roles.set(s.requiresRole, role);
+        else if (!missing.includes(s.requiresRole)) missing.push(s.requiresRole);
+      }
+      if (missing.length) throw templateRolesMissing(template.name, org.slug, missing);
+      for (const [i, s] of template.stages.entries()) {
+        await insertStage(tx, org, row.id, i + 1, { name: s.name, requiresRole: s.requiresRole, condition: s.condition, timeout: s.timeout, approvals: s.approvals, form: s.form }, roles.get(s.requiresRole) as Role, warnings);
+      }
+    }
+    const wf = await toWorkflow(tx, org, row);
+    await recordAudit(tx, { organizationId: org.id, action: "workflow.created", target: { type: "workflow", id: wf.id, label: wf.slug }, after: { ...workflowView(wf), template: template?.name ?? null } });
+    return { value: wf, warnings };
+  });
+}
+
+async function insertStage(
+  ctx: ServiceContext,
+  org: Organization,
+  workflowId: string,
+  position: number,
+  data: Omit<AddStageInput, "requiresRole" | "position"> & { requiresRole: string },
+  role: Role,
+  warnings: string[],
+): Promise<void> {
+  const timeout = duration(data.timeout, "timeout");
+  const condition = await checkCondition(ctx, org, data.condition, warnings);
+  const form = data.form === undefined ? null : (await findForm(ctx, org, data.form)).name;
+  const now = ctx.clock.now();
+  await insertStageRow(ctx.db, {
+    id: newId("stg", now),
+    workflow_id: workflowId,
+    position,
+    name: data.name,
+    requires_role_id: role.id,
+    requires_role_key: role.key,
+    condition,
+    timeout: timeout.text,
+    timeout_ms: timeout.ms,
+    approvals: data.approvals ?? 1,
+    form,
+    strategy: data.strategy ?? "round-robin",
+    escalate_after: null,
+    escalate_after_ms: null,
+    escalate_to_role_id: null,
+    escalate_to_role_key: null,
+    escalate_notify: null,
+    created_at: now,
+    updated_at: now,
+  });
+}
+
+/** Runs a change to one workflow's definition: resolved, guarded, audited with before and after. */
+async function changeWorkflow(
+  ctx: ServiceContext,
+  ref: string,
+  organization: string | null | undefined,
+  action: string,
+  change: (tx: ServiceContext, org: Organization, wf: Workflow, warnings: string[]) => Promise<void>,
+): Promise<WithWarnings<Workflow>> {
+  return inTransaction(ctx, async (tx) => {
+    const before = await resolveWorkflow(tx, ref, organization);
+    const org = await resolveOrg(tx, before.organization.id);
+    await assertMayManageWorkflows(tx, org, "change workflows");
+    const warnings: string[] = [];
+    await change(tx, org, before, warnings);
+    await updateWorkflowRow(tx.db, before.id, { updated_at: tx.clock.now() });
+    const after = await toWorkflow(tx, org, (await findWorkflowRow(tx.db, before.id)) as WorkflowRow);
+    await recordAudit(tx, { organizationId: org.id, action, target: { type: "workflow", id: after.id, label: after.slug }, before: workflowView(before), after: workflowView(after) });
+    return { value: after, warnings };
+  });
+}
+
+/** Renames a workflow, changes its trigger or condition, or pauses and resumes it. */
+export async function updateWorkflow(ctx: ServiceContext, ref: string, input: UpdateWorkflowInput, organization?: string | null): Promise<WithWarnings<Workflow>> {
+  const data = parseInput(updateWorkflowSchema, input);
+  const trigger = data.trigger === undefined ? undefined : parseTrigger(data.trigger);
+  return changeWorkflow(ctx, ref, organization, "workflow.updated", async (tx, org, wf, warnings) => {
+    const slug = data.name === undefined ? wf.slug : slugify(data.name);
+    if (slug !== wf.slug && (await workflowRowsOf(tx.db, org.id)).some((r) => r.slug === slug)) throw workflowNameTaken(slug, org.slug);
+    await updateWorkflowRow(tx.db, wf.id, {
+      name: data.name ?? wf.name,
+      slug,
+      description: data.description ?? wf.description,
+      trigger: trigger?.trigger ?? wf.trigger,
+      trigger_type: trigger?.typeKey ?? wf.triggerType,
+      condition: data.condition === undefined ? wf.condition : await checkCondition(tx, org, data.condition, warnings),
+      status: data.status ?? wf.status,
+    });
+  });
+}
+
+/** Deletes a workflow with its runs and tasks. */
+export async function deleteWorkflow(ctx: ServiceContext, ref: string, organization?: string | null): Promise<Workflow> {
+  return inTransaction(ctx, async (tx) => {
+    const wf = await resolveWorkflow(tx, ref, organization);
+    const org = await resolveOrg(tx, wf.organization.id);
+    await assertMayManageWorkflows(tx, org, "delete workflows");
+    // Pending timers of its runs go too: they would find nothing to do.
+    await tx.db.updateTable("jobs").set({ status: "cancelled", updated_at: tx.clock.now() }).where("status", "=", "pending").where("dedupe_key", "like", `%:${wf.id}:%`).execute();
+    await deleteWorkflowRow(tx.db, wf.id);
+    await recordAudit(tx, { organizationId: org.id, action: "workflow.deleted", target: { type: "workflow", id: wf.id, label: wf.slug }, before: workflowView(wf) });
+    return wf;
+  });
+}
+
+function findStage(wf: Workflow, ref: string): Stage {
+  const value = ref.trim();
+  const found = wf.stages.find((s) => s.id === value || s.name.toLowerCase() === value.toLowerCase());
+  if (!found) throw stageNotFound(value, wf.slug, wf.stages.map((s) => s.name));
+  return found;
+}
+
+/** Adds a stage (last, or at a position); its role must be usable in the organization. */
+export async function addStage(ctx: ServiceContext, ref: string, input: AddStageInput, organization?: string | null): Promise<WithWarnings<Workflow>> {
+  const data = parseInput(addStageSchema, input);
+  duration(data.timeout, "timeout");
+  return changeWorkflow(ctx, ref, organization, "workflow.stage_added", async (tx, org, wf, warnings) => {
+    if (wf.stages.some((s) => s.name.toLowerCase() === data.name.toLowerCase())) throw stageExists(data.name, wf.slug);
+    const role = await stageRole(tx, org, data.requiresRole);
+    const position = Math.min(data.position ?? wf.stages.length + 1, wf.stages.length + 1);
+    await insertStage(tx, org, wf.id, wf.stages.length + 1, { ...data, requiresRole: role.key }, role, warnings);
+    if (position <= wf.stages.length) {
+      const added = await tx.db.selectFrom("workflow_stages").select("id").where("workflow_id", "=", wf.id).where("name", "=", data.name).executeTakeFirstOrThrow();
+      const ids = wf.stages.map((s) => s.id);
+      ids.splice(position - 1, 0, added.id);
+      await renumberStages(tx.db, ids);
+    }
+  });
+}
+
+/** Changes a stage; runs already past it keep what they had. */
+export async function updateStage(ctx: ServiceContext, ref: string, stageRef: string, input: UpdateStageInput, organization?: string | null): Promise<WithWarnings<Workflow>> {
+  const data = parseInput(updateStageSchema, input);
+  return changeWorkflow(ctx, ref, organization, "workflow.stage_updated", async (tx, org, wf, warnings) => {
+    const stage = findStage(wf, stageRef);
+    if (data.name !== undefined && data.name.toLowerCase() !== stage.name.toLowerCase() && wf.stages.some((s) => s.name.toLowerCase() === data.name?.toLowerCase())) {
+      throw stageExists(data.name, wf.slug);
+    }
+    const role = data.requiresRole === undefined ? undefined : await stageRole(tx, org, data.requiresRole);
+    const timeout = data.timeout === undefined ? undefined : duration(data.timeout, "timeout");
+    await updateStageRow(tx.db, stage.id, {
+      name: data.name ?? stage.name,
+      requires_role_id: role?.id ?? stage.requiresRole.id,
+      requires_role_key: role?.key ?? stage.requiresRole.key,
+      condition: data.condition === undefined ? stage.condition : await checkCondition(tx, org, data.condition, warnings),
+      timeout: timeout === undefined ? stage.timeout : timeout.text,
+      timeout_ms: timeout === undefined ? stage.timeoutMs : timeout.ms,
+      approvals: data.approvals ?? stage.approvals,
+      form: data.form === undefined ? stage.form : data.form === null ? null : (await findForm(tx, org, data.form)).name,
+      strategy: data.strategy ?? stage.strategy,
+      updated_at: tx.clock.now(),
+    });
+  });
+}
+
+/** Removes a stage; the others close ranks. */
+export async function removeStage(ctx: ServiceContext, ref: string, stageRef: string, organization?: string | null): Promise<WithWarnings<Workflow>> {
+  return changeWorkflow(ctx, ref, organization, "workflow.stage_removed", async (tx, _org, wf) => {
+    const stage = findStage(wf, stageRef);
+    await deleteStageRow(tx.db, stage.id);
+    await renumberStages(tx.db, wf.stages.filter((s) => s.id !== stage.id).map((s) => s.id));
+  });
+}
+
+/** Sets how tasks are assigned: for the stages that need `role`, for one `stage`, or for every stage. */
+export async function setAssignment(ctx: ServiceContext, ref: string, input: AssignStrategyInput, organization?: string | null): Promise<WithWarnings<Workflow>> {
+  const data = parseInput(assignStrategySchema, input);
+  return changeWorkflow(ctx, ref, organization, "workflow.assignment_set", async (tx, org, wf) => {
+    let stages = wf.stages;
+    if (data.stage !== undefined) stages = [findStage(wf, data.stage)];
+    if (data.role !== undefined) {
+      const role = await stageRole(tx, org, data.role);
+      stages = stages.filter((s) => s.requiresRole.id === role.id);
+      if (stages.length === 0) {
+        throw invalidStage(
+          `No stage of ${wf.slug} needs the role ${role.name} (${role.key}); its stages need ${wf.stages.map((s) => `${s.requiresRole.key} (${s.name})`).join(", ") || "nothing yet"}. Add one with: clerk workflow stage add --workflow ${wf.slug} --requires-role "${role.name}" …`,
+          "role",
+        );
+      }
+    }
+    if (stages.length === 0) throw invalidStage(`Workflow ${wf.slug} has no stages yet; add one with: clerk workflow stage add --workflow ${wf.slug} …`, "workflow");
+    for (const s of stages) await updateStageRow(tx.db, s.id, { strategy: data.strategy, updated_at: tx.clock.now() });
+  });
+}
+
+/** Sets a stage's escalation: after how long its open tasks go to members of another role, and who is told. */
+export async function setEscalation(ctx: ServiceContext, ref: string, input: EscalationInput, organization?: string | null): Promise<WithWarnings<Workflow>> {
+  const data = parseInput(escalationSchema, input);
+  const after = duration(data.after, "after");
+  const notify = data.notify?.trim();
+  if (notify !== undefined && !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(notify)) {
+    throw invalidStage(`--notify "${notify}" is not an e-mail address such as tech-lead@acme.com.`, "notify");
+  }
+  return changeWorkflow(ctx, ref, organization, "workflow.escalation_set", async (tx, org, wf) => {
+    const stage = findStage(wf, data.stage);
+    const role = await stageRole(tx, org, data.escalateTo);
+    await updateStageRow(tx.db, stage.id, {
+      escalate_after: after.text,
+      escalate_after_ms: after.ms,
+      escalate_to_role_id: role.id,
+      escalate_to_role_key: role.key,
+      escalate_notify: notify?.toLowerCase() ?? null,
+      updated_at: tx.clock.now(),
+    });
+  });
+}
+
+/** Removes a stage's escalation. */
+export async function clearEscalation(ctx: ServiceContext, ref: string, stageRef: string, organization?: string | null): Promise<WithWarnings<Workflow>> {
+  return changeWorkflow(ctx, ref, organization, "workflow.escalation_cleared", async (tx, _org, wf) => {
+    const stage = findStage(wf, stageRef);
+    await updateStageRow(tx.db, stage.id, { escalate_after: null, escalate_after_ms: null, escalate_to_role_id: null, escalate_to_role_key: null, escalate_notify: null, updated_at: tx.clock.now() });
+  });
+}
