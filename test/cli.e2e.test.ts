@@ -317,5 +317,209 @@ for (const [dialect, transport] of DIALECTS.flatMap((d) => TRANSPORTS.map((t) =>
       expect((await clerk("role", "delete", "--role", "Auditor", "--format", "table")).stdout).toBe("Deleted role Auditor (org:auditor).\n");
       expect((await clerk("role", "show", "Auditor")).code).toBe(3);
     });
+
+    // Approval workflows: the seed's definitions, then one pull request's run through them.
+    let prRun: string;
+    let reviewTask: string;
+
+    it("creates the seed's pull request workflow, warning of a file set that does not exist yet", async () => {
+      const created = await clerk("workflow", "create", "--name", "Pull Request Approval", "--organization", "engineering-team", "--trigger", "event:pull_requestopened");
+      expect(created.code).toBe(0);
+      expect(json(created)).toMatchObject({ object: "workflow", slug: "pull-request-approval", organization_slug: "engineering-team", trigger: "event:pull_requestopened", condition: null, status: "active", stages: [], warnings: [] });
+      const review = await clerk("workflow", "stage", "add", "--workflow", "pull-request-approval", "--name", "Technical Review", "--requires-role", "Code Reviewer", "--timeout", "24h");
+      expect(review.code).toBe(0);
+      expect(json(review)).toMatchObject({
+        stages: [{ object: "workflow_stage", position: 1, name: "Technical Review", requires_role: "org:code_reviewer", role_exists: true, condition: null, timeout: "24h", approvals: 1, form: null, strategy: "round-robin", escalation: null }],
+        warnings: [],
+      });
+      expect((await clerk("role", "create", "--name", "Security Lead", "--organization", "engineering-team")).code).toBe(0);
+      const security = await clerk("workflow", "stage", "add", "--workflow", "pull-request-approval", "--name", "Security Approval", "--requires-role", "Security Lead", "--condition", "files:touched:security-sensitive");
+      expect(security.code).toBe(0);
+      const w = json(security) as unknown as { stages: { name: string; requires_role: string; condition: string | null }[]; warnings: string[] };
+      expect(w.stages.map((s) => [s.name, s.requires_role, s.condition])).toEqual([
+        ["Technical Review", "org:code_reviewer", null],
+        ["Security Approval", "org:security_lead", "files:touched:security-sensitive"],
+      ]);
+      expect(w.warnings).toEqual([expect.stringMatching(/^File set "security-sensitive" does not exist yet; .*clerk fileset create security-sensitive --organization "engineering-team"/)]);
+    });
+
+    it("creates the seed's production deploy gate, with a form and a conditional stage", async () => {
+      for (const name of ["Tech Lead", "CISO"]) expect((await clerk("role", "create", "--name", name, "--organization", "engineering-team")).code).toBe(0);
+      const gate = await clerk("workflow", "create", "--name", "Production Deploy Gate", "--organization", "engineering-team", "--trigger", "event:deployment_requested", "--condition", "environment:production");
+      expect(gate.code).toBe(0);
+      expect(json(gate)).toMatchObject({ slug: "production-deploy-gate", trigger: "event:deployment_requested", condition: "environment:production", stages: [] });
+      const record = await clerk("workflow", "stage", "add", "--workflow", "production-deploy-gate", "--name", "Change Record", "--requires-role", "Tech Lead", "--form", "change-request-template");
+      expect(record.code).toBe(0);
+      const approval = await clerk("workflow", "stage", "add", "--workflow", "production-deploy-gate", "--name", "Production Approval", "--requires-role", "CISO", "--condition", "estimated-impact:high");
+      expect(approval.code).toBe(0);
+      expect(json(approval)).toMatchObject({
+        stages: [
+          { position: 1, name: "Change Record", requires_role: "org:tech_lead", form: "change-request-template", condition: null },
+          { position: 2, name: "Production Approval", requires_role: "org:ciso", form: null, condition: "estimated-impact:high" },
+        ],
+        warnings: [],
+      });
+      expect(json(await clerk("org", "info", "--organization", "engineering-team"))).toMatchObject({ workflows_count: 2 });
+    });
+
+    it("sets how the Code Reviewer stages are assigned, the last strategy set winning", async () => {
+      const roundRobin = await clerk("workflow", "assign", "--workflow", "pull-request-approval", "--strategy", "round-robin", "--role", "Code Reviewer");
+      expect(roundRobin.code).toBe(0);
+      expect((json(roundRobin).stages as { strategy: string }[]).map((s) => s.strategy)).toEqual(["round-robin", "round-robin"]);
+      const leastLoaded = await clerk("workflow", "assign", "--workflow", "pull-request-approval", "--strategy", "least-loaded", "--role", "Code Reviewer");
+      expect(leastLoaded.code).toBe(0);
+      // Only the stage that needs Code Reviewer changes; Security Approval keeps its strategy.
+      expect((json(leastLoaded).stages as { name: string; strategy: string }[]).map((s) => [s.name, s.strategy])).toEqual([
+        ["Technical Review", "least-loaded"],
+        ["Security Approval", "round-robin"],
+      ]);
+    });
+
+    it("starts one run for a pull request event, assigning a reviewer other than the requester, and none for its redelivery", async () => {
+      expect((await clerk("org", "member", "add", "--organization", "engineering-team", "--email", "carol@acme.com", "--role", "Code Reviewer")).code).toBe(0);
+      const fileset = await clerk("fileset", "create", "security-sensitive", "--organization", "engineering-team", "--paths", "src/auth/**,**/*.pem");
+      expect(fileset.code).toBe(0);
+      expect(json(fileset)).toMatchObject({ object: "file_set", name: "security-sensitive", patterns: ["src/auth/**", "**/*.pem"] });
+      const emit = () =>
+        clerk(
+          "event", "emit", "--organization", "engineering-team", "--type", "pull_request_opened", "--requester", "alice@acme.com", "--idempotency-key", "pr-123",
+          "--data", '{"pr":{"number":123,"title":"Fix login"},"files":["src/auth/session.ts"]}',
+        );
+      const first = await emit();
+      expect(first.code).toBe(0);
+      const event = json(first) as unknown as { object: string; subject: string; duplicate: boolean; runs: Record<string, unknown>[] };
+      expect(event).toMatchObject({ object: "event", type: "pull_request_opened", subject: "123", idempotency_key: "pr-123", duplicate: false });
+      expect(event.runs).toHaveLength(1);
+      expect(event.runs[0]).toMatchObject({
+        object: "workflow_run",
+        workflow: { slug: "pull-request-approval" },
+        status: "open",
+        subject: "123",
+        requester: "alice@acme.com",
+        current_stage: "Technical Review",
+        blocked: false,
+        blocked_reason: null,
+        // Least-loaded among bob and carol (alice requested it), ties broken by e-mail.
+        stages: [
+          { name: "Technical Review", status: "active", approvals_needed: 1, approvals: 0, tasks: [{ object: "task", status: "open", assignee: "bob@acme.com", assigned_via: "least-loaded" }] },
+          { name: "Security Approval", status: "waiting", tasks: [] },
+        ],
+      });
+      prRun = event.runs[0]?.id as string;
+      reviewTask = ((event.runs[0]?.stages as { tasks: { id: string }[] }[])[0]?.tasks[0]?.id) as string;
+
+      const again = await emit();
+      expect(again.code).toBe(0);
+      expect(json(again)).toMatchObject({ duplicate: true, runs: [{ id: prRun }] });
+      const runs = json(await clerk("run", "list", "--workflow", "pull-request-approval")) as unknown as { id: string }[];
+      expect(runs.map((r) => r.id)).toEqual([prRun]);
+    });
+
+    it("assigns the pull request's review by hand, and lists it as the reviewer's", async () => {
+      const assigned = await clerk("task", "assign", "--workflow", "pull-request-approval", "--reviewer", "carol@acme.com", "--pull-request", "123");
+      expect(assigned.code).toBe(0);
+      expect(json(assigned)).toMatchObject({ object: "task", id: reviewTask, run_id: prRun, stage: "Technical Review", subject: "123", assignee: "carol@acme.com", assigned_via: "manual", status: "open" });
+      const mine = await clerk("task", "list", "--mine", "--as", "carol@acme.com");
+      expect(mine.code).toBe(0);
+      expect((json(mine) as unknown as { id: string; workflow: { slug: string }; assignee: string }[]).map((t) => [t.id, t.workflow.slug, t.assignee])).toEqual([[reviewTask, "pull-request-approval", "carol@acme.com"]]);
+      expect(json(await clerk("task", "list", "--mine", "--as", "bob@acme.com"))).toEqual([]);
+    });
+
+    it("refuses the requester approving their own run, even holding the stage's role", async () => {
+      // alice now holds Code Reviewer too, so only the self-approval rule stands in her way.
+      expect((await clerk("org", "member", "update", "--organization", "engineering-team", "--email", "alice@acme.com", "--role", "Developer,Code Reviewer")).code).toBe(0);
+      const r = await clerk("task", "approve", reviewTask, "--as", "alice@acme.com");
+      expect(r.code).toBe(4);
+      expect(r.stderr).toBe(`error: alice@acme.com requested run ${prRun} and cannot approve it; another reviewer must.\n`);
+      expect(json(await clerk("run", "show", prRun))).toMatchObject({ status: "open", current_stage: "Technical Review", stages: [{ approvals: 0, tasks: [{ status: "open", decided_by: null }] }] });
+    });
+
+    it("approves as the assignee, moving the run to Security Approval, blocked for want of a Security Lead", async () => {
+      const approved = await clerk("task", "approve", reviewTask, "--comment", "LGTM", "--as", "carol@acme.com");
+      expect(approved.code).toBe(0);
+      expect(json(approved)).toMatchObject({ id: reviewTask, status: "approved", decided_by: "carol@acme.com", comment: "LGTM", decided_at: Date.parse("2026-01-15T09:00:00Z"), run: { id: prRun, current_stage: "Security Approval" } });
+      const shown = await clerk("run", "show", prRun);
+      expect(shown.code).toBe(0);
+      const run = json(shown) as unknown as { blocked: boolean; blocked_reason: string; status: string; stages: { name: string; status: string; note: string | null; tasks: { assignee: string | null }[] }[] };
+      expect(run).toMatchObject({ status: "open", blocked: true });
+      expect(run.blocked_reason).toMatch(/no eligible reviewer for stage "Security Approval" \(it needs a member holding org:security_lead other than the requester\)/);
+      // The event touched src/auth/session.ts, which the file set security-sensitive matches.
+      expect(run.stages.map((s) => [s.name, s.status, s.note, s.tasks.map((t) => t.assignee)])).toEqual([
+        ["Technical Review", "approved", null, ["carol@acme.com"]],
+        ["Security Approval", "active", null, [null]],
+      ]);
+      const again = await clerk("task", "approve", reviewTask, "--as", "bob@acme.com");
+      expect(again.code).toBe(4);
+      expect(again.stderr).toMatch(/was already approved by carol@acme\.com at 2026-01-15T09:00:00\.000Z; a decision is final/);
+    });
+
+    it("lists the blocked run in the health report, with the fix", async () => {
+      const health = await clerk("health", "--organization", "engineering-team");
+      expect(health.code).toBe(0);
+      const sections = (json(health) as unknown as { sections: { check: string; available: boolean; findings?: Record<string, unknown>[] }[] }).sections;
+      const blocked = sections.find((s) => s.check === "workflow.blocked");
+      expect(blocked?.available).toBe(true);
+      expect(blocked?.findings).toEqual([
+        expect.objectContaining({ check: "workflow.blocked", organization: "engineering-team", run: prRun, workflow: "pull-request-approval", stage: "Security Approval", fix: expect.arrayContaining([`clerk task assign --run ${prRun} --reviewer <member holding org:security_lead>`]) }),
+      ]);
+    });
+
+    it("sets the seed's escalation, and counts the workflow's figures for 30 days", async () => {
+      const escalation = await clerk("workflow", "escalation", "set", "--workflow", "pull-request-approval", "--stage", "Technical Review", "--after", "48h", "--escalate-to", "Senior Reviewer", "--notify", "tech-lead@acme.com");
+      expect(escalation.code).toBe(0);
+      expect((json(escalation).stages as { name: string; escalation: unknown }[]).map((s) => [s.name, s.escalation])).toEqual([
+        ["Technical Review", { after: "48h", escalate_to: "org:senior_reviewer", notify: "tech-lead@acme.com" }],
+        ["Security Approval", null],
+      ]);
+      const stats = await clerk("workflow", "stats", "--workflow", "pull-request-approval", "--period", "30d");
+      expect(stats.code).toBe(0);
+      const now = Date.parse("2026-01-15T09:00:00Z");
+      expect(json(stats)).toEqual({
+        object: "workflow_stats",
+        workflow: expect.objectContaining({ slug: "pull-request-approval", name: "Pull Request Approval" }),
+        period: "30d",
+        from: now - 30 * 86_400_000,
+        to: now,
+        runs: 1,
+        approved: 0,
+        rejected: 0,
+        open: 1,
+        cancelled: 0,
+        approval_rate: null,
+        completion_ms: { average: null, p50: null, p90: null },
+        // The clock stands still, so the review took no time at all.
+        stages: [
+          { name: "Technical Review", completed: 1, average_ms: 0 },
+          { name: "Security Approval", completed: 0, average_ms: null },
+        ],
+        overdue: 0,
+        escalations: 0,
+        top_rejection_reasons: [],
+      });
+    });
+
+    it("starts no deploy gate run for a staging deployment, and one for production", async () => {
+      const staging = await clerk("event", "emit", "--organization", "engineering-team", "--type", "deployment_requested", "--data", '{"environment":"staging"}');
+      expect(staging.code).toBe(0);
+      expect(json(staging)).toMatchObject({ object: "event", type: "deployment_requested", duplicate: false, runs: [] });
+      const production = await clerk("event", "emit", "--organization", "engineering-team", "--type", "deployment_requested", "--data", '{"environment":"production","estimated_impact":"low"}');
+      expect(production.code).toBe(0);
+      expect(json(production)).toMatchObject({ runs: [{ workflow: { slug: "production-deploy-gate" }, status: "open", current_stage: "Change Record", requester: null }] });
+    });
+
+    it.each([
+      [["workflow", "stage", "add", "--workflow", "pull-request-approval", "--name", "Late Review", "--requires-role", "Code Reviewer", "--timeout", "soon"], /--timeout "soon" is not a duration; use e\.g\. 90m, 24h/],
+      [["workflow", "stage", "add", "--workflow", "pull-request-approval", "--name", "Env Review", "--requires-role", "Code Reviewer", "--condition", "env"], /Condition "env" has "env", which is not key:value/],
+      [["event", "emit", "--organization", "engineering-team", "--type", "pull_request_opened", "--data", "not json"], /--data is not valid JSON/],
+    ])("refuses the workflow input %j with exit 2 and a specific message", async (args, message) => {
+      const before = [await clerk("workflow", "list", "--organization", "engineering-team"), await clerk("run", "list", "--organization", "engineering-team")];
+      const r = await clerk(...(args as string[]));
+      expect(r.code).toBe(2);
+      expect(r.stderr).toMatch(message as RegExp);
+      expect(r.stderr).not.toMatch(/^\s+at /m);
+      expect(r.stdout).toBe("");
+      const after = [await clerk("workflow", "list", "--organization", "engineering-team"), await clerk("run", "list", "--organization", "engineering-team")];
+      expect(after.map((x) => x.stdout)).toEqual(before.map((x) => x.stdout));
+    });
   });
 }

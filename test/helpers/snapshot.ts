@@ -15,6 +15,16 @@ const TABLES = [
   "audit_heads",
   "organization_invitations",
   "organization_domains",
+  "file_sets",
+  "forms",
+  "workflows",
+  "workflow_stages",
+  "workflow_events",
+  "workflow_runs",
+  "run_stages",
+  "tasks",
+  "assignment_cursors",
+  "jobs",
 ] as const;
 
 /** Every row of every table, in a stable order. */
