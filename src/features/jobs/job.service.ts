@@ -117,37 +117,60 @@ export interface JobRunReport {
   lateness: number[];
 }
 
+/** Runs one claimed job's handler and marks it done, in the caller's transaction; false when it is no longer ours. */
+async function handleOne(tx: ServiceContext, owner: string, row: JobsTable, handler: JobHandler): Promise<boolean> {
+  // Still ours and still pending: another worker that took over an expired lease may have finished it.
+  const current = await tx.db.selectFrom("jobs").select(["status", "lease_owner"]).where("id", "=", row.id).executeTakeFirst();
+  if (!current || current.status !== "pending" || current.lease_owner !== owner) return false;
+  await handler(tx, toJob(row));
+  const now = tx.clock.now();
+  await tx.db.updateTable("jobs").set({ status: "done", done_at: now, updated_at: now, lease_owner: null, lease_until: null }).where("id", "=", row.id).execute();
+  return true;
+}
+
 /**
- * Runs every due job (up to `limit`), oldest first. A job whose handler throws is retried later with
- * backoff, and marked failed after {@link MAX_ATTEMPTS}; a job of a kind with no handler fails at once.
+ * Runs every due job (up to `limit`), oldest first. A claimed batch runs in one transaction (one commit for
+ * all of it); when a handler throws, the batch is rolled back and its jobs run one transaction each, so the
+ * failing job is retried later with backoff (and marked failed after {@link MAX_ATTEMPTS}) while the others
+ * go through. A job of a kind with no handler fails at once.
  */
 export async function runDueJobs(ctx: ServiceContext, handlers: Readonly<Record<string, JobHandler>>, options: { limit?: number; batch?: number } = {}): Promise<JobRunReport> {
   const owner = `worker_${randomUUID()}`;
   const report: JobRunReport = { ran: 0, failed: 0, retried: 0, lateness: [] };
   const limit = options.limit ?? 10_000;
+  const finished = (rows: readonly JobsTable[], done: readonly boolean[]) => {
+    const now = ctx.clock.now();
+    rows.forEach((row, i) => {
+      if (!done[i]) return;
+      report.ran += 1;
+      report.lateness.push(now - row.due_at);
+    });
+  };
   while (report.ran + report.failed + report.retried < limit) {
     // A read first: most ticks find nothing due, and a claim takes the write lock (SQLite) even then.
     const due = await ctx.db.selectFrom("jobs").select("id").where("status", "=", "pending").where("due_at", "<=", ctx.clock.now()).limit(1).executeTakeFirst();
     if (!due) break;
-    const rows = await claim(ctx, owner, Math.min(options.batch ?? 100, limit - report.ran - report.failed - report.retried));
+    const rows = await claim(ctx, owner, Math.min(options.batch ?? 50, limit - report.ran - report.failed - report.retried));
     if (rows.length === 0) break;
+    const known = rows.every((row) => handlers[row.kind] !== undefined);
+    if (known && rows.length > 1) {
+      try {
+        const done = await inTransaction(ctx, async (tx) => {
+          const out: boolean[] = [];
+          for (const row of rows) out.push(await handleOne(tx, owner, row, handlers[row.kind] as JobHandler));
+          return out;
+        });
+        finished(rows, done);
+        continue;
+      } catch {
+        // One of them failed: the whole batch rolled back; run each alone to find it.
+      }
+    }
     for (const row of rows) {
       const handler = handlers[row.kind];
       try {
         if (!handler) throw new Error(`no handler for jobs of kind "${row.kind}"`);
-        const done = await inTransaction(ctx, async (tx) => {
-          // Still ours and still pending: another worker that took over an expired lease may have finished it.
-          const current = await tx.db.selectFrom("jobs").select(["status", "lease_owner"]).where("id", "=", row.id).executeTakeFirst();
-          if (!current || current.status !== "pending" || current.lease_owner !== owner) return false;
-          await handler(tx, toJob(row));
-          const now = tx.clock.now();
-          await tx.db.updateTable("jobs").set({ status: "done", done_at: now, updated_at: now, lease_owner: null, lease_until: null }).where("id", "=", row.id).execute();
-          return true;
-        });
-        if (done) {
-          report.ran += 1;
-          report.lateness.push(ctx.clock.now() - row.due_at);
-        }
+        finished([row], [await inTransaction(ctx, (tx) => handleOne(tx, owner, row, handler))]);
       } catch (error) {
         const now = ctx.clock.now();
         const message = error instanceof Error ? error.message : String(error);

@@ -40,10 +40,16 @@ export async function chooseReviewers(
 ): Promise<Candidate[]> {
   if (input.strategy === "manual" || input.candidates.length === 0 || input.count <= 0) return [];
   const now = ctx.clock.now();
-  await ctx.db.insertInto("assignment_cursors").values({ pool: input.pool, last_user_id: "", last_label: "", updated_at: now }).onConflict((oc) => oc.column("pool").doNothing()).execute();
-  let q = ctx.db.selectFrom("assignment_cursors").selectAll().where("pool", "=", input.pool);
-  if (ctx.dialect.supportsForUpdate) q = q.forUpdate();
-  const cursor = await q.executeTakeFirst();
+  const read = () => {
+    const q = ctx.db.selectFrom("assignment_cursors").selectAll().where("pool", "=", input.pool);
+    return (ctx.dialect.supportsForUpdate ? q.forUpdate() : q).executeTakeFirst();
+  };
+  // The cursor exists after a pool's first pick, so the usual case is one locked read; the first creates it.
+  let cursor = await read();
+  if (!cursor) {
+    await ctx.db.insertInto("assignment_cursors").values({ pool: input.pool, last_user_id: "", last_label: "", updated_at: now }).onConflict((oc) => oc.column("pool").doNothing()).execute();
+    cursor = await read();
+  }
   const openTasks = input.strategy === "least-loaded" ? await openTaskCounts(ctx, input.organizationId, input.candidates.map((c) => c.userId)) : undefined;
   const picked = pickReviewers({
     strategy: input.strategy,

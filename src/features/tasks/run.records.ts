@@ -68,20 +68,17 @@ async function emails(ctx: ServiceContext, ids: readonly (string | null)[]): Pro
 
 const person = (id: string | null, names: Map<string, string>) => (id === null ? null : { id, email: names.get(id) ?? id });
 
-/** Tasks with their workflow, stage and people, in creation order. */
-export async function taskRecords(ctx: ServiceContext, rows: readonly TasksTable[]): Promise<TaskRecord[]> {
-  if (rows.length === 0) return [];
-  const stages = await ctx.db.selectFrom("run_stages").select(["id", "name", "overdue_at"]).where("id", "in", [...new Set(rows.map((r) => r.run_stage_id))]).execute();
-  const runs = await ctx.db
-    .selectFrom("workflow_runs")
-    .innerJoin("workflows", "workflows.id", "workflow_runs.workflow_id")
-    .select(["workflow_runs.id", "workflow_runs.subject", "workflows.id as workflow_id", "workflows.slug", "workflows.name"])
-    .where("workflow_runs.id", "in", [...new Set(rows.map((r) => r.run_id))])
-    .execute();
-  const names = await emails(ctx, rows.flatMap((r) => [r.assignee_id, r.decided_by_id]));
+/** What tasks are shown with: their stages, runs and people, when the caller has them already. */
+interface TaskContext {
+  stages: { id: string; name: string; overdue_at: number | null }[];
+  runs: { id: string; subject: string | null; workflow_id: string; slug: string; name: string }[];
+  names: Map<string, string>;
+}
+
+function toTaskRecords(rows: readonly TasksTable[], c: TaskContext): TaskRecord[] {
   return rows.map((r) => {
-    const stage = stages.find((s) => s.id === r.run_stage_id);
-    const run = runs.find((x) => x.id === r.run_id);
+    const stage = c.stages.find((s) => s.id === r.run_stage_id);
+    const run = c.runs.find((x) => x.id === r.run_id);
     return {
       id: r.id,
       organizationId: r.organization_id,
@@ -90,10 +87,10 @@ export async function taskRecords(ctx: ServiceContext, rows: readonly TasksTable
       workflow: { id: run?.workflow_id ?? "", slug: run?.slug ?? "", name: run?.name ?? "" },
       stage: stage?.name ?? "",
       subject: run?.subject ?? null,
-      assignee: person(r.assignee_id, names),
+      assignee: person(r.assignee_id, c.names),
       assignedVia: r.assigned_via,
       status: r.status,
-      decidedBy: person(r.decided_by_id, names),
+      decidedBy: person(r.decided_by_id, c.names),
       comment: r.comment,
       reason: r.reason,
       formData: r.form_data === null ? null : (JSON.parse(r.form_data) as Record<string, unknown>),
@@ -105,6 +102,20 @@ export async function taskRecords(ctx: ServiceContext, rows: readonly TasksTable
   });
 }
 
+/** Tasks with their workflow, stage and people, in creation order. */
+export async function taskRecords(ctx: ServiceContext, rows: readonly TasksTable[]): Promise<TaskRecord[]> {
+  if (rows.length === 0) return [];
+  const stages = await ctx.db.selectFrom("run_stages").select(["id", "name", "overdue_at"]).where("id", "in", [...new Set(rows.map((r) => r.run_stage_id))]).execute();
+  const runs = await ctx.db
+    .selectFrom("workflow_runs")
+    .innerJoin("workflows", "workflows.id", "workflow_runs.workflow_id")
+    .select(["workflow_runs.id", "workflow_runs.subject", "workflows.id as workflow_id", "workflows.slug", "workflows.name"])
+    .where("workflow_runs.id", "in", [...new Set(rows.map((r) => r.run_id))])
+    .execute();
+  const names = await emails(ctx, rows.flatMap((r) => [r.assignee_id, r.decided_by_id]));
+  return toTaskRecords(rows, { stages, runs, names });
+}
+
 /** Runs with their event, stages and tasks. */
 export async function runRecords(ctx: ServiceContext, rows: readonly WorkflowRunsTable[]): Promise<RunRecord[]> {
   if (rows.length === 0) return [];
@@ -112,8 +123,16 @@ export async function runRecords(ctx: ServiceContext, rows: readonly WorkflowRun
   const workflows = await ctx.db.selectFrom("workflows").select(["id", "slug", "name"]).where("id", "in", [...new Set(rows.map((r) => r.workflow_id))]).execute();
   const events = await ctx.db.selectFrom("workflow_events").select(["id", "type", "data"]).where("id", "in", [...new Set(rows.map((r) => r.event_id))]).execute();
   const stages = await ctx.db.selectFrom("run_stages").selectAll().where("run_id", "in", ids).orderBy("position").execute();
-  const tasks = await taskRecords(ctx, await ctx.db.selectFrom("tasks").selectAll().where("run_id", "in", ids).orderBy("created_at").orderBy("id").execute());
-  const names = await emails(ctx, rows.map((r) => r.requester_id));
+  const taskRows = await ctx.db.selectFrom("tasks").selectAll().where("run_id", "in", ids).orderBy("created_at").orderBy("id").execute();
+  const names = await emails(ctx, [...rows.map((r) => r.requester_id), ...taskRows.flatMap((r) => [r.assignee_id, r.decided_by_id])]);
+  const tasks = toTaskRecords(taskRows, {
+    stages,
+    runs: rows.map((r) => {
+      const wf = workflows.find((w) => w.id === r.workflow_id);
+      return { id: r.id, subject: r.subject, workflow_id: r.workflow_id, slug: wf?.slug ?? "", name: wf?.name ?? "" };
+    }),
+    names,
+  });
   return rows.map((r) => {
     const wf = workflows.find((w) => w.id === r.workflow_id);
     const ev = events.find((e) => e.id === r.event_id);

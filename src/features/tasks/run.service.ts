@@ -128,7 +128,9 @@ export async function emitEvent(ctx: ServiceContext, input: EmitEventInput): Pro
     };
     await tx.db.insertInto("workflow_events").values(row).execute();
     const workflows = await triggeredWorkflows(tx, org, typeKey);
-    const fileSets = workflows.length > 0 ? await fileSetPatterns(tx, org.id) : new Map<string, string[]>();
+    // Read once, and only when a condition names a file set.
+    const needsFileSets = workflows.some((w) => [w.condition, ...w.stages.map((s) => s.condition)].some((c) => c?.includes("files:") ?? false));
+    const fileSets = needsFileSets ? await fileSetPatterns(tx, org.id) : new Map<string, string[]>();
     const started: string[] = [];
     for (const wf of workflows) {
       if (wf.condition !== null && !evaluateCondition(parseCondition(wf.condition), data.data, fileSets).holds) continue;
@@ -290,7 +292,7 @@ async function activate(tx: ServiceContext, org: Organization, wf: Workflow, run
     });
   }
   const blocked = blockedReason(def, pool.length);
-  await tx.db.updateTable("workflow_runs").set({ blocked_reason: blocked, updated_at: now }).where("id", "=", run.id).execute();
+  if (blocked !== run.blocked_reason) await tx.db.updateTable("workflow_runs").set({ blocked_reason: blocked, updated_at: now }).where("id", "=", run.id).execute();
   if (blocked) {
     await recordAudit(tx, { organizationId: org.id, action: "workflow.run_blocked", target: { type: "run", id: run.id, label }, after: { stage: def.name, reason: blocked } });
   }
