@@ -116,6 +116,15 @@ export const ERROR_CODES = Object.freeze({
   "approval.form_invalid": invalid(),
   "approval.reviewer_not_eligible": refused("approval_reviewer_not_eligible", 422),
   "jobs.instance_admin_only": refused("authorization_invalid", 403),
+  "notify.invalid_message": invalid(),
+  "notify.unknown_placeholder": invalid("form_param_value_invalid"),
+  "notify.invalid_channel": invalid("form_param_value_invalid"),
+  "notify.invalid_provider": invalid(),
+  "notify.insecure_url": invalid("form_param_value_invalid"),
+  "notify.provider_not_configured": refused("notification_provider_missing", 422),
+  "notify.not_found": notFound(),
+  "notify.not_dead": refused("notification_not_dead", 409),
+  "notify.instance_admin_only": refused("authorization_invalid", 403),
   internal: { status: 500, clerk: "internal_clerk_error", exit: 1 },
 } satisfies Record<string, ErrorSpec>);
 

@@ -23,6 +23,10 @@ export type IdPrefix =
   | "form"
   | "wfevt"
   | "rstg"
+  | "ntfp"
+  | "ntfr"
+  | "ntf"
+  | "ntfa"
   | "sess"
   | "jwk";
 

@@ -431,7 +431,8 @@ for (const [dialect, transport] of DIALECTS.flatMap((d) => TRANSPORTS.map((t) =>
       const r = await clerk("task", "approve", reviewTask, "--as", "alice@acme.com");
       expect(r.code).toBe(4);
       expect(r.stderr).toBe(`error: alice@acme.com requested run ${prRun} and cannot approve it; another reviewer must.\n`);
-      expect(json(await clerk("run", "show", prRun))).toMatchObject({ status: "open", current_stage: "Technical Review", stages: [{ approvals: 0, tasks: [{ status: "open", decided_by: null }] }] });
+      const run = json(await clerk("run", "show", prRun)) as unknown as { status: string; current_stage: string; stages: { approvals: number; tasks: { status: string }[] }[] };
+      expect([run.status, run.current_stage, run.stages[0]?.approvals, run.stages[0]?.tasks.map((t) => t.status)]).toEqual(["open", "Technical Review", 0, ["open"]]);
     });
 
     it("approves as the assignee, moving the run to Security Approval, blocked for want of a Security Lead", async () => {

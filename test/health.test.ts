@@ -198,7 +198,7 @@ for (const dialect of DIALECTS) {
       expect(await auditAdmins(t.ctx, "eng")).toMatchObject(ADMINS);
     });
 
-    it("the report gathers every check (no workflows here, so none blocked or overdue), and says notifications are not available yet", async () => {
+    it("the report gathers every check (no workflows or notifications here, so nothing blocked, overdue or dead-lettered)", async () => {
       const report = await healthReport(t.ctx, "eng");
       expect(report).toMatchObject({ object: "health_report", organization: "eng", checked_at: T0 + 100 * DAY, unused_for: "90d", total_findings: 9 });
       expect(report.sections.map((s) => [s.check, s.available])).toEqual([
@@ -209,17 +209,12 @@ for (const dialect of DIALECTS) {
         ["organization.single_admin", true],
         ["workflow.blocked", true],
         ["task.overdue", true],
-        ["notification.dead_lettered", false],
+        ["notification.dead_lettered", true],
       ]);
       const findings = report.sections.flatMap((s) => (s.available ? s.findings : []));
       expect(findings).toMatchObject([...ROLE_FINDINGS, ...PERMISSION_FINDINGS, ...OVER_PERMISSIONED, ...EXPIRED, ...ADMINS]);
       expect(report.sections[5]).toEqual({ check: "workflow.blocked", title: "Workflows blocked for lack of eligible reviewers", available: true, findings: [] });
-      expect(report.sections[7]).toEqual({
-        check: "notification.dead_lettered",
-        title: "Dead-lettered notifications",
-        available: false,
-        note: "Notifications are not available yet, so there is nothing to check.",
-      });
+      expect(report.sections[7]).toEqual({ check: "notification.dead_lettered", title: "Dead-lettered notifications", available: true, findings: [] });
     });
 
     it("serves the same findings in-process (as the CLI calls them) and over HTTP", async () => {
@@ -287,7 +282,7 @@ describe(`${DIALECTS[0]}: clerk health prints the findings`, () => {
       expect(out).toContain('Roles without members (1)\n- Role "Old Role" (org:old_role) has no members, directly or through a role that extends it.\n    fix: clerk role delete --role "Old Role" --organization eng');
       expect(out).toContain("    fix: clerk member revoke --organization eng --email dave@acme.com --permission org:deployments:write");
       expect(out).toContain("Workflows blocked for lack of eligible reviewers (0)\n  (none)");
-      expect(out).toContain("Dead-lettered notifications: not available yet\n  Notifications are not available yet, so there is nothing to check.");
+      expect(out).toContain("Dead-lettered notifications (0)\n  (none)");
       out = "";
       await main(["permission", "audit", "--organization", "eng", "--unused-for", "90d", "--format", "json"]);
       expect(JSON.parse(out)).toMatchObject(PERMISSION_FINDINGS);

@@ -26,3 +26,23 @@ export function jsonObject(value: string | undefined, param: string): Record<str
   if (parsed === null || typeof parsed !== "object" || Array.isArray(parsed)) throw new ClerkError("input.invalid", `--${param} must be a JSON object such as '{"key": "value"}'.`, { param });
   return parsed as Record<string, unknown>;
 }
+
+/** Asks for a secret on the terminal without echoing it. */
+export async function promptSecret(question: string): Promise<string> {
+  const { createInterface } = await import("node:readline");
+  const rl = createInterface({ input: process.stdin, output: process.stderr, terminal: true });
+  const muted = rl as unknown as { _writeToOutput: (s: string) => void };
+  let asked = false;
+  muted._writeToOutput = (s: string) => {
+    if (!asked) {
+      process.stderr.write(s);
+      asked = true;
+    }
+  };
+  try {
+    return await new Promise((done) => rl.question(question, done));
+  } finally {
+    process.stderr.write("\n");
+    rl.close();
+  }
+}

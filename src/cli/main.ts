@@ -7,6 +7,7 @@ import { registerHealthCommands } from "../features/health/health.commands.js";
 import { registerInvitationCommands } from "../features/invitations/invitation.commands.js";
 import { registerKeyCommands } from "../features/keys/key.commands.js";
 import { registerMemberCommands } from "../features/members/member.commands.js";
+import { registerNotificationCommands } from "../features/notifications/notification.commands.js";
 import { registerOrgCommands } from "../features/orgs/org.commands.js";
 import { registerPermissionCommands } from "../features/permissions/permission.commands.js";
 import { registerRoleCommands } from "../features/roles/role.commands.js";
@@ -45,6 +46,7 @@ export function buildProgram(): Command {
   // Tasks add `workflow stats` to the workflow group, so workflows come first.
   registerWorkflowCommands(program);
   registerTaskCommands(program);
+  registerNotificationCommands(program);
   registerServeCommand(program);
   program.addHelpText(
     "after",

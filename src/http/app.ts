@@ -14,6 +14,7 @@ import { registerInvitationRoutes } from "../features/invitations/invitation.rou
 import { touchKey } from "../features/keys/index.js";
 import { registerKeyRoutes } from "../features/keys/key.routes.js";
 import { registerMemberRoutes } from "../features/members/member.routes.js";
+import { registerNotificationRoutes } from "../features/notifications/notification.routes.js";
 import { registerOrgRoutes } from "../features/orgs/org.routes.js";
 import { registerPermissionRoutes } from "../features/permissions/permission.routes.js";
 import { registerRoleRoutes } from "../features/roles/role.routes.js";
@@ -152,6 +153,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       registerHealthRoutes(v1);
       registerWorkflowRoutes(v1);
       registerTaskRoutes(v1);
+      registerNotificationRoutes(v1);
     },
     { prefix: "/v1" },
   );

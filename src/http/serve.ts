@@ -5,6 +5,7 @@ import { type ServiceContext, SYSTEM_ACTOR, createRuntime } from "../context.js"
 import { flushUsage } from "../features/access/index.js";
 import { createKey, hasActiveKey } from "../features/keys/index.js";
 import { runDueJobs } from "../features/jobs/index.js";
+import { dispatchNotifications } from "../features/notifications/index.js";
 import { ensureInstance } from "../features/roles/index.js";
 import { TASK_JOB_HANDLERS } from "../features/tasks/index.js";
 import type { Store } from "../store/index.js";
@@ -20,7 +21,7 @@ export interface ServeOptions {
   print?: (line: string) => void;
   /** How often in-memory usage counters are written to the store (default 30 s). */
   usageFlushMs?: number;
-  /** How often due timers (stage timeouts, escalations) are run (default 250 ms). */
+  /** How often due timers (stage timeouts, escalations) run and due notifications are sent (default 250 ms). */
   jobsIntervalMs?: number;
 }
 
@@ -49,6 +50,10 @@ export async function serve(options: ServeOptions): Promise<{ app: FastifyInstan
     ticking ??= runDueJobs(ctx, TASK_JOB_HANDLERS)
       .then((r) => {
         if (r.failed > 0 || r.retried > 0) app.log.warn({ failed: r.failed, retried: r.retried }, "some timers failed");
+        return dispatchNotifications(ctx);
+      })
+      .then((d) => {
+        if (d.dead > 0) app.log.warn({ dead: d.dead }, "notifications dead-lettered");
       })
       .catch((err: unknown) => app.log.warn({ err }, "running timers failed"))
       .finally(() => {

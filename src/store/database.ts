@@ -14,6 +14,7 @@ import type { TokenSettingsTable } from "../features/sessions/token-settings.tab
 import type { SettingsTable } from "../features/settings/settings.table.js";
 import type { UsersTable } from "../features/users/user.table.js";
 import type { JobsTable } from "../features/jobs/job.table.js";
+import type { NotificationAttemptsTable, NotificationProvidersTable, NotificationRulesTable, NotificationsTable } from "../features/notifications/notification.table.js";
 import type { AssignmentCursorsTable, RunStagesTable, TasksTable, WorkflowEventsTable, WorkflowRunsTable } from "../features/tasks/task.table.js";
 import type { FileSetsTable, FormsTable, WorkflowStagesTable, WorkflowsTable } from "../features/workflows/workflow.table.js";
 
@@ -50,4 +51,8 @@ export interface Database {
   tasks: TasksTable;
   assignment_cursors: AssignmentCursorsTable;
   jobs: JobsTable;
+  notification_providers: NotificationProvidersTable;
+  notification_rules: NotificationRulesTable;
+  notifications: NotificationsTable;
+  notification_attempts: NotificationAttemptsTable;
 }

@@ -25,6 +25,10 @@ const TABLES = [
   "tasks",
   "assignment_cursors",
   "jobs",
+  "notification_providers",
+  "notification_rules",
+  "notifications",
+  "notification_attempts",
 ] as const;
 
 /** Every row of every table, in a stable order. */

@@ -4,6 +4,7 @@ import { ClerkError } from "../../errors.js";
 import type { OrgPolicy } from "../../engine/index.js";
 import { assertActorMay, compiledPolicy, usageOf, whoCanIn } from "../access/index.js";
 import { type Organization, listOrgTree, resolveOrg } from "../orgs/index.js";
+import { deadLetteredFindings } from "../notifications/index.js";
 import { getRoleDefaults } from "../roles/index.js";
 import { type BlockedRunFinding, type OverdueTaskFinding, blockedRunFindings, overdueTaskFindings } from "../tasks/index.js";
 import {
@@ -268,7 +269,7 @@ export async function auditAdmins(ctx: ServiceContext, organization: string): Pr
 
 /** One section of the report: a check's findings, or a check whose feature does not exist yet. */
 export type HealthSection =
-  | { check: string; title: string; available: true; findings: (RoleFinding | PermissionFinding | MemberFinding | AdminFinding | BlockedRunFinding | OverdueTaskFinding)[] }
+  | { check: string; title: string; available: true; findings: (RoleFinding | PermissionFinding | MemberFinding | AdminFinding | BlockedRunFinding | OverdueTaskFinding | Awaited<ReturnType<typeof deadLetteredFindings>>[number])[] }
   | { check: string; title: string; available: false; note: string };
 
 /** `clerk health`: every check in one report. */
@@ -287,7 +288,6 @@ export async function healthReport(ctx: ServiceContext, organization: string, op
   parseDuration(window);
   const { org, policy } = await readable(ctx, organization);
   const now = ctx.clock.now();
-  const notYet = (check: string, title: string, feature: string): HealthSection => ({ check, title, available: false, note: `${feature} are not available yet, so there is nothing to check.` });
   const sections: HealthSection[] = [
     { check: "role.no_members", title: "Roles without members", available: true, findings: await rolesFindings(ctx, org, policy) },
     { check: "permission.unused", title: `Permissions unused in the last ${window}`, available: true, findings: await permissionFindings(ctx, org, policy, window) },
@@ -296,7 +296,7 @@ export async function healthReport(ctx: ServiceContext, organization: string, op
     { check: "organization.single_admin", title: "Organizations with a single admin", available: true, findings: await auditAdmins(ctx, org.id) },
     { check: "workflow.blocked", title: "Workflows blocked for lack of eligible reviewers", available: true, findings: await blockedRunFindings(ctx, org) },
     { check: "task.overdue", title: "Overdue tasks", available: true, findings: await overdueTaskFindings(ctx, org) },
-    notYet("notification.dead_lettered", "Dead-lettered notifications", "Notifications"),
+    { check: "notification.dead_lettered", title: "Dead-lettered notifications", available: true, findings: await deadLetteredFindings(ctx, org) },
   ];
   const total = sections.reduce((n, s) => n + (s.available ? s.findings.length : 0), 0);
   return { object: "health_report", organization: org.slug, checked_at: now, unused_for: window, total_findings: total, sections };

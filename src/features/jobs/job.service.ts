@@ -68,6 +68,11 @@ export async function cancelJobs(ctx: ServiceContext, keys: readonly string[]): 
   await ctx.db.updateTable("jobs").set({ status: "cancelled", updated_at: ctx.clock.now() }).where("dedupe_key", "in", [...keys]).where("status", "=", "pending").execute();
 }
 
+/** Cancels pending jobs whose key contains `part` (e.g. a deleted workflow's id). */
+export async function cancelJobsContaining(ctx: ServiceContext, part: string): Promise<void> {
+  await ctx.db.updateTable("jobs").set({ status: "cancelled", updated_at: ctx.clock.now() }).where("status", "=", "pending").where("dedupe_key", "like", `%${part}%`).execute();
+}
+
 const toJob = (r: JobsTable): Job => ({
   id: r.id,
   kind: r.kind,

@@ -26,7 +26,7 @@ import { chooseReviewers, eligibleReviewers } from "./reviewers.js";
 import { type RunRecord, runRecords } from "./run.records.js";
 import { idempotencyMismatch, invalidEvent, memberRequired, runNotFound, runNotOpen } from "./task.errors.js";
 import { type EmitEventInput, emitEventSchema } from "./task.schema.js";
-import { announce } from "./task.signals.js";
+import { announce, signalValues } from "./task.signals.js";
 import type { RunStagesTable, WorkflowRunsTable } from "./task.table.js";
 
 export const STAGE_TIMEOUT = "stage.timeout";
@@ -223,11 +223,11 @@ export async function advance(
       if (!result.holds) note = `condition ${def.condition} is false (${result.failed})`;
       else if (result.unknownFileSets.length) note = `file set(s) ${result.unknownFileSets.join(", ")} do not exist yet, so the condition counts as true`;
       if (result.holds) {
-        await activate(tx, org, wf, run, rs, def, note);
+        await activate(tx, org, wf, run, rs, def, note, data);
         return;
       }
     } else {
-      await activate(tx, org, wf, run, rs, def, null);
+      await activate(tx, org, wf, run, rs, def, null, data);
       return;
     }
     await tx.db.updateTable("run_stages").set({ status: "skipped", note, completed_at: now }).where("id", "=", rs.id).execute();
@@ -235,12 +235,19 @@ export async function advance(
   }
   const now = tx.clock.now();
   await tx.db.updateTable("workflow_runs").set({ status: "approved", completed_at: now, updated_at: now, blocked_reason: null }).where("id", "=", run.id).execute();
+  const elapsed = formatDuration(now - run.created_at);
+  const requester = await emailOf(tx, run.requester_id);
   await announce(tx, {
     organizationId: org.id,
     action: "workflow.run_approved",
     signal: "run:approved",
     target: { type: "run", id: run.id, label },
-    after: { workflow: wf.slug, subject: run.subject, elapsedMs: now - run.created_at, elapsed: formatDuration(now - run.created_at) },
+    after: { workflow: wf.slug, subject: run.subject, elapsedMs: now - run.created_at, elapsed },
+    context: {
+      workflowId: wf.id,
+      values: signalValues({ workflow: wf, organizationSlug: org.slug, run: { id: run.id, status: "approved" }, data, requester, elapsed }),
+      assignees: requester ? [requester] : [],
+    },
   });
 }
 
@@ -253,13 +260,29 @@ function blockedReason(def: Stage, eligible: number): string | null {
   return null;
 }
 
-async function activate(tx: ServiceContext, org: Organization, wf: Workflow, run: WorkflowRunsTable, rs: RunStagesTable, def: Stage, note: string | null): Promise<void> {
+/** A user's e-mail, or null. */
+export async function emailOf(tx: ServiceContext, userId: string | null): Promise<string | null> {
+  if (userId === null) return null;
+  return (await tx.db.selectFrom("users").select("email").where("id", "=", userId).executeTakeFirst())?.email ?? null;
+}
+
+async function activate(
+  tx: ServiceContext,
+  org: Organization,
+  wf: Workflow,
+  run: WorkflowRunsTable,
+  rs: RunStagesTable,
+  def: Stage,
+  note: string | null,
+  data: Record<string, unknown>,
+): Promise<void> {
   const now = tx.clock.now();
   await tx.db.updateTable("run_stages").set({ status: "active", started_at: now, note }).where("id", "=", rs.id).execute();
   const exclude = new Set(run.requester_id ? [run.requester_id] : []);
   const pool = await eligibleReviewers(tx, org.id, def.requiresRole.id, exclude);
   const picked = await chooseReviewers(tx, { organizationId: org.id, pool: `stage:${def.id}`, strategy: def.strategy, candidates: pool, count: rs.approvals_needed });
   const label = runLabel(wf, run.subject);
+  const requester = picked.length ? await emailOf(tx, run.requester_id) : null;
   for (let i = 0; i < rs.approvals_needed; i++) {
     const reviewer = picked[i];
     const id = newId("task", now);
@@ -289,6 +312,13 @@ async function activate(tx: ServiceContext, org: Organization, wf: Workflow, run
       signal: reviewer ? "stage:assigned" : undefined,
       target: { type: "task", id, label },
       after: { run: run.id, workflow: wf.slug, stage: def.name, requiresRole: def.requiresRole.key, assignee: reviewer?.label ?? null, via: def.strategy, subject: run.subject },
+      context: reviewer
+        ? {
+            workflowId: wf.id,
+            values: signalValues({ workflow: wf, organizationSlug: org.slug, run: { id: run.id, status: "open" }, data, requester, stage: def.name, assignee: reviewer.label }),
+            assignees: [reviewer.label],
+          }
+        : undefined,
     });
   }
   const blocked = blockedReason(def, pool.length);

@@ -5,8 +5,8 @@ import { formatDuration } from "../../duration.js";
 import type { Job, JobHandler } from "../jobs/index.js";
 import { resolveUser } from "../users/index.js";
 import { chooseReviewers, eligibleReviewers } from "./reviewers.js";
-import { STAGE_ESCALATE, STAGE_TIMEOUT, runContext } from "./run.service.js";
-import { announce } from "./task.signals.js";
+import { STAGE_ESCALATE, STAGE_TIMEOUT, emailOf, runContext } from "./run.service.js";
+import { announce, signalValues } from "./task.signals.js";
 
 async function activeStage(tx: ServiceContext, job: Job) {
   const id = String(job.payload.runStageId ?? "");
@@ -27,17 +27,23 @@ async function emails(tx: ServiceContext, ids: readonly (string | null)[]): Prom
 const onTimeout: JobHandler = async (tx, job) => {
   const found = await activeStage(tx, job);
   if (!found || found.rs.overdue_at !== null) return;
-  const { rs, run, wf, org, def } = found;
+  const { rs, run, wf, org, def, data } = found;
   const now = tx.clock.now();
   await tx.db.updateTable("run_stages").set({ overdue_at: now }).where("id", "=", rs.id).execute();
   const open = await tx.db.selectFrom("tasks").select(["id", "assignee_id"]).where("run_stage_id", "=", rs.id).where("status", "=", "open").execute();
   const elapsed = now - (rs.started_at as number);
+  const assignees = (await emails(tx, open.map((t) => t.assignee_id))).filter((e): e is string => e !== null);
   await announce(tx, {
     organizationId: org.id,
     action: "approval.overdue",
     signal: "stage:overdue",
     target: { type: "run", id: run.id, label: label(wf.slug, run.subject) },
     after: { run: run.id, workflow: wf.slug, stage: rs.name, timeout: def?.timeout ?? null, elapsedMs: elapsed, elapsed: formatDuration(elapsed), assignees: await emails(tx, open.map((t) => t.assignee_id)), tasks: open.map((t) => t.id) },
+    context: {
+      workflowId: wf.id,
+      values: signalValues({ workflow: wf, organizationSlug: org.slug, run: { id: run.id, status: run.status }, data, requester: await emailOf(tx, run.requester_id), stage: rs.name, assignee: assignees[0] ?? null, elapsed: formatDuration(elapsed) }),
+      assignees,
+    },
   });
 };
 
@@ -48,7 +54,7 @@ const onTimeout: JobHandler = async (tx, job) => {
 const onEscalate: JobHandler = async (tx, job) => {
   const found = await activeStage(tx, job);
   if (!found || found.rs.escalated_at !== null || !found.def?.escalation) return;
-  const { rs, run, wf, org, def } = found;
+  const { rs, run, wf, org, def, data } = found;
   const escalation = def.escalation as NonNullable<typeof def.escalation>;
   const now = tx.clock.now();
   await tx.db.updateTable("run_stages").set({ escalated_at: now }).where("id", "=", rs.id).execute();
@@ -69,6 +75,14 @@ const onEscalate: JobHandler = async (tx, job) => {
       target: { type: "task", id: task.id, label: label(wf.slug, run.subject) },
       before: { assignee: from ?? null, via: task.assigned_via },
       after: { run: run.id, workflow: wf.slug, stage: rs.name, after: escalation.after, escalateTo: escalation.escalateTo.key, assignee: to?.label ?? null, notify: escalation.notify, elapsed: formatDuration(now - (rs.started_at as number)) },
+      context: {
+        workflowId: wf.id,
+        values: {
+          ...signalValues({ workflow: wf, organizationSlug: org.slug, run: { id: run.id, status: run.status }, data, requester: await emailOf(tx, run.requester_id), stage: rs.name, assignee: to?.label ?? null, elapsed: formatDuration(now - (rs.started_at as number)) }),
+          "escalation.notify": escalation.notify,
+        },
+        assignees: to ? [to.label] : [],
+      },
     });
   }
   if (open.length > picked.length) {

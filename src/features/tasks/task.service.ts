@@ -8,10 +8,10 @@ import { resolveUser } from "../users/index.js";
 import { type Stage, type Workflow, assertMayManageWorkflows, assertMayReadWorkflows, checkFormData, findForm, resolveWorkflow } from "../workflows/index.js";
 import { holdsRole } from "./reviewers.js";
 import { type RunRecord, type TaskRecord, runRecords, taskRecords } from "./run.records.js";
-import { advance, assertMember, runContext, stopStageTimers } from "./run.service.js";
+import { advance, assertMember, emailOf, runContext, stopStageTimers } from "./run.service.js";
 import { alreadyCounted, alreadyDecided, notEligible, reviewerNotEligible, runNotFound, runNotOpen, selfApproval, taskNotFound } from "./task.errors.js";
 import { type ApproveInput, type AssignInput, type RejectInput, approveSchema, assignSchema, rejectSchema } from "./task.schema.js";
-import { announce } from "./task.signals.js";
+import { announce, signalValues } from "./task.signals.js";
 import type { RunStagesTable, TasksTable, WorkflowRunsTable } from "./task.table.js";
 
 /** What a decision returns: the task as decided and the run as it now stands. */
@@ -103,6 +103,14 @@ async function decide(ctx: ServiceContext, ref: string, verdict: "approved" | "r
         signal: "run:rejected",
         target: { type: "run", id: run.id, label },
         after: { workflow: wf.slug, subject: run.subject, stage: rs.name, reason: extra.reason ?? null, rejectedBy: tx.actor.label },
+        context: await (async () => {
+          const requester = await emailOf(tx, run.requester_id);
+          return {
+            workflowId: wf.id,
+            values: signalValues({ workflow: wf, organizationSlug: org.slug, run: { id: run.id, status: "rejected" }, data, requester, stage: rs.name, assignee: tx.actor.label, reason: extra.reason ?? null }),
+            assignees: requester ? [requester] : [],
+          };
+        })(),
       });
       return record(tx, task.id, run.id);
     }
@@ -161,7 +169,7 @@ export async function assignTask(ctx: ServiceContext, input: AssignInput): Promi
   const a = parseInput(assignSchema, input);
   return inTransaction(ctx, async (tx) => {
     const runId = await targetRun(tx, a);
-    const { run, wf, org } = await runContext(tx, runId);
+    const { run, wf, org, data } = await runContext(tx, runId);
     await assertMayManageWorkflows(tx, org, "assign tasks");
     if (run.status !== "open") throw runNotOpen(run.id, run.status);
     const rs = await tx.db.selectFrom("run_stages").selectAll().where("run_id", "=", run.id).where("status", "=", "active").executeTakeFirst();
@@ -196,6 +204,11 @@ export async function assignTask(ctx: ServiceContext, input: AssignInput): Promi
       target: { type: "task", id: task.id, label: runLabel(wf, run) },
       before: { assignee: previous, via: task.assigned_via },
       after: { run: run.id, workflow: wf.slug, stage: rs.name, assignee: reviewer.email, via: "manual", subject: run.subject },
+      context: {
+        workflowId: wf.id,
+        values: signalValues({ workflow: wf, organizationSlug: org.slug, run: { id: run.id, status: run.status }, data, requester: await emailOf(tx, run.requester_id), stage: rs.name, assignee: reviewer.email }),
+        assignees: [reviewer.email],
+      },
     });
     return record(tx, task.id, run.id);
   });

@@ -95,3 +95,7 @@ export const formSchema = z.object({
   schema: z.record(z.string(), z.unknown()),
 });
 export type FormInput = z.input<typeof formSchema>;
+
+/** The happenings of a run that notification rules can be set `--on`. */
+export const SIGNALS = ["stage:assigned", "stage:overdue", "stage:escalated", "run:approved", "run:rejected"] as const;
+export type Signal = (typeof SIGNALS)[number];

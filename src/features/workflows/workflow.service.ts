@@ -4,6 +4,7 @@ import { parseDurationMs } from "../../duration.js";
 import { isId, newId } from "../../ids.js";
 import { parseInput } from "../../validation.js";
 import { recordAudit } from "../audit/index.js";
+import { cancelJobsContaining } from "../jobs/index.js";
 import { type Organization, resolveOrg, slugify } from "../orgs/index.js";
 import { type Role, resolveRole } from "../roles/index.js";
 import { fileSetsNamed, parseCondition } from "./condition.js";
@@ -387,7 +388,7 @@ export async function deleteWorkflow(ctx: ServiceContext, ref: string, organizat
     const org = await resolveOrg(tx, wf.organization.id);
     await assertMayManageWorkflows(tx, org, "delete workflows");
     // Pending timers of its runs go too: they would find nothing to do.
-    await tx.db.updateTable("jobs").set({ status: "cancelled", updated_at: tx.clock.now() }).where("status", "=", "pending").where("dedupe_key", "like", `%:${wf.id}:%`).execute();
+    await cancelJobsContaining(tx, `:${wf.id}:`);
     await deleteWorkflowRow(tx.db, wf.id);
     await recordAudit(tx, { organizationId: org.id, action: "workflow.deleted", target: { type: "workflow", id: wf.id, label: wf.slug }, before: workflowView(wf) });
     return wf;

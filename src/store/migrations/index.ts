@@ -6,6 +6,7 @@ import * as invitationsDomains from "./0003-invitations-domains.js";
 import * as sessions from "./0004-sessions.js";
 import * as audit from "./0005-audit.js";
 import * as workflows from "./0006-workflows.js";
+import * as notifications from "./0007-notifications.js";
 
 /** Every migration by name; names sort in the order they apply. */
 export const MIGRATIONS: Record<string, Migration> = {
@@ -15,4 +16,5 @@ export const MIGRATIONS: Record<string, Migration> = {
   "0004-sessions": sessions,
   "0005-audit": audit,
   "0006-workflows": workflows,
+  "0007-notifications": notifications,
 };
