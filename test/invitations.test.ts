@@ -46,7 +46,7 @@ for (const dialect of DIALECTS) {
       expect((await invite("erin@acme.com", { expiresInDays: 7 })).expiresAt).toBe(t.clock.now() + 7 * DAY);
       const events = await auditEventsOf(t.ctx, orgId);
       expect(events.filter((e) => e.action === "invitation.created").map((e) => [e.target.id, e.after])).toEqual([
-        [i.id, { email: "dana@acme.com", role: "org:developer", status: "pending", inviter: null, expiresAt: i.expiresAt }],
+        [i.id, { email: "dana@acme.com", role: "org:developer", status: "pending", inviter: null, expiresAt: i.expiresAt, emailed: false }],
         [expect.stringMatching(/^orginv_/), expect.objectContaining({ email: "erin@acme.com" })],
       ]);
     });

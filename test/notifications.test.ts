@@ -9,13 +9,15 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { type ServiceContext, createRuntime } from "../src/context.js";
 import { auditEventsOf } from "../src/features/audit/index.js";
 import { healthReport } from "../src/features/health/index.js";
-import { addMember, createOrganization } from "../src/features/members/index.js";
+import { createInvitation } from "../src/features/invitations/index.js";
+import { addMember, createOrganization, getMember } from "../src/features/members/index.js";
 import { NOTIFY_LEASE_MS, addRule, configureProvider, deliveryLog, dispatchNotifications, listFailures, retryNotification, testProvider } from "../src/features/notifications/index.js";
 import { sendWebhook } from "../src/features/notifications/notification.senders.js";
 import { createRole } from "../src/features/roles/index.js";
 import { emitEvent } from "../src/features/tasks/index.js";
 import { addStage, createWorkflow } from "../src/features/workflows/index.js";
 import { openStore } from "../src/store/index.js";
+import { startApi } from "./helpers/api.js";
 import { DIALECTS, type TestStore, actingAs, openTestStore, refusedUnchanged } from "./helpers/store.js";
 
 interface Received {
@@ -111,6 +113,32 @@ for (const dialect of DIALECTS) {
       expect(m.raw).toContain("Content-Type: text/html");
       expect(m.raw.replace(/=\r?\n/g, "")).toContain("<p>Please review Fix &lt;login&gt; &amp; logout: https://git.example.com/pr/1 (team web)</p>");
       expect(m.raw).toMatch(/^Message-ID: <ntf_\w+@clerk>/m);
+    });
+
+    it("e-mails an invitation with an accept link that makes the invitee a member, once", async () => {
+      const mail = await smtp();
+      mailServers.push(mail.server);
+      await configureProvider(t.ctx, { kind: "email", smtpHost: "127.0.0.1", smtpPort: mail.port, smtpUser: "clerk", smtpPassword: "s3cret", from: "clerk@acme.com", allowInsecure: true });
+      const created = await createInvitation(t.ctx, { organization: "eng", email: "newbie@acme.com", role: "Code Reviewer" });
+      await createInvitation(t.ctx, { organization: "eng", email: "quiet@acme.com", notify: false });
+      expect((await dispatchNotifications(t.ctx)).delivered).toBe(1);
+      expect(mail.mails.map((m) => m.to)).toEqual([["newbie@acme.com"]]);
+      const raw = (mail.mails[0] as Mail).raw.replace(/=\r?\n/g, "").replace(/=3D/g, "=");
+      const link = /(http:\/\/127\.0\.0\.1:3000\/v1\/invitations\/accept\?token=[\w-]+)/.exec(raw)?.[1];
+      expect(link).toBe(created.acceptUrl);
+      const api = await startApi(t);
+      try {
+        const path = new URL(link as string).pathname + new URL(link as string).search;
+        const accepted = await api.app.inject({ method: "GET", url: path });
+        expect([accepted.statusCode, accepted.json().status]).toEqual([200, "accepted"]);
+        const again = await api.app.inject({ method: "GET", url: path });
+        expect([again.statusCode, again.json().errors[0].long_message]).toEqual([404, "This invitation is accepted; ask eng for a new one."]);
+        expect((await api.app.inject({ method: "GET", url: "/v1/invitations/accept?token=forged" })).statusCode).toBe(404);
+      } finally {
+        await api.app.close();
+      }
+      const member = await getMember(t.ctx, "eng", "newbie@acme.com");
+      expect(member.roles.map((r) => r.key)).toEqual(["org:code_reviewer"]);
     });
 
     it("posts to Slack with mrkdwn escaped, and signs webhooks per the Standard Webhooks spec", async () => {

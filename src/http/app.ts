@@ -46,7 +46,8 @@ export interface AppOptions {
 }
 
 // The JWKS is public by nature: verifiers fetch it to check tokens (@clerk/backend sends its secret key anyway).
-const PUBLIC_PATHS = new Set(["/healthz", "/readyz", "/v1/openapi.json", "/docs", "/.well-known/jwks.json", "/v1/jwks"]);
+// An invitation's accept link is opened by the invitee, who has no key; its token is the proof.
+const PUBLIC_PATHS = new Set(["/healthz", "/readyz", "/v1/openapi.json", "/docs", "/.well-known/jwks.json", "/v1/jwks", "/v1/invitations/accept"]);
 const ONE_MB = 1024 * 1024;
 
 /** Builds the Fastify app (not listening); `clerk serve` and the tests both use it. */

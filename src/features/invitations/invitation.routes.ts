@@ -2,7 +2,7 @@
 import type { FastifyInstance } from "fastify";
 import { z } from "zod";
 import { endpoint, mountAll } from "../../http/route.js";
-import { type BulkInvitationInput, createInvitation, createInvitations, getInvitation, invitationObject, invitationStatusSchema, listInvitations, revokeInvitation } from "./index.js";
+import { type BulkInvitationInput, acceptInvitation, createInvitation, createInvitations, getInvitation, invitationObject, invitationStatusSchema, listInvitations, revokeInvitation } from "./index.js";
 
 const metadata = z.record(z.string(), z.unknown());
 // Clerk repeats the parameter (?status=pending&status=expired); a comma-separated value is accepted too.
@@ -26,12 +26,11 @@ const createBody = z
     // Clerk requires it; left out here, the instance's default role is used.
     role: z.string().optional(),
     inviter_user_id: z.string().nullable().optional(),
+    notify: z.boolean().optional(),
     public_metadata: metadata.optional(),
     private_metadata: metadata.optional(),
     redirect_url: z.string().optional(),
     expires_in_days: z.number().int().optional(),
-    /** Accepted for compatibility; invitations are not e-mailed yet (the notifications issue). */
-    notify: z.boolean().optional(),
   })
   .strict();
 const bulkBody = z.array(createBody);
@@ -42,6 +41,7 @@ function toInput(b: z.output<typeof createBody>): BulkInvitationInput {
     email: b.email_address,
     role: b.role,
     inviterUserId: b.inviter_user_id ?? undefined,
+    notify: b.notify,
     expiresInDays: b.expires_in_days,
     publicMetadata: b.public_metadata,
     privateMetadata: b.private_metadata,
@@ -54,6 +54,11 @@ const base = "/organizations/:organization_id/invitations";
 
 /** The invitation operations, served under /v1 and called by the CLI. */
 export const invitationEndpoints = {
+  accept: endpoint(
+    { method: "GET", url: "/invitations/accept", tag, summary: "Accept an invitation by its e-mailed link (public: the token is the proof); the invitee becomes a member", query: z.object({ token: z.string().min(1) }).strict() },
+    async ({ ctx, query: q }) => invitationObject(await acceptInvitation(ctx, q.token)),
+  ),
+
   create: endpoint(
     { method: "POST", url: base, tag, summary: "Invite an e-mail address with a role (default: the default role; one pending invitation per address)", params, body: createBody },
     async ({ ctx, params: p, body }) => invitationObject(await createInvitation(ctx, { organization: p.organization_id, ...toInput(body) })),

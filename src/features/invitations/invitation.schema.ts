@@ -22,6 +22,8 @@ export const createInvitationSchema = z.object({
   publicMetadata: metadata.optional(),
   privateMetadata: metadata.optional(),
   redirectUrl: z.url({ message: "must be a URL such as https://app.acme.com/welcome" }).optional(),
+  /** E-mail the invitation with an accept link (when an e-mail provider is configured). */
+  notify: z.boolean().default(true),
 });
 export type CreateInvitationInput = z.input<typeof createInvitationSchema>;
 

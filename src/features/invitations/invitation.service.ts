@@ -1,11 +1,13 @@
 // Invitations: an e-mail address asked to join an organization with a role, pending until accepted, revoked or expired.
+import { createHash, randomBytes } from "node:crypto";
 import { type ServiceContext, inTransaction } from "../../context.js";
 import { ClerkError } from "../../errors.js";
 import { isId, newId } from "../../ids.js";
 import { parseInput } from "../../validation.js";
 import { assertActorMay, assertMayGrant } from "../access/index.js";
 import { recordAudit } from "../audit/index.js";
-import { getMember } from "../members/index.js";
+import { addMember, getMember } from "../members/index.js";
+import { enqueueEmail, escapeHtml } from "../notifications/index.js";
 import { type Organization, lockOrgRow, resolveOrg, organizationsToRead } from "../orgs/index.js";
 import { getRoleDefaults, permissionsOfRoles, resolveRole } from "../roles/index.js";
 import { resolveUser } from "../users/index.js";
@@ -54,6 +56,8 @@ export interface Invitation {
   expiresAt: number;
   createdAt: number;
   updatedAt: number;
+  /** The accept link, only in the answer to the call that created the invitation (it holds a secret token). */
+  acceptUrl?: string | null;
 }
 
 function toInvitation(row: InvitationRecord, now: number): Invitation {
@@ -113,6 +117,8 @@ async function inviteInto(tx: ServiceContext, org: Organization, input: CreateIn
   if (await isMember(tx, org, email)) throw alreadyMember(email, org.slug);
   if (await findPendingInvitation(tx.db, org.id, email, now)) throw invitationNotUnique(email, org.slug);
   const id = newId("orginv", now);
+  const token = randomBytes(24).toString("base64url");
+  const acceptUrl = `${publicUrl()}/v1/invitations/accept?token=${token}`;
   await insertInvitation(tx.db, {
     id,
     organization_id: org.id,
@@ -124,13 +130,52 @@ async function inviteInto(tx: ServiceContext, org: Organization, input: CreateIn
     public_metadata: JSON.stringify(data.publicMetadata ?? {}),
     private_metadata: JSON.stringify(data.privateMetadata ?? {}),
     redirect_url: data.redirectUrl ?? null,
+    accept_token_hash: createHash("sha256").update(token).digest("hex"),
     expires_at: now + data.expiresInDays * DAY_MS,
     created_at: now,
     updated_at: now,
   });
   const invitation = toInvitation((await findInvitationRecord(tx.db, id)) as InvitationRecord, now);
-  await recordAudit(tx, { organizationId: org.id, action: "invitation.created", target: { type: "invitation", id, label: email }, after: view(invitation) });
-  return invitation;
+  const mailed = data.notify ? await enqueueInvitationEmail(tx, org, invitation, acceptUrl) : null;
+  await recordAudit(tx, { organizationId: org.id, action: "invitation.created", target: { type: "invitation", id, label: email }, after: { ...view(invitation), emailed: mailed !== null } });
+  return { ...invitation, acceptUrl };
+}
+
+/** The server's address as invitees reach it (the accept link points there). */
+function publicUrl(): string {
+  return (process.env.CLERK_PUBLIC_URL ?? "http://127.0.0.1:3000").replace(/\/+$/, "");
+}
+
+async function enqueueInvitationEmail(tx: ServiceContext, org: Organization, i: Invitation, acceptUrl: string): Promise<string | null> {
+  const until = new Date(i.expiresAt).toISOString().slice(0, 10);
+  const text = `You are invited to join ${org.name} as ${i.role.name}.\n\nAccept the invitation (valid until ${until}): ${acceptUrl}\n`;
+  const html = `<p>You are invited to join <b>${escapeHtml(org.name)}</b> as ${escapeHtml(i.role.name)}.</p><p><a href="${escapeHtml(acceptUrl)}">Accept the invitation</a> (valid until ${until}).</p>`;
+  return enqueueEmail(tx, { organizationId: org.id, source: "invitation.created", to: i.emailAddress, subject: `You are invited to join ${org.name}`, text, html });
+}
+
+/**
+ * Accepts an invitation by the token of its e-mailed link: the invitee becomes a member with the invited
+ * role (their user is created when new). The link works once, and not after the invitation expired or was revoked.
+ */
+export async function acceptInvitation(ctx: ServiceContext, token: string): Promise<Invitation> {
+  const hash = createHash("sha256").update(token.trim()).digest("hex");
+  return inTransaction(ctx, async (tx) => {
+    const row = await tx.db.selectFrom("organization_invitations").selectAll().where("accept_token_hash", "=", hash).executeTakeFirst();
+    if (!row) throw new ClerkError("invitation.not_found", "This invitation link is not valid; ask for a new invitation.", { param: "token" });
+    const now = tx.clock.now();
+    const record = (await findInvitationRecord(tx.db, row.id)) as InvitationRecord;
+    const before = toInvitation(record, now);
+    if (before.status !== "pending") throw new ClerkError("invitation.not_pending", `This invitation is ${before.status}; ask ${before.organization.slug} for a new one.`, { param: "token" });
+    const system = { ...tx, actor: { type: "system" as const, id: null, label: `invitation:${before.emailAddress}` } };
+    const org = await resolveOrg(system, row.organization_id);
+    if (!(await isMember(system, org, before.emailAddress))) {
+      await addMember(system, { organization: org.id, email: before.emailAddress, roles: before.role.id ?? before.role.key });
+    }
+    await tx.db.updateTable("organization_invitations").set({ status: "accepted", updated_at: now }).where("id", "=", row.id).execute();
+    const after = toInvitation((await findInvitationRecord(tx.db, row.id)) as InvitationRecord, now);
+    await recordAudit(system, { organizationId: org.id, action: "invitation.accepted", target: { type: "invitation", id: row.id, label: before.emailAddress }, before: view(before), after: view(after) });
+    return after;
+  });
 }
 
 /**

@@ -17,6 +17,8 @@ export interface OrganizationInvitationsTable {
   public_metadata: string;
   private_metadata: string;
   redirect_url: string | null;
+  /** SHA-256 (hex) of the token in the accept link that was e-mailed; null when none was sent. */
+  accept_token_hash?: string | null;
   expires_at: number;
   created_at: number;
   updated_at: number;

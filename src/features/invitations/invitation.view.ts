@@ -1,7 +1,7 @@
 // The OrganizationInvitation object of Clerk's Backend API (what @clerk/backend's OrganizationInvitation.fromJSON reads).
 import type { Invitation } from "./invitation.service.js";
 
-/** `object: "organization_invitation"` with Clerk's fields; `url` stays null until invitations are e-mailed. */
+/** `object: "organization_invitation"` with Clerk's fields; `url` (the accept link) is shown only by the call that created it. */
 export function invitationObject(i: Invitation) {
   const [first, ...rest] = (i.inviter?.name ?? "").split(" ");
   return {
@@ -23,7 +23,7 @@ export function invitationObject(i: Invitation) {
     status: i.status,
     public_metadata: i.publicMetadata,
     private_metadata: i.privateMetadata,
-    url: null,
+    url: i.acceptUrl ?? null,
     expires_at: i.expiresAt,
     created_at: i.createdAt,
     updated_at: i.updatedAt,

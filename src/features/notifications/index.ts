@@ -7,6 +7,7 @@ export {
   deadLetteredFindings,
   deliveryLog,
   dispatchNotifications,
+  enqueueEmail,
   type DispatchReport,
   enqueueForSignal,
   listFailures,
@@ -21,4 +22,4 @@ export {
   type SignalMessage,
   testProvider,
 } from "./notification.service.js";
-export { checkTemplate, PLACEHOLDERS, render } from "./notification.template.js";
+export { checkTemplate, escapeHtml, PLACEHOLDERS, render } from "./notification.template.js";

@@ -267,6 +267,45 @@ export async function enqueueForSignal(tx: ServiceContext, s: SignalMessage, max
   return written;
 }
 
+/** Writes an e-mail to the outbox in the caller's transaction; null (nothing written) when no e-mail provider is configured. */
+export async function enqueueEmail(
+  tx: ServiceContext,
+  m: { organizationId: string | null; source: string; to: string; subject: string; text: string; html: string | null },
+  maxAgeMs = DEFAULT_MAX_AGE_MS,
+): Promise<string | null> {
+  const provider = await tx.db.selectFrom("notification_providers").select("id").where("kind", "=", "email").where("name", "=", "default").executeTakeFirst();
+  if (!provider) return null;
+  const now = tx.clock.now();
+  const id = newId("ntf", now);
+  await tx.db
+    .insertInto("notifications")
+    .values({
+      id,
+      organization_id: m.organizationId,
+      rule_id: null,
+      source: m.source,
+      provider_id: provider.id,
+      kind: "email",
+      recipient: m.to,
+      subject: m.subject,
+      body_text: m.text,
+      body_html: m.html,
+      payload: JSON.stringify({ type: m.source, timestamp: new Date(now).toISOString(), data: {} }),
+      status: "pending",
+      attempts: 0,
+      next_attempt_at: now,
+      expires_at: now + maxAgeMs,
+      lease_owner: null,
+      lease_until: null,
+      last_error: null,
+      created_at: now,
+      updated_at: now,
+      delivered_at: null,
+    })
+    .execute();
+  return id;
+}
+
 /** Placeholder values as the webhook payload's fields (`pr.url` → `pr_url`), the event kept whole. */
 function flat(values: Record<string, unknown>): Record<string, unknown> {
   return Object.fromEntries(Object.entries(values).map(([k, v]) => [k.replace(/\./g, "_"), v]));

@@ -1,7 +1,10 @@
-// Notifications: providers (secrets sealed), workflow notification rules, the outbox, and delivery attempts.
+// Notifications: providers (secrets sealed), workflow notification rules, the outbox, delivery attempts, invitation accept tokens.
 import type { Kysely } from "kysely";
 
 export async function up(db: Kysely<unknown>): Promise<void> {
+  // An invitation's accept link carries a token; only its SHA-256 is kept.
+  await db.schema.alterTable("organization_invitations").addColumn("accept_token_hash", "text").execute();
+
   await db.schema
     .createTable("notification_providers")
     .addColumn("id", "text", (c) => c.primaryKey())
