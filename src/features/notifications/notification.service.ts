@@ -220,6 +220,20 @@ const SUBJECTS: Record<Signal, string> = {
   "run:rejected": "Rejected",
 };
 
+/** The message fields a caller chooses; the queue's own bookkeeping is filled in here. */
+type OutboxMessage = Pick<NotificationsTable, "organization_id" | "rule_id" | "source" | "provider_id" | "kind" | "recipient" | "subject" | "body_text" | "body_html" | "payload">;
+
+/** Writes one message to the outbox, due now, in the caller's transaction; returns its id (its idempotency key). */
+async function insertOutbox(tx: ServiceContext, m: OutboxMessage, maxAgeMs: number): Promise<string> {
+  const now = tx.clock.now();
+  const id = newId("ntf", now);
+  await tx.db
+    .insertInto("notifications")
+    .values({ ...m, id, status: "pending", attempts: 0, next_attempt_at: now, expires_at: now + maxAgeMs, lease_owner: null, lease_until: null, last_error: null, created_at: now, updated_at: now, delivered_at: null })
+    .execute();
+  return id;
+}
+
 /** Writes the outbox rows of a signal's rules, in the caller's transaction (the change and its messages commit together). */
 export async function enqueueForSignal(tx: ServiceContext, s: SignalMessage, maxAgeMs = DEFAULT_MAX_AGE_MS): Promise<number> {
   const rules = await tx.db.selectFrom("notification_rules").selectAll().where("workflow_id", "=", s.workflowId).where("on_signal", "=", s.signal).execute();
@@ -228,39 +242,33 @@ export async function enqueueForSignal(tx: ServiceContext, s: SignalMessage, max
   let written = 0;
   for (const rule of rules) {
     const channel = parseChannel(rule.channel);
-    const provider = await tx.db.selectFrom("notification_providers").selectAll().where("kind", "=", channel.kind).where("name", "=", channel.kind === "email" ? "default" : channel.name).executeTakeFirst();
-    // A provider removed since the rule was saved: nothing can be sent; the rule's owner sees it in `clerk notify failures`? No row to show,
-    // so the signal's audit event (which names the rule's channel) is the record.
+    const provider = await tx.db
+      .selectFrom("notification_providers")
+      .selectAll()
+      .where("kind", "=", channel.kind)
+      .where("name", "=", channel.kind === "email" ? "default" : channel.name)
+      .executeTakeFirst();
+    // The provider was removed after the rule was saved: nothing can be sent; the signal's audit event stays the record.
     if (!provider) continue;
     const recipients = channel.kind === "email" ? ("assignee" in channel ? [...new Set(s.assignees)] : [channel.address]) : [channel.name];
     const subject = `[clerk] ${String(s.values["workflow.name"] ?? "")}: ${SUBJECTS[s.signal]}${s.values["pr.title"] ? ` - ${String(s.values["pr.title"])}` : ""}`;
     for (const recipient of recipients) {
-      const id = newId("ntf", now);
-      const text = render(rule.message, s.values, channel.kind === "slack" ? "slack" : "text");
-      const row: NotificationsTable = {
-        id,
-        organization_id: s.organizationId,
-        rule_id: rule.id,
-        source: s.signal,
-        provider_id: provider.id,
-        kind: channel.kind,
-        recipient,
-        subject,
-        body_text: text,
-        body_html: channel.kind === "email" ? `<p>${render(rule.message, s.values, "html")}</p>` : null,
-        payload: JSON.stringify({ type: s.signal, timestamp: new Date(now).toISOString(), data: { message: render(rule.message, s.values, "text"), ...flat(s.values) } }),
-        status: "pending",
-        attempts: 0,
-        next_attempt_at: now,
-        expires_at: now + maxAgeMs,
-        lease_owner: null,
-        lease_until: null,
-        last_error: null,
-        created_at: now,
-        updated_at: now,
-        delivered_at: null,
-      };
-      await tx.db.insertInto("notifications").values(row).execute();
+      await insertOutbox(
+        tx,
+        {
+          organization_id: s.organizationId,
+          rule_id: rule.id,
+          source: s.signal,
+          provider_id: provider.id,
+          kind: channel.kind,
+          recipient,
+          subject,
+          body_text: render(rule.message, s.values, channel.kind === "slack" ? "slack" : "text"),
+          body_html: channel.kind === "email" ? `<p>${render(rule.message, s.values, "html")}</p>` : null,
+          payload: JSON.stringify({ type: s.signal, timestamp: new Date(now).toISOString(), data: { message: render(rule.message, s.values, "text"), ...flat(s.values) } }),
+        },
+        maxAgeMs,
+      );
       written += 1;
     }
   }
@@ -275,35 +283,12 @@ export async function enqueueEmail(
 ): Promise<string | null> {
   const provider = await tx.db.selectFrom("notification_providers").select("id").where("kind", "=", "email").where("name", "=", "default").executeTakeFirst();
   if (!provider) return null;
-  const now = tx.clock.now();
-  const id = newId("ntf", now);
-  await tx.db
-    .insertInto("notifications")
-    .values({
-      id,
-      organization_id: m.organizationId,
-      rule_id: null,
-      source: m.source,
-      provider_id: provider.id,
-      kind: "email",
-      recipient: m.to,
-      subject: m.subject,
-      body_text: m.text,
-      body_html: m.html,
-      payload: JSON.stringify({ type: m.source, timestamp: new Date(now).toISOString(), data: {} }),
-      status: "pending",
-      attempts: 0,
-      next_attempt_at: now,
-      expires_at: now + maxAgeMs,
-      lease_owner: null,
-      lease_until: null,
-      last_error: null,
-      created_at: now,
-      updated_at: now,
-      delivered_at: null,
-    })
-    .execute();
-  return id;
+  const payload = JSON.stringify({ type: m.source, timestamp: new Date(tx.clock.now()).toISOString(), data: {} });
+  return insertOutbox(
+    tx,
+    { organization_id: m.organizationId, rule_id: null, source: m.source, provider_id: provider.id, kind: "email", recipient: m.to, subject: m.subject, body_text: m.text, body_html: m.html, payload },
+    maxAgeMs,
+  );
 }
 
 /** Placeholder values as the webhook payload's fields (`pr.url` → `pr_url`), the event kept whole. */
