@@ -14,8 +14,9 @@ import { addMember, createOrganization, getMember } from "../src/features/member
 import { NOTIFY_LEASE_MS, addRule, configureProvider, deliveryLog, dispatchNotifications, listFailures, retryNotification, testProvider } from "../src/features/notifications/index.js";
 import { sendWebhook } from "../src/features/notifications/notification.senders.js";
 import { createRole } from "../src/features/roles/index.js";
-import { emitEvent } from "../src/features/tasks/index.js";
-import { addStage, createWorkflow } from "../src/features/workflows/index.js";
+import { TASK_JOB_HANDLERS, emitEvent } from "../src/features/tasks/index.js";
+import { addStage, createWorkflow, setEscalation } from "../src/features/workflows/index.js";
+import { runDueJobs } from "../src/features/jobs/index.js";
 import { openStore } from "../src/store/index.js";
 import { startApi } from "./helpers/api.js";
 import { DIALECTS, type TestStore, actingAs, openTestStore, refusedUnchanged } from "./helpers/store.js";
@@ -139,6 +140,23 @@ for (const dialect of DIALECTS) {
       }
       const member = await getMember(t.ctx, "eng", "newbie@acme.com");
       expect(member.roles.map((r) => r.key)).toEqual(["org:code_reviewer"]);
+    });
+
+    it("e-mails the escalation's --notify address when a stage escalates, without any rule", async () => {
+      const mail = await smtp();
+      mailServers.push(mail.server);
+      await configureProvider(t.ctx, { kind: "email", smtpHost: "127.0.0.1", smtpPort: mail.port, smtpUser: "clerk", smtpPassword: "s3cret", from: "clerk@acme.com", allowInsecure: true });
+      await createRole(t.ctx, { name: "Senior Reviewer", organization: "eng", extends: "Code Reviewer" });
+      await addMember(t.ctx, { organization: "eng", email: "senior@acme.com", roles: "Senior Reviewer" });
+      await setEscalation(t.ctx, "pull-request-approval", { stage: "Technical Review", after: "48h", escalateTo: "Senior Reviewer", notify: "tech-lead@acme.com" });
+      await openPr(7, "Slow one");
+      t.clock.advance(49 * 3_600_000);
+      await runDueJobs(t.ctx, TASK_JOB_HANDLERS);
+      expect((await dispatchNotifications(t.ctx)).delivered).toBe(1);
+      expect(mail.mails.map((m) => m.to)).toEqual([["tech-lead@acme.com"]]);
+      // Quoted-printable: soft line breaks and "=22" for a quote.
+      const body = (mail.mails[0] as Mail).raw.replace(/=\r?\n/g, "").replace(/=22/g, '"');
+      expect(body).toContain('Stage "Technical Review" of Pull Request Approval #7 was not decided within 48h; its open tasks went to org:senior_reviewer: senior@acme.com.');
     });
 
     it("posts to Slack with mrkdwn escaped, and signs webhooks per the Standard Webhooks spec", async () => {

@@ -3,10 +3,11 @@
 import type { ServiceContext } from "../../context.js";
 import { formatDuration } from "../../duration.js";
 import type { Job, JobHandler } from "../jobs/index.js";
+import { enqueueEmail } from "../notifications/index.js";
 import { resolveUser } from "../users/index.js";
 import { chooseReviewers, eligibleReviewers } from "./reviewers.js";
 import { STAGE_ESCALATE, STAGE_TIMEOUT, emailOf, runContext } from "./run.service.js";
-import { announce, signalValues } from "./task.signals.js";
+import { announce, runUrl, signalValues } from "./task.signals.js";
 
 async function activeStage(tx: ServiceContext, job: Job) {
   const id = String(job.payload.runStageId ?? "");
@@ -84,6 +85,13 @@ const onEscalate: JobHandler = async (tx, job) => {
         assignees: to ? [to.label] : [],
       },
     });
+  }
+  // The seed's `--notify tech-lead@acme.com`: told by e-mail once per escalation, rule or no rule.
+  if (escalation.notify) {
+    const label = run.subject ? `${wf.name} #${run.subject}` : wf.name;
+    const to = picked.map((p) => p.label).join(", ") || "nobody (no eligible reviewer)";
+    const text = `Stage "${rs.name}" of ${label} was not decided within ${escalation.after}; its open tasks went to ${escalation.escalateTo.key}: ${to}.\n\n${runUrl(run.id)}\n`;
+    await enqueueEmail(tx, { organizationId: org.id, source: "stage:escalated", to: escalation.notify, subject: `[clerk] ${wf.name}: Review escalated - ${rs.name}`, text, html: null });
   }
   if (open.length > picked.length) {
     const reason = `no eligible reviewer in escalation role ${escalation.escalateTo.key} for stage "${rs.name}"`;
