@@ -522,5 +522,26 @@ for (const [dialect, transport] of DIALECTS.flatMap((d) => TRANSPORTS.map((t) =>
       const after = [await clerk("workflow", "list", "--organization", "engineering-team"), await clerk("run", "list", "--organization", "engineering-team")];
       expect(after.map((x) => x.stdout)).toEqual(before.map((x) => x.stdout));
     });
+
+    it("configures Slack as the seed does, and refuses a rule for a channel nobody configured until it is", async () => {
+      const slack = await clerk("notify", "configure", "--provider", "slack", "--webhook", "https://hooks.slack.com/services/YOUR/WEBHOOK/URL", "--channel", "#code-reviews");
+      expect(slack.code).toBe(0);
+      expect(json(slack)).toMatchObject({ object: "notification_provider", provider: "slack", name: "#code-reviews", config: { channel: "#code-reviews", host: "hooks.slack.com" }, replaced: false });
+      expect(slack.stdout).not.toContain("YOUR/WEBHOOK");
+      const assigned = await clerk(
+        "workflow", "notify", "--workflow", "pull-request-approval", "--on", "stage:assigned", "--message", "You have a new pull request to review: {pr.url}", "--channel", "slack:#code-reviews",
+      );
+      expect(assigned.code).toBe(0);
+      expect(json(assigned)).toMatchObject({ object: "notification_rule", on: "stage:assigned", channel: "slack:#code-reviews", workflow: { slug: "pull-request-approval" } });
+      const overdue = ["workflow", "notify", "--workflow", "pull-request-approval", "--on", "stage:overdue", "--message", "Review overdue: {pr.title} has been waiting {elapsed}", "--channel", "slack:#engineering-alerts"];
+      const refused = await clerk(...overdue);
+      expect([refused.code, refused.stderr]).toEqual([4, expect.stringMatching(/^error: No slack provider for slack:#engineering-alerts is configured\. Configured: slack:#code-reviews\./)]);
+      expect((await clerk("notify", "configure", "--provider", "slack", "--webhook", "https://hooks.slack.com/services/OTHER/WEBHOOK/URL", "--channel", "#engineering-alerts")).code).toBe(0);
+      expect((await clerk(...overdue)).code).toBe(0);
+      const typo = await clerk("workflow", "notify", "--workflow", "pull-request-approval", "--on", "stage:overdue", "--message", "Overdue: {pr.titel}", "--channel", "slack:#engineering-alerts");
+      expect([typo.code, typo.stderr]).toEqual([2, expect.stringMatching(/\{pr\.titel\}, which is not a placeholder; use \{pr\.url\}/)]);
+      const rules = json(await clerk("workflow", "notifications", "--workflow", "pull-request-approval")) as unknown as { on: string; channel: string }[];
+      expect(rules.map((r) => [r.on, r.channel])).toEqual([["stage:assigned", "slack:#code-reviews"], ["stage:overdue", "slack:#engineering-alerts"]]);
+    });
   });
 }

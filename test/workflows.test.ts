@@ -142,8 +142,11 @@ for (const dialect of DIALECTS) {
       const run = await openPr(t, ["README.md"], "rev1@acme.com");
       const { task, assignee } = await openTask(t, run.id);
       expect(assignee).not.toBe("rev1@acme.com");
+      // Every member sees the run, whatever their roles (the reviewers' and requester's are custom ones).
+      for (const email of [assignee as string, "rev1@acme.com", "dev@acme.com"]) expect((await getRun(await actingAs(t, email), run.id)).id).toBe(run.id);
       const cases: [string, () => Promise<unknown>, string][] = [
         ["the requester approving their own run", async () => approveTask(await actingAs(t, "rev1@acme.com"), task.id), "approval.self_approval"],
+        ["the requester rejecting their own run (they cancel it instead)", async () => rejectTask(await actingAs(t, "rev1@acme.com"), task.id, { reason: "never mind" }), "approval.self_approval"],
         ["a member without the stage's role", async () => approveTask(await actingAs(t, "dev@acme.com"), task.id), "approval.not_eligible"],
         ["the operator, who is no member", async () => approveTask(t.ctx, task.id), "approval.member_required"],
         ["a rejection without a reason", async () => rejectTask(await actingAs(t, assignee as string), task.id, { reason: " " }), "input.invalid"],
@@ -260,7 +263,10 @@ for (const dialect of DIALECTS) {
       t.clock.advance(2 * HOUR);
       expect((await runDueJobs(t.ctx, TASK_JOB_HANDLERS)).ran).toBe(1);
       const overdue = await getRun(t.ctx, run.id);
-      expect(overdue).toMatchObject({ status: "open", stages: [{ name: "Technical Review", status: "active", overdueAt: t.clock.now() }, { status: "waiting" }] });
+      // Overdue since the deadline (24h after the start), not since the timer ran an hour later.
+      expect(overdue).toMatchObject({ status: "open", stages: [{ name: "Technical Review", status: "active", overdueAt: t.clock.now() - HOUR }, { status: "waiting" }] });
+      const overdueSection = (await healthReport(t.ctx, "eng")).sections.find((s) => s.check === "task.overdue");
+      expect(overdueSection).toMatchObject({ available: true, findings: [{ run: run.id, stage: "Technical Review", summary: expect.stringMatching(/is overdue by 1h \(waiting on /) }] });
       expect((await listTasks(t.ctx, { organization: "eng" })).data.find((x) => x.runId === run.id)?.overdue).toBe(true);
       t.clock.advance(24 * HOUR);
       expect((await runDueJobs(t.ctx, TASK_JOB_HANDLERS)).ran).toBe(1);

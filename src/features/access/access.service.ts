@@ -110,6 +110,11 @@ export async function effectivePermissionsOf(ctx: ServiceContext, organizationId
   return effectivePermissions(await compiledPolicy(ctx, organizationId), userId, at ?? ctx.clock.now());
 }
 
+/** Whether the user is a member of the organization itself (not only of an ancestor). */
+export async function isMemberOf(ctx: ServiceContext, organizationId: string, userId: string): Promise<boolean> {
+  return (await compiledPolicy(ctx, organizationId)).source.members.some((m) => m.userId === userId);
+}
+
 /** The organization's members holding a role directly or through a role that extends it, by e-mail. */
 export async function membersHoldingRole(ctx: ServiceContext, organizationId: string, roleId: string): Promise<{ userId: string; label: string }[]> {
   return membersWithRole(await compiledPolicy(ctx, organizationId), roleId);

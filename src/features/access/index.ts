@@ -9,6 +9,7 @@ export {
   explainAccess,
   flushUsage,
   type GrantRequest,
+  isMemberOf,
   keepingManagers,
   membersHoldingRole,
   organizationsWhereActorMay,

@@ -127,7 +127,7 @@ export function registerNotificationCommands(program: Command): void {
 
   notify
     .command("dispatch")
-    .description("Deliver what is due now (clerk serve does this every second; use this from cron without a server).")
+    .description("Deliver what is due now (clerk serve does this every 250 ms; use this from cron without a server).")
     .addHelpText("after", "\nExample:\n  clerk notify dispatch")
     .action(
       action(async ({ api }) => {

@@ -80,7 +80,7 @@ export const notificationEndpoints = {
   failures: endpoint({ method: "GET", url: "/notifications/failures", tag, summary: "Dead-lettered messages, newest first" }, async ({ ctx }) => list(await listFailures(ctx))),
   retry: endpoint({ method: "POST", url: "/notifications/:id/retry", tag, summary: "Queue a dead-lettered message again", params: idParams }, async ({ ctx, params: p }) => retryNotification(ctx, p.id)),
   log: endpoint({ method: "GET", url: "/notifications/attempts", tag, summary: "Every delivery attempt, newest first", query: logQuery }, async ({ ctx, query: q }) => list(await deliveryLog(ctx, { notification: q.notification, limit: q.limit }))),
-  dispatch: endpoint({ method: "POST", url: "/notifications/dispatch", tag, summary: "Deliver what is due now (clerk serve does this every second)" }, async ({ ctx }) => {
+  dispatch: endpoint({ method: "POST", url: "/notifications/dispatch", tag, summary: "Deliver what is due now (clerk serve does this every 250 ms)" }, async ({ ctx }) => {
     await listProviders(ctx);
     return { object: "notification_dispatch" as const, ...(await dispatchNotifications(ctx)) };
   }),

@@ -17,8 +17,12 @@ export function memberRequired(what: string): ClerkError {
   return new ClerkError("approval.member_required", `Only a member can ${what}: act as one with --as <email> (or call the API with that member's key).`);
 }
 
-export function selfApproval(actor: string, runId: string): ClerkError {
-  return new ClerkError("approval.self_approval", `${actor} requested run ${runId} and cannot approve it; another reviewer must.`, { details: { run: runId } });
+export function selfApproval(actor: string, runId: string, verdict: "approved" | "rejected" = "approved"): ClerkError {
+  const message =
+    verdict === "approved"
+      ? `${actor} requested run ${runId} and cannot approve it; another reviewer must.`
+      : `${actor} requested run ${runId} and cannot decide it; to withdraw it, cancel it with: clerk run cancel ${runId}`;
+  return new ClerkError("approval.self_approval", message, { details: { run: runId } });
 }
 
 export function notEligible(actor: string, taskId: string, roles: readonly string[]): ClerkError {

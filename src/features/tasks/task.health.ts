@@ -56,7 +56,7 @@ export async function blockedRunFindings(ctx: ServiceContext, org: { id: string;
       organization: org.slug,
       summary: `Run ${r.id} (${label}) is blocked: ${r.blocked_reason}.`,
       fix: [
-        `clerk org member update --organization "${org.slug}" --email <member> --roles "${stage?.requires_role_key ?? "<role>"}"`,
+        `clerk org member add --organization "${org.slug}" --email <reviewer> --role "${stage?.requires_role_key ?? "<role>"}"`,
         `clerk task assign --run ${r.id} --reviewer <member holding ${stage?.requires_role_key ?? "the role"}>`,
       ],
       run: r.id,

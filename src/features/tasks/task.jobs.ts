@@ -30,7 +30,9 @@ const onTimeout: JobHandler = async (tx, job) => {
   if (!found || found.rs.overdue_at !== null) return;
   const { rs, run, wf, org, def, data } = found;
   const now = tx.clock.now();
-  await tx.db.updateTable("run_stages").set({ overdue_at: now }).where("id", "=", rs.id).execute();
+  // Overdue since the deadline, not since this timer ran (it may run late, after downtime or from cron).
+  const deadline = def?.timeoutMs != null ? (rs.started_at as number) + def.timeoutMs : now;
+  await tx.db.updateTable("run_stages").set({ overdue_at: Math.min(deadline, now) }).where("id", "=", rs.id).execute();
   const open = await tx.db.selectFrom("tasks").select(["id", "assignee_id"]).where("run_stage_id", "=", rs.id).where("status", "=", "open").execute();
   const elapsed = now - (rs.started_at as number);
   const assignees = (await emails(tx, open.map((t) => t.assignee_id))).filter((e): e is string => e !== null);

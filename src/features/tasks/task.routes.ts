@@ -131,7 +131,7 @@ export const taskEndpoints = {
       };
     },
   ),
-  runJobs: endpoint({ method: "POST", url: "/jobs/run", tag, summary: "Run the timers that are due now (clerk serve does this every second)", body: jobsBody }, async ({ ctx, body }) => {
+  runJobs: endpoint({ method: "POST", url: "/jobs/run", tag, summary: "Run the timers that are due now (clerk serve does this every 250 ms)", body: jobsBody }, async ({ ctx, body }) => {
     instanceAdminOnly(ctx);
     const report = await runDueJobs(ctx, TASK_JOB_HANDLERS, { limit: body?.limit });
     return { object: "job_run" as const, ran: report.ran, retried: report.retried, failed: report.failed, ...(await summary(ctx)) };

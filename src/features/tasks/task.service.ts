@@ -68,7 +68,7 @@ async function decide(ctx: ServiceContext, ref: string, verdict: "approved" | "r
     if (rs.status !== "active") throw runNotOpen(run.id, `past stage "${rs.name}" (${rs.status})`);
     const def = wf.stages.find((s) => s.id === rs.stage_id);
     if (!def) throw runNotOpen(run.id, `waiting on stage "${rs.name}", which was removed from the workflow; cancel the run`);
-    if (verdict === "approved" && run.requester_id === actorId) throw selfApproval(tx.actor.label, run.id);
+    if (run.requester_id === actorId) throw selfApproval(tx.actor.label, run.id, verdict);
     if (stageTasks.some((t) => t.decided_by_id === actorId)) throw alreadyCounted(tx.actor.label, rs.name);
     const own = stageTasks.find((t) => t.status === "open" && t.assignee_id === actorId);
     const task = own ?? given;

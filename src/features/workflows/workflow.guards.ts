@@ -1,13 +1,13 @@
 // Who may define workflows, read them, and emit the events that start them.
 import type { ServiceContext } from "../../context.js";
-import { checkAccess } from "../access/index.js";
+import { checkAccess, isMemberOf } from "../access/index.js";
 import type { Organization } from "../orgs/index.js";
 import { mayNot } from "./workflow.errors.js";
 
 /** Organization admins manage workflows as they manage the profile; so does whoever holds org:workflows:manage (or admin). */
 export const MANAGE_WORKFLOWS = ["org:workflows:manage", "org:sys_profile:manage"] as const;
-/** Every member reads workflows (as they read the member list); so does whoever holds org:workflows:read. */
-export const READ_WORKFLOWS = ["org:workflows:read", "org:sys_memberships:read", ...MANAGE_WORKFLOWS] as const;
+/** Whoever holds org:workflows:read may read workflows and runs; so may every member (see assertMayReadWorkflows). */
+export const READ_WORKFLOWS = ["org:workflows:read", ...MANAGE_WORKFLOWS] as const;
 /** CI systems and agents hold org:events:emit; managers may emit too. */
 export const EMIT_EVENTS = ["org:events:emit", ...MANAGE_WORKFLOWS] as const;
 
@@ -25,5 +25,12 @@ async function assertAny(ctx: ServiceContext, org: Organization, permissions: re
 }
 
 export const assertMayManageWorkflows = (ctx: ServiceContext, org: Organization, what: string) => assertAny(ctx, org, MANAGE_WORKFLOWS, what);
-export const assertMayReadWorkflows = (ctx: ServiceContext, org: Organization) => assertAny(ctx, org, READ_WORKFLOWS, "read workflows");
+/**
+ * Every member of the organization reads its workflows, runs and tasks, whatever their roles: reviewers must
+ * see what they are asked to approve, requesters what they asked for. Others need org:workflows:read.
+ */
+export async function assertMayReadWorkflows(ctx: ServiceContext, org: Organization): Promise<void> {
+  if (ctx.actor.type === "user" && ctx.actor.id !== null && (await isMemberOf(ctx, org.id, ctx.actor.id))) return;
+  await assertAny(ctx, org, READ_WORKFLOWS, "read workflows");
+}
 export const assertMayEmit = (ctx: ServiceContext, org: Organization) => assertAny(ctx, org, EMIT_EVENTS, "emit events");
