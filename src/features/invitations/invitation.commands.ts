@@ -42,12 +42,13 @@ export function registerInvitationCommands(program: Command): void {
     .option("--expires-in-days <days>", "1 to 365", "30")
     .option("--inviter <user>", "the member it is sent on behalf of (e-mail or user id; must manage members)")
     .option("--redirect-url <url>", "where the accept link leads")
+    .option("--no-notify", "do not e-mail the invitation (it is e-mailed when an e-mail provider is configured)")
     .addHelpText("after", '\nExample:\n  clerk org invitation create --organization "engineering-team" --email "dana@acme.com" --role "Developer" --expires-in-days 7')
     .action(
-      action<{ organization?: string; email: string; role?: string; expiresInDays: string; inviter?: string; redirectUrl?: string }>(async ({ api }, o) => {
+      action<{ organization?: string; email: string; role?: string; expiresInDays: string; inviter?: string; redirectUrl?: string; notify: boolean }>(async ({ api }, o) => {
         const i = await api.call(invitationEndpoints.create, {
           params: { organization_id: organizationOrDefault(o.organization) },
-          body: { email_address: o.email, role: o.role, expires_in_days: parseDays(o.expiresInDays), inviter_user_id: o.inviter, redirect_url: o.redirectUrl },
+          body: { email_address: o.email, role: o.role, expires_in_days: parseDays(o.expiresInDays), inviter_user_id: o.inviter, redirect_url: o.redirectUrl, notify: o.notify },
         });
         return { json: i, text: `Invited ${i.email_address} to ${i.public_organization_data.slug} as ${i.role_name} until ${when(i.expires_at)} (${i.id}).` };
       }),
