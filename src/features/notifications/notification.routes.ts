@@ -2,7 +2,7 @@
 import type { FastifyInstance } from "fastify";
 import { z } from "zod";
 import { endpoint, mountAll } from "../../http/route.js";
-import { addRule, configureProvider, deliveryLog, dispatchNotifications, listFailures, listProviders, listRules, removeRule, retryNotification, testProvider } from "./notification.service.js";
+import { addRule, configureProvider, deliveryLog, dispatchNotifications, instanceAdminOnly, listFailures, listProviders, listRules, removeRule, retryNotification, testProvider } from "./notification.service.js";
 
 const tag = "Notifications";
 const list = <T>(data: T[]) => ({ data, total_count: data.length });
@@ -81,7 +81,7 @@ export const notificationEndpoints = {
   retry: endpoint({ method: "POST", url: "/notifications/:id/retry", tag, summary: "Queue a dead-lettered message again", params: idParams }, async ({ ctx, params: p }) => retryNotification(ctx, p.id)),
   log: endpoint({ method: "GET", url: "/notifications/attempts", tag, summary: "Every delivery attempt, newest first", query: logQuery }, async ({ ctx, query: q }) => list(await deliveryLog(ctx, { notification: q.notification, limit: q.limit }))),
   dispatch: endpoint({ method: "POST", url: "/notifications/dispatch", tag, summary: "Deliver what is due now (clerk serve does this every 250 ms)" }, async ({ ctx }) => {
-    await listProviders(ctx);
+    instanceAdminOnly(ctx, "dispatch notifications");
     return { object: "notification_dispatch" as const, ...(await dispatchNotifications(ctx)) };
   }),
 };

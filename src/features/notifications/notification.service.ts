@@ -19,7 +19,8 @@ export const NOTIFY_LEASE_MS = 60_000;
 /** A message still undelivered this long after it was written is dead-lettered. */
 export const DEFAULT_MAX_AGE_MS = 24 * 3_600_000;
 
-function instanceAdminOnly(ctx: ServiceContext, what: string): void {
+/** Refuses member actors: providers, the dead letter and the log are the instance's, not an organization's. */
+export function instanceAdminOnly(ctx: ServiceContext, what: string): void {
   if (ctx.actor.type === "user") throw new ClerkError("notify.instance_admin_only", `${ctx.actor.label} may not ${what}; only an instance secret key or the local operator may.`);
 }
 
@@ -438,12 +439,11 @@ export async function testProvider(ctx: ServiceContext, input: { kind: string; n
   instanceAdminOnly(ctx, "test notification providers");
   const kind = input.kind.trim().toLowerCase();
   if (!["slack", "email", "webhook"].includes(kind)) throw invalid(`--provider "${input.kind}" is not a provider; use slack, email or webhook.`, "provider");
+  // A Slack test without --channel goes to the only Slack provider, when there is just one.
+  const onlySlack = kind === "slack" && input.name === undefined ? await ctx.db.selectFrom("notification_providers").select("name").where("kind", "=", "slack").execute() : [];
+  const slackName = input.name ?? (onlySlack.length === 1 ? (onlySlack[0] as { name: string }).name : "#general");
   const channel: Channel =
-    kind === "email" ? { kind: "email", address: input.to ?? "" } : kind === "slack" ? (parseChannel(`slack:${input.name ?? "#general"}`) as Channel) : { kind: "webhook", name: (input.name ?? "default").toLowerCase() };
-  if (kind === "slack" && input.name === undefined) {
-    const only = await ctx.db.selectFrom("notification_providers").select("name").where("kind", "=", "slack").execute();
-    if (only.length === 1) (channel as { name: string }).name = (only[0] as { name: string }).name;
-  }
+    kind === "email" ? { kind: "email", address: input.to ?? "" } : kind === "slack" ? parseChannel(`slack:${slackName}`) : { kind: "webhook", name: (input.name ?? "default").toLowerCase() };
   if (kind === "email" && !input.to) throw invalid("A test e-mail needs --to <address>.", "to");
   const provider = await providerFor(ctx, channel);
   const now = ctx.clock.now();
