@@ -267,7 +267,10 @@ export function registerWorkflowCommands(program: Command): void {
           query: { organization_id: orgHint(o.organization) },
           body: { strategy: parseStrategy(o.strategy) as (typeof STRATEGIES)[number], role: o.role, stage: o.stage },
         });
-        const changed = w.stages.filter((s) => s.strategy === o.strategy.toLowerCase()).map((s) => s.name);
+        // Name the stages this call set: the one given, or those needing the role (named by key or by name).
+        const key = o.role === undefined ? undefined : o.role.startsWith("org:") ? o.role.toLowerCase() : `org:${o.role.trim().toLowerCase().replace(/[^a-z0-9]+/g, "_").replace(/^_+|_+$/g, "")}`;
+        const picked = w.stages.filter((s) => (o.stage ? s.name.toLowerCase() === o.stage.toLowerCase() || s.id === o.stage : key ? s.requires_role === key : true));
+        const changed = (picked.length ? picked : w.stages.filter((s) => s.strategy === o.strategy.toLowerCase())).map((s) => s.name);
         return { json: w, text: `Tasks of ${w.slug} (${changed.join(", ")}) are now assigned ${o.strategy.toLowerCase()}.` };
       }),
     );
