@@ -1,6 +1,7 @@
 // The durable timer queue: schedule a job for a time, claim due jobs under a lease, run each handler and
 // mark it done in one transaction (so a job's effect happens once), retry failures with backoff.
-import { randomInt, randomUUID } from "node:crypto";
+import { randomUUID } from "node:crypto";
+import { backoffMs } from "../../backoff.js";
 import { type ServiceContext, inTransaction } from "../../context.js";
 import { newId } from "../../ids.js";
 import type { JobsTable } from "./job.table.js";
@@ -107,11 +108,6 @@ async function claim(ctx: ServiceContext, owner: string, limit: number): Promise
   });
 }
 
-/** Backoff before attempt n+1: 1 s, 2 s, 4 s … capped at 10 min, with jitter. */
-function backoffMs(attempts: number): number {
-  const base = Math.min(600_000, 1000 * 2 ** Math.max(0, attempts - 1));
-  return Math.round(base / 2 + randomInt(0, Math.ceil(base / 2) + 1));
-}
 
 /** What one pass over the queue did. */
 export interface JobRunReport {
@@ -182,7 +178,7 @@ export async function runDueJobs(ctx: ServiceContext, handlers: Readonly<Record<
         const final = !handler || row.attempts >= MAX_ATTEMPTS;
         await ctx.db
           .updateTable("jobs")
-          .set(final ? { status: "failed", last_error: message, updated_at: now, lease_owner: null, lease_until: null } : { due_at: now + backoffMs(row.attempts), last_error: message, updated_at: now, lease_owner: null, lease_until: null })
+          .set(final ? { status: "failed", last_error: message, updated_at: now, lease_owner: null, lease_until: null } : { due_at: now + backoffMs(row.attempts, 600_000), last_error: message, updated_at: now, lease_owner: null, lease_until: null })
           .where("id", "=", row.id)
           .execute();
         if (final) report.failed += 1;

@@ -1,25 +1,16 @@
 // The notifications feature's public face: providers, rules, the outbox and its dispatcher.
 export { checkReceiverUrl, type Channel, formatChannel, parseChannel } from "./notification.channels.js";
+export { configureProvider, instanceAdminOnly, listProviders, type Provider, type ProviderInput, testProvider } from "./notification.providers.js";
+export { addRule, listRules, removeRule, type Rule } from "./notification.rules.js";
+export { DEFAULT_MAX_AGE_MS, enqueueEmail, enqueueForSignal, type SignalMessage } from "./notification.outbox.js";
 export {
-  addRule,
-  configureProvider,
-  DEFAULT_MAX_AGE_MS,
   deadLetteredFindings,
   deliveryLog,
   dispatchNotifications,
-  enqueueEmail,
   type DispatchReport,
-  enqueueForSignal,
   listFailures,
-  listProviders,
-  listRules,
+  type NotificationRecord,
   NOTIFY_LEASE_MS,
-  type Provider,
-  type ProviderInput,
-  removeRule,
   retryNotification,
-  type Rule,
-  type SignalMessage,
-  testProvider,
-} from "./notification.service.js";
+} from "./notification.dispatch.js";
 export { checkTemplate, escapeHtml, PLACEHOLDERS, render } from "./notification.template.js";

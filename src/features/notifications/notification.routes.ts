@@ -2,7 +2,7 @@
 import type { FastifyInstance } from "fastify";
 import { z } from "zod";
 import { endpoint, mountAll } from "../../http/route.js";
-import { addRule, configureProvider, deliveryLog, dispatchNotifications, instanceAdminOnly, listFailures, listProviders, listRules, removeRule, retryNotification, testProvider } from "./notification.service.js";
+import { addRule, configureProvider, deliveryLog, dispatchNotifications, instanceAdminOnly, listFailures, listProviders, listRules, removeRule, retryNotification, testProvider } from "./index.js";
 
 const tag = "Notifications";
 const list = <T>(data: T[]) => ({ data, total_count: data.length });
