@@ -1,7 +1,8 @@
 // The tasks feature's public face: events start runs, runs ask tasks of reviewers, timers keep them moving.
 export { type Candidate, pickReviewers, rotation } from "./assignment.js";
 export { type RunRecord, runObject, type TaskRecord, taskObject } from "./run.records.js";
-export { cancelRun, type EmitResult, emitEvent, type EventRecord, getRun, listRuns, STAGE_ESCALATE, STAGE_TIMEOUT, subjectOf } from "./run.service.js";
+export { STAGE_ESCALATE, STAGE_TIMEOUT } from "./run.advance.js";
+export { cancelRun, type EmitResult, emitEvent, type EventRecord, getRun, listRuns, subjectOf } from "./run.service.js";
 export { workflowStats, type WorkflowStats } from "./stats.service.js";
 export { TASK_JOB_HANDLERS } from "./task.jobs.js";
 export { approveTask, assignTask, type DecisionResult, getTask, listTasks, rejectTask, type TaskQuery } from "./task.service.js";

@@ -6,7 +6,7 @@ import type { Job, JobHandler } from "../jobs/index.js";
 import { enqueueEmail } from "../notifications/index.js";
 import { resolveUser } from "../users/index.js";
 import { chooseReviewers, eligibleReviewers } from "./reviewers.js";
-import { STAGE_ESCALATE, STAGE_TIMEOUT, emailOf, runContext } from "./run.service.js";
+import { STAGE_ESCALATE, STAGE_TIMEOUT, emailOf, runContext, runLabel } from "./run.advance.js";
 import { announce, runUrl, signalValues } from "./task.signals.js";
 
 async function activeStage(tx: ServiceContext, job: Job) {
@@ -18,7 +18,6 @@ async function activeStage(tx: ServiceContext, job: Job) {
   return { rs, ...context, def: context.wf.stages.find((s) => s.id === rs.stage_id) };
 }
 
-const label = (slug: string, subject: string | null) => (subject ? `${slug} #${subject}` : slug);
 
 async function emails(tx: ServiceContext, ids: readonly (string | null)[]): Promise<(string | null)[]> {
   return Promise.all(ids.map(async (id) => (id === null ? null : ((await resolveUser(tx, id).catch(() => undefined))?.email ?? id))));
@@ -40,7 +39,7 @@ const onTimeout: JobHandler = async (tx, job) => {
     organizationId: org.id,
     action: "approval.overdue",
     signal: "stage:overdue",
-    target: { type: "run", id: run.id, label: label(wf.slug, run.subject) },
+    target: { type: "run", id: run.id, label: runLabel(wf, run.subject) },
     after: { run: run.id, workflow: wf.slug, stage: rs.name, timeout: def?.timeout ?? null, elapsedMs: elapsed, elapsed: formatDuration(elapsed), assignees: await emails(tx, open.map((t) => t.assignee_id)), tasks: open.map((t) => t.id) },
     context: {
       workflowId: wf.id,
@@ -75,7 +74,7 @@ const onEscalate: JobHandler = async (tx, job) => {
       organizationId: org.id,
       action: "approval.escalated",
       signal: "stage:escalated",
-      target: { type: "task", id: task.id, label: label(wf.slug, run.subject) },
+      target: { type: "task", id: task.id, label: runLabel(wf, run.subject) },
       before: { assignee: from ?? null, via: task.assigned_via },
       after: { run: run.id, workflow: wf.slug, stage: rs.name, after: escalation.after, escalateTo: escalation.escalateTo.key, assignee: to?.label ?? null, notify: escalation.notify, elapsed: formatDuration(now - (rs.started_at as number)) },
       context: {

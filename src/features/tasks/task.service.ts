@@ -5,14 +5,15 @@ import { isId } from "../../ids.js";
 import { parseInput } from "../../validation.js";
 import { type Organization, resolveOrg } from "../orgs/index.js";
 import { resolveUser } from "../users/index.js";
-import { type Stage, type Workflow, assertMayManageWorkflows, assertMayReadWorkflows, checkFormData, findForm, resolveWorkflow } from "../workflows/index.js";
+import { type Stage, assertMayManageWorkflows, assertMayReadWorkflows, checkFormData, findForm, resolveWorkflow } from "../workflows/index.js";
 import { holdsRole } from "./reviewers.js";
 import { type RunRecord, type TaskRecord, runRecords, taskRecords } from "./run.records.js";
-import { advance, assertMember, emailOf, runContext, stopStageTimers } from "./run.service.js";
+import { advance, emailOf, runContext, runLabel, stopStageTimers } from "./run.advance.js";
+import { assertMember } from "./run.service.js";
 import { alreadyCounted, alreadyDecided, notEligible, reviewerNotEligible, runNotFound, runNotOpen, selfApproval, taskNotFound } from "./task.errors.js";
 import { type ApproveInput, type AssignInput, type RejectInput, approveSchema, assignSchema, rejectSchema } from "./task.schema.js";
 import { announce, signalValues } from "./task.signals.js";
-import type { RunStagesTable, TasksTable, WorkflowRunsTable } from "./task.table.js";
+import type { RunStagesTable, TasksTable } from "./task.table.js";
 
 /** What a decision returns: the task as decided and the run as it now stands. */
 export interface DecisionResult {
@@ -20,7 +21,6 @@ export interface DecisionResult {
   run: RunRecord;
 }
 
-const runLabel = (wf: Workflow, run: WorkflowRunsTable) => (run.subject ? `${wf.slug} #${run.subject}` : wf.slug);
 
 async function loadTask(tx: ServiceContext, ref: string): Promise<TasksTable> {
   const id = ref.trim();
@@ -82,7 +82,7 @@ async function decide(ctx: ServiceContext, ref: string, verdict: "approved" | "r
       .set({ status: verdict, decided_by_id: actorId, decided_at: now, updated_at: now, comment: extra.comment ?? null, reason: extra.reason ?? null, form_data: form ? JSON.stringify(form) : null })
       .where("id", "=", task.id)
       .execute();
-    const label = runLabel(wf, run);
+    const label = runLabel(wf, run.subject);
     const assignee = task.assignee_id ? ((await resolveUser(tx, task.assignee_id).catch(() => undefined))?.email ?? null) : null;
     await announce(tx, {
       organizationId: org.id,
@@ -201,7 +201,7 @@ export async function assignTask(ctx: ServiceContext, input: AssignInput): Promi
       organizationId: org.id,
       action: "approval.assigned",
       signal: "stage:assigned",
-      target: { type: "task", id: task.id, label: runLabel(wf, run) },
+      target: { type: "task", id: task.id, label: runLabel(wf, run.subject) },
       before: { assignee: previous, via: task.assigned_via },
       after: { run: run.id, workflow: wf.slug, stage: rs.name, assignee: reviewer.email, via: "manual", subject: run.subject },
       context: {

@@ -5,9 +5,8 @@ export { deleteFileSet, type FileSet, fileSetPatterns, listFileSets, saveFileSet
 export { BUILT_IN_FORMS, checkFormData, createForm, type Form, findForm, listForms } from "./form.service.js";
 export { actorHoldsAny, assertMayEmit, assertMayManageWorkflows, assertMayReadWorkflows } from "./workflow.guards.js";
 export { type Signal, SIGNALS, STRATEGIES } from "./workflow.schema.js";
+export { addStage, clearEscalation, removeStage, setAssignment, setEscalation, updateStage } from "./stage.service.js";
 export {
-  addStage,
-  clearEscalation,
   countWorkflows,
   createWorkflow,
   deleteWorkflow,
@@ -16,13 +15,9 @@ export {
   listWorkflows,
   parseEventType,
   parseTrigger,
-  removeStage,
   resolveWorkflow,
-  setAssignment,
-  setEscalation,
   type Stage,
   triggeredWorkflows,
-  updateStage,
   updateWorkflow,
   type WithWarnings,
   type Workflow,

@@ -5,19 +5,8 @@ import { endpoint, mountAll } from "../../http/route.js";
 import { deleteFileSet, listFileSets, saveFileSet } from "./fileset.service.js";
 import { createForm, listForms } from "./form.service.js";
 import { STRATEGIES } from "./workflow.schema.js";
-import {
-  addStage,
-  clearEscalation,
-  createWorkflow,
-  deleteWorkflow,
-  getWorkflow,
-  listWorkflows,
-  removeStage,
-  setAssignment,
-  setEscalation,
-  updateStage,
-  updateWorkflow,
-} from "./workflow.service.js";
+import { addStage, clearEscalation, removeStage, setAssignment, setEscalation, updateStage } from "./stage.service.js";
+import { createWorkflow, deleteWorkflow, getWorkflow, listWorkflows, updateWorkflow } from "./workflow.service.js";
 import { TEMPLATES } from "./workflow.templates.js";
 import { fileSetObject, formObject, workflowObject } from "./workflow.view.js";
 

@@ -10,50 +10,10 @@ import { type Role, resolveRole } from "../roles/index.js";
 import { fileSetsNamed, parseCondition } from "./condition.js";
 import { fileSetPatterns } from "./fileset.service.js";
 import { findForm } from "./form.service.js";
-import {
-  invalidDuration,
-  invalidStage,
-  invalidTrigger,
-  stageExists,
-  stageNotFound,
-  templateRolesMissing,
-  unknownTemplate,
-  workflowAmbiguous,
-  workflowNameTaken,
-  workflowNotFound,
-} from "./workflow.errors.js";
+import { invalidDuration, invalidStage, invalidTrigger, templateRolesMissing, unknownTemplate, workflowAmbiguous, workflowNameTaken, workflowNotFound } from "./workflow.errors.js";
 import { assertMayManageWorkflows, assertMayReadWorkflows } from "./workflow.guards.js";
-import {
-  type StageRow,
-  type WorkflowRow,
-  deleteStageRow,
-  deleteWorkflowRow,
-  findWorkflowRow,
-  insertStageRow,
-  insertWorkflowRow,
-  renumberStages,
-  stageRowsOf,
-  triggeredRows,
-  updateStageRow,
-  updateWorkflowRow,
-  workflowCount,
-  workflowRowsNamed,
-  workflowRowsOf,
-} from "./workflow.repository.js";
-import {
-  type AddStageInput,
-  type AssignStrategyInput,
-  type CreateWorkflowInput,
-  type EscalationInput,
-  type UpdateStageInput,
-  type UpdateWorkflowInput,
-  addStageSchema,
-  assignStrategySchema,
-  createWorkflowSchema,
-  escalationSchema,
-  updateStageSchema,
-  updateWorkflowSchema,
-} from "./workflow.schema.js";
+import { type StageRow, type WorkflowRow, deleteWorkflowRow, findWorkflowRow, insertStageRow, insertWorkflowRow, stageRowsOf, triggeredRows, updateWorkflowRow, workflowCount, workflowRowsNamed, workflowRowsOf } from "./workflow.repository.js";
+import { type AddStageInput, type CreateWorkflowInput, type UpdateWorkflowInput, createWorkflowSchema, updateWorkflowSchema } from "./workflow.schema.js";
 import { TEMPLATES, TEMPLATE_NAMES } from "./workflow.templates.js";
 
 /** A stage as services return it. */
@@ -118,7 +78,7 @@ export function parseEventType(type: string): { type: string; typeKey: string } 
   return { type: value, typeKey: eventTypeKey(value) };
 }
 
-function duration(text: string | null | undefined, param: string): { text: string | null; ms: number | null } {
+export function duration(text: string | null | undefined, param: string): { text: string | null; ms: number | null } {
   if (text === undefined || text === null) return { text: null, ms: null };
   const ms = parseDurationMs(text);
   if (ms === undefined) throw invalidDuration(text, param);
@@ -126,7 +86,7 @@ function duration(text: string | null | undefined, param: string): { text: strin
 }
 
 /** Checks a condition and warns of file sets it names that the organization does not have yet. */
-async function checkCondition(ctx: ServiceContext, org: Organization, condition: string | null | undefined, warnings: string[]): Promise<string | null> {
+export async function checkCondition(ctx: ServiceContext, org: Organization, condition: string | null | undefined, warnings: string[]): Promise<string | null> {
   if (condition === undefined || condition === null) return null;
   const terms = parseCondition(condition);
   const sets = await fileSetPatterns(ctx, org.id);
@@ -249,7 +209,7 @@ const stageView = (s: Stage) => ({
 });
 const workflowView = (w: Workflow) => ({ name: w.name, slug: w.slug, trigger: w.trigger, condition: w.condition, status: w.status, stages: w.stages.map(stageView) });
 
-async function stageRole(ctx: ServiceContext, org: Organization, ref: string): Promise<Role> {
+export async function stageRole(ctx: ServiceContext, org: Organization, ref: string): Promise<Role> {
   return resolveRole(ctx, ref, org.id);
 }
 
@@ -305,7 +265,7 @@ export async function createWorkflow(ctx: ServiceContext, input: CreateWorkflowI
   });
 }
 
-async function insertStage(
+export async function insertStage(
   ctx: ServiceContext,
   org: Organization,
   workflowId: string,
@@ -342,7 +302,7 @@ async function insertStage(
 }
 
 /** Runs a change to one workflow's definition: resolved, guarded, audited with before and after. */
-async function changeWorkflow(
+export async function changeWorkflow(
   ctx: ServiceContext,
   ref: string,
   organization: string | null | undefined,
@@ -392,115 +352,5 @@ export async function deleteWorkflow(ctx: ServiceContext, ref: string, organizat
     await deleteWorkflowRow(tx.db, wf.id);
     await recordAudit(tx, { organizationId: org.id, action: "workflow.deleted", target: { type: "workflow", id: wf.id, label: wf.slug }, before: workflowView(wf) });
     return wf;
-  });
-}
-
-function findStage(wf: Workflow, ref: string): Stage {
-  const value = ref.trim();
-  const found = wf.stages.find((s) => s.id === value || s.name.toLowerCase() === value.toLowerCase());
-  if (!found) throw stageNotFound(value, wf.slug, wf.stages.map((s) => s.name));
-  return found;
-}
-
-/** Adds a stage (last, or at a position); its role must be usable in the organization. */
-export async function addStage(ctx: ServiceContext, ref: string, input: AddStageInput, organization?: string | null): Promise<WithWarnings<Workflow>> {
-  const data = parseInput(addStageSchema, input);
-  duration(data.timeout, "timeout");
-  return changeWorkflow(ctx, ref, organization, "workflow.stage_added", async (tx, org, wf, warnings) => {
-    if (wf.stages.some((s) => s.name.toLowerCase() === data.name.toLowerCase())) throw stageExists(data.name, wf.slug);
-    const role = await stageRole(tx, org, data.requiresRole);
-    const position = Math.min(data.position ?? wf.stages.length + 1, wf.stages.length + 1);
-    await insertStage(tx, org, wf.id, wf.stages.length + 1, { ...data, requiresRole: role.key }, role, warnings);
-    if (position <= wf.stages.length) {
-      const added = await tx.db.selectFrom("workflow_stages").select("id").where("workflow_id", "=", wf.id).where("name", "=", data.name).executeTakeFirstOrThrow();
-      const ids = wf.stages.map((s) => s.id);
-      ids.splice(position - 1, 0, added.id);
-      await renumberStages(tx.db, ids);
-    }
-  });
-}
-
-/** Changes a stage; runs already past it keep what they had. */
-export async function updateStage(ctx: ServiceContext, ref: string, stageRef: string, input: UpdateStageInput, organization?: string | null): Promise<WithWarnings<Workflow>> {
-  const data = parseInput(updateStageSchema, input);
-  return changeWorkflow(ctx, ref, organization, "workflow.stage_updated", async (tx, org, wf, warnings) => {
-    const stage = findStage(wf, stageRef);
-    if (data.name !== undefined && data.name.toLowerCase() !== stage.name.toLowerCase() && wf.stages.some((s) => s.name.toLowerCase() === data.name?.toLowerCase())) {
-      throw stageExists(data.name, wf.slug);
-    }
-    const role = data.requiresRole === undefined ? undefined : await stageRole(tx, org, data.requiresRole);
-    const timeout = data.timeout === undefined ? undefined : duration(data.timeout, "timeout");
-    await updateStageRow(tx.db, stage.id, {
-      name: data.name ?? stage.name,
-      requires_role_id: role?.id ?? stage.requiresRole.id,
-      requires_role_key: role?.key ?? stage.requiresRole.key,
-      condition: data.condition === undefined ? stage.condition : await checkCondition(tx, org, data.condition, warnings),
-      timeout: timeout === undefined ? stage.timeout : timeout.text,
-      timeout_ms: timeout === undefined ? stage.timeoutMs : timeout.ms,
-      approvals: data.approvals ?? stage.approvals,
-      form: data.form === undefined ? stage.form : data.form === null ? null : (await findForm(tx, org, data.form)).name,
-      strategy: data.strategy ?? stage.strategy,
-      updated_at: tx.clock.now(),
-    });
-  });
-}
-
-/** Removes a stage; the others close ranks. */
-export async function removeStage(ctx: ServiceContext, ref: string, stageRef: string, organization?: string | null): Promise<WithWarnings<Workflow>> {
-  return changeWorkflow(ctx, ref, organization, "workflow.stage_removed", async (tx, _org, wf) => {
-    const stage = findStage(wf, stageRef);
-    await deleteStageRow(tx.db, stage.id);
-    await renumberStages(tx.db, wf.stages.filter((s) => s.id !== stage.id).map((s) => s.id));
-  });
-}
-
-/** Sets how tasks are assigned: for the stages that need `role`, for one `stage`, or for every stage. */
-export async function setAssignment(ctx: ServiceContext, ref: string, input: AssignStrategyInput, organization?: string | null): Promise<WithWarnings<Workflow>> {
-  const data = parseInput(assignStrategySchema, input);
-  return changeWorkflow(ctx, ref, organization, "workflow.assignment_set", async (tx, org, wf) => {
-    let stages = wf.stages;
-    if (data.stage !== undefined) stages = [findStage(wf, data.stage)];
-    if (data.role !== undefined) {
-      const role = await stageRole(tx, org, data.role);
-      stages = stages.filter((s) => s.requiresRole.id === role.id);
-      if (stages.length === 0) {
-        throw invalidStage(
-          `No stage of ${wf.slug} needs the role ${role.name} (${role.key}); its stages need ${wf.stages.map((s) => `${s.requiresRole.key} (${s.name})`).join(", ") || "nothing yet"}. Add one with: clerk workflow stage add --workflow ${wf.slug} --requires-role "${role.name}" …`,
-          "role",
-        );
-      }
-    }
-    if (stages.length === 0) throw invalidStage(`Workflow ${wf.slug} has no stages yet; add one with: clerk workflow stage add --workflow ${wf.slug} …`, "workflow");
-    for (const s of stages) await updateStageRow(tx.db, s.id, { strategy: data.strategy, updated_at: tx.clock.now() });
-  });
-}
-
-/** Sets a stage's escalation: after how long its open tasks go to members of another role, and who is told. */
-export async function setEscalation(ctx: ServiceContext, ref: string, input: EscalationInput, organization?: string | null): Promise<WithWarnings<Workflow>> {
-  const data = parseInput(escalationSchema, input);
-  const after = duration(data.after, "after");
-  const notify = data.notify?.trim();
-  if (notify !== undefined && !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(notify)) {
-    throw invalidStage(`--notify "${notify}" is not an e-mail address such as tech-lead@acme.com.`, "notify");
-  }
-  return changeWorkflow(ctx, ref, organization, "workflow.escalation_set", async (tx, org, wf) => {
-    const stage = findStage(wf, data.stage);
-    const role = await stageRole(tx, org, data.escalateTo);
-    await updateStageRow(tx.db, stage.id, {
-      escalate_after: after.text,
-      escalate_after_ms: after.ms,
-      escalate_to_role_id: role.id,
-      escalate_to_role_key: role.key,
-      escalate_notify: notify?.toLowerCase() ?? null,
-      updated_at: tx.clock.now(),
-    });
-  });
-}
-
-/** Removes a stage's escalation. */
-export async function clearEscalation(ctx: ServiceContext, ref: string, stageRef: string, organization?: string | null): Promise<WithWarnings<Workflow>> {
-  return changeWorkflow(ctx, ref, organization, "workflow.escalation_cleared", async (tx, _org, wf) => {
-    const stage = findStage(wf, stageRef);
-    await updateStageRow(tx.db, stage.id, { escalate_after: null, escalate_after_ms: null, escalate_to_role_id: null, escalate_to_role_key: null, escalate_notify: null, updated_at: tx.clock.now() });
   });
 }
