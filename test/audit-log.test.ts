@@ -45,7 +45,8 @@ function parseCsv(text: string): string[][] {
 }
 
 function fromCsv(cells: string[]): AuditEventObject {
-  const r = Object.fromEntries(CSV_COLUMNS.map((k, i) => [k, cells[i] ?? ""])) as Record<(typeof CSV_COLUMNS)[number], string>;
+  // A text cell a spreadsheet would run carries one leading ' (see the export's CSV rule); strip it.
+  const r = Object.fromEntries(CSV_COLUMNS.map((k, i) => [k, (cells[i] ?? "").replace(/^'/, "")])) as Record<(typeof CSV_COLUMNS)[number], string>;
   const orNull = (v: string) => (v === "" ? null : v);
   return {
     object: "audit_event",

@@ -72,9 +72,16 @@ export const CSV_COLUMNS = Object.freeze([
   "hash",
 ] as const);
 
+/**
+ * A text cell a spreadsheet would run as a formula (=, +, -, @, tab, CR) gets a leading `'`, so opening an
+ * export never executes what an actor typed into a name. A cell already starting with `'` gets one too,
+ * so the rule reverses exactly: a reader strips one leading `'` from text cells.
+ */
+const FORMULA_START = /^[=+\-@\t\r']/;
+
 function csvCell(value: string | number | null): string {
   if (value === null) return "";
-  const text = String(value);
+  const text = typeof value === "string" && FORMULA_START.test(value) ? `'${value}` : String(value);
   return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
 
