@@ -1,7 +1,7 @@
 // The `clerk` CLI end to end: the seed walkthrough's commands, verbatim, on SQLite and PostgreSQL, in local
 // mode and again in remote mode (CLERK_API_URL + CLERK_SECRET_KEY) against a live `clerk serve`.
 import { type ChildProcess, execFile, spawn } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { promisify } from "node:util";
@@ -542,6 +542,28 @@ for (const [dialect, transport] of DIALECTS.flatMap((d) => TRANSPORTS.map((t) =>
       expect([typo.code, typo.stderr]).toEqual([2, expect.stringMatching(/\{pr\.titel\}, which is not a placeholder; use \{pr\.url\}/)]);
       const rules = json(await clerk("workflow", "notifications", "--workflow", "pull-request-approval")) as unknown as { on: string; channel: string }[];
       expect(rules.map((r) => [r.on, r.channel])).toEqual([["stage:assigned", "slack:#code-reviews"], ["stage:overdue", "slack:#engineering-alerts"]]);
+    });
+
+    it("lists, exports (to a file and to stdout) and verifies the audit log as the seed does", { timeout: 60_000 }, async () => {
+      const approvals = await clerk("audit", "list", "--organization", "engineering-team", "--limit", "50", "--filter", "action:approval");
+      expect(approvals.code).toBe(0);
+      const listed = json(approvals) as unknown as { action: string; seq: number }[];
+      expect(listed.length).toBeGreaterThan(0);
+      expect(listed.every((e) => e.action.startsWith("approval."))).toBe(true);
+      const all = json(await clerk("audit", "list", "--organization", "engineering-team", "--limit", "1000")) as unknown as { seq: number }[];
+      const file = join(dir, "audit.csv");
+      const exported = await clerk("audit", "export", "--organization", "engineering-team", "--output", file);
+      expect([exported.code, exported.stdout]).toEqual([0, `Exported ${all.length} events to ${file} (csv).\n`]);
+      expect(readFileSync(file, "utf8").trimEnd().split("\n")).toHaveLength(all.length + 1);
+      const piped = await clerk("audit", "export", "--organization", "engineering-team", "--format", "jsonl");
+      expect(piped.code).toBe(0);
+      expect(piped.stderr).toBe(`Exported ${all.length} events (jsonl).\n`);
+      expect(piped.stdout.trimEnd().split("\n").map((l) => (JSON.parse(l) as { seq: number }).seq)).toEqual(all.map((e) => e.seq).reverse());
+      const nowhere = await clerk("audit", "export", "--organization", "engineering-team", "--output", join(dir, "no-such-dir", "audit.json"));
+      expect([nowhere.code, nowhere.stderr]).toEqual([2, expect.stringMatching(/^error: Cannot write the export to .*audit\.json: its directory does not exist\. Nothing was written/)]);
+      expect(nowhere.stderr).not.toMatch(/^\s+at /m);
+      const verified = await clerk("audit", "verify", "--organization", "engineering-team", "--format", "table");
+      expect([verified.code, verified.stdout]).toEqual([0, expect.stringMatching(/^ok +org_\w+: \d+ events .*\nThe audit log is intact\.\n$/)]);
     });
   });
 }

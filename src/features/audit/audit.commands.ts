@@ -4,21 +4,22 @@ import { ClerkError } from "../../errors.js";
 import { type GlobalOptions, openSession } from "../../cli/context.js";
 import { table, when } from "../../cli/output.js";
 import { ExitWith, action, reportError } from "../../cli/run.js";
-import { exportToFile, formatForFile } from "./audit.export-file.js";
+import { exportToFile, exportToStdout, formatForFile } from "./audit.export-file.js";
 import { EXPORT_FORMATS, type ExportFormat } from "./audit.format.js";
 import { auditEndpoints } from "./audit.routes.js";
 
 const ORG_HELP = "slug, id or name (default: the instance's own log; instance admins only)";
 
 /** Runs a command whose output is a file, not a table or JSON (so --format names the file's format). */
-function fileAction<O>(run: (session: Awaited<ReturnType<typeof openSession>>, options: O & GlobalOptions) => Promise<string>) {
+function fileAction<O>(run: (session: Awaited<ReturnType<typeof openSession>>, options: O & GlobalOptions) => Promise<string | undefined>) {
   return async (...received: unknown[]): Promise<void> => {
     const command = received[received.length - 1] as Command;
     const options = command.optsWithGlobals() as O & GlobalOptions;
     let session: Awaited<ReturnType<typeof openSession>> | undefined;
     try {
       session = await openSession(options);
-      process.stdout.write(`${await run(session, options)}\n`);
+      const summary = await run(session, options);
+      if (summary !== undefined) process.stdout.write(`${summary}\n`);
     } catch (error) {
       process.exitCode = reportError(error, false);
     } finally {
@@ -64,17 +65,28 @@ export function registerAuditCommands(program: Command): void {
 
   audit
     .command("export")
-    .description("Export audit events oldest first to a file (json: one array, jsonl, csv), written atomically.")
+    .description("Export audit events oldest first (json: one array, jsonl, csv) to a file, written atomically, or to stdout.")
     .option("--organization <org>", ORG_HELP)
-    .requiredOption("--output <file>", "the file to write (replaced only once the export is complete)")
+    .option("--output <file>", "the file to write, replaced only once the export is complete; - or none: stdout")
     .option("--filter <filters>", "as for audit list")
     .option("--from <when>", "a date or an ISO time with zone, included")
     .option("--to <when>", "a date (through that day) or an ISO time with zone, included")
-    .addHelpText("after", "\n--format json|jsonl|csv picks the file's format (default: from the file name, else jsonl).\n\nExample:\n  clerk audit export --organization engineering-team --format csv --from 2026-01-01 --to 2026-03-31 --output q1.csv")
+    .addHelpText(
+      "after",
+      "\n--format json|jsonl|csv picks the format (default: from the file name, else jsonl).\n\nExamples:\n  clerk audit export --organization engineering-team --format csv --from 2026-01-01 --to 2026-03-31 --output q1.csv\n  clerk audit export --organization engineering-team --format jsonl | gzip > audit.jsonl.gz",
+    )
     .action(
-      fileAction<{ organization?: string; output: string; filter?: string; from?: string; to?: string }>(async ({ api }, o) => {
+      fileAction<{ organization?: string; output?: string; filter?: string; from?: string; to?: string }>(async ({ api }, o) => {
+        const progress = process.stderr.isTTY ? process.stderr : undefined;
+        if (o.output === undefined || o.output === "-") {
+          const format = exportFormat(o.format, "");
+          const { count } = await exportToStdout(api, { ...o, format, progress });
+          // The data owns stdout; the summary goes beside the progress line.
+          process.stderr.write(`Exported ${count} events (${format}).\n`);
+          return undefined;
+        }
         const format = exportFormat(o.format, o.output);
-        const { count, path } = await exportToFile(api, { ...o, format, progress: process.stderr.isTTY ? process.stderr : undefined });
+        const { count, path } = await exportToFile(api, { ...o, output: o.output, format, progress });
         return `Exported ${count} events to ${path} (${format}).`;
       }),
     );

@@ -4,23 +4,28 @@ import { createWriteStream, renameSync, rmSync } from "node:fs";
 import { once } from "node:events";
 import { basename, dirname, join, resolve } from "node:path";
 import type { Api } from "../../cli/api.js";
+import { ClerkError } from "../../errors.js";
 import { type ExportFormat, exportWriter } from "./audit.format.js";
 import { auditEndpoints } from "./audit.routes.js";
 
-/** What to export, and where. */
-export interface ExportFileOptions {
+/** What to export. */
+export interface ExportStreamOptions {
   organization?: string | undefined;
   format: ExportFormat;
   filter?: string | undefined;
   from?: string | undefined;
   to?: string | undefined;
-  output: string;
   /** Where the progress line goes (a terminal); none when absent. */
   progress?: NodeJS.WritableStream | undefined;
   /** Events per request. */
   pageSize?: number | undefined;
   /** Milliseconds since some origin, for the rate on the progress line. */
   now?: () => number;
+}
+
+/** What to export, and the file it goes to. */
+export interface ExportFileOptions extends ExportStreamOptions {
+  output: string;
 }
 
 /** The format a file name suggests: .json, .csv, else JSON Lines. */
@@ -30,14 +35,8 @@ export function formatForFile(file: string): ExportFormat {
   return "jsonl";
 }
 
-/**
- * Pages oldest first through `GET /v1/audit_events` and writes each page as it arrives to a temporary file
- * beside the target, renamed over it only when complete: a reader never sees half an export.
- */
-export async function exportToFile(api: Api, o: ExportFileOptions): Promise<{ count: number; path: string }> {
-  const path = resolve(o.output);
-  const temp = join(dirname(path), `.${basename(path)}.${randomBytes(6).toString("hex")}.tmp`);
-  const out = createWriteStream(temp, { flags: "wx", mode: 0o600 });
+/** Pages oldest first through `GET /v1/audit_events`, writing each page to `out` as it arrives. */
+export async function exportToStream(api: Api, o: ExportStreamOptions, out: NodeJS.WritableStream): Promise<{ count: number }> {
   const write = async (chunk: string) => {
     if (chunk !== "" && !out.write(chunk)) await once(out, "drain");
   };
@@ -45,31 +44,68 @@ export async function exportToFile(api: Api, o: ExportFileOptions): Promise<{ co
   const now = o.now ?? (() => performance.now());
   const started = now();
   let count = 0;
-  try {
-    await write(writer.start());
-    let cursor: string | undefined;
-    for (;;) {
-      const page = await api.call(auditEndpoints.list, {
-        query: { organization_id: o.organization, filter: o.filter, from: o.from, to: o.to, order: "asc", limit: o.pageSize ?? 1000, cursor, purpose: "export" },
-      });
-      await write(writer.page(page.data));
-      count += page.data.length;
-      if (o.progress) {
-        const seconds = Math.max((now() - started) / 1000, 0.001);
-        o.progress.write(`\r${count} events  ${Math.round(count / seconds)}/s `);
-      }
-      if (!page.next_cursor) break;
-      cursor = page.next_cursor;
+  await write(writer.start());
+  let cursor: string | undefined;
+  for (;;) {
+    const page = await api.call(auditEndpoints.list, {
+      query: { organization_id: o.organization, filter: o.filter, from: o.from, to: o.to, order: "asc", limit: o.pageSize ?? 1000, cursor, purpose: "export" },
+    });
+    await write(writer.page(page.data));
+    count += page.data.length;
+    if (o.progress) {
+      const seconds = Math.max((now() - started) / 1000, 0.001);
+      o.progress.write(`\r${count} events  ${Math.round(count / seconds)}/s `);
     }
-    await write(writer.end());
+    if (!page.next_cursor) break;
+    cursor = page.next_cursor;
+  }
+  await write(writer.end());
+  if (o.progress) o.progress.write("\n");
+  return { count };
+}
+
+/** Writes the export to stdout, for a pipe (`| gzip`, `| jq`); a reader that stops early ends the CLI quietly (bin/clerk.js). */
+export async function exportToStdout(api: Api, o: ExportStreamOptions): Promise<{ count: number }> {
+  return exportToStream(api, o, process.stdout);
+}
+
+/**
+ * Writes the export to a temporary file beside the target, renamed over it only when complete: a reader
+ * never sees half an export, and a failed one leaves the old file as it was.
+ */
+export async function exportToFile(api: Api, o: ExportFileOptions): Promise<{ count: number; path: string }> {
+  const path = resolve(o.output);
+  const temp = join(dirname(path), `.${basename(path)}.${randomBytes(6).toString("hex")}.tmp`);
+  const out = createWriteStream(temp, { flags: "wx", mode: 0o600 });
+  // An open error (no such directory, no permission) arrives as an event; make it the export's error.
+  const failed = new Promise<never>((_, reject) => out.once("error", reject));
+  failed.catch(() => undefined);
+  try {
+    const { count } = await Promise.race([exportToStream(api, o, out), failed]);
     out.end();
-    await once(out, "close");
+    await Promise.race([once(out, "close"), failed]);
     renameSync(temp, path);
-    if (o.progress) o.progress.write("\n");
     return { count, path };
   } catch (error) {
     out.destroy();
     rmSync(temp, { force: true });
-    throw error;
+    throw unwritable(error, o.output) ?? error;
   }
+}
+
+/** A file-system refusal (no such directory, no permission, disk full) as the user's mistake it usually is. */
+function unwritable(error: unknown, output: string): ClerkError | undefined {
+  const code = (error as NodeJS.ErrnoException).code;
+  const why: Record<string, string> = {
+    ENOENT: "its directory does not exist",
+    EACCES: "you may not write there",
+    EPERM: "you may not write there",
+    EROFS: "the file system is read-only",
+    ENOSPC: "the disk is full",
+    EISDIR: "it is a directory",
+    ENOTDIR: "a part of its path is not a directory",
+  };
+  const reason = code === undefined ? undefined : why[code];
+  if (!reason) return undefined;
+  return new ClerkError("input.invalid", `Cannot write the export to ${output}: ${reason}. Nothing was written; pass --output a file in a writable directory.`, { param: "output", cause: error });
 }
