@@ -161,6 +161,43 @@ for (const dialect of DIALECTS) {
       expect((await listRoles(t.ctx, null)).map((r) => r.key)).toEqual(["org:admin"]);
     });
 
+    describe("an instance set up before the audit log existed", () => {
+      /** Takes the store back to how such an instance looked: no audit permissions, no auditor role, no marker. */
+      async function preAudit(): Promise<void> {
+        const audit = await t.store.db.selectFrom("permissions").select("id").where("key", "like", "org:sys_audit:%").execute();
+        const ids = audit.map((p) => p.id);
+        await t.store.db.deleteFrom("grants").where("permission_id", "in", ids).execute();
+        await t.store.db.deleteFrom("permissions").where("id", "in", ids).execute();
+        await t.store.db.deleteFrom("roles").where("key", "=", "org:audit_reader").execute();
+        await t.store.db.deleteFrom("settings").where("key", "=", "audit_roles_initialized").execute();
+      }
+
+      it("gives org:admin, still the full-access role, the audit permissions once, audited", async () => {
+        await preAudit();
+        expect((await resolveRole(t.ctx, "org:admin", null)).grants).toHaveLength(6);
+        await ensureInstance(t.ctx);
+        const admin = await resolveRole(t.ctx, "org:admin", null);
+        expect(admin.grants.map((g) => g.permission)).toEqual(expect.arrayContaining(["org:sys_audit:read", "org:sys_audit:export"]));
+        expect(admin.grants).toHaveLength(8);
+        expect((await listRoles(t.ctx, null)).map((r) => r.key).sort()).toEqual(["org:admin", "org:audit_reader", "org:member"]);
+        const updated = (await auditEventsOf(t.ctx, null)).filter((e) => e.action === "role.updated");
+        expect(updated).toEqual([expect.objectContaining({ actor: expect.objectContaining({ type: "system" }), target: expect.objectContaining({ label: "org:admin" }) })]);
+        // Once: an operator who then takes the permissions away keeps them away.
+        await updateRole(t.ctx, "org:admin", { organization: null, removePermissions: ["org:sys_audit:export"] });
+        await ensureInstance(t.ctx);
+        expect((await resolveRole(t.ctx, "org:admin", null)).grants).toHaveLength(7);
+      });
+
+      it("leaves an org:admin an operator narrowed as it is", async () => {
+        await updateRole(t.ctx, "org:admin", { organization: null, removePermissions: ["org:sys_profile:delete"] });
+        await preAudit();
+        await ensureInstance(t.ctx);
+        const admin = await resolveRole(t.ctx, "org:admin", null);
+        expect(admin.grants.map((g) => g.permission).sort()).toEqual(["org:sys_domains:manage", "org:sys_domains:read", "org:sys_memberships:manage", "org:sys_memberships:read", "org:sys_profile:manage"]);
+        expect((await listRoles(t.ctx, null)).map((r) => r.key)).toContain("org:audit_reader");
+      });
+    });
+
     it("refuses a role name with no letters or digits as bad input", async () => {
       await refusedWithoutChange(() => createRole(t.ctx, { name: "!!!", organization: "engineering-team" }), "input.invalid");
       await expect(resolveRole(t.ctx, "!!!", "engineering-team")).rejects.toMatchObject({ code: "role.not_found" });

@@ -1,12 +1,12 @@
 // The built-in roles (org:admin, org:member, org:audit_reader) and the instance's creator and default role settings.
 import { sql } from "kysely";
-import { type ServiceContext, inTransaction } from "../../context.js";
+import { SYSTEM_ACTOR, type ServiceContext, inTransaction } from "../../context.js";
 import { ClerkError } from "../../errors.js";
 import { recordAudit } from "../audit/index.js";
 import { SYSTEM_PERMISSIONS, ensureSystemPermissions } from "../permissions/index.js";
 import { getSetting, putSetting } from "../settings/index.js";
 import { findRoleRowById, findRoleRowsByKey } from "./role.repository.js";
-import { type Role, type RoleRef, createRole, resolveRole } from "./role.service.js";
+import { type Role, type RoleRef, createRole, permissionsOfRoles, resolveRole, updateRole } from "./role.service.js";
 
 /** An arbitrary, fixed advisory-lock key for first-run setup. */
 const INSTANCE_SETUP_LOCK = 7_341_001;
@@ -18,6 +18,9 @@ const AUDITOR = {
   description: "Can read, verify and export the audit log; cannot change anything.",
   permissions: ["org:sys_audit:read", "org:sys_audit:export", "org:sys_memberships:read"],
 } as const;
+
+/** The system permissions added with the audit log, which instances set up before it lack. */
+const AUDIT_PERMISSIONS: readonly string[] = ["org:sys_audit:read", "org:sys_audit:export"];
 
 const BUILT_IN = [
   { key: "org:admin", name: "Admin", description: "Full access to the organization.", permissions: SYSTEM_PERMISSIONS.map((p) => p.key) },
@@ -65,7 +68,8 @@ export async function ensureInstance(ctx: ServiceContext): Promise<void> {
 
 /**
  * Brings an instance set up before the audit permissions existed up to date once: the two system
- * permissions and the auditor role (org:admin keeps what an operator gave it; add them with role update).
+ * permissions, the auditor role, and org:admin given the audit permissions if it is still the full-access
+ * role it shipped as (every other system permission). An org:admin an operator narrowed keeps what it has.
  */
 async function addAuditorRole(ctx: ServiceContext): Promise<void> {
   await inTransaction(ctx, async (tx) => {
@@ -74,6 +78,13 @@ async function addAuditorRole(ctx: ServiceContext): Promise<void> {
     await ensureSystemPermissions(tx);
     if (!(await findRoleRowsByKey(tx.db, AUDITOR.key)).some((r) => r.organization_id === null)) {
       await createRole(tx, { name: AUDITOR.name, key: AUDITOR.key, description: AUDITOR.description, permissions: [...AUDITOR.permissions] });
+    }
+    const admin = (await findRoleRowsByKey(tx.db, "org:admin")).find((r) => r.organization_id === null);
+    if (admin) {
+      const held = new Set((await permissionsOfRoles(tx, [admin.id])).filter((g) => g.scopes.length === 0 && g.expiresAt === null).map((g) => g.permission));
+      const older = SYSTEM_PERMISSIONS.map((p) => p.key).filter((k) => !AUDIT_PERMISSIONS.includes(k));
+      const missing = AUDIT_PERMISSIONS.filter((k) => !held.has(k));
+      if (missing.length > 0 && older.every((k) => held.has(k))) await updateRole({ ...tx, actor: SYSTEM_ACTOR }, admin.id, { organization: null, addPermissions: missing });
     }
     await putSetting(tx, "audit_roles_initialized", String(tx.clock.now()));
   });
