@@ -1,6 +1,6 @@
 // Appends audit rows to their hash chain; the chain head row is the per-chain lock.
 import { createHash } from "node:crypto";
-import type { Kysely } from "kysely";
+import { CompiledQuery, type Kysely } from "kysely";
 import type { Database } from "../../store/database.js";
 import type { DialectCapabilities } from "../../store/dialect.js";
 import type { AuditCheckpointsTable, AuditEventsTable, AuditRetentionTable } from "./audit.table.js";
@@ -35,6 +35,57 @@ export function chainHash(prevHash: string, canonical: string): string {
   return createHash("sha256").update(prevHash).update(canonical).digest("hex");
 }
 
+/** The columns of an insert, in the order its parameters are bound. */
+const EVENT_COLUMNS = [
+  "id",
+  "chain",
+  "seq",
+  "organization_id",
+  "created_at",
+  "actor_type",
+  "actor_id",
+  "actor_label",
+  "action",
+  "target_type",
+  "target_id",
+  "target_label",
+  "before",
+  "after",
+  "request_id",
+  "ip",
+  "prev_hash",
+  "hash",
+] as const satisfies readonly (keyof AuditEventsTable)[];
+
+interface AppendStatements {
+  lockHead: string;
+  createHead: string;
+  insertEvent: string;
+  advanceHead: string;
+}
+
+const appendStatements = new Map<string, AppendStatements>();
+
+/**
+ * Every change in clerk appends an event, so the append's three statements are built and compiled by
+ * Kysely once per dialect and then only bound: building them anew cost more than running them.
+ */
+function statementsFor(db: Kysely<Database>, dialect: DialectCapabilities): AppendStatements {
+  let statements = appendStatements.get(dialect.name);
+  if (!statements) {
+    const head = db.selectFrom("audit_heads").select(["seq", "hash"]).where("chain", "=", "");
+    const sample = Object.fromEntries(EVENT_COLUMNS.map((c) => [c, ""])) as unknown as AuditEventsTable;
+    statements = {
+      lockHead: (dialect.supportsForUpdate ? head.forUpdate() : head).compile().sql,
+      createHead: db.insertInto("audit_heads").values({ chain: "", seq: 0, hash: "" }).onConflict((oc) => oc.column("chain").doNothing()).compile().sql,
+      insertEvent: db.insertInto("audit_events").values(sample).compile().sql,
+      advanceHead: db.updateTable("audit_heads").set({ seq: 0, hash: "" }).where("chain", "=", "").compile().sql,
+    };
+    appendStatements.set(dialect.name, statements);
+  }
+  return statements;
+}
+
 /**
  * Appends one event. Must run inside the transaction of the change it records. The head row is created
  * if missing and then locked (FOR UPDATE on PostgreSQL; SQLite already holds the write lock), so two
@@ -45,28 +96,21 @@ export async function appendEvent(
   dialect: DialectCapabilities,
   row: Omit<AuditEventsTable, "hash" | "prev_hash" | "seq">,
 ): Promise<AuditEventsTable> {
-  const lockHead = () => {
-    const head = db.selectFrom("audit_heads").select(["seq", "hash"]).where("chain", "=", row.chain);
-    return (dialect.supportsForUpdate ? head.forUpdate() : head).executeTakeFirst();
-  };
+  const q = statementsFor(db, dialect);
+  const lockHead = async () => (await db.executeQuery<{ seq: number | string; hash: string }>(CompiledQuery.raw(q.lockHead, [row.chain]))).rows[0];
   // The head exists after a chain's first event, so the common case is one locked read; a new chain's
   // head is created (a racing writer's insert wins harmlessly) and then locked like any other.
   let head = await lockHead();
   if (!head) {
-    await db
-      .insertInto("audit_heads")
-      .values({ chain: row.chain, seq: 0, hash: GENESIS_HASH })
-      .onConflict((oc) => oc.column("chain").doNothing())
-      .execute();
+    await db.executeQuery(CompiledQuery.raw(q.createHead, [row.chain, 0, GENESIS_HASH]));
     head = await lockHead();
   }
   if (!head) throw new TypeError(`the audit head of ${row.chain} vanished inside its transaction`);
-  const { seq, hash: prevHash } = head;
-  const full = { ...row, seq: seq + 1 };
-  const hash = chainHash(prevHash, canonicalEvent(full));
-  const stored: AuditEventsTable = { ...full, prev_hash: prevHash, hash };
-  await db.insertInto("audit_events").values(stored).execute();
-  await db.updateTable("audit_heads").set({ seq: full.seq, hash }).where("chain", "=", row.chain).execute();
+  const prevHash = head.hash;
+  const full = { ...row, seq: Number(head.seq) + 1 };
+  const stored: AuditEventsTable = { ...full, prev_hash: prevHash, hash: chainHash(prevHash, canonicalEvent(full)) };
+  await db.executeQuery(CompiledQuery.raw(q.insertEvent, EVENT_COLUMNS.map((c) => stored[c])));
+  await db.executeQuery(CompiledQuery.raw(q.advanceHead, [stored.seq, stored.hash, row.chain]));
   return stored;
 }
 

@@ -7,6 +7,7 @@ import * as sessions from "./0004-sessions.js";
 import * as audit from "./0005-audit.js";
 import * as workflows from "./0006-workflows.js";
 import * as notifications from "./0007-notifications.js";
+import * as auditIndexes from "./0008-audit-indexes.js";
 
 /** Every migration by name; names sort in the order they apply. */
 export const MIGRATIONS: Record<string, Migration> = {
@@ -17,4 +18,5 @@ export const MIGRATIONS: Record<string, Migration> = {
   "0005-audit": audit,
   "0006-workflows": workflows,
   "0007-notifications": notifications,
+  "0008-audit-indexes": auditIndexes,
 };
