@@ -2,7 +2,7 @@
 import type { z } from "zod";
 import type { ServiceContext } from "../context.js";
 import { ClerkError, ERROR_CODES, type ErrorCode } from "../errors.js";
-import { type Endpoint, type EndpointCall, invoke } from "../http/route.js";
+import { type Endpoint, type EndpointCall, type StreamedBody, invoke } from "../http/route.js";
 
 /**
  * One call shape for both transports. Results are plain JSON either way (local results go through
@@ -11,6 +11,8 @@ import { type Endpoint, type EndpointCall, invoke } from "../http/route.js";
 export interface Api {
   readonly remote: boolean;
   call<P extends z.ZodType, Q extends z.ZodType, B extends z.ZodType, R>(e: Endpoint<P, Q, B, R>, input?: EndpointCall<P, Q, B>): Promise<R>;
+  /** Calls an endpoint whose answer is a streamed body (an export); resolves once it has started, with its chunks. */
+  stream<P extends z.ZodType, Q extends z.ZodType, B extends z.ZodType>(e: Endpoint<P, Q, B, StreamedBody>, input?: EndpointCall<P, Q, B>): Promise<AsyncIterable<string | Uint8Array>>;
 }
 
 /** Query values travel as strings over HTTP; the local transport sends them the same way so both parse alike. */
@@ -29,6 +31,7 @@ export function localApi(ctx: ServiceContext): Api {
   return {
     remote: false,
     call: async (e, input = {}) => roundTrip(await invoke(e, ctx, { params: input.params, query: queryStrings(input.query), body: input.body })),
+    stream: async (e, input = {}) => (await invoke(e, ctx, { params: input.params, query: queryStrings(input.query), body: input.body })).chunks,
   };
 }
 
@@ -67,31 +70,42 @@ function errorFrom(status: number, body: unknown): ClerkError {
 export function remoteApi(options: RemoteOptions): Api {
   const base = options.url.replace(/\/+$/, "").replace(/\/v1$/, "");
   const doFetch = options.fetch ?? fetch;
+  /** Sends the request; an unreachable server is a clear error, not fetch's TypeError. */
+  const send = async (e: Endpoint, input: EndpointCall<z.ZodType, z.ZodType, z.ZodType>, accept: string): Promise<Response> => {
+    const query = new URLSearchParams(queryStrings(input.query)).toString();
+    const target = `${base}/v1${pathOf(e.spec.url, (input.params ?? {}) as Record<string, unknown>)}${query ? `?${query}` : ""}`;
+    const headers: Record<string, string> = { authorization: `Bearer ${options.secretKey}`, accept };
+    if (options.actAs) headers[ACT_AS_HEADER] = options.actAs;
+    if (input.body !== undefined) headers["content-type"] = "application/json";
+    try {
+      return await doFetch(target, { method: e.spec.method, headers, body: input.body === undefined ? undefined : JSON.stringify(input.body) });
+    } catch (error) {
+      const cause = (error as { cause?: { code?: string; message?: string } }).cause;
+      const reason = cause?.code ?? cause?.message ?? (error as Error).message;
+      throw new ClerkError("remote.unreachable", `Could not reach clerk at ${base} (${reason}). Is "clerk serve" running there, and is CLERK_API_URL right?`, { cause: error });
+    }
+  };
+  const jsonOf = async (response: Response): Promise<unknown> => {
+    const text = await response.text();
+    try {
+      return text === "" ? undefined : JSON.parse(text);
+    } catch {
+      throw new ClerkError("remote.unreachable", `${base} answered ${response.status} with something that is not clerk's JSON; is CLERK_API_URL the address of "clerk serve"?`);
+    }
+  };
   return {
     remote: true,
     call: async (e, input = {}) => {
-      const query = new URLSearchParams(queryStrings(input.query)).toString();
-      const target = `${base}/v1${pathOf(e.spec.url, (input.params ?? {}) as Record<string, unknown>)}${query ? `?${query}` : ""}`;
-      const headers: Record<string, string> = { authorization: `Bearer ${options.secretKey}`, accept: "application/json" };
-      if (options.actAs) headers[ACT_AS_HEADER] = options.actAs;
-      if (input.body !== undefined) headers["content-type"] = "application/json";
-      let response: Response;
-      try {
-        response = await doFetch(target, { method: e.spec.method, headers, body: input.body === undefined ? undefined : JSON.stringify(input.body) });
-      } catch (error) {
-        const cause = (error as { cause?: { code?: string; message?: string } }).cause;
-        const reason = cause?.code ?? cause?.message ?? (error as Error).message;
-        throw new ClerkError("remote.unreachable", `Could not reach clerk at ${base} (${reason}). Is "clerk serve" running there, and is CLERK_API_URL right?`, { cause: error });
-      }
-      const text = await response.text();
-      let body: unknown;
-      try {
-        body = text === "" ? undefined : JSON.parse(text);
-      } catch {
-        throw new ClerkError("remote.unreachable", `${base} answered ${response.status} with something that is not clerk's JSON; is CLERK_API_URL the address of "clerk serve"?`);
-      }
+      const response = await send(e as Endpoint, input as EndpointCall<z.ZodType, z.ZodType, z.ZodType>, "application/json");
+      const body = await jsonOf(response);
       if (!response.ok) throw errorFrom(response.status, body);
       return body as never;
+    },
+    stream: async (e, input = {}) => {
+      const response = await send(e as Endpoint, input as EndpointCall<z.ZodType, z.ZodType, z.ZodType>, "*/*");
+      if (!response.ok) throw errorFrom(response.status, await jsonOf(response));
+      if (!response.body) throw new ClerkError("remote.unreachable", `${base} answered ${response.status} without a body to stream.`);
+      return response.body as unknown as AsyncIterable<Uint8Array>;
     },
   };
 }

@@ -1,4 +1,5 @@
 // Declares a route once: its zod schemas validate the request and describe it in the OpenAPI document.
+import { Readable } from "node:stream";
 import type { FastifyInstance } from "fastify";
 import type { z } from "zod";
 import type { ServiceContext } from "../context.js";
@@ -40,6 +41,17 @@ export interface EndpointCall<P extends z.ZodType, Q extends z.ZodType, B extend
   params?: z.input<P>;
   query?: z.input<Q>;
   body?: z.input<B>;
+}
+
+/**
+ * A response that is not one JSON value but a body sent as it is made (an export): the server streams
+ * it, the CLI's local transport hands over the same chunks. Errors must be thrown before the first chunk.
+ */
+export class StreamedBody {
+  constructor(
+    readonly contentType: string,
+    readonly chunks: AsyncIterable<string>,
+  ) {}
 }
 
 /** A documented route, as the OpenAPI builder reads it. */
@@ -89,7 +101,14 @@ export function invoke<P extends z.ZodType, Q extends z.ZodType, B extends z.Zod
 export function mount<P extends z.ZodType, Q extends z.ZodType, B extends z.ZodType, R>(app: FastifyInstance, e: Endpoint<P, Q, B, R>): void {
   const { spec } = e;
   app.documentedRoutes.push({ method: spec.method, path: `${app.prefix}${spec.url}`, summary: spec.summary, tag: spec.tag, params: spec.params, query: spec.query, body: spec.body });
-  app.route({ method: spec.method, url: spec.url, handler: async (request) => invoke(e, request.ctx, request) });
+  app.route({
+    method: spec.method,
+    url: spec.url,
+    handler: async (request, reply) => {
+      const result = await invoke(e, request.ctx, request);
+      return result instanceof StreamedBody ? reply.type(result.contentType).send(Readable.from(result.chunks)) : result;
+    },
+  });
 }
 
 /** Mounts every endpoint of a feature's table. */

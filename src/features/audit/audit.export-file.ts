@@ -1,11 +1,11 @@
-// Writes an export to a file through the API's list, page by page: constant memory, atomic, the same locally and remotely.
+// Writes an export to a file (atomically) or stdout from the API's streamed export: constant memory, the same locally and remotely.
 import { randomBytes } from "node:crypto";
 import { createWriteStream, renameSync, rmSync } from "node:fs";
 import { once } from "node:events";
 import { basename, dirname, join, resolve } from "node:path";
 import type { Api } from "../../cli/api.js";
 import { ClerkError } from "../../errors.js";
-import { type ExportFormat, exportWriter } from "./audit.format.js";
+import { type ExportFormat, eventCounter } from "./audit.format.js";
 import { auditEndpoints } from "./audit.routes.js";
 
 /** What to export. */
@@ -17,8 +17,6 @@ export interface ExportStreamOptions {
   to?: string | undefined;
   /** Where the progress line goes (a terminal); none when absent. */
   progress?: NodeJS.WritableStream | undefined;
-  /** Events per request. */
-  pageSize?: number | undefined;
   /** Milliseconds since some origin, for the rate on the progress line. */
   now?: () => number;
 }
@@ -35,32 +33,35 @@ export function formatForFile(file: string): ExportFormat {
   return "jsonl";
 }
 
-/** Pages oldest first through `GET /v1/audit_events`, writing each page to `out` as it arrives. */
+/**
+ * Streams `GET /v1/audit_events/export` into `out` (in-process or over HTTP, the same bytes), counting the
+ * events as they pass for the progress line and the summary.
+ */
 export async function exportToStream(api: Api, o: ExportStreamOptions, out: NodeJS.WritableStream): Promise<{ count: number }> {
-  const write = async (chunk: string) => {
-    if (chunk !== "" && !out.write(chunk)) await once(out, "drain");
-  };
-  const writer = exportWriter(o.format);
+  const chunks = await api.stream(auditEndpoints.export, { query: { organization_id: o.organization, filter: o.filter, from: o.from, to: o.to, format: o.format } });
+  const counter = eventCounter(o.format);
   const now = o.now ?? (() => performance.now());
   const started = now();
   let count = 0;
-  await write(writer.start());
-  let cursor: string | undefined;
-  for (;;) {
-    const page = await api.call(auditEndpoints.list, {
-      query: { organization_id: o.organization, filter: o.filter, from: o.from, to: o.to, order: "asc", limit: o.pageSize ?? 1000, cursor, purpose: "export" },
-    });
-    await write(writer.page(page.data));
-    count += page.data.length;
-    if (o.progress) {
-      const seconds = Math.max((now() - started) / 1000, 0.001);
-      o.progress.write(`\r${count} events  ${Math.round(count / seconds)}/s `);
+  let shown = started;
+  const show = () => {
+    const seconds = Math.max((now() - started) / 1000, 0.001);
+    o.progress?.write(`\r${count} events  ${Math.round(count / seconds)}/s `);
+  };
+  for await (const chunk of chunks) {
+    const bytes = typeof chunk === "string" ? Buffer.from(chunk) : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+    if (bytes.length === 0) continue;
+    count += counter(bytes);
+    if (!out.write(bytes)) await once(out, "drain");
+    if (o.progress && now() - shown >= 100) {
+      shown = now();
+      show();
     }
-    if (!page.next_cursor) break;
-    cursor = page.next_cursor;
   }
-  await write(writer.end());
-  if (o.progress) o.progress.write("\n");
+  if (o.progress) {
+    show();
+    o.progress.write("\n");
+  }
   return { count };
 }
 

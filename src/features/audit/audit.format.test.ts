@@ -1,6 +1,6 @@
 // The export writers: JSON is one array, JSONL one line per event, CSV quoted and safe to open in a spreadsheet.
 import { describe, expect, it } from "vitest";
-import { type AuditEventObject, CSV_COLUMNS, exportWriter } from "./audit.format.js";
+import { type AuditEventObject, CSV_COLUMNS, eventCounter, exportWriter } from "./audit.format.js";
 
 const event = (over: Partial<AuditEventObject> = {}): AuditEventObject => ({
   object: "audit_event",
@@ -57,5 +57,22 @@ describe("exportWriter", () => {
   it("never prefixes numbers, which a spreadsheet reads as numbers anyway", () => {
     const csv = write("csv", [[event({ seq: 7, created_at: 5 })]]);
     expect(csv).toContain("evt_1,7,org_1,5,");
+  });
+});
+
+describe("eventCounter", () => {
+  const tricky = (i: number) =>
+    event({ id: `evt_${i}`, seq: i, actor: { type: "user", id: null, label: i % 2 ? 'a "quoted"\n{name}, here' : "plain" }, after: i % 3 ? { text: "line\n{ not an event" } : null });
+
+  it.each(["json", "jsonl", "csv"] as const)("counts %s events however the bytes are split into chunks", (format) => {
+    for (const events of [0, 1, 7]) {
+      const bytes = Buffer.from(write(format, [Array.from({ length: events }, (_, i) => tricky(i + 1))]));
+      for (const size of [1, 2, 5, 64, bytes.length || 1]) {
+        const count = eventCounter(format);
+        let n = 0;
+        for (let at = 0; at < bytes.length; at += size) n += count(bytes.subarray(at, at + size));
+        expect([events, size, n]).toEqual([events, size, events]);
+      }
+    }
   });
 });

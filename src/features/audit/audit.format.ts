@@ -140,3 +140,47 @@ export function exportWriter(format: ExportFormat): ExportWriter {
       return { start: () => `${CSV_COLUMNS.join(",")}\n`, page: (events) => events.map((e) => `${csvRow(e)}\n`).join(""), end: () => "" };
   }
 }
+
+/**
+ * Counts the events in an export's bytes as they stream past, chunk by chunk, from the shape the writers
+ * above give each format: JSONL ends every event with a newline; JSON starts each on a new line with `{`
+ * (a newline inside an event is always escaped); CSV ends every row with a newline outside quotes, after
+ * one header row.
+ */
+export function eventCounter(format: ExportFormat): (chunk: Buffer) => number {
+  const NL = 0x0a;
+  switch (format) {
+    case "jsonl":
+      return (chunk) => {
+        let n = 0;
+        for (let i = chunk.indexOf(NL); i !== -1; i = chunk.indexOf(NL, i + 1)) n++;
+        return n;
+      };
+    case "json": {
+      let afterNewline = false;
+      return (chunk) => {
+        if (chunk.length === 0) return 0;
+        let n = afterNewline && chunk[0] === 0x7b ? 1 : 0;
+        for (let i = chunk.indexOf(NL); i !== -1 && i + 1 < chunk.length; i = chunk.indexOf(NL, i + 1)) if (chunk[i + 1] === 0x7b) n++;
+        afterNewline = chunk[chunk.length - 1] === NL;
+        return n;
+      };
+    }
+    case "csv": {
+      let quoted = false;
+      let header = true;
+      return (chunk) => {
+        let n = 0;
+        for (let i = 0; i < chunk.length; i++) {
+          const b = chunk[i];
+          if (b === 0x22) quoted = !quoted;
+          else if (b === NL && !quoted) {
+            if (header) header = false;
+            else n++;
+          }
+        }
+        return n;
+      };
+    }
+  }
+}

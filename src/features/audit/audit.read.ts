@@ -5,7 +5,8 @@ import { isClerkError } from "../../errors.js";
 import { assertActorMay } from "../access/index.js";
 import { resolveOrg } from "../orgs/index.js";
 import { instanceAdminOnly } from "./audit.errors.js";
-import { type AuditEventObject, auditEventObject } from "./audit.format.js";
+import { StreamedBody } from "../../http/route.js";
+import { type AuditEventObject, EXPORT_CONTENT_TYPES, type ExportFormat, auditEventObject, exportWriter } from "./audit.format.js";
 import { decodeCursor, encodeCursor, parseFilters, parseTimeBound } from "./audit.query.js";
 import { type EventPageQuery, chainHead, pageEvents } from "./audit.repository.js";
 
@@ -84,10 +85,9 @@ export interface AuditPage {
 /** The events of one chain matching every filter, newest first (or oldest first with `order: "asc"`). */
 export async function listAuditEvents(
   ctx: ServiceContext,
-  input: AuditQueryInput & { limit: number; cursor?: string | undefined; order?: "asc" | "desc" | undefined; forExport?: boolean | undefined },
+  input: AuditQueryInput & { limit: number; cursor?: string | undefined; order?: "asc" | "desc" | undefined },
 ): Promise<AuditPage> {
-  // The CLI's export pages through this list; it says so, and is held to the export permission too.
-  const scope = await auditScope(ctx, input.organization, input.forExport ? [AUDIT_READ, AUDIT_EXPORT] : [AUDIT_READ]);
+  const scope = await auditScope(ctx, input.organization, [AUDIT_READ]);
   const n = narrowing(input);
   const cursor = input.cursor ? decodeCursor(input.cursor) : undefined;
   const order = cursor?.order ?? input.order ?? "desc";
@@ -102,7 +102,7 @@ export async function listAuditEvents(
  * The matching events oldest first, a page at a time, up to the head as it stood when the export began
  * (so events appended meanwhile do not stretch it). Memory stays at one page whatever the log's size.
  */
-export async function* exportAuditEvents(ctx: ServiceContext, input: AuditQueryInput, pageSize = 1000): AsyncGenerator<AuditEventObject[]> {
+export async function* exportAuditEvents(ctx: ServiceContext, input: AuditQueryInput, pageSize = 250): AsyncGenerator<AuditEventObject[]> {
   const scope = await auditScope(ctx, input.organization, [AUDIT_READ, AUDIT_EXPORT]);
   const n = narrowing(input);
   const head = await chainHead(ctx.db, scope.chain);
@@ -117,3 +117,22 @@ export async function* exportAuditEvents(ctx: ServiceContext, input: AuditQueryI
   }
 }
 
+
+/**
+ * An export's body in one format, streamed. The first page is read here, before any byte goes out, so a
+ * refusal or a bad filter is still a proper error (over HTTP, a status and Clerk's error envelope).
+ */
+export async function exportBody(ctx: ServiceContext, input: AuditQueryInput & { format: ExportFormat }): Promise<StreamedBody> {
+  const pages = exportAuditEvents(ctx, input);
+  const first = await pages.next();
+  const writer = exportWriter(input.format);
+  async function* chunks(): AsyncGenerator<string> {
+    yield writer.start();
+    if (!first.done) {
+      yield writer.page(first.value);
+      for await (const page of pages) yield writer.page(page);
+    }
+    yield writer.end();
+  }
+  return new StreamedBody(EXPORT_CONTENT_TYPES[input.format], chunks());
+}

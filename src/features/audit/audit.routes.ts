@@ -1,11 +1,9 @@
 // The audit log over HTTP: filtered lists with cursors, a streamed export, verification, checkpoints, retention.
-import { Readable } from "node:stream";
 import type { FastifyInstance } from "fastify";
 import { z } from "zod";
 import { endpoint, mountAll } from "../../http/route.js";
-import { parseRequest } from "../../http/validate.js";
-import { EXPORT_CONTENT_TYPES, EXPORT_FORMATS, exportWriter } from "./audit.format.js";
-import { exportAuditEvents, listAuditEvents } from "./audit.read.js";
+import { EXPORT_FORMATS } from "./audit.format.js";
+import { exportBody, listAuditEvents } from "./audit.read.js";
 import { applyRetention, recordCheckpoints, verifyAudit } from "./audit.verify.js";
 
 const tag = "Audit log";
@@ -22,7 +20,6 @@ const listQuery = z
     limit: z.coerce.number().int().min(1).max(1000).default(50),
     cursor: z.string().optional(),
     order: z.enum(["asc", "desc"]).optional(),
-    purpose: z.enum(["export"]).optional(),
   })
   .strict();
 const exportQuery = z.object({ ...filters, format: z.enum(EXPORT_FORMATS).default("jsonl") }).strict();
@@ -37,7 +34,12 @@ export const auditEndpoints = {
   list: endpoint(
     { method: "GET", url: "/audit_events", tag, summary: "Audit events of an organization (or the instance), newest first, filtered, with a cursor", query: listQuery },
     async ({ ctx, query: q }) =>
-      listAuditEvents(ctx, { organization: q.organization_id, filter: q.filter, from: q.from, to: q.to, limit: q.limit, cursor: q.cursor, order: q.order, forExport: q.purpose === "export" }),
+      listAuditEvents(ctx, { organization: q.organization_id, filter: q.filter, from: q.from, to: q.to, limit: q.limit, cursor: q.cursor, order: q.order }),
+  ),
+
+  export: endpoint(
+    { method: "GET", url: "/audit_events/export", tag, summary: "Stream the matching events oldest first as json, jsonl or csv", query: exportQuery },
+    async ({ ctx, query: q }) => exportBody(ctx, { organization: q.organization_id, filter: q.filter, from: q.from, to: q.to, format: q.format }),
   ),
 
   verify: endpoint(
@@ -61,20 +63,4 @@ export const auditEndpoints = {
 
 export function registerAuditRoutes(app: FastifyInstance): void {
   mountAll(app, auditEndpoints);
-  // Streamed, so it cannot be an endpoint value (the CLI pages through `list` instead, in both modes).
-  app.documentedRoutes.push({ method: "GET", path: `${app.prefix}/audit_events/export`, summary: "Stream the matching events oldest first as json, jsonl or csv", tag, query: exportQuery });
-  app.get("/audit_events/export", async (request, reply) => {
-    const q = parseRequest(exportQuery, request.query);
-    const pages = exportAuditEvents(request.ctx, { organization: q.organization_id, filter: q.filter, from: q.from, to: q.to });
-    // The first page is read before any byte is sent, so a refusal or a bad filter is still a proper error response.
-    const first = await pages.next();
-    const writer = exportWriter(q.format);
-    async function* body(): AsyncGenerator<string> {
-      yield writer.start();
-      if (!first.done) yield writer.page(first.value);
-      if (!first.done) for await (const page of pages) yield writer.page(page);
-      yield writer.end();
-    }
-    return reply.type(EXPORT_CONTENT_TYPES[q.format]).send(Readable.from(body()));
-  });
 }
