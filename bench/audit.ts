@@ -9,7 +9,9 @@ import { GENESIS_HASH, canonicalEvent, chainHash } from "../src/features/audit/a
 import type { AuditEventsTable } from "../src/features/audit/audit.table.js";
 import { recordAudit } from "../src/features/audit/index.js";
 import { createOrg } from "../src/features/orgs/index.js";
-import { ensureInstance } from "../src/features/roles/index.js";
+import { createRole, ensureInstance } from "../src/features/roles/index.js";
+import { findRoleRowById } from "../src/features/roles/role.repository.js";
+import { findRoleRow, toRole, touchPolicy } from "../src/features/roles/role.service.js";
 import { openStore } from "../src/store/index.js";
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
@@ -80,8 +82,23 @@ export async function run(): Promise<void> {
     await ensureInstance({ ...ctx, actor: { type: "system", id: null, label: "system" } });
     const org = await createOrg(ctx, { name: "Bench Org" });
 
-    // The mutation: one row written in its own (fsynced) transaction; the audited one appends its event too.
-    const mutate = (audited: boolean) => (i: number) =>
+    await createRole(ctx, { name: "Developer", organization: org.slug, permissions: "read:code,write:code,read:docs" });
+
+    // The mutation: a role's description changed as `clerk role update` writes it (read the role and its
+    // grants, write the row, bump the organization's policy version, read it back), one fsynced
+    // transaction each; the audited one appends its role.updated event too, as the service does.
+    const roleUpdate = (audited: boolean) => (i: number) =>
+      inTransaction(ctx, async (tx) => {
+        const row = await findRoleRow(tx, "Developer", org.slug);
+        const before = await toRole(tx, row);
+        await tx.db.updateTable("roles").set({ description: `revision ${i}`, updated_at: tx.clock.now() }).where("id", "=", row.id).execute();
+        await touchPolicy(tx, row.organization_id);
+        const after = await toRole(tx, (await findRoleRowById(tx.db, row.id)) as NonNullable<Awaited<ReturnType<typeof findRoleRowById>>>);
+        const summary = (r: typeof after) => ({ key: r.key, name: r.name, description: r.description, permissions: r.grants.map((g) => g.permission) });
+        if (audited) await recordAudit(tx, { organizationId: row.organization_id, action: "role.updated", target: { type: "role", id: row.id, label: after.key }, before: summary(before), after: summary(after) });
+      });
+    // The smallest write there is, one settings row, shows the append's own cost with nothing to hide it.
+    const upsert = (audited: boolean) => (i: number) =>
       inTransaction(ctx, async (tx) => {
         const now = tx.clock.now();
         await tx.db
@@ -91,16 +108,21 @@ export async function run(): Promise<void> {
           .execute();
         if (audited) await recordAudit(tx, { organizationId: org.id, action: "setting.updated", target: { type: "setting", id: `bench:${i % 100}`, label: "bench" }, after: { value: i } });
       });
-    await rate(mutate(true), 300);
-    await rate(mutate(false), 300);
-    const plain: number[] = [];
-    const audited: number[] = [];
-    for (let r = 0; r < ROUNDS; r++) {
-      plain.push(await rate(mutate(false), ROUND_MS));
-      audited.push(await rate(mutate(true), ROUND_MS));
-    }
-    const ratio = median(audited) / median(plain);
-    console.log(`writes/s (sqlite file, one transaction each): plain ${median(plain).toFixed(0)}, audited ${median(audited).toFixed(0)} → ${ratio.toFixed(3)}×`);
+    const compare = async (mutate: (audited: boolean) => (i: number) => Promise<unknown>) => {
+      await rate(mutate(true), 300);
+      await rate(mutate(false), 300);
+      const plain: number[] = [];
+      const audited: number[] = [];
+      for (let r = 0; r < ROUNDS; r++) {
+        plain.push(await rate(mutate(false), ROUND_MS));
+        audited.push(await rate(mutate(true), ROUND_MS));
+      }
+      return { plain: median(plain), audited: median(audited), ratio: median(audited) / median(plain) };
+    };
+    const role = await compare(roleUpdate);
+    console.log(`role update/s (sqlite file, one transaction each): plain ${role.plain.toFixed(0)}, audited ${role.audited.toFixed(0)} → ${role.ratio.toFixed(3)}×`);
+    const smallest = await compare(upsert);
+    console.log(`one-row upsert/s (the smallest write): plain ${smallest.plain.toFixed(0)}, audited ${smallest.audited.toFixed(0)} → ${smallest.ratio.toFixed(3)}×`);
 
     const exportOrg = await createOrg(ctx, { name: "Export Org" });
     const seedStart = performance.now();
@@ -128,7 +150,15 @@ export async function run(): Promise<void> {
     const seconds = child.seconds;
     const peakMb = child.peakMb;
     console.log(`export: ${child.count} events, ${(child.bytes / 1024 / 1024).toFixed(0)} MB jsonl in ${seconds.toFixed(1)} s (${Math.round(child.count / seconds)}/s); peak RSS of the exporting process ${peakMb.toFixed(0)} MB`);
-    console.log(JSON.stringify({ bench: "audit", audited_vs_plain: Number(ratio.toFixed(3)), export_1m_s: Number(seconds.toFixed(2)), export_peak_rss_mb: Number(peakMb.toFixed(1)) }));
+    console.log(
+      JSON.stringify({
+        bench: "audit",
+        audited_vs_plain: Number(role.ratio.toFixed(3)),
+        export_1m_s: Number(seconds.toFixed(2)),
+        export_peak_rss_mb: Number(peakMb.toFixed(1)),
+        audited_vs_plain_one_row: Number(smallest.ratio.toFixed(3)),
+      }),
+    );
   } finally {
     await store.close().catch(() => undefined);
     rmSync(dir, { recursive: true, force: true });
