@@ -9,34 +9,7 @@ import type { AuditCheckpointsTable, AuditEventsTable, AuditRetentionTable } fro
 export const GENESIS_HASH = "0".repeat(64);
 
 /** The fields that are hashed, in a fixed order, so any edit to a stored row changes its hash. */
-export function canonicalEvent(row: Omit<AuditEventsTable, "hash" | "prev_hash">): string {
-  return JSON.stringify([
-    row.id,
-    row.chain,
-    row.seq,
-    row.organization_id,
-    row.created_at,
-    row.actor_type,
-    row.actor_id,
-    row.actor_label,
-    row.action,
-    row.target_type,
-    row.target_id,
-    row.target_label,
-    row.before,
-    row.after,
-    row.request_id,
-    row.ip,
-  ]);
-}
-
-/** sha256(prev_hash ‖ canonical row), hex. */
-export function chainHash(prevHash: string, canonical: string): string {
-  return createHash("sha256").update(prevHash).update(canonical).digest("hex");
-}
-
-/** The columns of an insert, in the order its parameters are bound. */
-const EVENT_COLUMNS = [
+const HASHED_COLUMNS = [
   "id",
   "chain",
   "seq",
@@ -53,9 +26,20 @@ const EVENT_COLUMNS = [
   "after",
   "request_id",
   "ip",
-  "prev_hash",
-  "hash",
 ] as const satisfies readonly (keyof AuditEventsTable)[];
+
+/** The canonical form of an event: its hashed fields as one JSON array. */
+export function canonicalEvent(row: Omit<AuditEventsTable, "hash" | "prev_hash">): string {
+  return JSON.stringify(HASHED_COLUMNS.map((c) => row[c]));
+}
+
+/** sha256(prev_hash ‖ canonical row), hex. */
+export function chainHash(prevHash: string, canonical: string): string {
+  return createHash("sha256").update(prevHash).update(canonical).digest("hex");
+}
+
+/** The columns of an insert, in the order its parameters are bound. */
+const EVENT_COLUMNS = [...HASHED_COLUMNS, "prev_hash", "hash"] as const;
 
 interface AppendStatements {
   lockHead: string;
