@@ -153,6 +153,22 @@ for (const dialect of DIALECTS) {
       expect(actions).toEqual(["member.added", "member.added", "org.created"]);
     });
 
+    it("shows the count and rate on the progress line as the export streams, ending it with a newline", async () => {
+      await seedEvents(t, org, 1000, START, 1000);
+      const written: string[] = [];
+      const progress = { write: (s: string) => written.push(s) } as unknown as NodeJS.WritableStream;
+      let clock = 0;
+      const dir = mkdtempSync(join(tmpdir(), "clerk-audit-progress-"));
+      // Each reading of the clock is 200 ms on, so every page shows and the rate is known exactly.
+      const { count } = await exportToFile(localApi(t.ctx), { organization: "engineering-team", format: "csv", output: join(dir, "p.csv"), progress, now: () => (clock += 200) });
+      expect(count).toBe(1001);
+      expect(written[written.length - 1]).toBe("\n");
+      const counts = written.slice(0, -1).map((w) => Number(/^\r(\d+) events {2}\d+\/s $/.exec(w)?.[1]));
+      expect(counts.length).toBeGreaterThan(2);
+      expect(counts).toEqual([...counts].sort((a, b) => a - b));
+      expect(counts[counts.length - 1]).toBe(1001);
+    });
+
     it("exports 100 000 events as JSON, JSONL and CSV that parse back to the same events, with exact time bounds", { timeout: 240_000 }, async () => {
       await seedEvents(t, org, 100_000, START, 1000);
       const expected: AuditEventObject[] = [];
