@@ -36,8 +36,8 @@ for (const dialect of DIALECTS) {
       const report = await verifyAudit(t.ctx, {});
       expect(report.ok).toBe(true);
       const mine = report.chains.find((c) => c.chain === org)!;
-      expect(mine).toMatchObject({ ok: true, events_checked: 6, first_seq: 1, last_seq: 6, problem: null });
-      expect(report.chains.some((c) => c.chain === "*" && c.ok)).toBe(true);
+      expect(mine).toMatchObject({ ok: true, organization_id: org, organization_slug: "engineering-team", events_checked: 6, first_seq: 1, last_seq: 6, problem: null });
+      expect(report.chains.some((c) => c.chain === "*" && c.ok && c.organization_slug === null)).toBe(true);
     });
 
     it("refuses UPDATE and DELETE on audit_events outside retention (the append-only trigger)", async () => {

@@ -563,7 +563,7 @@ for (const [dialect, transport] of DIALECTS.flatMap((d) => TRANSPORTS.map((t) =>
       expect([nowhere.code, nowhere.stderr]).toEqual([2, expect.stringMatching(/^error: Cannot write the export to .*audit\.json: its directory does not exist\. Nothing was written/)]);
       expect(nowhere.stderr).not.toMatch(/^\s+at /m);
       const verified = await clerk("audit", "verify", "--organization", "engineering-team", "--format", "table");
-      expect([verified.code, verified.stdout]).toEqual([0, expect.stringMatching(/^ok +org_\w+: \d+ events .*\nThe audit log is intact\.\n$/)]);
+      expect([verified.code, verified.stdout]).toEqual([0, expect.stringMatching(/^ok +engineering-team \(org_\w+\): \d+ events .*\nThe audit log is intact\.\n$/)]);
     });
   });
 }

@@ -99,11 +99,12 @@ export function registerAuditCommands(program: Command): void {
     .action(
       action<{ organization?: string }>(async ({ api }, o) => {
         const report = await api.call(auditEndpoints.verify, { query: { organization_id: o.organization } });
+        const name = (c: (typeof report.chains)[number]) => (c.chain === "*" ? "instance" : c.organization_slug ? `${c.organization_slug} (${c.chain})` : `${c.chain} (deleted)`);
         const text = [
           ...report.chains.map((c) =>
             c.ok
-              ? `ok      ${c.chain === "*" ? "instance" : c.chain}: ${c.events_checked} events (seq ${c.first_seq}–${c.last_seq})${c.checkpoint ? `, checkpoint at seq ${c.checkpoint.seq}` : ""}`
-              : `BROKEN  ${c.chain === "*" ? "instance" : c.chain}: ${c.problem?.message}`,
+              ? `ok      ${name(c)}: ${c.events_checked} events (seq ${c.first_seq}–${c.last_seq})${c.checkpoint ? `, checkpoint at seq ${c.checkpoint.seq}` : ""}`
+              : `BROKEN  ${name(c)}: ${c.problem?.message}`,
           ),
           report.ok ? "The audit log is intact." : "The audit log was tampered with.",
         ].join("\n");

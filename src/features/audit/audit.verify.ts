@@ -4,6 +4,7 @@ import { type ServiceContext, inTransaction } from "../../context.js";
 import { ClerkError } from "../../errors.js";
 import { newId } from "../../ids.js";
 import { derivedKey } from "../../secrets.js";
+import { findOrgById } from "../orgs/index.js";
 import { instanceAdminOnly } from "./audit.errors.js";
 import { parseRetention } from "./audit.query.js";
 import { AUDIT_READ, auditScope, isInstanceAdmin } from "./audit.read.js";
@@ -55,6 +56,8 @@ export interface ChainProblem {
 export interface ChainReport {
   chain: string;
   organization_id: string | null;
+  /** The organization's slug; null for the instance chain and for an organization since deleted. */
+  organization_slug: string | null;
   ok: boolean;
   events_checked: number;
   /** The first seq still stored (after retention, the one after the base checkpoint). */
@@ -77,6 +80,7 @@ async function verifyChain(ctx: ServiceContext, chain: string): Promise<ChainRep
   const report: ChainReport = {
     chain,
     organization_id: chain === "*" ? null : chain,
+    organization_slug: chain === "*" ? null : ((await findOrgById(ctx.db, chain))?.slug ?? null),
     ok: true,
     events_checked: 0,
     first_seq: 1,

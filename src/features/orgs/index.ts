@@ -1,5 +1,5 @@
 // The organizations feature's public face.
-export { lockOrgRow } from "./org.repository.js";
+export { findOrgById, lockOrgRow } from "./org.repository.js";
 export { type CreateOrgInput, createOrgSchema, slugify, type UpdateOrgInput, updateOrgSchema } from "./org.schema.js";
 export { noOrganization } from "./org.errors.js";
 export {
