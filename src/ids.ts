@@ -36,7 +36,7 @@ const ENCODED_LENGTH = 27;
 
 /**
  * Encodes 20 bytes (4 of time, 16 random) as fixed-width base62, so ids sort by creation second. Long
- * division of the bytes by 62, one digit per pass: every change makes an id, and BigInt cost ten times more.
+ * division of the bytes by 62, one digit per pass: every change makes an id, and BigInt arithmetic made each cost twice as much.
  */
 export function encodeBase62(bytes: Uint8Array): string {
   const digits = Array.from(bytes);

@@ -4,7 +4,7 @@ import { ClerkError } from "../../errors.js";
 import { type GlobalOptions, openSession } from "../../cli/context.js";
 import { table, when } from "../../cli/output.js";
 import { ExitWith, action, reportError } from "../../cli/run.js";
-import { exportToFile, exportToStdout, formatForFile } from "./audit.export-file.js";
+import { exportToFile, exportToStream, formatForFile } from "./audit.export-file.js";
 import { EXPORT_FORMATS, type ExportFormat } from "./audit.format.js";
 import { auditEndpoints } from "./audit.routes.js";
 
@@ -80,8 +80,9 @@ export function registerAuditCommands(program: Command): void {
         const progress = process.stderr.isTTY ? process.stderr : undefined;
         if (o.output === undefined || o.output === "-") {
           const format = exportFormat(o.format, "");
-          const { count } = await exportToStdout(api, { ...o, format, progress });
-          // The data owns stdout; the summary goes beside the progress line.
+          // The data owns stdout (a reader that stops early ends the CLI quietly, see bin/clerk.js); the
+          // summary goes beside the progress line.
+          const { count } = await exportToStream(api, { ...o, format, progress }, process.stdout);
           process.stderr.write(`Exported ${count} events (${format}).\n`);
           return undefined;
         }

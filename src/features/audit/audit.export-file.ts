@@ -65,11 +65,6 @@ export async function exportToStream(api: Api, o: ExportStreamOptions, out: Node
   return { count };
 }
 
-/** Writes the export to stdout, for a pipe (`| gzip`, `| jq`); a reader that stops early ends the CLI quietly (bin/clerk.js). */
-export async function exportToStdout(api: Api, o: ExportStreamOptions): Promise<{ count: number }> {
-  return exportToStream(api, o, process.stdout);
-}
-
 /**
  * Writes the export to a temporary file beside the target, renamed over it only when complete: a reader
  * never sees half an export, and a failed one leaves the old file as it was.

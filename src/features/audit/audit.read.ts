@@ -117,7 +117,6 @@ export async function* exportAuditEvents(ctx: ServiceContext, input: AuditQueryI
   }
 }
 
-
 /**
  * An export's body in one format, streamed. The first page is read here, before any byte goes out, so a
  * refusal or a bad filter is still a proper error (over HTTP, a status and Clerk's error envelope).

@@ -51,8 +51,8 @@ interface AppendStatements {
 const appendStatements = new Map<string, AppendStatements>();
 
 /**
- * Every change in clerk appends an event, so the append's three statements are built and compiled by
- * Kysely once per dialect and then only bound: building them anew cost more than running them.
+ * Every change in clerk appends an event, so the append's statements (lock, create and advance the head,
+ * insert the event) are built and compiled by Kysely once per dialect and then only bound: building them anew cost more than running them.
  */
 function statementsFor(db: Kysely<Database>, dialect: DialectCapabilities): AppendStatements {
   let statements = appendStatements.get(dialect.name);
