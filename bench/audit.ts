@@ -30,11 +30,15 @@ async function rate(fn: (i: number) => Promise<unknown>, ms: number): Promise<nu
 
 /** Appends `n` events to one chain, hashed here and inserted in batches (the export's input, not what is timed). */
 async function seed(ctx: ServiceContext, chain: string, n: number): Promise<void> {
-  const head = await ctx.db.selectFrom("audit_heads").select(["seq", "hash"]).where("chain", "=", chain).executeTakeFirst();
+  const head = await ctx.db
+    .selectFrom("audit_heads")
+    .select(["seq", "hash"])
+    .where("chain", "=", chain)
+    .executeTakeFirst();
   let seq = head?.seq ?? 0;
   let prev = head?.hash ?? GENESIS_HASH;
   const start = Date.UTC(2025, 0, 1);
-  for (let done = 0; done < n; ) {
+  for (let done = 0; done < n;) {
     await ctx.db.transaction().execute(async (trx) => {
       for (let b = 0; b < 50 && done < n; b++) {
         const batch: AuditEventsTable[] = [];
@@ -77,7 +81,14 @@ export async function run(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), "clerk-bench-audit-"));
   process.env.CLERK_CONFIG_DIR = dir;
   const store = await openStore(join(dir, "clerk.db"));
-  const ctx: ServiceContext = { db: store.db, dialect: store.dialect, clock: systemClock, actor: { type: "operator", id: null, label: "operator:bench" }, runtime: createRuntime(), storeLocation: store.location };
+  const ctx: ServiceContext = {
+    db: store.db,
+    dialect: store.dialect,
+    clock: systemClock,
+    actor: { type: "operator", id: null, label: "operator:bench" },
+    runtime: createRuntime(),
+    storeLocation: store.location,
+  };
   try {
     await ensureInstance({ ...ctx, actor: { type: "system", id: null, label: "system" } });
     const org = await createOrg(ctx, { name: "Bench Org" });
@@ -91,11 +102,30 @@ export async function run(): Promise<void> {
       inTransaction(ctx, async (tx) => {
         const row = await findRoleRow(tx, "Developer", org.slug);
         const before = await toRole(tx, row);
-        await tx.db.updateTable("roles").set({ description: `revision ${i}`, updated_at: tx.clock.now() }).where("id", "=", row.id).execute();
+        await tx.db
+          .updateTable("roles")
+          .set({ description: `revision ${i}`, updated_at: tx.clock.now() })
+          .where("id", "=", row.id)
+          .execute();
         await touchPolicy(tx, row.organization_id);
-        const after = await toRole(tx, (await findRoleRowById(tx.db, row.id)) as NonNullable<Awaited<ReturnType<typeof findRoleRowById>>>);
-        const summary = (r: typeof after) => ({ key: r.key, name: r.name, description: r.description, permissions: r.grants.map((g) => g.permission) });
-        if (audited) await recordAudit(tx, { organizationId: row.organization_id, action: "role.updated", target: { type: "role", id: row.id, label: after.key }, before: summary(before), after: summary(after) });
+        const after = await toRole(
+          tx,
+          (await findRoleRowById(tx.db, row.id)) as NonNullable<Awaited<ReturnType<typeof findRoleRowById>>>,
+        );
+        const summary = (r: typeof after) => ({
+          key: r.key,
+          name: r.name,
+          description: r.description,
+          permissions: r.grants.map((g) => g.permission),
+        });
+        if (audited)
+          await recordAudit(tx, {
+            organizationId: row.organization_id,
+            action: "role.updated",
+            target: { type: "role", id: row.id, label: after.key },
+            before: summary(before),
+            after: summary(after),
+          });
       });
     // The smallest write there is, one settings row, shows the append's own cost with nothing to hide it.
     const upsert = (audited: boolean) => (i: number) =>
@@ -106,7 +136,13 @@ export async function run(): Promise<void> {
           .values({ key: `bench:${i % 100}`, value: String(i), updated_at: now })
           .onConflict((oc) => oc.column("key").doUpdateSet({ value: String(i), updated_at: now }))
           .execute();
-        if (audited) await recordAudit(tx, { organizationId: org.id, action: "setting.updated", target: { type: "setting", id: `bench:${i % 100}`, label: "bench" }, after: { value: i } });
+        if (audited)
+          await recordAudit(tx, {
+            organizationId: org.id,
+            action: "setting.updated",
+            target: { type: "setting", id: `bench:${i % 100}`, label: "bench" },
+            after: { value: i },
+          });
       });
     const compare = async (mutate: (audited: boolean) => (i: number) => Promise<unknown>) => {
       await rate(mutate(true), 300);
@@ -120,9 +156,13 @@ export async function run(): Promise<void> {
       return { plain: median(plain), audited: median(audited), ratio: median(audited) / median(plain) };
     };
     const role = await compare(roleUpdate);
-    console.log(`role update/s (sqlite file, one transaction each): plain ${role.plain.toFixed(0)}, audited ${role.audited.toFixed(0)} → ${role.ratio.toFixed(3)}×`);
+    console.log(
+      `role update/s (sqlite file, one transaction each): plain ${role.plain.toFixed(0)}, audited ${role.audited.toFixed(0)} → ${role.ratio.toFixed(3)}×`,
+    );
     const smallest = await compare(upsert);
-    console.log(`one-row upsert/s (the smallest write): plain ${smallest.plain.toFixed(0)}, audited ${smallest.audited.toFixed(0)} → ${smallest.ratio.toFixed(3)}×`);
+    console.log(
+      `one-row upsert/s (the smallest write): plain ${smallest.plain.toFixed(0)}, audited ${smallest.audited.toFixed(0)} → ${smallest.ratio.toFixed(3)}×`,
+    );
 
     const exportOrg = await createOrg(ctx, { name: "Export Org" });
     const seedStart = performance.now();
@@ -145,11 +185,21 @@ export async function run(): Promise<void> {
       `await store.close();`,
       `console.log(JSON.stringify({ count, seconds, peakMb: process.resourceUsage().maxRSS / 1024, bytes: statSync(${JSON.stringify(join(dir, "export.jsonl"))}).size }));`,
     ].join("\n");
-    const out = execFileSync(process.execPath, ["--input-type=module", "-e", code], { env: { ...process.env, CLERK_CONFIG_DIR: dir }, encoding: "utf8" });
-    const child = JSON.parse(out.trim().split("\n").pop() as string) as { count: number; seconds: number; peakMb: number; bytes: number };
+    const out = execFileSync(process.execPath, ["--input-type=module", "-e", code], {
+      env: { ...process.env, CLERK_CONFIG_DIR: dir },
+      encoding: "utf8",
+    });
+    const child = JSON.parse(out.trim().split("\n").pop() as string) as {
+      count: number;
+      seconds: number;
+      peakMb: number;
+      bytes: number;
+    };
     const seconds = child.seconds;
     const peakMb = child.peakMb;
-    console.log(`export: ${child.count} events, ${(child.bytes / 1024 / 1024).toFixed(0)} MB jsonl in ${seconds.toFixed(1)} s (${Math.round(child.count / seconds)}/s); peak RSS of the exporting process ${peakMb.toFixed(0)} MB`);
+    console.log(
+      `export: ${child.count} events, ${(child.bytes / 1024 / 1024).toFixed(0)} MB jsonl in ${seconds.toFixed(1)} s (${Math.round(child.count / seconds)}/s); peak RSS of the exporting process ${peakMb.toFixed(0)} MB`,
+    );
     console.log(
       JSON.stringify({
         bench: "audit",
@@ -164,4 +214,3 @@ export async function run(): Promise<void> {
     rmSync(dir, { recursive: true, force: true });
   }
 }
-

@@ -62,7 +62,10 @@ function random(seed: number): () => number {
 function buildModel(roleCount: number, seed: number): Model {
   const rnd = random(seed);
   const int = (n: number): number => Math.floor(rnd() * n);
-  const universe = Array.from({ length: FEATURES * ACTIONS.length }, (_, i) => ({ feature: `f${Math.floor(i / ACTIONS.length)}`, action: ACTIONS[i % ACTIONS.length]! }));
+  const universe = Array.from({ length: FEATURES * ACTIONS.length }, (_, i) => ({
+    feature: `f${Math.floor(i / ACTIONS.length)}`,
+    action: ACTIONS[i % ACTIONS.length]!,
+  }));
   const levels = Array.from({ length: roleCount }, (_, i) => Math.min(DEPTH - 1, Math.floor((i * DEPTH) / roleCount)));
   const levelStart = (level: number): number => levels.indexOf(level);
   const levelSize = (level: number): number => levels.filter((l) => l === level).length;
@@ -86,7 +89,8 @@ function buildModel(roleCount: number, seed: number): Model {
     });
   });
   const effective: ModelGrant[][] = [];
-  for (let r = 0; r < roleCount; r++) effective[r] = [...new Set([...own[r]!, ...parents[r]!.flatMap((p) => effective[p]!)])];
+  for (let r = 0; r < roleCount; r++)
+    effective[r] = [...new Set([...own[r]!, ...parents[r]!.flatMap((p) => effective[p]!)])];
   const users = Array.from({ length: USERS }, (_, u) => {
     const roles = new Set<number>();
     while (roles.size < ROLES_PER_USER) roles.add(int(roleCount));
@@ -94,22 +98,52 @@ function buildModel(roleCount: number, seed: number): Model {
   });
   let grantId = 0;
   const toGrant = (g: ModelGrant): PolicyGrant => ({
-    id: `grant_${grantId++}`, permission: g.key, scopes: g.pattern === null ? [] : [{ type: "repository", pattern: g.pattern }], expiresAt: g.expiresAt,
+    id: `grant_${grantId++}`,
+    permission: g.key,
+    scopes: g.pattern === null ? [] : [{ type: "repository", pattern: g.pattern }],
+    expiresAt: g.expiresAt,
   });
   const roles: PolicyRole[] = own.map((grants, r) => ({
-    id: `role_${r}`, key: `org:role_${r}`, name: `Role ${r}`, parentIds: parents[r]!.map((p) => `role_${p}`), grants: grants.map(toGrant),
+    id: `role_${r}`,
+    key: `org:role_${r}`,
+    name: `Role ${r}`,
+    parentIds: parents[r]!.map((p) => `role_${p}`),
+    grants: grants.map(toGrant),
   }));
   const policy: OrgPolicy = {
-    organizationId: "org_bench", label: "bench", version: 1, inheritAncestorRead: false, roles, ancestors: [],
-    members: users.map((u) => ({ userId: u.id, label: `${u.id}@bench.test`, roleIds: u.roles.map((r) => `role_${r}`), grants: [] })),
+    organizationId: "org_bench",
+    label: "bench",
+    version: 1,
+    inheritAncestorRead: false,
+    roles,
+    ancestors: [],
+    members: users.map((u) => ({
+      userId: u.id,
+      label: `${u.id}@bench.test`,
+      roleIds: u.roles.map((r) => `role_${r}`),
+      grants: [],
+    })),
   };
   return { roleCount, levels, parents, own, effective, users, policy };
 }
 
 // The model's own answer, by brute force over a user's roles: the yardstick for every contender.
-function modelAllows(m: Model, user: { roles: number[] }, feature: string, action: string, resourceId: string, at: number): boolean {
+function modelAllows(
+  m: Model,
+  user: { roles: number[] },
+  feature: string,
+  action: string,
+  resourceId: string,
+  at: number,
+): boolean {
   return user.roles.some((r) =>
-    m.effective[r]!.some((g) => g.feature === feature && (g.action === action || g.action === "admin") && (g.expiresAt === null || at < g.expiresAt) && (g.pattern === null || starMatches(g.pattern, resourceId))),
+    m.effective[r]!.some(
+      (g) =>
+        g.feature === feature &&
+        (g.action === action || g.action === "admin") &&
+        (g.expiresAt === null || at < g.expiresAt) &&
+        (g.pattern === null || starMatches(g.pattern, resourceId)),
+    ),
   );
 }
 
@@ -117,7 +151,12 @@ function starMatches(pattern: string, id: string): boolean {
   const star = pattern.indexOf("*");
   const head = pattern.slice(0, star);
   const tail = pattern.slice(star + 1);
-  return id.length >= head.length + tail.length && id.startsWith(head) && id.endsWith(tail) && !id.slice(head.length, id.length - tail.length).includes("/");
+  return (
+    id.length >= head.length + tail.length &&
+    id.startsWith(head) &&
+    id.endsWith(tail) &&
+    !id.slice(head.length, id.length - tail.length).includes("/")
+  );
 }
 
 function makeQueries(m: Model, stream: Stream, seed: number): Query[] {
@@ -126,7 +165,9 @@ function makeQueries(m: Model, stream: Stream, seed: number): Query[] {
   const out: Query[] = [];
   const make = (userId: string, feature: string, action: string, id: string, expected: boolean): Query => ({
     q: { subject: userId, permission: `org:${feature}:${action}`, resource: `repository:${id}`, at: AT },
-    action: caslAction(action), caslSubject: { kind: feature, type: "repository", id, at: AT }, expected,
+    action: caslAction(action),
+    caslSubject: { kind: feature, type: "repository", id, at: AT },
+    expected,
   });
   while (out.length < QUERIES) {
     const user = m.users[int(m.users.length)]!;
@@ -171,7 +212,8 @@ function buildBaseline(m: Model): Map<string, BaselineRole[]> {
       const keys = g.action === "admin" ? [...ACTIONS, "admin"].map((a) => `org:${g.feature}:${a}`) : [g.key];
       for (const key of keys) {
         if (g.pattern === null && g.expiresAt === null) role.set.add(`${key}|*`);
-        else if (g.pattern === null) role.expiring.set(`${key}|*`, Math.max(role.expiring.get(`${key}|*`) ?? -Infinity, g.expiresAt!));
+        else if (g.pattern === null)
+          role.expiring.set(`${key}|*`, Math.max(role.expiring.get(`${key}|*`) ?? -Infinity, g.expiresAt!));
         else if (!g.pattern.includes("*")) role.set.add(`${key}|repository:${g.pattern}`);
         else {
           const star = g.pattern.indexOf("*");
@@ -200,7 +242,8 @@ function baselineCheck(users: Map<string, BaselineRole[]>, q: CheckQuery): boole
     const r = q.resource;
     for (const w of wild) {
       const end = r.length - w.tail.length;
-      if (end >= w.head.length && r.startsWith(w.head) && r.endsWith(w.tail) && r.indexOf("/", w.head.length) === -1) return true;
+      if (end >= w.head.length && r.startsWith(w.head) && r.endsWith(w.tail) && r.indexOf("/", w.head.length) === -1)
+        return true;
     }
   }
   return false;
@@ -226,10 +269,16 @@ function buildCasl(m: Model): Map<string, MongoAbility[]> {
       const conditions: Record<string, unknown> = {};
       if (g.pattern !== null) {
         conditions.type = "repository";
-        conditions.id = { $regex: new RegExp(`^${g.pattern.replace(/[.+?^${}()|[\]\\]/g, "\\$&").replace("*", "[^/]*")}$`) };
+        conditions.id = {
+          $regex: new RegExp(`^${g.pattern.replace(/[.+?^${}()|[\]\\]/g, "\\$&").replace("*", "[^/]*")}$`),
+        };
       }
       if (g.expiresAt !== null) conditions.at = { $lt: g.expiresAt };
-      return { action: g.action === "admin" ? "manage" : caslAction(g.action), subject: g.feature, ...(Object.keys(conditions).length > 0 ? { conditions } : {}) };
+      return {
+        action: g.action === "admin" ? "manage" : caslAction(g.action),
+        subject: g.feature,
+        ...(Object.keys(conditions).length > 0 ? { conditions } : {}),
+      };
     });
     return createMongoAbility(rules, { detectSubjectType: (o) => (o as unknown as CaslSubject).kind });
   });
@@ -296,11 +345,14 @@ function measure(contenders: Record<string, Contender>): Record<string, number> 
       const allowed = loop(queries);
       const ms = cpuMs() - start;
       const expected = queries.filter((q) => q.expected).length;
-      if (allowed !== expected) throw new Error(`${name} allowed ${allowed} of ${queries.length}, expected ${expected}`);
+      if (allowed !== expected)
+        throw new Error(`${name} allowed ${allowed} of ${queries.length}, expected ${expected}`);
       if (round >= WARMUP_ROUNDS) times[name]!.push(ms);
     }
   }
-  return Object.fromEntries(Object.entries(times).map(([name, ms]) => [name, contenders[name]!.queries.length / (median(ms) / 1000)]));
+  return Object.fromEntries(
+    Object.entries(times).map(([name, ms]) => [name, contenders[name]!.queries.length / (median(ms) / 1000)]),
+  );
 }
 
 function cpuMs(): number {
@@ -316,11 +368,24 @@ function median(values: number[]): number {
 
 // So the bench cannot measure the wrong thing: on a sample, every contender gives the model's
 // answer, and the wildcard stream really is decided by a wildcard scope.
-function verify(stream: Stream, queries: Query[], policy: CompiledPolicy, baseline: Map<string, BaselineRole[]> | null, casl: Map<string, MongoAbility[]> | null): void {
+function verify(
+  stream: Stream,
+  queries: Query[],
+  policy: CompiledPolicy,
+  baseline: Map<string, BaselineRole[]> | null,
+  casl: Map<string, MongoAbility[]> | null,
+): void {
   for (const query of queries.slice(0, SAMPLE)) {
-    const answers = { engine: check(policy, query.q).allowed, baseline: baseline === null ? query.expected : baselineCheck(baseline, query.q), casl: casl === null ? query.expected : caslCheck(casl, query) };
+    const answers = {
+      engine: check(policy, query.q).allowed,
+      baseline: baseline === null ? query.expected : baselineCheck(baseline, query.q),
+      casl: casl === null ? query.expected : caslCheck(casl, query),
+    };
     for (const [name, allowed] of Object.entries(answers)) {
-      if (allowed !== query.expected) throw new Error(`${stream}: ${name} says ${allowed} for ${JSON.stringify(query.q)}, the model says ${query.expected}`);
+      if (allowed !== query.expected)
+        throw new Error(
+          `${stream}: ${name} says ${allowed} for ${JSON.stringify(query.q)}, the model says ${query.expected}`,
+        );
     }
     if (stream === "allowed-wildcard" && explain(policy, query.q).path.at(-1)?.kind !== "scope") {
       throw new Error(`allowed-wildcard: ${JSON.stringify(query.q)} was not decided by a scope`);
@@ -336,7 +401,10 @@ function streamsFor(m: Model, seed: number): Record<Stream, Query[]> {
  * Engine checks per second at two organization sizes, per stream, timed in the same rounds so a
  * change in the neighbours' load cannot pass for a difference between the sizes.
  */
-function scaling(smallRoles: number, largeRoles: number): { small: Record<Stream, number>; large: Record<Stream, number>; compileMs: [number, number] } {
+function scaling(
+  smallRoles: number,
+  largeRoles: number,
+): { small: Record<Stream, number>; large: Record<Stream, number>; compileMs: [number, number] } {
   const sizes = [smallRoles, largeRoles].map((roleCount) => {
     const m = buildModel(roleCount, 42);
     const start = performance.now();
@@ -370,15 +438,21 @@ function recompileMs(m: Model, policy: CompiledPolicy): { ms: number; descendant
   const below = (r: number): number => {
     const seen = new Set<number>();
     const queue = [r];
-    for (let k = 0; k < queue.length; k++) for (const c of children[queue[k]!]!) if (!seen.has(c)) queue.push((seen.add(c), c));
+    for (let k = 0; k < queue.length; k++)
+      for (const c of children[queue[k]!]!) if (!seen.has(c)) queue.push((seen.add(c), c));
     return seen.size;
   };
-  const middle = m.levels.map((l, r) => (l === Math.floor(DEPTH / 2) ? r : -1)).filter((r) => r >= 0).reduce((best, r) => (below(r) > below(best) ? r : best));
+  const middle = m.levels
+    .map((l, r) => (l === Math.floor(DEPTH / 2) ? r : -1))
+    .filter((r) => r >= 0)
+    .reduce((best, r) => (below(r) > below(best) ? r : best));
   const role = m.policy.roles[middle]!;
   const times: number[] = [];
   let current = policy;
   for (let i = 0; i < 60; i++) {
-    const grants = role.grants.map((g, k) => (k === 0 ? { ...g, id: `changed_${i}`, permission: `org:f${i % FEATURES}:approve` } : g));
+    const grants = role.grants.map((g, k) =>
+      k === 0 ? { ...g, id: `changed_${i}`, permission: `org:f${i % FEATURES}:approve` } : g,
+    );
     const start = performance.now();
     current = withRoleChanged(current, { ...role, grants });
     if (i >= 29) times.push(performance.now() - start);
@@ -411,7 +485,11 @@ export async function run(): Promise<void> {
   for (const s of STREAMS) {
     verify(s, streams[s], policy, baseline, casl);
     const queries = streams[s];
-    rates[s] = measure({ engine: { loop: engineLoop(policy), queries }, baseline: { loop: baselineLoop(baseline), queries }, casl: { loop: caslLoop(casl), queries } });
+    rates[s] = measure({
+      engine: { loop: engineLoop(policy), queries },
+      baseline: { loop: baselineLoop(baseline), queries },
+      casl: { loop: caslLoop(casl), queries },
+    });
   }
   const recompile = recompileMs(m, policy);
   const scale = scaling(100, 10_000);
@@ -420,30 +498,57 @@ export async function run(): Promise<void> {
 
   const rows = STREAMS.map((s) => {
     const r = rates[s];
-    return [s, fmt(r.engine!), fmt(r.baseline!), fmt(r.casl!), (r.engine! / r.baseline!).toFixed(2), (r.engine! / r.casl!).toFixed(1), (scale.small[s] / scale.large[s]).toFixed(2)];
+    return [
+      s,
+      fmt(r.engine!),
+      fmt(r.baseline!),
+      fmt(r.casl!),
+      (r.engine! / r.baseline!).toFixed(2),
+      (r.engine! / r.casl!).toFixed(1),
+      (scale.small[s] / scale.large[s]).toFixed(2),
+    ];
   });
   const engine = combinedRate(Object.fromEntries(STREAMS.map((s) => [s, rates[s].engine!])) as Record<Stream, number>);
   const base = combinedRate(Object.fromEntries(STREAMS.map((s) => [s, rates[s].baseline!])) as Record<Stream, number>);
   const caslRate = combinedRate(Object.fromEntries(STREAMS.map((s) => [s, rates[s].casl!])) as Record<Stream, number>);
-  rows.push(["all three", fmt(engine), fmt(base), fmt(caslRate), (engine / base).toFixed(2), (engine / caslRate).toFixed(1), (smallRate / largeRate).toFixed(2)]);
+  rows.push([
+    "all three",
+    fmt(engine),
+    fmt(base),
+    fmt(caslRate),
+    (engine / base).toFixed(2),
+    (engine / caslRate).toFixed(1),
+    (smallRate / largeRate).toFixed(2),
+  ]);
   const header = ["stream (checks/s)", "engine", "baseline", "casl", "vs baseline", "vs casl", "100/10k roles"];
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
-  const line = (cells: string[]): string => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join("  ");
-  console.log(`check: ${m.roleCount} roles, ${USERS} users x ${ROLES_PER_USER} roles, ${GRANTS_PER_ROLE} grants per role, ${QUERIES} queries per stream, median of ${ROUNDS} rounds by CPU time`);
-  console.log(`build: engine compile ${compileMs.toFixed(0)} ms, baseline ${baselineMs.toFixed(0)} ms, casl ${caslMs.toFixed(0)} ms; engine compile at 100 roles ${scale.compileMs[0].toFixed(0)} ms, at 10 000 roles ${scale.compileMs[1].toFixed(0)} ms`);
+  const line = (cells: string[]): string =>
+    cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join("  ");
+  console.log(
+    `check: ${m.roleCount} roles, ${USERS} users x ${ROLES_PER_USER} roles, ${GRANTS_PER_ROLE} grants per role, ${QUERIES} queries per stream, median of ${ROUNDS} rounds by CPU time`,
+  );
+  console.log(
+    `build: engine compile ${compileMs.toFixed(0)} ms, baseline ${baselineMs.toFixed(0)} ms, casl ${caslMs.toFixed(0)} ms; engine compile at 100 roles ${scale.compileMs[0].toFixed(0)} ms, at 10 000 roles ${scale.compileMs[1].toFixed(0)} ms`,
+  );
   console.log(line(header));
   for (const r of rows) console.log(line(r));
   console.log(`denied / allowed-exact (engine): ${(rates.denied.engine! / rates["allowed-exact"].engine!).toFixed(2)}`);
-  console.log(`engine at 100 roles: ${fmt(smallRate)}/s, at 10 000 roles: ${fmt(largeRate)}/s (same users, grants per role and queries per stream)`);
-  console.log(`withRoleChanged on a middle-level role with ${recompile.descendants} descendants: ${recompile.ms.toFixed(2)} ms (median of 31, wall clock)`);
-  console.log(JSON.stringify({
-    bench: "check",
-    engine_per_s: Math.round(engine),
-    baseline_per_s: Math.round(base),
-    casl_per_s: Math.round(caslRate),
-    ratio_vs_baseline: round(Math.min(...STREAMS.map((s) => rates[s].engine! / rates[s].baseline!)), 2),
-    ratio_vs_casl: round(Math.min(...STREAMS.map((s) => rates[s].engine! / rates[s].casl!)), 2),
-    scale_100_to_10000_roles: round(smallRate / largeRate, 2),
-    recompile_one_role_ms: round(recompile.ms, 3),
-  }));
+  console.log(
+    `engine at 100 roles: ${fmt(smallRate)}/s, at 10 000 roles: ${fmt(largeRate)}/s (same users, grants per role and queries per stream)`,
+  );
+  console.log(
+    `withRoleChanged on a middle-level role with ${recompile.descendants} descendants: ${recompile.ms.toFixed(2)} ms (median of 31, wall clock)`,
+  );
+  console.log(
+    JSON.stringify({
+      bench: "check",
+      engine_per_s: Math.round(engine),
+      baseline_per_s: Math.round(base),
+      casl_per_s: Math.round(caslRate),
+      ratio_vs_baseline: round(Math.min(...STREAMS.map((s) => rates[s].engine! / rates[s].baseline!)), 2),
+      ratio_vs_casl: round(Math.min(...STREAMS.map((s) => rates[s].engine! / rates[s].casl!)), 2),
+      scale_100_to_10000_roles: round(smallRate / largeRate, 2),
+      recompile_one_role_ms: round(recompile.ms, 3),
+    }),
+  );
 }

@@ -13,7 +13,11 @@ interface Target {
 
 /** Each server gets its own process, so the load generator does not share its event loop. */
 async function start(mode: "check" | "hello"): Promise<Target> {
-  const child = spawn(process.execPath, ["--import", "tsx", new URL("./support/http-target.ts", import.meta.url).pathname, mode], { stdio: ["ignore", "pipe", "inherit"] });
+  const child = spawn(
+    process.execPath,
+    ["--import", "tsx", new URL("./support/http-target.ts", import.meta.url).pathname, mode],
+    { stdio: ["ignore", "pipe", "inherit"] },
+  );
   const line = await new Promise<string>((resolve, reject) => {
     child.once("exit", (code) => reject(new Error(`${mode} server exited with ${code}`)));
     createInterface({ input: child.stdout as NodeJS.ReadableStream }).once("line", resolve);
@@ -21,7 +25,9 @@ async function start(mode: "check" | "hello"): Promise<Target> {
   return { child, info: JSON.parse(line) as Target["info"] };
 }
 
-async function load(options: autocannon.Options): Promise<{ rps: number; p99: number; errors: number; non2xx: number }> {
+async function load(
+  options: autocannon.Options,
+): Promise<{ rps: number; p99: number; errors: number; non2xx: number }> {
   const result = await autocannon({ connections: CONNECTIONS, duration: SECONDS, ...options });
   return { rps: result.requests.average, p99: result.latency.p99, errors: result.errors, non2xx: result.non2xx };
 }
@@ -30,7 +36,11 @@ export async function run(): Promise<void> {
   const check = await start("check");
   const hello = await start("hello");
   try {
-    const body = JSON.stringify({ organization_id: check.info.organizationId, user_id: check.info.userId, permission: "org:code:read" });
+    const body = JSON.stringify({
+      organization_id: check.info.organizationId,
+      user_id: check.info.userId,
+      permission: "org:code:read",
+    });
     const checkOptions = {
       url: `${check.info.url}/v1/check`,
       method: "POST" as const,
@@ -39,7 +49,10 @@ export async function run(): Promise<void> {
     };
     const probe = await fetch(checkOptions.url, { method: "POST", headers: checkOptions.headers, body });
     const answer = (await probe.json()) as { allowed?: boolean };
-    if (probe.status !== 200 || answer.allowed !== true) throw new Error(`the check endpoint answered ${probe.status} ${JSON.stringify(answer)}; the bench would measure the wrong thing`);
+    if (probe.status !== 200 || answer.allowed !== true)
+      throw new Error(
+        `the check endpoint answered ${probe.status} ${JSON.stringify(answer)}; the bench would measure the wrong thing`,
+      );
     await load({ ...checkOptions, duration: 2 });
     await load({ url: hello.info.url, method: "POST", duration: 2 });
     const c = await load(checkOptions);

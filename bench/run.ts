@@ -3,7 +3,9 @@ import { readdirSync } from "node:fs";
 
 const here = new URL(".", import.meta.url);
 const asked = process.argv[2];
-const available = readdirSync(here).filter((f) => f.endsWith(".ts") && f !== "run.ts").map((f) => f.slice(0, -".ts".length));
+const available = readdirSync(here)
+  .filter((f) => f.endsWith(".ts") && f !== "run.ts")
+  .map((f) => f.slice(0, -".ts".length));
 if (asked !== undefined && !available.includes(asked)) {
   console.error(`No benchmark "${asked}"; available: ${available.join(", ")}.`);
   process.exit(2);

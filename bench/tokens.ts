@@ -57,7 +57,12 @@ function rawVerifier(key: KeyObject, algorithm: "RS256" | "ES256") {
     const dot2 = token.indexOf(".", dot1 + 1);
     JSON.parse(Buffer.from(token.slice(0, dot1), "base64url").toString());
     const payload = JSON.parse(Buffer.from(token.slice(dot1 + 1, dot2), "base64url").toString()) as { exp: number };
-    const ok = verify(digest, Buffer.from(token.slice(0, dot2)), options, Buffer.from(token.slice(dot2 + 1), "base64url"));
+    const ok = verify(
+      digest,
+      Buffer.from(token.slice(0, dot2)),
+      options,
+      Buffer.from(token.slice(dot2 + 1), "base64url"),
+    );
     if (!ok || payload.exp * 1000 < Date.now()) throw new Error("invalid");
     return payload;
   };
@@ -66,14 +71,35 @@ function rawVerifier(key: KeyObject, algorithm: "RS256" | "ES256") {
 export async function run(): Promise<void> {
   process.env.CLERK_MASTER_KEY ??= Buffer.alloc(32, 7).toString("base64");
   const store = await openStore(join(mkdtempSync(join(tmpdir(), "clerk-bench-tokens-")), "clerk.db"));
-  const ctx: ServiceContext = { db: store.db, dialect: store.dialect, clock: systemClock, actor: { type: "operator", id: null, label: "bench" }, runtime: createRuntime() };
+  const ctx: ServiceContext = {
+    db: store.db,
+    dialect: store.dialect,
+    clock: systemClock,
+    actor: { type: "operator", id: null, label: "bench" },
+    runtime: createRuntime(),
+  };
   await ensureInstance(ctx);
   const org = await createOrg(ctx, { name: "Bench Org" });
-  await createRole(ctx, { name: "Developer", organization: org.id, permissions: "read:code,write:code,read:reviews,approve:pull-requests" });
+  await createRole(ctx, {
+    name: "Developer",
+    organization: org.id,
+    permissions: "read:code,write:code,read:reviews,approve:pull-requests",
+  });
   const member = await addMember(ctx, { organization: org.id, email: "dev@bench.test", roles: "Developer" });
   const session = await createSession(ctx, { user: member.user.id });
 
-  const figures: Record<string, { verify_per_s: number; raw_per_s: number; jose_per_s: number; ratio_vs_raw: number; issue_per_s: number; issue_concurrent_per_s: number; sign_per_s: number }> = {};
+  const figures: Record<
+    string,
+    {
+      verify_per_s: number;
+      raw_per_s: number;
+      jose_per_s: number;
+      ratio_vs_raw: number;
+      issue_per_s: number;
+      issue_concurrent_per_s: number;
+      sign_per_s: number;
+    }
+  > = {};
   for (const algorithm of ALGORITHMS) {
     const rotation = await rotateSigningKey(ctx, { algorithm });
     const issue = () => issueToken(ctx, { sessionId: session.id, organization: org.id, expiresInSeconds: 3600 });
@@ -85,14 +111,33 @@ export async function run(): Promise<void> {
     const raw = rawVerifier(createPublicKey({ key: jwk, format: "jwk" }), algorithm);
     const joseKey = await importJWK(jwk, algorithm);
     // Each must accept the token before its speed means anything.
-    if ((await ours.verify(jwt)).payload.sub !== member.user.id || raw(jwt).exp === undefined || (await jwtVerify(jwt, joseKey)).payload.sub !== member.user.id) {
+    if (
+      (await ours.verify(jwt)).payload.sub !== member.user.id ||
+      raw(jwt).exp === undefined ||
+      (await jwtVerify(jwt, joseKey)).payload.sub !== member.user.id
+    ) {
       throw new Error("a verifier rejected a valid token");
     }
     // The ceiling for issuance: signing a token-sized input with a bare key of the same kind, nothing else.
-    const pair = algorithm === "RS256" ? generateKeyPairSync("rsa", { modulusLength: 2048 }) : generateKeyPairSync("ec", { namedCurve: "P-256" });
+    const pair =
+      algorithm === "RS256"
+        ? generateKeyPairSync("rsa", { modulusLength: 2048 })
+        : generateKeyPairSync("ec", { namedCurve: "P-256" });
     const input = Buffer.from(jwt.slice(0, jwt.lastIndexOf(".")));
-    const bareSign = () => sign("sha256", input, algorithm === "ES256" ? { key: pair.privateKey, dsaEncoding: "ieee-p1363" } : pair.privateKey);
-    const samples = { ours: [] as number[], raw: [] as number[], jose: [] as number[], issue: [] as number[], concurrent: [] as number[], sign: [] as number[] };
+    const bareSign = () =>
+      sign(
+        "sha256",
+        input,
+        algorithm === "ES256" ? { key: pair.privateKey, dsaEncoding: "ieee-p1363" } : pair.privateKey,
+      );
+    const samples = {
+      ours: [] as number[],
+      raw: [] as number[],
+      jose: [] as number[],
+      issue: [] as number[],
+      concurrent: [] as number[],
+      sign: [] as number[],
+    };
     // Interleaved rounds, so drift in the machine's speed touches all alike.
     for (let r = 0; r < ROUNDS; r++) {
       samples.raw.push(await rate(() => raw(jwt), ROUND_MS));
@@ -102,7 +147,13 @@ export async function run(): Promise<void> {
       samples.concurrent.push(await concurrentRate(issue, 8, ROUND_MS));
       samples.sign.push(await rate(bareSign, ROUND_MS));
     }
-    const [o, w, j, i, g] = [median(samples.ours), median(samples.raw), median(samples.jose), median(samples.issue), median(samples.sign)];
+    const [o, w, j, i, g] = [
+      median(samples.ours),
+      median(samples.raw),
+      median(samples.jose),
+      median(samples.issue),
+      median(samples.sign),
+    ];
     figures[algorithm] = {
       verify_per_s: Math.round(o),
       raw_per_s: Math.round(w),

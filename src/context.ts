@@ -63,8 +63,13 @@ export async function inTransaction<T>(ctx: ServiceContext, fn: (tx: ServiceCont
  */
 function asConflict(error: unknown): ClerkError | undefined {
   const e = error as { code?: string; constraint?: string; message?: string };
-  const unique = e.code === "23505" || e.code === "SQLITE_CONSTRAINT_UNIQUE" || e.code === "SQLITE_CONSTRAINT_PRIMARYKEY";
+  const unique =
+    e.code === "23505" || e.code === "SQLITE_CONSTRAINT_UNIQUE" || e.code === "SQLITE_CONSTRAINT_PRIMARYKEY";
   if (!unique) return undefined;
   const what = e.constraint ?? /UNIQUE constraint failed: (.*)$/.exec(e.message ?? "")?.[1] ?? "a unique value";
-  return new ClerkError("store.conflict", `Another change wrote the same ${what} at the same time; nothing was written. Run the command again.`, { cause: error });
+  return new ClerkError(
+    "store.conflict",
+    `Another change wrote the same ${what} at the same time; nothing was written. Run the command again.`,
+    { cause: error },
+  );
 }

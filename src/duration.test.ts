@@ -11,7 +11,9 @@ describe("parseDurationMs", () => {
     [" 45S ", 45_000],
   ])("reads %s as %i ms", (text, ms) => expect(parseDurationMs(text)).toBe(ms));
 
-  it.each(["", "0h", "24", "h", "1.5h", "-1h", "24 hours", "1y"])("refuses %j", (text) => expect(parseDurationMs(text)).toBeUndefined());
+  it.each(["", "0h", "24", "h", "1.5h", "-1h", "24 hours", "1y"])("refuses %j", (text) =>
+    expect(parseDurationMs(text)).toBeUndefined(),
+  );
 });
 
 describe("formatDuration", () => {

@@ -7,7 +7,8 @@ export function parseDurationMs(text: string): number | undefined {
   const value = text.trim().toLowerCase();
   if (!/^(\d{1,6}[wdhms])+$/.test(value)) return undefined;
   let total = 0;
-  for (const [, amount, unit] of value.matchAll(/(\d{1,6})([wdhms])/g)) total += Number(amount) * UNIT_MS[unit as keyof typeof UNIT_MS];
+  for (const [, amount, unit] of value.matchAll(/(\d{1,6})([wdhms])/g))
+    total += Number(amount) * UNIT_MS[unit as keyof typeof UNIT_MS];
   return total > 0 ? total : undefined;
 }
 
@@ -17,7 +18,12 @@ export function formatDuration(ms: number): string {
   if (ms < 1000) return `${Math.round(ms)}ms`;
   const parts: string[] = [];
   let rest = Math.round(ms / 1000) * 1000;
-  for (const [unit, size] of [["d", UNIT_MS.d], ["h", UNIT_MS.h], ["m", UNIT_MS.m], ["s", UNIT_MS.s]] as const) {
+  for (const [unit, size] of [
+    ["d", UNIT_MS.d],
+    ["h", UNIT_MS.h],
+    ["m", UNIT_MS.m],
+    ["s", UNIT_MS.s],
+  ] as const) {
     const n = Math.floor(rest / size);
     if (n > 0) parts.push(`${n}${unit}`);
     rest -= n * size;

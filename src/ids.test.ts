@@ -31,7 +31,12 @@ describe("ids", () => {
       for (; value > 0n; value /= 62n) out = ALPHABET[Number(value % 62n)] + out;
       return out.padStart(27, "0");
     };
-    const inputs = [new Uint8Array(20), new Uint8Array(20).fill(255), Uint8Array.from({ length: 20 }, (_, i) => (i === 19 ? 61 : 0)), ...Array.from({ length: 200 }, () => new Uint8Array(randomBytes(20)))];
+    const inputs = [
+      new Uint8Array(20),
+      new Uint8Array(20).fill(255),
+      Uint8Array.from({ length: 20 }, (_, i) => (i === 19 ? 61 : 0)),
+      ...Array.from({ length: 200 }, () => new Uint8Array(randomBytes(20))),
+    ];
     for (const bytes of inputs) expect(encodeBase62(bytes)).toBe(reference(bytes));
     expect(encodeBase62(new Uint8Array(20).fill(255))).toBe("aWgEPTl1tmebfsQzFP4bxwgy80V");
   });

@@ -24,7 +24,10 @@ export function seal(key: Buffer, plaintext: string | Uint8Array, purpose: strin
   const iv = randomBytes(IV_BYTES);
   const cipher = createCipheriv("aes-256-gcm", key, iv);
   cipher.setAAD(Buffer.from(purpose, "utf8"));
-  const body = Buffer.concat([cipher.update(typeof plaintext === "string" ? Buffer.from(plaintext, "utf8") : plaintext), cipher.final()]);
+  const body = Buffer.concat([
+    cipher.update(typeof plaintext === "string" ? Buffer.from(plaintext, "utf8") : plaintext),
+    cipher.final(),
+  ]);
   return VERSION + Buffer.concat([iv, cipher.getAuthTag(), body]).toString("base64url");
 }
 
@@ -94,7 +97,8 @@ function keyFromFile(file: string): Buffer {
     chmodSync(file, 0o600);
     return key;
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === "EEXIST") return decodeKey(readFileSync(file, "utf8"), `The master key file ${file}`);
+    if ((error as NodeJS.ErrnoException).code === "EEXIST")
+      return decodeKey(readFileSync(file, "utf8"), `The master key file ${file}`);
     throw error;
   }
 }
@@ -107,7 +111,8 @@ const CACHE_KEY = "secrets.master_key";
  */
 export function masterKey(ctx: Pick<ServiceContext, "runtime" | "storeLocation">): Buffer {
   const fromEnv = process.env[MASTER_KEY_ENV];
-  const source = fromEnv !== undefined && fromEnv !== "" ? `env:${fromEnv}` : `file:${masterKeyFileFor(ctx.storeLocation)}`;
+  const source =
+    fromEnv !== undefined && fromEnv !== "" ? `env:${fromEnv}` : `file:${masterKeyFileFor(ctx.storeLocation)}`;
   let cache = ctx.runtime.caches.get(CACHE_KEY) as Map<string, Buffer> | undefined;
   if (!cache) {
     cache = new Map();
@@ -115,19 +120,30 @@ export function masterKey(ctx: Pick<ServiceContext, "runtime" | "storeLocation">
   }
   let key = cache.get(source);
   if (!key) {
-    key = fromEnv !== undefined && fromEnv !== "" ? decodeKey(fromEnv, MASTER_KEY_ENV) : keyFromFile(source.slice("file:".length));
+    key =
+      fromEnv !== undefined && fromEnv !== ""
+        ? decodeKey(fromEnv, MASTER_KEY_ENV)
+        : keyFromFile(source.slice("file:".length));
     cache.set(source, key);
   }
   return key;
 }
 
 /** Seals a secret under this context's master key. */
-export function sealSecret(ctx: Pick<ServiceContext, "runtime" | "storeLocation">, plaintext: string | Uint8Array, purpose: string): string {
+export function sealSecret(
+  ctx: Pick<ServiceContext, "runtime" | "storeLocation">,
+  plaintext: string | Uint8Array,
+  purpose: string,
+): string {
   return seal(masterKey(ctx), plaintext, purpose);
 }
 
 /** Opens a secret sealed with `sealSecret` for the same purpose. */
-export function unsealSecret(ctx: Pick<ServiceContext, "runtime" | "storeLocation">, sealed: string, purpose: string): Buffer {
+export function unsealSecret(
+  ctx: Pick<ServiceContext, "runtime" | "storeLocation">,
+  sealed: string,
+  purpose: string,
+): Buffer {
   return unseal(masterKey(ctx), sealed, purpose);
 }
 

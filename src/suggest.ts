@@ -19,7 +19,10 @@ export function closest(input: string, candidates: readonly string[]): string[] 
   const needle = input.toLowerCase();
   const limit = Math.max(2, Math.floor(needle.length / 3));
   return candidates
-    .map((c) => ({ c, d: c.toLowerCase().includes(needle) && needle.length >= 3 ? 1 : distance(needle, c.toLowerCase()) }))
+    .map((c) => ({
+      c,
+      d: c.toLowerCase().includes(needle) && needle.length >= 3 ? 1 : distance(needle, c.toLowerCase()),
+    }))
     .filter((x) => x.d <= limit)
     .sort((x, y) => x.d - y.d)
     .slice(0, 3)

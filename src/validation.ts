@@ -8,7 +8,14 @@ export function parseInput<S extends z.ZodType>(schema: S, input: unknown): z.ou
   if (result.success) return result.data;
   const issue = result.error.issues[0];
   // Fields are named as the API spells them (snake_case), whichever transport carried the call.
-  const field = issue?.path.map((part) => String(part).replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`)).join(".") || "input";
-  const message = issue?.code === "unrecognized_keys" ? `unknown field(s) ${issue.keys.join(", ")}` : (issue?.message ?? "is invalid");
-  throw new ClerkError("input.invalid", `${field}: ${message}.`, { param: field, details: { issues: result.error.issues } });
+  const field =
+    issue?.path.map((part) => String(part).replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`)).join(".") || "input";
+  const message =
+    issue?.code === "unrecognized_keys"
+      ? `unknown field(s) ${issue.keys.join(", ")}`
+      : (issue?.message ?? "is invalid");
+  throw new ClerkError("input.invalid", `${field}: ${message}.`, {
+    param: field,
+    details: { issues: result.error.issues },
+  });
 }

@@ -1,6 +1,13 @@
 // The access service on both stores: compiled policies follow every change, usage is counted and flushed.
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { checkAccess, effectivePermissionsOf, explainAccess, flushUsage, usageOf, whoCanIn } from "../src/features/access/index.js";
+import {
+  checkAccess,
+  effectivePermissionsOf,
+  explainAccess,
+  flushUsage,
+  usageOf,
+  whoCanIn,
+} from "../src/features/access/index.js";
 import { addMember, grantToMember, removeMember } from "../src/features/members/index.js";
 import { createOrg, resolveOrg, updateOrg } from "../src/features/orgs/index.js";
 import { assignPermission, createRole, updateRole } from "../src/features/roles/index.js";
@@ -19,8 +26,15 @@ for (const dialect of DIALECTS) {
       t = await openTestStore(dialect);
       orgId = (await createOrg(t.ctx, { name: "Engineering Team" })).id;
       await createRole(t.ctx, { name: "Developer", organization: "engineering-team", permissions: "read:code" });
-      await createRole(t.ctx, { name: "Code Reviewer", organization: "engineering-team", extends: "Developer", permissions: "approve:pull-requests" });
-      alice = (await addMember(t.ctx, { organization: "engineering-team", email: "alice@acme.com", roles: "Code Reviewer" })).user.id;
+      await createRole(t.ctx, {
+        name: "Code Reviewer",
+        organization: "engineering-team",
+        extends: "Developer",
+        permissions: "approve:pull-requests",
+      });
+      alice = (
+        await addMember(t.ctx, { organization: "engineering-team", email: "alice@acme.com", roles: "Code Reviewer" })
+      ).user.id;
     });
     afterEach(async () => {
       await t.close();
@@ -37,7 +51,12 @@ for (const dialect of DIALECTS) {
     });
 
     it("drops access when a member is removed and when a direct grant expires by the clock", async () => {
-      await grantToMember(t.ctx, { organization: "engineering-team", email: "alice@acme.com", permission: "write:deployments", expires: "2026-01-02T00:00:00Z" });
+      await grantToMember(t.ctx, {
+        organization: "engineering-team",
+        email: "alice@acme.com",
+        permission: "write:deployments",
+        expires: "2026-01-02T00:00:00Z",
+      });
       expect(await may("org:deployments:write")).toBe(true);
       t.clock.set(Date.parse("2026-01-02T00:00:00Z"));
       expect(await may("org:deployments:write")).toBe(false);
@@ -59,9 +78,16 @@ for (const dialect of DIALECTS) {
     it("explains the path of an allowed check and the nearest miss of a denied one", async () => {
       const allowed = await explainAccess(t.ctx, { organizationId: orgId, userId: alice, permission: "org:code:read" });
       expect(allowed.allowed).toBe(true);
-      expect(allowed.path.map((s) => s.kind)).toEqual(expect.arrayContaining(["member", "role", "parent_role", "grant"]));
+      expect(allowed.path.map((s) => s.kind)).toEqual(
+        expect.arrayContaining(["member", "role", "parent_role", "grant"]),
+      );
       await assignPermission(t.ctx, { role: "Developer", permission: "read:code", scope: "repository:*-app" });
-      const denied = await explainAccess(t.ctx, { organizationId: orgId, userId: alice, permission: "org:code:read", resource: "repository:secrets" });
+      const denied = await explainAccess(t.ctx, {
+        organizationId: orgId,
+        userId: alice,
+        permission: "org:code:read",
+        resource: "repository:secrets",
+      });
       expect(denied.allowed).toBe(false);
       expect(denied.nearestMiss ?? denied.reason).toMatch(/repository:\*-app/);
     });
@@ -70,7 +96,9 @@ for (const dialect of DIALECTS) {
       const effective = await effectivePermissionsOf(t.ctx, orgId, alice);
       expect(effective.map((e) => e.permission)).toEqual(["org:code:read", "org:pull_requests:approve"]);
       expect(effective[0]?.sources.join(" ")).toMatch(/Developer/);
-      const bob = (await addMember(t.ctx, { organization: "engineering-team", email: "bob@acme.com", roles: "Developer" })).user.id;
+      const bob = (
+        await addMember(t.ctx, { organization: "engineering-team", email: "bob@acme.com", roles: "Developer" })
+      ).user.id;
       const readers = (await whoCanIn(t.ctx, orgId, "org:code:read")).map((w) => w.userId).sort();
       expect(readers).toEqual([alice, bob].sort());
       expect((await whoCanIn(t.ctx, orgId, "org:pull_requests:approve")).map((w) => w.userId)).toEqual([alice]);

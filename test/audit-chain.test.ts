@@ -23,16 +23,42 @@ for (const dialect of DIALECTS) {
       await createRole(t.ctx, { name: "Developer", organization: org.slug, permissions: "read:code" });
       t.clock.advance(1000);
       await addMember(t.ctx, { organization: org.slug, email: "a@acme.com", roles: "Developer" });
-      const rows = await t.store.db.selectFrom("audit_events").selectAll().where("chain", "=", org.id).orderBy("seq").execute();
+      const rows = await t.store.db
+        .selectFrom("audit_events")
+        .selectAll()
+        .where("chain", "=", org.id)
+        .orderBy("seq")
+        .execute();
       expect(rows.map((r) => r.action)).toEqual(["org.created", "role.created", "member.added"]);
       expect(rows.map((r) => r.seq)).toEqual([1, 2, 3]);
       expect(rows[0]?.prev_hash).toBe("0".repeat(64));
       for (let i = 1; i < rows.length; i++) expect(rows[i]?.prev_hash).toBe(rows[i - 1]?.hash);
       expect(rows.map((r) => r.created_at - Date.parse("2026-01-01T00:00:00Z"))).toEqual([0, 1000, 2000]);
-      const head = await t.store.db.selectFrom("audit_heads").selectAll().where("chain", "=", org.id).executeTakeFirstOrThrow();
+      const head = await t.store.db
+        .selectFrom("audit_heads")
+        .selectAll()
+        .where("chain", "=", org.id)
+        .executeTakeFirstOrThrow();
       expect(head).toEqual({ chain: org.id, seq: 3, hash: rows[2]?.hash });
       const { hash: _h, prev_hash, ...rest } = rows[1] as (typeof rows)[number];
-      const canonical = JSON.stringify([rest.id, rest.chain, rest.seq, rest.organization_id, rest.created_at, rest.actor_type, rest.actor_id, rest.actor_label, rest.action, rest.target_type, rest.target_id, rest.target_label, rest.before, rest.after, rest.request_id, rest.ip]);
+      const canonical = JSON.stringify([
+        rest.id,
+        rest.chain,
+        rest.seq,
+        rest.organization_id,
+        rest.created_at,
+        rest.actor_type,
+        rest.actor_id,
+        rest.actor_label,
+        rest.action,
+        rest.target_type,
+        rest.target_id,
+        rest.target_label,
+        rest.before,
+        rest.after,
+        rest.request_id,
+        rest.ip,
+      ]);
       expect(createHash("sha256").update(prev_hash).update(canonical).digest("hex")).toBe(rows[1]?.hash);
     });
 
@@ -40,22 +66,46 @@ for (const dialect of DIALECTS) {
       await createOrg(t.ctx, { name: "Engineering Team" });
       await createRole(t.ctx, { name: "A", organization: "engineering-team" });
       await createRole(t.ctx, { name: "B", organization: "engineering-team", extends: "A" });
-      const before = await auditEventsOf(t.ctx, (await t.store.db.selectFrom("organizations").select("id").executeTakeFirstOrThrow()).id);
-      await expect(updateRole(t.ctx, "A", { organization: "engineering-team", extends: "B", addPermissions: "read:new_thing" })).rejects.toMatchObject({
+      const before = await auditEventsOf(
+        t.ctx,
+        (await t.store.db.selectFrom("organizations").select("id").executeTakeFirstOrThrow()).id,
+      );
+      await expect(
+        updateRole(t.ctx, "A", { organization: "engineering-team", extends: "B", addPermissions: "read:new_thing" }),
+      ).rejects.toMatchObject({
         code: "role.inheritance_cycle",
       });
       const after = await auditEventsOf(t.ctx, before[0]?.organizationId ?? null);
       expect(after).toEqual(before);
-      const perm = await t.store.db.selectFrom("permissions").select("key").where("key", "=", "org:new_thing:read").executeTakeFirst();
+      const perm = await t.store.db
+        .selectFrom("permissions")
+        .select("key")
+        .where("key", "=", "org:new_thing:read")
+        .executeTakeFirst();
       expect(perm).toBeUndefined();
     });
 
     it("keeps one unbroken chain when several changes to one organization run at once", async () => {
       await createOrg(t.ctx, { name: "Engineering Team" });
-      await Promise.all(Array.from({ length: 12 }, (_, i) => createRole(t.ctx, { name: `Role ${i}`, organization: "engineering-team" })));
-      const rows = await t.store.db.selectFrom("audit_events").selectAll().where("action", "=", "role.created").where("organization_id", "is not", null).orderBy("seq").execute();
+      await Promise.all(
+        Array.from({ length: 12 }, (_, i) =>
+          createRole(t.ctx, { name: `Role ${i}`, organization: "engineering-team" }),
+        ),
+      );
+      const rows = await t.store.db
+        .selectFrom("audit_events")
+        .selectAll()
+        .where("action", "=", "role.created")
+        .where("organization_id", "is not", null)
+        .orderBy("seq")
+        .execute();
       expect(rows).toHaveLength(12);
-      const chain = await t.store.db.selectFrom("audit_events").selectAll().where("chain", "=", rows[0]?.chain as string).orderBy("seq").execute();
+      const chain = await t.store.db
+        .selectFrom("audit_events")
+        .selectAll()
+        .where("chain", "=", rows[0]?.chain as string)
+        .orderBy("seq")
+        .execute();
       chain.forEach((r, i) => {
         expect(r.seq).toBe(i + 1);
         if (i > 0) expect(r.prev_hash).toBe(chain[i - 1]?.hash);

@@ -12,7 +12,8 @@ for (const dialect of DIALECTS) {
   describe(`${dialect}: audit verify`, () => {
     let t: TestStore;
     let org: string;
-    const rows = () => t.store.db.selectFrom("audit_events").selectAll().where("chain", "=", org).orderBy("seq").execute();
+    const rows = () =>
+      t.store.db.selectFrom("audit_events").selectAll().where("chain", "=", org).orderBy("seq").execute();
     const verifyOrg = async () => {
       const report = await verifyAudit(t.ctx, { organization: "engineering-team" });
       return report.chains[0]!;
@@ -36,13 +37,25 @@ for (const dialect of DIALECTS) {
       const report = await verifyAudit(t.ctx, {});
       expect(report.ok).toBe(true);
       const mine = report.chains.find((c) => c.chain === org)!;
-      expect(mine).toMatchObject({ ok: true, organization_id: org, organization_slug: "engineering-team", events_checked: 6, first_seq: 1, last_seq: 6, problem: null });
+      expect(mine).toMatchObject({
+        ok: true,
+        organization_id: org,
+        organization_slug: "engineering-team",
+        events_checked: 6,
+        first_seq: 1,
+        last_seq: 6,
+        problem: null,
+      });
       expect(report.chains.some((c) => c.chain === "*" && c.ok && c.organization_slug === null)).toBe(true);
     });
 
     it("refuses UPDATE and DELETE on audit_events outside retention (the append-only trigger)", async () => {
-      await expect(sql`update audit_events set action = 'x' where chain = ${org}`.execute(t.store.db)).rejects.toThrow(/append-only/);
-      await expect(sql`delete from audit_events where chain = ${org}`.execute(t.store.db)).rejects.toThrow(/append-only/);
+      await expect(sql`update audit_events set action = 'x' where chain = ${org}`.execute(t.store.db)).rejects.toThrow(
+        /append-only/,
+      );
+      await expect(sql`delete from audit_events where chain = ${org}`.execute(t.store.db)).rejects.toThrow(
+        /append-only/,
+      );
       expect(await rows()).toHaveLength(6);
     });
 
@@ -110,7 +123,10 @@ for (const dialect of DIALECTS) {
       expect(checkpoint).toMatchObject({ chain: org, seq: 7, kind: "head" });
       const before = await rows();
       expect(all.length).toBe(6);
-      await tamper(t, [`delete from audit_events where chain = '${org}' and seq >= 5`, `update audit_heads set seq = 4, hash = '${before[3]!.hash}' where chain = '${org}'`]);
+      await tamper(t, [
+        `delete from audit_events where chain = '${org}' and seq >= 5`,
+        `update audit_heads set seq = 4, hash = '${before[3]!.hash}' where chain = '${org}'`,
+      ]);
       const report = await verifyOrg();
       expect(report.problem).toMatchObject({ kind: "truncated", seq: 5 });
       expect(report.problem?.message).toContain(checkpoint!.id);

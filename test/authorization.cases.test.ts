@@ -29,7 +29,13 @@ for (const dialect of DIALECTS) {
 
     describe("the access service", () => {
       it.each(AUTHORIZATION_CASES)("$name", async (c) => {
-        const d = await checkAccess(t.ctx, { organizationId: world.orgs[c.org], userId: world.users[c.user], permission: c.permission, resource: c.resource, at: caseTime(c) });
+        const d = await checkAccess(t.ctx, {
+          organizationId: world.orgs[c.org],
+          userId: world.users[c.user],
+          permission: c.permission,
+          resource: c.resource,
+          at: caseTime(c),
+        });
         expect(d.allowed).toBe(c.allowed);
       });
     });
@@ -39,7 +45,13 @@ for (const dialect of DIALECTS) {
         const res = await fetch(`${url}/v1/check`, {
           method: "POST",
           headers: { authorization: `Bearer ${secret}`, "content-type": "application/json" },
-          body: JSON.stringify({ organization_id: world.orgs[c.org], user_id: world.users[c.user], permission: c.permission, resource: c.resource, at: caseTime(c) }),
+          body: JSON.stringify({
+            organization_id: world.orgs[c.org],
+            user_id: world.users[c.user],
+            permission: c.permission,
+            resource: c.resource,
+            at: caseTime(c),
+          }),
         });
         expect(res.status).toBe(200);
         expect(((await res.json()) as { allowed: boolean }).allowed).toBe(c.allowed);

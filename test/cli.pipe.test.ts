@@ -11,7 +11,11 @@ describe("the CLI writing into a closed pipe", () => {
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   it("exits 0 quietly when the reader stops after the first chunk", async () => {
-    const child = spawn(process.execPath, [resolve("bin/clerk.js"), "role", "--help"], { cwd: dir, env: childEnv(dir), stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(process.execPath, [resolve("bin/clerk.js"), "role", "--help"], {
+      cwd: dir,
+      env: childEnv(dir),
+      stdio: ["ignore", "pipe", "pipe"],
+    });
     let stderr = "";
     child.stderr.on("data", (chunk: Buffer) => {
       stderr += chunk.toString();

@@ -50,46 +50,96 @@ for (const dialect of DIALECTS) {
     });
 
     it("answers what the in-process transport answers, as the same JSON", async () => {
-      const added = await remote.call(memberEndpoints.add, { params: { organization_id: "engineering-team" }, body: { email_address: "alice@acme.com", role: "Developer" } });
-      expect(added).toMatchObject({ object: "organization_membership", role: "org:developer", role_names: ["Developer"], public_user_data: { identifier: "alice@acme.com", kind: "human" } });
+      const added = await remote.call(memberEndpoints.add, {
+        params: { organization_id: "engineering-team" },
+        body: { email_address: "alice@acme.com", role: "Developer" },
+      });
+      expect(added).toMatchObject({
+        object: "organization_membership",
+        role: "org:developer",
+        role_names: ["Developer"],
+        public_user_data: { identifier: "alice@acme.com", kind: "human" },
+      });
       const local = localApi(t.ctx);
       const call = { params: { organization_id: "engineering-team" }, query: { order_by: "email_address" } };
       expect(await remote.call(memberEndpoints.list, call)).toEqual(await local.call(memberEndpoints.list, call));
-      const check = { body: { organization_id: "engineering-team", user_id: "alice@acme.com", permission: "read:code", explain: true } };
+      const check = {
+        body: {
+          organization_id: "engineering-team",
+          user_id: "alice@acme.com",
+          permission: "read:code",
+          explain: true,
+        },
+      };
       expect(await remote.call(accessEndpoints.check, check)).toEqual(await local.call(accessEndpoints.check, check));
     });
 
     it("rebuilds the server's error, code, message and parameter, as local mode raises it", async () => {
       const local = localApi(t.ctx);
       const input = { params: { organization_id: "enginering-team" } };
-      const [overHttp, inProcess] = [await failure(remote.call(memberEndpoints.list, input)), await failure(local.call(memberEndpoints.list, input))];
+      const [overHttp, inProcess] = [
+        await failure(remote.call(memberEndpoints.list, input)),
+        await failure(local.call(memberEndpoints.list, input)),
+      ];
       expect(overHttp.code).toBe("org.not_found");
-      expect({ code: overHttp.code, message: overHttp.message, param: overHttp.param }).toEqual({ code: inProcess.code, message: inProcess.message, param: inProcess.param });
+      expect({ code: overHttp.code, message: overHttp.message, param: overHttp.param }).toEqual({
+        code: inProcess.code,
+        message: inProcess.message,
+        param: inProcess.param,
+      });
       expect(overHttp.message).toMatch(/Did you mean "engineering-team"/);
     });
 
     it("acts as a member with an instance key (Clerk-Act-As), held to that member's permissions", async () => {
-      await remote.call(memberEndpoints.add, { params: { organization_id: "engineering-team" }, body: { email_address: "alice@acme.com", role: "Developer" } });
+      await remote.call(memberEndpoints.add, {
+        params: { organization_id: "engineering-team" },
+        body: { email_address: "alice@acme.com", role: "Developer" },
+      });
       const alice = remoteApi({ url: api.url, secretKey: api.secret, actAs: "alice@acme.com" });
-      const refused = await failure(alice.call(memberEndpoints.add, { params: { organization_id: "engineering-team" }, body: { email_address: "mallory@acme.com", role: "Developer" } }));
+      const refused = await failure(
+        alice.call(memberEndpoints.add, {
+          params: { organization_id: "engineering-team" },
+          body: { email_address: "mallory@acme.com", role: "Developer" },
+        }),
+      );
       expect(refused.code).toBe("permission.denied");
       const members = await remote.call(memberEndpoints.list, { params: { organization_id: "engineering-team" } });
       expect(members.data.map((m) => m.public_user_data.identifier)).toEqual(["alice@acme.com"]);
       // Once she may manage members, what she does is hers in the audit log.
-      await remote.call(memberEndpoints.update, { params: { organization_id: "engineering-team", user_id: "alice@acme.com" }, body: { role: "org:admin,Developer" } });
-      await alice.call(memberEndpoints.add, { params: { organization_id: "engineering-team" }, body: { email_address: "mallory@acme.com", role: "Developer" } });
-      const events = await t.store.db.selectFrom("audit_events").select(["actor_type", "actor_label", "target_label"]).where("action", "=", "member.added").execute();
-      expect(events.find((e) => e.target_label === "mallory@acme.com")).toMatchObject({ actor_type: "user", actor_label: "alice@acme.com" });
+      await remote.call(memberEndpoints.update, {
+        params: { organization_id: "engineering-team", user_id: "alice@acme.com" },
+        body: { role: "org:admin,Developer" },
+      });
+      await alice.call(memberEndpoints.add, {
+        params: { organization_id: "engineering-team" },
+        body: { email_address: "mallory@acme.com", role: "Developer" },
+      });
+      const events = await t.store.db
+        .selectFrom("audit_events")
+        .select(["actor_type", "actor_label", "target_label"])
+        .where("action", "=", "member.added")
+        .execute();
+      expect(events.find((e) => e.target_label === "mallory@acme.com")).toMatchObject({
+        actor_type: "user",
+        actor_label: "alice@acme.com",
+      });
     });
 
     it("refuses Clerk-Act-As from an agent key, and for a user that does not exist", async () => {
-      await remote.call(memberEndpoints.add, { params: { organization_id: "engineering-team" }, body: { email_address: "bot@acme.com", role: "Developer", kind: "agent" } });
+      await remote.call(memberEndpoints.add, {
+        params: { organization_id: "engineering-team" },
+        body: { email_address: "bot@acme.com", role: "Developer", kind: "agent" },
+      });
       const agentKey = (await createKey(t.ctx, { agent: "bot@acme.com" })).secret;
       const agent = remoteApi({ url: api.url, secretKey: agentKey, actAs: "alice@acme.com" });
-      const refused = await failure(agent.call(memberEndpoints.list, { params: { organization_id: "engineering-team" } }));
+      const refused = await failure(
+        agent.call(memberEndpoints.list, { params: { organization_id: "engineering-team" } }),
+      );
       expect(refused.code).toBe("auth.act_as_refused");
       const nobody = remoteApi({ url: api.url, secretKey: api.secret, actAs: "nobody@acme.com" });
-      expect((await failure(nobody.call(memberEndpoints.list, { params: { organization_id: "engineering-team" } }))).code).toBe("user.not_found");
+      expect(
+        (await failure(nobody.call(memberEndpoints.list, { params: { organization_id: "engineering-team" } }))).code,
+      ).toBe("user.not_found");
     });
 
     it("says a wrong key is wrong", async () => {
@@ -128,7 +178,12 @@ describe("the CLI in remote mode, set up wrongly", () => {
   it.each([
     [{ CLERK_API_URL: "http://127.0.0.1:9" }, [], 2, /CLERK_SECRET_KEY is not/],
     [{ CLERK_API_URL: "127.0.0.1:3000", CLERK_SECRET_KEY: "sk_live_x" }, [], 2, /not an http\(s\) URL/],
-    [{ CLERK_API_URL: "http://127.0.0.1:9", CLERK_SECRET_KEY: "sk_live_x" }, ["--database", "x.db"], 2, /--database has no effect with CLERK_API_URL/],
+    [
+      { CLERK_API_URL: "http://127.0.0.1:9", CLERK_SECRET_KEY: "sk_live_x" },
+      ["--database", "x.db"],
+      2,
+      /--database has no effect with CLERK_API_URL/,
+    ],
   ])("%j %j exits %i with a message saying what to fix", async (env, extra, code, message) => {
     const r = await clerk(env as Record<string, string>, "org", "list", ...(extra as string[]));
     expect(r.code).toBe(code);
@@ -137,11 +192,17 @@ describe("the CLI in remote mode, set up wrongly", () => {
   });
 
   it("says when the URL answers with something that is not clerk", async () => {
-    const other = createServer((_req, res) => res.writeHead(200, { "content-type": "text/html" }).end("<html>hello</html>"));
+    const other = createServer((_req, res) =>
+      res.writeHead(200, { "content-type": "text/html" }).end("<html>hello</html>"),
+    );
     await new Promise<void>((done) => other.listen(0, "127.0.0.1", done));
     const { port } = other.address() as AddressInfo;
     try {
-      const r = await clerk({ CLERK_API_URL: `http://127.0.0.1:${port}`, CLERK_SECRET_KEY: "sk_live_x" }, "org", "list");
+      const r = await clerk(
+        { CLERK_API_URL: `http://127.0.0.1:${port}`, CLERK_SECRET_KEY: "sk_live_x" },
+        "org",
+        "list",
+      );
       expect(r.code).toBe(1);
       expect(r.stderr).toMatch(/not clerk's JSON/);
     } finally {

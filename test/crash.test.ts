@@ -13,7 +13,9 @@ const ROUNDS = Number(process.env.CLERK_CRASH_ROUNDS ?? 6);
 
 /** Runs the writer until it has acknowledged at least one change, then kills it at a random moment. */
 async function crashOnce(db: string, start: number): Promise<number[]> {
-  const child = spawn(process.execPath, ["--import", "tsx", "test/support/crash-writer.ts", db, String(start)], { stdio: ["ignore", "pipe", "inherit"] });
+  const child = spawn(process.execPath, ["--import", "tsx", "test/support/crash-writer.ts", db, String(start)], {
+    stdio: ["ignore", "pipe", "inherit"],
+  });
   const acked: number[] = [];
   let buffer = "";
   await new Promise<void>((done) => {
@@ -42,20 +44,32 @@ describe("sqlite: kill -9 while writing", () => {
 
     const db = new BetterSqlite3(path, { readonly: true });
     expect(db.pragma("integrity_check", { simple: true })).toBe("ok");
-    const names = new Set((db.prepare("select name from organizations").all() as { name: string }[]).map((r) => r.name));
+    const names = new Set(
+      (db.prepare("select name from organizations").all() as { name: string }[]).map((r) => r.name),
+    );
     for (const i of acked) expect(names.has(`Org ${i}`)).toBe(true);
     // No change without its event: every organization has its creation and its member, each audited.
     const orgs = db.prepare("select id from organizations").all() as { id: string }[];
     for (const { id } of orgs) {
-      const actions = (db.prepare("select action from audit_events where chain = ? order by seq").all(id) as { action: string }[]).map((r) => r.action);
-      const members = (db.prepare("select count(*) as n from memberships where organization_id = ?").get(id) as { n: number }).n;
+      const actions = (
+        db.prepare("select action from audit_events where chain = ? order by seq").all(id) as { action: string }[]
+      ).map((r) => r.action);
+      const members = (
+        db.prepare("select count(*) as n from memberships where organization_id = ?").get(id) as { n: number }
+      ).n;
       expect(actions.slice(0, 1)).toEqual(["org.created"]);
       expect(actions.filter((a) => a === "member.added")).toHaveLength(members);
     }
     // Every chain links from genesis to its head.
-    const heads = db.prepare("select chain, seq, hash from audit_heads").all() as { chain: string; seq: number; hash: string }[];
+    const heads = db.prepare("select chain, seq, hash from audit_heads").all() as {
+      chain: string;
+      seq: number;
+      hash: string;
+    }[];
     for (const head of heads) {
-      const rows = db.prepare("select * from audit_events where chain = ? order by seq").all(head.chain) as AuditEventsTable[];
+      const rows = db
+        .prepare("select * from audit_events where chain = ? order by seq")
+        .all(head.chain) as AuditEventsTable[];
       let prev = "0".repeat(64);
       rows.forEach((row, i) => {
         expect(row.seq).toBe(i + 1);

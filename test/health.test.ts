@@ -26,11 +26,26 @@ async function seed(t: TestStore): Promise<void> {
   await addMember(ctx, { organization: "eng", email: "alice@acme.com", roles: "org:admin" });
   await addMember(ctx, { organization: "eng", email: "zoe@acme.com", roles: "org:admin" });
   await createRole(ctx, { name: "Developer", organization: "eng", permissions: "read:code" });
-  await assignPermission(ctx, { role: "Developer", organization: "eng", permission: "read:logs", expires: "2026-01-05T00:00:00Z" });
+  await assignPermission(ctx, {
+    role: "Developer",
+    organization: "eng",
+    permission: "read:logs",
+    expires: "2026-01-05T00:00:00Z",
+  });
   await createRole(ctx, { name: "Reviewer Base", organization: "eng", permissions: "read:reviews" });
-  await createRole(ctx, { name: "Senior Developer", organization: "eng", extends: "Reviewer Base", permissions: "approve:pull-requests" });
+  await createRole(ctx, {
+    name: "Senior Developer",
+    organization: "eng",
+    extends: "Reviewer Base",
+    permissions: "approve:pull-requests",
+  });
   await createRole(ctx, { name: "Stager", organization: "eng" });
-  await assignPermission(ctx, { role: "Stager", organization: "eng", permission: "write:deployments", scope: "environment:staging" });
+  await assignPermission(ctx, {
+    role: "Stager",
+    organization: "eng",
+    permission: "write:deployments",
+    scope: "environment:staging",
+  });
   await createRole(ctx, { name: "Old Role", organization: "eng", permissions: "write:wiki" });
   await createRole(ctx, { name: "Web Role", organization: "eng", permissions: "read:web" });
   await addMember(ctx, { organization: "eng", email: "bob@acme.com", roles: "Senior Developer" });
@@ -38,8 +53,18 @@ async function seed(t: TestStore): Promise<void> {
   await addMember(ctx, { organization: "eng", email: "dave@acme.com", roles: "Stager" });
   await addMember(ctx, { organization: "eng", email: "eve@acme.com" });
   await grantToMember(ctx, { organization: "eng", email: "carol@acme.com", permission: "write:deployments" });
-  await grantToMember(ctx, { organization: "eng", email: "dave@acme.com", permission: "write:deployments", scope: "environment:*" });
-  await grantToMember(ctx, { organization: "eng", email: "eve@acme.com", permission: "read:secrets", expires: "2026-01-10T00:00:00Z" });
+  await grantToMember(ctx, {
+    organization: "eng",
+    email: "dave@acme.com",
+    permission: "write:deployments",
+    scope: "environment:*",
+  });
+  await grantToMember(ctx, {
+    organization: "eng",
+    email: "eve@acme.com",
+    permission: "read:secrets",
+    expires: "2026-01-10T00:00:00Z",
+  });
   await createOrganization(ctx, { name: "Eng Web", parent: "eng" });
   await addMember(ctx, { organization: "eng-web", email: "frank@acme.com", roles: "org:admin" });
   await addMember(ctx, { organization: "eng-web", email: "george@acme.com", roles: "Web Role" });
@@ -48,7 +73,12 @@ async function seed(t: TestStore): Promise<void> {
   t.clock.set(T0 + 90 * DAY);
   const may = async (email: string, permission: string, resource?: string) => {
     const user = await actingAs(t, email);
-    const decision = await checkAccess(ctx, { organizationId: eng.id, userId: user.actor.id as string, permission, resource });
+    const decision = await checkAccess(ctx, {
+      organizationId: eng.id,
+      userId: user.actor.id as string,
+      permission,
+      resource,
+    });
     expect(decision.allowed).toBe(true);
   };
   await may("alice@acme.com", "org:sys_memberships:manage");
@@ -81,7 +111,8 @@ const PERMISSION_FINDINGS = [
       { email: "dave@acme.com", via: "role Stager" },
       { email: "dave@acme.com", via: "direct grant" },
     ],
-    summary: "org:deployments:write has not been used in the last 90d (last used: never); held by carol@acme.com (direct grant), dave@acme.com (role Stager), dave@acme.com (direct grant).",
+    summary:
+      "org:deployments:write has not been used in the last 90d (last used: never); held by carol@acme.com (direct grant), dave@acme.com (role Stager), dave@acme.com (direct grant).",
     fix: [
       "clerk member revoke --organization eng --email carol@acme.com --permission org:deployments:write",
       "clerk permission revoke --role Stager --organization eng --permission org:deployments:write",
@@ -94,8 +125,11 @@ const PERMISSION_FINDINGS = [
     permission: "org:pull_requests:approve",
     last_used_at: null,
     holders: [{ email: "bob@acme.com", via: "role Senior Developer" }],
-    summary: "org:pull_requests:approve has not been used in the last 90d (last used: never); held by bob@acme.com (role Senior Developer).",
-    fix: ['clerk permission revoke --role "Senior Developer" --organization eng --permission org:pull_requests:approve'],
+    summary:
+      "org:pull_requests:approve has not been used in the last 90d (last used: never); held by bob@acme.com (role Senior Developer).",
+    fix: [
+      'clerk permission revoke --role "Senior Developer" --organization eng --permission org:pull_requests:approve',
+    ],
   },
 ];
 
@@ -126,7 +160,8 @@ const OVER_PERMISSIONED = [
     scopes: ["environment:*"],
     reason: "wider_scope",
     role_grants: [{ via: "role Stager", scopes: ["environment:staging"], expires_at: null }],
-    summary: "dave@acme.com holds org:deployments:write on environment:* by direct grant, on wider scopes than their roles give (role Stager on environment:staging).",
+    summary:
+      "dave@acme.com holds org:deployments:write on environment:* by direct grant, on wider scopes than their roles give (role Stager on environment:staging).",
     fix: ["clerk member revoke --organization eng --email dave@acme.com --permission org:deployments:write"],
   },
 ];
@@ -155,7 +190,8 @@ const ADMINS = [
     check: "organization.single_admin",
     organization: "eng-web",
     admins: ["frank@acme.com"],
-    summary: "eng-web has a single admin (frank@acme.com): if they leave or lose access, nobody there can manage its members.",
+    summary:
+      "eng-web has a single admin (frank@acme.com): if they leave or lose access, nobody there can manage its members.",
     fix: ["clerk org member add --organization eng-web --email <second-admin> --role Admin"],
   },
 ];
@@ -184,7 +220,12 @@ for (const dialect of DIALECTS) {
       expect(await auditPermissions(t.ctx, "eng", { unusedFor: "90d" })).toMatchObject(PERMISSION_FINDINGS);
       // A window reaching back past the checks at T0+90d: now code and reviews are unused too.
       const wider = await auditPermissions(t.ctx, "eng", { unusedFor: "9d" });
-      expect(wider.map((f) => f.permission)).toEqual(["org:code:read", "org:deployments:write", "org:pull_requests:approve", "org:reviews:read"]);
+      expect(wider.map((f) => f.permission)).toEqual([
+        "org:code:read",
+        "org:deployments:write",
+        "org:pull_requests:approve",
+        "org:reviews:read",
+      ]);
       expect(wider.find((f) => f.permission === "org:code:read")?.last_used_at).toBe(T0 + 90 * DAY);
     });
 
@@ -200,7 +241,13 @@ for (const dialect of DIALECTS) {
 
     it("the report gathers every check (no workflows or notifications here, so nothing blocked, overdue or dead-lettered)", async () => {
       const report = await healthReport(t.ctx, "eng");
-      expect(report).toMatchObject({ object: "health_report", organization: "eng", checked_at: T0 + 100 * DAY, unused_for: "90d", total_findings: 9 });
+      expect(report).toMatchObject({
+        object: "health_report",
+        organization: "eng",
+        checked_at: T0 + 100 * DAY,
+        unused_for: "90d",
+        total_findings: 9,
+      });
       expect(report.sections.map((s) => [s.check, s.available])).toEqual([
         ["role.no_members", true],
         ["permission.unused", true],
@@ -212,44 +259,100 @@ for (const dialect of DIALECTS) {
         ["notification.dead_lettered", true],
       ]);
       const findings = report.sections.flatMap((s) => (s.available ? s.findings : []));
-      expect(findings).toMatchObject([...ROLE_FINDINGS, ...PERMISSION_FINDINGS, ...OVER_PERMISSIONED, ...EXPIRED, ...ADMINS]);
-      expect(report.sections[5]).toEqual({ check: "workflow.blocked", title: "Workflows blocked for lack of eligible reviewers", available: true, findings: [] });
-      expect(report.sections[7]).toEqual({ check: "notification.dead_lettered", title: "Dead-lettered notifications", available: true, findings: [] });
+      expect(findings).toMatchObject([
+        ...ROLE_FINDINGS,
+        ...PERMISSION_FINDINGS,
+        ...OVER_PERMISSIONED,
+        ...EXPIRED,
+        ...ADMINS,
+      ]);
+      expect(report.sections[5]).toEqual({
+        check: "workflow.blocked",
+        title: "Workflows blocked for lack of eligible reviewers",
+        available: true,
+        findings: [],
+      });
+      expect(report.sections[7]).toEqual({
+        check: "notification.dead_lettered",
+        title: "Dead-lettered notifications",
+        available: true,
+        findings: [],
+      });
     });
 
     it("serves the same findings in-process (as the CLI calls them) and over HTTP", async () => {
       const local = localApi(t.ctx);
-      expect((await local.call(healthEndpoints.roles, { params: { organization_id: "eng" }, query: { filter: "no-members" } })).data).toMatchObject(ROLE_FINDINGS);
-      expect((await local.call(healthEndpoints.members, { params: { organization_id: "eng" }, query: { filter: "expired-grants" } })).data).toMatchObject(EXPIRED);
+      expect(
+        (
+          await local.call(healthEndpoints.roles, {
+            params: { organization_id: "eng" },
+            query: { filter: "no-members" },
+          })
+        ).data,
+      ).toMatchObject(ROLE_FINDINGS);
+      expect(
+        (
+          await local.call(healthEndpoints.members, {
+            params: { organization_id: "eng" },
+            query: { filter: "expired-grants" },
+          })
+        ).data,
+      ).toMatchObject(EXPIRED);
       api = await startApi(t);
       const remote = remoteApi({ url: api.url, secretKey: api.secret });
-      const perms = await remote.call(healthEndpoints.permissions, { params: { organization_id: "eng" }, query: { unused_for: "90d" } });
+      const perms = await remote.call(healthEndpoints.permissions, {
+        params: { organization_id: "eng" },
+        query: { unused_for: "90d" },
+      });
       expect(perms).toMatchObject({ data: PERMISSION_FINDINGS, total_count: 2 });
       const report = await remote.call(healthEndpoints.report, { params: { organization_id: "eng" } });
       expect(report.total_findings).toBe(9);
-      expect(await remote.call(healthEndpoints.admins, { params: { organization_id: "eng" } })).toMatchObject({ data: ADMINS, total_count: 1 });
+      expect(await remote.call(healthEndpoints.admins, { params: { organization_id: "eng" } })).toMatchObject({
+        data: ADMINS,
+        total_count: 1,
+      });
       // Bad input is refused over HTTP with the same code and a message saying what would be right.
-      const bad = await fetch(`${api.url}/v1/organizations/eng/health/permissions?unused_for=ninety`, { headers: { authorization: `Bearer ${api.secret}` } });
+      const bad = await fetch(`${api.url}/v1/organizations/eng/health/permissions?unused_for=ninety`, {
+        headers: { authorization: `Bearer ${api.secret}` },
+      });
       expect(bad.status).toBe(422);
-      const body = (await bad.json()) as { errors: { long_message: string; meta: { clerk_code: string; param_name: string } }[] };
-      expect(body.errors[0]).toMatchObject({ meta: { clerk_code: "health.invalid_duration", param_name: "unused_for" } });
+      const body = (await bad.json()) as {
+        errors: { long_message: string; meta: { clerk_code: string; param_name: string } }[];
+      };
+      expect(body.errors[0]).toMatchObject({
+        meta: { clerk_code: "health.invalid_duration", param_name: "unused_for" },
+      });
       expect(body.errors[0]?.long_message).toContain("90d (days), 12h (hours) or 30m (minutes)");
-      await expect(remote.call(healthEndpoints.members, { params: { organization_id: "eng" }, query: { filter: "lonely" } })).rejects.toMatchObject({
+      await expect(
+        remote.call(healthEndpoints.members, { params: { organization_id: "eng" }, query: { filter: "lonely" } }),
+      ).rejects.toMatchObject({
         code: "health.unknown_filter",
         message: '"lonely" is not a filter here; use over-permissioned or expired-grants (several comma-separated).',
       });
     });
 
     it("refuses an unknown filter and a bad duration before reading anything", async () => {
-      await expect(auditRoles(t.ctx, "eng", { filter: "no-admins" })).rejects.toMatchObject({ code: "health.unknown_filter", message: '"no-admins" is not a filter here; use no-members.' });
-      await expect(auditPermissions(t.ctx, "eng", { unusedFor: "90" })).rejects.toMatchObject({ code: "health.invalid_duration" });
-      await expect(healthReport(t.ctx, "eng", { unusedFor: "3 months" })).rejects.toMatchObject({ code: "health.invalid_duration" });
+      await expect(auditRoles(t.ctx, "eng", { filter: "no-admins" })).rejects.toMatchObject({
+        code: "health.unknown_filter",
+        message: '"no-admins" is not a filter here; use no-members.',
+      });
+      await expect(auditPermissions(t.ctx, "eng", { unusedFor: "90" })).rejects.toMatchObject({
+        code: "health.invalid_duration",
+      });
+      await expect(healthReport(t.ctx, "eng", { unusedFor: "3 months" })).rejects.toMatchObject({
+        code: "health.invalid_duration",
+      });
     });
 
     it("a member needs read access to the organization: eve (a Member) may; dave (Stager, no read) and george (not a member of eng) may not", async () => {
       expect(await auditRoles(await actingAs(t, "eve@acme.com"), "eng")).toHaveLength(1);
-      await expect(healthReport(await actingAs(t, "dave@acme.com"), "eng")).rejects.toMatchObject({ code: "permission.denied", message: expect.stringContaining("org:sys_memberships:read") });
-      await expect(auditRoles(await actingAs(t, "george@acme.com"), "eng")).rejects.toMatchObject({ code: "org.not_found" });
+      await expect(healthReport(await actingAs(t, "dave@acme.com"), "eng")).rejects.toMatchObject({
+        code: "permission.denied",
+        message: expect.stringContaining("org:sys_memberships:read"),
+      });
+      await expect(auditRoles(await actingAs(t, "george@acme.com"), "eng")).rejects.toMatchObject({
+        code: "org.not_found",
+      });
     });
   });
 }
@@ -279,8 +382,12 @@ describe(`${DIALECTS[0]}: clerk health prints the findings`, () => {
       await main(["health", "--organization", "eng", "--format", "table"]);
       expect(process.exitCode ?? 0).toBe(0);
       expect(out).toContain("Health of eng: 9 findings.");
-      expect(out).toContain('Roles without members (1)\n- Role "Old Role" (org:old_role) has no members, directly or through a role that extends it.\n    fix: clerk role delete --role "Old Role" --organization eng');
-      expect(out).toContain("    fix: clerk member revoke --organization eng --email dave@acme.com --permission org:deployments:write");
+      expect(out).toContain(
+        'Roles without members (1)\n- Role "Old Role" (org:old_role) has no members, directly or through a role that extends it.\n    fix: clerk role delete --role "Old Role" --organization eng',
+      );
+      expect(out).toContain(
+        "    fix: clerk member revoke --organization eng --email dave@acme.com --permission org:deployments:write",
+      );
       expect(out).toContain("Workflows blocked for lack of eligible reviewers (0)\n  (none)");
       expect(out).toContain("Dead-lettered notifications (0)\n  (none)");
       out = "";
@@ -294,7 +401,9 @@ describe(`${DIALECTS[0]}: clerk health prints the findings`, () => {
       });
       await main(["member", "audit", "--organization", "eng", "--filter", "lonely"]);
       expect(process.exitCode).toBe(2);
-      expect(err).toBe('error: "lonely" is not a filter here; use over-permissioned or expired-grants (several comma-separated).\n');
+      expect(err).toBe(
+        'error: "lonely" is not a filter here; use over-permissioned or expired-grants (several comma-separated).\n',
+      );
     } finally {
       process.exitCode = 0;
       await api.app.close();

@@ -10,7 +10,6 @@ import { apiFailure, startApi } from "./helpers/api.js";
 import { DIALECTS, type TestStore, openTestStore } from "./helpers/store.js";
 import { snapshot } from "./helpers/snapshot.js";
 
-
 for (const dialect of DIALECTS) {
   describe(`${dialect}: @clerk/backend against clerk serve`, () => {
     let t: TestStore;
@@ -32,13 +31,20 @@ for (const dialect of DIALECTS) {
 
     it("creates, finds by id and slug, lists with totals, updates and deletes organizations", async () => {
       const alice = await ensureUser(t.ctx, "alice@acme.com");
-      const org = await clerk.organizations.createOrganization({ name: "Engineering Team", createdBy: alice.id, publicMetadata: { tier: "gold" } });
+      const org = await clerk.organizations.createOrganization({
+        name: "Engineering Team",
+        createdBy: alice.id,
+        publicMetadata: { tier: "gold" },
+      });
       expect(org.id).toMatch(/^org_[0-9A-Za-z]{27}$/);
       expect(org.slug).toBe("engineering-team");
       expect(org.publicMetadata).toEqual({ tier: "gold" });
       expect(org.createdAt).toBe(t.clock.now());
       expect((await clerk.organizations.getOrganization({ slug: "engineering-team" })).id).toBe(org.id);
-      const withCount = await clerk.organizations.getOrganization({ organizationId: org.id, includeMembersCount: true });
+      const withCount = await clerk.organizations.getOrganization({
+        organizationId: org.id,
+        includeMembersCount: true,
+      });
       expect(withCount.membersCount).toBe(1);
       await clerk.organizations.createOrganization({ name: "Platform Team" });
       await clerk.organizations.createOrganization({ name: "Sales" });
@@ -47,9 +53,14 @@ for (const dialect of DIALECTS) {
       expect(page.data.map((o) => o.name)).toEqual(["Engineering Team", "Platform Team"]);
       const found = await clerk.organizations.getOrganizationList({ query: "plat" });
       expect(found.data.map((o) => o.slug)).toEqual(["platform-team"]);
-      const renamed = await clerk.organizations.updateOrganization(org.id, { name: "Engineering", maxAllowedMemberships: 25 });
+      const renamed = await clerk.organizations.updateOrganization(org.id, {
+        name: "Engineering",
+        maxAllowedMemberships: 25,
+      });
       expect([renamed.name, renamed.maxAllowedMemberships]).toEqual(["Engineering", 25]);
-      const merged = await clerk.organizations.updateOrganizationMetadata(org.id, { publicMetadata: { region: "eu", tier: null } });
+      const merged = await clerk.organizations.updateOrganizationMetadata(org.id, {
+        publicMetadata: { region: "eu", tier: null },
+      });
       expect(merged.publicMetadata).toEqual({ region: "eu" });
       const deleted = await clerk.organizations.deleteOrganization(org.id);
       expect(deleted).toMatchObject({ id: org.id, deleted: true });
@@ -61,45 +72,104 @@ for (const dialect of DIALECTS) {
       await createRole(t.ctx, { name: "Developer", organization: org.id, permissions: "read:code" });
       const admin = await ensureUser(t.ctx, "admin@acme.com");
       const dev = await ensureUser(t.ctx, "dev@acme.com");
-      await clerk.organizations.createOrganizationMembership({ organizationId: org.id, userId: admin.id, role: "org:admin" });
-      const m = await clerk.organizations.createOrganizationMembership({ organizationId: org.id, userId: dev.id, role: "org:developer" });
+      await clerk.organizations.createOrganizationMembership({
+        organizationId: org.id,
+        userId: admin.id,
+        role: "org:admin",
+      });
+      const m = await clerk.organizations.createOrganizationMembership({
+        organizationId: org.id,
+        userId: dev.id,
+        role: "org:developer",
+      });
       expect(m.role).toBe("org:developer");
       expect(m.permissions).toEqual(["org:code:read"]);
       expect(m.organization.id).toBe(org.id);
       expect(m.publicUserData?.identifier).toBe("dev@acme.com");
-      const list = await clerk.organizations.getOrganizationMembershipList({ organizationId: org.id, orderBy: "email_address" });
+      const list = await clerk.organizations.getOrganizationMembershipList({
+        organizationId: org.id,
+        orderBy: "email_address",
+      });
       expect(list.totalCount).toBe(2);
       expect(list.data.map((x) => x.publicUserData?.identifier)).toEqual(["admin@acme.com", "dev@acme.com"]);
-      const updated = await clerk.organizations.updateOrganizationMembership({ organizationId: org.id, userId: dev.id, role: "org:admin" });
+      const updated = await clerk.organizations.updateOrganizationMembership({
+        organizationId: org.id,
+        userId: dev.id,
+        role: "org:admin",
+      });
       expect(updated.role).toBe("org:admin");
-      const removed = await clerk.organizations.deleteOrganizationMembership({ organizationId: org.id, userId: dev.id });
+      const removed = await clerk.organizations.deleteOrganizationMembership({
+        organizationId: org.id,
+        userId: dev.id,
+      });
       expect(removed.publicUserData?.userId).toBe(dev.id);
-      const again = await failure(clerk.organizations.createOrganizationMembership({ organizationId: org.id, userId: admin.id, role: "org:admin" }));
+      const again = await failure(
+        clerk.organizations.createOrganizationMembership({
+          organizationId: org.id,
+          userId: admin.id,
+          role: "org:admin",
+        }),
+      );
       expect([again.status, again.errors[0]?.code]).toEqual([400, "already_a_member_in_organization"]);
-      const last = await failure(clerk.organizations.deleteOrganizationMembership({ organizationId: org.id, userId: admin.id }));
+      const last = await failure(
+        clerk.organizations.deleteOrganizationMembership({ organizationId: org.id, userId: admin.id }),
+      );
       expect([last.status, last.errors[0]?.code]).toEqual([400, "organization_minimum_permissions_needed"]);
     });
 
     it("manages instance roles and permissions, with assign/remove and the delete guards", async () => {
       const perms = await clerk.organizationPermissions.getOrganizationPermissionList({ limit: 50 });
       expect(perms.data.map((p) => p.key)).toContain("org:sys_memberships:manage");
-      const invoices = await clerk.organizationPermissions.createOrganizationPermission({ name: "Create invoices", key: "org:invoices:create" });
+      const invoices = await clerk.organizationPermissions.createOrganizationPermission({
+        name: "Create invoices",
+        key: "org:invoices:create",
+      });
       expect(invoices.id).toMatch(/^perm_/);
-      const sysKey = await failure(clerk.organizationPermissions.createOrganizationPermission({ name: "x", key: "org:sys_billing:read" }));
+      const sysKey = await failure(
+        clerk.organizationPermissions.createOrganizationPermission({ name: "x", key: "org:sys_billing:read" }),
+      );
       expect(sysKey.status).toBe(422);
       const system = perms.data.find((p) => p.key === "org:sys_profile:delete");
-      const notModifiable = await failure(clerk.organizationPermissions.updateOrganizationPermission({ permissionId: system?.id as string, name: "x" }));
-      expect([notModifiable.status, notModifiable.errors[0]?.code]).toEqual([403, "organization_system_permission_not_modifiable"]);
-      const billing = await clerk.organizationRoles.createOrganizationRole({ name: "Billing", key: "org:billing", permissions: [invoices.id] });
+      const notModifiable = await failure(
+        clerk.organizationPermissions.updateOrganizationPermission({ permissionId: system?.id as string, name: "x" }),
+      );
+      expect([notModifiable.status, notModifiable.errors[0]?.code]).toEqual([
+        403,
+        "organization_system_permission_not_modifiable",
+      ]);
+      const billing = await clerk.organizationRoles.createOrganizationRole({
+        name: "Billing",
+        key: "org:billing",
+        permissions: [invoices.id],
+      });
       expect(billing.permissions.map((p) => p.key)).toEqual(["org:invoices:create"]);
-      const read = await clerk.organizationPermissions.createOrganizationPermission({ name: "Read invoices", key: "org:invoices:read" });
-      const assigned = await clerk.organizationRoles.assignPermissionToOrganizationRole({ organizationRoleId: billing.id, permissionId: read.id });
+      const read = await clerk.organizationPermissions.createOrganizationPermission({
+        name: "Read invoices",
+        key: "org:invoices:read",
+      });
+      const assigned = await clerk.organizationRoles.assignPermissionToOrganizationRole({
+        organizationRoleId: billing.id,
+        permissionId: read.id,
+      });
       expect(assigned.permissions.map((p) => p.key).sort()).toEqual(["org:invoices:create", "org:invoices:read"]);
-      const twice = await failure(clerk.organizationRoles.assignPermissionToOrganizationRole({ organizationRoleId: billing.id, permissionId: read.id }));
+      const twice = await failure(
+        clerk.organizationRoles.assignPermissionToOrganizationRole({
+          organizationRoleId: billing.id,
+          permissionId: read.id,
+        }),
+      );
       expect([twice.status, twice.errors[0]?.code]).toEqual([409, "organization_role_permission_association_exists"]);
-      const removed = await clerk.organizationRoles.removePermissionFromOrganizationRole({ organizationRoleId: billing.id, permissionId: invoices.id });
+      const removed = await clerk.organizationRoles.removePermissionFromOrganizationRole({
+        organizationRoleId: billing.id,
+        permissionId: invoices.id,
+      });
       expect(removed.permissions.map((p) => p.key)).toEqual(["org:invoices:read"]);
-      const gone = await failure(clerk.organizationRoles.removePermissionFromOrganizationRole({ organizationRoleId: billing.id, permissionId: invoices.id }));
+      const gone = await failure(
+        clerk.organizationRoles.removePermissionFromOrganizationRole({
+          organizationRoleId: billing.id,
+          permissionId: invoices.id,
+        }),
+      );
       expect([gone.status, gone.errors[0]?.code]).toEqual([404, "organization_role_permission_association_not_found"]);
       const roles = await clerk.organizationRoles.getOrganizationRoleList({ orderBy: "key" });
       expect(roles.totalCount).toBe(4);
@@ -113,17 +183,32 @@ for (const dialect of DIALECTS) {
       expect([creator.status, creator.errors[0]?.code]).toEqual([422, "organization_role_default_creator_role"]);
       const org = await clerk.organizations.createOrganization({ name: "Acme" });
       const user = await ensureUser(t.ctx, "payer@acme.com");
-      await clerk.organizations.createOrganizationMembership({ organizationId: org.id, userId: user.id, role: "org:billing" });
+      await clerk.organizations.createOrganizationMembership({
+        organizationId: org.id,
+        userId: user.id,
+        role: "org:billing",
+      });
       const held = await failure(clerk.organizationRoles.deleteOrganizationRole(billing.id));
       expect([held.status, held.errors[0]?.code]).toEqual([422, "organization_role_assigned_members"]);
       await clerk.organizations.deleteOrganizationMembership({ organizationId: org.id, userId: user.id });
-      expect(await clerk.organizationRoles.deleteOrganizationRole(billing.id)).toMatchObject({ id: billing.id, deleted: true });
+      expect(await clerk.organizationRoles.deleteOrganizationRole(billing.id)).toMatchObject({
+        id: billing.id,
+        deleted: true,
+      });
     });
 
     it("creates, lists, counts and gets users, and memberships reference them", async () => {
-      const ada = await clerk.users.createUser({ emailAddress: ["ada@acme.com"], firstName: "Ada", lastName: "Lovelace" });
+      const ada = await clerk.users.createUser({
+        emailAddress: ["ada@acme.com"],
+        firstName: "Ada",
+        lastName: "Lovelace",
+      });
       expect(ada.id).toMatch(/^user_/);
-      expect([ada.firstName, ada.lastName, ada.primaryEmailAddress?.emailAddress]).toEqual(["Ada", "Lovelace", "ada@acme.com"]);
+      expect([ada.firstName, ada.lastName, ada.primaryEmailAddress?.emailAddress]).toEqual([
+        "Ada",
+        "Lovelace",
+        "ada@acme.com",
+      ]);
       await clerk.users.createUser({ emailAddress: ["bot@acme.com"] });
       const dup = await failure(clerk.users.createUser({ emailAddress: ["ADA@acme.com"] }));
       expect([dup.status, dup.errors[0]?.code]).toEqual([422, "form_identifier_exists"]);
@@ -135,7 +220,9 @@ for (const dialect of DIALECTS) {
       expect((await clerk.users.getUser(ada.id)).emailAddresses[0]?.emailAddress).toBe("ada@acme.com");
       const org = await clerk.organizations.createOrganization({ name: "Analytical Engines", createdBy: ada.id });
       const memberships = await clerk.organizations.getOrganizationMembershipList({ organizationId: org.id });
-      expect(memberships.data.map((m) => [m.publicUserData?.identifier, m.role])).toEqual([["ada@acme.com", "org:admin"]]);
+      expect(memberships.data.map((m) => [m.publicUserData?.identifier, m.role])).toEqual([
+        ["ada@acme.com", "org:admin"],
+      ]);
     });
 
     it("answers bad input with Clerk's status codes and changes nothing", async () => {
@@ -145,7 +232,13 @@ for (const dialect of DIALECTS) {
       expect([dup.status, dup.errors[0]?.code]).toEqual([422, "form_identifier_exists"]);
       const missing = await failure(clerk.organizations.getOrganization({ organizationId: "org_doesnotexist" }));
       expect([missing.status, missing.errors[0]?.code]).toEqual([404, "resource_not_found"]);
-      const unknownRole = await failure(clerk.organizations.createOrganizationMembership({ organizationId: "engineering-team", userId: "user_nobody", role: "org:ghost" }));
+      const unknownRole = await failure(
+        clerk.organizations.createOrganizationMembership({
+          organizationId: "engineering-team",
+          userId: "user_nobody",
+          role: "org:ghost",
+        }),
+      );
       expect(unknownRole.status).toBe(404);
       const bad = createClerkClient({ secretKey: "sk_live_wrong", apiUrl: url });
       const unauth = await failure(bad.organizations.getOrganizationList());
@@ -155,12 +248,31 @@ for (const dialect of DIALECTS) {
 
     it.each([
       ["malformed JSON", { body: "{bad", type: "application/json" }, 400, "request_body_invalid"],
-      ["wrong content type", { body: "name=x", type: "application/x-www-form-urlencoded" }, 415, "unsupported_content_type"],
-      ["an unknown field", { body: JSON.stringify({ name: "X", colour: "red" }), type: "application/json" }, 422, "form_param_unknown"],
-      ["a body over 1 MB", { body: JSON.stringify({ name: "x".repeat(1_100_000) }), type: "application/json" }, 413, "request_body_too_large"],
+      [
+        "wrong content type",
+        { body: "name=x", type: "application/x-www-form-urlencoded" },
+        415,
+        "unsupported_content_type",
+      ],
+      [
+        "an unknown field",
+        { body: JSON.stringify({ name: "X", colour: "red" }), type: "application/json" },
+        422,
+        "form_param_unknown",
+      ],
+      [
+        "a body over 1 MB",
+        { body: JSON.stringify({ name: "x".repeat(1_100_000) }), type: "application/json" },
+        413,
+        "request_body_too_large",
+      ],
       ["a missing name", { body: JSON.stringify({}), type: "application/json" }, 422, "form_param_missing"],
     ])("answers %s with its Clerk status and code", async (_label, req, status, code) => {
-      const res = await fetch(`${url}/v1/organizations`, { method: "POST", headers: { authorization: `Bearer ${secret}`, "content-type": req.type }, body: req.body });
+      const res = await fetch(`${url}/v1/organizations`, {
+        method: "POST",
+        headers: { authorization: `Bearer ${secret}`, "content-type": req.type },
+        body: req.body,
+      });
       expect(res.status).toBe(status);
       expect(res.headers.get("content-type")).toBe("application/json");
       const body = (await res.json()) as { errors: { code: string; meta: { param_name?: string } }[] };
@@ -173,10 +285,14 @@ for (const dialect of DIALECTS) {
         const res = await fetch(`${url}/v1/organizations`, { headers: authorization ? { authorization } : {} });
         expect(res.status).toBe(401);
       }
-      expect((await fetch(`${url}/v1/organizations`, { headers: { authorization: `Bearer ${secret}` } })).status).toBe(200);
+      expect((await fetch(`${url}/v1/organizations`, { headers: { authorization: `Bearer ${secret}` } })).status).toBe(
+        200,
+      );
       const [key] = await listKeys(t.ctx);
       await revokeKey(t.ctx, key?.display as string);
-      expect((await fetch(`${url}/v1/organizations`, { headers: { authorization: `Bearer ${secret}` } })).status).toBe(401);
+      expect((await fetch(`${url}/v1/organizations`, { headers: { authorization: `Bearer ${secret}` } })).status).toBe(
+        401,
+      );
       expect((await fetch(`${url}/healthz`)).status).toBe(200);
       expect(await (await fetch(`${url}/readyz`)).json()).toEqual({ status: "ready", database: dialect });
     });
@@ -195,7 +311,10 @@ for (const dialect of DIALECTS) {
       const mine = await clerk.organizations.createOrganization({ name: "Engineering Team" });
       const other = await clerk.organizations.createOrganization({ name: "Secret Project" });
       await addMember(t.ctx, { organization: mine.id, email: "bot@acme.com", roles: "org:admin", kind: "agent" });
-      const agent = createClerkClient({ secretKey: (await createKey(t.ctx, { agent: "bot@acme.com" })).secret, apiUrl: url });
+      const agent = createClerkClient({
+        secretKey: (await createKey(t.ctx, { agent: "bot@acme.com" })).secret,
+        apiUrl: url,
+      });
       const before = await snapshot(t.store);
       for (const attempt of [
         () => agent.organizations.getOrganization({ organizationId: other.id }),
@@ -216,7 +335,12 @@ for (const dialect of DIALECTS) {
     it("answers POST /v1/check for an agent key with that member's permissions", async () => {
       const org = await clerk.organizations.createOrganization({ name: "Engineering Team" });
       await createRole(t.ctx, { name: "Developer", organization: org.id, permissions: "read:code" });
-      const bot = await addMember(t.ctx, { organization: org.id, email: "bot@acme.com", roles: "Developer", kind: "agent" });
+      const bot = await addMember(t.ctx, {
+        organization: org.id,
+        email: "bot@acme.com",
+        roles: "Developer",
+        kind: "agent",
+      });
       const agentKey = (await createKey(t.ctx, { agent: "bot@acme.com" })).secret;
       expect(agentKey).toMatch(/^ak_live_/);
       const ask = async (permission: string, key = secret) => {

@@ -19,7 +19,12 @@ describe("sqlite: every route answers arbitrary input without a 500", () => {
 
   beforeAll(async () => {
     t = await openTestStore("sqlite");
-    app = await buildApp({ store: t.store, clock: t.clock, runtime: { caches: new Map() }, rateLimitPerMinute: 1_000_000 });
+    app = await buildApp({
+      store: t.store,
+      clock: t.clock,
+      runtime: { caches: new Map() },
+      rateLimitPerMinute: 1_000_000,
+    });
     secret = (await createKey(t.ctx, {})).secret;
     const org = await createOrg(t.ctx, { name: "Engineering" });
     const role = await createRole(t.ctx, { name: "Developer", organization: org.id, permissions: "read:code" });
@@ -35,26 +40,61 @@ describe("sqlite: every route answers arbitrary input without a 500", () => {
     const routes = app.documentedRoutes;
     const statuses = new Map<number, number>();
     expect(routes.length).toBeGreaterThan(40);
-    const segment = fc.oneof(fc.constantFrom(...ids), fc.string(), fc.constantFrom("..", "%00", "org_", "user_x", "ü", " "));
-    const json = fc.oneof(fc.jsonValue(), fc.dictionary(fc.constantFrom("name", "slug", "role", "user_id", "permission", "scopes", "email_address", "expires_at", "organization_id", "parent_id", "extends"), fc.jsonValue()));
+    const segment = fc.oneof(
+      fc.constantFrom(...ids),
+      fc.string(),
+      fc.constantFrom("..", "%00", "org_", "user_x", "ü", " "),
+    );
+    const json = fc.oneof(
+      fc.jsonValue(),
+      fc.dictionary(
+        fc.constantFrom(
+          "name",
+          "slug",
+          "role",
+          "user_id",
+          "permission",
+          "scopes",
+          "email_address",
+          "expires_at",
+          "organization_id",
+          "parent_id",
+          "extends",
+        ),
+        fc.jsonValue(),
+      ),
+    );
     await fc.assert(
-      fc.asyncProperty(fc.constantFrom(...routes), fc.array(segment, { minLength: 3, maxLength: 3 }), json, fc.dictionary(fc.string(), fc.string()), async (route, segs, body, query) => {
-        let i = 0;
-        const path = route.path.replace(/:[a-z_]+/g, () => encodeURIComponent(segs[i++ % segs.length] as string));
-        const res = await app.inject({
-          method: route.method,
-          url: path,
-          query,
-          headers: { authorization: `Bearer ${secret}`, ...(route.method === "GET" ? {} : { "content-type": "application/json" }) },
-          payload: route.method === "GET" ? undefined : JSON.stringify(body),
-        });
-        statuses.set(res.statusCode, (statuses.get(res.statusCode) ?? 0) + 1);
-        if (res.statusCode >= 500) throw new Error(`${route.method} ${path} ${JSON.stringify(body)} → ${res.statusCode} ${res.body}`);
-        // Only the audit export answers a success in another format (JSON lines or CSV, as asked); errors are always JSON.
-        const streamed = res.statusCode === 200 && route.path === "/v1/audit_events/export";
-        if (streamed) expect(["application/json", "application/x-ndjson", "text/csv"]).toContain(String(res.headers["content-type"]).split(";")[0]);
-        else expect(res.headers["content-type"]).toBe("application/json");
-      }),
+      fc.asyncProperty(
+        fc.constantFrom(...routes),
+        fc.array(segment, { minLength: 3, maxLength: 3 }),
+        json,
+        fc.dictionary(fc.string(), fc.string()),
+        async (route, segs, body, query) => {
+          let i = 0;
+          const path = route.path.replace(/:[a-z_]+/g, () => encodeURIComponent(segs[i++ % segs.length] as string));
+          const res = await app.inject({
+            method: route.method,
+            url: path,
+            query,
+            headers: {
+              authorization: `Bearer ${secret}`,
+              ...(route.method === "GET" ? {} : { "content-type": "application/json" }),
+            },
+            payload: route.method === "GET" ? undefined : JSON.stringify(body),
+          });
+          statuses.set(res.statusCode, (statuses.get(res.statusCode) ?? 0) + 1);
+          if (res.statusCode >= 500)
+            throw new Error(`${route.method} ${path} ${JSON.stringify(body)} → ${res.statusCode} ${res.body}`);
+          // Only the audit export answers a success in another format (JSON lines or CSV, as asked); errors are always JSON.
+          const streamed = res.statusCode === 200 && route.path === "/v1/audit_events/export";
+          if (streamed)
+            expect(["application/json", "application/x-ndjson", "text/csv"]).toContain(
+              String(res.headers["content-type"]).split(";")[0],
+            );
+          else expect(res.headers["content-type"]).toBe("application/json");
+        },
+      ),
       { numRuns: RUNS },
     );
     // The fuzzing reached the handlers: some requests succeeded and several kinds of refusal were given.

@@ -15,11 +15,28 @@ import { childEnv } from "./helpers/cli.js";
 const run = promisify(execFile);
 
 async function assertSetUpOnce(store: Store): Promise<void> {
-  const ctx: ServiceContext = { db: store.db, dialect: store.dialect, clock: manualClock(), actor: SYSTEM_ACTOR, runtime: createRuntime() };
-  expect((await listRoles(ctx, null)).map((r) => r.key).sort()).toEqual(["org:admin", "org:audit_reader", "org:member"]);
-  const events = await store.db.selectFrom("audit_events").select("action").where("action", "=", "instance.initialized").execute();
+  const ctx: ServiceContext = {
+    db: store.db,
+    dialect: store.dialect,
+    clock: manualClock(),
+    actor: SYSTEM_ACTOR,
+    runtime: createRuntime(),
+  };
+  expect((await listRoles(ctx, null)).map((r) => r.key).sort()).toEqual([
+    "org:admin",
+    "org:audit_reader",
+    "org:member",
+  ]);
+  const events = await store.db
+    .selectFrom("audit_events")
+    .select("action")
+    .where("action", "=", "instance.initialized")
+    .execute();
   expect(events).toHaveLength(1);
-  const migrations = await store.db.selectFrom("clerk_migrations" as never).selectAll().execute();
+  const migrations = await store.db
+    .selectFrom("clerk_migrations" as never)
+    .selectAll()
+    .execute();
   expect(migrations.length).toBeGreaterThanOrEqual(3);
 }
 
@@ -28,7 +45,13 @@ describe("instance setup", () => {
     it("sqlite: four clerk processes starting on a new file migrate and set it up exactly once", async () => {
       const dir = mkdtempSync(join(tmpdir(), "clerk-setup-"));
       const file = join(dir, "clerk.db");
-      const results = await Promise.all(Array.from({ length: 4 }, () => run(process.execPath, [resolve("bin/clerk.js"), "status", "--database", file, "--format", "json"], { env: childEnv(dirname(file)) })));
+      const results = await Promise.all(
+        Array.from({ length: 4 }, () =>
+          run(process.execPath, [resolve("bin/clerk.js"), "status", "--database", file, "--format", "json"], {
+            env: childEnv(dirname(file)),
+          }),
+        ),
+      );
       for (const r of results) expect(JSON.parse(r.stdout)).toMatchObject({ engine: "sqlite" });
       const store = await openStore(file);
       await assertSetUpOnce(store);
@@ -50,7 +73,17 @@ describe("instance setup", () => {
       await client.query(`CREATE DATABASE ${dbName}`);
       await client.end();
       const stores = await Promise.all([openStore(url), openStore(url), openStore(url)]);
-      await Promise.all(stores.map((s) => ensureInstance({ db: s.db, dialect: s.dialect, clock: manualClock(), actor: SYSTEM_ACTOR, runtime: createRuntime() })));
+      await Promise.all(
+        stores.map((s) =>
+          ensureInstance({
+            db: s.db,
+            dialect: s.dialect,
+            clock: manualClock(),
+            actor: SYSTEM_ACTOR,
+            runtime: createRuntime(),
+          }),
+        ),
+      );
       await assertSetUpOnce(stores[0] as Store);
       await Promise.all(stores.map((s) => s.close()));
     });

@@ -1,12 +1,24 @@
 // Invitations on both stores: one pending per address, expiry by the clock, the role and escalation guards, revoke, bulk, the role delete guard.
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { auditEventsOf } from "../src/features/audit/index.js";
-import { createInvitation, createInvitations, getInvitation, listInvitations, revokeInvitation } from "../src/features/invitations/index.js";
+import {
+  createInvitation,
+  createInvitations,
+  getInvitation,
+  listInvitations,
+  revokeInvitation,
+} from "../src/features/invitations/index.js";
 import { addMember } from "../src/features/members/index.js";
 import { createOrg, deleteOrg } from "../src/features/orgs/index.js";
 import { createRole, deleteRole } from "../src/features/roles/index.js";
 import { resolveUser } from "../src/features/users/index.js";
-import { DIALECTS, type TestStore, actingAs as actingAsMember, openTestStore, refusedUnchanged } from "./helpers/store.js";
+import {
+  DIALECTS,
+  type TestStore,
+  actingAs as actingAsMember,
+  openTestStore,
+  refusedUnchanged,
+} from "./helpers/store.js";
 
 const DAY = 24 * 60 * 60 * 1000;
 const ORG = "engineering-team";
@@ -28,10 +40,17 @@ for (const dialect of DIALECTS) {
 
     const refusedWithoutChange = (op: () => Promise<unknown>, code: string) => refusedUnchanged(t, op, code);
     const actingAs = (email: string) => actingAsMember(t, email);
-    const invite = (email: string, extra: { role?: string; expiresInDays?: number } = {}) => createInvitation(t.ctx, { organization: ORG, email, role: "Developer", ...extra });
+    const invite = (email: string, extra: { role?: string; expiresInDays?: number } = {}) =>
+      createInvitation(t.ctx, { organization: ORG, email, role: "Developer", ...extra });
 
     it("invites an address (lowercased) with a role for 30 days from the clock, and audits it", async () => {
-      const i = await createInvitation(t.ctx, { organization: ORG, email: "Dana@Acme.com", role: "org:developer", publicMetadata: { team: "web" }, redirectUrl: "https://app.acme.com/welcome" });
+      const i = await createInvitation(t.ctx, {
+        organization: ORG,
+        email: "Dana@Acme.com",
+        role: "org:developer",
+        publicMetadata: { team: "web" },
+        redirectUrl: "https://app.acme.com/welcome",
+      });
       expect(i.id).toMatch(/^orginv_[0-9A-Za-z]{27}$/);
       expect(i).toMatchObject({
         emailAddress: "dana@acme.com",
@@ -46,7 +65,17 @@ for (const dialect of DIALECTS) {
       expect((await invite("erin@acme.com", { expiresInDays: 7 })).expiresAt).toBe(t.clock.now() + 7 * DAY);
       const events = await auditEventsOf(t.ctx, orgId);
       expect(events.filter((e) => e.action === "invitation.created").map((e) => [e.target.id, e.after])).toEqual([
-        [i.id, { email: "dana@acme.com", role: "org:developer", status: "pending", inviter: null, expiresAt: i.expiresAt, emailed: false }],
+        [
+          i.id,
+          {
+            email: "dana@acme.com",
+            role: "org:developer",
+            status: "pending",
+            inviter: null,
+            expiresAt: i.expiresAt,
+            emailed: false,
+          },
+        ],
         [expect.stringMatching(/^orginv_/), expect.objectContaining({ email: "erin@acme.com" })],
       ]);
     });
@@ -65,13 +94,18 @@ for (const dialect of DIALECTS) {
 
     it("refuses an address that is not one, and a redirect that is not a URL", async () => {
       await refusedWithoutChange(() => invite("dana.acme.com"), "input.invalid");
-      await refusedWithoutChange(() => createInvitation(t.ctx, { organization: ORG, email: "dana@acme.com", redirectUrl: "not a url" }), "input.invalid");
+      await refusedWithoutChange(
+        () => createInvitation(t.ctx, { organization: ORG, email: "dana@acme.com", redirectUrl: "not a url" }),
+        "input.invalid",
+      );
     });
 
     it("keeps one pending invitation per address and organization, whatever the case", async () => {
       await invite("dana@acme.com");
       await refusedWithoutChange(() => invite("DANA@acme.com"), "invitation.not_unique");
-      await expect(createInvitation(t.ctx, { organization: "sales", email: "dana@acme.com", role: "Closer" })).resolves.toMatchObject({ status: "pending" });
+      await expect(
+        createInvitation(t.ctx, { organization: "sales", email: "dana@acme.com", role: "Closer" }),
+      ).resolves.toMatchObject({ status: "pending" });
     });
 
     it("allows a new invitation once the last one is revoked or has expired", async () => {
@@ -95,18 +129,42 @@ for (const dialect of DIALECTS) {
 
     it("holds a member who invites to org:sys_memberships:manage and to the role's permissions (the escalation guard)", async () => {
       await addMember(t.ctx, { organization: ORG, email: "dev@acme.com", roles: "Developer" });
-      await createRole(t.ctx, { name: "Recruiter", organization: ORG, permissions: "org:sys_memberships:manage,org:sys_memberships:read,read:code" });
+      await createRole(t.ctx, {
+        name: "Recruiter",
+        organization: ORG,
+        permissions: "org:sys_memberships:manage,org:sys_memberships:read,read:code",
+      });
       await addMember(t.ctx, { organization: ORG, email: "rec@acme.com", roles: "Recruiter" });
       const dev = await actingAs("dev@acme.com");
       const rec = await actingAs("rec@acme.com");
-      await refusedWithoutChange(() => createInvitation(dev, { organization: ORG, email: "x@acme.com", role: "org:member" }), "permission.denied");
-      await refusedWithoutChange(() => createInvitation(rec, { organization: ORG, email: "x@acme.com", role: "Developer" }), "permission.escalation");
-      await expect(createInvitation(rec, { organization: ORG, email: "x@acme.com", role: "Developer" })).rejects.toThrow(/org:code:write/);
+      await refusedWithoutChange(
+        () => createInvitation(dev, { organization: ORG, email: "x@acme.com", role: "org:member" }),
+        "permission.denied",
+      );
+      await refusedWithoutChange(
+        () => createInvitation(rec, { organization: ORG, email: "x@acme.com", role: "Developer" }),
+        "permission.escalation",
+      );
+      await expect(
+        createInvitation(rec, { organization: ORG, email: "x@acme.com", role: "Developer" }),
+      ).rejects.toThrow(/org:code:write/);
       const someoneElse = await resolveUser(t.ctx, "dev@acme.com");
-      await refusedWithoutChange(() => createInvitation(rec, { organization: ORG, email: "x@acme.com", role: "org:member", inviterUserId: someoneElse.id }), "input.invalid");
+      await refusedWithoutChange(
+        () =>
+          createInvitation(rec, {
+            organization: ORG,
+            email: "x@acme.com",
+            role: "org:member",
+            inviterUserId: someoneElse.id,
+          }),
+        "input.invalid",
+      );
       const ok = await createInvitation(rec, { organization: ORG, email: "x@acme.com", role: "org:member" });
       expect(ok.inviter).toMatchObject({ id: (await resolveUser(t.ctx, "rec@acme.com")).id, email: "rec@acme.com" });
-      await refusedWithoutChange(() => revokeInvitation(dev, { organization: ORG, invitation: ok.id }), "permission.denied");
+      await refusedWithoutChange(
+        () => revokeInvitation(dev, { organization: ORG, invitation: ok.id }),
+        "permission.denied",
+      );
       await expect(listInvitations(dev, { organization: "sales" })).rejects.toMatchObject({ code: "org.not_found" });
     });
 
@@ -115,9 +173,18 @@ for (const dialect of DIALECTS) {
       await addMember(t.ctx, { organization: ORG, email: "dev@acme.com", roles: "Developer" });
       const dev = await resolveUser(t.ctx, "dev@acme.com");
       const admin = await resolveUser(t.ctx, "admin@acme.com");
-      await refusedWithoutChange(() => createInvitation(t.ctx, { organization: ORG, email: "x@acme.com", inviterUserId: dev.id }), "permission.denied");
-      await refusedWithoutChange(() => createInvitation(t.ctx, { organization: ORG, email: "x@acme.com", inviterUserId: "user_nobody" }), "user.not_found");
-      expect((await createInvitation(t.ctx, { organization: ORG, email: "x@acme.com", inviterUserId: admin.id })).inviter?.id).toBe(admin.id);
+      await refusedWithoutChange(
+        () => createInvitation(t.ctx, { organization: ORG, email: "x@acme.com", inviterUserId: dev.id }),
+        "permission.denied",
+      );
+      await refusedWithoutChange(
+        () => createInvitation(t.ctx, { organization: ORG, email: "x@acme.com", inviterUserId: "user_nobody" }),
+        "user.not_found",
+      );
+      expect(
+        (await createInvitation(t.ctx, { organization: ORG, email: "x@acme.com", inviterUserId: admin.id })).inviter
+          ?.id,
+      ).toBe(admin.id);
     });
 
     it("revokes only a pending invitation, audited with before and after", async () => {
@@ -125,9 +192,17 @@ for (const dialect of DIALECTS) {
       t.clock.advance(1000);
       const revoked = await revokeInvitation(t.ctx, { organization: ORG, invitation: "dana@acme.com" });
       expect(revoked).toMatchObject({ id: i.id, status: "revoked", updatedAt: t.clock.now() });
-      await refusedWithoutChange(() => revokeInvitation(t.ctx, { organization: ORG, invitation: i.id }), "invitation.not_pending");
+      await refusedWithoutChange(
+        () => revokeInvitation(t.ctx, { organization: ORG, invitation: i.id }),
+        "invitation.not_pending",
+      );
       const event = (await auditEventsOf(t.ctx, orgId)).at(-1);
-      expect(event).toMatchObject({ action: "invitation.revoked", target: { type: "invitation", id: i.id, label: "dana@acme.com" }, before: { status: "pending" }, after: { status: "revoked" } });
+      expect(event).toMatchObject({
+        action: "invitation.revoked",
+        target: { type: "invitation", id: i.id, label: "dana@acme.com" },
+        before: { status: "pending" },
+        after: { status: "revoked" },
+      });
     });
 
     it("reads a pending invitation past its expiry as expired, and refuses to revoke it", async () => {
@@ -138,14 +213,22 @@ for (const dialect of DIALECTS) {
       expect((await getInvitation(t.ctx, ORG, i.id)).status).toBe("expired");
       expect((await listInvitations(t.ctx, { organization: ORG, status: ["expired"] })).totalCount).toBe(1);
       expect((await listInvitations(t.ctx, { organization: ORG, status: ["pending"] })).totalCount).toBe(0);
-      await refusedWithoutChange(() => revokeInvitation(t.ctx, { organization: ORG, invitation: i.id }), "invitation.not_pending");
+      await refusedWithoutChange(
+        () => revokeInvitation(t.ctx, { organization: ORG, invitation: i.id }),
+        "invitation.not_pending",
+      );
     });
 
     it("does not find an invitation of another organization, or one that does not exist", async () => {
       const sales = await createInvitation(t.ctx, { organization: "sales", email: "dana@acme.com", role: "Closer" });
       await expect(getInvitation(t.ctx, ORG, sales.id)).rejects.toMatchObject({ code: "invitation.not_found" });
-      await refusedWithoutChange(() => revokeInvitation(t.ctx, { organization: ORG, invitation: sales.id }), "invitation.not_found");
-      await expect(getInvitation(t.ctx, ORG, "orginv_0000000000000000000000000000")).rejects.toMatchObject({ code: "invitation.not_found" });
+      await refusedWithoutChange(
+        () => revokeInvitation(t.ctx, { organization: ORG, invitation: sales.id }),
+        "invitation.not_found",
+      );
+      await expect(getInvitation(t.ctx, ORG, "orginv_0000000000000000000000000000")).rejects.toMatchObject({
+        code: "invitation.not_found",
+      });
     });
 
     it("lists by status, address and order, with totals and pages", async () => {
@@ -159,10 +242,19 @@ for (const dialect of DIALECTS) {
       const page = await listInvitations(t.ctx, { organization: ORG, orderBy: "email_address", limit: 2, offset: 1 });
       expect([page.totalCount, page.data.map((i) => i.emailAddress)]).toEqual([3, ["bob@acme.com", "carol@acme.com"]]);
       const pending = await listInvitations(t.ctx, { organization: ORG, status: ["pending"] });
-      expect([pending.totalCount, pending.data.map((i) => i.emailAddress)]).toEqual([2, ["alice@acme.com", "carol@acme.com"]]);
+      expect([pending.totalCount, pending.data.map((i) => i.emailAddress)]).toEqual([
+        2,
+        ["alice@acme.com", "carol@acme.com"],
+      ]);
       expect((await listInvitations(t.ctx, { organization: ORG, status: ["pending", "revoked"] })).totalCount).toBe(3);
-      expect((await listInvitations(t.ctx, { organization: ORG, emailAddress: "ALICE@acme.com" })).data.map((i) => i.emailAddress)).toEqual(["alice@acme.com"]);
-      await expect(listInvitations(t.ctx, { organization: ORG, orderBy: "role" })).rejects.toMatchObject({ code: "input.invalid" });
+      expect(
+        (await listInvitations(t.ctx, { organization: ORG, emailAddress: "ALICE@acme.com" })).data.map(
+          (i) => i.emailAddress,
+        ),
+      ).toEqual(["alice@acme.com"]);
+      await expect(listInvitations(t.ctx, { organization: ORG, orderBy: "role" })).rejects.toMatchObject({
+        code: "input.invalid",
+      });
     });
 
     it("lists across organizations only those a member may read", async () => {
@@ -179,8 +271,15 @@ for (const dialect of DIALECTS) {
       const many = Array.from({ length: 11 }, (_, n) => ({ email: `p${n}@acme.com`, role: "Developer" }));
       await refusedWithoutChange(() => createInvitations(t.ctx, ORG, many), "invitation.bulk_size_exceeded");
       await refusedWithoutChange(() => createInvitations(t.ctx, ORG, []), "input.invalid");
-      await refusedWithoutChange(() => createInvitations(t.ctx, ORG, [{ email: "a@acme.com" }, { email: "b@acme.com" }, { email: "A@acme.com" }]), "invitation.not_unique");
-      await refusedWithoutChange(() => createInvitations(t.ctx, ORG, [{ email: "a@acme.com" }, { email: "b@acme.com", role: "Closer" }]), "role.not_found");
+      await refusedWithoutChange(
+        () =>
+          createInvitations(t.ctx, ORG, [{ email: "a@acme.com" }, { email: "b@acme.com" }, { email: "A@acme.com" }]),
+        "invitation.not_unique",
+      );
+      await refusedWithoutChange(
+        () => createInvitations(t.ctx, ORG, [{ email: "a@acme.com" }, { email: "b@acme.com", role: "Closer" }]),
+        "role.not_found",
+      );
       const created = await createInvitations(t.ctx, ORG, many.slice(0, 10));
       expect(created.map((i) => i.emailAddress)).toEqual(many.slice(0, 10).map((m) => m.email));
       expect((await auditEventsOf(t.ctx, orgId)).filter((e) => e.action === "invitation.created")).toHaveLength(10);
@@ -197,7 +296,10 @@ for (const dialect of DIALECTS) {
       t.clock.advance(DAY);
       await deleteRole(t.ctx, "Intern", ORG);
       // The invitations outlive the role: they keep its key, and the name falls back to it.
-      expect(await getInvitation(t.ctx, ORG, b.id)).toMatchObject({ status: "expired", role: { id: null, key: "org:intern", name: "org:intern" } });
+      expect(await getInvitation(t.ctx, ORG, b.id)).toMatchObject({
+        status: "expired",
+        role: { id: null, key: "org:intern", name: "org:intern" },
+      });
     });
 
     it("goes with its organization when the organization is deleted", async () => {

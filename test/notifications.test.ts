@@ -11,7 +11,16 @@ import { auditEventsOf } from "../src/features/audit/index.js";
 import { healthReport } from "../src/features/health/index.js";
 import { createInvitation } from "../src/features/invitations/index.js";
 import { addMember, createOrganization, getMember } from "../src/features/members/index.js";
-import { NOTIFY_LEASE_MS, addRule, configureProvider, deliveryLog, dispatchNotifications, listFailures, retryNotification, testProvider } from "../src/features/notifications/index.js";
+import {
+  NOTIFY_LEASE_MS,
+  addRule,
+  configureProvider,
+  deliveryLog,
+  dispatchNotifications,
+  listFailures,
+  retryNotification,
+  testProvider,
+} from "../src/features/notifications/index.js";
 import { sendWebhook } from "../src/features/notifications/notification.senders.js";
 import { createRole } from "../src/features/roles/index.js";
 import { TASK_JOB_HANDLERS, emitEvent } from "../src/features/tasks/index.js";
@@ -27,7 +36,9 @@ interface Received {
 }
 
 /** An HTTP receiver on loopback that answers with the next status of `script` (then 200), recording each request. */
-async function receiver(script: number[] = []): Promise<{ url: string; got: Received[]; server: Server; port: number }> {
+async function receiver(
+  script: number[] = [],
+): Promise<{ url: string; got: Received[]; server: Server; port: number }> {
   const got: Received[] = [];
   const server = createServer((req, res) => {
     let body = "";
@@ -62,7 +73,11 @@ async function smtp(): Promise<{ port: number; mails: Mail[]; server: SMTPServer
       let raw = "";
       stream.on("data", (c: Buffer) => (raw += c.toString()));
       stream.on("end", () => {
-        mails.push({ to: session.envelope.rcptTo.map((r) => r.address), raw, user: session.user as string | undefined });
+        mails.push({
+          to: session.envelope.rcptTo.map((r) => r.address),
+          raw,
+          user: session.user as string | undefined,
+        });
         done();
       });
     },
@@ -84,8 +99,16 @@ for (const dialect of DIALECTS) {
       await createOrganization(t.ctx, { name: "Eng" });
       await createRole(t.ctx, { name: "Code Reviewer", organization: "eng" });
       await addMember(t.ctx, { organization: "eng", email: "rev@acme.com", roles: "Code Reviewer" });
-      await createWorkflow(t.ctx, { organization: "eng", name: "Pull Request Approval", trigger: "event:pull_request_opened" });
-      await addStage(t.ctx, "pull-request-approval", { name: "Technical Review", requiresRole: "Code Reviewer", timeout: "24h" });
+      await createWorkflow(t.ctx, {
+        organization: "eng",
+        name: "Pull Request Approval",
+        trigger: "event:pull_request_opened",
+      });
+      await addStage(t.ctx, "pull-request-approval", {
+        name: "Technical Review",
+        requiresRole: "Code Reviewer",
+        timeout: "24h",
+      });
     });
     afterEach(async () => {
       for (const s of servers.splice(0)) await close(s);
@@ -94,33 +117,66 @@ for (const dialect of DIALECTS) {
     });
 
     const openPr = (n: number, title = `PR ${n}`) =>
-      emitEvent(t.ctx, { organization: "eng", type: "pull_request_opened", data: { pr: { number: n, title, url: `https://git.example.com/pr/${n}` }, team: "web" } });
+      emitEvent(t.ctx, {
+        organization: "eng",
+        type: "pull_request_opened",
+        data: { pr: { number: n, title, url: `https://git.example.com/pr/${n}` }, team: "web" },
+      });
 
     it("e-mails the assignee over SMTP with the placeholders rendered, in plain text and HTML", async () => {
       const mail = await smtp();
       mailServers.push(mail.server);
       process.env.CLERK_SMTP_PASSWORD = "unused";
-      await configureProvider(t.ctx, { kind: "email", smtpHost: "127.0.0.1", smtpPort: mail.port, smtpUser: "clerk", smtpPassword: "s3cret", from: "clerk <clerk@acme.com>", allowInsecure: true });
-      await addRule(t.ctx, { workflow: "pull-request-approval", on: "stage:assigned", message: "Please review {pr.title}: {pr.url} (team {event.team})", channel: "email:assignee" });
+      await configureProvider(t.ctx, {
+        kind: "email",
+        smtpHost: "127.0.0.1",
+        smtpPort: mail.port,
+        smtpUser: "clerk",
+        smtpPassword: "s3cret",
+        from: "clerk <clerk@acme.com>",
+        allowInsecure: true,
+      });
+      await addRule(t.ctx, {
+        workflow: "pull-request-approval",
+        on: "stage:assigned",
+        message: "Please review {pr.title}: {pr.url} (team {event.team})",
+        channel: "email:assignee",
+      });
       await openPr(1, "Fix <login> & logout");
       expect(await dispatchNotifications(t.ctx)).toEqual({ delivered: 1, retried: 0, dead: 0 });
       expect(mail.mails).toHaveLength(1);
       const m = mail.mails[0] as Mail;
       expect([m.to, m.user]).toEqual([["rev@acme.com"], "clerk"]);
       // Long header lines are folded onto continuation lines; read them unfolded.
-      expect(m.raw.replace(/\r?\n[ \t]+/g, " ")).toMatch(/^Subject: \[clerk\] Pull Request Approval: Review requested - Fix <login> & logout\r?$/m);
+      expect(m.raw.replace(/\r?\n[ \t]+/g, " ")).toMatch(
+        /^Subject: \[clerk\] Pull Request Approval: Review requested - Fix <login> & logout\r?$/m,
+      );
       expect(m.raw).toContain("Content-Type: text/plain");
       expect(m.raw).toContain("Please review Fix <login> & logout: https://git.example.com/pr/1 (team web)");
       expect(m.raw).toContain("Content-Type: text/html");
-      expect(m.raw.replace(/=\r?\n/g, "")).toContain("<p>Please review Fix &lt;login&gt; &amp; logout: https://git.example.com/pr/1 (team web)</p>");
+      expect(m.raw.replace(/=\r?\n/g, "")).toContain(
+        "<p>Please review Fix &lt;login&gt; &amp; logout: https://git.example.com/pr/1 (team web)</p>",
+      );
       expect(m.raw).toMatch(/^Message-ID: <ntf_\w+@clerk>/m);
     });
 
     it("e-mails an invitation with an accept link that makes the invitee a member, once", async () => {
       const mail = await smtp();
       mailServers.push(mail.server);
-      await configureProvider(t.ctx, { kind: "email", smtpHost: "127.0.0.1", smtpPort: mail.port, smtpUser: "clerk", smtpPassword: "s3cret", from: "clerk@acme.com", allowInsecure: true });
-      const created = await createInvitation(t.ctx, { organization: "eng", email: "newbie@acme.com", role: "Code Reviewer" });
+      await configureProvider(t.ctx, {
+        kind: "email",
+        smtpHost: "127.0.0.1",
+        smtpPort: mail.port,
+        smtpUser: "clerk",
+        smtpPassword: "s3cret",
+        from: "clerk@acme.com",
+        allowInsecure: true,
+      });
+      const created = await createInvitation(t.ctx, {
+        organization: "eng",
+        email: "newbie@acme.com",
+        role: "Code Reviewer",
+      });
       await createInvitation(t.ctx, { organization: "eng", email: "quiet@acme.com", notify: false });
       expect((await dispatchNotifications(t.ctx)).delivered).toBe(1);
       expect(mail.mails.map((m) => m.to)).toEqual([["newbie@acme.com"]]);
@@ -133,8 +189,13 @@ for (const dialect of DIALECTS) {
         const accepted = await api.app.inject({ method: "GET", url: path });
         expect([accepted.statusCode, accepted.json().status]).toEqual([200, "accepted"]);
         const again = await api.app.inject({ method: "GET", url: path });
-        expect([again.statusCode, again.json().errors[0].long_message]).toEqual([404, "This invitation is accepted; ask eng for a new one."]);
-        expect((await api.app.inject({ method: "GET", url: "/v1/invitations/accept?token=forged" })).statusCode).toBe(404);
+        expect([again.statusCode, again.json().errors[0].long_message]).toEqual([
+          404,
+          "This invitation is accepted; ask eng for a new one.",
+        ]);
+        expect((await api.app.inject({ method: "GET", url: "/v1/invitations/accept?token=forged" })).statusCode).toBe(
+          404,
+        );
       } finally {
         await api.app.close();
       }
@@ -145,10 +206,23 @@ for (const dialect of DIALECTS) {
     it("e-mails the escalation's --notify address when a stage escalates, without any rule", async () => {
       const mail = await smtp();
       mailServers.push(mail.server);
-      await configureProvider(t.ctx, { kind: "email", smtpHost: "127.0.0.1", smtpPort: mail.port, smtpUser: "clerk", smtpPassword: "s3cret", from: "clerk@acme.com", allowInsecure: true });
+      await configureProvider(t.ctx, {
+        kind: "email",
+        smtpHost: "127.0.0.1",
+        smtpPort: mail.port,
+        smtpUser: "clerk",
+        smtpPassword: "s3cret",
+        from: "clerk@acme.com",
+        allowInsecure: true,
+      });
       await createRole(t.ctx, { name: "Senior Reviewer", organization: "eng", extends: "Code Reviewer" });
       await addMember(t.ctx, { organization: "eng", email: "senior@acme.com", roles: "Senior Reviewer" });
-      await setEscalation(t.ctx, "pull-request-approval", { stage: "Technical Review", after: "48h", escalateTo: "Senior Reviewer", notify: "tech-lead@acme.com" });
+      await setEscalation(t.ctx, "pull-request-approval", {
+        stage: "Technical Review",
+        after: "48h",
+        escalateTo: "Senior Reviewer",
+        notify: "tech-lead@acme.com",
+      });
       await openPr(7, "Slow one");
       t.clock.advance(49 * 3_600_000);
       await runDueJobs(t.ctx, TASK_JOB_HANDLERS);
@@ -156,7 +230,9 @@ for (const dialect of DIALECTS) {
       expect(mail.mails.map((m) => m.to)).toEqual([["tech-lead@acme.com"]]);
       // Quoted-printable: soft line breaks and "=22" for a quote.
       const body = (mail.mails[0] as Mail).raw.replace(/=\r?\n/g, "").replace(/=22/g, '"');
-      expect(body).toContain('Stage "Technical Review" of Pull Request Approval #7 was not decided within 48h; its open tasks went to org:senior_reviewer: senior@acme.com.');
+      expect(body).toContain(
+        'Stage "Technical Review" of Pull Request Approval #7 was not decided within 48h; its open tasks went to org:senior_reviewer: senior@acme.com.',
+      );
     });
 
     it("posts to Slack with mrkdwn escaped, and signs webhooks per the Standard Webhooks spec", async () => {
@@ -165,19 +241,61 @@ for (const dialect of DIALECTS) {
       servers.push(slack.server, hook.server);
       // The standardwebhooks verifier compares the signed timestamp with the wall clock.
       t.clock.set(Date.now());
-      await configureProvider(t.ctx, { kind: "slack", webhook: slack.url, channel: "#code-reviews", allowInsecure: true });
-      const { signingSecret } = await configureProvider(t.ctx, { kind: "webhook", name: "ci", url: hook.url, allowInsecure: true });
-      await addRule(t.ctx, { workflow: "pull-request-approval", on: "stage:assigned", message: "New review: {pr.title} {pr.url}", channel: "slack:#code-reviews" });
-      await addRule(t.ctx, { workflow: "pull-request-approval", on: "stage:assigned", message: "{stage.name} of {workflow.name} for {assignee.email}", channel: "webhook:ci" });
+      await configureProvider(t.ctx, {
+        kind: "slack",
+        webhook: slack.url,
+        channel: "#code-reviews",
+        allowInsecure: true,
+      });
+      const { signingSecret } = await configureProvider(t.ctx, {
+        kind: "webhook",
+        name: "ci",
+        url: hook.url,
+        allowInsecure: true,
+      });
+      await addRule(t.ctx, {
+        workflow: "pull-request-approval",
+        on: "stage:assigned",
+        message: "New review: {pr.title} {pr.url}",
+        channel: "slack:#code-reviews",
+      });
+      await addRule(t.ctx, {
+        workflow: "pull-request-approval",
+        on: "stage:assigned",
+        message: "{stage.name} of {workflow.name} for {assignee.email}",
+        channel: "webhook:ci",
+      });
       await openPr(2, "Use <b> & <i>");
       expect((await dispatchNotifications(t.ctx)).delivered).toBe(2);
-      expect(JSON.parse(slack.got[0]?.body as string)).toEqual({ text: "New review: Use &lt;b&gt; &amp; &lt;i&gt; https://git.example.com/pr/2", channel: "#code-reviews" });
+      expect(JSON.parse(slack.got[0]?.body as string)).toEqual({
+        text: "New review: Use &lt;b&gt; &amp; &lt;i&gt; https://git.example.com/pr/2",
+        channel: "#code-reviews",
+      });
       const got = hook.got[0] as Received;
-      const verified = new Webhook((signingSecret as string).replace(/^whsec_/, "")).verify(got.body, got.headers as Record<string, string>) as { type: string; data: Record<string, unknown> };
-      expect(verified).toMatchObject({ type: "stage:assigned", data: { message: "Technical Review of Pull Request Approval for rev@acme.com", pr_number: 2, stage_name: "Technical Review" } });
+      const verified = new Webhook((signingSecret as string).replace(/^whsec_/, "")).verify(
+        got.body,
+        got.headers as Record<string, string>,
+      ) as { type: string; data: Record<string, unknown> };
+      expect(verified).toMatchObject({
+        type: "stage:assigned",
+        data: {
+          message: "Technical Review of Pull Request Approval for rev@acme.com",
+          pr_number: 2,
+          stage_name: "Technical Review",
+        },
+      });
       // A forged body fails the same check.
-      expect(() => new Webhook((signingSecret as string).replace(/^whsec_/, "")).verify(got.body.replace("rev@", "eve@"), got.headers as Record<string, string>)).toThrow();
-      const row = await t.store.db.selectFrom("notification_providers").select("secret").where("kind", "=", "slack").executeTakeFirstOrThrow();
+      expect(() =>
+        new Webhook((signingSecret as string).replace(/^whsec_/, "")).verify(
+          got.body.replace("rev@", "eve@"),
+          got.headers as Record<string, string>,
+        ),
+      ).toThrow();
+      const row = await t.store.db
+        .selectFrom("notification_providers")
+        .select("secret")
+        .where("kind", "=", "slack")
+        .executeTakeFirstOrThrow();
       expect(row.secret).not.toContain("127.0.0.1");
     });
 
@@ -185,7 +303,12 @@ for (const dialect of DIALECTS) {
       const hook = await receiver([500]);
       servers.push(hook.server);
       await configureProvider(t.ctx, { kind: "webhook", name: "ci", url: hook.url, allowInsecure: true });
-      await addRule(t.ctx, { workflow: "pull-request-approval", on: "stage:assigned", message: "{pr.url}", channel: "webhook:ci" });
+      await addRule(t.ctx, {
+        workflow: "pull-request-approval",
+        on: "stage:assigned",
+        message: "{pr.url}",
+        channel: "webhook:ci",
+      });
       await openPr(3);
       expect(await dispatchNotifications(t.ctx)).toEqual({ delivered: 0, retried: 1, dead: 0 });
       // Not due again until the backoff has passed.
@@ -207,7 +330,11 @@ for (const dialect of DIALECTS) {
       expect(await dispatchNotifications(t.ctx)).toEqual({ delivered: 1, retried: 0, dead: 0 });
       expect(new Set(hook.got.map((g) => g.headers["webhook-id"])).size).toBe(1);
       const log = await deliveryLog(t.ctx);
-      expect(log.map((a) => [a.attempt, a.outcome])).toEqual([[3, "delivered"], [2, "failed"], [1, "failed"]]);
+      expect(log.map((a) => [a.attempt, a.outcome])).toEqual([
+        [3, "delivered"],
+        [2, "failed"],
+        [1, "failed"],
+      ]);
       expect(log[1]?.error).toMatch(/ECONNREFUSED/);
       expect(log[2]).toMatchObject({ status_code: 500, error: "answered 500: broken" });
     });
@@ -215,25 +342,57 @@ for (const dialect of DIALECTS) {
     it("sends again with the same id when a dispatcher died after sending, so the receiver can drop the duplicate", async () => {
       const hook = await receiver();
       servers.push(hook.server);
-      const { signingSecret } = await configureProvider(t.ctx, { kind: "webhook", name: "ci", url: hook.url, allowInsecure: true });
-      await addRule(t.ctx, { workflow: "pull-request-approval", on: "stage:assigned", message: "{pr.url}", channel: "webhook:ci" });
+      const { signingSecret } = await configureProvider(t.ctx, {
+        kind: "webhook",
+        name: "ci",
+        url: hook.url,
+        allowInsecure: true,
+      });
+      await addRule(t.ctx, {
+        workflow: "pull-request-approval",
+        on: "stage:assigned",
+        message: "{pr.url}",
+        channel: "webhook:ci",
+      });
       await openPr(4);
       // A dispatcher claims the message, sends it, and dies before recording the outcome.
       const row = await t.store.db.selectFrom("notifications").selectAll().executeTakeFirstOrThrow();
-      await t.store.db.updateTable("notifications").set({ lease_owner: "dispatcher_dead", lease_until: t.clock.now() + NOTIFY_LEASE_MS, attempts: 1 }).execute();
-      await sendWebhook(hook.url, signingSecret as string, { id: row.id, recipient: row.recipient, subject: row.subject, text: row.body_text, html: null, payload: JSON.parse(row.payload) }, t.clock.now());
+      await t.store.db
+        .updateTable("notifications")
+        .set({ lease_owner: "dispatcher_dead", lease_until: t.clock.now() + NOTIFY_LEASE_MS, attempts: 1 })
+        .execute();
+      await sendWebhook(
+        hook.url,
+        signingSecret as string,
+        {
+          id: row.id,
+          recipient: row.recipient,
+          subject: row.subject,
+          text: row.body_text,
+          html: null,
+          payload: JSON.parse(row.payload),
+        },
+        t.clock.now(),
+      );
       expect((await dispatchNotifications(t.ctx)).delivered).toBe(0);
       t.clock.advance(NOTIFY_LEASE_MS + 1);
       expect((await dispatchNotifications(t.ctx)).delivered).toBe(1);
       expect(hook.got.map((g) => g.headers["webhook-id"])).toEqual([row.id, row.id]);
-      expect((await t.store.db.selectFrom("notifications").select(["status", "attempts"]).executeTakeFirstOrThrow())).toEqual({ status: "delivered", attempts: 2 });
+      expect(
+        await t.store.db.selectFrom("notifications").select(["status", "attempts"]).executeTakeFirstOrThrow(),
+      ).toEqual({ status: "delivered", attempts: 2 });
     });
 
     it("dead-letters a message still undelivered past its maximum age; retry queues it again; health lists it", async () => {
       const hook = await receiver(Array(20).fill(500));
       servers.push(hook.server);
       await configureProvider(t.ctx, { kind: "webhook", name: "ci", url: hook.url, allowInsecure: true });
-      await addRule(t.ctx, { workflow: "pull-request-approval", on: "stage:assigned", message: "{pr.url}", channel: "webhook:ci" });
+      await addRule(t.ctx, {
+        workflow: "pull-request-approval",
+        on: "stage:assigned",
+        message: "{pr.url}",
+        channel: "webhook:ci",
+      });
       await openPr(5);
       await dispatchNotifications(t.ctx);
       t.clock.advance(25 * 3_600_000);
@@ -241,7 +400,10 @@ for (const dialect of DIALECTS) {
       const [dead] = await listFailures(t.ctx);
       expect(dead).toMatchObject({ status: "dead", attempts: 2, last_error: "answered 500: broken" });
       const report = await healthReport(t.ctx, "eng");
-      expect(report.sections.find((s) => s.check === "notification.dead_lettered")).toMatchObject({ available: true, findings: [{ notification: dead?.id }] });
+      expect(report.sections.find((s) => s.check === "notification.dead_lettered")).toMatchObject({
+        available: true,
+        findings: [{ notification: dead?.id }],
+      });
       const org = await t.store.db.selectFrom("organizations").select("id").executeTakeFirstOrThrow();
       expect((await auditEventsOf(t.ctx, org.id)).map((e) => e.action)).toContain("notification.dead_lettered");
       hook.got.length = 0;
@@ -258,10 +420,17 @@ for (const dialect of DIALECTS) {
       const hook = await receiver();
       servers.push(hook.server);
       await configureProvider(t.ctx, { kind: "webhook", name: "ci", url: hook.url, allowInsecure: true });
-      await addRule(t.ctx, { workflow: "pull-request-approval", on: "run:approved", message: "{pr.url}", channel: "webhook:ci" });
+      await addRule(t.ctx, {
+        workflow: "pull-request-approval",
+        on: "run:approved",
+        message: "{pr.url}",
+        channel: "webhook:ci",
+      });
       await openPr(6);
       expect(await t.store.db.selectFrom("notifications").selectAll().execute()).toEqual([]);
-      await expect(emitEvent(t.ctx, { organization: "eng", type: "pull_request_opened", requester: "nobody@acme.com" })).rejects.toMatchObject({ code: "user.not_found" });
+      await expect(
+        emitEvent(t.ctx, { organization: "eng", type: "pull_request_opened", requester: "nobody@acme.com" }),
+      ).rejects.toMatchObject({ code: "user.not_found" });
       expect(await t.store.db.selectFrom("notifications").selectAll().execute()).toEqual([]);
     });
 
@@ -270,7 +439,12 @@ for (const dialect of DIALECTS) {
         const hook = await receiver();
         servers.push(hook.server);
         await configureProvider(t.ctx, { kind: "webhook", name: "ci", url: hook.url, allowInsecure: true });
-        await addRule(t.ctx, { workflow: "pull-request-approval", on: "stage:assigned", message: "{pr.url}", channel: "webhook:ci" });
+        await addRule(t.ctx, {
+          workflow: "pull-request-approval",
+          on: "stage:assigned",
+          message: "{pr.url}",
+          channel: "webhook:ci",
+        });
         for (let n = 10; n < 30; n++) await openPr(n);
         // A second server's dispatcher: its own connection pool to the same database (no password to redact here).
         const otherStore = await openStore(t.store.location);
@@ -285,21 +459,105 @@ for (const dialect of DIALECTS) {
     }
 
     it("refuses bad settings and rules with a specific error, storing nothing", async () => {
-      await configureProvider(t.ctx, { kind: "slack", webhook: "https://hooks.slack.com/services/T/B/X", channel: "#code-reviews" });
+      await configureProvider(t.ctx, {
+        kind: "slack",
+        webhook: "https://hooks.slack.com/services/T/B/X",
+        channel: "#code-reviews",
+      });
       const cases: [string, () => Promise<unknown>, string][] = [
-        ["a Slack URL that is not https", () => configureProvider(t.ctx, { kind: "slack", webhook: "http://hooks.slack.com/x", channel: "#a" }), "notify.insecure_url"],
-        ["http to this machine without --allow-insecure", () => configureProvider(t.ctx, { kind: "webhook", url: "http://127.0.0.1:9/x" }), "notify.insecure_url"],
+        [
+          "a Slack URL that is not https",
+          () => configureProvider(t.ctx, { kind: "slack", webhook: "http://hooks.slack.com/x", channel: "#a" }),
+          "notify.insecure_url",
+        ],
+        [
+          "http to this machine without --allow-insecure",
+          () => configureProvider(t.ctx, { kind: "webhook", url: "http://127.0.0.1:9/x" }),
+          "notify.insecure_url",
+        ],
         ["an unknown provider", () => configureProvider(t.ctx, { kind: "sms" }), "notify.invalid_provider"],
-        ["an SMTP login without a password", () => configureProvider(t.ctx, { kind: "email", smtpHost: "smtp.acme.com", smtpUser: "clerk", from: "clerk@acme.com" }), "notify.invalid_provider"],
-        ["an unknown placeholder", () => addRule(t.ctx, { workflow: "pull-request-approval", on: "stage:assigned", message: "Review {pr.link}", channel: "slack:#code-reviews" }), "notify.unknown_placeholder"],
-        ["an unknown signal", () => addRule(t.ctx, { workflow: "pull-request-approval", on: "stage:started", message: "{pr.url}", channel: "slack:#code-reviews" }), "notify.invalid_channel"],
-        ["a Slack channel with no provider", () => addRule(t.ctx, { workflow: "pull-request-approval", on: "stage:overdue", message: "{pr.title}", channel: "slack:#engineering-alerts" }), "notify.provider_not_configured"],
-        ["e-mail with no e-mail provider", () => addRule(t.ctx, { workflow: "pull-request-approval", on: "stage:overdue", message: "{pr.title}", channel: "email:lead@acme.com" }), "notify.provider_not_configured"],
-        ["a channel of no known kind", () => addRule(t.ctx, { workflow: "pull-request-approval", on: "stage:overdue", message: "{pr.title}", channel: "teams:#x" }), "notify.invalid_channel"],
-        ["a member configuring providers", async () => configureProvider(await actingAs(t, "rev@acme.com"), { kind: "webhook", url: "https://x.example.com" }), "notify.instance_admin_only"],
+        [
+          "an SMTP login without a password",
+          () =>
+            configureProvider(t.ctx, {
+              kind: "email",
+              smtpHost: "smtp.acme.com",
+              smtpUser: "clerk",
+              from: "clerk@acme.com",
+            }),
+          "notify.invalid_provider",
+        ],
+        [
+          "an unknown placeholder",
+          () =>
+            addRule(t.ctx, {
+              workflow: "pull-request-approval",
+              on: "stage:assigned",
+              message: "Review {pr.link}",
+              channel: "slack:#code-reviews",
+            }),
+          "notify.unknown_placeholder",
+        ],
+        [
+          "an unknown signal",
+          () =>
+            addRule(t.ctx, {
+              workflow: "pull-request-approval",
+              on: "stage:started",
+              message: "{pr.url}",
+              channel: "slack:#code-reviews",
+            }),
+          "notify.invalid_channel",
+        ],
+        [
+          "a Slack channel with no provider",
+          () =>
+            addRule(t.ctx, {
+              workflow: "pull-request-approval",
+              on: "stage:overdue",
+              message: "{pr.title}",
+              channel: "slack:#engineering-alerts",
+            }),
+          "notify.provider_not_configured",
+        ],
+        [
+          "e-mail with no e-mail provider",
+          () =>
+            addRule(t.ctx, {
+              workflow: "pull-request-approval",
+              on: "stage:overdue",
+              message: "{pr.title}",
+              channel: "email:lead@acme.com",
+            }),
+          "notify.provider_not_configured",
+        ],
+        [
+          "a channel of no known kind",
+          () =>
+            addRule(t.ctx, {
+              workflow: "pull-request-approval",
+              on: "stage:overdue",
+              message: "{pr.title}",
+              channel: "teams:#x",
+            }),
+          "notify.invalid_channel",
+        ],
+        [
+          "a member configuring providers",
+          async () =>
+            configureProvider(await actingAs(t, "rev@acme.com"), { kind: "webhook", url: "https://x.example.com" }),
+          "notify.instance_admin_only",
+        ],
       ];
       for (const [, op, code] of cases) await refusedUnchanged(t, op, code);
-      await expect(addRule(t.ctx, { workflow: "pull-request-approval", on: "stage:overdue", message: "{pr.title}", channel: "slack:#engineering-alerts" })).rejects.toThrow(
+      await expect(
+        addRule(t.ctx, {
+          workflow: "pull-request-approval",
+          on: "stage:overdue",
+          message: "{pr.title}",
+          channel: "slack:#engineering-alerts",
+        }),
+      ).rejects.toThrow(
         /No slack provider for slack:#engineering-alerts is configured\. Configured: slack:#code-reviews\. Configure it with: clerk notify configure --provider slack/,
       );
     });
@@ -307,9 +565,21 @@ for (const dialect of DIALECTS) {
     it("sends a test message through a provider and says when it fails", async () => {
       const slack = await receiver([503]);
       servers.push(slack.server);
-      await configureProvider(t.ctx, { kind: "slack", webhook: slack.url, channel: "#code-reviews", allowInsecure: true });
-      expect(await testProvider(t.ctx, { kind: "slack" })).toMatchObject({ ok: false, statusCode: 503, provider: "slack:#code-reviews" });
-      expect(await testProvider(t.ctx, { kind: "slack", name: "#code-reviews" })).toMatchObject({ ok: true, statusCode: 200 });
+      await configureProvider(t.ctx, {
+        kind: "slack",
+        webhook: slack.url,
+        channel: "#code-reviews",
+        allowInsecure: true,
+      });
+      expect(await testProvider(t.ctx, { kind: "slack" })).toMatchObject({
+        ok: false,
+        statusCode: 503,
+        provider: "slack:#code-reviews",
+      });
+      expect(await testProvider(t.ctx, { kind: "slack", name: "#code-reviews" })).toMatchObject({
+        ok: true,
+        statusCode: 200,
+      });
       expect(JSON.parse(slack.got[1]?.body as string).text).toMatch(/test message from clerk/);
     });
   });

@@ -42,7 +42,9 @@ for (const dialect of DIALECTS) {
     });
 
     it("lets exactly one of several simultaneous creates of one slug win; the others get a clear refusal", async () => {
-      const results = await Promise.allSettled(Array.from({ length: 6 }, () => createOrg(t.ctx, { name: "Same Name" })));
+      const results = await Promise.allSettled(
+        Array.from({ length: 6 }, () => createOrg(t.ctx, { name: "Same Name" })),
+      );
       expect(results.filter((r) => r.status === "fulfilled")).toHaveLength(1);
       for (const r of results.filter((x): x is PromiseRejectedResult => x.status === "rejected")) {
         expect(["org.slug_taken", "store.conflict"]).toContain((r.reason as { code: string }).code);
@@ -74,7 +76,9 @@ for (const dialect of DIALECTS) {
       await createOrg(t.ctx, { name: "Platform Team", parent: "acme-engineering" });
       await createOrg(t.ctx, { name: "SRE", parent: "platform-team" });
       const before = await snapshot(t.store);
-      await expect(updateOrg(t.ctx, "acme-engineering", { parent: "sre" })).rejects.toMatchObject({ code: "org.parent_cycle" });
+      await expect(updateOrg(t.ctx, "acme-engineering", { parent: "sre" })).rejects.toMatchObject({
+        code: "org.parent_cycle",
+      });
       await expect(updateOrg(t.ctx, "sre", { parent: "sre" })).rejects.toMatchObject({ code: "org.parent_cycle" });
       expect(await snapshot(t.store)).toEqual(before);
       const moved = await updateOrg(t.ctx, "sre", { parent: "acme-engineering" });
@@ -89,13 +93,19 @@ for (const dialect of DIALECTS) {
       await createRole(t.ctx, { name: "Senior", organization: "b", extends: "Dev" });
       await addMember(t.ctx, { organization: "b", email: "s@acme.com", roles: "Senior" });
       const before = await snapshot(t.store);
-      await expect(updateOrg(t.ctx, "b", { parent: null })).rejects.toMatchObject({ code: "org.move_refused", message: expect.stringContaining("Dev of a") });
+      await expect(updateOrg(t.ctx, "b", { parent: null })).rejects.toMatchObject({
+        code: "org.move_refused",
+        message: expect.stringContaining("Dev of a"),
+      });
       await expect(updateOrg(t.ctx, "b", { parent: "z" })).rejects.toMatchObject({ code: "org.move_refused" });
       expect(await snapshot(t.store)).toEqual(before);
       await createOrg(t.ctx, { name: "C" });
       await createRole(t.ctx, { name: "Helper", organization: "c" });
       await createRole(t.ctx, { name: "Helper", organization: "z" });
-      await expect(updateOrg(t.ctx, "c", { parent: "z" })).rejects.toMatchObject({ code: "org.move_refused", message: expect.stringContaining("org:helper") });
+      await expect(updateOrg(t.ctx, "c", { parent: "z" })).rejects.toMatchObject({
+        code: "org.move_refused",
+        message: expect.stringContaining("org:helper"),
+      });
       await expect(updateOrg(t.ctx, "c", { parent: "a" })).resolves.toMatchObject({ slug: "c" });
     });
 
@@ -111,8 +121,11 @@ for (const dialect of DIALECTS) {
 
     it("makes a user who creates an organization its first member with the creator role", async () => {
       await createOrg(t.ctx, { name: "Bootstrap" });
-      const alice = (await addMember(t.ctx, { organization: "bootstrap", email: "alice@acme.com", roles: "org:admin" })).user;
-      const org = await createOrganization(t.as({ type: "user", id: alice.id, label: alice.email }), { name: "Alice's Lab" });
+      const alice = (await addMember(t.ctx, { organization: "bootstrap", email: "alice@acme.com", roles: "org:admin" }))
+        .user;
+      const org = await createOrganization(t.as({ type: "user", id: alice.id, label: alice.email }), {
+        name: "Alice's Lab",
+      });
       expect(org.slug).toBe("alice-s-lab");
       expect(org.createdBy).toBe(alice.id);
       const info = await orgInfo(t.ctx, org.id);

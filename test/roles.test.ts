@@ -3,8 +3,23 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { auditEventsOf } from "../src/features/audit/index.js";
 import { addMember } from "../src/features/members/index.js";
 import { createOrg } from "../src/features/orgs/index.js";
-import { createPermission, deletePermission, listPermissions, updatePermission } from "../src/features/permissions/index.js";
-import { assignPermission, createRole, deleteRole, ensureInstance, listRoles, resolveRole, revokePermission, setRoleDefaults, updateRole } from "../src/features/roles/index.js";
+import {
+  createPermission,
+  deletePermission,
+  listPermissions,
+  updatePermission,
+} from "../src/features/permissions/index.js";
+import {
+  assignPermission,
+  createRole,
+  deleteRole,
+  ensureInstance,
+  listRoles,
+  resolveRole,
+  revokePermission,
+  setRoleDefaults,
+  updateRole,
+} from "../src/features/roles/index.js";
 import { DIALECTS, type TestStore, openTestStore, refusedUnchanged } from "./helpers/store.js";
 
 for (const dialect of DIALECTS) {
@@ -22,7 +37,12 @@ for (const dialect of DIALECTS) {
 
     it("starts with the eight system permissions, org:admin, org:member and org:audit_reader", async () => {
       const perms = await listPermissions(t.ctx);
-      expect(perms.filter((p) => p.type === "system").map((p) => p.key).sort()).toEqual([
+      expect(
+        perms
+          .filter((p) => p.type === "system")
+          .map((p) => p.key)
+          .sort(),
+      ).toEqual([
         "org:sys_audit:export",
         "org:sys_audit:read",
         "org:sys_domains:manage",
@@ -45,7 +65,12 @@ for (const dialect of DIALECTS) {
         permissions: "read:code,read:reviews,write:comments,approve:pull-requests",
       });
       expect(role.key).toBe("org:code_reviewer");
-      expect(role.grants.map((g) => g.permission)).toEqual(["org:code:read", "org:comments:write", "org:pull_requests:approve", "org:reviews:read"]);
+      expect(role.grants.map((g) => g.permission)).toEqual([
+        "org:code:read",
+        "org:comments:write",
+        "org:pull_requests:approve",
+        "org:reviews:read",
+      ]);
       const custom = (await listPermissions(t.ctx)).filter((p) => p.type === "custom").map((p) => p.key);
       expect(custom).toEqual(["org:code:read", "org:comments:write", "org:pull_requests:approve", "org:reviews:read"]);
       const actions = (await auditEventsOf(t.ctx, null)).map((e) => e.action);
@@ -59,33 +84,65 @@ for (const dialect of DIALECTS) {
       ["a:b:c:d", "permission.invalid_key"],
       ["read:", "permission.invalid_key"],
     ])("refuses the permission string %s and writes nothing", async (permission, code) => {
-      await refusedWithoutChange(() => createRole(t.ctx, { name: "Bad", organization: "engineering-team", permissions: `read:code,${permission}` }), code);
+      await refusedWithoutChange(
+        () =>
+          createRole(t.ctx, { name: "Bad", organization: "engineering-team", permissions: `read:code,${permission}` }),
+        code,
+      );
     });
 
     it("extends several parents and names an inheritance cycle", async () => {
       await createRole(t.ctx, { name: "Developer", organization: "engineering-team", permissions: "read:code" });
-      await createRole(t.ctx, { name: "Code Reviewer", organization: "engineering-team", extends: "Developer", permissions: "approve:pull-requests" });
-      await createRole(t.ctx, { name: "Security Lead", organization: "engineering-team", permissions: "read:security" });
-      const lead = await createRole(t.ctx, { name: "Tech Lead", organization: "engineering-team", extends: ["Code Reviewer", "Security Lead"], permissions: "admin:workflows" });
+      await createRole(t.ctx, {
+        name: "Code Reviewer",
+        organization: "engineering-team",
+        extends: "Developer",
+        permissions: "approve:pull-requests",
+      });
+      await createRole(t.ctx, {
+        name: "Security Lead",
+        organization: "engineering-team",
+        permissions: "read:security",
+      });
+      const lead = await createRole(t.ctx, {
+        name: "Tech Lead",
+        organization: "engineering-team",
+        extends: ["Code Reviewer", "Security Lead"],
+        permissions: "admin:workflows",
+      });
       expect(lead.parents.map((p) => p.name)).toEqual(["Code Reviewer", "Security Lead"]);
-      await refusedWithoutChange(() => updateRole(t.ctx, "Developer", { organization: "engineering-team", extends: "Tech Lead" }), "role.inheritance_cycle");
-      await expect(updateRole(t.ctx, "Developer", { organization: "engineering-team", extends: "Tech Lead" })).rejects.toThrow(
-        "Developer → Tech Lead → Code Reviewer → Developer",
+      await refusedWithoutChange(
+        () => updateRole(t.ctx, "Developer", { organization: "engineering-team", extends: "Tech Lead" }),
+        "role.inheritance_cycle",
       );
+      await expect(
+        updateRole(t.ctx, "Developer", { organization: "engineering-team", extends: "Tech Lead" }),
+      ).rejects.toThrow("Developer → Tech Lead → Code Reviewer → Developer");
     });
 
     it("refuses --extends naming an unknown role, suggesting the near one and the command that creates it", async () => {
       await createRole(t.ctx, { name: "Code Reviewer", organization: "engineering-team" });
-      await refusedWithoutChange(() => createRole(t.ctx, { name: "Senior Reviewer", organization: "engineering-team", extends: "Code Reviewr" }), "role.not_found");
-      await expect(createRole(t.ctx, { name: "Senior Reviewer", organization: "engineering-team", extends: "Code Reviewr" })).rejects.toThrow(
+      await refusedWithoutChange(
+        () => createRole(t.ctx, { name: "Senior Reviewer", organization: "engineering-team", extends: "Code Reviewr" }),
+        "role.not_found",
+      );
+      await expect(
+        createRole(t.ctx, { name: "Senior Reviewer", organization: "engineering-team", extends: "Code Reviewr" }),
+      ).rejects.toThrow(
         /Did you mean "Code Reviewer".*clerk role create --name "Code Reviewr" --organization "engineering-team"/,
       );
     });
 
     it("refuses a duplicate role name in the same organization or clashing with an instance role", async () => {
       await createRole(t.ctx, { name: "Developer", organization: "engineering-team" });
-      await refusedWithoutChange(() => createRole(t.ctx, { name: "developer", organization: "engineering-team" }), "role.name_taken");
-      await refusedWithoutChange(() => createRole(t.ctx, { name: "Admin", organization: "engineering-team" }), "role.name_taken");
+      await refusedWithoutChange(
+        () => createRole(t.ctx, { name: "developer", organization: "engineering-team" }),
+        "role.name_taken",
+      );
+      await refusedWithoutChange(
+        () => createRole(t.ctx, { name: "Admin", organization: "engineering-team" }),
+        "role.name_taken",
+      );
     });
 
     it("lets descendants use an ancestor's roles, but not siblings", async () => {
@@ -94,15 +151,27 @@ for (const dialect of DIALECTS) {
       await createRole(t.ctx, { name: "Developer", organization: "engineering-team", permissions: "read:code" });
       const m = await addMember(t.ctx, { organization: "frontend-guild", email: "fe@acme.com", roles: "Developer" });
       expect(m.roles.map((r) => r.key)).toEqual(["org:developer"]);
-      await refusedWithoutChange(() => addMember(t.ctx, { organization: "sales", email: "s@acme.com", roles: "Developer" }), "role.not_found");
+      await refusedWithoutChange(
+        () => addMember(t.ctx, { organization: "sales", email: "s@acme.com", roles: "Developer" }),
+        "role.not_found",
+      );
     });
 
     it("assigns with scopes and expiry, replacing an earlier grant of the same permission (the seed's restriction)", async () => {
       await createRole(t.ctx, { name: "Code Reviewer", organization: "engineering-team", permissions: "read:code" });
-      const { grant, before } = await assignPermission(t.ctx, { role: "Code Reviewer", permission: "read:code", scope: "repository:frontend-app,repository:backend-api" });
+      const { grant, before } = await assignPermission(t.ctx, {
+        role: "Code Reviewer",
+        permission: "read:code",
+        scope: "repository:frontend-app,repository:backend-api",
+      });
       expect(before?.scopes).toEqual([]);
       expect(grant.scopes).toEqual(["repository:frontend-app", "repository:backend-api"]);
-      const contractor = await assignPermission(t.ctx, { role: "Code Reviewer", permission: "read:partner", scope: "repository:partner-project", expires: "2026-06-30" });
+      const contractor = await assignPermission(t.ctx, {
+        role: "Code Reviewer",
+        permission: "read:partner",
+        scope: "repository:partner-project",
+        expires: "2026-06-30",
+      });
       expect(new Date(contractor.grant.expiresAt as number).toISOString()).toBe("2026-07-01T00:00:00.000Z");
       const role = await resolveRole(t.ctx, "Code Reviewer");
       expect(role.grants.map((g) => [g.permission, g.scopes])).toEqual([
@@ -121,19 +190,35 @@ for (const dialect of DIALECTS) {
       ["path:docs/../secrets", "grant.invalid_scope"],
     ])("refuses the scope %s and writes nothing", async (scope, code) => {
       await createRole(t.ctx, { name: "Developer", organization: "engineering-team" });
-      await refusedWithoutChange(() => assignPermission(t.ctx, { role: "Developer", permission: "read:code", scope }), code);
+      await refusedWithoutChange(
+        () => assignPermission(t.ctx, { role: "Developer", permission: "read:code", scope }),
+        code,
+      );
     });
 
-    it.each([["2020-01-01"], ["tomorrow-ish"], ["2026-02-30"], ["2025-12-31T23:59:59Z"]])("refuses --expires %s and writes nothing", async (expires) => {
-      await createRole(t.ctx, { name: "Developer", organization: "engineering-team" });
-      await refusedWithoutChange(() => assignPermission(t.ctx, { role: "Developer", permission: "read:code", expires }), "grant.invalid_expiry");
-    });
+    it.each([["2020-01-01"], ["tomorrow-ish"], ["2026-02-30"], ["2025-12-31T23:59:59Z"]])(
+      "refuses --expires %s and writes nothing",
+      async (expires) => {
+        await createRole(t.ctx, { name: "Developer", organization: "engineering-team" });
+        await refusedWithoutChange(
+          () => assignPermission(t.ctx, { role: "Developer", permission: "read:code", expires }),
+          "grant.invalid_expiry",
+        );
+      },
+    );
 
     it("revokes a permission from a role, and says so when there was none", async () => {
-      await createRole(t.ctx, { name: "Developer", organization: "engineering-team", permissions: "read:code,write:code" });
+      await createRole(t.ctx, {
+        name: "Developer",
+        organization: "engineering-team",
+        permissions: "read:code,write:code",
+      });
       const role = await revokePermission(t.ctx, { role: "Developer", permission: "write:code" });
       expect(role.grants.map((g) => g.permission)).toEqual(["org:code:read"]);
-      await refusedWithoutChange(() => revokePermission(t.ctx, { role: "Developer", permission: "write:code" }), "grant.not_found");
+      await refusedWithoutChange(
+        () => revokePermission(t.ctx, { role: "Developer", permission: "write:code" }),
+        "grant.not_found",
+      );
     });
 
     it("guards role deletion: creator role, default role, held by members, extended by others", async () => {
@@ -164,7 +249,11 @@ for (const dialect of DIALECTS) {
     describe("an instance set up before the audit log existed", () => {
       /** Takes the store back to how such an instance looked: no audit permissions, no auditor role, no marker. */
       async function preAudit(): Promise<void> {
-        const audit = await t.store.db.selectFrom("permissions").select("id").where("key", "like", "org:sys_audit:%").execute();
+        const audit = await t.store.db
+          .selectFrom("permissions")
+          .select("id")
+          .where("key", "like", "org:sys_audit:%")
+          .execute();
         const ids = audit.map((p) => p.id);
         await t.store.db.deleteFrom("grants").where("permission_id", "in", ids).execute();
         await t.store.db.deleteFrom("permissions").where("id", "in", ids).execute();
@@ -177,11 +266,22 @@ for (const dialect of DIALECTS) {
         expect((await resolveRole(t.ctx, "org:admin", null)).grants).toHaveLength(6);
         await ensureInstance(t.ctx);
         const admin = await resolveRole(t.ctx, "org:admin", null);
-        expect(admin.grants.map((g) => g.permission)).toEqual(expect.arrayContaining(["org:sys_audit:read", "org:sys_audit:export"]));
+        expect(admin.grants.map((g) => g.permission)).toEqual(
+          expect.arrayContaining(["org:sys_audit:read", "org:sys_audit:export"]),
+        );
         expect(admin.grants).toHaveLength(8);
-        expect((await listRoles(t.ctx, null)).map((r) => r.key).sort()).toEqual(["org:admin", "org:audit_reader", "org:member"]);
+        expect((await listRoles(t.ctx, null)).map((r) => r.key).sort()).toEqual([
+          "org:admin",
+          "org:audit_reader",
+          "org:member",
+        ]);
         const updated = (await auditEventsOf(t.ctx, null)).filter((e) => e.action === "role.updated");
-        expect(updated).toEqual([expect.objectContaining({ actor: expect.objectContaining({ type: "system" }), target: expect.objectContaining({ label: "org:admin" }) })]);
+        expect(updated).toEqual([
+          expect.objectContaining({
+            actor: expect.objectContaining({ type: "system" }),
+            target: expect.objectContaining({ label: "org:admin" }),
+          }),
+        ]);
         // Once: an operator who then takes the permissions away keeps them away.
         await updateRole(t.ctx, "org:admin", { organization: null, removePermissions: ["org:sys_audit:export"] });
         await ensureInstance(t.ctx);
@@ -193,18 +293,30 @@ for (const dialect of DIALECTS) {
         await preAudit();
         await ensureInstance(t.ctx);
         const admin = await resolveRole(t.ctx, "org:admin", null);
-        expect(admin.grants.map((g) => g.permission).sort()).toEqual(["org:sys_domains:manage", "org:sys_domains:read", "org:sys_memberships:manage", "org:sys_memberships:read", "org:sys_profile:manage"]);
+        expect(admin.grants.map((g) => g.permission).sort()).toEqual([
+          "org:sys_domains:manage",
+          "org:sys_domains:read",
+          "org:sys_memberships:manage",
+          "org:sys_memberships:read",
+          "org:sys_profile:manage",
+        ]);
         expect((await listRoles(t.ctx, null)).map((r) => r.key)).toContain("org:audit_reader");
       });
     });
 
     it("refuses a role name with no letters or digits as bad input", async () => {
-      await refusedWithoutChange(() => createRole(t.ctx, { name: "!!!", organization: "engineering-team" }), "input.invalid");
+      await refusedWithoutChange(
+        () => createRole(t.ctx, { name: "!!!", organization: "engineering-team" }),
+        "input.invalid",
+      );
       await expect(resolveRole(t.ctx, "!!!", "engineering-team")).rejects.toMatchObject({ code: "role.not_found" });
     });
 
     it("refuses to edit or delete system permissions, and custom ones still granted", async () => {
-      await refusedWithoutChange(() => updatePermission(t.ctx, "org:sys_memberships:manage", { name: "x" }), "permission.system");
+      await refusedWithoutChange(
+        () => updatePermission(t.ctx, "org:sys_memberships:manage", { name: "x" }),
+        "permission.system",
+      );
       await refusedWithoutChange(() => deletePermission(t.ctx, "org:sys_profile:delete"), "permission.system");
       await createPermission(t.ctx, { key: "deploy:production" });
       await createRole(t.ctx, { name: "Deployer", organization: "engineering-team", permissions: "deploy:production" });

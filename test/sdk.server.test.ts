@@ -2,7 +2,13 @@
 // shared authorization cases answered by has() (from the claims, and from the API for overflowed tokens).
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { authObject, checkRemote, createAuthenticator, verifyToken } from "../src/sdk/index.js";
-import { AUTHORIZATION_CASES, type AuthorizationCase, type World, buildWorld, caseTime } from "./cases/authorization.cases.js";
+import {
+  AUTHORIZATION_CASES,
+  type AuthorizationCase,
+  type World,
+  buildWorld,
+  caseTime,
+} from "./cases/authorization.cases.js";
 import { type TestApi, startApi } from "./helpers/api.js";
 import { DIALECTS, type TestStore, openTestStore } from "./helpers/store.js";
 
@@ -36,7 +42,10 @@ for (const dialect of DIALECTS) {
     async function call(method: string, path: string, body?: unknown): Promise<Record<string, unknown>> {
       const res = await fetch(`${api.url}${path}`, {
         method,
-        headers: { authorization: `Bearer ${api.secret}`, ...(body === undefined ? {} : { "content-type": "application/json" }) },
+        headers: {
+          authorization: `Bearer ${api.secret}`,
+          ...(body === undefined ? {} : { "content-type": "application/json" }),
+        },
         body: body === undefined ? undefined : JSON.stringify(body),
       });
       const json = (await res.json()) as Record<string, unknown>;
@@ -51,7 +60,9 @@ for (const dialect of DIALECTS) {
     it("refuses a token from a revoked session once it has expired, and mints nothing more for that session", async () => {
       t.clock.set(caseTime({} as AuthorizationCase));
       const session = await call("POST", "/v1/sessions", { user_id: world.users.erin });
-      const jwt = (await call("POST", `/v1/sessions/${String(session.id)}/tokens`, { organization_id: world.orgs.sales })).jwt as string;
+      const jwt = (
+        await call("POST", `/v1/sessions/${String(session.id)}/tokens`, { organization_id: world.orgs.sales })
+      ).jwt as string;
       await call("POST", `/v1/sessions/${String(session.id)}/revoke`);
       const options = { jwksUrl: `${api.url}/.well-known/jwks.json`, clock: t.clock };
       // Networkless verification cannot know of the revocation: the token lives out its (short) lifetime…
@@ -68,15 +79,28 @@ for (const dialect of DIALECTS) {
       const jwt = await mint(world.users[c.user], world.orgs[c.org]);
       const { payload, org } = await verifyToken(jwt, { jwksUrl: `${api.url}/.well-known/jwks.json`, clock: t.clock });
       expect(org.orgId).toBe(world.orgs[c.org]);
-      expect(authObject(payload, { clock: t.clock }).has({ permission: c.permission, resource: c.resource })).toBe(SDK_DIFFERS[c.name] ? !c.allowed : c.allowed);
+      expect(authObject(payload, { clock: t.clock }).has({ permission: c.permission, resource: c.resource })).toBe(
+        SDK_DIFFERS[c.name] ? !c.allowed : c.allowed,
+      );
     });
 
-    it.each(AUTHORIZATION_CASES.filter(notMember))("no token for a non-member, checkRemote instead: $name", async (c) => {
-      t.clock.set(caseTime(c));
-      await expect(mint(world.users[c.user], world.orgs[c.org])).rejects.toThrow(/→ 4\d\d/);
-      const decision = await checkRemote({ apiUrl: api.url, secretKey: api.secret }, { organizationId: world.orgs[c.org], userId: world.users[c.user], permission: c.permission, resource: c.resource });
-      expect(decision.allowed).toBe(c.allowed);
-    });
+    it.each(AUTHORIZATION_CASES.filter(notMember))(
+      "no token for a non-member, checkRemote instead: $name",
+      async (c) => {
+        t.clock.set(caseTime(c));
+        await expect(mint(world.users[c.user], world.orgs[c.org])).rejects.toThrow(/→ 4\d\d/);
+        const decision = await checkRemote(
+          { apiUrl: api.url, secretKey: api.secret },
+          {
+            organizationId: world.orgs[c.org],
+            userId: world.users[c.user],
+            permission: c.permission,
+            resource: c.resource,
+          },
+        );
+        expect(decision.allowed).toBe(c.allowed);
+      },
+    );
 
     describe("overflowed tokens fall back to the member's permissions from the API", () => {
       beforeAll(async () => {
@@ -93,12 +117,16 @@ for (const dialect of DIALECTS) {
         const auth = await authenticator.authenticate(jwt);
         expect(auth.sessionClaims?.cx).toMatchObject({ ovf: 1 });
         expect(auth.permissionsUnavailable).toBe(false);
-        expect(auth.has({ permission: c.permission, resource: c.resource })).toBe(SDK_DIFFERS[c.name] ? !c.allowed : c.allowed);
+        expect(auth.has({ permission: c.permission, resource: c.resource })).toBe(
+          SDK_DIFFERS[c.name] ? !c.allowed : c.allowed,
+        );
       });
 
       it("checkRemote answers what the claims cannot (a system permission)", async () => {
         t.clock.set(caseTime({} as AuthorizationCase));
-        const auth = await createAuthenticator({ apiUrl: api.url, secretKey: api.secret, clock: t.clock }).authenticate(await mint(world.users.erin, world.orgs.sales));
+        const auth = await createAuthenticator({ apiUrl: api.url, secretKey: api.secret, clock: t.clock }).authenticate(
+          await mint(world.users.erin, world.orgs.sales),
+        );
         expect(auth.has({ permission: "org:sys_memberships:read" })).toBe(false);
         expect((await auth.checkRemote({ permission: "org:sys_memberships:read" })).allowed).toBe(true);
       });

@@ -12,7 +12,11 @@ const run = promisify(execFile);
 
 /** Starts `clerk serve` on a free port; resolves once it says where it listens. */
 function serve(cwd: string): Promise<{ child: ChildProcess; url: string; stderr: () => string }> {
-  const child = spawn(process.execPath, [BIN, "serve", "--port", "0"], { cwd, env: childEnv(cwd, { CLERK_LOG_LEVEL: "warn" }), stdio: ["ignore", "pipe", "pipe"] });
+  const child = spawn(process.execPath, [BIN, "serve", "--port", "0"], {
+    cwd,
+    env: childEnv(cwd, { CLERK_LOG_LEVEL: "warn" }),
+    stdio: ["ignore", "pipe", "pipe"],
+  });
   let err = "";
   return new Promise((done, fail) => {
     child.stderr?.on("data", (chunk: Buffer) => {
@@ -55,13 +59,40 @@ describe("clerk serve", () => {
     // Changes made by another process (the CLI on the same file) reach the running server's next request,
     // although it caches keys and compiled policies.
     const cli = (...args: string[]) => run(process.execPath, [BIN, ...args], { cwd: dir, env: childEnv(dir) });
-    await cli("role", "create", "--name", "Developer", "--organization", "engineering-team", "--permissions", "read:code");
-    const member = JSON.parse((await cli("org", "member", "add", "--organization", "engineering-team", "--email", "dev@acme.com", "--role", "Developer")).stdout) as { public_user_data: { user_id: string } };
+    await cli(
+      "role",
+      "create",
+      "--name",
+      "Developer",
+      "--organization",
+      "engineering-team",
+      "--permissions",
+      "read:code",
+    );
+    const member = JSON.parse(
+      (
+        await cli(
+          "org",
+          "member",
+          "add",
+          "--organization",
+          "engineering-team",
+          "--email",
+          "dev@acme.com",
+          "--role",
+          "Developer",
+        )
+      ).stdout,
+    ) as { public_user_data: { user_id: string } };
     const ask = async (permission: string) => {
       const res = await fetch(`${second.url}/v1/check`, {
         method: "POST",
         headers: { authorization: `Bearer ${key}`, "content-type": "application/json" },
-        body: JSON.stringify({ organization_id: "engineering-team", user_id: member.public_user_data.user_id, permission }),
+        body: JSON.stringify({
+          organization_id: "engineering-team",
+          user_id: member.public_user_data.user_id,
+          permission,
+        }),
       });
       return ((await res.json()) as { allowed: boolean }).allowed;
     };
@@ -70,7 +101,9 @@ describe("clerk serve", () => {
     expect(await ask("org:code:write")).toBe(true);
     const keys = JSON.parse((await cli("keys", "list")).stdout) as { key: string }[];
     await cli("keys", "revoke", keys[0]?.key as string);
-    expect((await fetch(`${second.url}/v1/organizations`, { headers: { authorization: `Bearer ${key}` } })).status).toBe(401);
+    expect(
+      (await fetch(`${second.url}/v1/organizations`, { headers: { authorization: `Bearer ${key}` } })).status,
+    ).toBe(401);
     const again = exited(second.child);
     second.child.kill("SIGTERM");
     expect(await again).toBe(0);

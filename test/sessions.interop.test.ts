@@ -42,7 +42,12 @@ const CASES: { member: string; ask: HasParams; clerk: boolean; engineDiffers?: s
   { member: "alice", ask: { role: "org:code_reviewer", permission: "org:code:write" }, clerk: true },
   { member: "alice", ask: { role: "org:code_reviewer", permission: "org:deployments:read" }, clerk: false },
   { member: "bob", ask: { role: "org:developer" }, clerk: true },
-  { member: "bob", ask: { role: "org:deployer" }, clerk: false, engineDiffers: "a second role: only the first travels in rol, all in cx.rls" },
+  {
+    member: "bob",
+    ask: { role: "org:deployer" },
+    clerk: false,
+    engineDiffers: "a second role: only the first travels in rol, all in cx.rls",
+  },
   { member: "bob", ask: { permission: "org:deployments:write" }, clerk: true },
   { member: "bob", ask: { permission: "org:code:write" }, clerk: true },
   { member: "carol", ask: { permission: "org:deployments:admin" }, clerk: true },
@@ -50,16 +55,35 @@ const CASES: { member: string; ask: HasParams; clerk: boolean; engineDiffers?: s
   { member: "carol", ask: { permission: "org:deployments:write" }, clerk: true },
   { member: "carol", ask: { permission: "org:code:read" }, clerk: false },
   { member: "dana", ask: { role: "org:admin" }, clerk: true },
-  { member: "dana", ask: { permission: "org:sys_memberships:manage" }, clerk: false, engineDiffers: "system permissions never travel in claims" },
+  {
+    member: "dana",
+    ask: { permission: "org:sys_memberships:manage" },
+    clerk: false,
+    engineDiffers: "system permissions never travel in claims",
+  },
   { member: "erin", ask: { role: "org:member" }, clerk: true },
-  { member: "erin", ask: { permission: "org:sys_memberships:read" }, clerk: false, engineDiffers: "system permissions never travel in claims" },
+  {
+    member: "erin",
+    ask: { permission: "org:sys_memberships:read" },
+    clerk: false,
+    engineDiffers: "system permissions never travel in claims",
+  },
   { member: "erin", ask: { permission: "org:code:read" }, clerk: false },
 ];
 
-const MEMBERS: Record<string, string> = { alice: "Code Reviewer", bob: "Developer, Deployer", carol: "Release Manager", dana: "org:admin", erin: "org:member" };
+const MEMBERS: Record<string, string> = {
+  alice: "Code Reviewer",
+  bob: "Developer, Deployer",
+  carol: "Release Manager",
+  dana: "org:admin",
+  erin: "org:member",
+};
 
 /** Our public key as the PEM Clerk's dashboard shows (SPKI), from our JWKS. */
-const pemOf = (jwk: Json) => createPublicKey({ key: jwk as never, format: "jwk" }).export({ type: "spki", format: "pem" }).toString();
+const pemOf = (jwk: Json) =>
+  createPublicKey({ key: jwk as never, format: "jwk" })
+    .export({ type: "spki", format: "pem" })
+    .toString();
 
 for (const dialect of DIALECTS) {
   describe(`${dialect}: session tokens with Clerk's own code`, () => {
@@ -68,12 +92,16 @@ for (const dialect of DIALECTS) {
     const call = async (method: string, path: string, body?: unknown) => {
       const res = await fetch(`${api.url}${path}`, {
         method,
-        headers: { authorization: `Bearer ${api.secret}`, ...(body === undefined ? {} : { "content-type": "application/json" }) },
+        headers: {
+          authorization: `Bearer ${api.secret}`,
+          ...(body === undefined ? {} : { "content-type": "application/json" }),
+        },
         body: body === undefined ? undefined : JSON.stringify(body),
       });
       return (await res.json()) as Json & { keys: Json[] };
     };
-    const mint = async (sessionId: string, body: Json = {}) => String((await call("POST", `/v1/sessions/${sessionId}/tokens`, body)).jwt);
+    const mint = async (sessionId: string, body: Json = {}) =>
+      String((await call("POST", `/v1/sessions/${sessionId}/tokens`, body)).jwt);
     const jwtKey = async () => pemOf((await call("GET", "/v1/jwks")).keys[0] as Json);
 
     beforeEach(async () => {
@@ -98,10 +126,25 @@ for (const dialect of DIALECTS) {
       expect(verified.exp - (verified.iat as number)).toBe(30);
 
       const forApp = await mint(session.id, { authorized_party: "https://app.acme.com" });
-      expect((await verifyToken(forApp, { jwtKey: await jwtKey(), authorizedParties: ["https://app.acme.com"], issuer: "clerk" })).azp).toBe("https://app.acme.com");
-      await expect(verifyToken(forApp, { jwtKey: await jwtKey(), authorizedParties: ["https://evil.example"] })).rejects.toMatchObject({ reason: "token-invalid-authorized-parties" });
-      const edited = forApp.replace(/\.[\w-]+\./, `.${Buffer.from(JSON.stringify({ ...JSON.parse(Buffer.from(forApp.split(".")[1] as string, "base64url").toString()), sub: "user_other" })).toString("base64url")}.`);
-      await expect(verifyToken(edited, { jwtKey: await jwtKey() })).rejects.toMatchObject({ reason: "token-invalid-signature" });
+      expect(
+        (
+          await verifyToken(forApp, {
+            jwtKey: await jwtKey(),
+            authorizedParties: ["https://app.acme.com"],
+            issuer: "clerk",
+          })
+        ).azp,
+      ).toBe("https://app.acme.com");
+      await expect(
+        verifyToken(forApp, { jwtKey: await jwtKey(), authorizedParties: ["https://evil.example"] }),
+      ).rejects.toMatchObject({ reason: "token-invalid-authorized-parties" });
+      const edited = forApp.replace(
+        /\.[\w-]+\./,
+        `.${Buffer.from(JSON.stringify({ ...JSON.parse(Buffer.from(forApp.split(".")[1] as string, "base64url").toString()), sub: "user_other" })).toString("base64url")}.`,
+      );
+      await expect(verifyToken(edited, { jwtKey: await jwtKey() })).rejects.toMatchObject({
+        reason: "token-invalid-signature",
+      });
     });
 
     it("verifies through our JWKS (secretKey + apiUrl fetch /v1/jwks), before and after a key rotation", async () => {
@@ -109,7 +152,9 @@ for (const dialect of DIALECTS) {
       const session = await api.clerk.sessions.createSession({ userId: user.id });
       const before = await mint(session.id);
       expect((await verifyToken(before, { secretKey: api.secret, apiUrl: api.url })).sub).toBe(user.id);
-      expect((await api.clerk.jwks.getJwks()).keys?.map((k) => k.kid)).toEqual([JSON.parse(Buffer.from(before.split(".")[0] as string, "base64url").toString()).kid]);
+      expect((await api.clerk.jwks.getJwks()).keys?.map((k) => k.kid)).toEqual([
+        JSON.parse(Buffer.from(before.split(".")[0] as string, "base64url").toString()).kid,
+      ]);
 
       await call("POST", "/v1/signing_keys/rotate", {});
       const after = await mint(session.id);
@@ -122,22 +167,49 @@ for (const dialect of DIALECTS) {
       const user = await ensureUser(t.ctx, "alice@acme.com");
       const session = await api.clerk.sessions.createSession({ userId: user.id });
       await call("POST", "/v1/signing_keys/rotate", { algorithm: "ES256" });
-      await expect(verifyToken(await mint(session.id), { secretKey: api.secret, apiUrl: api.url })).rejects.toMatchObject({ reason: "token-invalid-algorithm" });
+      await expect(
+        verifyToken(await mint(session.id), { secretKey: api.secret, apiUrl: api.url }),
+      ).rejects.toMatchObject({ reason: "token-invalid-algorithm" });
     });
 
     for (const version of [2, 1] as const) {
       it(`gives Clerk's has() the expected answers from v${version} claims, and the engine's where the claims can say it`, async () => {
         const org = await createOrg(t.ctx, { name: "Engineering Team" });
-        await createRole(t.ctx, { name: "Developer", organization: "engineering-team", permissions: "read:code,write:code" });
-        await createRole(t.ctx, { name: "Code Reviewer", organization: "engineering-team", extends: "Developer", permissions: "approve:pull-requests" });
-        await createRole(t.ctx, { name: "Deployer", organization: "engineering-team", permissions: "read:deployments,write:deployments" });
-        await createRole(t.ctx, { name: "Release Manager", organization: "engineering-team", permissions: "admin:deployments" });
+        await createRole(t.ctx, {
+          name: "Developer",
+          organization: "engineering-team",
+          permissions: "read:code,write:code",
+        });
+        await createRole(t.ctx, {
+          name: "Code Reviewer",
+          organization: "engineering-team",
+          extends: "Developer",
+          permissions: "approve:pull-requests",
+        });
+        await createRole(t.ctx, {
+          name: "Deployer",
+          organization: "engineering-team",
+          permissions: "read:deployments,write:deployments",
+        });
+        await createRole(t.ctx, {
+          name: "Release Manager",
+          organization: "engineering-team",
+          permissions: "admin:deployments",
+        });
         const users: Record<string, { userId: string; sessionId: string }> = {};
         for (const [name, roles] of Object.entries(MEMBERS)) {
           const m = await addMember(t.ctx, { organization: "engineering-team", email: `${name}@acme.com`, roles });
-          users[name] = { userId: m.user.id, sessionId: String((await call("POST", "/v1/sessions", { user_id: m.user.id })).id) };
+          users[name] = {
+            userId: m.user.id,
+            sessionId: String((await call("POST", "/v1/sessions", { user_id: m.user.id })).id),
+          };
         }
-        await grantToMember(t.ctx, { organization: "engineering-team", email: "alice@acme.com", permission: "write:deployments", scope: "environment:staging" });
+        await grantToMember(t.ctx, {
+          organization: "engineering-team",
+          email: "alice@acme.com",
+          permission: "write:deployments",
+          scope: "environment:staging",
+        });
         await call("PATCH", "/v1/tokens/settings", { claims_version: version });
 
         const key = await jwtKey();
@@ -150,9 +222,15 @@ for (const dialect of DIALECTS) {
           auth[name] = signedInAuthObject({}, jwt, claims);
           claimsOf[name] = claims;
           // Clerk's parser reads exactly the unscoped permissions we encoded (the fpm bitmask, or the v1 list).
-          expect([...(auth[name]?.orgPermissions ?? [])].sort(), name).toEqual(decodeOrgClaims(claims).orgPermissions.sort());
+          expect([...(auth[name]?.orgPermissions ?? [])].sort(), name).toEqual(
+            decodeOrgClaims(claims).orgPermissions.sort(),
+          );
         }
-        expect(auth.alice?.orgPermissions?.sort()).toEqual(["org:code:read", "org:code:write", "org:pull_requests:approve"]);
+        expect(auth.alice?.orgPermissions?.sort()).toEqual([
+          "org:code:read",
+          "org:code:write",
+          "org:pull_requests:approve",
+        ]);
 
         for (const c of CASES) {
           const label = `${c.member} has(${JSON.stringify(c.ask)})`;
@@ -160,14 +238,28 @@ for (const dialect of DIALECTS) {
           const permission = "permission" in c.ask ? String(c.ask.permission) : undefined;
           if (permission && !("role" in c.ask)) {
             const key = permission.startsWith("org:") ? permission : `org:${permission}`;
-            const engine = (await checkAccess(t.ctx, { organizationId: org.id, userId: users[c.member]?.userId as string, permission: key })).allowed;
-            expect(engine, `${label}, engine${c.engineDiffers ? ` (${c.engineDiffers})` : ""}`).toBe(c.engineDiffers ? !c.clerk : c.clerk);
+            const engine = (
+              await checkAccess(t.ctx, {
+                organizationId: org.id,
+                userId: users[c.member]?.userId as string,
+                permission: key,
+              })
+            ).allowed;
+            expect(engine, `${label}, engine${c.engineDiffers ? ` (${c.engineDiffers})` : ""}`).toBe(
+              c.engineDiffers ? !c.clerk : c.clerk,
+            );
           }
         }
 
         // The scoped grant Clerk's claims cannot carry is in ours, as the engine answers it for that resource.
-        expect(decodeOrgClaims(claimsOf.alice ?? {}).scoped).toEqual({ "org:deployments:write": ["environment:staging"] });
-        const scopedCheck = { organizationId: org.id, userId: users.alice?.userId as string, permission: "org:deployments:write" };
+        expect(decodeOrgClaims(claimsOf.alice ?? {}).scoped).toEqual({
+          "org:deployments:write": ["environment:staging"],
+        });
+        const scopedCheck = {
+          organizationId: org.id,
+          userId: users.alice?.userId as string,
+          permission: "org:deployments:write",
+        };
         expect((await checkAccess(t.ctx, { ...scopedCheck, resource: "environment:staging" })).allowed).toBe(true);
         expect((await checkAccess(t.ctx, { ...scopedCheck, resource: "environment:production" })).allowed).toBe(false);
 

@@ -13,7 +13,14 @@ import { createKey } from "../src/features/keys/index.js";
 import { addMember, grantToMember } from "../src/features/members/index.js";
 import { createOrg } from "../src/features/orgs/index.js";
 import { createRole } from "../src/features/roles/index.js";
-import { createSession, issueToken, listSessions, revokeSession, rotateSigningKey, updateTokenSettings } from "../src/features/sessions/index.js";
+import {
+  createSession,
+  issueToken,
+  listSessions,
+  revokeSession,
+  rotateSigningKey,
+  updateTokenSettings,
+} from "../src/features/sessions/index.js";
 import { ensureUser } from "../src/features/users/index.js";
 import { decodeOrgClaims } from "../src/sdk/claims.js";
 import { MASTER_KEY_ENV, masterKey, masterKeyFileFor, unseal } from "../src/secrets.js";
@@ -27,7 +34,8 @@ delete process.env[MASTER_KEY_ENV];
 afterAll(() => rmSync(CONFIG_DIR, { recursive: true, force: true }));
 
 type Json = Record<string, unknown>;
-const part = (jwt: string, i: 0 | 1) => JSON.parse(Buffer.from(jwt.split(".")[i] as string, "base64url").toString("utf8")) as Json;
+const part = (jwt: string, i: 0 | 1) =>
+  JSON.parse(Buffer.from(jwt.split(".")[i] as string, "base64url").toString("utf8")) as Json;
 const payloadOf = (jwt: string) => part(jwt, 1);
 const headerOf = (jwt: string) => part(jwt, 0);
 
@@ -49,15 +57,51 @@ function signedBy(jwt: string, keys: Json[]): boolean {
 async function engineering(t: TestStore) {
   const org = await createOrg(t.ctx, { name: "Engineering Team" });
   await createRole(t.ctx, { name: "Developer", organization: "engineering-team", permissions: "read:code,write:code" });
-  await createRole(t.ctx, { name: "Code Reviewer", organization: "engineering-team", extends: "Developer", permissions: "approve:pull-requests" });
-  await createRole(t.ctx, { name: "Deployer", organization: "engineering-team", permissions: "read:deployments,write:deployments" });
-  await createRole(t.ctx, { name: "Release Manager", organization: "engineering-team", permissions: "admin:deployments" });
-  const alice = await addMember(t.ctx, { organization: "engineering-team", email: "alice@acme.com", roles: "Code Reviewer, org:admin" });
-  await grantToMember(t.ctx, { organization: "engineering-team", email: "alice@acme.com", permission: "write:deployments", scope: "environment:staging" });
+  await createRole(t.ctx, {
+    name: "Code Reviewer",
+    organization: "engineering-team",
+    extends: "Developer",
+    permissions: "approve:pull-requests",
+  });
+  await createRole(t.ctx, {
+    name: "Deployer",
+    organization: "engineering-team",
+    permissions: "read:deployments,write:deployments",
+  });
+  await createRole(t.ctx, {
+    name: "Release Manager",
+    organization: "engineering-team",
+    permissions: "admin:deployments",
+  });
+  const alice = await addMember(t.ctx, {
+    organization: "engineering-team",
+    email: "alice@acme.com",
+    roles: "Code Reviewer, org:admin",
+  });
+  await grantToMember(t.ctx, {
+    organization: "engineering-team",
+    email: "alice@acme.com",
+    permission: "write:deployments",
+    scope: "environment:staging",
+  });
   // Expires 30 s from now: inside a 60 s token's life, so left out. read:wiki expires in an hour: kept.
-  await grantToMember(t.ctx, { organization: "engineering-team", email: "alice@acme.com", permission: "read:docs", expires: new Date(t.clock.now() + 30_000).toISOString() });
-  await grantToMember(t.ctx, { organization: "engineering-team", email: "alice@acme.com", permission: "read:wiki", expires: new Date(t.clock.now() + 3_600_000).toISOString() });
-  const rm = await addMember(t.ctx, { organization: "engineering-team", email: "rm@acme.com", roles: "Release Manager" });
+  await grantToMember(t.ctx, {
+    organization: "engineering-team",
+    email: "alice@acme.com",
+    permission: "read:docs",
+    expires: new Date(t.clock.now() + 30_000).toISOString(),
+  });
+  await grantToMember(t.ctx, {
+    organization: "engineering-team",
+    email: "alice@acme.com",
+    permission: "read:wiki",
+    expires: new Date(t.clock.now() + 3_600_000).toISOString(),
+  });
+  const rm = await addMember(t.ctx, {
+    organization: "engineering-team",
+    email: "rm@acme.com",
+    roles: "Release Manager",
+  });
   await createOrg(t.ctx, { name: "Marketing" });
   return { org, alice: alice.user, rm: rm.user };
 }
@@ -69,10 +113,20 @@ for (const dialect of DIALECTS) {
     const call = async (method: string, path: string, body?: unknown, key: string | null = api.secret) => {
       const res = await fetch(`${api.url}${path}`, {
         method,
-        headers: { ...(key ? { authorization: `Bearer ${key}` } : {}), ...(body === undefined ? {} : { "content-type": "application/json" }) },
+        headers: {
+          ...(key ? { authorization: `Bearer ${key}` } : {}),
+          ...(body === undefined ? {} : { "content-type": "application/json" }),
+        },
         body: body === undefined ? undefined : JSON.stringify(body),
       });
-      return { status: res.status, body: (await res.json()) as Json & { data: Json[]; keys: Json[]; errors: { code: string; long_message: string; meta: Json }[] } };
+      return {
+        status: res.status,
+        body: (await res.json()) as Json & {
+          data: Json[];
+          keys: Json[];
+          errors: { code: string; long_message: string; meta: Json }[];
+        },
+      };
     };
 
     beforeEach(async () => {
@@ -90,7 +144,13 @@ for (const dialect of DIALECTS) {
       const created = await call("POST", "/v1/sessions", { user_id: "Alice@Acme.com" });
       expect(created.status).toBe(200);
       const s = created.body;
-      expect(s).toMatchObject({ object: "session", status: "active", last_active_organization_id: null, expire_at: t.clock.now() + 7 * 86_400_000, created_at: t.clock.now() });
+      expect(s).toMatchObject({
+        object: "session",
+        status: "active",
+        last_active_organization_id: null,
+        expire_at: t.clock.now() + 7 * 86_400_000,
+        created_at: t.clock.now(),
+      });
       expect(s.id).toMatch(/^sess_[0-9A-Za-z]{27}$/);
       t.clock.advance(1000);
       const bobs = (await call("POST", "/v1/sessions", { user_id: "bob@acme.com" })).body;
@@ -118,7 +178,9 @@ for (const dialect of DIALECTS) {
       expect(events[2]).toMatchObject({ before: { status: "active" }, after: { status: "revoked" } });
       expect((await call("GET", "/v1/sessions/sess_nope")).status).toBe(404);
       expect((await call("POST", "/v1/sessions", { user_id: "nobody@acme.com" })).status).toBe(404);
-      expect((await call("GET", "/v1/sessions?status=gone")).body.errors[0]?.long_message).toContain("status must be active, revoked or expired");
+      expect((await call("GET", "/v1/sessions?status=gone")).body.errors[0]?.long_message).toContain(
+        "status must be active, revoked or expired",
+      );
     });
 
     it("mints nothing from a revoked session, nor from one past its expiry", async () => {
@@ -134,8 +196,13 @@ for (const dialect of DIALECTS) {
 
       const later = await createSession(t.ctx, { user: "alice@acme.com" });
       t.clock.advance(7 * 86_400_000);
-      expect((await listSessions(t.ctx, { status: "expired", limit: 10, offset: 0 })).data.map((x) => x.id)).toEqual([later.id]);
-      await expect(issueToken(t.ctx, { sessionId: later.id })).rejects.toMatchObject({ code: "session.not_active", message: expect.stringContaining("is expired") });
+      expect((await listSessions(t.ctx, { status: "expired", limit: 10, offset: 0 })).data.map((x) => x.id)).toEqual([
+        later.id,
+      ]);
+      await expect(issueToken(t.ctx, { sessionId: later.id })).rejects.toMatchObject({
+        code: "session.not_active",
+        message: expect.stringContaining("is expired"),
+      });
     });
 
     it("never lets a token outlive its session", async () => {
@@ -151,11 +218,20 @@ for (const dialect of DIALECTS) {
       const s = await createSession(t.ctx, { user: "alice@acme.com" });
       const outsider = await call("POST", `/v1/sessions/${s.id}/tokens`, { organization_id: "marketing" });
       expect(outsider.status).toBe(404);
-      expect(outsider.body.errors[0]?.long_message).toContain('alice@acme.com is not a member of organization "marketing"');
-      expect((await call("POST", `/v1/sessions/${s.id}/tokens`, { organization_id: "org_2x4y6z8a0b2c4d6e8f0g2h4j6k8" })).status).toBe(404);
+      expect(outsider.body.errors[0]?.long_message).toContain(
+        'alice@acme.com is not a member of organization "marketing"',
+      );
+      expect(
+        (await call("POST", `/v1/sessions/${s.id}/tokens`, { organization_id: "org_2x4y6z8a0b2c4d6e8f0g2h4j6k8" }))
+          .status,
+      ).toBe(404);
 
       const first = await call("POST", `/v1/sessions/${s.id}/tokens`, { organization_id: org.id });
-      expect(payloadOf(String(first.body.jwt))).toMatchObject({ sub: alice.id, sid: s.id, o: { id: org.id, slg: "engineering-team" } });
+      expect(payloadOf(String(first.body.jwt))).toMatchObject({
+        sub: alice.id,
+        sid: s.id,
+        o: { id: org.id, slg: "engineering-team" },
+      });
       expect((await call("GET", `/v1/sessions/${s.id}`)).body.last_active_organization_id).toBe(org.id);
       // No organization named: the session's active one.
       const again = await call("POST", `/v1/sessions/${s.id}/tokens`);
@@ -163,8 +239,13 @@ for (const dialect of DIALECTS) {
       // null clears it: the personal account.
       const personal = await call("POST", `/v1/sessions/${s.id}/tokens`, { organization_id: null });
       expect(payloadOf(String(personal.body.jwt))).not.toHaveProperty("o");
-      const activations = (await auditEventsOf(t.ctx, null)).filter((e) => e.action === "session.organization_activated");
-      expect(activations.map((e) => e.after)).toEqual([{ last_active_organization_id: org.id }, { last_active_organization_id: null }]);
+      const activations = (await auditEventsOf(t.ctx, null)).filter(
+        (e) => e.action === "session.organization_activated",
+      );
+      expect(activations.map((e) => e.after)).toEqual([
+        { last_active_organization_id: org.id },
+        { last_active_organization_id: null },
+      ]);
     });
 
     it("writes v2 claims Clerk reads: roles, fpm-encoded unscoped permissions, scoped grants in cx.sc, nothing system, nothing expiring first", async () => {
@@ -172,22 +253,42 @@ for (const dialect of DIALECTS) {
       const s = await createSession(t.ctx, { user: "alice@acme.com" });
       await issueToken(t.ctx, { sessionId: s.id }); // creates the signing key (audited once)
       const before = (await auditEventsOf(t.ctx, null)).length;
-      const token = await issueToken(t.ctx, { sessionId: s.id, organization: "engineering-team", authorizedParty: "https://app.acme.com" });
+      const token = await issueToken(t.ctx, {
+        sessionId: s.id,
+        organization: "engineering-team",
+        authorizedParty: "https://app.acme.com",
+      });
       await issueToken(t.ctx, { sessionId: s.id });
       const now = Math.floor(t.clock.now() / 1000);
       const p = payloadOf(token.jwt);
       expect(headerOf(token.jwt)).toEqual({ alg: "RS256", kid: token.kid, typ: "JWT" });
-      expect(p).toMatchObject({ sub: alice.id, sid: s.id, iss: "clerk", azp: "https://app.acme.com", iat: now, nbf: now, exp: now + 60, v: 2 });
+      expect(p).toMatchObject({
+        sub: alice.id,
+        sid: s.id,
+        iss: "clerk",
+        azp: "https://app.acme.com",
+        iat: now,
+        nbf: now,
+        exp: now + 60,
+        v: 2,
+      });
       expect(p.jti).toMatch(/^[0-9a-f]{20}$/);
       expect(p.o).toMatchObject({ id: org.id, slg: "engineering-team", rol: "code_reviewer" });
       const decoded = decodeOrgClaims(p);
       expect(decoded.orgRoles).toEqual(["org:code_reviewer", "org:admin"]);
-      expect(decoded.orgPermissions.sort()).toEqual(["org:code:read", "org:code:write", "org:pull_requests:approve", "org:wiki:read"]);
+      expect(decoded.orgPermissions.sort()).toEqual([
+        "org:code:read",
+        "org:code:write",
+        "org:pull_requests:approve",
+        "org:wiki:read",
+      ]);
       expect(decoded.scoped).toEqual({ "org:deployments:write": ["environment:staging"] });
       expect(decoded.overflow).toBe(false);
       expect(JSON.stringify(p)).not.toContain("sys_");
       // Minting is not audited (see token.service.ts); the organization becoming active is.
-      expect((await auditEventsOf(t.ctx, null)).slice(before).map((e) => e.action)).toEqual(["session.organization_activated"]);
+      expect((await auditEventsOf(t.ctx, null)).slice(before).map((e) => e.action)).toEqual([
+        "session.organization_activated",
+      ]);
       expect(token.overflow).toBe(false);
     });
 
@@ -195,22 +296,54 @@ for (const dialect of DIALECTS) {
       await engineering(t);
       const s = await createSession(t.ctx, { user: "rm@acme.com" });
       const p = payloadOf((await issueToken(t.ctx, { sessionId: s.id, organization: "engineering-team" })).jwt);
-      expect(decodeOrgClaims(p).orgPermissions.sort()).toEqual(["org:deployments:admin", "org:deployments:read", "org:deployments:write"]);
+      expect(decodeOrgClaims(p).orgPermissions.sort()).toEqual([
+        "org:deployments:admin",
+        "org:deployments:read",
+        "org:deployments:write",
+      ]);
     });
 
     it("writes v1 claims (org_id, org_slug, org_role, org_permissions) when the setting says so", async () => {
       const { org } = await engineering(t);
-      const settings = await call("PATCH", "/v1/tokens/settings", { claims_version: 1, issuer: "https://clerk.acme.com", token_lifetime_seconds: 120 });
-      expect(settings.body).toMatchObject({ object: "token_settings", claims_version: 1, issuer: "https://clerk.acme.com", token_lifetime_seconds: 120, size_budget: 4096 });
+      const settings = await call("PATCH", "/v1/tokens/settings", {
+        claims_version: 1,
+        issuer: "https://clerk.acme.com",
+        token_lifetime_seconds: 120,
+      });
+      expect(settings.body).toMatchObject({
+        object: "token_settings",
+        claims_version: 1,
+        issuer: "https://clerk.acme.com",
+        token_lifetime_seconds: 120,
+        size_budget: 4096,
+      });
       const s = await createSession(t.ctx, { user: "alice@acme.com" });
-      const p = payloadOf(String((await call("POST", `/v1/sessions/${s.id}/tokens`, { organization_id: "engineering-team" })).body.jwt));
-      expect(p).toMatchObject({ iss: "https://clerk.acme.com", org_id: org.id, org_slug: "engineering-team", org_role: "org:code_reviewer" });
+      const p = payloadOf(
+        String((await call("POST", `/v1/sessions/${s.id}/tokens`, { organization_id: "engineering-team" })).body.jwt),
+      );
+      expect(p).toMatchObject({
+        iss: "https://clerk.acme.com",
+        org_id: org.id,
+        org_slug: "engineering-team",
+        org_role: "org:code_reviewer",
+      });
       expect(p.exp).toBe((p.iat as number) + 120);
       expect(p).not.toHaveProperty("v");
-      expect((p.org_permissions as string[]).sort()).toEqual(["org:code:read", "org:code:write", "org:pull_requests:approve", "org:wiki:read"]);
-      expect(p.cx).toEqual({ rls: ["org:code_reviewer", "org:admin"], sc: { "org:deployments:write": ["environment:staging"] } });
+      expect((p.org_permissions as string[]).sort()).toEqual([
+        "org:code:read",
+        "org:code:write",
+        "org:pull_requests:approve",
+        "org:wiki:read",
+      ]);
+      expect(p.cx).toEqual({
+        rls: ["org:code_reviewer", "org:admin"],
+        sc: { "org:deployments:write": ["environment:staging"] },
+      });
       const audit = (await auditEventsOf(t.ctx, null)).find((e) => e.action === "token_settings.updated");
-      expect(audit).toMatchObject({ before: { claimsVersion: 2 }, after: { claimsVersion: 1, issuer: "https://clerk.acme.com" } });
+      expect(audit).toMatchObject({
+        before: { claimsVersion: 2 },
+        after: { claimsVersion: 1, issuer: "https://clerk.acme.com" },
+      });
     });
 
     it("leaves permissions out past the size budget and says so in cx.ovf, keeping the token under budget", async () => {
@@ -241,15 +374,27 @@ for (const dialect of DIALECTS) {
         expect(r.status, JSON.stringify(body)).toBe(422);
         expect(r.body.errors[0]?.long_message).toContain(message);
       }
-      expect((await call("GET", "/v1/tokens/settings")).body).toMatchObject({ claims_version: 2, token_lifetime_seconds: 60, size_budget: 4096, signing_algorithm: "RS256", issuer: "clerk" });
+      expect((await call("GET", "/v1/tokens/settings")).body).toMatchObject({
+        claims_version: 2,
+        token_lifetime_seconds: 60,
+        size_budget: 4096,
+        signing_algorithm: "RS256",
+        issuer: "clerk",
+      });
     });
 
     it("refuses members and agents: sessions and tokens are the instance's to hand out", async () => {
       await engineering(t);
       const s = await createSession(t.ctx, { user: "alice@acme.com" });
       const asAlice = await actingAs(t, "alice@acme.com");
-      await refusedUnchanged(t, () => createSession(asAlice, { user: "alice@acme.com" }), "session.instance_admin_only");
-      await expect(issueToken(asAlice, { sessionId: s.id })).rejects.toMatchObject({ code: "session.instance_admin_only" });
+      await refusedUnchanged(
+        t,
+        () => createSession(asAlice, { user: "alice@acme.com" }),
+        "session.instance_admin_only",
+      );
+      await expect(issueToken(asAlice, { sessionId: s.id })).rejects.toMatchObject({
+        code: "session.instance_admin_only",
+      });
       await expect(rotateSigningKey(asAlice)).rejects.toMatchObject({ code: "session.instance_admin_only" });
       const agent = await createKey(t.ctx, { agent: "alice@acme.com" });
       for (const [method, path] of [
@@ -270,7 +415,13 @@ for (const dialect of DIALECTS) {
       const jwks = async () => (await call("GET", "/.well-known/jwks.json", undefined, null)).body.keys;
       const first = await jwks();
       expect(first).toHaveLength(1);
-      expect(first[0]).toMatchObject({ kty: "RSA", alg: "RS256", use: "sig", e: "AQAB", kid: expect.stringMatching(/^jwk_/) });
+      expect(first[0]).toMatchObject({
+        kty: "RSA",
+        alg: "RS256",
+        use: "sig",
+        e: "AQAB",
+        kid: expect.stringMatching(/^jwk_/),
+      });
       expect(first[0]).not.toHaveProperty("d");
       expect((await call("GET", "/v1/jwks", undefined, null)).body.keys).toEqual(first);
 
@@ -278,7 +429,10 @@ for (const dialect of DIALECTS) {
       expect(headerOf(old).kid).toBe(first[0]?.kid);
       t.clock.advance(1000);
       const rotated = await call("POST", "/v1/signing_keys/rotate", { algorithm: "ES256" });
-      expect(rotated.body).toMatchObject({ current: { algorithm: "ES256", published_until: null }, previous: { kid: first[0]?.kid, retired_at: t.clock.now() } });
+      expect(rotated.body).toMatchObject({
+        current: { algorithm: "ES256", published_until: null },
+        previous: { kid: first[0]?.kid, retired_at: t.clock.now() },
+      });
       const publishedUntil = (rotated.body.previous as Json).published_until as number;
       const oldExpMs = (payloadOf(old).exp as number) * 1000;
       // Still there while a verifier (5 s skew) could accept the old token.
@@ -304,14 +458,21 @@ for (const dialect of DIALECTS) {
     it("signs with ES256 and EdDSA too, each verifiable against its JWKS entry", async () => {
       await ensureUser(t.ctx, "alice@acme.com");
       const s = await createSession(t.ctx, { user: "alice@acme.com" });
-      for (const [algorithm, kty] of [["ES256", "EC"], ["EdDSA", "OKP"], ["RS256", "RSA"]] as const) {
+      for (const [algorithm, kty] of [
+        ["ES256", "EC"],
+        ["EdDSA", "OKP"],
+        ["RS256", "RSA"],
+      ] as const) {
         await rotateSigningKey(t.ctx, { algorithm });
         const token = String((await call("POST", `/v1/sessions/${s.id}/tokens`)).body.jwt);
         const keys = (await call("GET", "/v1/jwks", undefined, null)).body.keys;
         expect(keys[0]).toMatchObject({ kty, alg: algorithm, use: "sig" });
         expect(headerOf(token).alg).toBe(algorithm);
         expect(signedBy(token, keys)).toBe(true);
-        const tampered = token.replace(/\.[\w-]+\./, `.${Buffer.from(JSON.stringify({ ...payloadOf(token), sub: "user_other" })).toString("base64url")}.`);
+        const tampered = token.replace(
+          /\.[\w-]+\./,
+          `.${Buffer.from(JSON.stringify({ ...payloadOf(token), sub: "user_other" })).toString("base64url")}.`,
+        );
         expect(signedBy(tampered, keys)).toBe(false);
       }
     });
@@ -342,9 +503,15 @@ for (const dialect of DIALECTS) {
       const fresh = () => ({ ...t.ctx, runtime: createRuntime() });
       try {
         process.env[MASTER_KEY_ENV] = "too-short";
-        await expect(issueToken(fresh(), { sessionId: s.id })).rejects.toMatchObject({ code: "secrets.master_key_invalid", message: expect.stringContaining("32 random bytes") });
+        await expect(issueToken(fresh(), { sessionId: s.id })).rejects.toMatchObject({
+          code: "secrets.master_key_invalid",
+          message: expect.stringContaining("32 random bytes"),
+        });
         process.env[MASTER_KEY_ENV] = Buffer.alloc(32, 7).toString("base64");
-        await expect(issueToken(fresh(), { sessionId: s.id })).rejects.toMatchObject({ code: "secrets.unseal_failed", message: expect.stringContaining("Restore the original master key") });
+        await expect(issueToken(fresh(), { sessionId: s.id })).rejects.toMatchObject({
+          code: "secrets.unseal_failed",
+          message: expect.stringContaining("Restore the original master key"),
+        });
         // A key rotated under the new master key signs under it.
         const ctx = fresh();
         await rotateSigningKey(ctx);
@@ -368,7 +535,10 @@ for (const dialect of DIALECTS) {
     let location: string;
     const clerk = async (...args: string[]) => {
       try {
-        const { stdout } = await run(process.execPath, [BIN, "--format", "json", ...args], { cwd: dir, env: { ...process.env, CLERK_DATABASE_URL: location, CLERK_CONFIG_DIR: join(dir, "config") } });
+        const { stdout } = await run(process.execPath, [BIN, "--format", "json", ...args], {
+          cwd: dir,
+          env: { ...process.env, CLERK_DATABASE_URL: location, CLERK_CONFIG_DIR: join(dir, "config") },
+        });
         return { code: 0, out: stdout, json: JSON.parse(stdout) as Json };
       } catch (error) {
         // With --format json an error is one JSON line on stderr; its message is what a person reads.
@@ -386,7 +556,21 @@ for (const dialect of DIALECTS) {
 
     it("creates a session, mints a token for an organization, lists, rotates the signing key and revokes", async () => {
       expect((await clerk("org", "create", "--name", "Engineering Team")).code).toBe(0);
-      expect((await clerk("org", "member", "add", "--organization", "engineering-team", "--email", "alice@acme.com", "--role", "org:member")).code).toBe(0);
+      expect(
+        (
+          await clerk(
+            "org",
+            "member",
+            "add",
+            "--organization",
+            "engineering-team",
+            "--email",
+            "alice@acme.com",
+            "--role",
+            "org:member",
+          )
+        ).code,
+      ).toBe(0);
       const session = await clerk("sessions", "create", "--user", "alice@acme.com");
       expect(session.json).toMatchObject({ object: "session", status: "active" });
       const id = String(session.json.id);
@@ -399,15 +583,30 @@ for (const dialect of DIALECTS) {
       expect(statSync(keyFile).mode & 0o777).toBe(0o600);
 
       const rotated = await clerk("keys", "rotate-signing", "--algorithm", "EdDSA");
-      expect(rotated.json).toMatchObject({ current: { algorithm: "EdDSA" }, previous: { kid: headerOf(String(token.json.jwt)).kid } });
+      expect(rotated.json).toMatchObject({
+        current: { algorithm: "EdDSA" },
+        previous: { kid: headerOf(String(token.json.jwt)).kid },
+      });
       expect(headerOf(String((await clerk("sessions", "token", id)).json.jwt)).alg).toBe("EdDSA");
-      expect((await clerk("keys", "rotate-signing", "--algorithm", "HS256")).out).toContain('--algorithm "HS256" is not supported; use RS256, ES256, EdDSA.');
+      expect((await clerk("keys", "rotate-signing", "--algorithm", "HS256")).out).toContain(
+        '--algorithm "HS256" is not supported; use RS256, ES256, EdDSA.',
+      );
 
-      expect((await clerk("tokens", "settings", "--claims", "v1", "--lifetime", "2m")).json).toMatchObject({ claims_version: 1, token_lifetime_seconds: 120 });
-      expect((await clerk("tokens", "settings", "--lifetime", "soon")).out).toContain('--lifetime "soon" is not a duration');
-      expect(payloadOf(String((await clerk("sessions", "token", id)).json.jwt))).toMatchObject({ org_slug: "engineering-team", org_role: "org:member" });
+      expect((await clerk("tokens", "settings", "--claims", "v1", "--lifetime", "2m")).json).toMatchObject({
+        claims_version: 1,
+        token_lifetime_seconds: 120,
+      });
+      expect((await clerk("tokens", "settings", "--lifetime", "soon")).out).toContain(
+        '--lifetime "soon" is not a duration',
+      );
+      expect(payloadOf(String((await clerk("sessions", "token", id)).json.jwt))).toMatchObject({
+        org_slug: "engineering-team",
+        org_role: "org:member",
+      });
 
-      expect(((await clerk("sessions", "list", "--user", "alice@acme.com")).json as unknown as Json[]).map((s) => s.id)).toEqual([id]);
+      expect(
+        ((await clerk("sessions", "list", "--user", "alice@acme.com")).json as unknown as Json[]).map((s) => s.id),
+      ).toEqual([id]);
       expect((await clerk("sessions", "revoke", id)).json).toMatchObject({ id, status: "revoked" });
       const refused = await clerk("sessions", "token", id);
       expect(refused.code).toBe(4);
@@ -415,7 +614,14 @@ for (const dialect of DIALECTS) {
     }, 180_000);
 
     it("shows an example in each command's help", async () => {
-      for (const command of [["sessions", "create"], ["sessions", "list"], ["sessions", "revoke"], ["sessions", "token"], ["keys", "rotate-signing"], ["tokens", "settings"]]) {
+      for (const command of [
+        ["sessions", "create"],
+        ["sessions", "list"],
+        ["sessions", "revoke"],
+        ["sessions", "token"],
+        ["keys", "rotate-signing"],
+        ["tokens", "settings"],
+      ]) {
         const { stdout } = await run(process.execPath, [BIN, ...command, "--help"], { cwd: dir });
         expect(stdout, command.join(" ")).toContain(`Example`);
         expect(stdout).toContain(`clerk ${command.join(" ")}`);

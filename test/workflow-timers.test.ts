@@ -28,7 +28,13 @@ for (const dialect of DIALECTS) {
     async function processAt(at: number): Promise<ServiceContext> {
       const store = await openStore(location);
       open.push(store);
-      return { db: store.db, dialect: store.dialect, clock: manualClock(at), actor: OPERATOR, runtime: createRuntime() };
+      return {
+        db: store.db,
+        dialect: store.dialect,
+        clock: manualClock(at),
+        actor: OPERATOR,
+        runtime: createRuntime(),
+      };
     }
 
     beforeEach(async () => {
@@ -45,10 +51,12 @@ for (const dialect of DIALECTS) {
       await ensureInstance({ ...before, actor: { type: "system", id: null, label: "system" } });
       await createOrganization(before, { name: "Eng" });
       await createRole(before, { name: "Code Reviewer", organization: "eng" });
-      for (const email of ["a@acme.com", "b@acme.com"]) await addMember(before, { organization: "eng", email, roles: "Code Reviewer" });
+      for (const email of ["a@acme.com", "b@acme.com"])
+        await addMember(before, { organization: "eng", email, roles: "Code Reviewer" });
       await createWorkflow(before, { organization: "eng", name: "Review", trigger: "event:pull_request_opened" });
       await addStage(before, "review", { name: "Review", requiresRole: "Code Reviewer", timeout: "1h" });
-      for (let i = 1; i <= 6; i++) await emitEvent(before, { organization: "eng", type: "pull_request_opened", data: { pr: { number: i } } });
+      for (let i = 1; i <= 6; i++)
+        await emitEvent(before, { organization: "eng", type: "pull_request_opened", data: { pr: { number: i } } });
       await open.shift()?.close();
 
       // The server was down for three hours; two workers come up at once. On PostgreSQL they run concurrently;
@@ -56,11 +64,15 @@ for (const dialect of DIALECTS) {
       const [w1, w2] = [await processAt(T0 + 3 * HOUR), await processAt(T0 + 3 * HOUR)];
       const work = (w: ServiceContext) => () => runDueJobs(w, TASK_JOB_HANDLERS, { batch: 2 });
       const [a, b] = [work(w1 as ServiceContext), work(w2 as ServiceContext)];
-      const reports = (w1 as ServiceContext).dialect.multiWriter ? await Promise.all([a(), b()]) : [await a(), await b()];
+      const reports = (w1 as ServiceContext).dialect.multiWriter
+        ? await Promise.all([a(), b()])
+        : [await a(), await b()];
       expect(reports.reduce((n, r) => n + r.ran, 0)).toBe(6);
       expect(reports.flatMap((r) => r.lateness).every((ms) => ms === 2 * HOUR)).toBe(true);
       const org = await (w1 as ServiceContext).db.selectFrom("organizations").select("id").executeTakeFirstOrThrow();
-      const overdue = (await auditEventsOf(w1 as ServiceContext, org.id)).filter((e) => e.action === "approval.overdue");
+      const overdue = (await auditEventsOf(w1 as ServiceContext, org.id)).filter(
+        (e) => e.action === "approval.overdue",
+      );
       expect(overdue).toHaveLength(6);
       expect(new Set(overdue.map((e) => e.target.id)).size).toBe(6);
       expect((await runDueJobs(w2 as ServiceContext, TASK_JOB_HANDLERS)).ran).toBe(0);
@@ -72,9 +84,14 @@ for (const dialect of DIALECTS) {
       const ctx = await processAt(T0);
       let calls = 0;
       const handlers: Record<string, JobHandler> = { count: async () => void (calls += 1) };
-      await ctx.db.transaction().execute((trx) => scheduleJobs({ ...ctx, db: trx }, [{ kind: "count", key: "count:1", dueAt: T0 }]));
+      await ctx.db
+        .transaction()
+        .execute((trx) => scheduleJobs({ ...ctx, db: trx }, [{ kind: "count", key: "count:1", dueAt: T0 }]));
       // A worker claimed it and died before finishing.
-      await ctx.db.updateTable("jobs").set({ lease_owner: "worker_dead", lease_until: T0 + LEASE_MS }).execute();
+      await ctx.db
+        .updateTable("jobs")
+        .set({ lease_owner: "worker_dead", lease_until: T0 + LEASE_MS })
+        .execute();
       expect((await runDueJobs(ctx, handlers)).ran).toBe(0);
       const later = await processAt(T0 + LEASE_MS + 1);
       expect((await runDueJobs(later, handlers)).ran).toBe(1);
@@ -99,22 +116,38 @@ for (const dialect of DIALECTS) {
       const first = await runDueJobs(ctx, handlers);
       expect([first.retried, first.failed]).toEqual([1, 1]);
       for (let attempt = 2; attempt <= MAX_ATTEMPTS; attempt++) {
-        const row = await ctx.db.selectFrom("jobs").select(["due_at", "attempts"]).where("dedupe_key", "=", "flaky:1").executeTakeFirstOrThrow();
+        const row = await ctx.db
+          .selectFrom("jobs")
+          .select(["due_at", "attempts"])
+          .where("dedupe_key", "=", "flaky:1")
+          .executeTakeFirstOrThrow();
         expect(row.due_at).toBeGreaterThan(clock.now());
         expect((await runDueJobs(ctx, handlers)).retried).toBe(0);
         clock.set(row.due_at);
         await runDueJobs(ctx, handlers);
       }
-      const rows = await ctx.db.selectFrom("jobs").select(["dedupe_key", "status", "attempts", "last_error"]).orderBy("dedupe_key").execute();
+      const rows = await ctx.db
+        .selectFrom("jobs")
+        .select(["dedupe_key", "status", "attempts", "last_error"])
+        .orderBy("dedupe_key")
+        .execute();
       expect(rows).toEqual([
         { dedupe_key: "flaky:1", status: "failed", attempts: MAX_ATTEMPTS, last_error: "receiver down" },
-        { dedupe_key: "unknown:1", status: "failed", attempts: 1, last_error: 'no handler for jobs of kind "nobody-handles-this"' },
+        {
+          dedupe_key: "unknown:1",
+          status: "failed",
+          attempts: 1,
+          last_error: 'no handler for jobs of kind "nobody-handles-this"',
+        },
       ]);
     });
 
     it("schedules a key once", async () => {
       const ctx = await processAt(T0);
-      for (let i = 0; i < 2; i++) await ctx.db.transaction().execute((trx) => scheduleJobs({ ...ctx, db: trx }, [{ kind: "count", key: "same", dueAt: T0 + i }]));
+      for (let i = 0; i < 2; i++)
+        await ctx.db
+          .transaction()
+          .execute((trx) => scheduleJobs({ ...ctx, db: trx }, [{ kind: "count", key: "same", dueAt: T0 + i }]));
       expect(await ctx.db.selectFrom("jobs").select("due_at").execute()).toEqual([{ due_at: T0 }]);
     });
   });

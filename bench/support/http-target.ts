@@ -20,7 +20,13 @@ if (mode === "hello") {
   process.stdout.write(`${JSON.stringify({ url })}\n`);
 } else {
   const store = await openStore(join(mkdtempSync(join(tmpdir(), "clerk-bench-")), "clerk.db"));
-  const ctx: ServiceContext = { db: store.db, dialect: store.dialect, clock: systemClock, actor: { type: "operator", id: null, label: "bench" }, runtime: createRuntime() };
+  const ctx: ServiceContext = {
+    db: store.db,
+    dialect: store.dialect,
+    clock: systemClock,
+    actor: { type: "operator", id: null, label: "bench" },
+    runtime: createRuntime(),
+  };
   await ensureInstance(ctx);
   const org = await createOrg(ctx, { name: "Bench Org" });
   await createRole(ctx, { name: "Developer", organization: org.id, permissions: "read:code,write:code,read:reviews" });

@@ -19,9 +19,13 @@ app.get("/me", (req, res) => {
 app.get("/reports", requireAuth({ permission: "org:reports:read" }), (req, res) => {
   res.json({ reports: [], for: req.auth.orgSlug });
 });
-app.get("/repos/:name", requireAuth((req) => ({ permission: "org:code:read", resource: `repository:${String(req.params.name)}` })), (req, res) => {
-  res.json({ repository: req.params.name });
-});
+app.get(
+  "/repos/:name",
+  requireAuth((req) => ({ permission: "org:code:read", resource: `repository:${String(req.params.name)}` })),
+  (req, res) => {
+    res.json({ repository: req.params.name });
+  },
+);
 app.get("/admin/stats", (req, res) => {
   res.json({ admin: req.auth.userId });
 });

@@ -16,10 +16,18 @@ app.get("/me", async (request) => {
   const { userId, orgId, orgRoles, orgPermissions, tokenError } = request.auth;
   return { userId, orgId, orgRoles, orgPermissions, tokenError };
 });
-app.get("/reports", { preHandler: requireAuth({ permission: "org:reports:read" }) }, async (request) => ({ reports: [], for: request.auth.orgSlug }));
+app.get("/reports", { preHandler: requireAuth({ permission: "org:reports:read" }) }, async (request) => ({
+  reports: [],
+  for: request.auth.orgSlug,
+}));
 app.get<{ Params: { name: string } }>(
   "/repos/:name",
-  { preHandler: requireAuth((request) => ({ permission: "org:code:read", resource: `repository:${(request.params as { name: string }).name}` })) },
+  {
+    preHandler: requireAuth((request) => ({
+      permission: "org:code:read",
+      resource: `repository:${(request.params as { name: string }).name}`,
+    })),
+  },
   async (request) => ({ repository: request.params.name }),
 );
 app.get("/admin/stats", async (request) => ({ admin: request.auth.userId }));

@@ -10,7 +10,14 @@ const handler = withAuth(sdkOptions, (req, res, auth) => {
   const json = (body: unknown) => res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify(body));
   if (isAdmin(pathname)) auth.protect({ role: "org:admin" });
 
-  if (pathname === "/me") return json({ userId: auth.userId, orgId: auth.orgId, orgRoles: auth.orgRoles, orgPermissions: auth.orgPermissions, tokenError: auth.tokenError });
+  if (pathname === "/me")
+    return json({
+      userId: auth.userId,
+      orgId: auth.orgId,
+      orgRoles: auth.orgRoles,
+      orgPermissions: auth.orgPermissions,
+      tokenError: auth.tokenError,
+    });
   if (pathname === "/reports") {
     auth.protect({ permission: "org:reports:read" });
     return json({ reports: [], for: auth.orgSlug });

@@ -10,9 +10,15 @@ import { type Endpoint, type EndpointCall, type StreamedBody, invoke } from "../
  */
 export interface Api {
   readonly remote: boolean;
-  call<P extends z.ZodType, Q extends z.ZodType, B extends z.ZodType, R>(e: Endpoint<P, Q, B, R>, input?: EndpointCall<P, Q, B>): Promise<R>;
+  call<P extends z.ZodType, Q extends z.ZodType, B extends z.ZodType, R>(
+    e: Endpoint<P, Q, B, R>,
+    input?: EndpointCall<P, Q, B>,
+  ): Promise<R>;
   /** Calls an endpoint whose answer is a streamed body (an export); resolves once it has started, with its chunks. */
-  stream<P extends z.ZodType, Q extends z.ZodType, B extends z.ZodType>(e: Endpoint<P, Q, B, StreamedBody>, input?: EndpointCall<P, Q, B>): Promise<AsyncIterable<string | Uint8Array>>;
+  stream<P extends z.ZodType, Q extends z.ZodType, B extends z.ZodType>(
+    e: Endpoint<P, Q, B, StreamedBody>,
+    input?: EndpointCall<P, Q, B>,
+  ): Promise<AsyncIterable<string | Uint8Array>>;
 }
 
 /** Query values travel as strings over HTTP; the local transport sends them the same way so both parse alike. */
@@ -30,8 +36,10 @@ const roundTrip = <R>(value: R): R => (value === undefined ? value : (JSON.parse
 export function localApi(ctx: ServiceContext): Api {
   return {
     remote: false,
-    call: async (e, input = {}) => roundTrip(await invoke(e, ctx, { params: input.params, query: queryStrings(input.query), body: input.body })),
-    stream: async (e, input = {}) => (await invoke(e, ctx, { params: input.params, query: queryStrings(input.query), body: input.body })).chunks,
+    call: async (e, input = {}) =>
+      roundTrip(await invoke(e, ctx, { params: input.params, query: queryStrings(input.query), body: input.body })),
+    stream: async (e, input = {}) =>
+      (await invoke(e, ctx, { params: input.params, query: queryStrings(input.query), body: input.body })).chunks,
   };
 }
 
@@ -58,10 +66,25 @@ function pathOf(url: string, params: Record<string, unknown>): string {
 
 /** Rebuilds the server's error from Clerk's envelope, so exit codes and messages match local mode. */
 function errorFrom(status: number, body: unknown): ClerkError {
-  const first = (body as { errors?: { code?: string; message?: string; long_message?: string; meta?: { clerk_code?: string; param_name?: string; details?: Record<string, unknown> } }[] })
-    ?.errors?.[0];
+  const first = (
+    body as {
+      errors?: {
+        code?: string;
+        message?: string;
+        long_message?: string;
+        meta?: { clerk_code?: string; param_name?: string; details?: Record<string, unknown> };
+      }[];
+    }
+  )?.errors?.[0];
   const known = first?.meta?.clerk_code;
-  const code: ErrorCode = known && known in ERROR_CODES ? (known as ErrorCode) : status === 401 ? "auth.unauthenticated" : status === 429 ? "request.rate_limited" : "internal";
+  const code: ErrorCode =
+    known && known in ERROR_CODES
+      ? (known as ErrorCode)
+      : status === 401
+        ? "auth.unauthenticated"
+        : status === 429
+          ? "request.rate_limited"
+          : "internal";
   const message = first?.long_message ?? first?.message ?? `The server answered ${status} without an error message.`;
   return new ClerkError(code, message, { param: first?.meta?.param_name, details: first?.meta?.details });
 }
@@ -71,18 +94,30 @@ export function remoteApi(options: RemoteOptions): Api {
   const base = options.url.replace(/\/+$/, "").replace(/\/v1$/, "");
   const doFetch = options.fetch ?? fetch;
   /** Sends the request; an unreachable server is a clear error, not fetch's TypeError. */
-  const send = async (e: Endpoint, input: EndpointCall<z.ZodType, z.ZodType, z.ZodType>, accept: string): Promise<Response> => {
+  const send = async (
+    e: Endpoint,
+    input: EndpointCall<z.ZodType, z.ZodType, z.ZodType>,
+    accept: string,
+  ): Promise<Response> => {
     const query = new URLSearchParams(queryStrings(input.query)).toString();
     const target = `${base}/v1${pathOf(e.spec.url, (input.params ?? {}) as Record<string, unknown>)}${query ? `?${query}` : ""}`;
     const headers: Record<string, string> = { authorization: `Bearer ${options.secretKey}`, accept };
     if (options.actAs) headers[ACT_AS_HEADER] = options.actAs;
     if (input.body !== undefined) headers["content-type"] = "application/json";
     try {
-      return await doFetch(target, { method: e.spec.method, headers, body: input.body === undefined ? undefined : JSON.stringify(input.body) });
+      return await doFetch(target, {
+        method: e.spec.method,
+        headers,
+        body: input.body === undefined ? undefined : JSON.stringify(input.body),
+      });
     } catch (error) {
       const cause = (error as { cause?: { code?: string; message?: string } }).cause;
       const reason = cause?.code ?? cause?.message ?? (error as Error).message;
-      throw new ClerkError("remote.unreachable", `Could not reach clerk at ${base} (${reason}). Is "clerk serve" running there, and is CLERK_API_URL right?`, { cause: error });
+      throw new ClerkError(
+        "remote.unreachable",
+        `Could not reach clerk at ${base} (${reason}). Is "clerk serve" running there, and is CLERK_API_URL right?`,
+        { cause: error },
+      );
     }
   };
   const jsonOf = async (response: Response): Promise<unknown> => {
@@ -90,13 +125,20 @@ export function remoteApi(options: RemoteOptions): Api {
     try {
       return text === "" ? undefined : JSON.parse(text);
     } catch {
-      throw new ClerkError("remote.unreachable", `${base} answered ${response.status} with something that is not clerk's JSON; is CLERK_API_URL the address of "clerk serve"?`);
+      throw new ClerkError(
+        "remote.unreachable",
+        `${base} answered ${response.status} with something that is not clerk's JSON; is CLERK_API_URL the address of "clerk serve"?`,
+      );
     }
   };
   return {
     remote: true,
     call: async (e, input = {}) => {
-      const response = await send(e as Endpoint, input as EndpointCall<z.ZodType, z.ZodType, z.ZodType>, "application/json");
+      const response = await send(
+        e as Endpoint,
+        input as EndpointCall<z.ZodType, z.ZodType, z.ZodType>,
+        "application/json",
+      );
       const body = await jsonOf(response);
       if (!response.ok) throw errorFrom(response.status, body);
       return body as never;
@@ -104,7 +146,8 @@ export function remoteApi(options: RemoteOptions): Api {
     stream: async (e, input = {}) => {
       const response = await send(e as Endpoint, input as EndpointCall<z.ZodType, z.ZodType, z.ZodType>, "*/*");
       if (!response.ok) throw errorFrom(response.status, await jsonOf(response));
-      if (!response.body) throw new ClerkError("remote.unreachable", `${base} answered ${response.status} without a body to stream.`);
+      if (!response.body)
+        throw new ClerkError("remote.unreachable", `${base} answered ${response.status} without a body to stream.`);
       return response.body as unknown as AsyncIterable<Uint8Array>;
     },
   };
@@ -124,7 +167,10 @@ export async function listAll<P extends z.ZodType, Q extends z.ZodType, B extend
 ): Promise<T[]> {
   const items: T[] = [];
   for (;;) {
-    const page = await api.call(e, { ...input, query: { ...(input.query as object), limit: 500, offset: items.length } as z.input<Q> });
+    const page = await api.call(e, {
+      ...input,
+      query: { ...(input.query as object), limit: 500, offset: items.length } as z.input<Q>,
+    });
     items.push(...page.data);
     if (page.data.length === 0 || items.length >= page.total_count) return items;
   }

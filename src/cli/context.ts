@@ -20,7 +20,6 @@ export interface GlobalOptions {
   as?: string;
 }
 
-
 interface CliState {
   organization?: string;
 }
@@ -78,7 +77,8 @@ export function cliClock(): Clock {
   const fixed = process.env.CLERK_CLOCK;
   if (!fixed) return systemClock;
   const at = Date.parse(fixed);
-  if (!Number.isFinite(at)) throw new ClerkError("input.invalid", `CLERK_CLOCK="${fixed}" is not an ISO time such as 2026-01-15T09:00:00Z.`);
+  if (!Number.isFinite(at))
+    throw new ClerkError("input.invalid", `CLERK_CLOCK="${fixed}" is not an ISO time such as 2026-01-15T09:00:00Z.`);
   return { now: () => at };
 }
 
@@ -86,11 +86,23 @@ export function cliClock(): Clock {
 export function remoteTarget(options: GlobalOptions): { url: string; secretKey: string } | undefined {
   const url = process.env.CLERK_API_URL?.trim();
   if (!url) return undefined;
-  if (!/^https?:\/\/[^\s/]+/.test(url)) throw new ClerkError("remote.misconfigured", `CLERK_API_URL="${url}" is not an http(s) URL such as http://127.0.0.1:3000.`);
+  if (!/^https?:\/\/[^\s/]+/.test(url))
+    throw new ClerkError(
+      "remote.misconfigured",
+      `CLERK_API_URL="${url}" is not an http(s) URL such as http://127.0.0.1:3000.`,
+    );
   const secretKey = process.env.CLERK_SECRET_KEY?.trim();
-  if (!secretKey) throw new ClerkError("remote.misconfigured", "CLERK_API_URL is set but CLERK_SECRET_KEY is not; set it to a key from `clerk keys create` on the server.");
+  if (!secretKey)
+    throw new ClerkError(
+      "remote.misconfigured",
+      "CLERK_API_URL is set but CLERK_SECRET_KEY is not; set it to a key from `clerk keys create` on the server.",
+    );
   if (options.database !== undefined) {
-    throw new ClerkError("remote.misconfigured", `--database has no effect with CLERK_API_URL set (the server at ${url} chooses its store); drop one of them.`, { param: "database" });
+    throw new ClerkError(
+      "remote.misconfigured",
+      `--database has no effect with CLERK_API_URL set (the server at ${url} chooses its store); drop one of them.`,
+      { param: "database" },
+    );
   }
   return { url, secretKey };
 }
@@ -114,7 +126,14 @@ export async function openSession(options: GlobalOptions): Promise<CliSession> {
 export async function openLocal(options: GlobalOptions): Promise<{ store: Store; ctx: ServiceContext }> {
   const clock = cliClock();
   const store = await openStore(options.database);
-  const base: ServiceContext = { db: store.db, dialect: store.dialect, clock, actor: operator(), runtime: createRuntime(), storeLocation: store.location };
+  const base: ServiceContext = {
+    db: store.db,
+    dialect: store.dialect,
+    clock,
+    actor: operator(),
+    runtime: createRuntime(),
+    storeLocation: store.location,
+  };
   try {
     await ensureInstance({ ...base, actor: { type: "system", id: null, label: "system" } });
     if (options.as === undefined) return { store, ctx: base };

@@ -14,16 +14,25 @@ export function jsonObject(value: string | undefined, param: string): Record<str
     try {
       text = readFileSync(value.slice(1), "utf8");
     } catch (error) {
-      throw new ClerkError("input.invalid", `--${param} ${value}: cannot read ${value.slice(1)} (${(error as NodeJS.ErrnoException).code ?? "error"}).`, { param });
+      throw new ClerkError(
+        "input.invalid",
+        `--${param} ${value}: cannot read ${value.slice(1)} (${(error as NodeJS.ErrnoException).code ?? "error"}).`,
+        { param },
+      );
     }
   }
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);
   } catch (error) {
-    throw new ClerkError("input.invalid", `--${param} is not valid JSON (${(error as Error).message}); pass an object such as '{"environment": "production"}' or @file.json.`, { param });
+    throw new ClerkError(
+      "input.invalid",
+      `--${param} is not valid JSON (${(error as Error).message}); pass an object such as '{"environment": "production"}' or @file.json.`,
+      { param },
+    );
   }
-  if (parsed === null || typeof parsed !== "object" || Array.isArray(parsed)) throw new ClerkError("input.invalid", `--${param} must be a JSON object such as '{"key": "value"}'.`, { param });
+  if (parsed === null || typeof parsed !== "object" || Array.isArray(parsed))
+    throw new ClerkError("input.invalid", `--${param} must be a JSON object such as '{"key": "value"}'.`, { param });
   return parsed as Record<string, unknown>;
 }
 

@@ -23,9 +23,15 @@ export function buildProgram(): Command {
   const program = new Command("clerk")
     .description("Organizations, roles, permissions and approval workflows.")
     .version(VERSION)
-    .option("--database <location>", "SQLite file, sqlite:<path> or postgres:// URL (default: $CLERK_DATABASE_URL or ./.clerk/clerk.db)")
+    .option(
+      "--database <location>",
+      "SQLite file, sqlite:<path> or postgres:// URL (default: $CLERK_DATABASE_URL or ./.clerk/clerk.db)",
+    )
     .option("--format <format>", "table or json (default: table on a terminal, json otherwise)")
-    .option("--as <email>", "act as this member, held to their permissions (default: the local operator, an instance admin)")
+    .option(
+      "--as <email>",
+      "act as this member, held to their permissions (default: the local operator, an instance admin)",
+    )
     .showSuggestionAfterError(true)
     .showHelpAfterError("(run with --help for usage)")
     .exitOverride()
@@ -56,7 +62,10 @@ export function buildProgram(): Command {
   for (const group of program.commands) {
     const names = group.commands.map((c) => c.name());
     if (names.length === 0) continue;
-    group.addHelpText("after", `\nRun "clerk ${group.name()} <command> --help" for an example of each (${names.join(", ")}).`);
+    group.addHelpText(
+      "after",
+      `\nRun "clerk ${group.name()} <command> --help" for an example of each (${names.join(", ")}).`,
+    );
   }
   // Every subcommand reports usage errors through the same override, so they exit 2 as documented.
   const visit = (c: Command) => {
@@ -75,7 +84,10 @@ export async function main(argv: readonly string[]): Promise<void> {
     await program.parseAsync([...argv], { from: "user" });
   } catch (error) {
     if (error instanceof CommanderError) {
-      const ok = error.code === "commander.helpDisplayed" || error.code === "commander.version" || error.code === "commander.help";
+      const ok =
+        error.code === "commander.helpDisplayed" ||
+        error.code === "commander.version" ||
+        error.code === "commander.help";
       process.exitCode = ok ? 0 : 2;
       return;
     }

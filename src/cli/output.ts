@@ -11,7 +11,10 @@ export interface CommandOutput {
 export type Format = "table" | "json";
 
 /** A plain-text table; columns sized to their widest cell. */
-export function table(headers: readonly string[], rows: readonly (readonly (string | number | null | undefined)[])[]): string {
+export function table(
+  headers: readonly string[],
+  rows: readonly (readonly (string | number | null | undefined)[])[],
+): string {
   if (rows.length === 0) return "(none)";
   const cells = rows.map((r) => r.map((c) => (c === null || c === undefined ? "" : String(c))));
   const widths = headers.map((h, i) => Math.max(h.length, ...cells.map((r) => (r[i] ?? "").length)));
@@ -26,7 +29,9 @@ export function table(headers: readonly string[], rows: readonly (readonly (stri
 /** Key/value lines for one object. */
 export function fields(pairs: readonly [string, string | number | null | undefined][]): string {
   const width = Math.max(...pairs.map(([k]) => k.length));
-  return pairs.map(([k, v]) => `${`${k}:`.padEnd(width + 1)} ${v === null || v === undefined || v === "" ? "-" : v}`).join("\n");
+  return pairs
+    .map(([k, v]) => `${`${k}:`.padEnd(width + 1)} ${v === null || v === undefined || v === "" ? "-" : v}`)
+    .join("\n");
 }
 
 /** Unix ms → ISO time, or "never". */

@@ -18,7 +18,9 @@ export class ExitWith {
 function formatOf(options: GlobalOptions): Format {
   const value = options.format ?? (process.stdout.isTTY ? "table" : "json");
   if (value !== "table" && value !== "json") {
-    throw new ClerkError("input.invalid", `--format "${value}" is not a format; use table or json.`, { param: "format" });
+    throw new ClerkError("input.invalid", `--format "${value}" is not a format; use table or json.`, {
+      param: "format",
+    });
   }
   return value;
 }
@@ -26,7 +28,10 @@ function formatOf(options: GlobalOptions): Format {
 /** Prints an error the way every command does: one line on stderr, no stack, the error's exit code. */
 export function reportError(error: unknown, json: boolean): number {
   if (error instanceof ClerkError) {
-    if (json) process.stderr.write(`${JSON.stringify({ error: { code: error.code, message: error.message, param: error.param, details: error.details } })}\n`);
+    if (json)
+      process.stderr.write(
+        `${JSON.stringify({ error: { code: error.code, message: error.message, param: error.param, details: error.details } })}\n`,
+      );
     else process.stderr.write(`error: ${error.message}\n`);
     return error.spec.exit;
   }

@@ -8,7 +8,8 @@ import { reportError } from "./run.js";
 
 function parsePort(value: string): number {
   const port = Number(value);
-  if (!Number.isInteger(port) || port < 0 || port > 65_535) throw new ClerkError("input.invalid", `--port "${value}" is not a port number (0–65535).`, { param: "port" });
+  if (!Number.isInteger(port) || port < 0 || port > 65_535)
+    throw new ClerkError("input.invalid", `--port "${value}" is not a port number (0–65535).`, { param: "port" });
   return port;
 }
 
@@ -17,7 +18,11 @@ function usageFlushMs(): number | undefined {
   const value = process.env.CLERK_USAGE_FLUSH_SECONDS;
   if (value === undefined || value === "") return undefined;
   const seconds = Number(value);
-  if (!Number.isFinite(seconds) || seconds <= 0) throw new ClerkError("input.invalid", `CLERK_USAGE_FLUSH_SECONDS="${value}" is not a positive number of seconds such as 30.`);
+  if (!Number.isFinite(seconds) || seconds <= 0)
+    throw new ClerkError(
+      "input.invalid",
+      `CLERK_USAGE_FLUSH_SECONDS="${value}" is not a positive number of seconds such as 30.`,
+    );
   return seconds * 1000;
 }
 
@@ -32,7 +37,13 @@ export function registerServeCommand(program: Command): void {
       const o = command.optsWithGlobals() as GlobalOptions & { port: string; host: string };
       try {
         const store = await openStore(o.database);
-        const server = await serve({ store, clock: cliClock(), port: parsePort(o.port), host: o.host, usageFlushMs: usageFlushMs() });
+        const server = await serve({
+          store,
+          clock: cliClock(),
+          port: parsePort(o.port),
+          host: o.host,
+          usageFlushMs: usageFlushMs(),
+        });
         process.stderr.write(`clerk is serving ${store.location} (${store.dialect.name}) at ${server.url}\n`);
         const shutdown = () => void server.stop().then(() => process.exit(0));
         process.once("SIGINT", shutdown);

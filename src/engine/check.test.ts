@@ -16,12 +16,29 @@ function role(id: string, name: string, parentIds: string[], grants: PolicyGrant
 
 // A chain base <- l1 <- ... <- l6 for depth, a diamond top <- left, right <- bottom, and the usual suspects.
 const policy: OrgPolicy = {
-  organizationId: "org_web", label: "acme-web", version: 3, inheritAncestorRead: true,
+  organizationId: "org_web",
+  label: "acme-web",
+  version: 3,
+  inheritAncestorRead: true,
   roles: [
-    role("developer", "Developer", [], [grant("g_dev_read", "org:code:read", "repository:*-app"), grant("g_deploy", "org:deploy:write", "", JUNE_30)]),
+    role(
+      "developer",
+      "Developer",
+      [],
+      [grant("g_dev_read", "org:code:read", "repository:*-app"), grant("g_deploy", "org:deploy:write", "", JUNE_30)],
+    ),
     role("reviewer", "Code Reviewer", ["developer"], [grant("g_approve", "org:pull_requests:approve")]),
     role("code_admin", "Code Admin", [], [grant("g_admin", "org:code:admin")]),
-    role("docs", "Docs Writer", [], [grant("g_docs", "org:docs:write", "path:docs/"), grant("g_any", "org:docs:read", "path:**"), grant("g_env", "org:deploy:read", "environment:staging,environment:qa")]),
+    role(
+      "docs",
+      "Docs Writer",
+      [],
+      [
+        grant("g_docs", "org:docs:write", "path:docs/"),
+        grant("g_any", "org:docs:read", "path:**"),
+        grant("g_env", "org:deploy:read", "environment:staging,environment:qa"),
+      ],
+    ),
     role("base", "Base", [], [grant("g_deep", "org:vault:read")]),
     ...[1, 2, 3, 4, 5, 6].map((i) => role(`l${i}`, `Level ${i}`, [i === 1 ? "base" : `l${i - 1}`], [])),
     role("top", "Top", [], [grant("g_top", "org:wiki:read")]),
@@ -36,22 +53,46 @@ const policy: OrgPolicy = {
     { userId: "u_docs", label: "docs@acme.com", roleIds: ["docs"], grants: [] },
     { userId: "u_deep", label: "deep@acme.com", roleIds: ["l6"], grants: [] },
     { userId: "u_diamond", label: "diamond@acme.com", roleIds: ["bottom"], grants: [] },
-    { userId: "u_temp", label: "temp@acme.com", roleIds: [], grants: [grant("g_direct", "org:billing:read", "", JUNE_30), grant("g_direct_scoped", "org:code:write", "repository:web")] },
+    {
+      userId: "u_temp",
+      label: "temp@acme.com",
+      roleIds: [],
+      grants: [
+        grant("g_direct", "org:billing:read", "", JUNE_30),
+        grant("g_direct_scoped", "org:code:write", "repository:web"),
+      ],
+    },
     { userId: "u_both", label: "both@acme.com", roleIds: ["developer"], grants: [] },
   ],
   ancestors: [
     {
-      organizationId: "org_acme", label: "acme", members: [
-        { userId: "u_parent", label: "parent@acme.com", roleIds: ["developer", "code_admin"], grants: [grant("g_pdirect", "org:billing:read")] },
+      organizationId: "org_acme",
+      label: "acme",
+      members: [
+        {
+          userId: "u_parent",
+          label: "parent@acme.com",
+          roleIds: ["developer", "code_admin"],
+          grants: [grant("g_pdirect", "org:billing:read")],
+        },
         { userId: "u_both", label: "both@acme.com", roleIds: ["code_admin"], grants: [] },
       ],
     },
-    { organizationId: "org_root", label: "root", members: [{ userId: "u_grand", label: "grand@acme.com", roleIds: ["docs"], grants: [] }] },
+    {
+      organizationId: "org_root",
+      label: "root",
+      members: [{ userId: "u_grand", label: "grand@acme.com", roleIds: ["docs"], grants: [] }],
+    },
   ],
 };
 
 const compiled = compilePolicy(policy);
-const q = (subject: string, permission: string, resource?: string, at = 0): CheckQuery => ({ subject, permission, resource, at });
+const q = (subject: string, permission: string, resource?: string, at = 0): CheckQuery => ({
+  subject,
+  permission,
+  resource,
+  at,
+});
 
 describe("check", () => {
   it.each([
@@ -59,7 +100,11 @@ describe("check", () => {
     ["a wildcard scope allows a matching repository", q("u_dev", "org:code:read", "repository:frontend-app"), true],
     ["a * wildcard does not reach below a /", q("u_dev", "org:code:read", "repository:frontend-app/x"), false],
     ["a scoped grant does not allow a check without a resource", q("u_dev", "org:code:read"), false],
-    ["a scoped grant does not allow a resource of another type", q("u_dev", "org:code:read", "environment:frontend-app"), false],
+    [
+      "a scoped grant does not allow a resource of another type",
+      q("u_dev", "org:code:read", "environment:frontend-app"),
+      false,
+    ],
     ["scope matching is case-sensitive", q("u_dev", "org:code:read", "repository:Frontend-App"), false],
     ["a malformed resource matches no scoped grant", q("u_dev", "org:code:read", "frontend-app"), false],
     ["an empty resource id matches no scoped grant", q("u_dev", "org:code:read", "repository:"), false],
@@ -74,7 +119,11 @@ describe("check", () => {
     ["none of several scopes matching denies", q("u_docs", "org:deploy:read", "environment:production"), false],
     // unscoped
     ["an unscoped grant allows a check without a resource", q("u_rev", "org:pull_requests:approve"), true],
-    ["an unscoped grant allows any resource", q("u_rev", "org:pull_requests:approve", "repository:anything/at/all"), true],
+    [
+      "an unscoped grant allows any resource",
+      q("u_rev", "org:pull_requests:approve", "repository:anything/at/all"),
+      true,
+    ],
     ["an unscoped grant allows even a malformed resource", q("u_rev", "org:pull_requests:approve", "nonsense"), true],
     // expiry
     ["a grant applies just before it expires", q("u_dev", "org:deploy:write", undefined, JUNE_30 - 1), true],
@@ -99,7 +148,11 @@ describe("check", () => {
     ["a scoped direct grant allows its scope", q("u_temp", "org:code:write", "repository:web"), true],
     ["a scoped direct grant refuses other resources", q("u_temp", "org:code:write", "repository:api"), false],
     // ancestors
-    ["an ancestor member reads what their ancestor roles let them read", q("u_parent", "org:code:read", "repository:web-app"), true],
+    [
+      "an ancestor member reads what their ancestor roles let them read",
+      q("u_parent", "org:code:read", "repository:web-app"),
+      true,
+    ],
     ["an ancestor member's admin gives read here", q("u_parent", "org:code:read", "repository:anything"), true],
     ["an ancestor member may not write, even with admin there", q("u_parent", "org:code:write"), false],
     ["an ancestor member's direct read grant counts", q("u_parent", "org:billing:read"), true],
@@ -117,23 +170,70 @@ describe("check", () => {
 
   it("turns ancestor access off when the organization does not inherit it", () => {
     const closed = compilePolicy({ ...policy, inheritAncestorRead: false });
-    expect(check(closed, q("u_parent", "org:code:read", "repository:web-app"))).toEqual({ allowed: false, reason: "denied: not a member of acme-web" });
+    expect(check(closed, q("u_parent", "org:code:read", "repository:web-app"))).toEqual({
+      allowed: false,
+      reason: "denied: not a member of acme-web",
+    });
     expect(check(closed, q("u_dev", "org:code:read", "repository:web-app")).allowed).toBe(true);
   });
 
   it.each([
-    ["names the role path and scope", q("u_rev", "org:code:read", "repository:web-app"), "allowed: role Code Reviewer <- Developer grants org:code:read on repository:*-app"],
-    ["names the expiry", q("u_dev", "org:deploy:write"), "allowed: role Developer grants org:deploy:write until 2026-06-30T00:00:00.000Z"],
-    ["names admin's implication", q("u_admin", "org:code:write"), "allowed: role Code Admin grants org:code:admin (admin covers every org:code action)"],
-    ["names a direct grant", q("u_temp", "org:code:write", "repository:web"), "allowed: direct grant of org:code:write on repository:web"],
-    ["names the ancestor", q("u_parent", "org:code:read", "repository:web-app"), "allowed: ancestor acme (read-only) via role Developer grants org:code:read on repository:*-app"],
-    ["names the shortest path through a deep chain", q("u_deep", "org:vault:read"), "allowed: role Level 6 <- Level 5 <- Level 4 <- Level 3 <- Level 2 <- Level 1 <- Base grants org:vault:read"],
+    [
+      "names the role path and scope",
+      q("u_rev", "org:code:read", "repository:web-app"),
+      "allowed: role Code Reviewer <- Developer grants org:code:read on repository:*-app",
+    ],
+    [
+      "names the expiry",
+      q("u_dev", "org:deploy:write"),
+      "allowed: role Developer grants org:deploy:write until 2026-06-30T00:00:00.000Z",
+    ],
+    [
+      "names admin's implication",
+      q("u_admin", "org:code:write"),
+      "allowed: role Code Admin grants org:code:admin (admin covers every org:code action)",
+    ],
+    [
+      "names a direct grant",
+      q("u_temp", "org:code:write", "repository:web"),
+      "allowed: direct grant of org:code:write on repository:web",
+    ],
+    [
+      "names the ancestor",
+      q("u_parent", "org:code:read", "repository:web-app"),
+      "allowed: ancestor acme (read-only) via role Developer grants org:code:read on repository:*-app",
+    ],
+    [
+      "names the shortest path through a deep chain",
+      q("u_deep", "org:vault:read"),
+      "allowed: role Level 6 <- Level 5 <- Level 4 <- Level 3 <- Level 2 <- Level 1 <- Base grants org:vault:read",
+    ],
     ["refuses a non-member", q("u_nobody", "org:code:read"), "denied: not a member of acme-web"],
-    ["refuses a member without the grant", q("u_dev", "org:code:write"), "denied: no role or direct grant of the member in acme-web allows this"],
-    ["refuses an unknown permission", q("u_dev", "org:nothing:read"), "denied: no grant in acme-web covers this permission"],
-    ["refuses a malformed permission", q("u_dev", "code"), "denied: not a permission key; expected org:<feature>:<action>"],
-    ["refuses an ancestor member's write", q("u_parent", "org:code:write"), "denied: not a member of acme-web; members of its ancestors get read access only"],
-    ["refuses an ancestor member's missing read", q("u_parent", "org:wiki:read"), "denied: not a member of acme-web, and no ancestor membership grants this read"],
+    [
+      "refuses a member without the grant",
+      q("u_dev", "org:code:write"),
+      "denied: no role or direct grant of the member in acme-web allows this",
+    ],
+    [
+      "refuses an unknown permission",
+      q("u_dev", "org:nothing:read"),
+      "denied: no grant in acme-web covers this permission",
+    ],
+    [
+      "refuses a malformed permission",
+      q("u_dev", "code"),
+      "denied: not a permission key; expected org:<feature>:<action>",
+    ],
+    [
+      "refuses an ancestor member's write",
+      q("u_parent", "org:code:write"),
+      "denied: not a member of acme-web; members of its ancestors get read access only",
+    ],
+    [
+      "refuses an ancestor member's missing read",
+      q("u_parent", "org:wiki:read"),
+      "denied: not a member of acme-web, and no ancestor membership grants this read",
+    ],
   ])("gives a reason that %s", (_name, query, reason) => {
     expect(check(compiled, query).reason).toBe(reason);
   });
@@ -155,12 +255,33 @@ describe("check", () => {
 describe("check reasons, regressions", () => {
   it("keeps an ancestor's unscoped and scoped reasons for one entry apart (they once shared a cache key)", () => {
     const both = compilePolicy({
-      organizationId: "org_c", label: "child", version: 1, inheritAncestorRead: true, members: [],
-      roles: [role("r", "Reader", [], [grant("g_until", "org:code:read", "", 10), grant("g_scoped", "org:code:read", "repository:*-app")])],
-      ancestors: [{ organizationId: "org_p", label: "parent", members: [{ userId: "u", label: "u@acme.com", roleIds: ["r"], grants: [] }] }],
+      organizationId: "org_c",
+      label: "child",
+      version: 1,
+      inheritAncestorRead: true,
+      members: [],
+      roles: [
+        role(
+          "r",
+          "Reader",
+          [],
+          [grant("g_until", "org:code:read", "", 10), grant("g_scoped", "org:code:read", "repository:*-app")],
+        ),
+      ],
+      ancestors: [
+        {
+          organizationId: "org_p",
+          label: "parent",
+          members: [{ userId: "u", label: "u@acme.com", roleIds: ["r"], grants: [] }],
+        },
+      ],
     });
-    expect(check(both, q("u", "org:code:read", "repository:web-app", 5)).reason).toBe("allowed: ancestor parent (read-only) via role Reader grants org:code:read until 1970-01-01T00:00:00.010Z");
-    expect(check(both, q("u", "org:code:read", "repository:web-app", 10)).reason).toBe("allowed: ancestor parent (read-only) via role Reader grants org:code:read on repository:*-app");
+    expect(check(both, q("u", "org:code:read", "repository:web-app", 5)).reason).toBe(
+      "allowed: ancestor parent (read-only) via role Reader grants org:code:read until 1970-01-01T00:00:00.010Z",
+    );
+    expect(check(both, q("u", "org:code:read", "repository:web-app", 10)).reason).toBe(
+      "allowed: ancestor parent (read-only) via role Reader grants org:code:read on repository:*-app",
+    );
   });
 });
 
@@ -172,7 +293,12 @@ describe("drainUsage", () => {
     check(fresh, q("u_dev", "org:code:write"));
     check(fresh, q("u_admin", "org:code:whatever"));
     check(fresh, q("u_parent", "org:code:read", "repository:x"));
-    expect(drainUsage(fresh)).toEqual(new Map([["org:code:read", 3], ["org:code:whatever", 1]]));
+    expect(drainUsage(fresh)).toEqual(
+      new Map([
+        ["org:code:read", 3],
+        ["org:code:whatever", 1],
+      ]),
+    );
     expect(drainUsage(fresh)).toEqual(new Map());
   });
 });

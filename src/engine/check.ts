@@ -59,7 +59,12 @@ function decide(p: CompiledPolicy, q: CheckQuery, pid: number, isRead: boolean):
  * and expiring grants need the entry itself.
  */
 export function allowedFor(
-  p: CompiledPolicy, index: MemberIndex, mi: number, pid: number, resource: string | undefined, at: number,
+  p: CompiledPolicy,
+  index: MemberIndex,
+  mi: number,
+  pid: number,
+  resource: string | undefined,
+  at: number,
   ancestor: CompiledAncestor | null,
 ): string | null {
   const rows = p.rows;
@@ -81,7 +86,8 @@ export function allowedFor(
     const bits = rows[o]!;
     if ((bits & bit) === 0) continue;
     const i = base[ri]! + rows[o + 1]! + popcount(bits & below);
-    if ((rows[o + 2]! & bit) !== 0) return (ancestor === null ? arena.reasons[i] : null) ?? unscopedReason(p, i, ri, ancestor);
+    if ((rows[o + 2]! & bit) !== 0)
+      return (ancestor === null ? arena.reasons[i] : null) ?? unscopedReason(p, i, ri, ancestor);
     const e = arena.items[i] as Entry;
     if (at < e.until) return (ancestor === null ? arena.reasons[i] : null) ?? unscopedReason(p, i, ri, ancestor);
     if ((rows[o + 3]! & bit) !== 0) {

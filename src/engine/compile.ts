@@ -115,20 +115,31 @@ export function compilePolicy(policy: OrgPolicy): CompiledPolicy {
   const parents = policy.roles.map((role) => role.parentIds.map((id) => parentIndex(roleIds, role, id)));
   const children: number[][] = policy.roles.map(() => []);
   parents.forEach((ps, child) => ps.forEach((p) => children[p]?.push(child)));
-  const order = parentsFirst(policy.roles.map((r) => r.id), parents);
+  const order = parentsFirst(
+    policy.roles.map((r) => r.id),
+    parents,
+  );
 
   // Every key is interned before any entry is built, so an admin grant is filed under all of them.
-  const grants = policy.roles.map((role, ri) => role.grants.map((g) => compileValidGrant(keys, g, ri, `role "${role.name}" (${role.id})`)));
+  const grants = policy.roles.map((role, ri) =>
+    role.grants.map((g) => compileValidGrant(keys, g, ri, `role "${role.name}" (${role.id})`)),
+  );
   const direct = compileDirectGrants(keys, policy.members, policy.label);
   const ancestorDirect = policy.ancestors.map((a) => compileDirectGrants(keys, a.members, a.label));
   const members = indexMembers(policy.members, direct, roleIds, keys.featurePids, policy.label);
   const ancestors = policy.ancestors.map((a, i) => ({
-    organizationId: a.organizationId, label: a.label, ...freshReasonCaches(),
+    organizationId: a.organizationId,
+    label: a.label,
+    ...freshReasonCaches(),
     members: indexMembers(a.members, ancestorDirect[i] as CompiledGrant[][], roleIds, keys.featurePids, a.label),
   }));
 
   const effective: (readonly CompiledGrant[])[] = new Array(policy.roles.length);
-  for (const ri of order) effective[ri] = inherit(grants[ri] as CompiledGrant[], (parents[ri] as number[]).map((p) => effective[p] as CompiledGrant[]));
+  for (const ri of order)
+    effective[ri] = inherit(
+      grants[ri] as CompiledGrant[],
+      (parents[ri] as number[]).map((p) => effective[p] as CompiledGrant[]),
+    );
 
   const arena: Arena = { items: [], pids: [], reasons: [] };
   const stride = rowStride(keys.registry.keys.length);
@@ -147,10 +158,33 @@ export function compilePolicy(policy: OrgPolicy): CompiledPolicy {
   }
 
   return {
-    organizationId: policy.organizationId, label: policy.label, version: policy.version,
-    inheritAncestorRead: policy.inheritAncestorRead, source: policy, registry: keys.registry,
-    permIds: keys.permIds, featurePids: keys.featurePids, scopes: keys.scopes, roleIds, roles: policy.roles, parents, children,
-    grants, effective, arena, arenaLength: arena.items.length, arenaDead: 0, roleBase, roleSize, rows, stride, holders, holderWords: words, members, ancestors, denials: denialsFor(policy.label),
+    organizationId: policy.organizationId,
+    label: policy.label,
+    version: policy.version,
+    inheritAncestorRead: policy.inheritAncestorRead,
+    source: policy,
+    registry: keys.registry,
+    permIds: keys.permIds,
+    featurePids: keys.featurePids,
+    scopes: keys.scopes,
+    roleIds,
+    roles: policy.roles,
+    parents,
+    children,
+    grants,
+    effective,
+    arena,
+    arenaLength: arena.items.length,
+    arenaDead: 0,
+    roleBase,
+    roleSize,
+    rows,
+    stride,
+    holders,
+    holderWords: words,
+    members,
+    ancestors,
+    denials: denialsFor(policy.label),
   };
 }
 
@@ -174,7 +208,10 @@ export function freshReasonCaches(): Pick<CompiledAncestor, "roleReasons" | "dir
 }
 
 /** A role's effective grants: its own first, then each parent's in order, each grant once. */
-export function inherit(own: readonly CompiledGrant[], parents: readonly (readonly CompiledGrant[])[]): CompiledGrant[] {
+export function inherit(
+  own: readonly CompiledGrant[],
+  parents: readonly (readonly CompiledGrant[])[],
+): CompiledGrant[] {
   if (parents.length === 0) return [...own];
   const seen = new Set<CompiledGrant>(own);
   const out = [...own];
@@ -192,13 +229,17 @@ export function inherit(own: readonly CompiledGrant[], parents: readonly (readon
 export function compileValidGrant(keys: KeySpace, grant: PolicyGrant, owner: number, where: string): CompiledGrant {
   const parsed = parsePermissionKey(grant.permission);
   if (parsed.key !== grant.permission) {
-    throw new EngineInputError(`Grant ${grant.id} of ${where} has permission "${grant.permission}"; the engine takes canonical keys, here ${parsed.key}.`);
+    throw new EngineInputError(
+      `Grant ${grant.id} of ${where} has permission "${grant.permission}"; the engine takes canonical keys, here ${parsed.key}.`,
+    );
   }
   for (const scope of grant.scopes) {
     const text = formatScope(scope);
     const again = parseScope(text);
     if (again.type !== scope.type || again.pattern !== scope.pattern) {
-      throw new EngineInputError(`Grant ${grant.id} of ${where} has scope "${text}" with surrounding spaces; expected ${formatScope(again)}.`);
+      throw new EngineInputError(
+        `Grant ${grant.id} of ${where} has scope "${text}" with surrounding spaces; expected ${formatScope(again)}.`,
+      );
     }
   }
   return compileGrant(grant, addKey(keys, grant.permission), owner, keys.scopes);
@@ -224,19 +265,28 @@ export function compileDirectGrants(keys: KeySpace, members: readonly PolicyMemb
 
 /** Indexes memberships: role indices in one flat array, direct grants as entries by permission id. */
 export function indexMembers(
-  members: readonly PolicyMember[], directGrants: readonly (readonly CompiledGrant[])[], roleIds: ReadonlyMap<string, number>,
-  featurePids: ReadonlyMap<string, readonly number[]>, org: string,
+  members: readonly PolicyMember[],
+  directGrants: readonly (readonly CompiledGrant[])[],
+  roleIds: ReadonlyMap<string, number>,
+  featurePids: ReadonlyMap<string, readonly number[]>,
+  org: string,
 ): MemberIndex {
   const ids = new Map<string, number>();
   const roleStart = new Int32Array(members.length + 1);
   const roleList: number[] = [];
   members.forEach((m, mi) => {
-    if (ids.has(m.userId)) throw new EngineInputError(`User ${m.userId} (${m.label}) is listed twice among the members of ${org}; list each member once.`);
+    if (ids.has(m.userId))
+      throw new EngineInputError(
+        `User ${m.userId} (${m.label}) is listed twice among the members of ${org}; list each member once.`,
+      );
     ids.set(m.userId, mi);
     roleStart[mi] = roleList.length;
     for (const id of m.roleIds) {
       const ri = roleIds.get(id);
-      if (ri === undefined) throw new EngineInputError(`Member ${m.label} of ${org} holds role id "${id}", which is not among the policy's roles.`);
+      if (ri === undefined)
+        throw new EngineInputError(
+          `Member ${m.label} of ${org} holds role id "${id}", which is not among the policy's roles.`,
+        );
       roleList.push(ri);
     }
   });
@@ -246,14 +296,18 @@ export function indexMembers(
 }
 
 /** A membership's direct grants as entries by permission id. */
-export function directEntries(own: readonly CompiledGrant[], featurePids: ReadonlyMap<string, readonly number[]>): Map<number, Entry> {
+export function directEntries(
+  own: readonly CompiledGrant[],
+  featurePids: ReadonlyMap<string, readonly number[]>,
+): Map<number, Entry> {
   return new Map(buildEntries(-1, own, featurePids).map((e) => [e.pid, e]));
 }
 
 function indexRoles(roles: readonly PolicyRole[]): Map<string, number> {
   const ids = new Map<string, number>();
   roles.forEach((role, ri) => {
-    if (ids.has(role.id)) throw new EngineInputError(`Role id ${role.id} appears twice in the policy; each role must be listed once.`);
+    if (ids.has(role.id))
+      throw new EngineInputError(`Role id ${role.id} appears twice in the policy; each role must be listed once.`);
     ids.set(role.id, ri);
   });
   return ids;
@@ -261,6 +315,9 @@ function indexRoles(roles: readonly PolicyRole[]): Map<string, number> {
 
 function parentIndex(roleIds: ReadonlyMap<string, number>, role: PolicyRole, parentId: string): number {
   const p = roleIds.get(parentId);
-  if (p === undefined) throw new EngineInputError(`Role "${role.name}" (${role.id}) extends role id "${parentId}", which is not among the policy's roles.`);
+  if (p === undefined)
+    throw new EngineInputError(
+      `Role "${role.name}" (${role.id}) extends role id "${parentId}", which is not among the policy's roles.`,
+    );
   return p;
 }

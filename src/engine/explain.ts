@@ -26,7 +26,11 @@ export function explain(policy: CompiledPolicy, q: CheckQuery): Explanation {
   const p = policy;
   const pid = resolvePermission(p, q.permission);
   if (pid === -1) {
-    return { allowed: false, reason: `denied: "${q.permission}" is not a permission key; expected org:<feature>:<action>, e.g. org:code:read`, path: [] };
+    return {
+      allowed: false,
+      reason: `denied: "${q.permission}" is not a permission key; expected org:<feature>:<action>, e.g. org:code:read`,
+      path: [],
+    };
   }
   const wanted = splitCanonicalKey(q.permission);
   const key = resourceKey(q.resource);
@@ -51,10 +55,16 @@ export function explain(policy: CompiledPolicy, q: CheckQuery): Explanation {
   const first = memberships[0]!;
   const who = first.ancestor.members.members[first.mi]!;
   if (!p.inheritAncestorRead) {
-    return denied(`denied: ${who.label} is not a member of ${p.label}, and ${p.label} does not give members of ancestor ${first.ancestor.label} read access`, undefined);
+    return denied(
+      `denied: ${who.label} is not a member of ${p.label}, and ${p.label} does not give members of ancestor ${first.ancestor.label} read access`,
+      undefined,
+    );
   }
   if (wanted.action !== "read") {
-    return denied(`denied: ${who.label} is not a member of ${p.label}; as a member of ancestor ${first.ancestor.label} they get read access only, and ${q.permission} is not a read permission`, undefined);
+    return denied(
+      `denied: ${who.label} is not a member of ${p.label}; as a member of ancestor ${first.ancestor.label} they get read access only, and ${q.permission} is not a read permission`,
+      undefined,
+    );
   }
   for (const { ancestor, mi: ami } of memberships) {
     const found = pid < 0 ? null : findAllowing(p, ancestor.members, ami, pid, key, q.at);
@@ -67,11 +77,21 @@ export function explain(policy: CompiledPolicy, q: CheckQuery): Explanation {
   }
   const held = memberships.flatMap(({ ancestor, mi: ami }) => heldBy(p, ancestor.members, ami));
   const labels = memberships.map((m) => m.ancestor.label).join(", ");
-  return denied(`denied: ${who.label} is not a member of ${p.label}, and their membership of ${labels} grants no read that allows ${q.permission}${onResource(q.resource)}`, nearestMiss(p, held, q, wanted, key));
+  return denied(
+    `denied: ${who.label} is not a member of ${p.label}, and their membership of ${labels} grants no read that allows ${q.permission}${onResource(q.resource)}`,
+    nearestMiss(p, held, q, wanted, key),
+  );
 }
 
 /** The first (role order, then direct grants) holder and slot that allow the check, as check() finds it. */
-function findAllowing(p: CompiledPolicy, index: MemberIndex, mi: number, pid: number, key: string | null, at: number): { holder: number; slot: Slot } | null {
+function findAllowing(
+  p: CompiledPolicy,
+  index: MemberIndex,
+  mi: number,
+  pid: number,
+  key: string | null,
+  at: number,
+): { holder: number; slot: Slot } | null {
   for (let k = index.roleStart[mi]!; k < index.roleStart[mi + 1]!; k++) {
     const ri = index.roleList[k]!;
     const rank = rankOf(p.rows, p.stride, ri, pid);
@@ -96,7 +116,13 @@ function heldBy(p: CompiledPolicy, index: MemberIndex, mi: number): Held[] {
   return out;
 }
 
-function allowedExplanation(p: CompiledPolicy, start: ExplainStep[], holder: number, slot: Slot, resource: string | undefined): Explanation {
+function allowedExplanation(
+  p: CompiledPolicy,
+  start: ExplainStep[],
+  holder: number,
+  slot: Slot,
+  resource: string | undefined,
+): Explanation {
   const g = slot.grant;
   const path = [...start];
   if (holder >= 0) {
@@ -105,7 +131,11 @@ function allowedExplanation(p: CompiledPolicy, start: ExplainStep[], holder: num
       path.push({ kind: i === 0 ? "role" : "parent_role", id: role.id, label: role.name });
     });
   }
-  path.push({ kind: "grant", id: g.source.id, label: holder < 0 ? `${slotText({ ...slot, scope: null })} (direct)` : slotText({ ...slot, scope: null }) });
+  path.push({
+    kind: "grant",
+    id: g.source.id,
+    label: holder < 0 ? `${slotText({ ...slot, scope: null })} (direct)` : slotText({ ...slot, scope: null }),
+  });
   if (slot.scope !== null) {
     const key = resourceKey(resource);
     const normalised = key === resource ? "" : ` (normalised from ${resource})`;
@@ -143,7 +173,13 @@ function onResource(resource: string | undefined): string {
 // Ranks every held grant by how close it came, lowest first: right permission but expired; right
 // permission, scoped, but no resource was named; scope of the right type that does not match;
 // scope of another type; the same feature with another action. The first of the lowest rank wins.
-function nearestMiss(p: CompiledPolicy, held: readonly Held[], q: CheckQuery, wanted: { feature: string; action: string }, key: string | null): string | undefined {
+function nearestMiss(
+  p: CompiledPolicy,
+  held: readonly Held[],
+  q: CheckQuery,
+  wanted: { feature: string; action: string },
+  key: string | null,
+): string | undefined {
   let best: { rank: number; text: string } | undefined;
   const offer = (rank: number, text: string): void => {
     if (best === undefined || rank < best.rank) best = { rank, text };
@@ -153,7 +189,11 @@ function nearestMiss(p: CompiledPolicy, held: readonly Held[], q: CheckQuery, wa
     const grantFrom = holder < 0 ? `direct grant of ${g.key}` : `${from} grants ${g.key}`;
     const covers = g.key === q.permission || (g.isAdmin && g.feature === wanted.feature);
     if (!covers) {
-      if (g.feature === wanted.feature) offer(4, `${holder < 0 ? "a direct grant gives" : `${p.roles[g.owner]?.name} grants`} ${slotText({ grant: g, scope: null, until: g.until })}${scopeList(g)}, not ${q.permission}`);
+      if (g.feature === wanted.feature)
+        offer(
+          4,
+          `${holder < 0 ? "a direct grant gives" : `${p.roles[g.owner]?.name} grants`} ${slotText({ grant: g, scope: null, until: g.until })}${scopeList(g)}, not ${q.permission}`,
+        );
       continue;
     }
     for (const slot of g.slots) {
@@ -164,9 +204,10 @@ function nearestMiss(p: CompiledPolicy, held: readonly Held[], q: CheckQuery, wa
       }
       const scope = slot.scope;
       if (key === null) {
-        const why = q.resource === undefined
-          ? "a check without a resource needs an unscoped grant"
-          : `resource ${q.resource} is not a type:id that a scope can match`;
+        const why =
+          q.resource === undefined
+            ? "a check without a resource needs an unscoped grant"
+            : `resource ${q.resource} is not a type:id that a scope can match`;
         offer(2, `grant ${g.key} (${from}) is scoped to ${scope.text}; ${why}`);
       } else if (matchesCompiled(scope, key)) {
         if (expired) offer(0, `grant ${g.key} on ${scope.text} expired at ${isoTime(g.until)} (${from})`);

@@ -60,14 +60,27 @@ export interface Entry extends HeldSlot {
 }
 
 /** Compiles a grant whose key and scopes are already validated; `scopes` shares compiled scopes by text. */
-export function compileGrant(source: PolicyGrant, pid: number, owner: number, scopes: Map<string, CompiledScope>): CompiledGrant {
+export function compileGrant(
+  source: PolicyGrant,
+  pid: number,
+  owner: number,
+  scopes: Map<string, CompiledScope>,
+): CompiledGrant {
   const key = source.permission;
   const last = key.lastIndexOf(":");
   const action = key.slice(last + 1);
   const until = source.expiresAt ?? Infinity;
   const slots: Slot[] = [];
   const grant: CompiledGrant = {
-    source, pid, key, feature: key.slice("org:".length, last), action, isAdmin: action === "admin", owner, until, slots,
+    source,
+    pid,
+    key,
+    feature: key.slice("org:".length, last),
+    action,
+    isAdmin: action === "admin",
+    owner,
+    until,
+    slots,
   };
   if (source.scopes.length === 0) slots.push({ grant, scope: null, until });
   for (const scope of source.scopes) {
@@ -83,7 +96,11 @@ export function compileGrant(source: PolicyGrant, pid: number, owner: number, sc
  * Builds a holder's entries, sorted by permission id. An `admin` grant is filed under every known
  * permission of its feature, so the check path never needs a second lookup for it.
  */
-export function buildEntries(holder: number, grants: readonly CompiledGrant[], featurePids: ReadonlyMap<string, readonly number[]>): Entry[] {
+export function buildEntries(
+  holder: number,
+  grants: readonly CompiledGrant[],
+  featurePids: ReadonlyMap<string, readonly number[]>,
+): Entry[] {
   const byPid = new Map<number, Slot[]>();
   for (const grant of grants) {
     const targets = grant.isAdmin ? (featurePids.get(grant.feature) ?? [grant.pid]) : [grant.pid];
@@ -132,7 +149,8 @@ function makeEntry(pid: number, holder: number, slots: readonly Slot[]): Entry {
     } else if (s.scope.kind === "exact") {
       exact ??= new Map();
       const held = exact.get(s.scope.text);
-      if (held === undefined || s.until > held.scopeUntil) exact.set(s.scope.text, { slot: s, scope: s.scope, scopeUntil: s.until, reason: null });
+      if (held === undefined || s.until > held.scopeUntil)
+        exact.set(s.scope.text, { slot: s, scope: s.scope, scopeUntil: s.until, reason: null });
     } else {
       (patterns ??= []).push(s);
     }
@@ -140,8 +158,20 @@ function makeEntry(pid: number, holder: number, slots: readonly Slot[]): Entry {
   const first = patterns?.[0] ?? null;
   // Field order is memory order: what a scoped check reads comes first, to share a cache line.
   return {
-    until: unscoped === null ? -Infinity : unscoped.until, exact, scope: first?.scope ?? null, scopeUntil: first?.until ?? -Infinity, reason: null,
-    slot: first, patterns: patterns !== null && patterns.length > 1 ? patterns.map((s) => ({ slot: s, scope: s.scope, scopeUntil: s.until, reason: null })) : null,
-    pid, holder, unscoped, unscopedReason: null, scoped: exact !== null || patterns !== null,
+    until: unscoped === null ? -Infinity : unscoped.until,
+    exact,
+    scope: first?.scope ?? null,
+    scopeUntil: first?.until ?? -Infinity,
+    reason: null,
+    slot: first,
+    patterns:
+      patterns !== null && patterns.length > 1
+        ? patterns.map((s) => ({ slot: s, scope: s.scope, scopeUntil: s.until, reason: null }))
+        : null,
+    pid,
+    holder,
+    unscoped,
+    unscopedReason: null,
+    scoped: exact !== null || patterns !== null,
   };
 }

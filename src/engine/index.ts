@@ -13,6 +13,15 @@ export type { RoleNode } from "./role-graph.js";
 export { formatScope, parseResource, parseScope, parseScopes, scopeMatches } from "./scope.js";
 export type { Scope } from "./scope.js";
 export type {
-  CheckQuery, Decision, EffectivePermission, ExplainStep, Explanation, OrgPolicy, PolicyAncestor, PolicyGrant, PolicyMember,
-  PolicyRole, WhoCanEntry,
+  CheckQuery,
+  Decision,
+  EffectivePermission,
+  ExplainStep,
+  Explanation,
+  OrgPolicy,
+  PolicyAncestor,
+  PolicyGrant,
+  PolicyMember,
+  PolicyRole,
+  WhoCanEntry,
 } from "./types.js";

@@ -6,7 +6,13 @@ describe("parsePermissionKey", () => {
   it.each([
     ["a canonical key is kept as it is", "org:code:read", "org:code:read", "code", "read"],
     ["the seed's shorthand is turned around", "read:code", "org:code:read", "code", "read"],
-    ["a hyphen in the shorthand becomes an underscore", "approve:pull-requests", "org:pull_requests:approve", "pull_requests", "approve"],
+    [
+      "a hyphen in the shorthand becomes an underscore",
+      "approve:pull-requests",
+      "org:pull_requests:approve",
+      "pull_requests",
+      "approve",
+    ],
     ["digits and underscores are fine", "org:sys_2fa:manage", "org:sys_2fa:manage", "sys_2fa", "manage"],
     ["surrounding spaces are ignored", "  org:code:write ", "org:code:write", "code", "write"],
   ])("%s", (_name, input, key, feature, action) => {
@@ -23,7 +29,11 @@ describe("parsePermissionKey", () => {
     ["an empty canonical action is refused", "org:code:", /"org:code:" has an empty action/],
     ["a canonical key without an action is refused", "org:code", /"org:code" has no action.*org:code:<action>/],
     ["a three-part key not starting with org is refused", "app:code:read", /must start with "org:"/],
-    ["a hyphen in the canonical form is refused with the fix", "org:pull-requests:read", /did you mean "pull_requests"/],
+    [
+      "a hyphen in the canonical form is refused with the fix",
+      "org:pull-requests:read",
+      /did you mean "pull_requests"/,
+    ],
     ["an uppercase shorthand is refused with the fix", "Read:Code", /did you mean "code"/],
   ])("%s", (_name, input, message) => {
     expect(() => parsePermissionKey(input)).toThrow(EngineInputError);

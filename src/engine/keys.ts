@@ -11,7 +11,8 @@ export interface PermissionKey {
 const SEGMENT = /^[a-z0-9_]+$/;
 const SHORTHAND_SEGMENT = /^[a-z0-9_-]+$/;
 const CANONICAL = /^org:[a-z0-9_]+:[a-z0-9_]+$/;
-const EXPECTED = "expected org:<feature>:<action> (e.g. org:code:read) or the shorthand <action>:<feature> (e.g. read:code)";
+const EXPECTED =
+  "expected org:<feature>:<action> (e.g. org:code:read) or the shorthand <action>:<feature> (e.g. read:code)";
 
 /**
  * Parses a permission key in canonical form (`org:code:read`) or the seed's shorthand
@@ -34,7 +35,9 @@ export function parsePermissionKey(input: string): PermissionKey {
   if (parts.length === 2) {
     const [action, feature] = parts as [string, string];
     if (action === "org") {
-      throw new EngineInputError(`Permission key "${text}" has no action; expected org:${feature || "<feature>"}:<action>, e.g. org:${feature || "code"}:read.`);
+      throw new EngineInputError(
+        `Permission key "${text}" has no action; expected org:${feature || "<feature>"}:<action>, e.g. org:${feature || "code"}:read.`,
+      );
     }
     const normalFeature = shorthandSegment(text, "feature", feature);
     const normalAction = shorthandSegment(text, "action", action);
@@ -55,7 +58,9 @@ export function roleKeyFromName(name: string): string {
   if (rest.startsWith("org:")) rest = rest.slice("org:".length);
   const slug = rest.replace(/[^a-z0-9]+/g, "_").replace(/^_+|_+$/g, "");
   if (slug === "") {
-    throw new EngineInputError(`Role name "${name}" has no letters or digits to make a key from; use a name such as "Code Reviewer" (key org:code_reviewer).`);
+    throw new EngineInputError(
+      `Role name "${name}" has no letters or digits to make a key from; use a name such as "Code Reviewer" (key org:code_reviewer).`,
+    );
   }
   return `org:${slug}`;
 }
@@ -78,23 +83,32 @@ function checkCanonicalSegment(text: string, what: string, segment: string): voi
   if (!SEGMENT.test(segment)) {
     const fixed = suggestion(segment);
     const hint = fixed === "" ? "" : ` (did you mean "${fixed}"?)`;
-    throw new EngineInputError(`The ${what} "${segment}" in permission key "${text}" may only hold lowercase letters, digits and "_"${hint}; ${EXPECTED}.`);
+    throw new EngineInputError(
+      `The ${what} "${segment}" in permission key "${text}" may only hold lowercase letters, digits and "_"${hint}; ${EXPECTED}.`,
+    );
   }
 }
 
 function shorthandSegment(text: string, what: string, segment: string): string {
   if (segment === "") {
-    throw new EngineInputError(`Shorthand permission "${text}" has an empty ${what}; expected <action>:<feature>, e.g. read:code.`);
+    throw new EngineInputError(
+      `Shorthand permission "${text}" has an empty ${what}; expected <action>:<feature>, e.g. read:code.`,
+    );
   }
   if (!SHORTHAND_SEGMENT.test(segment)) {
     const fixed = suggestion(segment);
     const hint = fixed === "" ? "" : ` (did you mean "${fixed}"?)`;
-    throw new EngineInputError(`The ${what} "${segment}" in shorthand permission "${text}" may only hold lowercase letters, digits, "_" and "-"${hint}; ${EXPECTED}.`);
+    throw new EngineInputError(
+      `The ${what} "${segment}" in shorthand permission "${text}" may only hold lowercase letters, digits, "_" and "-"${hint}; ${EXPECTED}.`,
+    );
   }
   return segment.replace(/-/g, "_");
 }
 
 // The segment a user most likely meant, offered in the error so they can copy it.
 function suggestion(segment: string): string {
-  return segment.toLowerCase().replace(/[^a-z0-9]+/g, "_").replace(/^_+|_+$/g, "");
+  return segment
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, "_")
+    .replace(/^_+|_+$/g, "");
 }

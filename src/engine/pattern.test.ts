@@ -5,8 +5,13 @@ import { compileScope, normalisePath, resourceKey } from "./pattern.js";
 
 describe("normalisePath", () => {
   it("agrees with node's path.posix.normalize on any path", () => {
-    const path = fc.array(fc.constantFrom("a", "b", ".", "..", "/", "//", "é"), { maxLength: 12 }).map((parts) => parts.join(""));
-    fc.assert(fc.property(path, (p) => normalisePath(p) === posix.normalize(p)), { numRuns: 2000 });
+    const path = fc
+      .array(fc.constantFrom("a", "b", ".", "..", "/", "//", "é"), { maxLength: 12 })
+      .map((parts) => parts.join(""));
+    fc.assert(
+      fc.property(path, (p) => normalisePath(p) === posix.normalize(p)),
+      { numRuns: 2000 },
+    );
   });
 });
 

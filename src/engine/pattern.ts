@@ -121,7 +121,7 @@ function isSafeNormalPath(s: string, from: number): boolean {
 function tokenize(pattern: string): string[] {
   const tokens: string[] = [];
   let literal = "";
-  for (let i = 0; i < pattern.length; ) {
+  for (let i = 0; i < pattern.length;) {
     if (pattern[i] !== "*") {
       literal += pattern[i];
       i++;

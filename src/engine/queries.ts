@@ -22,7 +22,12 @@ export function effectivePermissions(policy: CompiledPolicy, subject: string, at
     const id = `${permission}|${g.source.scopes.map(formatScope).join(",")}|${g.source.expiresAt ?? ""}`;
     const row = rows.get(id);
     if (row === undefined) {
-      rows.set(id, { permission, scopes: g.source.scopes.map((s) => ({ ...s })), expiresAt: g.source.expiresAt, sources: [source] });
+      rows.set(id, {
+        permission,
+        scopes: g.source.scopes.map((s) => ({ ...s })),
+        expiresAt: g.source.expiresAt,
+        sources: [source],
+      });
     } else if (!row.sources.includes(source)) {
       row.sources.push(source);
     }
@@ -50,7 +55,10 @@ export function effectivePermissions(policy: CompiledPolicy, subject: string, at
     }
   }
   return [...rows.values()].sort(
-    (a, b) => compare(a.permission, b.permission) || compare(a.scopes.map(formatScope).join(","), b.scopes.map(formatScope).join(",")) || (a.expiresAt ?? Infinity) - (b.expiresAt ?? Infinity),
+    (a, b) =>
+      compare(a.permission, b.permission) ||
+      compare(a.scopes.map(formatScope).join(","), b.scopes.map(formatScope).join(",")) ||
+      (a.expiresAt ?? Infinity) - (b.expiresAt ?? Infinity),
   );
 }
 
@@ -60,12 +68,18 @@ export function effectivePermissions(policy: CompiledPolicy, subject: string, at
  * access here. Takes the canonical key or the shorthand. Not counted as usage.
  * @throws EngineInputError for a malformed permission key or resource.
  */
-export function whoCan(policy: CompiledPolicy, permission: string, resource: string | undefined, at: number): WhoCanEntry[] {
+export function whoCan(
+  policy: CompiledPolicy,
+  permission: string,
+  resource: string | undefined,
+  at: number,
+): WhoCanEntry[] {
   const p = policy;
   const key = parsePermissionKey(permission);
   if (resource !== undefined) parseResource(resource);
   const pid = resolvePermission(p, key.key);
-  if (pid === -1) throw new EngineInputError(`Permission "${permission}" cannot be checked; expected org:<feature>:<action>.`);
+  if (pid === -1)
+    throw new EngineInputError(`Permission "${permission}" cannot be checked; expected org:<feature>:<action>.`);
   if (pid === -2) return [];
   const out: WhoCanEntry[] = [];
   p.members.members.forEach((m, mi) => {
@@ -106,5 +120,7 @@ export function membersWithRole(policy: CompiledPolicy, roleId: string): { userI
     holding.add(role.id);
     queue.push(...(policy.children[ri] ?? []));
   }
-  return policy.source.members.filter((m) => m.roleIds.some((r) => holding.has(r))).map((m) => ({ userId: m.userId, label: m.label }));
+  return policy.source.members
+    .filter((m) => m.roleIds.some((r) => holding.has(r)))
+    .map((m) => ({ userId: m.userId, label: m.label }));
 }

@@ -32,7 +32,12 @@ export function denialsFor(label: string): Denials {
  * reached through `ancestor` when not null. Built on first use and cached, since it depends only
  * on the path, not on the user or the query.
  */
-export function allowedReason(p: CompiledPolicy, e: Entry, held: HeldSlot | null, ancestor: CompiledAncestor | null): string {
+export function allowedReason(
+  p: CompiledPolicy,
+  e: Entry,
+  held: HeldSlot | null,
+  ancestor: CompiledAncestor | null,
+): string {
   const slot = held === null ? e.unscoped! : held.slot!;
   if (ancestor === null) {
     if (held !== null) return (held.reason ??= allowText(p, e.holder, slot, null));
@@ -50,7 +55,12 @@ export function allowedReason(p: CompiledPolicy, e: Entry, held: HeldSlot | null
  * The reason the unscoped grant of role `holder`'s arena entry `i` allows a check, through
  * `ancestor` when not null; built on first use and kept (in the arena for the organization's own).
  */
-export function unscopedReason(p: CompiledPolicy, i: number, holder: number, ancestor: CompiledAncestor | null): string {
+export function unscopedReason(
+  p: CompiledPolicy,
+  i: number,
+  holder: number,
+  ancestor: CompiledAncestor | null,
+): string {
   const item = p.arena.items[i]!;
   const slot = isEntry(item) ? item.unscoped! : item;
   if (ancestor !== null) {
@@ -72,7 +82,9 @@ export function pathText(p: CompiledPolicy, holder: number, s: Slot): string {
 /** Where a holder's grant comes from: "role Senior Reviewer <- Code Reviewer", or "direct grant". */
 export function sourceText(p: CompiledPolicy, holder: number, owner: number): string {
   if (holder < 0) return "direct grant";
-  return `role ${rolePath(p, holder, owner).map((ri) => p.roles[ri]?.name).join(" <- ")}`;
+  return `role ${rolePath(p, holder, owner)
+    .map((ri) => p.roles[ri]?.name)
+    .join(" <- ")}`;
 }
 
 /** A grant as it applies through one slot: key, the scope, the implication of admin, the expiry. */

@@ -24,7 +24,10 @@ export function withRoleChanged(policy: CompiledPolicy, role: PolicyRole): Compi
   const count = existing === undefined ? p.roles.length + 1 : p.roles.length;
   const parentIdx = role.parentIds.map((id) => {
     const parent = id === role.id ? ri : p.roleIds.get(id);
-    if (parent === undefined) throw new EngineInputError(`Role "${role.name}" (${role.id}) extends role id "${id}", which is not among the policy's roles.`);
+    if (parent === undefined)
+      throw new EngineInputError(
+        `Role "${role.name}" (${role.id}) extends role id "${id}", which is not among the policy's roles.`,
+      );
     return parent;
   });
   const affected = existing === undefined ? [ri] : withDescendants(ri, p.children);
@@ -36,12 +39,17 @@ export function withRoleChanged(policy: CompiledPolicy, role: PolicyRole): Compi
   // Keys are copied only when the role brings new ones, the rare case.
   const fresh = role.grants.some((g) => !p.permIds.has(g.permission));
   const keys: KeySpace = {
-    registry: p.registry, scopes: p.scopes,
+    registry: p.registry,
+    scopes: p.scopes,
     permIds: fresh ? new Map(p.permIds) : (p.permIds as Map<string, number>),
-    featurePids: fresh ? new Map([...p.featurePids].map(([f, ids]) => [f, [...ids]])) : (p.featurePids as Map<string, number[]>),
+    featurePids: fresh
+      ? new Map([...p.featurePids].map(([f, ids]) => [f, [...ids]]))
+      : (p.featurePids as Map<string, number[]>),
   };
   const own = role.grants.map((g) => compileValidGrant(keys, g, ri, `role "${role.name}" (${role.id})`));
-  const newPids = fresh ? [...keys.permIds.values()].filter((pid) => !p.permIds.has(p.registry.keys[pid] as string)) : [];
+  const newPids = fresh
+    ? [...keys.permIds.values()].filter((pid) => !p.permIds.has(p.registry.keys[pid] as string))
+    : [];
 
   const roles = [...p.roles];
   roles[ri] = role;
@@ -55,11 +63,16 @@ export function withRoleChanged(policy: CompiledPolicy, role: PolicyRole): Compi
   grants[ri] = own;
   const effective = [...p.effective];
   for (const r of parentsFirstWithin(affected, parents, inSubtree)) {
-    effective[r] = inherit(grants[r] ?? [], (parents[r] ?? []).map((parent) => effective[parent] ?? []));
+    effective[r] = inherit(
+      grants[r] ?? [],
+      (parents[r] ?? []).map((parent) => effective[parent] ?? []),
+    );
   }
 
   // A new key of a feature someone holds admin on must be filed under that admin grant too.
-  const adminPids = [...new Set(newPids.map((pid) => p.permIds.get(`org:${p.registry.features[pid]}:admin`)))].filter((x) => x !== undefined);
+  const adminPids = [...new Set(newPids.map((pid) => p.permIds.get(`org:${p.registry.features[pid]}:admin`)))].filter(
+    (x) => x !== undefined,
+  );
   const rebuild = [...affected];
   if (adminPids.length > 0) {
     for (let r = 0; r < p.roles.length; r++) {
@@ -106,23 +119,50 @@ export function withRoleChanged(policy: CompiledPolicy, role: PolicyRole): Compi
     rows.set(p.rows.subarray(0, Math.min(p.rows.length, rows.length)));
     holders = new Int32Array(p.holders);
     rebuild.forEach((r, i) => {
-      for (let k = p.roleBase[r] ?? 0; k < (p.roleBase[r] ?? 0) + (p.roleSize[r] ?? 0); k++) setHolder(holders, words, p.arena.pids[k]!, r, false);
+      for (let k = p.roleBase[r] ?? 0; k < (p.roleBase[r] ?? 0) + (p.roleSize[r] ?? 0); k++)
+        setHolder(holders, words, p.arena.pids[k]!, r, false);
       for (const e of built[i]!) setHolder(holders, words, e.pid, r, true);
       writeRow(rows, stride, r, built[i]!);
     });
   }
 
   const refile = (index: MemberIndex): MemberIndex => refileDirect(index, adminPids, keys.featurePids);
-  const ancestors: CompiledAncestor[] = p.ancestors.map((a) => ({ ...a, members: refile(a.members), ...freshReasonCaches() }));
+  const ancestors: CompiledAncestor[] = p.ancestors.map((a) => ({
+    ...a,
+    members: refile(a.members),
+    ...freshReasonCaches(),
+  }));
   return {
-    ...p, source: { ...p.source, roles }, permIds: keys.permIds, featurePids: keys.featurePids,
+    ...p,
+    source: { ...p.source, roles },
+    permIds: keys.permIds,
+    featurePids: keys.featurePids,
     roleIds: existing === undefined ? new Map([...p.roleIds, [role.id, ri]]) : p.roleIds,
-    roles, parents, children, grants, effective, arena, arenaLength: arena.items.length, arenaDead: dead, roleBase, roleSize, rows, stride, holders, holderWords: words, members: refile(p.members), ancestors,
+    roles,
+    parents,
+    children,
+    grants,
+    effective,
+    arena,
+    arenaLength: arena.items.length,
+    arenaDead: dead,
+    roleBase,
+    roleSize,
+    rows,
+    stride,
+    holders,
+    holderWords: words,
+    members: refile(p.members),
+    ancestors,
   };
 }
 
 // Kahn's algorithm over the affected roles only; parents outside the set are already final.
-function parentsFirstWithin(affected: readonly number[], parents: readonly (readonly number[])[], inSet: ReadonlySet<number>): number[] {
+function parentsFirstWithin(
+  affected: readonly number[],
+  parents: readonly (readonly number[])[],
+  inSet: ReadonlySet<number>,
+): number[] {
   const pending = new Map<number, number>();
   const children = new Map<number, number[]>();
   for (const r of affected) {
@@ -142,7 +182,11 @@ function parentsFirstWithin(affected: readonly number[], parents: readonly (read
 }
 
 // Members whose direct admin grant must also cover the new keys get their entries rebuilt.
-function refileDirect(index: MemberIndex, adminPids: readonly number[], featurePids: ReadonlyMap<string, readonly number[]>): MemberIndex {
+function refileDirect(
+  index: MemberIndex,
+  adminPids: readonly number[],
+  featurePids: ReadonlyMap<string, readonly number[]>,
+): MemberIndex {
   if (adminPids.length === 0) return index;
   let direct: (ReadonlyMap<number, Entry> | null)[] | null = null;
   index.direct.forEach((entries, mi) => {

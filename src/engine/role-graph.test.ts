@@ -27,7 +27,10 @@ describe("findInheritanceCycle", () => {
   });
 
   it("walks a chain of 20 000 roles without overflowing the stack", () => {
-    const roles = Array.from({ length: 20_000 }, (_, i) => ({ id: `r${i}`, parentIds: i === 0 ? ["r19999"] : [`r${i - 1}`] }));
+    const roles = Array.from({ length: 20_000 }, (_, i) => ({
+      id: `r${i}`,
+      parentIds: i === 0 ? ["r19999"] : [`r${i - 1}`],
+    }));
     expect(findInheritanceCycle(roles)).toHaveLength(20_001);
   });
 });

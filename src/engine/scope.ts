@@ -9,7 +9,8 @@ export interface Scope {
 }
 
 const TYPE = /^[a-z][a-z0-9_-]*$/;
-const TYPE_RULE = 'must start with a lowercase letter and hold only lowercase letters, digits, "_" or "-" (e.g. repository)';
+const TYPE_RULE =
+  'must start with a lowercase letter and hold only lowercase letters, digits, "_" or "-" (e.g. repository)';
 
 /**
  * Parses one scope such as `repository:*-app` or `path:docs/`.
@@ -20,13 +21,17 @@ export function parseScope(input: string): Scope {
   const text = input.trim();
   const colon = text.indexOf(":");
   if (colon === -1) {
-    throw new EngineInputError(`Scope "${text}" has no type; expected <type>:<pattern>, e.g. repository:*-app or path:docs/.`);
+    throw new EngineInputError(
+      `Scope "${text}" has no type; expected <type>:<pattern>, e.g. repository:*-app or path:docs/.`,
+    );
   }
   const type = text.slice(0, colon);
   const pattern = text.slice(colon + 1);
   if (!TYPE.test(type)) throw new EngineInputError(`Scope type "${type}" in "${text}" ${TYPE_RULE}.`);
   if (pattern === "") {
-    throw new EngineInputError(`Scope "${text}" has an empty pattern; expected e.g. ${type}:frontend-app or ${type}:*-app.`);
+    throw new EngineInputError(
+      `Scope "${text}" has an empty pattern; expected e.g. ${type}:frontend-app or ${type}:*-app.`,
+    );
   }
   if (pattern.includes(",")) {
     throw new EngineInputError(`Scope "${text}" contains ","; give several scopes as a comma-separated list instead.`);
@@ -44,11 +49,14 @@ export function parseScopes(input: string): Scope[] {
   const seen = new Set<string>();
   return items.map((item, i) => {
     if (item.trim() === "") {
-      throw new EngineInputError(`Scope list "${input}" has an empty item at position ${i + 1}; expected comma-separated scopes such as repository:frontend-app,repository:*-app.`);
+      throw new EngineInputError(
+        `Scope list "${input}" has an empty item at position ${i + 1}; expected comma-separated scopes such as repository:frontend-app,repository:*-app.`,
+      );
     }
     const scope = parseScope(item);
     const text = formatScope(scope);
-    if (seen.has(text)) throw new EngineInputError(`Scope ${text} is listed twice in "${input}"; list each scope once.`);
+    if (seen.has(text))
+      throw new EngineInputError(`Scope ${text} is listed twice in "${input}"; list each scope once.`);
     seen.add(text);
     return scope;
   });
@@ -82,15 +90,20 @@ export function parseResource(input: string): { type: string; id: string } {
   const type = text.slice(0, colon);
   const id = text.slice(colon + 1);
   if (!TYPE.test(type)) throw new EngineInputError(`Resource type "${type}" in "${text}" ${TYPE_RULE}.`);
-  if (id === "") throw new EngineInputError(`Resource "${text}" has an empty id; expected <type>:<id>, e.g. ${type}:frontend-app.`);
+  if (id === "")
+    throw new EngineInputError(`Resource "${text}" has an empty id; expected <type>:<id>, e.g. ${type}:frontend-app.`);
   return { type, id };
 }
 
 function checkPathPattern(text: string, pattern: string): void {
   if (pattern.startsWith("/")) {
-    throw new EngineInputError(`Path scope "${text}" must be relative; drop the leading "/", e.g. path:${pattern.replace(/^\/+/, "") || "docs/"}.`);
+    throw new EngineInputError(
+      `Path scope "${text}" must be relative; drop the leading "/", e.g. path:${pattern.replace(/^\/+/, "") || "docs/"}.`,
+    );
   }
   if (pattern.split("/").includes("..")) {
-    throw new EngineInputError(`Path scope "${text}" must not contain a ".." segment; name the directory itself, e.g. path:docs/.`);
+    throw new EngineInputError(
+      `Path scope "${text}" must not contain a ".." segment; name the directory itself, e.g. path:docs/.`,
+    );
   }
 }

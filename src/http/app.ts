@@ -47,7 +47,15 @@ export interface AppOptions {
 
 // The JWKS is public by nature: verifiers fetch it to check tokens (@clerk/backend sends its secret key anyway).
 // An invitation's accept link is opened by the invitee, who has no key; its token is the proof.
-const PUBLIC_PATHS = new Set(["/healthz", "/readyz", "/v1/openapi.json", "/docs", "/.well-known/jwks.json", "/v1/jwks", "/v1/invitations/accept"]);
+const PUBLIC_PATHS = new Set([
+  "/healthz",
+  "/readyz",
+  "/v1/openapi.json",
+  "/docs",
+  "/.well-known/jwks.json",
+  "/v1/jwks",
+  "/v1/invitations/accept",
+]);
 const ONE_MB = 1024 * 1024;
 
 /** Builds the Fastify app (not listening); `clerk serve` and the tests both use it. */
@@ -71,7 +79,14 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   app.decorate("documentedRoutes", []);
   app.setErrorHandler(errorHandler);
   app.setNotFoundHandler((request, reply) => {
-    errorHandler(new ClerkError("input.invalid", `No endpoint ${request.method} ${request.url.split("?")[0]}; see /v1/openapi.json.`), request, reply);
+    errorHandler(
+      new ClerkError(
+        "input.invalid",
+        `No endpoint ${request.method} ${request.url.split("?")[0]}; see /v1/openapi.json.`,
+      ),
+      request,
+      reply,
+    );
   });
 
   // Only JSON is accepted; an empty body is no body (the Clerk SDK sends the JSON content type on every call).
@@ -90,7 +105,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   // A callback hook, not an async one: it runs on every response, and a promise per response shows up.
   app.addHook("onSend", (_request, reply, payload, done) => {
     const type = reply.getHeader("content-type");
-    if (typeof type === "string" && type.startsWith("application/json")) reply.header("content-type", "application/json");
+    if (typeof type === "string" && type.startsWith("application/json"))
+      reply.header("content-type", "application/json");
     done(null, payload);
   });
 
@@ -102,7 +118,10 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       return header ? createHash("sha256").update(header).digest("hex").slice(0, 16) : request.ip;
     },
     errorResponseBuilder: (_request, context) =>
-      Object.assign(new ClerkError("request.rate_limited", `Too many requests; retry after ${Math.ceil(context.ttl / 1000)} s.`), { statusCode: 429 }),
+      Object.assign(
+        new ClerkError("request.rate_limited", `Too many requests; retry after ${Math.ceil(context.ttl / 1000)} s.`),
+        { statusCode: 429 },
+      ),
   });
 
   const lastTouched = new Map<string, number>();

@@ -9,7 +9,11 @@ import type { ServiceContext } from "../context.js";
 /** Reads `Authorization: Bearer <key>`; anything else is a 401 in Clerk's envelope. */
 export function bearerToken(request: FastifyRequest): string {
   const header = request.headers.authorization;
-  if (!header) throw new ClerkError("auth.unauthenticated", "Missing Authorization header; send Authorization: Bearer <secret key>.");
+  if (!header)
+    throw new ClerkError(
+      "auth.unauthenticated",
+      "Missing Authorization header; send Authorization: Bearer <secret key>.",
+    );
   const match = /^Bearer ([A-Za-z0-9_\-.]+)$/.exec(header);
   if (!match) throw new ClerkError("auth.unauthenticated", "Authorization header must be 'Bearer <secret key>'.");
   return match[1] as string;
@@ -23,8 +27,15 @@ export async function actorFor(base: ServiceContext, request: FastifyRequest): P
   const actor = await authenticate(base, bearerToken(request));
   const actAs = request.headers["clerk-act-as"];
   if (actAs === undefined) return actor;
-  if (actor.type !== "api_key") throw new ClerkError("auth.act_as_refused", "Only an instance secret key may act as another member; an agent key always acts as its own user.");
-  if (typeof actAs !== "string" || actAs.trim() === "") throw new ClerkError("input.invalid", "Clerk-Act-As must name one member by e-mail or user id.", { param: "Clerk-Act-As" });
+  if (actor.type !== "api_key")
+    throw new ClerkError(
+      "auth.act_as_refused",
+      "Only an instance secret key may act as another member; an agent key always acts as its own user.",
+    );
+  if (typeof actAs !== "string" || actAs.trim() === "")
+    throw new ClerkError("input.invalid", "Clerk-Act-As must name one member by e-mail or user id.", {
+      param: "Clerk-Act-As",
+    });
   const user = await resolveUser(base, actAs.trim());
   return { type: "user", id: user.id, label: user.email };
 }

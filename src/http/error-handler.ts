@@ -10,7 +10,11 @@ export function envelope(error: ClerkError, traceId: string) {
         code: error.spec.clerk,
         message: error.message,
         long_message: error.message,
-        meta: { ...(error.param ? { param_name: error.param } : {}), clerk_code: error.code, ...(Object.keys(error.details).length > 0 ? { details: error.details } : {}) },
+        meta: {
+          ...(error.param ? { param_name: error.param } : {}),
+          clerk_code: error.code,
+          ...(Object.keys(error.details).length > 0 ? { details: error.details } : {}),
+        },
       },
     ],
     clerk_trace_id: traceId,
@@ -18,7 +22,10 @@ export function envelope(error: ClerkError, traceId: string) {
 }
 
 const FASTIFY_CODES: Record<string, [ErrorCode, string]> = {
-  FST_ERR_CTP_INVALID_MEDIA_TYPE: ["request.unsupported_content_type", "Send the body as JSON with Content-Type: application/json."],
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: [
+    "request.unsupported_content_type",
+    "Send the body as JSON with Content-Type: application/json.",
+  ],
   FST_ERR_CTP_BODY_TOO_LARGE: ["request.too_large", "The request body is larger than 1 MB."],
   FST_ERR_CTP_INVALID_CONTENT_LENGTH: ["request.malformed", "The Content-Length header does not match the body."],
 };
@@ -34,7 +41,10 @@ export function toClerkError(error: unknown, request: FastifyRequest): ClerkErro
     return new ClerkError("request.malformed", fastifyError.message);
   }
   request.log.error({ err: error }, "unexpected error");
-  return new ClerkError("internal", "Something went wrong on the server; the request changed nothing. The server log has the details.");
+  return new ClerkError(
+    "internal",
+    "Something went wrong on the server; the request changed nothing. The server log has the details.",
+  );
 }
 
 export function errorHandler(error: unknown, request: FastifyRequest, reply: FastifyReply): void {

@@ -5,7 +5,10 @@ import { VERSION } from "../index.js";
 import type { DocumentedRoute } from "./route.js";
 
 const jsonSchema = (schema: z.ZodType) => {
-  const { $schema: _ignored, ...rest } = z.toJSONSchema(schema, { io: "input", unrepresentable: "any" }) as Record<string, unknown>;
+  const { $schema: _ignored, ...rest } = z.toJSONSchema(schema, { io: "input", unrepresentable: "any" }) as Record<
+    string,
+    unknown
+  >;
   return rest;
 };
 
@@ -35,7 +38,12 @@ const ERROR = {
             type: "array",
             items: {
               type: "object",
-              properties: { code: { type: "string" }, message: { type: "string" }, long_message: { type: "string" }, meta: { type: "object" } },
+              properties: {
+                code: { type: "string" },
+                message: { type: "string" },
+                long_message: { type: "string" },
+                meta: { type: "object" },
+              },
             },
           },
           clerk_trace_id: { type: "string" },
@@ -55,20 +63,41 @@ export function openApiDocument(routes: readonly DocumentedRoute[]) {
       summary: r.summary,
       tags: [r.tag],
       parameters: parameters(r),
-      ...(r.body ? { requestBody: { required: !r.body.safeParse(undefined).success, content: { "application/json": { schema: jsonSchema(r.body) } } } } : {}),
+      ...(r.body
+        ? {
+            requestBody: {
+              required: !r.body.safeParse(undefined).success,
+              content: { "application/json": { schema: jsonSchema(r.body) } },
+            },
+          }
+        : {}),
       responses: { "200": { description: "OK (application/json)" }, "4XX": ERROR },
     };
   }
   return {
     openapi: "3.1.0",
-    info: { title: "clerk API", version: VERSION, description: "Organizations, roles and permissions; the Organizations part is wire-compatible with Clerk's Backend API." },
-    components: { securitySchemes: { bearer: { type: "http", scheme: "bearer", description: "An instance secret key (sk_live_…) or an agent key (ak_live_…)" } } },
+    info: {
+      title: "clerk API",
+      version: VERSION,
+      description:
+        "Organizations, roles and permissions; the Organizations part is wire-compatible with Clerk's Backend API.",
+    },
+    components: {
+      securitySchemes: {
+        bearer: {
+          type: "http",
+          scheme: "bearer",
+          description: "An instance secret key (sk_live_…) or an agent key (ak_live_…)",
+        },
+      },
+    },
     security: [{ bearer: [] }],
     paths,
   };
 }
 
-const escape = (s: string) => s.replace(/[&<>"]/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;" })[c] as string);
+const escape = (s: string) =>
+  s.replace(/[&<>"]/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;" })[c] as string);
 
 /** A browsable page of the same document, with no external assets (the server may have no internet). */
 export function docsPage(routes: readonly DocumentedRoute[]): string {
@@ -99,5 +128,7 @@ details{border:1px solid #d0d7de;border-radius:6px;padding:.4rem .7rem;margin:.3
 /** Serves /v1/openapi.json and /docs (both public). */
 export function registerDocs(app: FastifyInstance): void {
   app.get("/v1/openapi.json", async () => openApiDocument(app.documentedRoutes));
-  app.get("/docs", async (_request, reply) => reply.type("text/html; charset=utf-8").send(docsPage(app.documentedRoutes)));
+  app.get("/docs", async (_request, reply) =>
+    reply.type("text/html; charset=utf-8").send(docsPage(app.documentedRoutes)),
+  );
 }

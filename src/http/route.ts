@@ -31,7 +31,12 @@ export interface RouteInput<P extends z.ZodType, Q extends z.ZodType, B extends 
  * One operation of the API as a value: its spec and its handler. The server mounts it, and the CLI's client
  * calls it, in-process or over HTTP, so both transports share one table of operations.
  */
-export interface Endpoint<P extends z.ZodType = z.ZodType, Q extends z.ZodType = z.ZodType, B extends z.ZodType = z.ZodType, R = unknown> {
+export interface Endpoint<
+  P extends z.ZodType = z.ZodType,
+  Q extends z.ZodType = z.ZodType,
+  B extends z.ZodType = z.ZodType,
+  R = unknown,
+> {
   readonly spec: RouteSpec<P, Q, B>;
   readonly handler: (input: RouteInput<P, Q, B>) => Promise<R>;
 }
@@ -98,21 +103,37 @@ export function invoke<P extends z.ZodType, Q extends z.ZodType, B extends z.Zod
 }
 
 /** Serves an endpoint under the app's prefix and lists it in the OpenAPI document. */
-export function mount<P extends z.ZodType, Q extends z.ZodType, B extends z.ZodType, R>(app: FastifyInstance, e: Endpoint<P, Q, B, R>): void {
+export function mount<P extends z.ZodType, Q extends z.ZodType, B extends z.ZodType, R>(
+  app: FastifyInstance,
+  e: Endpoint<P, Q, B, R>,
+): void {
   const { spec } = e;
-  app.documentedRoutes.push({ method: spec.method, path: `${app.prefix}${spec.url}`, summary: spec.summary, tag: spec.tag, params: spec.params, query: spec.query, body: spec.body });
+  app.documentedRoutes.push({
+    method: spec.method,
+    path: `${app.prefix}${spec.url}`,
+    summary: spec.summary,
+    tag: spec.tag,
+    params: spec.params,
+    query: spec.query,
+    body: spec.body,
+  });
   app.route({
     method: spec.method,
     url: spec.url,
     handler: async (request, reply) => {
       const result = await invoke(e, request.ctx, request);
-      return result instanceof StreamedBody ? reply.type(result.contentType).send(Readable.from(result.chunks)) : result;
+      return result instanceof StreamedBody
+        ? reply.type(result.contentType).send(Readable.from(result.chunks))
+        : result;
     },
   });
 }
 
 /** Mounts every endpoint of a feature's table. */
-export function mountAll(app: FastifyInstance, table: Record<string, Endpoint<z.ZodType, z.ZodType, z.ZodType, unknown>>): void {
+export function mountAll(
+  app: FastifyInstance,
+  table: Record<string, Endpoint<z.ZodType, z.ZodType, z.ZodType, unknown>>,
+): void {
   for (const e of Object.values(table)) mount(app, e);
 }
 

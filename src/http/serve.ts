@@ -26,14 +26,27 @@ export interface ServeOptions {
 }
 
 /** Starts the server; resolves with the app and a `stop()` that shuts down gracefully. */
-export async function serve(options: ServeOptions): Promise<{ app: FastifyInstance; url: string; stop: () => Promise<void> }> {
+export async function serve(
+  options: ServeOptions,
+): Promise<{ app: FastifyInstance; url: string; stop: () => Promise<void> }> {
   const print = options.print ?? ((line: string) => process.stderr.write(`${line}\n`));
   const runtime = createRuntime();
-  const ctx: ServiceContext = { db: options.store.db, dialect: options.store.dialect, clock: options.clock, actor: SYSTEM_ACTOR, runtime };
+  const ctx: ServiceContext = {
+    db: options.store.db,
+    dialect: options.store.dialect,
+    clock: options.clock,
+    actor: SYSTEM_ACTOR,
+    runtime,
+  };
   await ensureInstance(ctx);
   if (!(await hasActiveKey(ctx))) {
-    const { secret } = await createKey({ ...ctx, actor: { type: "operator", id: null, label: "operator:first-serve" } }, { name: "first key" });
-    print(`Created the first instance secret key (shown once, store it now):\n\n  ${secret}\n\nUse it as: Authorization: Bearer ${secret.slice(0, 12)}…  (more keys: clerk keys create)`);
+    const { secret } = await createKey(
+      { ...ctx, actor: { type: "operator", id: null, label: "operator:first-serve" } },
+      { name: "first key" },
+    );
+    print(
+      `Created the first instance secret key (shown once, store it now):\n\n  ${secret}\n\nUse it as: Authorization: Bearer ${secret.slice(0, 12)}…  (more keys: clerk keys create)`,
+    );
   }
   const app = await buildApp({
     store: options.store,
@@ -42,7 +55,10 @@ export async function serve(options: ServeOptions): Promise<{ app: FastifyInstan
     logger: { level: process.env.CLERK_LOG_LEVEL ?? "info" },
   });
   // Usage counters live in memory between flushes; the timer must not keep a stopping process alive.
-  const flusher = setInterval(() => void flushUsage(ctx).catch((err: unknown) => app.log.warn({ err }, "usage flush failed")), options.usageFlushMs ?? 30_000);
+  const flusher = setInterval(
+    () => void flushUsage(ctx).catch((err: unknown) => app.log.warn({ err }, "usage flush failed")),
+    options.usageFlushMs ?? 30_000,
+  );
   flusher.unref();
   // Timers are rows in the store, so those that fell due while no server ran fire on the first tick.
   let ticking: Promise<void> | undefined;

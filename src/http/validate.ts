@@ -9,7 +9,9 @@ export function parseRequest<S extends z.ZodType>(schema: S, input: unknown): z.
   const issue = result.error.issues[0];
   if (issue?.code === "unrecognized_keys") {
     const name = issue.keys[0] ?? "";
-    throw new ClerkError("request.unknown_field", `${name} is not a valid parameter for this request.`, { param: name });
+    throw new ClerkError("request.unknown_field", `${name} is not a valid parameter for this request.`, {
+      param: name,
+    });
   }
   const field = issue?.path.map(String).join(".") || "body";
   if (issue?.code === "invalid_type" && issue.input === undefined) {

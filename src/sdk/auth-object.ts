@@ -115,7 +115,8 @@ function grantsFrom(org: DecodedOrg, fetched: readonly MemberPermission[] | unde
   };
   if (fetched === undefined) {
     for (const key of org.orgPermissions) grants.unscoped.set(withOrg(key), Number.POSITIVE_INFINITY);
-    for (const [key, scopes] of Object.entries(org.scoped)) for (const text of scopes) addScoped(key, text, Number.POSITIVE_INFINITY);
+    for (const [key, scopes] of Object.entries(org.scoped))
+      for (const text of scopes) addScoped(key, text, Number.POSITIVE_INFINITY);
     return grants;
   }
   for (const row of fetched) {
@@ -136,7 +137,10 @@ function grantsFrom(org: DecodedOrg, fetched: readonly MemberPermission[] | unde
  * const auth = authObject(payload);
  * if (auth.has({ permission: "org:code:read", resource: "repository:web-app" })) serve();
  */
-export function authObject(payload: SessionTokenPayload | Record<string, unknown>, options: AuthObjectOptions = {}): AuthObject {
+export function authObject(
+  payload: SessionTokenPayload | Record<string, unknown>,
+  options: AuthObjectOptions = {},
+): AuthObject {
   const org = options.org ?? decodeOrgClaims(payload);
   const clock = options.clock ?? systemClock;
   const userId = typeof payload.sub === "string" ? payload.sub : null;
@@ -179,7 +183,8 @@ export function authObject(payload: SessionTokenPayload | Record<string, unknown
     tokenError: options.tokenError ?? null,
     permissionsUnavailable: unavailable,
     has(check) {
-      if (userId === null || org.orgId === null || org.orgRole === null || typeof check !== "object" || check === null) return false;
+      if (userId === null || org.orgId === null || org.orgRole === null || typeof check !== "object" || check === null)
+        return false;
       const { role, permission, resource } = check;
       if (role === undefined && permission === undefined) return false;
       if (role !== undefined && (typeof role !== "string" || !org.orgRoles.includes(withOrg(role)))) return false;
@@ -194,9 +199,16 @@ export function authObject(payload: SessionTokenPayload | Record<string, unknown
       throw new ProtectError(options.deniedStatus ?? 404);
     },
     async checkRemote(check) {
-      if (userId === null || org.orgId === null) return { allowed: false, reason: userId === null ? "signed out" : "no active organization" };
-      if (options.checkRemote === undefined) throw new TypeError("checkRemote needs apiUrl and secretKey in the SDK options.");
-      return options.checkRemote({ organizationId: org.orgId, userId, permission: check.permission, resource: check.resource });
+      if (userId === null || org.orgId === null)
+        return { allowed: false, reason: userId === null ? "signed out" : "no active organization" };
+      if (options.checkRemote === undefined)
+        throw new TypeError("checkRemote needs apiUrl and secretKey in the SDK options.");
+      return options.checkRemote({
+        organizationId: org.orgId,
+        userId,
+        permission: check.permission,
+        resource: check.resource,
+      });
     },
   };
   return auth;
@@ -204,14 +216,25 @@ export function authObject(payload: SessionTokenPayload | Record<string, unknown
 
 function unscopedKeys(rows: readonly MemberPermission[], now: number): string[] {
   const keys = new Set<string>();
-  for (const r of rows) if (r.scopes.length === 0 && !r.permission.startsWith("org:sys_") && (r.expires_at ?? Number.POSITIVE_INFINITY) > now) keys.add(withOrg(r.permission));
+  for (const r of rows)
+    if (
+      r.scopes.length === 0 &&
+      !r.permission.startsWith("org:sys_") &&
+      (r.expires_at ?? Number.POSITIVE_INFINITY) > now
+    )
+      keys.add(withOrg(r.permission));
   return [...keys].sort();
 }
 
 function scopedKeys(rows: readonly MemberPermission[], now: number): Record<string, string[]> {
   const out: Record<string, string[]> = {};
   for (const r of rows) {
-    if (r.scopes.length === 0 || r.permission.startsWith("org:sys_") || (r.expires_at ?? Number.POSITIVE_INFINITY) <= now) continue;
+    if (
+      r.scopes.length === 0 ||
+      r.permission.startsWith("org:sys_") ||
+      (r.expires_at ?? Number.POSITIVE_INFINITY) <= now
+    )
+      continue;
     const key = withOrg(r.permission);
     out[key] = [...new Set([...(out[key] ?? []), ...r.scopes])];
   }

@@ -32,7 +32,10 @@ export interface Authenticator {
 export function createAuthenticator(options: ClerkSdkOptions): Authenticator {
   const clock: Clock = options.clock ?? systemClock;
   const verifier = createVerifier(options);
-  const api: RemoteApiOptions | undefined = options.apiUrl && options.secretKey ? { apiUrl: options.apiUrl, secretKey: options.secretKey, fetch: options.fetch } : undefined;
+  const api: RemoteApiOptions | undefined =
+    options.apiUrl && options.secretKey
+      ? { apiUrl: options.apiUrl, secretKey: options.secretKey, fetch: options.fetch }
+      : undefined;
   const cache: PermissionCache | undefined = api && createPermissionCache(api, clock);
   const remote = api && ((query: Parameters<typeof checkRemote>[1]) => checkRemote(api, query));
   const base = { deniedStatus: options.deniedStatus, clock, checkRemote: remote };

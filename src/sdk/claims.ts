@@ -67,7 +67,11 @@ function extension(org: OrgAuthorization, withPermissions: boolean): ClerkExtens
  * i-th action of `per` (Clerk's rule), so Clerk's own `has()` reads the same permissions we do.
  * `withPermissions: false` is the overflow form: role only, with `cx.ovf`.
  */
-export function encodeOrgClaims(org: OrgAuthorization | undefined, version: ClaimsVersion, withPermissions = true): V2OrgClaims | V1OrgClaims {
+export function encodeOrgClaims(
+  org: OrgAuthorization | undefined,
+  version: ClaimsVersion,
+  withPermissions = true,
+): V2OrgClaims | V1OrgClaims {
   if (version === 1) {
     if (!org) return {};
     const cx = extension(org, withPermissions);
@@ -119,7 +123,15 @@ export interface DecodedOrg {
 }
 
 const withOrg = (key: string) => (key.startsWith("org:") ? key : `org:${key}`);
-const none = (): DecodedOrg => ({ orgId: null, orgSlug: null, orgRole: null, orgRoles: [], orgPermissions: [], scoped: {}, overflow: false });
+const none = (): DecodedOrg => ({
+  orgId: null,
+  orgSlug: null,
+  orgRole: null,
+  orgRoles: [],
+  orgPermissions: [],
+  scoped: {},
+  overflow: false,
+});
 
 // True when bit `bit` of the decimal `mask` is set. Small masks (the usual case) avoid BigInt.
 function bitSet(mask: string, bit: number): boolean {
@@ -144,7 +156,15 @@ function scopedGrants(value: unknown): Record<string, string[]> {
 
 function v2Permissions(o: NonNullable<V2OrgClaims["o"]>, fea: unknown): string[] {
   const permissions: string[] = [];
-  if (typeof o.per !== "string" || o.per === "" || typeof o.fpm !== "string" || o.fpm === "" || typeof fea !== "string" || fea === "") return permissions;
+  if (
+    typeof o.per !== "string" ||
+    o.per === "" ||
+    typeof o.fpm !== "string" ||
+    o.fpm === "" ||
+    typeof fea !== "string" ||
+    fea === ""
+  )
+    return permissions;
   const actions = o.per.split(",");
   const masks = o.fpm.split(",");
   let index = 0;
@@ -156,7 +176,8 @@ function v2Permissions(o: NonNullable<V2OrgClaims["o"]>, fea: unknown): string[]
     const mask = masks[index++];
     if (mask === undefined || !/^\d+$/.test(mask)) continue;
     const feature = item.slice(colon + 1);
-    for (let bit = 0; bit < actions.length; bit++) if (bitSet(mask, bit)) permissions.push(`org:${feature}:${actions[bit]}`);
+    for (let bit = 0; bit < actions.length; bit++)
+      if (bitSet(mask, bit)) permissions.push(`org:${feature}:${actions[bit]}`);
   }
   return permissions;
 }
@@ -180,7 +201,9 @@ export function decodeOrgClaims(payload: Record<string, unknown>): DecodedOrg {
     orgId = payload.org_id;
     orgSlug = typeof payload.org_slug === "string" ? payload.org_slug : null;
     orgRole = typeof payload.org_role === "string" ? withOrg(payload.org_role) : null;
-    orgPermissions = Array.isArray(payload.org_permissions) ? payload.org_permissions.filter((p): p is string => typeof p === "string") : [];
+    orgPermissions = Array.isArray(payload.org_permissions)
+      ? payload.org_permissions.filter((p): p is string => typeof p === "string")
+      : [];
   }
   const roles = stringList(cx.rls);
   return {

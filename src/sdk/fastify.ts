@@ -21,7 +21,9 @@ const plugin: FastifyPluginAsync<ClerkSdkOptions> = async (app, options) => {
   const authenticator = createAuthenticator(options);
   app.decorateRequest("auth", null as unknown as AuthObject);
   app.addHook("onRequest", async (request) => {
-    const auth = await authenticator.authenticate(tokenFromHeaders(request.headers.authorization, request.headers.cookie));
+    const auth = await authenticator.authenticate(
+      tokenFromHeaders(request.headers.authorization, request.headers.cookie),
+    );
     request.auth = auth;
     attachAuth(request, auth);
     attachAuth(request.raw, auth);
@@ -64,7 +66,11 @@ export function requireAuth(check?: AuthCheck | ((request: FastifyRequest) => Au
  * @example
  * app.setErrorHandler(clerkErrorHandler);
  */
-export async function clerkErrorHandler(error: unknown, _request: FastifyRequest, reply: FastifyReply): Promise<unknown> {
+export async function clerkErrorHandler(
+  error: unknown,
+  _request: FastifyRequest,
+  reply: FastifyReply,
+): Promise<unknown> {
   if (error instanceof ProtectError) return reply.code(error.status).send(error.body);
   throw error;
 }

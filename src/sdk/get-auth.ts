@@ -20,6 +20,9 @@ export function attachAuth(request: object, auth: AuthObject): void {
  */
 export function getAuth(request: object): AuthObject {
   const auth = attached.get(request);
-  if (auth === undefined) throw new TypeError("getAuth(req) found no auth object: add the clerk middleware (clerkMiddleware, clerkPlugin or withAuth) before this handler.");
+  if (auth === undefined)
+    throw new TypeError(
+      "getAuth(req) found no auth object: add the clerk middleware (clerkMiddleware, clerkPlugin or withAuth) before this handler.",
+    );
   return auth;
 }

@@ -26,7 +26,9 @@ export interface ClerkVariables {
 export function clerkMiddleware(options: ClerkSdkOptions): MiddlewareHandler<{ Variables: ClerkVariables }> {
   const authenticator = createAuthenticator(options);
   return async (c, next) => {
-    const auth = await authenticator.authenticate(tokenFromHeaders(c.req.header("authorization"), c.req.header("cookie")));
+    const auth = await authenticator.authenticate(
+      tokenFromHeaders(c.req.header("authorization"), c.req.header("cookie")),
+    );
     c.set("auth", auth);
     attachAuth(c, auth);
     attachAuth(c.req.raw, auth);

@@ -59,10 +59,17 @@ export class JwksCache {
       });
       await this.#pending;
     } else if (stale) {
-      throw new TokenVerificationError("jwk-remote-failed-to-load", `The JWKS at ${this.#options.url} is stale and was fetched less than ${this.#options.minRefreshMs ?? 10_000} ms ago; retry shortly.`);
+      throw new TokenVerificationError(
+        "jwk-remote-failed-to-load",
+        `The JWKS at ${this.#options.url} is stale and was fetched less than ${this.#options.minRefreshMs ?? 10_000} ms ago; retry shortly.`,
+      );
     }
     const key = this.#keys.get(kid);
-    if (!key) throw new TokenVerificationError("jwk-kid-mismatch", `No key with kid "${kid}" in the JWKS at ${this.#options.url}.`);
+    if (!key)
+      throw new TokenVerificationError(
+        "jwk-kid-mismatch",
+        `No key with kid "${kid}" in the JWKS at ${this.#options.url}.`,
+      );
     return key;
   }
 
@@ -77,14 +84,23 @@ export class JwksCache {
     const fetchFn = this.#options.fetch ?? fetch;
     let body: unknown;
     try {
-      const response = await fetchFn(url, { headers: { accept: "application/json", ...headers }, signal: AbortSignal.timeout(timeoutMs), redirect: "error" });
+      const response = await fetchFn(url, {
+        headers: { accept: "application/json", ...headers },
+        signal: AbortSignal.timeout(timeoutMs),
+        redirect: "error",
+      });
       if (!response.ok) throw new Error(`HTTP ${response.status}`);
       body = await response.json();
     } catch (cause) {
-      throw new TokenVerificationError("jwk-remote-failed-to-load", `Could not load the JWKS from ${url}: ${(cause as Error).message}.`, { cause });
+      throw new TokenVerificationError(
+        "jwk-remote-failed-to-load",
+        `Could not load the JWKS from ${url}: ${(cause as Error).message}.`,
+        { cause },
+      );
     }
     const list = (body as { keys?: unknown } | null)?.keys;
-    if (!Array.isArray(list)) throw new TokenVerificationError("jwk-remote-invalid", `The JWKS at ${url} is not { "keys": [...] }.`);
+    if (!Array.isArray(list))
+      throw new TokenVerificationError("jwk-remote-invalid", `The JWKS at ${url} is not { "keys": [...] }.`);
     const keys = new Map<string, VerificationKey>();
     for (const jwk of list as JsonWebKey[]) {
       if (typeof jwk?.kid !== "string" || keys.has(jwk.kid)) continue;

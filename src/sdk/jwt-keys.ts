@@ -29,7 +29,8 @@ export function bindKey(key: KeyObject, kid: string | undefined, declaredAlg?: u
   let signatureLength: number;
   if (key.asymmetricKeyType === "rsa") {
     const bits = details.modulusLength ?? 0;
-    if (bits < MIN_RSA_BITS) throw new TypeError(`RSA key ${kid ?? ""} has ${bits} bits; session token keys need at least ${MIN_RSA_BITS}.`);
+    if (bits < MIN_RSA_BITS)
+      throw new TypeError(`RSA key ${kid ?? ""} has ${bits} bits; session token keys need at least ${MIN_RSA_BITS}.`);
     alg = "RS256";
     signatureLength = Math.ceil(bits / 8);
   } else if (key.asymmetricKeyType === "ec" && details.namedCurve === "prime256v1") {
@@ -39,7 +40,9 @@ export function bindKey(key: KeyObject, kid: string | undefined, declaredAlg?: u
     alg = "EdDSA";
     signatureLength = 64;
   } else {
-    throw new TypeError(`Key ${kid ?? ""} is ${key.asymmetricKeyType ?? "symmetric"}${details.namedCurve ? ` (${details.namedCurve})` : ""}; expected RSA, EC P-256 or Ed25519.`);
+    throw new TypeError(
+      `Key ${kid ?? ""} is ${key.asymmetricKeyType ?? "symmetric"}${details.namedCurve ? ` (${details.namedCurve})` : ""}; expected RSA, EC P-256 or Ed25519.`,
+    );
   }
   if (declaredAlg !== undefined && declaredAlg !== alg) {
     throw new TypeError(`Key ${kid ?? ""} declares alg ${String(declaredAlg)} but is a key for ${alg}.`);
@@ -53,8 +56,10 @@ export function bindKey(key: KeyObject, kid: string | undefined, declaredAlg?: u
  * @throws TypeError when the JWK is not a usable signature verification key.
  */
 export function importJwk(jwk: JsonWebKey): VerificationKey {
-  if (jwk.use !== undefined && jwk.use !== "sig") throw new TypeError(`Key ${String(jwk.kid)} is for "${String(jwk.use)}", not signatures.`);
-  if (jwk.kty !== "RSA" && jwk.kty !== "EC" && jwk.kty !== "OKP") throw new TypeError(`Key ${String(jwk.kid)} has kty ${String(jwk.kty)}; expected RSA, EC or OKP.`);
+  if (jwk.use !== undefined && jwk.use !== "sig")
+    throw new TypeError(`Key ${String(jwk.kid)} is for "${String(jwk.use)}", not signatures.`);
+  if (jwk.kty !== "RSA" && jwk.kty !== "EC" && jwk.kty !== "OKP")
+    throw new TypeError(`Key ${String(jwk.kid)} has kty ${String(jwk.kty)}; expected RSA, EC or OKP.`);
   // Only the public members: a JWKS that leaks a private key must still not make us hold one.
   const { kty, n, e, crv, x, y } = jwk;
   const key = createPublicKey({ key: { kty, n, e, crv, x, y } as JsonWebKey, format: "jwk" });

@@ -30,7 +30,10 @@ function send(res: ServerResponse, status: number, body: unknown): void {
  *   res.end(`hello ${auth.userId}`);
  * })).listen(8080);
  */
-export function withAuth(options: WithAuthOptions, handler: AuthedHandler): (req: IncomingMessage, res: ServerResponse) => Promise<void> {
+export function withAuth(
+  options: WithAuthOptions,
+  handler: AuthedHandler,
+): (req: IncomingMessage, res: ServerResponse) => Promise<void> {
   const authenticator = createAuthenticator(options);
   const onError = options.onError ?? ((error: unknown) => console.error(error));
   return async (req, res) => {

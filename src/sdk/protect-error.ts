@@ -5,7 +5,10 @@ export type ProtectStatus = 401 | 403 | 404 | 503;
 
 const CODES: Record<ProtectStatus, { code: string; message: string }> = {
   401: { code: "authentication_invalid", message: "Sign in to access this resource." },
-  403: { code: "missing_organization_permission", message: "You are not allowed to do this in the active organization." },
+  403: {
+    code: "missing_organization_permission",
+    message: "You are not allowed to do this in the active organization.",
+  },
   404: { code: "resource_not_found", message: "Not found." },
   503: { code: "authorization_unavailable", message: "Permissions could not be loaded; try again shortly." },
 };
@@ -43,6 +46,9 @@ export class ProtectError extends Error {
 
   /** The answer as a fetch `Response`, for fetch-style frameworks. */
   getResponse(): Response {
-    return new Response(JSON.stringify(this.body), { status: this.status, headers: { "content-type": "application/json; charset=utf-8" } });
+    return new Response(JSON.stringify(this.body), {
+      status: this.status,
+      headers: { "content-type": "application/json; charset=utf-8" },
+    });
   }
 }

@@ -6,15 +6,26 @@ import { generateTestKey, mintSessionToken } from "../../test/helpers/tokens.js"
 import { ClerkProvider, Protect, decodeTokenUnverified, useAuth } from "./react.js";
 
 const key = generateTestKey("ES256");
-const org = { id: "org_1", slug: "eng", roles: ["org:reviewer", "org:developer"], permissions: ["org:pull_requests:approve"], scoped: { "org:code:read": ["repository:*-app"] } };
+const org = {
+  id: "org_1",
+  slug: "eng",
+  roles: ["org:reviewer", "org:developer"],
+  permissions: ["org:pull_requests:approve"],
+  scoped: { "org:code:read": ["repository:*-app"] },
+};
 const token = mintSessionToken(key, { now: Date.now(), userId: "user_ünï", org });
 
 function Who() {
   const { isSignedIn, userId, orgSlug, orgRoles, has } = useAuth();
-  return h("p", null, `${isSignedIn ? userId : "anonymous"} ${orgSlug ?? "-"} ${orgRoles.join("+")} ${has({ permission: "org:pull_requests:approve" })}`);
+  return h(
+    "p",
+    null,
+    `${isSignedIn ? userId : "anonymous"} ${orgSlug ?? "-"} ${orgRoles.join("+")} ${has({ permission: "org:pull_requests:approve" })}`,
+  );
 }
 
-const render = (t: string | null | undefined, ...children: ReturnType<typeof h>[]) => renderToString(h(ClerkProvider, { token: t }, ...children));
+const render = (t: string | null | undefined, ...children: ReturnType<typeof h>[]) =>
+  renderToString(h(ClerkProvider, { token: t }, ...children));
 
 describe("clerk/react", () => {
   it("useAuth() gives the claims of the token (decoded, UTF-8 safe)", () => {
@@ -31,10 +42,22 @@ describe("clerk/react", () => {
     { name: "a held role", props: { role: "developer" }, shown: true },
     { name: "a missing role", props: { role: "admin" }, shown: false },
     { name: "a held permission", props: { permission: "org:pull_requests:approve" }, shown: true },
-    { name: "a scoped permission on a matching resource", props: { permission: "org:code:read", resource: "repository:web-app" }, shown: true },
-    { name: "a scoped permission on another resource", props: { permission: "org:code:read", resource: "repository:partner" }, shown: false },
+    {
+      name: "a scoped permission on a matching resource",
+      props: { permission: "org:code:read", resource: "repository:web-app" },
+      shown: true,
+    },
+    {
+      name: "a scoped permission on another resource",
+      props: { permission: "org:code:read", resource: "repository:partner" },
+      shown: false,
+    },
     { name: "no check (signed in is enough)", props: {}, shown: true },
-    { name: "a condition", props: { condition: (has: (c: object) => boolean) => has({ role: "reviewer" }) }, shown: true },
+    {
+      name: "a condition",
+      props: { condition: (has: (c: object) => boolean) => has({ role: "reviewer" }) },
+      shown: true,
+    },
   ])("<Protect> with $name", ({ props, shown }) => {
     expect(render(token, h(Protect, { ...props, fallback: "no" }, "yes"))).toBe(shown ? "yes" : "no");
   });

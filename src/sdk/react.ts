@@ -5,7 +5,10 @@ import { type ReactNode, createContext, createElement, useContext, useMemo } fro
 import { type AuthCheck, type AuthObject, authObject, signedOutAuthObject } from "./auth-object.js";
 
 /** What `useAuth()` returns: the auth object's fields and `has`, plus Clerk's `isLoaded`/`isSignedIn`. */
-export interface UseAuthReturn extends Pick<AuthObject, "userId" | "sessionId" | "orgId" | "orgSlug" | "orgRole" | "orgRoles" | "orgPermissions" | "has"> {
+export interface UseAuthReturn extends Pick<
+  AuthObject,
+  "userId" | "sessionId" | "orgId" | "orgSlug" | "orgRole" | "orgRoles" | "orgPermissions" | "has"
+> {
   isLoaded: true;
   isSignedIn: boolean;
 }
@@ -29,7 +32,9 @@ export function decodeTokenUnverified(token: string | null | undefined): Record<
   if (parts.length !== 3) return null;
   try {
     const payload = base64urlJson(parts[1]!);
-    return typeof payload === "object" && payload !== null && !Array.isArray(payload) ? (payload as Record<string, unknown>) : null;
+    return typeof payload === "object" && payload !== null && !Array.isArray(payload)
+      ? (payload as Record<string, unknown>)
+      : null;
   } catch {
     return null;
   }
@@ -70,7 +75,18 @@ export function useAuth(): UseAuthReturn {
   const auth = useContext(AuthContext);
   if (auth === null) throw new TypeError("useAuth() must be used inside <ClerkProvider>.");
   const { userId, sessionId, orgId, orgSlug, orgRole, orgRoles, orgPermissions, has } = auth;
-  return { isLoaded: true, isSignedIn: userId !== null, userId, sessionId, orgId, orgSlug, orgRole, orgRoles, orgPermissions, has };
+  return {
+    isLoaded: true,
+    isSignedIn: userId !== null,
+    userId,
+    sessionId,
+    orgId,
+    orgSlug,
+    orgRole,
+    orgRoles,
+    orgPermissions,
+    has,
+  };
 }
 
 /** Props of {@link Protect}: the check (all given parts must hold) and what to show otherwise. */

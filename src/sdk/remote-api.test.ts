@@ -6,18 +6,27 @@ import { RemoteApiError, checkRemote, createPermissionCache, fetchMemberPermissi
 import type { SessionTokenPayload } from "./verify-token.js";
 
 const T0 = Date.parse("2026-01-15T10:00:00Z");
-const rows = [{ permission: "org:code:read", scopes: ["repository:*-app"], expires_at: null, sources: ["role Developer"] }];
+const rows = [
+  { permission: "org:code:read", scopes: ["repository:*-app"], expires_at: null, sources: ["role Developer"] },
+];
 
 describe("remote API", () => {
   let api: TestServer;
   beforeAll(async () => {
     api = await startTestServer((req, res) => {
-      if (req.headers.authorization !== "Bearer sk_test") return sendJson(res, 401, { errors: [{ code: "authentication_invalid" }] });
-      if (req.method === "GET" && req.url === "/v1/organizations/org_1/memberships/user_alice/permissions") return sendJson(res, 200, { data: rows, total_count: rows.length });
-      if (req.method === "GET" && req.url?.includes("/memberships/user_odd/")) return sendJson(res, 200, { data: [{ permission: 1 }] });
+      if (req.headers.authorization !== "Bearer sk_test")
+        return sendJson(res, 401, { errors: [{ code: "authentication_invalid" }] });
+      if (req.method === "GET" && req.url === "/v1/organizations/org_1/memberships/user_alice/permissions")
+        return sendJson(res, 200, { data: rows, total_count: rows.length });
+      if (req.method === "GET" && req.url?.includes("/memberships/user_odd/"))
+        return sendJson(res, 200, { data: [{ permission: 1 }] });
       if (req.method === "POST" && req.url === "/v1/check") {
         const body = JSON.parse(req.body) as { permission: string; resource?: string };
-        return sendJson(res, 200, { object: "check", allowed: body.permission === "org:code:read" && body.resource === "repository:web-app", reason: "because" });
+        return sendJson(res, 200, {
+          object: "check",
+          allowed: body.permission === "org:code:read" && body.resource === "repository:web-app",
+          reason: "because",
+        });
       }
       sendJson(res, 404, {});
     });
@@ -32,21 +41,49 @@ describe("remote API", () => {
   });
 
   it("checks remotely with the documented body", async () => {
-    expect(await checkRemote(options(), { organizationId: "org_1", userId: "user_alice", permission: "org:code:read", resource: "repository:web-app" })).toEqual({ allowed: true, reason: "because" });
-    expect(JSON.parse(api.requests.at(-1)!.body)).toEqual({ organization_id: "org_1", user_id: "user_alice", permission: "org:code:read", resource: "repository:web-app" });
-    expect((await checkRemote(options(), { organizationId: "org_1", userId: "user_alice", permission: "org:code:write" })).allowed).toBe(false);
+    expect(
+      await checkRemote(options(), {
+        organizationId: "org_1",
+        userId: "user_alice",
+        permission: "org:code:read",
+        resource: "repository:web-app",
+      }),
+    ).toEqual({ allowed: true, reason: "because" });
+    expect(JSON.parse(api.requests.at(-1)!.body)).toEqual({
+      organization_id: "org_1",
+      user_id: "user_alice",
+      permission: "org:code:read",
+      resource: "repository:web-app",
+    });
+    expect(
+      (await checkRemote(options(), { organizationId: "org_1", userId: "user_alice", permission: "org:code:write" }))
+        .allowed,
+    ).toBe(false);
   });
 
   it("reports a refused key, a malformed answer and an unreachable server as RemoteApiError", async () => {
-    await expect(fetchMemberPermissions({ ...options(), secretKey: "sk_wrong" }, "org_1", "user_alice")).rejects.toMatchObject({ name: "RemoteApiError", status: 401 });
+    await expect(
+      fetchMemberPermissions({ ...options(), secretKey: "sk_wrong" }, "org_1", "user_alice"),
+    ).rejects.toMatchObject({ name: "RemoteApiError", status: 401 });
     await expect(fetchMemberPermissions(options(), "org_1", "user_odd")).rejects.toBeInstanceOf(RemoteApiError);
-    await expect(checkRemote({ apiUrl: "http://127.0.0.1:1", secretKey: "x" }, { organizationId: "o", userId: "u", permission: "org:a:b" })).rejects.toMatchObject({ status: null });
+    await expect(
+      checkRemote(
+        { apiUrl: "http://127.0.0.1:1", secretKey: "x" },
+        { organizationId: "o", userId: "u", permission: "org:a:b" },
+      ),
+    ).rejects.toMatchObject({ status: null });
   });
 
   it("fetches once per token, shares concurrent fetches, and forgets the token at its exp", async () => {
     const clock = manualClock(T0);
     const cache = createPermissionCache(options(), clock);
-    const token: SessionTokenPayload = { sub: "user_alice", sid: "sess_1", jti: "j1", iat: T0 / 1000, exp: T0 / 1000 + 60 };
+    const token: SessionTokenPayload = {
+      sub: "user_alice",
+      sid: "sess_1",
+      jti: "j1",
+      iat: T0 / 1000,
+      exp: T0 / 1000 + 60,
+    };
     const before = api.requests.length;
     const answers = await Promise.all(Array.from({ length: 10 }, () => cache.get(token, "org_1")));
     expect(answers.every((a) => a === answers[0])).toBe(true);

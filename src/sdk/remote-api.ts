@@ -29,13 +29,21 @@ export class RemoteApiError extends Error {
   }
 }
 
-async function call(options: RemoteApiOptions, path: string, init: { method: string; body?: unknown }): Promise<unknown> {
+async function call(
+  options: RemoteApiOptions,
+  path: string,
+  init: { method: string; body?: unknown },
+): Promise<unknown> {
   const url = `${options.apiUrl.replace(/\/+$/, "")}${path}`;
   let response: Response;
   try {
     response = await (options.fetch ?? fetch)(url, {
       method: init.method,
-      headers: { authorization: `Bearer ${options.secretKey}`, accept: "application/json", ...(init.body === undefined ? {} : { "content-type": "application/json" }) },
+      headers: {
+        authorization: `Bearer ${options.secretKey}`,
+        accept: "application/json",
+        ...(init.body === undefined ? {} : { "content-type": "application/json" }),
+      },
       body: init.body === undefined ? undefined : JSON.stringify(init.body),
       signal: AbortSignal.timeout(options.timeoutMs ?? 5_000),
     });
@@ -52,7 +60,14 @@ async function call(options: RemoteApiOptions, path: string, init: { method: str
 
 const isPermissionRow = (row: unknown): row is MemberPermission => {
   const r = row as MemberPermission | null;
-  return typeof r === "object" && r !== null && typeof r.permission === "string" && Array.isArray(r.scopes) && r.scopes.every((s) => typeof s === "string") && (r.expires_at === null || r.expires_at === undefined || typeof r.expires_at === "number");
+  return (
+    typeof r === "object" &&
+    r !== null &&
+    typeof r.permission === "string" &&
+    Array.isArray(r.scopes) &&
+    r.scopes.every((s) => typeof s === "string") &&
+    (r.expires_at === null || r.expires_at === undefined || typeof r.expires_at === "number")
+  );
 };
 
 /**
@@ -61,12 +76,22 @@ const isPermissionRow = (row: unknown): row is MemberPermission => {
  * @example
  * const rows = await fetchMemberPermissions({ apiUrl, secretKey }, "org_123", "user_456");
  */
-export async function fetchMemberPermissions(options: RemoteApiOptions, organizationId: string, userId: string): Promise<MemberPermission[]> {
+export async function fetchMemberPermissions(
+  options: RemoteApiOptions,
+  organizationId: string,
+  userId: string,
+): Promise<MemberPermission[]> {
   const path = `/v1/organizations/${encodeURIComponent(organizationId)}/memberships/${encodeURIComponent(userId)}/permissions`;
   const body = (await call(options, path, { method: "GET" })) as { data?: unknown } | null;
   const data = body?.data;
-  if (!Array.isArray(data) || !data.every(isPermissionRow)) throw new RemoteApiError(`GET ${path} did not answer { data: [permission rows] }.`, 200);
-  return data.map((r) => ({ permission: r.permission, scopes: r.scopes, expires_at: r.expires_at ?? null, sources: r.sources }));
+  if (!Array.isArray(data) || !data.every(isPermissionRow))
+    throw new RemoteApiError(`GET ${path} did not answer { data: [permission rows] }.`, 200);
+  return data.map((r) => ({
+    permission: r.permission,
+    scopes: r.scopes,
+    expires_at: r.expires_at ?? null,
+    sources: r.sources,
+  }));
 }
 
 /**
@@ -79,9 +104,15 @@ export async function fetchMemberPermissions(options: RemoteApiOptions, organiza
 export async function checkRemote(options: RemoteApiOptions, query: RemoteQuery): Promise<RemoteDecision> {
   const body = (await call(options, "/v1/check", {
     method: "POST",
-    body: { organization_id: query.organizationId, user_id: query.userId, permission: query.permission, ...(query.resource === undefined ? {} : { resource: query.resource }) },
+    body: {
+      organization_id: query.organizationId,
+      user_id: query.userId,
+      permission: query.permission,
+      ...(query.resource === undefined ? {} : { resource: query.resource }),
+    },
   })) as { allowed?: unknown; reason?: unknown } | null;
-  if (typeof body?.allowed !== "boolean") throw new RemoteApiError("POST /v1/check did not answer { allowed, reason }.", 200);
+  if (typeof body?.allowed !== "boolean")
+    throw new RemoteApiError("POST /v1/check did not answer { allowed, reason }.", 200);
   return { allowed: body.allowed, reason: typeof body.reason === "string" ? body.reason : "" };
 }
 

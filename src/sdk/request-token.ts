@@ -20,7 +20,10 @@ export function tokenFromHeaders(authorization: HeaderValue, cookie: HeaderValue
   for (const part of cookies.split(";")) {
     const eq = part.indexOf("=");
     if (eq < 0 || part.slice(0, eq).trim() !== "__session") continue;
-    const value = part.slice(eq + 1).trim().replace(/^"(.*)"$/, "$1");
+    const value = part
+      .slice(eq + 1)
+      .trim()
+      .replace(/^"(.*)"$/, "$1");
     return value === "" ? null : value;
   }
   return null;

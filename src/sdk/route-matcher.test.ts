@@ -41,10 +41,25 @@ describe("tokenFromHeaders", () => {
   it.each([
     { name: "a bearer header", authorization: "Bearer abc.def.ghi", cookie: undefined, token: "abc.def.ghi" },
     { name: "a lowercase scheme", authorization: "bearer abc.def.ghi", cookie: undefined, token: "abc.def.ghi" },
-    { name: "the header over the cookie", authorization: "Bearer from.header.x", cookie: "__session=from.cookie.x", token: "from.header.x" },
-    { name: "the __session cookie", authorization: undefined, cookie: "theme=dark; __session=c.o.k; other=1", token: "c.o.k" },
+    {
+      name: "the header over the cookie",
+      authorization: "Bearer from.header.x",
+      cookie: "__session=from.cookie.x",
+      token: "from.header.x",
+    },
+    {
+      name: "the __session cookie",
+      authorization: undefined,
+      cookie: "theme=dark; __session=c.o.k; other=1",
+      token: "c.o.k",
+    },
     { name: "a quoted cookie", authorization: undefined, cookie: '__session="c.o.k"', token: "c.o.k" },
-    { name: "a cookie whose name only ends in __session", authorization: undefined, cookie: "x__session=c.o.k", token: null },
+    {
+      name: "a cookie whose name only ends in __session",
+      authorization: undefined,
+      cookie: "x__session=c.o.k",
+      token: null,
+    },
     { name: "a Basic header", authorization: "Basic dXNlcjpwYXNz", cookie: undefined, token: null },
     { name: "a bearer header with two tokens", authorization: "Bearer a b", cookie: undefined, token: null },
     { name: "nothing", authorization: undefined, cookie: undefined, token: null },

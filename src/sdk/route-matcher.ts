@@ -9,7 +9,7 @@ export type RouteInput = string | { originalUrl?: string; url?: string; path?: s
 function toRegExp(pattern: RoutePattern): RegExp {
   if (pattern instanceof RegExp) return pattern;
   let source = "";
-  for (let i = 0; i < pattern.length; ) {
+  for (let i = 0; i < pattern.length;) {
     const c = pattern[i]!;
     if (c === "(") {
       let depth = 0;
@@ -56,7 +56,9 @@ function pathOf(input: RouteInput): string {
  * const isAdmin = createRouteMatcher(["/admin(.*)", "/orgs/:id/settings"]);
  * app.use((req, res, next) => { if (isAdmin(req)) getAuth(req).protect({ role: "org:admin" }); next(); });
  */
-export function createRouteMatcher(patterns: RoutePattern | readonly RoutePattern[] | ((input: RouteInput) => boolean)): (input: RouteInput) => boolean {
+export function createRouteMatcher(
+  patterns: RoutePattern | readonly RoutePattern[] | ((input: RouteInput) => boolean),
+): (input: RouteInput) => boolean {
   if (typeof patterns === "function") return patterns;
   const list = (Array.isArray(patterns) ? patterns : [patterns]).map(toRegExp);
   return (input) => {

@@ -84,14 +84,22 @@ function parseHeader(segment: string): Header {
   } catch {
     throw invalid("The token header is not base64url-encoded JSON.");
   }
-  if (typeof raw !== "object" || raw === null || Array.isArray(raw)) throw invalid("The token header is not a JSON object.");
+  if (typeof raw !== "object" || raw === null || Array.isArray(raw))
+    throw invalid("The token header is not a JSON object.");
   // jku, x5u, jwk and x5c are never read: a token does not get to say which key verifies it.
   const { alg, kid, typ, crit } = raw as Record<string, unknown>;
   if (typeof alg !== "string" || !ALGORITHMS.has(alg)) {
-    throw new TokenVerificationError("token-invalid-algorithm", `Token alg ${JSON.stringify(alg)} is not accepted; expected one of ${[...ALGORITHMS].join(", ")}.`);
+    throw new TokenVerificationError(
+      "token-invalid-algorithm",
+      `Token alg ${JSON.stringify(alg)} is not accepted; expected one of ${[...ALGORITHMS].join(", ")}.`,
+    );
   }
   if (typ !== undefined && typ !== "JWT") throw invalid(`Token typ ${JSON.stringify(typ)} is not "JWT".`);
-  if (crit !== undefined) throw new TokenVerificationError("token-invalid-header", "The token header lists crit extensions; none are supported.");
+  if (crit !== undefined)
+    throw new TokenVerificationError(
+      "token-invalid-header",
+      "The token header lists crit extensions; none are supported.",
+    );
   if (kid !== undefined && typeof kid !== "string") throw invalid("The token kid is not a string.");
   const header: Header = { alg: alg as TokenAlgorithm, kid };
   if (headers.size >= HEADER_CACHE_SIZE) headers.clear();
@@ -101,31 +109,57 @@ function parseHeader(segment: string): Header {
 
 function checkSignature(token: string, dot2: number, header: Header, key: VerificationKey): void {
   if (header.alg !== key.alg) {
-    throw new TokenVerificationError("token-invalid-algorithm", `Token alg ${header.alg} differs from ${key.alg}, the algorithm of key ${key.kid ?? "jwtKey"}.`);
+    throw new TokenVerificationError(
+      "token-invalid-algorithm",
+      `Token alg ${header.alg} differs from ${key.alg}, the algorithm of key ${key.kid ?? "jwtKey"}.`,
+    );
   }
   const signature = Buffer.from(token.slice(dot2 + 1), "base64url");
-  if (signature.length !== key.signatureLength || !cryptoVerify(key.digest, Buffer.from(token.slice(0, dot2), "latin1"), key.verifyKey, signature)) {
+  if (
+    signature.length !== key.signatureLength ||
+    !cryptoVerify(key.digest, Buffer.from(token.slice(0, dot2), "latin1"), key.verifyKey, signature)
+  ) {
     throw new TokenVerificationError("token-invalid-signature", "The token signature is invalid.");
   }
 }
 
 function checkClaims(payload: SessionTokenPayload, options: VerifyTokenOptions, now: number): void {
   const skew = options.clockSkewMs ?? 5_000;
-  if (typeof payload.sub !== "string") throw new TokenVerificationError("token-invalid-subject", "The token sub is missing or not a string.");
+  if (typeof payload.sub !== "string")
+    throw new TokenVerificationError("token-invalid-subject", "The token sub is missing or not a string.");
   const parties = options.authorizedParties;
-  if (parties !== undefined && parties.length > 0 && (typeof payload.azp !== "string" || !parties.includes(payload.azp))) {
-    throw new TokenVerificationError("token-invalid-authorized-parties", `Token azp ${JSON.stringify(payload.azp)} is not one of the authorized parties.`);
+  if (
+    parties !== undefined &&
+    parties.length > 0 &&
+    (typeof payload.azp !== "string" || !parties.includes(payload.azp))
+  ) {
+    throw new TokenVerificationError(
+      "token-invalid-authorized-parties",
+      `Token azp ${JSON.stringify(payload.azp)} is not one of the authorized parties.`,
+    );
   }
   const issuer = options.issuer;
   if (issuer !== undefined) {
     const iss = payload.iss;
-    const ok = typeof iss === "string" && (typeof issuer === "string" ? iss === issuer : typeof issuer === "function" ? issuer(iss) : issuer.includes(iss));
-    if (!ok) throw new TokenVerificationError("token-invalid-issuer", `Token iss ${JSON.stringify(iss)} is not the expected issuer.`);
+    const ok =
+      typeof iss === "string" &&
+      (typeof issuer === "string" ? iss === issuer : typeof issuer === "function" ? issuer(iss) : issuer.includes(iss));
+    if (!ok)
+      throw new TokenVerificationError(
+        "token-invalid-issuer",
+        `Token iss ${JSON.stringify(iss)} is not the expected issuer.`,
+      );
   }
   const { exp, nbf, iat } = payload;
-  if (typeof exp !== "number" || exp * 1000 <= now - skew) throw new TokenVerificationError("token-expired", typeof exp === "number" ? "The token has expired." : "The token has no exp.");
-  if (nbf !== undefined && (typeof nbf !== "number" || nbf * 1000 > now + skew)) throw new TokenVerificationError("token-not-active-yet", "The token is not valid yet (nbf).");
-  if (iat !== undefined && (typeof iat !== "number" || iat * 1000 > now + skew)) throw new TokenVerificationError("token-iat-in-the-future", "The token was issued in the future (iat).");
+  if (typeof exp !== "number" || exp * 1000 <= now - skew)
+    throw new TokenVerificationError(
+      "token-expired",
+      typeof exp === "number" ? "The token has expired." : "The token has no exp.",
+    );
+  if (nbf !== undefined && (typeof nbf !== "number" || nbf * 1000 > now + skew))
+    throw new TokenVerificationError("token-not-active-yet", "The token is not valid yet (nbf).");
+  if (iat !== undefined && (typeof iat !== "number" || iat * 1000 > now + skew))
+    throw new TokenVerificationError("token-iat-in-the-future", "The token was issued in the future (iat).");
 }
 
 function keySource(options: VerifyTokenOptions, clock: Clock): KeySource {
@@ -139,7 +173,8 @@ function keySource(options: VerifyTokenOptions, clock: Clock): KeySource {
   if (url === undefined) throw new TypeError("verifyToken needs jwksUrl, jwtKey, or apiUrl with secretKey.");
   const headers = options.jwksUrl === undefined ? { authorization: `Bearer ${options.secretKey}` } : undefined;
   const cache = new JwksCache({ url, headers, fetch: options.fetch, clock });
-  const noKid = () => new TokenVerificationError("jwk-kid-mismatch", "The token has no kid; a JWKS key cannot be chosen.");
+  const noKid = () =>
+    new TokenVerificationError("jwk-kid-mismatch", "The token has no kid; a JWKS key cannot be chosen.");
   return {
     peek: (kid) => (kid === undefined ? undefined : cache.peek(kid)),
     get: async (kid) => {
@@ -165,7 +200,6 @@ export function createVerifier(options: VerifyTokenOptions): TokenVerifier {
 }
 
 function verifierWith(options: VerifyTokenOptions, source: KeySource, clock: Clock): TokenVerifier {
-
   function finish(token: string, dot1: number, dot2: number, header: Header, key: VerificationKey): VerifiedToken {
     checkSignature(token, dot2, header, key);
     let payload: unknown;
@@ -174,7 +208,8 @@ function verifierWith(options: VerifyTokenOptions, source: KeySource, clock: Clo
     } catch {
       throw invalid("The token payload is not base64url-encoded JSON.");
     }
-    if (typeof payload !== "object" || payload === null || Array.isArray(payload)) throw invalid("The token payload is not a JSON object.");
+    if (typeof payload !== "object" || payload === null || Array.isArray(payload))
+      throw invalid("The token payload is not a JSON object.");
     checkClaims(payload as SessionTokenPayload, options, clock.now());
     return { payload: payload as SessionTokenPayload, org: decodeOrgClaims(payload as Record<string, unknown>) };
   }
@@ -183,7 +218,8 @@ function verifierWith(options: VerifyTokenOptions, source: KeySource, clock: Clo
     if (typeof token !== "string") throw invalid("The token is not a string.");
     const dot1 = token.indexOf(".");
     const dot2 = dot1 < 0 ? -1 : token.indexOf(".", dot1 + 1);
-    if (dot1 <= 0 || dot2 < 0 || token.indexOf(".", dot2 + 1) !== -1) throw invalid("The token is not three dot-separated parts.");
+    if (dot1 <= 0 || dot2 < 0 || token.indexOf(".", dot2 + 1) !== -1)
+      throw invalid("The token is not three dot-separated parts.");
     return [dot1, dot2, parseHeader(token.slice(0, dot1))];
   }
 
@@ -191,7 +227,11 @@ function verifierWith(options: VerifyTokenOptions, source: KeySource, clock: Clo
     verifySync(token) {
       const [dot1, dot2, header] = split(token);
       const key = source.peek(header.kid);
-      if (key === undefined) throw new TokenVerificationError("jwk-not-loaded", `The key ${header.kid ?? "(no kid)"} is not loaded; use verify() or warm() first.`);
+      if (key === undefined)
+        throw new TokenVerificationError(
+          "jwk-not-loaded",
+          `The key ${header.kid ?? "(no kid)"} is not loaded; use verify() or warm() first.`,
+        );
       return finish(token, dot1, dot2, header, key);
     },
     async verify(token) {
@@ -210,7 +250,8 @@ const sources = new Map<string, KeySource>();
 function sourceId(options: VerifyTokenOptions): string | undefined {
   // A custom fetch or clock cannot be keyed by value; such callers get a key source per options object.
   if (options.fetch !== undefined || options.clock !== undefined) return undefined;
-  if (options.jwtKey !== undefined) return typeof options.jwtKey === "string" ? `pem:${options.jwtKey}` : `jwk:${JSON.stringify(options.jwtKey)}`;
+  if (options.jwtKey !== undefined)
+    return typeof options.jwtKey === "string" ? `pem:${options.jwtKey}` : `jwk:${JSON.stringify(options.jwtKey)}`;
   return `url:${options.jwksUrl ?? ""}|${options.apiUrl ?? ""}|${options.secretKey ?? ""}`;
 }
 

@@ -1,5 +1,11 @@
 // The Database type Kysely checks every query against, assembled from the features' table files.
-import type { AuditCheckpointsTable, AuditEventsTable, AuditHeadsTable, AuditRetentionGateTable, AuditRetentionTable } from "../features/audit/audit.table.js";
+import type {
+  AuditCheckpointsTable,
+  AuditEventsTable,
+  AuditHeadsTable,
+  AuditRetentionGateTable,
+  AuditRetentionTable,
+} from "../features/audit/audit.table.js";
 import type { OrganizationDomainsTable } from "../features/domains/domain.table.js";
 import type { GrantsTable } from "../features/grants/grant.table.js";
 import type { OrganizationInvitationsTable } from "../features/invitations/invitation.table.js";
@@ -14,9 +20,25 @@ import type { TokenSettingsTable } from "../features/sessions/token-settings.tab
 import type { SettingsTable } from "../features/settings/settings.table.js";
 import type { UsersTable } from "../features/users/user.table.js";
 import type { JobsTable } from "../features/jobs/job.table.js";
-import type { NotificationAttemptsTable, NotificationProvidersTable, NotificationRulesTable, NotificationsTable } from "../features/notifications/notification.table.js";
-import type { AssignmentCursorsTable, RunStagesTable, TasksTable, WorkflowEventsTable, WorkflowRunsTable } from "../features/tasks/task.table.js";
-import type { FileSetsTable, FormsTable, WorkflowStagesTable, WorkflowsTable } from "../features/workflows/workflow.table.js";
+import type {
+  NotificationAttemptsTable,
+  NotificationProvidersTable,
+  NotificationRulesTable,
+  NotificationsTable,
+} from "../features/notifications/notification.table.js";
+import type {
+  AssignmentCursorsTable,
+  RunStagesTable,
+  TasksTable,
+  WorkflowEventsTable,
+  WorkflowRunsTable,
+} from "../features/tasks/task.table.js";
+import type {
+  FileSetsTable,
+  FormsTable,
+  WorkflowStagesTable,
+  WorkflowsTable,
+} from "../features/workflows/workflow.table.js";
 
 /** Every table of the store. */
 export interface Database {

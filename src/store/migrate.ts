@@ -11,10 +11,17 @@ const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };
  * then finds nothing to do.
  */
 export async function migrateToLatest(db: Kysely<Database>): Promise<void> {
-  const migrator = new Migrator({ db, provider, migrationTableName: "clerk_migrations", migrationLockTableName: "clerk_migrations_lock" });
+  const migrator = new Migrator({
+    db,
+    provider,
+    migrationTableName: "clerk_migrations",
+    migrationLockTableName: "clerk_migrations_lock",
+  });
   const { error, results } = await migrator.migrateToLatest();
   if (error) {
     const failed = results?.find((r) => r.status === "Error")?.migrationName ?? "unknown";
-    throw new Error(`Database migration ${failed} failed: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+    throw new Error(`Database migration ${failed} failed: ${error instanceof Error ? error.message : String(error)}`, {
+      cause: error,
+    });
   }
 }

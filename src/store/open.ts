@@ -37,13 +37,17 @@ export function parseStoreLocation(location: string): StoreTarget {
   if (/^postgres(ql)?:\/\//i.test(value)) return { kind: "postgres", url: value };
   if (/^sqlite:/i.test(value)) {
     const rest = value.slice("sqlite:".length).replace(/^\/\/(?=\/)/, "");
-    if (rest === "" ) throw new Error('The SQLite location "sqlite:" names no file; use sqlite:./path/to/clerk.db or sqlite::memory:.');
+    if (rest === "")
+      throw new Error('The SQLite location "sqlite:" names no file; use sqlite:./path/to/clerk.db or sqlite::memory:.');
     return { kind: "sqlite", path: rest === ":memory:" ? ":memory:" : resolve(rest) };
   }
   if (/^[a-z][a-z0-9+.-]*:\/\//i.test(value)) {
-    throw new Error(`Unsupported database URL "${redact(value)}": use postgres://user@host:5432/db, sqlite:./clerk.db or a file path.`);
+    throw new Error(
+      `Unsupported database URL "${redact(value)}": use postgres://user@host:5432/db, sqlite:./clerk.db or a file path.`,
+    );
   }
-  if (value === "") throw new Error("The database location is empty: use a file path, sqlite:./clerk.db or postgres://….");
+  if (value === "")
+    throw new Error("The database location is empty: use a file path, sqlite:./clerk.db or postgres://….");
   return { kind: "sqlite", path: value === ":memory:" ? ":memory:" : resolve(value) };
 }
 
@@ -57,7 +61,9 @@ export async function openStore(location?: string): Promise<Store> {
   const chosen = location ?? process.env.CLERK_DATABASE_URL ?? DEFAULT_DATABASE;
   const target = parseStoreLocation(chosen);
   const sqlite = target.kind === "sqlite" ? sqliteDialect(target.path) : undefined;
-  const db = new Kysely<Database>({ dialect: sqlite ? sqlite.dialect : postgresDialect((target as { url: string }).url) });
+  const db = new Kysely<Database>({
+    dialect: sqlite ? sqlite.dialect : postgresDialect((target as { url: string }).url),
+  });
   const dialect = target.kind === "postgres" ? POSTGRES_CAPABILITIES : SQLITE_CAPABILITIES;
   try {
     await migrateToLatest(db);

@@ -15,7 +15,12 @@ export interface TestApi {
 
 /** Starts the API on a free port over the test store (close `app` in afterEach). */
 export async function startApi(t: TestStore, options: { rateLimitPerMinute?: number } = {}): Promise<TestApi> {
-  const app = await buildApp({ store: t.store, clock: t.clock, runtime: { caches: new Map() }, rateLimitPerMinute: options.rateLimitPerMinute });
+  const app = await buildApp({
+    store: t.store,
+    clock: t.clock,
+    runtime: { caches: new Map() },
+    rateLimitPerMinute: options.rateLimitPerMinute,
+  });
   const url = await app.listen({ port: 0, host: "127.0.0.1" });
   const secret = (await createKey(t.ctx, { name: "test" })).secret;
   return { app, url, secret, clerk: createClerkClient({ secretKey: secret, apiUrl: url }) };

@@ -29,9 +29,19 @@ export function chainedRow(row: Omit<AuditEventsTable, "hash" | "prev_hash">, pr
  * Appends `n` events to an organization's chain in one transaction, built and hashed here and inserted in
  * batches (what 100 000 single appends would also produce, far faster). Event i is at `start + i * stepMs`.
  */
-export async function seedEvents(t: TestStore, organizationId: string, n: number, start: number, stepMs: number): Promise<void> {
+export async function seedEvents(
+  t: TestStore,
+  organizationId: string,
+  n: number,
+  start: number,
+  stepMs: number,
+): Promise<void> {
   await t.store.db.transaction().execute(async (trx) => {
-    const head = await trx.selectFrom("audit_heads").select(["seq", "hash"]).where("chain", "=", organizationId).executeTakeFirst();
+    const head = await trx
+      .selectFrom("audit_heads")
+      .select(["seq", "hash"])
+      .where("chain", "=", organizationId)
+      .executeTakeFirst();
     let seq = head ? Number(head.seq) : 0;
     let prev = head?.hash ?? GENESIS_HASH;
     let batch: AuditEventsTable[] = [];

@@ -36,7 +36,15 @@ export async function snapshot(store: Store): Promise<Record<string, unknown[]>>
   const out: Record<string, unknown[]> = {};
   for (const table of TABLES) {
     const rows = (await store.db.selectFrom(table).selectAll().execute()) as Record<string, unknown>[];
-    out[table] = rows.map((r) => JSON.stringify(Object.keys(r).sort().map((k) => [k, r[k]]))).sort();
+    out[table] = rows
+      .map((r) =>
+        JSON.stringify(
+          Object.keys(r)
+            .sort()
+            .map((k) => [k, r[k]]),
+        ),
+      )
+      .sort();
   }
   return out;
 }

@@ -10,7 +10,9 @@ import { snapshot } from "./snapshot.js";
 import { type Store, openStore } from "../../src/store/index.js";
 
 /** The dialects this run covers. */
-export const DIALECTS = (process.env.DIALECTS ?? "sqlite,postgres").split(",").filter((d): d is "sqlite" | "postgres" => d === "sqlite" || d === "postgres");
+export const DIALECTS = (process.env.DIALECTS ?? "sqlite,postgres")
+  .split(",")
+  .filter((d): d is "sqlite" | "postgres" => d === "sqlite" || d === "postgres");
 
 /** A fresh database location for one test: an in-memory SQLite, or a copy of the migrated PostgreSQL template. */
 export async function freshLocation(dialect: "sqlite" | "postgres", sqlitePath = ":memory:"): Promise<string> {

@@ -17,14 +17,29 @@ export interface TestKey {
 }
 
 /** Generates a key pair for `alg` (RSA 2048, P-256 or Ed25519). */
-export function generateTestKey(alg: TestAlg = "RS256", kid = `ins_${alg.toLowerCase()}_${randomUUID().slice(0, 8)}`): TestKey {
+export function generateTestKey(
+  alg: TestAlg = "RS256",
+  kid = `ins_${alg.toLowerCase()}_${randomUUID().slice(0, 8)}`,
+): TestKey {
   const pair =
-    alg === "RS256" ? generateKeyPairSync("rsa", { modulusLength: 2048 }) : alg === "ES256" ? generateKeyPairSync("ec", { namedCurve: "P-256" }) : generateKeyPairSync("ed25519");
+    alg === "RS256"
+      ? generateKeyPairSync("rsa", { modulusLength: 2048 })
+      : alg === "ES256"
+        ? generateKeyPairSync("ec", { namedCurve: "P-256" })
+        : generateKeyPairSync("ed25519");
   const jwk = { ...pair.publicKey.export({ format: "jwk" }), kid, alg, use: "sig" };
-  return { kid, alg, privateKey: pair.privateKey, publicKey: pair.publicKey, jwk, pem: pair.publicKey.export({ format: "pem", type: "spki" }).toString() };
+  return {
+    kid,
+    alg,
+    privateKey: pair.privateKey,
+    publicKey: pair.publicKey,
+    jwk,
+    pem: pair.publicKey.export({ format: "pem", type: "spki" }).toString(),
+  };
 }
 
-export const b64url = (value: unknown): string => Buffer.from(typeof value === "string" ? value : JSON.stringify(value)).toString("base64url");
+export const b64url = (value: unknown): string =>
+  Buffer.from(typeof value === "string" ? value : JSON.stringify(value)).toString("base64url");
 
 /** Signs `header.payload` with the key's own algorithm and returns the compact JWT. */
 export function signJwt(header: Record<string, unknown>, payload: Record<string, unknown>, key: TestKey): string {
@@ -39,7 +54,11 @@ export function signJwt(header: Record<string, unknown>, payload: Record<string,
 }
 
 /** An HS256 token whose HMAC secret is `secret` (the classic key-confusion attack uses the public PEM). */
-export function signHs256(header: Record<string, unknown>, payload: Record<string, unknown>, secret: string | Buffer): string {
+export function signHs256(
+  header: Record<string, unknown>,
+  payload: Record<string, unknown>,
+  secret: string | Buffer,
+): string {
   const input = `${b64url(header)}.${b64url(payload)}`;
   return `${input}.${createHmac("sha256", secret).update(input).digest("base64url")}`;
 }
@@ -97,13 +116,20 @@ export interface TestServer {
 }
 
 /** Starts a recording server on 127.0.0.1 and a free port. */
-export async function startTestServer(handle: (req: RecordedRequest, res: ServerResponse) => void): Promise<TestServer> {
+export async function startTestServer(
+  handle: (req: RecordedRequest, res: ServerResponse) => void,
+): Promise<TestServer> {
   const requests: RecordedRequest[] = [];
   const server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on("data", (c: Buffer) => chunks.push(c));
     req.on("end", () => {
-      const recorded = { method: req.method ?? "", url: req.url ?? "", headers: req.headers, body: Buffer.concat(chunks).toString() };
+      const recorded = {
+        method: req.method ?? "",
+        url: req.url ?? "",
+        headers: req.headers,
+        body: Buffer.concat(chunks).toString(),
+      };
       requests.push(recorded);
       handle(recorded, res);
     });

@@ -1,6 +1,15 @@
 // Vitest global setup: a throwaway PostgreSQL cluster for the run, with a migrated template database.
 import { execFileSync, spawnSync } from "node:child_process";
-import { chmodSync, chownSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import {
+  chmodSync,
+  chownSync,
+  existsSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir, userInfo } from "node:os";
 import { join } from "node:path";
@@ -27,7 +36,9 @@ async function freePort(): Promise<number> {
     const server = createServer();
     server.listen(0, "127.0.0.1", () => {
       const address = server.address();
-      server.close(() => (typeof address === "object" && address ? resolve(address.port) : reject(new Error("no port"))));
+      server.close(() =>
+        typeof address === "object" && address ? resolve(address.port) : reject(new Error("no port")),
+      );
     });
   });
 }
@@ -49,7 +60,10 @@ function removeStale(bin: string): void {
   for (const name of readdirSync(tmpdir())) {
     if (!name.startsWith("clerk-pgtest-")) continue;
     const dir = join(tmpdir(), name);
-    const owner = Number.parseInt(existsSync(join(dir, "owner.pid")) ? readFileSync(join(dir, "owner.pid"), "utf8") : "", 10);
+    const owner = Number.parseInt(
+      existsSync(join(dir, "owner.pid")) ? readFileSync(join(dir, "owner.pid"), "utf8") : "",
+      10,
+    );
     if (Number.isInteger(owner) && alive(owner)) continue;
     if (existsSync(join(dir, "data", "postmaster.pid"))) {
       spawnSync(...asPostgres(join(bin, "pg_ctl"), ["-D", join(dir, "data"), "-m", "immediate", "-w", "stop"]));
@@ -62,7 +76,9 @@ const isRoot = () => userInfo().uid === 0;
 
 /** PostgreSQL refuses to run as root; sessions and CI are root, so the server runs as the postgres user. */
 function asPostgres(cmd: string, args: string[]): [string, string[], { stdio: "pipe" }] {
-  return isRoot() ? ["runuser", ["-u", "postgres", "--", cmd, ...args], { stdio: "pipe" }] : [cmd, args, { stdio: "pipe" }];
+  return isRoot()
+    ? ["runuser", ["-u", "postgres", "--", cmd, ...args], { stdio: "pipe" }]
+    : [cmd, args, { stdio: "pipe" }];
 }
 
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
@@ -83,7 +99,9 @@ export default async function setup(project: TestProject): Promise<() => Promise
       project.provide("postgresUrl", null);
       return async () => {};
     }
-    throw new Error("PostgreSQL server binaries not found in /usr/lib/postgresql/*/bin. Install them with: apt-get install -y postgresql (or set DATABASE_URL).");
+    throw new Error(
+      "PostgreSQL server binaries not found in /usr/lib/postgresql/*/bin. Install them with: apt-get install -y postgresql (or set DATABASE_URL).",
+    );
   }
   removeStale(bin);
   const dir = mkdtempSync(join(tmpdir(), "clerk-pgtest-"));

@@ -8,7 +8,13 @@ import { openStore } from "../../src/store/index.js";
 
 const [path, startArg] = process.argv.slice(2);
 const store = await openStore(path);
-const ctx: ServiceContext = { db: store.db, dialect: store.dialect, clock: systemClock, actor: { type: "operator", id: null, label: "crash-test" }, runtime: createRuntime() };
+const ctx: ServiceContext = {
+  db: store.db,
+  dialect: store.dialect,
+  clock: systemClock,
+  actor: { type: "operator", id: null, label: "crash-test" },
+  runtime: createRuntime(),
+};
 await ensureInstance(ctx);
 for (let i = Number(startArg); ; i++) {
   const org = await createOrg(ctx, { name: `Org ${i}` });

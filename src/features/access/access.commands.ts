@@ -10,7 +10,12 @@ import { accessEndpoints } from "./access.routes.js";
 function parseAt(value: string | undefined): number | undefined {
   if (value === undefined) return undefined;
   const at = /^\d{4}-\d{2}-\d{2}$/.test(value) ? Date.parse(`${value}T00:00:00.000Z`) : Date.parse(value);
-  if (!Number.isFinite(at)) throw new ClerkError("input.invalid", `--at "${value}" is not a date (2026-07-01) or ISO time (2026-07-01T12:00:00Z).`, { param: "at" });
+  if (!Number.isFinite(at))
+    throw new ClerkError(
+      "input.invalid",
+      `--at "${value}" is not a date (2026-07-01) or ISO time (2026-07-01T12:00:00Z).`,
+      { param: "at" },
+    );
   return at;
 }
 
@@ -24,13 +29,34 @@ export function registerAccessCommands(program: Command): void {
     .option("--resource <resource>", "type:id, e.g. repository:frontend-app or path:docs/guide.md")
     .option("--at <when>", "decide as of this date or time instead of now")
     .option("--explain", "print the full path, or the nearest miss")
-    .addHelpText("after", "\nExample:\n  clerk check --organization engineering-team --member alice@acme.com --permission write:deployments --resource environment:staging --explain")
+    .addHelpText(
+      "after",
+      "\nExample:\n  clerk check --organization engineering-team --member alice@acme.com --permission write:deployments --resource environment:staging --explain",
+    )
     .action(
-      action<{ organization?: string; member: string; permission: string; resource?: string; at?: string; explain?: boolean }>(async ({ api }, o) => {
+      action<{
+        organization?: string;
+        member: string;
+        permission: string;
+        resource?: string;
+        at?: string;
+        explain?: boolean;
+      }>(async ({ api }, o) => {
         const result = await api.call(accessEndpoints.check, {
-          body: { organization_id: organizationOrDefault(o.organization), user_id: o.member, permission: o.permission, resource: o.resource, at: parseAt(o.at), explain: o.explain === true },
+          body: {
+            organization_id: organizationOrDefault(o.organization),
+            user_id: o.member,
+            permission: o.permission,
+            resource: o.resource,
+            at: parseAt(o.at),
+            explain: o.explain === true,
+          },
         });
-        const json = { allowed: result.allowed, reason: result.reason, ...(o.explain ? { path: result.path, nearest_miss: result.nearest_miss } : {}) };
+        const json = {
+          allowed: result.allowed,
+          reason: result.reason,
+          ...(o.explain ? { path: result.path, nearest_miss: result.nearest_miss } : {}),
+        };
         const lines = [`${result.allowed ? "allowed" : "denied"}: ${result.reason}`];
         if (o.explain && result.path?.length) lines.push(...result.path.map((s) => `  ${s.kind}: ${s.label}`));
         if (o.explain && result.nearest_miss) lines.push(`  nearest miss: ${result.nearest_miss}`);
@@ -46,13 +72,22 @@ export function registerAccessCommands(program: Command): void {
     .option("--organization <org>", "slug, id or name (default: clerk org use)")
     .requiredOption("--permission <permission>", "org:<feature>:<action> or <action>:<feature>")
     .option("--resource <resource>", "type:id")
-    .addHelpText("after", "\nExample:\n  clerk who-can --organization engineering-team --permission approve:pull-requests")
+    .addHelpText(
+      "after",
+      "\nExample:\n  clerk who-can --organization engineering-team --permission approve:pull-requests",
+    )
     .action(
       action<{ organization?: string; permission: string; resource?: string }>(async ({ api }, o) => {
-        const { data: rows } = await api.call(accessEndpoints.whoCan, { params: { organization_id: organizationOrDefault(o.organization) }, query: { permission: o.permission, resource: o.resource } });
+        const { data: rows } = await api.call(accessEndpoints.whoCan, {
+          params: { organization_id: organizationOrDefault(o.organization) },
+          query: { permission: o.permission, resource: o.resource },
+        });
         return {
           json: rows,
-          text: table(["MEMBER", "THROUGH"], rows.map((r) => [r.identifier, r.reason])),
+          text: table(
+            ["MEMBER", "THROUGH"],
+            rows.map((r) => [r.identifier, r.reason]),
+          ),
         };
       }),
     );

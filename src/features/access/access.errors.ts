@@ -2,9 +2,13 @@
 import { ClerkError } from "../../errors.js";
 
 export function permissionDenied(actor: string, permission: string, organization: string, reason: string): ClerkError {
-  return new ClerkError("permission.denied", `${actor} may not do this in ${organization}: it needs ${permission} (${reason}).`, {
-    details: { permission, organization },
-  });
+  return new ClerkError(
+    "permission.denied",
+    `${actor} may not do this in ${organization}: it needs ${permission} (${reason}).`,
+    {
+      details: { permission, organization },
+    },
+  );
 }
 
 export function escalationRefused(actor: string, missing: readonly string[], organization: string): ClerkError {
@@ -16,9 +20,13 @@ export function escalationRefused(actor: string, missing: readonly string[], org
 }
 
 export function invalidResource(input: string, why: string): ClerkError {
-  return new ClerkError("input.invalid", `"${input}" is not a resource: ${why} Use type:id, e.g. repository:frontend-app or environment:staging.`, {
-    param: "resource",
-  });
+  return new ClerkError(
+    "input.invalid",
+    `"${input}" is not a resource: ${why} Use type:id, e.g. repository:frontend-app or environment:staging.`,
+    {
+      param: "resource",
+    },
+  );
 }
 
 export function lastManager(organization: string): ClerkError {

@@ -24,28 +24,65 @@ const tag = "Access";
 
 /** The access engine's operations, served under /v1 and called by the CLI. */
 export const accessEndpoints = {
-  check: endpoint({ method: "POST", url: "/check", tag, summary: "May a member do something (on a resource)? explain=true gives the path or nearest miss", body: checkBody }, async ({ ctx, body }) => {
-    // The hot path: an instance key naming an organization by id needs no lookup (the policy load finds
-    // a missing one); members, slugs and names go through resolveOrg's visibility rule.
-    const direct = ctx.actor.type !== "user" && isId(body.organization_id, "org");
-    const organizationId = direct ? body.organization_id : (await resolveOrg(ctx, body.organization_id)).id;
-    // A user id is used as given (a stranger is simply denied); an e-mail is looked up.
-    const userId = isId(body.user_id, "user") ? body.user_id : (await resolveUser(ctx, body.user_id)).id;
-    const query = { organizationId, userId, permission: normalizePermissionKey(body.permission), resource: body.resource, at: body.at };
-    if (!body.explain) {
-      const d = await checkAccess(ctx, query);
-      return { object: "check" as const, allowed: d.allowed, reason: d.reason, path: undefined, nearest_miss: undefined };
-    }
-    const e = await explainAccess(ctx, query);
-    return { object: "check" as const, allowed: e.allowed, reason: e.reason, path: e.path, nearest_miss: e.nearestMiss ?? null };
-  }),
+  check: endpoint(
+    {
+      method: "POST",
+      url: "/check",
+      tag,
+      summary: "May a member do something (on a resource)? explain=true gives the path or nearest miss",
+      body: checkBody,
+    },
+    async ({ ctx, body }) => {
+      // The hot path: an instance key naming an organization by id needs no lookup (the policy load finds
+      // a missing one); members, slugs and names go through resolveOrg's visibility rule.
+      const direct = ctx.actor.type !== "user" && isId(body.organization_id, "org");
+      const organizationId = direct ? body.organization_id : (await resolveOrg(ctx, body.organization_id)).id;
+      // A user id is used as given (a stranger is simply denied); an e-mail is looked up.
+      const userId = isId(body.user_id, "user") ? body.user_id : (await resolveUser(ctx, body.user_id)).id;
+      const query = {
+        organizationId,
+        userId,
+        permission: normalizePermissionKey(body.permission),
+        resource: body.resource,
+        at: body.at,
+      };
+      if (!body.explain) {
+        const d = await checkAccess(ctx, query);
+        return {
+          object: "check" as const,
+          allowed: d.allowed,
+          reason: d.reason,
+          path: undefined,
+          nearest_miss: undefined,
+        };
+      }
+      const e = await explainAccess(ctx, query);
+      return {
+        object: "check" as const,
+        allowed: e.allowed,
+        reason: e.reason,
+        path: e.path,
+        nearest_miss: e.nearestMiss ?? null,
+      };
+    },
+  ),
 
   whoCan: endpoint(
-    { method: "GET", url: "/organizations/:organization_id/who_can", tag, summary: "Members who may do something (on a resource), with the path", params: z.object({ organization_id: z.string() }), query: whoCanQuery },
+    {
+      method: "GET",
+      url: "/organizations/:organization_id/who_can",
+      tag,
+      summary: "Members who may do something (on a resource), with the path",
+      params: z.object({ organization_id: z.string() }),
+      query: whoCanQuery,
+    },
     async ({ ctx, params, query }) => {
       const org = await resolveOrg(ctx, params.organization_id);
       const rows = await whoCanIn(ctx, org.id, normalizePermissionKey(query.permission), query.resource);
-      return { data: rows.map((r) => ({ user_id: r.userId, identifier: r.label, reason: r.reason })), total_count: rows.length };
+      return {
+        data: rows.map((r) => ({ user_id: r.userId, identifier: r.label, reason: r.reason })),
+        total_count: rows.length,
+      };
     },
   ),
 };

@@ -56,7 +56,8 @@ export async function compiledPolicy(ctx: ServiceContext, organizationId: string
   const hit = cache.get(organizationId);
   if (hit && token !== undefined && hit.token === token) return hit.policy;
   const stamp = await policyStamp(ctx, organizationId);
-  if (stamp === undefined) throw new ClerkError("org.not_found", `No organization "${organizationId}".`, { param: "organization" });
+  if (stamp === undefined)
+    throw new ClerkError("org.not_found", `No organization "${organizationId}".`, { param: "organization" });
   if (hit && hit.stamp === stamp) {
     hit.token = token;
     return hit.policy;
@@ -92,13 +93,23 @@ export interface AccessQuery {
 /** May this user do this here (now, or at `at`)? */
 export async function checkAccess(ctx: ServiceContext, q: AccessQuery): Promise<Decision> {
   const policy = await compiledPolicy(ctx, q.organizationId);
-  return check(policy, { subject: q.userId, permission: q.permission, resource: validateResource(q.resource), at: q.at ?? ctx.clock.now() });
+  return check(policy, {
+    subject: q.userId,
+    permission: q.permission,
+    resource: validateResource(q.resource),
+    at: q.at ?? ctx.clock.now(),
+  });
 }
 
 /** The same question, answered with the full path or the nearest miss. */
 export async function explainAccess(ctx: ServiceContext, q: AccessQuery): Promise<Explanation> {
   const policy = await compiledPolicy(ctx, q.organizationId);
-  const query = { subject: q.userId, permission: q.permission, resource: validateResource(q.resource), at: q.at ?? ctx.clock.now() };
+  const query = {
+    subject: q.userId,
+    permission: q.permission,
+    resource: validateResource(q.resource),
+    at: q.at ?? ctx.clock.now(),
+  };
   const explanation = explain(policy, query);
   // An explained check is still a use of the permission: count it as the plain check does.
   if (explanation.allowed) check(policy, query);
@@ -106,7 +117,12 @@ export async function explainAccess(ctx: ServiceContext, q: AccessQuery): Promis
 }
 
 /** Every permission a member holds in an organization, with where each comes from. */
-export async function effectivePermissionsOf(ctx: ServiceContext, organizationId: string, userId: string, at?: number): Promise<EffectivePermission[]> {
+export async function effectivePermissionsOf(
+  ctx: ServiceContext,
+  organizationId: string,
+  userId: string,
+  at?: number,
+): Promise<EffectivePermission[]> {
   return effectivePermissions(await compiledPolicy(ctx, organizationId), userId, at ?? ctx.clock.now());
 }
 
@@ -116,20 +132,40 @@ export async function isMemberOf(ctx: ServiceContext, organizationId: string, us
 }
 
 /** The organization's members holding a role directly or through a role that extends it, by e-mail. */
-export async function membersHoldingRole(ctx: ServiceContext, organizationId: string, roleId: string): Promise<{ userId: string; label: string }[]> {
+export async function membersHoldingRole(
+  ctx: ServiceContext,
+  organizationId: string,
+  roleId: string,
+): Promise<{ userId: string; label: string }[]> {
   return membersWithRole(await compiledPolicy(ctx, organizationId), roleId);
 }
 
 /** Who may do `permission` (on `resource`) in an organization, with the path for each. */
-export async function whoCanIn(ctx: ServiceContext, organizationId: string, permission: string, resource?: string, at?: number) {
-  return whoCan(await compiledPolicy(ctx, organizationId), permission, validateResource(resource), at ?? ctx.clock.now());
+export async function whoCanIn(
+  ctx: ServiceContext,
+  organizationId: string,
+  permission: string,
+  resource?: string,
+  at?: number,
+) {
+  return whoCan(
+    await compiledPolicy(ctx, organizationId),
+    permission,
+    validateResource(resource),
+    at ?? ctx.clock.now(),
+  );
 }
 
 /**
  * Refuses a user actor who lacks `permission` in the organization. The operator (local CLI without
  * --as), instance API keys and the system act as instance admins and pass.
  */
-export async function assertActorMay(ctx: ServiceContext, organizationId: string, organizationLabel: string, permission: string): Promise<void> {
+export async function assertActorMay(
+  ctx: ServiceContext,
+  organizationId: string,
+  organizationLabel: string,
+  permission: string,
+): Promise<void> {
   if (ctx.actor.type !== "user" || ctx.actor.id === null) return;
   const decision = await checkAccess(ctx, { organizationId, userId: ctx.actor.id, permission });
   if (!decision.allowed) throw permissionDenied(ctx.actor.label, permission, organizationLabel, decision.reason);
@@ -161,7 +197,12 @@ function covers(held: EffectivePermission, wanted: string, scope: string | undef
  * invitation) only when holding org:sys_memberships:manage and every permission granted, on at least
  * the scopes granted, and for at least as long: a grant never outlives the granter's own access.
  */
-export async function assertMayGrant(ctx: ServiceContext, organizationId: string, organizationLabel: string, grants: readonly GrantRequest[]): Promise<void> {
+export async function assertMayGrant(
+  ctx: ServiceContext,
+  organizationId: string,
+  organizationLabel: string,
+  grants: readonly GrantRequest[],
+): Promise<void> {
   if (ctx.actor.type !== "user" || ctx.actor.id === null) return;
   const held = await effectivePermissionsOf(ctx, organizationId, ctx.actor.id);
   const at = ctx.clock.now();
@@ -173,10 +214,16 @@ export async function assertMayGrant(ctx: ServiceContext, organizationId: string
     for (const scope of scopes) {
       const options = live.filter((h) => covers(h, g.permission, scope));
       const wantedUntil = g.expiresAt ?? null;
-      const longEnough = options.some((h) => h.expiresAt === null || (wantedUntil !== null && wantedUntil <= h.expiresAt));
+      const longEnough = options.some(
+        (h) => h.expiresAt === null || (wantedUntil !== null && wantedUntil <= h.expiresAt),
+      );
       if (!longEnough) {
         const what = `${g.permission}${scope ? ` on ${scope}` : ""}`;
-        missing.push(options.length ? `${what} beyond ${new Date(Math.max(...options.map((o) => o.expiresAt ?? 0))).toISOString()}` : what);
+        missing.push(
+          options.length
+            ? `${what} beyond ${new Date(Math.max(...options.map((o) => o.expiresAt ?? 0))).toISOString()}`
+            : what,
+        );
       }
     }
   }
@@ -193,7 +240,9 @@ async function persistUsage(ctx: ServiceContext, organizationId: string, policy:
         .insertInto("permission_usage")
         .values({ organization_id: organizationId, permission_key: permissionKey, count, last_used_at: now })
         .onConflict((oc) =>
-          oc.columns(["organization_id", "permission_key"]).doUpdateSet((eb) => ({ count: eb("permission_usage.count", "+", count), last_used_at: now })),
+          oc
+            .columns(["organization_id", "permission_key"])
+            .doUpdateSet((eb) => ({ count: eb("permission_usage.count", "+", count), last_used_at: now })),
         )
         .execute();
     }
@@ -206,8 +255,15 @@ export async function flushUsage(ctx: ServiceContext): Promise<void> {
 }
 
 /** Usage recorded for an organization: permission key → { count, lastUsedAt }. */
-export async function usageOf(ctx: ServiceContext, organizationId: string): Promise<Map<string, { count: number; lastUsedAt: number }>> {
-  const rows = await ctx.db.selectFrom("permission_usage").selectAll().where("organization_id", "=", organizationId).execute();
+export async function usageOf(
+  ctx: ServiceContext,
+  organizationId: string,
+): Promise<Map<string, { count: number; lastUsedAt: number }>> {
+  const rows = await ctx.db
+    .selectFrom("permission_usage")
+    .selectAll()
+    .where("organization_id", "=", organizationId)
+    .execute();
   return new Map(rows.map((r) => [r.permission_key, { count: r.count, lastUsedAt: r.last_used_at }]));
 }
 
@@ -220,7 +276,9 @@ async function managerCount(ctx: ServiceContext, organizationId: string): Promis
 }
 
 async function memberIds(ctx: ServiceContext, organizationId: string): Promise<string[]> {
-  return (await ctx.db.selectFrom("memberships").select("user_id").where("organization_id", "=", organizationId).execute()).map((r) => r.user_id);
+  return (
+    await ctx.db.selectFrom("memberships").select("user_id").where("organization_id", "=", organizationId).execute()
+  ).map((r) => r.user_id);
 }
 
 /**
@@ -228,7 +286,11 @@ async function memberIds(ctx: ServiceContext, organizationId: string): Promise<s
  * when it leaves any of these organizations, which had a member able to manage members, with none.
  * The organizations' rows are locked first (PostgreSQL), so concurrent changes cannot both pass.
  */
-export async function keepingManagers<T>(ctx: ServiceContext, organizationIds: readonly string[], change: () => Promise<T>): Promise<T> {
+export async function keepingManagers<T>(
+  ctx: ServiceContext,
+  organizationIds: readonly string[],
+  change: () => Promise<T>,
+): Promise<T> {
   if (!ctx.db.isTransaction) throw new TypeError("keepingManagers must run inside a transaction");
   const ids = [...new Set(organizationIds)].sort();
   if (ctx.dialect.supportsForUpdate && ids.length) {
@@ -250,13 +312,20 @@ export async function keepingManagers<T>(ctx: ServiceContext, organizationIds: r
  * The organizations where a user actor holds `permission` (for instance-wide lists such as
  * /v1/organization_invitations); undefined, meaning all, for instance admins.
  */
-export async function organizationsWhereActorMay(ctx: ServiceContext, permission: string): Promise<string[] | undefined> {
+export async function organizationsWhereActorMay(
+  ctx: ServiceContext,
+  permission: string,
+): Promise<string[] | undefined> {
   if (ctx.actor.type !== "user" || ctx.actor.id === null) return undefined;
-  const mine = await ctx.db.selectFrom("memberships").select("organization_id").where("user_id", "=", ctx.actor.id).execute();
+  const mine = await ctx.db
+    .selectFrom("memberships")
+    .select("organization_id")
+    .where("user_id", "=", ctx.actor.id)
+    .execute();
   const candidates = new Set(mine.map((m) => m.organization_id));
   // Ancestors' members may read in descendants, so descendants of the actor's organizations are candidates too.
   const all = await ctx.db.selectFrom("organizations").select(["id", "parent_id"]).execute();
-  for (let grew = true; grew; ) {
+  for (let grew = true; grew;) {
     grew = false;
     for (const o of all) {
       if (o.parent_id !== null && candidates.has(o.parent_id) && !candidates.has(o.id)) {
@@ -266,6 +335,7 @@ export async function organizationsWhereActorMay(ctx: ServiceContext, permission
     }
   }
   const out: string[] = [];
-  for (const id of candidates) if ((await checkAccess(ctx, { organizationId: id, userId: ctx.actor.id, permission })).allowed) out.push(id);
+  for (const id of candidates)
+    if ((await checkAccess(ctx, { organizationId: id, userId: ctx.actor.id, permission })).allowed) out.push(id);
   return out.sort();
 }

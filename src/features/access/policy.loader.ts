@@ -48,8 +48,12 @@ async function membersOf(ctx: ServiceContext, organizationId: string): Promise<P
     .orderBy("membership_roles.position")
     .execute();
   const rolesByMembership = new Map<string, string[]>();
-  for (const r of roleRows) rolesByMembership.set(r.membership_id, [...(rolesByMembership.get(r.membership_id) ?? []), r.role_id]);
-  const direct = await grantsByHolder(ctx, memberships.map((m) => m.id));
+  for (const r of roleRows)
+    rolesByMembership.set(r.membership_id, [...(rolesByMembership.get(r.membership_id) ?? []), r.role_id]);
+  const direct = await grantsByHolder(
+    ctx,
+    memberships.map((m) => m.id),
+  );
   return memberships.map((m) => ({
     userId: m.user_id,
     label: m.email,
@@ -78,10 +82,18 @@ export async function policyStamp(ctx: ServiceContext, organizationId: string): 
 
 /** Loads the policy of one organization as the engine compiles it. */
 export async function loadPolicy(ctx: ServiceContext, organizationId: string): Promise<OrgPolicy> {
-  const org = await ctx.db.selectFrom("organizations").selectAll().where("id", "=", organizationId).executeTakeFirstOrThrow();
+  const org = await ctx.db
+    .selectFrom("organizations")
+    .selectAll()
+    .where("id", "=", organizationId)
+    .executeTakeFirstOrThrow();
   const ancestors: { id: string; slug: string }[] = [];
-  for (let parentId = org.parent_id; parentId !== null && ancestors.length < 64; ) {
-    const parent = await ctx.db.selectFrom("organizations").select(["id", "slug", "parent_id"]).where("id", "=", parentId).executeTakeFirst();
+  for (let parentId = org.parent_id; parentId !== null && ancestors.length < 64;) {
+    const parent = await ctx.db
+      .selectFrom("organizations")
+      .select(["id", "slug", "parent_id"])
+      .where("id", "=", parentId)
+      .executeTakeFirst();
     if (!parent) break;
     ancestors.push(parent);
     parentId = parent.parent_id;
@@ -94,7 +106,12 @@ export async function loadPolicy(ctx: ServiceContext, organizationId: string): P
     .execute();
   const roleIds = roleRows.map((r) => r.id);
   const parentRows = roleIds.length
-    ? await ctx.db.selectFrom("role_parents").select(["role_id", "parent_id"]).where("role_id", "in", roleIds).orderBy("position").execute()
+    ? await ctx.db
+        .selectFrom("role_parents")
+        .select(["role_id", "parent_id"])
+        .where("role_id", "in", roleIds)
+        .orderBy("position")
+        .execute()
     : [];
   const parents = new Map<string, string[]>();
   for (const p of parentRows) parents.set(p.role_id, [...(parents.get(p.role_id) ?? []), p.parent_id]);
@@ -114,7 +131,9 @@ export async function loadPolicy(ctx: ServiceContext, organizationId: string): P
     roles,
     members: await membersOf(ctx, org.id),
     ancestors: inherit
-      ? await Promise.all(ancestors.map(async (a) => ({ organizationId: a.id, label: a.slug, members: await membersOf(ctx, a.id) })))
+      ? await Promise.all(
+          ancestors.map(async (a) => ({ organizationId: a.id, label: a.slug, members: await membersOf(ctx, a.id) })),
+        )
       : [],
     inheritAncestorRead: inherit,
   };

@@ -11,7 +11,9 @@ import { auditEndpoints } from "./audit.routes.js";
 const ORG_HELP = "slug, id or name (default: the instance's own log; instance admins only)";
 
 /** Runs a command whose output is a file, not a table or JSON (so --format names the file's format). */
-function fileAction<O>(run: (session: Awaited<ReturnType<typeof openSession>>, options: O & GlobalOptions) => Promise<string | undefined>) {
+function fileAction<O>(
+  run: (session: Awaited<ReturnType<typeof openSession>>, options: O & GlobalOptions) => Promise<string | undefined>,
+) {
   return async (...received: unknown[]): Promise<void> => {
     const command = received[received.length - 1] as Command;
     const options = command.optsWithGlobals() as O & GlobalOptions;
@@ -31,41 +33,72 @@ function fileAction<O>(run: (session: Awaited<ReturnType<typeof openSession>>, o
 function exportFormat(given: string | undefined, file: string): ExportFormat {
   if (given === undefined) return formatForFile(file);
   if (!(EXPORT_FORMATS as readonly string[]).includes(given)) {
-    throw new ClerkError("input.invalid", `--format "${given}" is not an export format; use json (one array), jsonl (one event per line) or csv.`, { param: "format" });
+    throw new ClerkError(
+      "input.invalid",
+      `--format "${given}" is not an export format; use json (one array), jsonl (one event per line) or csv.`,
+      { param: "format" },
+    );
   }
   return given as ExportFormat;
 }
 
 export function registerAuditCommands(program: Command): void {
-  const audit = program.command("audit").description("The tamper-evident audit log: list, export, verify, checkpoint, retention.");
+  const audit = program
+    .command("audit")
+    .description("The tamper-evident audit log: list, export, verify, checkpoint, retention.");
 
   audit
     .command("list")
     .description("List audit events, newest first.")
     .option("--organization <org>", ORG_HELP)
-    .option("--filter <filters>", 'key:value pairs, comma-separated, all must hold: action:<category or action>, actor:<label or id>, role:<key or name>, target:<label or id>')
+    .option(
+      "--filter <filters>",
+      "key:value pairs, comma-separated, all must hold: action:<category or action>, actor:<label or id>, role:<key or name>, target:<label or id>",
+    )
     .option("--from <when>", "a date (from the start of that day, UTC) or an ISO time with zone")
     .option("--to <when>", "a date (through the end of that day, UTC) or an ISO time with zone, included")
     .option("--limit <n>", "events per page (1–1000)", "50")
     .option("--cursor <cursor>", "the next page, as printed after the previous one")
-    .addHelpText("after", '\nExamples:\n  clerk audit list --organization engineering-team --limit 50 --filter "action:approval"\n  clerk audit list --organization engineering-team --filter "action:role.created,actor:alice@acme.com" --from 2026-03-01 --to 2026-03-31')
+    .addHelpText(
+      "after",
+      '\nExamples:\n  clerk audit list --organization engineering-team --limit 50 --filter "action:approval"\n  clerk audit list --organization engineering-team --filter "action:role.created,actor:alice@acme.com" --from 2026-03-01 --to 2026-03-31',
+    )
     .action(
-      action<{ organization?: string; filter?: string; from?: string; to?: string; limit: string; cursor?: string }>(async ({ api }, o) => {
-        const page = await api.call(auditEndpoints.list, { query: { organization_id: o.organization, filter: o.filter, from: o.from, to: o.to, limit: o.limit, cursor: o.cursor } });
-        if (page.next_cursor) process.stderr.write(`More events: add --cursor ${page.next_cursor}\n`);
-        return {
-          json: page.data,
-          text: table(
-            ["TIME", "ACTION", "ACTOR", "TARGET", "SEQ"],
-            page.data.map((e) => [when(e.created_at), e.action, e.actor.label, `${e.target.type}:${e.target.label || e.target.id || ""}`, e.seq]),
-          ),
-        };
-      }),
+      action<{ organization?: string; filter?: string; from?: string; to?: string; limit: string; cursor?: string }>(
+        async ({ api }, o) => {
+          const page = await api.call(auditEndpoints.list, {
+            query: {
+              organization_id: o.organization,
+              filter: o.filter,
+              from: o.from,
+              to: o.to,
+              limit: o.limit,
+              cursor: o.cursor,
+            },
+          });
+          if (page.next_cursor) process.stderr.write(`More events: add --cursor ${page.next_cursor}\n`);
+          return {
+            json: page.data,
+            text: table(
+              ["TIME", "ACTION", "ACTOR", "TARGET", "SEQ"],
+              page.data.map((e) => [
+                when(e.created_at),
+                e.action,
+                e.actor.label,
+                `${e.target.type}:${e.target.label || e.target.id || ""}`,
+                e.seq,
+              ]),
+            ),
+          };
+        },
+      ),
     );
 
   audit
     .command("export")
-    .description("Export audit events oldest first (json: one array, jsonl, csv) to a file, written atomically, or to stdout.")
+    .description(
+      "Export audit events oldest first (json: one array, jsonl, csv) to a file, written atomically, or to stdout.",
+    )
     .option("--organization <org>", ORG_HELP)
     .option("--output <file>", "the file to write, replaced only once the export is complete; - or none: stdout")
     .option("--filter <filters>", "as for audit list")
@@ -76,31 +109,43 @@ export function registerAuditCommands(program: Command): void {
       "\n--format json|jsonl|csv picks the format (default: from the file name, else jsonl).\n\nExamples:\n  clerk audit export --organization engineering-team --format csv --from 2026-01-01 --to 2026-03-31 --output q1.csv\n  clerk audit export --organization engineering-team --format jsonl | gzip > audit.jsonl.gz",
     )
     .action(
-      fileAction<{ organization?: string; output?: string; filter?: string; from?: string; to?: string }>(async ({ api }, o) => {
-        const progress = process.stderr.isTTY ? process.stderr : undefined;
-        if (o.output === undefined || o.output === "-") {
-          const format = exportFormat(o.format, "");
-          // The data owns stdout (a reader that stops early ends the CLI quietly, see bin/clerk.js); the
-          // summary goes beside the progress line.
-          const { count } = await exportToStream(api, { ...o, format, progress }, process.stdout);
-          process.stderr.write(`Exported ${count} events (${format}).\n`);
-          return undefined;
-        }
-        const format = exportFormat(o.format, o.output);
-        const { count, path } = await exportToFile(api, { ...o, output: o.output, format, progress });
-        return `Exported ${count} events to ${path} (${format}).`;
-      }),
+      fileAction<{ organization?: string; output?: string; filter?: string; from?: string; to?: string }>(
+        async ({ api }, o) => {
+          const progress = process.stderr.isTTY ? process.stderr : undefined;
+          if (o.output === undefined || o.output === "-") {
+            const format = exportFormat(o.format, "");
+            // The data owns stdout (a reader that stops early ends the CLI quietly, see bin/clerk.js); the
+            // summary goes beside the progress line.
+            const { count } = await exportToStream(api, { ...o, format, progress }, process.stdout);
+            process.stderr.write(`Exported ${count} events (${format}).\n`);
+            return undefined;
+          }
+          const format = exportFormat(o.format, o.output);
+          const { count, path } = await exportToFile(api, { ...o, output: o.output, format, progress });
+          return `Exported ${count} events to ${path} (${format}).`;
+        },
+      ),
     );
 
   audit
     .command("verify")
-    .description("Walk the hash chains and report the first broken link (edited, deleted, inserted, reordered rows, a truncated tail).")
+    .description(
+      "Walk the hash chains and report the first broken link (edited, deleted, inserted, reordered rows, a truncated tail).",
+    )
     .option("--organization <org>", "slug, id or name (default: every chain; instance admins only)")
-    .addHelpText("after", "\nExits 1 when a chain is broken.\n\nExample:\n  clerk audit verify --organization engineering-team")
+    .addHelpText(
+      "after",
+      "\nExits 1 when a chain is broken.\n\nExample:\n  clerk audit verify --organization engineering-team",
+    )
     .action(
       action<{ organization?: string }>(async ({ api }, o) => {
         const report = await api.call(auditEndpoints.verify, { query: { organization_id: o.organization } });
-        const name = (c: (typeof report.chains)[number]) => (c.chain === "*" ? "instance" : c.organization_slug ? `${c.organization_slug} (${c.chain})` : `${c.chain} (deleted)`);
+        const name = (c: (typeof report.chains)[number]) =>
+          c.chain === "*"
+            ? "instance"
+            : c.organization_slug
+              ? `${c.organization_slug} (${c.chain})`
+              : `${c.chain} (deleted)`;
         const text = [
           ...report.chains.map((c) =>
             c.ok
@@ -123,32 +168,63 @@ export function registerAuditCommands(program: Command): void {
     .action(
       action<{ organization?: string }>(async ({ api }, o) => {
         const { data } = await api.call(auditEndpoints.checkpoint, { body: { organization_id: o.organization } });
-        return { json: data, text: table(["CHAIN", "SEQ", "EVENT TIME", "CHECKPOINT"], data.map((c) => [c.chain === "*" ? "instance" : c.chain, c.seq, when(c.event_at), c.id])) };
+        return {
+          json: data,
+          text: table(
+            ["CHAIN", "SEQ", "EVENT TIME", "CHECKPOINT"],
+            data.map((c) => [c.chain === "*" ? "instance" : c.chain, c.seq, when(c.event_at), c.id]),
+          ),
+        };
       }),
     );
 
   const retention = audit.command("retention").description("How long audit events are kept.");
   retention
     .command("set")
-    .description("Keep an organization's audit events for a period and delete older ones now (a signed checkpoint is recorded first).")
+    .description(
+      "Keep an organization's audit events for a period and delete older ones now (a signed checkpoint is recorded first).",
+    )
     .option("--organization <org>", "slug, id or name")
     .requiredOption("--keep <period>", "e.g. 365d, 52w, 72h")
-    .option("--export-before-delete <file>", "first export the events to be deleted to this file (format from its name)")
-    .addHelpText("after", "\nExample:\n  clerk audit retention set --organization engineering-team --keep 365d --export-before-delete old-events.jsonl")
+    .option(
+      "--export-before-delete <file>",
+      "first export the events to be deleted to this file (format from its name)",
+    )
+    .addHelpText(
+      "after",
+      "\nExample:\n  clerk audit retention set --organization engineering-team --keep 365d --export-before-delete old-events.jsonl",
+    )
     .action(
       action<{ organization?: string; keep: string; exportBeforeDelete?: string }>(async ({ api }, o) => {
-        if (!o.organization) throw new ClerkError("input.missing", "Name the organization whose audit events to prune with --organization.", { param: "organization" });
+        if (!o.organization)
+          throw new ClerkError(
+            "input.missing",
+            "Name the organization whose audit events to prune with --organization.",
+            { param: "organization" },
+          );
         let exported = "";
         let through: number | undefined;
         if (o.exportBeforeDelete) {
-          const plan = await api.call(auditEndpoints.retention, { body: { organization_id: o.organization, keep: o.keep, dry_run: true } });
+          const plan = await api.call(auditEndpoints.retention, {
+            body: { organization_id: o.organization, keep: o.keep, dry_run: true },
+          });
           through = plan.cutoff;
           const file = o.exportBeforeDelete;
-          const { count, path } = await exportToFile(api, { organization: o.organization, format: formatForFile(file), to: String(plan.cutoff - 1), output: file });
+          const { count, path } = await exportToFile(api, {
+            organization: o.organization,
+            format: formatForFile(file),
+            to: String(plan.cutoff - 1),
+            output: file,
+          });
           exported = `Exported ${count} events to ${path}. `;
         }
-        const r = await api.call(auditEndpoints.retention, { body: { organization_id: o.organization, keep: o.keep, through } });
-        return { json: r, text: `${exported}Keeping ${r.keep}: deleted ${r.deleted} events created before ${when(r.cutoff)}.` };
+        const r = await api.call(auditEndpoints.retention, {
+          body: { organization_id: o.organization, keep: o.keep, through },
+        });
+        return {
+          json: r,
+          text: `${exported}Keeping ${r.keep}: deleted ${r.deleted} events created before ${when(r.cutoff)}.`,
+        };
       }),
     );
 }

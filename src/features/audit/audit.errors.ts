@@ -29,17 +29,28 @@ export function invalidTime(param: "from" | "to", value: string): ClerkError {
 }
 
 export function invalidCursor(): ClerkError {
-  return new ClerkError("audit.invalid_cursor", "The cursor is not one this list returned; pass next_cursor from the previous page unchanged, or leave it out to start at the newest event.", {
-    param: "cursor",
-  });
+  return new ClerkError(
+    "audit.invalid_cursor",
+    "The cursor is not one this list returned; pass next_cursor from the previous page unchanged, or leave it out to start at the newest event.",
+    {
+      param: "cursor",
+    },
+  );
 }
 
 export function invalidRetention(value: string, why: string): ClerkError {
-  return new ClerkError("audit.invalid_retention", `--keep "${value}" ${why}; give how long to keep events as a number of days, weeks or hours, e.g. 365d, 52w or 72h.`, {
-    param: "keep",
-  });
+  return new ClerkError(
+    "audit.invalid_retention",
+    `--keep "${value}" ${why}; give how long to keep events as a number of days, weeks or hours, e.g. 365d, 52w or 72h.`,
+    {
+      param: "keep",
+    },
+  );
 }
 
 export function instanceAdminOnly(actor: string, what: string): ClerkError {
-  return new ClerkError("audit.instance_admin_only", `${actor} may not ${what}; only an instance admin (the local operator or an instance secret key) may.`);
+  return new ClerkError(
+    "audit.instance_admin_only",
+    `${actor} may not ${what}; only an instance admin (the local operator or an instance secret key) may.`,
+  );
 }

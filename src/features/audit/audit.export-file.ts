@@ -37,8 +37,14 @@ export function formatForFile(file: string): ExportFormat {
  * Streams `GET /v1/audit_events/export` into `out` (in-process or over HTTP, the same bytes), counting the
  * events as they pass for the progress line and the summary.
  */
-export async function exportToStream(api: Api, o: ExportStreamOptions, out: NodeJS.WritableStream): Promise<{ count: number }> {
-  const chunks = await api.stream(auditEndpoints.export, { query: { organization_id: o.organization, filter: o.filter, from: o.from, to: o.to, format: o.format } });
+export async function exportToStream(
+  api: Api,
+  o: ExportStreamOptions,
+  out: NodeJS.WritableStream,
+): Promise<{ count: number }> {
+  const chunks = await api.stream(auditEndpoints.export, {
+    query: { organization_id: o.organization, filter: o.filter, from: o.from, to: o.to, format: o.format },
+  });
   const counter = eventCounter(o.format);
   const now = o.now ?? (() => performance.now());
   const started = now();
@@ -49,7 +55,8 @@ export async function exportToStream(api: Api, o: ExportStreamOptions, out: Node
     o.progress?.write(`\r${count} events  ${Math.round(count / seconds)}/s `);
   };
   for await (const chunk of chunks) {
-    const bytes = typeof chunk === "string" ? Buffer.from(chunk) : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+    const bytes =
+      typeof chunk === "string" ? Buffer.from(chunk) : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
     if (bytes.length === 0) continue;
     count += counter(bytes);
     if (!out.write(bytes)) await once(out, "drain");
@@ -103,5 +110,9 @@ function unwritable(error: unknown, output: string): ClerkError | undefined {
   };
   const reason = code === undefined ? undefined : why[code];
   if (!reason) return undefined;
-  return new ClerkError("input.invalid", `Cannot write the export to ${output}: ${reason}. Nothing was written; pass --output a file in a writable directory.`, { param: "output", cause: error });
+  return new ClerkError(
+    "input.invalid",
+    `Cannot write the export to ${output}: ${reason}. Nothing was written; pass --output a file in a writable directory.`,
+    { param: "output", cause: error },
+  );
 }

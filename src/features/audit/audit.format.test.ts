@@ -36,13 +36,15 @@ describe("exportWriter", () => {
   });
 
   it("quotes CSV cells with commas, quotes and newlines, and leaves null cells empty", () => {
-    const [header, row] = write("csv", [[event({ actor: { type: "user", id: null, label: 'Alice "Al", ops\nlead' } })]]).split(/\n(?=evt_)/);
+    const [header, row] = write("csv", [
+      [event({ actor: { type: "user", id: null, label: 'Alice "Al", ops\nlead' } })],
+    ]).split(/\n(?=evt_)/);
     expect(header).toBe(CSV_COLUMNS.join(","));
     expect(row).toContain(`user,,"Alice ""Al"", ops\nlead",role.created`);
   });
 
   it.each([
-    ["=HYPERLINK(\"http://evil\")", `"'=HYPERLINK(""http://evil"")"`],
+    ['=HYPERLINK("http://evil")', `"'=HYPERLINK(""http://evil"")"`],
     ["+1+1", "'+1+1"],
     ["-2+3", "'-2+3"],
     ["@SUM(A1)", "'@SUM(A1)"],
@@ -62,7 +64,12 @@ describe("exportWriter", () => {
 
 describe("eventCounter", () => {
   const tricky = (i: number) =>
-    event({ id: `evt_${i}`, seq: i, actor: { type: "user", id: null, label: i % 2 ? 'a "quoted"\n{name}, here' : "plain" }, after: i % 3 ? { text: "line\n{ not an event" } : null });
+    event({
+      id: `evt_${i}`,
+      seq: i,
+      actor: { type: "user", id: null, label: i % 2 ? 'a "quoted"\n{name}, here' : "plain" },
+      after: i % 3 ? { text: "line\n{ not an event" } : null,
+    });
 
   it.each(["json", "jsonl", "csv"] as const)("counts %s events however the bytes are split into chunks", (format) => {
     for (const events of [0, 1, 7]) {

@@ -137,7 +137,11 @@ export function exportWriter(format: ExportFormat): ExportWriter {
     case "jsonl":
       return { start: () => "", page: (events) => events.map((e) => `${JSON.stringify(e)}\n`).join(""), end: () => "" };
     case "csv":
-      return { start: () => `${CSV_COLUMNS.join(",")}\n`, page: (events) => events.map((e) => `${csvRow(e)}\n`).join(""), end: () => "" };
+      return {
+        start: () => `${CSV_COLUMNS.join(",")}\n`,
+        page: (events) => events.map((e) => `${csvRow(e)}\n`).join(""),
+        end: () => "",
+      };
   }
 }
 
@@ -161,7 +165,8 @@ export function eventCounter(format: ExportFormat): (chunk: Buffer) => number {
       return (chunk) => {
         if (chunk.length === 0) return 0;
         let n = afterNewline && chunk[0] === 0x7b ? 1 : 0;
-        for (let i = chunk.indexOf(NL); i !== -1 && i + 1 < chunk.length; i = chunk.indexOf(NL, i + 1)) if (chunk[i + 1] === 0x7b) n++;
+        for (let i = chunk.indexOf(NL); i !== -1 && i + 1 < chunk.length; i = chunk.indexOf(NL, i + 1))
+          if (chunk[i + 1] === 0x7b) n++;
         afterNewline = chunk[chunk.length - 1] === NL;
         return n;
       };

@@ -74,7 +74,13 @@ export function encodeCursor(cursor: AuditCursor): string {
 export function decodeCursor(text: string): AuditCursor {
   try {
     const value = JSON.parse(Buffer.from(text, "base64url").toString("utf8")) as unknown;
-    if (Array.isArray(value) && value.length === 2 && (value[0] === 0 || value[0] === 1) && Number.isSafeInteger(value[1]) && (value[1] as number) >= 0) {
+    if (
+      Array.isArray(value) &&
+      value.length === 2 &&
+      (value[0] === 0 || value[0] === 1) &&
+      Number.isSafeInteger(value[1]) &&
+      (value[1] as number) >= 0
+    ) {
       return { order: value[0] === 1 ? "asc" : "desc", seq: value[1] as number };
     }
   } catch {

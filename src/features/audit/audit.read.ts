@@ -6,7 +6,13 @@ import { assertActorMay } from "../access/index.js";
 import { resolveOrg } from "../orgs/index.js";
 import { instanceAdminOnly } from "./audit.errors.js";
 import { StreamedBody } from "../../http/route.js";
-import { type AuditEventObject, EXPORT_CONTENT_TYPES, type ExportFormat, auditEventObject, exportWriter } from "./audit.format.js";
+import {
+  type AuditEventObject,
+  EXPORT_CONTENT_TYPES,
+  type ExportFormat,
+  auditEventObject,
+  exportWriter,
+} from "./audit.format.js";
 import { decodeCursor, encodeCursor, parseFilters, parseTimeBound } from "./audit.query.js";
 import { type EventPageQuery, chainHead, pageEvents } from "./audit.repository.js";
 
@@ -30,9 +36,17 @@ export function isInstanceAdmin(ctx: ServiceContext): boolean {
  * Resolves the organization to a chain and holds a member to `permission` there. The instance chain is for
  * instance admins; so is the chain of a deleted organization, named by its id.
  */
-export async function auditScope(ctx: ServiceContext, organization: string | undefined, permissions: readonly string[]): Promise<AuditScope> {
+export async function auditScope(
+  ctx: ServiceContext,
+  organization: string | undefined,
+  permissions: readonly string[],
+): Promise<AuditScope> {
   if (organization === undefined || organization === "") {
-    if (!isInstanceAdmin(ctx)) throw instanceAdminOnly(ctx.actor.label, "read the instance's audit log (name an organization with --organization)");
+    if (!isInstanceAdmin(ctx))
+      throw instanceAdminOnly(
+        ctx.actor.label,
+        "read the instance's audit log (name an organization with --organization)",
+      );
     return { chain: "*", organizationId: null, label: "the instance" };
   }
   try {
@@ -40,7 +54,11 @@ export async function auditScope(ctx: ServiceContext, organization: string | und
     for (const permission of permissions) await assertActorMay(ctx, org.id, org.slug, permission);
     return { chain: org.id, organizationId: org.id, label: org.slug };
   } catch (error) {
-    const gone = isClerkError(error) && error.code === "org.not_found" && isInstanceAdmin(ctx) && (await chainHead(ctx.db, organization)) !== undefined;
+    const gone =
+      isClerkError(error) &&
+      error.code === "org.not_found" &&
+      isInstanceAdmin(ctx) &&
+      (await chainHead(ctx.db, organization)) !== undefined;
     if (gone) return { chain: organization, organizationId: organization, label: organization };
     throw error;
   }
@@ -69,7 +87,9 @@ function narrowing(input: AuditQueryInput): Narrowing {
   return {
     fromMs: input.from === undefined || input.from === "" ? undefined : parseTimeBound("from", input.from),
     toMs: input.to === undefined || input.to === "" ? undefined : parseTimeBound("to", input.to),
-    actions: filters.actions.map((a) => (a.includes(".") ? { exact: [a], categories: [] } : { exact: [], categories: [a] })),
+    actions: filters.actions.map((a) =>
+      a.includes(".") ? { exact: [a], categories: [] } : { exact: [], categories: [a] },
+    ),
     actors: filters.actors,
     targets: filters.targets,
     roles: filters.roles.map(roleForms),
@@ -92,24 +112,44 @@ export async function listAuditEvents(
   const cursor = input.cursor ? decodeCursor(input.cursor) : undefined;
   const order = cursor?.order ?? input.order ?? "desc";
   // One extra row says whether another page follows, without a count.
-  const rows = await pageEvents(ctx.db, { ...n, chain: scope.chain, order, afterSeq: cursor?.seq, limit: input.limit + 1 });
+  const rows = await pageEvents(ctx.db, {
+    ...n,
+    chain: scope.chain,
+    order,
+    afterSeq: cursor?.seq,
+    limit: input.limit + 1,
+  });
   const page = rows.slice(0, input.limit);
   const last = page[page.length - 1];
-  return { data: page.map(auditEventObject), next_cursor: rows.length > input.limit && last ? encodeCursor({ seq: Number(last.seq), order }) : null };
+  return {
+    data: page.map(auditEventObject),
+    next_cursor: rows.length > input.limit && last ? encodeCursor({ seq: Number(last.seq), order }) : null,
+  };
 }
 
 /**
  * The matching events oldest first, a page at a time, up to the head as it stood when the export began
  * (so events appended meanwhile do not stretch it). Memory stays at one page whatever the log's size.
  */
-export async function* exportAuditEvents(ctx: ServiceContext, input: AuditQueryInput, pageSize = 250): AsyncGenerator<AuditEventObject[]> {
+export async function* exportAuditEvents(
+  ctx: ServiceContext,
+  input: AuditQueryInput,
+  pageSize = 250,
+): AsyncGenerator<AuditEventObject[]> {
   const scope = await auditScope(ctx, input.organization, [AUDIT_READ, AUDIT_EXPORT]);
   const n = narrowing(input);
   const head = await chainHead(ctx.db, scope.chain);
   if (!head) return;
   let afterSeq = 0;
   for (;;) {
-    const rows = await pageEvents(ctx.db, { ...n, chain: scope.chain, order: "asc", afterSeq, maxSeq: head.seq, limit: pageSize });
+    const rows = await pageEvents(ctx.db, {
+      ...n,
+      chain: scope.chain,
+      order: "asc",
+      afterSeq,
+      maxSeq: head.seq,
+      limit: pageSize,
+    });
     if (rows.length === 0) return;
     yield rows.map(auditEventObject);
     afterSeq = Number(rows[rows.length - 1]?.seq);
@@ -121,7 +161,10 @@ export async function* exportAuditEvents(ctx: ServiceContext, input: AuditQueryI
  * An export's body in one format, streamed. The first page is read here, before any byte goes out, so a
  * refusal or a bad filter is still a proper error (over HTTP, a status and Clerk's error envelope).
  */
-export async function exportBody(ctx: ServiceContext, input: AuditQueryInput & { format: ExportFormat }): Promise<StreamedBody> {
+export async function exportBody(
+  ctx: ServiceContext,
+  input: AuditQueryInput & { format: ExportFormat },
+): Promise<StreamedBody> {
   const pages = exportAuditEvents(ctx, input);
   const first = await pages.next();
   const writer = exportWriter(input.format);

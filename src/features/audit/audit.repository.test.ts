@@ -30,7 +30,9 @@ describe("the audit chain's canonical form", () => {
   });
 
   it("hashes as sha256 of the previous hash followed by the canonical form", () => {
-    const expected = createHash("sha256").update(GENESIS_HASH + canonicalEvent(row)).digest("hex");
+    const expected = createHash("sha256")
+      .update(GENESIS_HASH + canonicalEvent(row))
+      .digest("hex");
     expect(chainHash(GENESIS_HASH, canonicalEvent(row))).toBe(expected);
     expect(chainHash(GENESIS_HASH, canonicalEvent({ ...row, target_label: "org:admin" }))).not.toBe(expected);
   });

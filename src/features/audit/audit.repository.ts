@@ -61,7 +61,11 @@ function statementsFor(db: Kysely<Database>, dialect: DialectCapabilities): Appe
     const sample = Object.fromEntries(EVENT_COLUMNS.map((c) => [c, ""])) as unknown as AuditEventsTable;
     statements = {
       lockHead: (dialect.supportsForUpdate ? head.forUpdate() : head).compile().sql,
-      createHead: db.insertInto("audit_heads").values({ chain: "", seq: 0, hash: "" }).onConflict((oc) => oc.column("chain").doNothing()).compile().sql,
+      createHead: db
+        .insertInto("audit_heads")
+        .values({ chain: "", seq: 0, hash: "" })
+        .onConflict((oc) => oc.column("chain").doNothing())
+        .compile().sql,
       insertEvent: db.insertInto("audit_events").values(sample).compile().sql,
       advanceHead: db.updateTable("audit_heads").set({ seq: 0, hash: "" }).where("chain", "=", "").compile().sql,
     };
@@ -81,7 +85,8 @@ export async function appendEvent(
   row: Omit<AuditEventsTable, "hash" | "prev_hash" | "seq">,
 ): Promise<AuditEventsTable> {
   const q = statementsFor(db, dialect);
-  const lockHead = async () => (await db.executeQuery<{ seq: number | string; hash: string }>(CompiledQuery.raw(q.lockHead, [row.chain]))).rows[0];
+  const lockHead = async () =>
+    (await db.executeQuery<{ seq: number | string; hash: string }>(CompiledQuery.raw(q.lockHead, [row.chain]))).rows[0];
   // The head exists after a chain's first event, so the common case is one locked read; a new chain's
   // head is created (a racing writer's insert wins harmlessly) and then locked like any other.
   let head = await lockHead();
@@ -93,13 +98,22 @@ export async function appendEvent(
   const prevHash = head.hash;
   const full = { ...row, seq: Number(head.seq) + 1 };
   const stored: AuditEventsTable = { ...full, prev_hash: prevHash, hash: chainHash(prevHash, canonicalEvent(full)) };
-  await db.executeQuery(CompiledQuery.raw(q.insertEvent, EVENT_COLUMNS.map((c) => stored[c])));
+  await db.executeQuery(
+    CompiledQuery.raw(
+      q.insertEvent,
+      EVENT_COLUMNS.map((c) => stored[c]),
+    ),
+  );
   await db.executeQuery(CompiledQuery.raw(q.advanceHead, [stored.seq, stored.hash, row.chain]));
   return stored;
 }
 
 /** Events of one organization (or the instance chain with `null`), oldest first. */
-export async function listEvents(db: Kysely<Database>, organizationId: string | null, limit = 1000): Promise<AuditEventsTable[]> {
+export async function listEvents(
+  db: Kysely<Database>,
+  organizationId: string | null,
+  limit = 1000,
+): Promise<AuditEventsTable[]> {
   return db
     .selectFrom("audit_events")
     .selectAll()
@@ -145,16 +159,23 @@ export async function pageEvents(db: Kysely<Database>, q: EventPageQuery): Promi
       ]),
     );
   }
-  for (const v of q.actors ?? []) query = query.where((eb) => eb.or([eb("actor_label", "=", v), eb("actor_id", "=", v)]));
-  for (const v of q.targets ?? []) query = query.where((eb) => eb.or([eb("target_label", "=", v), eb("target_id", "=", v)]));
+  for (const v of q.actors ?? [])
+    query = query.where((eb) => eb.or([eb("actor_label", "=", v), eb("actor_id", "=", v)]));
+  for (const v of q.targets ?? [])
+    query = query.where((eb) => eb.or([eb("target_label", "=", v), eb("target_id", "=", v)]));
   for (const values of q.roles ?? []) {
-    query = query.where("target_type", "=", "role").where((eb) => eb.or([eb("target_id", "in", values), eb("target_label", "in", values)]));
+    query = query
+      .where("target_type", "=", "role")
+      .where((eb) => eb.or([eb("target_id", "in", values), eb("target_label", "in", values)]));
   }
   return query.orderBy("seq", q.order).limit(q.limit).execute();
 }
 
 /** The head of a chain, if it has ever been written. */
-export async function chainHead(db: Kysely<Database>, chain: string): Promise<{ seq: number; hash: string } | undefined> {
+export async function chainHead(
+  db: Kysely<Database>,
+  chain: string,
+): Promise<{ seq: number; hash: string } | undefined> {
   const row = await db.selectFrom("audit_heads").select(["seq", "hash"]).where("chain", "=", chain).executeTakeFirst();
   return row ? { seq: Number(row.seq), hash: row.hash } : undefined;
 }
@@ -165,8 +186,17 @@ export async function allChains(db: Kysely<Database>): Promise<string[]> {
 }
 
 /** The row of a chain whose hash is `hash` (used only to explain a broken link). */
-export async function findByHash(db: Kysely<Database>, chain: string, hash: string): Promise<AuditEventsTable | undefined> {
-  return db.selectFrom("audit_events").selectAll().where("chain", "=", chain).where("hash", "=", hash).executeTakeFirst();
+export async function findByHash(
+  db: Kysely<Database>,
+  chain: string,
+  hash: string,
+): Promise<AuditEventsTable | undefined> {
+  return db
+    .selectFrom("audit_events")
+    .selectAll()
+    .where("chain", "=", chain)
+    .where("hash", "=", hash)
+    .executeTakeFirst();
 }
 
 /** The row at one position of a chain. */
@@ -175,7 +205,11 @@ export async function eventAt(db: Kysely<Database>, chain: string, seq: number):
 }
 
 /** The newest checkpoint of a chain of one kind (highest seq, then newest). */
-export async function latestCheckpoint(db: Kysely<Database>, chain: string, kind: AuditCheckpointsTable["kind"]): Promise<AuditCheckpointsTable | undefined> {
+export async function latestCheckpoint(
+  db: Kysely<Database>,
+  chain: string,
+  kind: AuditCheckpointsTable["kind"],
+): Promise<AuditCheckpointsTable | undefined> {
   const row = await db
     .selectFrom("audit_checkpoints")
     .selectAll()
@@ -185,7 +219,9 @@ export async function latestCheckpoint(db: Kysely<Database>, chain: string, kind
     .orderBy("created_at", "desc")
     .limit(1)
     .executeTakeFirst();
-  return row ? { ...row, seq: Number(row.seq), event_at: Number(row.event_at), created_at: Number(row.created_at) } : undefined;
+  return row
+    ? { ...row, seq: Number(row.seq), event_at: Number(row.event_at), created_at: Number(row.created_at) }
+    : undefined;
 }
 
 export async function insertCheckpoint(db: Kysely<Database>, row: AuditCheckpointsTable): Promise<void> {
@@ -199,7 +235,11 @@ export async function insertCheckpoint(db: Kysely<Database>, row: AuditCheckpoin
 export async function deleteThrough(db: Kysely<Database>, chain: string, throughSeq: number): Promise<number> {
   if (!db.isTransaction) throw new TypeError("deleteThrough must run inside the retention run's transaction");
   await db.insertInto("audit_retention_gate").values({ chain, through_seq: throughSeq }).execute();
-  const result = await db.deleteFrom("audit_events").where("chain", "=", chain).where("seq", "<=", throughSeq).executeTakeFirst();
+  const result = await db
+    .deleteFrom("audit_events")
+    .where("chain", "=", chain)
+    .where("seq", "<=", throughSeq)
+    .executeTakeFirst();
   await db.deleteFrom("audit_retention_gate").where("chain", "=", chain).execute();
   return Number(result.numDeletedRows);
 }
@@ -209,29 +249,52 @@ export async function deleteThrough(db: Kysely<Database>, chain: string, through
  * event is not). A clock set back can put a young event among old ones; it stops the prefix, so retention
  * never deletes an event younger than it was told to keep.
  */
-export async function lastSeqBefore(db: Kysely<Database>, chain: string, beforeMs: number): Promise<number | undefined> {
-  const young = await db.selectFrom("audit_events").select((eb) => eb.fn.min("seq").as("seq")).where("chain", "=", chain).where("created_at", ">=", beforeMs).executeTakeFirst();
+export async function lastSeqBefore(
+  db: Kysely<Database>,
+  chain: string,
+  beforeMs: number,
+): Promise<number | undefined> {
+  const young = await db
+    .selectFrom("audit_events")
+    .select((eb) => eb.fn.min("seq").as("seq"))
+    .where("chain", "=", chain)
+    .where("created_at", ">=", beforeMs)
+    .executeTakeFirst();
   let through: number;
   if (young?.seq !== null && young?.seq !== undefined) through = Number(young.seq) - 1;
   else through = (await chainHead(db, chain))?.seq ?? 0;
-  const first = await db.selectFrom("audit_events").select((eb) => eb.fn.min("seq").as("seq")).where("chain", "=", chain).executeTakeFirst();
+  const first = await db
+    .selectFrom("audit_events")
+    .select((eb) => eb.fn.min("seq").as("seq"))
+    .where("chain", "=", chain)
+    .executeTakeFirst();
   const start = first?.seq === null || first?.seq === undefined ? undefined : Number(first.seq);
   return start === undefined || through < start ? undefined : through;
 }
 
 /** Records how long a chain keeps its events. */
-export async function putRetention(db: Kysely<Database>, row: AuditRetentionTable): Promise<AuditRetentionTable | undefined> {
+export async function putRetention(
+  db: Kysely<Database>,
+  row: AuditRetentionTable,
+): Promise<AuditRetentionTable | undefined> {
   const before = await db.selectFrom("audit_retention").selectAll().where("chain", "=", row.chain).executeTakeFirst();
   await db
     .insertInto("audit_retention")
     .values(row)
-    .onConflict((oc) => oc.column("chain").doUpdateSet({ keep: row.keep, keep_ms: row.keep_ms, updated_at: row.updated_at }))
+    .onConflict((oc) =>
+      oc.column("chain").doUpdateSet({ keep: row.keep, keep_ms: row.keep_ms, updated_at: row.updated_at }),
+    )
     .execute();
   return before;
 }
 
 /** How many rows of a chain lie at or before `throughSeq`. */
 export async function countThrough(db: Kysely<Database>, chain: string, throughSeq: number): Promise<number> {
-  const row = await db.selectFrom("audit_events").select((eb) => eb.fn.countAll().as("n")).where("chain", "=", chain).where("seq", "<=", throughSeq).executeTakeFirstOrThrow();
+  const row = await db
+    .selectFrom("audit_events")
+    .select((eb) => eb.fn.countAll().as("n"))
+    .where("chain", "=", chain)
+    .where("seq", "<=", throughSeq)
+    .executeTakeFirstOrThrow();
   return Number(row.n);
 }

@@ -26,29 +26,70 @@ const exportQuery = z.object({ ...filters, format: z.enum(EXPORT_FORMATS).defaul
 const verifyQuery = z.object({ organization_id: z.string().optional() }).strict();
 const checkpointBody = z.object({ organization_id: z.string().optional() }).strict();
 const retentionBody = z
-  .object({ organization_id: z.string(), keep: z.string(), through: z.number().int().optional(), dry_run: z.boolean().optional() })
+  .object({
+    organization_id: z.string(),
+    keep: z.string(),
+    through: z.number().int().optional(),
+    dry_run: z.boolean().optional(),
+  })
   .strict();
 
 /** The audit operations, served under /v1 and called by the CLI. */
 export const auditEndpoints = {
   list: endpoint(
-    { method: "GET", url: "/audit_events", tag, summary: "Audit events of an organization (or the instance), newest first, filtered, with a cursor", query: listQuery },
+    {
+      method: "GET",
+      url: "/audit_events",
+      tag,
+      summary: "Audit events of an organization (or the instance), newest first, filtered, with a cursor",
+      query: listQuery,
+    },
     async ({ ctx, query: q }) =>
-      listAuditEvents(ctx, { organization: q.organization_id, filter: q.filter, from: q.from, to: q.to, limit: q.limit, cursor: q.cursor, order: q.order }),
+      listAuditEvents(ctx, {
+        organization: q.organization_id,
+        filter: q.filter,
+        from: q.from,
+        to: q.to,
+        limit: q.limit,
+        cursor: q.cursor,
+        order: q.order,
+      }),
   ),
 
   export: endpoint(
-    { method: "GET", url: "/audit_events/export", tag, summary: "Stream the matching events oldest first as json, jsonl or csv", query: exportQuery },
-    async ({ ctx, query: q }) => exportBody(ctx, { organization: q.organization_id, filter: q.filter, from: q.from, to: q.to, format: q.format }),
+    {
+      method: "GET",
+      url: "/audit_events/export",
+      tag,
+      summary: "Stream the matching events oldest first as json, jsonl or csv",
+      query: exportQuery,
+    },
+    async ({ ctx, query: q }) =>
+      exportBody(ctx, { organization: q.organization_id, filter: q.filter, from: q.from, to: q.to, format: q.format }),
   ),
 
   verify: endpoint(
-    { method: "GET", url: "/audit_events/verify", tag, summary: "Walk the hash chains and report the first broken link of each", query: verifyQuery },
-    async ({ ctx, query: q }) => ({ object: "audit_verification" as const, ...(await verifyAudit(ctx, { organization: q.organization_id })) }),
+    {
+      method: "GET",
+      url: "/audit_events/verify",
+      tag,
+      summary: "Walk the hash chains and report the first broken link of each",
+      query: verifyQuery,
+    },
+    async ({ ctx, query: q }) => ({
+      object: "audit_verification" as const,
+      ...(await verifyAudit(ctx, { organization: q.organization_id })),
+    }),
   ),
 
   checkpoint: endpoint(
-    { method: "POST", url: "/audit_checkpoints", tag, summary: "Record a signed checkpoint of each chain's head (catches a deleted tail)", body: checkpointBody },
+    {
+      method: "POST",
+      url: "/audit_checkpoints",
+      tag,
+      summary: "Record a signed checkpoint of each chain's head (catches a deleted tail)",
+      body: checkpointBody,
+    },
     async ({ ctx, body }) => {
       const data = await recordCheckpoints(ctx, { organization: body?.organization_id });
       return { data, total_count: data.length };
@@ -56,8 +97,20 @@ export const auditEndpoints = {
   ),
 
   retention: endpoint(
-    { method: "POST", url: "/audit_retention", tag, summary: "Set how long an organization keeps audit events and delete older ones (checkpointed first)", body: retentionBody },
-    async ({ ctx, body }) => applyRetention(ctx, { organization: body.organization_id, keep: body.keep, through: body.through, dryRun: body.dry_run }),
+    {
+      method: "POST",
+      url: "/audit_retention",
+      tag,
+      summary: "Set how long an organization keeps audit events and delete older ones (checkpointed first)",
+      body: retentionBody,
+    },
+    async ({ ctx, body }) =>
+      applyRetention(ctx, {
+        organization: body.organization_id,
+        keep: body.keep,
+        through: body.through,
+        dryRun: body.dry_run,
+      }),
   ),
 };
 

@@ -31,7 +31,8 @@ export interface AuditEvent {
 
 /** Appends the audit event of a change; call it inside the change's transaction (`inTransaction`). */
 export async function recordAudit(ctx: ServiceContext, input: AuditInput): Promise<void> {
-  if (!ctx.db.isTransaction) throw new TypeError("recordAudit must run inside the transaction of the change it records");
+  if (!ctx.db.isTransaction)
+    throw new TypeError("recordAudit must run inside the transaction of the change it records");
   const now = ctx.clock.now();
   await appendEvent(ctx.db, ctx.dialect, {
     id: newId("evt", now),

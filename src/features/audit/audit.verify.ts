@@ -91,13 +91,23 @@ async function verifyChain(ctx: ServiceContext, chain: string): Promise<ChainRep
   const fail = (problem: ChainProblem): ChainReport => ({ ...report, ok: false, problem });
   const base = await latestCheckpoint(ctx.db, chain, "base");
   if (base && !signedByUs(ctx, base)) {
-    return fail({ kind: "checkpoint_invalid", seq: base.seq, id: base.id, message: `The retention checkpoint ${base.id} (seq ${base.seq}) is not signed with this instance's key: it was forged or altered.` });
+    return fail({
+      kind: "checkpoint_invalid",
+      seq: base.seq,
+      id: base.id,
+      message: `The retention checkpoint ${base.id} (seq ${base.seq}) is not signed with this instance's key: it was forged or altered.`,
+    });
   }
   const checkpoint = await latestCheckpoint(ctx.db, chain, "head");
   if (checkpoint) {
     report.checkpoint = { id: checkpoint.id, seq: checkpoint.seq, created_at: checkpoint.created_at };
     if (!signedByUs(ctx, checkpoint)) {
-      return fail({ kind: "checkpoint_invalid", seq: checkpoint.seq, id: checkpoint.id, message: `The checkpoint ${checkpoint.id} (seq ${checkpoint.seq}) is not signed with this instance's key: it was forged or altered.` });
+      return fail({
+        kind: "checkpoint_invalid",
+        seq: checkpoint.seq,
+        id: checkpoint.id,
+        message: `The checkpoint ${checkpoint.id} (seq ${checkpoint.seq}) is not signed with this instance's key: it was forged or altered.`,
+      });
     }
   }
   // The head as it stands now: rows appended while we walk lie past it and are not ours to judge yet.
@@ -112,7 +122,12 @@ async function verifyChain(ctx: ServiceContext, chain: string): Promise<ChainRep
       const seq = Number(row.seq);
       if (seq !== expectedSeq) {
         const gap = seq - 1 > expectedSeq ? `seq ${expectedSeq}–${seq - 1} are` : `seq ${expectedSeq} is`;
-        return fail({ kind: "deleted", seq, id: row.id, message: `${gap} missing: ${describeRow(seq, row.id)} follows seq ${expectedSeq - 1}; rows were deleted.` });
+        return fail({
+          kind: "deleted",
+          seq,
+          id: row.id,
+          message: `${gap} missing: ${describeRow(seq, row.id)} follows seq ${expectedSeq - 1}; rows were deleted.`,
+        });
       }
       if (row.prev_hash !== prevHash) {
         const linked = await findByHash(ctx.db, chain, row.prev_hash);
@@ -142,7 +157,12 @@ async function verifyChain(ctx: ServiceContext, chain: string): Promise<ChainRep
         });
       }
       if (chainHash(row.prev_hash, canonicalEvent({ ...row, seq })) !== row.hash) {
-        return fail({ kind: "edited", seq, id: row.id, message: `${describeRow(seq, row.id)} was edited: its stored fields no longer hash to its recorded hash.` });
+        return fail({
+          kind: "edited",
+          seq,
+          id: row.id,
+          message: `${describeRow(seq, row.id)} was edited: its stored fields no longer hash to its recorded hash.`,
+        });
       }
       if (checkpoint && checkpoint.seq === seq && checkpoint.hash !== row.hash) {
         return fail({
@@ -179,27 +199,45 @@ async function verifyChain(ctx: ServiceContext, chain: string): Promise<ChainRep
   }
   // A committed row never lies past its committed head (both are written in one transaction).
   const after = await chainHead(ctx.db, chain);
-  const beyond = after ? (await pageEvents(ctx.db, { chain, order: "asc", afterSeq: after.seq, limit: 1 }))[0] : undefined;
+  const beyond = after
+    ? (await pageEvents(ctx.db, { chain, order: "asc", afterSeq: after.seq, limit: 1 }))[0]
+    : undefined;
   if (beyond) {
     const seq = Number(beyond.seq);
-    return fail({ kind: "inserted", seq, id: beyond.id, message: `${describeRow(seq, beyond.id)} was inserted: it lies past the chain's head (seq ${after?.seq}), so clerk never wrote it.` });
+    return fail({
+      kind: "inserted",
+      seq,
+      id: beyond.id,
+      message: `${describeRow(seq, beyond.id)} was inserted: it lies past the chain's head (seq ${after?.seq}), so clerk never wrote it.`,
+    });
   }
   if (head && head.seq === lastSeq && head.hash !== prevHash) {
-    return fail({ kind: "edited", seq: lastSeq, id: null, message: `The last row (seq ${lastSeq}) is not the one its head recorded: the tail was rewritten.` });
+    return fail({
+      kind: "edited",
+      seq: lastSeq,
+      id: null,
+      message: `The last row (seq ${lastSeq}) is not the one its head recorded: the tail was rewritten.`,
+    });
   }
   return report;
 }
 
 /** Walks the organization's chain, or (instance admins) every chain; reports the first break of each. */
-export async function verifyAudit(ctx: ServiceContext, input: { organization?: string | undefined }): Promise<VerifyReport> {
-  const chains = input.organization ? [(await auditScope(ctx, input.organization, [AUDIT_READ])).chain] : await everyChain(ctx, "verify every chain");
+export async function verifyAudit(
+  ctx: ServiceContext,
+  input: { organization?: string | undefined },
+): Promise<VerifyReport> {
+  const chains = input.organization
+    ? [(await auditScope(ctx, input.organization, [AUDIT_READ])).chain]
+    : await everyChain(ctx, "verify every chain");
   const reports: ChainReport[] = [];
   for (const chain of chains) reports.push(await verifyChain(ctx, chain));
   return { ok: reports.every((r) => r.ok), chains: reports };
 }
 
 async function everyChain(ctx: ServiceContext, what: string): Promise<string[]> {
-  if (!isInstanceAdmin(ctx)) throw instanceAdminOnly(ctx.actor.label, `${what} (name an organization with --organization)`);
+  if (!isInstanceAdmin(ctx))
+    throw instanceAdminOnly(ctx.actor.label, `${what} (name an organization with --organization)`);
   return allChains(ctx.db);
 }
 
@@ -217,16 +255,39 @@ export interface CheckpointObject {
 }
 
 function checkpointObject(c: AuditCheckpointsTable): CheckpointObject {
-  return { object: "audit_checkpoint", id: c.id, chain: c.chain, organization_id: c.chain === "*" ? null : c.chain, seq: c.seq, hash: c.hash, event_at: c.event_at, kind: c.kind, created_at: c.created_at };
+  return {
+    object: "audit_checkpoint",
+    id: c.id,
+    chain: c.chain,
+    organization_id: c.chain === "*" ? null : c.chain,
+    seq: c.seq,
+    hash: c.hash,
+    event_at: c.event_at,
+    kind: c.kind,
+    created_at: c.created_at,
+  };
 }
 
 /** Signs the current position of one chain (its head, or `seq` for a retention base). */
-async function signPosition(tx: ServiceContext, chain: string, kind: "head" | "base", at?: { seq: number; hash: string }): Promise<CheckpointObject | undefined> {
+async function signPosition(
+  tx: ServiceContext,
+  chain: string,
+  kind: "head" | "base",
+  at?: { seq: number; hash: string },
+): Promise<CheckpointObject | undefined> {
   const position = at ?? (await chainHead(tx.db, chain));
   if (!position || position.seq === 0) return undefined;
   const row = await eventAt(tx.db, chain, position.seq);
   const now = tx.clock.now();
-  const unsigned = { id: newId("ckpt", now), chain, seq: position.seq, hash: position.hash, event_at: row ? Number(row.created_at) : 0, kind, created_at: now };
+  const unsigned = {
+    id: newId("ckpt", now),
+    chain,
+    seq: position.seq,
+    hash: position.hash,
+    event_at: row ? Number(row.created_at) : 0,
+    kind,
+    created_at: now,
+  };
   const full: AuditCheckpointsTable = { ...unsigned, signature: signature(tx, unsigned) };
   await insertCheckpoint(tx.db, full);
   return checkpointObject(full);
@@ -236,7 +297,10 @@ async function signPosition(tx: ServiceContext, chain: string, kind: "head" | "b
  * Records a signed checkpoint of the head of the organization's chain, or of every chain. Verify then
  * proves the chain still reaches that head, which catches a tail deleted together with its head row.
  */
-export async function recordCheckpoints(ctx: ServiceContext, input: { organization?: string | undefined }): Promise<CheckpointObject[]> {
+export async function recordCheckpoints(
+  ctx: ServiceContext,
+  input: { organization?: string | undefined },
+): Promise<CheckpointObject[]> {
   if (!isInstanceAdmin(ctx)) throw instanceAdminOnly(ctx.actor.label, "record audit checkpoints");
   const scope = input.organization ? await auditScope(ctx, input.organization, [AUDIT_READ]) : undefined;
   return inTransaction(ctx, async (tx) => {
@@ -294,7 +358,12 @@ export async function applyRetention(
     );
   }
   const cutoff = input.through ?? allowed;
-  const result = (deleted: number, throughSeq: number | null, checkpoint: CheckpointObject | null, dry: boolean): RetentionResult => ({
+  const result = (
+    deleted: number,
+    throughSeq: number | null,
+    checkpoint: CheckpointObject | null,
+    dry: boolean,
+  ): RetentionResult => ({
     object: "audit_retention",
     organization_id: organizationId,
     keep: input.keep,
@@ -306,10 +375,20 @@ export async function applyRetention(
   });
   if (input.dryRun) {
     const through = await lastSeqBefore(ctx.db, scope.chain, cutoff);
-    return result(through === undefined ? 0 : await countThrough(ctx.db, scope.chain, through), through ?? null, null, true);
+    return result(
+      through === undefined ? 0 : await countThrough(ctx.db, scope.chain, through),
+      through ?? null,
+      null,
+      true,
+    );
   }
   return inTransaction(ctx, async (tx) => {
-    const before = await putRetention(tx.db, { chain: scope.chain, keep: input.keep, keep_ms: keepMs, updated_at: tx.clock.now() });
+    const before = await putRetention(tx.db, {
+      chain: scope.chain,
+      keep: input.keep,
+      keep_ms: keepMs,
+      updated_at: tx.clock.now(),
+    });
     const through = await lastSeqBefore(tx.db, scope.chain, cutoff);
     const count = through === undefined ? 0 : await countThrough(tx.db, scope.chain, through);
     await recordAudit(tx, {

@@ -16,7 +16,10 @@ const MODES = enrollmentModeSchema.options.join(", ");
 function parseMode(value: string | undefined) {
   if (value === undefined) return undefined;
   const parsed = enrollmentModeSchema.safeParse(value);
-  if (!parsed.success) throw new ClerkError("input.invalid", `"${value}" is not an enrollment mode; use ${MODES}.`, { param: "enrollment-mode" });
+  if (!parsed.success)
+    throw new ClerkError("input.invalid", `"${value}" is not an enrollment mode; use ${MODES}.`, {
+      param: "enrollment-mode",
+    });
   return parsed.data;
 }
 
@@ -30,7 +33,10 @@ function parseBool(value: string | undefined): boolean | undefined {
 /** Adds `clerk org domain add|list|update|remove` (after the `org` command exists). */
 export function registerDomainCommands(program: Command): void {
   const org = commandNamed(program, "org");
-  const domain = org.command("domain").alias("domains").description("Verified domains: the e-mail domains of an organization's people.");
+  const domain = org
+    .command("domain")
+    .alias("domains")
+    .description("Verified domains: the e-mail domains of an organization's people.");
 
   domain
     .command("add")
@@ -39,15 +45,23 @@ export function registerDomainCommands(program: Command): void {
     .requiredOption("--name <domain>", "host name, e.g. acme.com (public providers such as gmail.com are refused)")
     .option("--enrollment-mode <mode>", MODES, "manual_invitation")
     .option("--unverified", "add it unverified (it can then also be verified by another organization)")
-    .addHelpText("after", '\nExample:\n  clerk org domain add --organization "engineering-team" --name acme.com --enrollment-mode automatic_invitation')
+    .addHelpText(
+      "after",
+      '\nExample:\n  clerk org domain add --organization "engineering-team" --name acme.com --enrollment-mode automatic_invitation',
+    )
     .action(
-      action<{ organization?: string; name: string; enrollmentMode: string; unverified?: boolean }>(async ({ api }, o) => {
-        const d = await api.call(domainEndpoints.create, {
-          params: { organization_id: organizationOrDefault(o.organization) },
-          body: { name: o.name, enrollment_mode: parseMode(o.enrollmentMode), verified: !o.unverified },
-        });
-        return { json: d, text: `Added ${d.name} to ${d.public_organization_data.slug} (${verified(d) ? "verified" : "unverified"}, ${d.enrollment_mode}, ${d.id}).` };
-      }),
+      action<{ organization?: string; name: string; enrollmentMode: string; unverified?: boolean }>(
+        async ({ api }, o) => {
+          const d = await api.call(domainEndpoints.create, {
+            params: { organization_id: organizationOrDefault(o.organization) },
+            body: { name: o.name, enrollment_mode: parseMode(o.enrollmentMode), verified: !o.unverified },
+          });
+          return {
+            json: d,
+            text: `Added ${d.name} to ${d.public_organization_data.slug} (${verified(d) ? "verified" : "unverified"}, ${d.enrollment_mode}, ${d.id}).`,
+          };
+        },
+      ),
     );
 
   domain
@@ -58,10 +72,16 @@ export function registerDomainCommands(program: Command): void {
     .addHelpText("after", '\nExample:\n  clerk org domain list --organization "engineering-team"')
     .action(
       action<{ organization?: string; verified?: string }>(async ({ api }, o) => {
-        const domains = await listAll(api, domainEndpoints.list, { params: { organization_id: organizationOrDefault(o.organization) }, query: { verified: parseBool(o.verified) } });
+        const domains = await listAll(api, domainEndpoints.list, {
+          params: { organization_id: organizationOrDefault(o.organization) },
+          query: { verified: parseBool(o.verified) },
+        });
         return {
           json: domains,
-          text: table(["DOMAIN", "ENROLLMENT", "VERIFIED", "SINCE", "ID"], domains.map((d) => [d.name, d.enrollment_mode, verified(d) ? "yes" : "no", when(d.created_at), d.id])),
+          text: table(
+            ["DOMAIN", "ENROLLMENT", "VERIFIED", "SINCE", "ID"],
+            domains.map((d) => [d.name, d.enrollment_mode, verified(d) ? "yes" : "no", when(d.created_at), d.id]),
+          ),
         };
       }),
     );
@@ -74,15 +94,23 @@ export function registerDomainCommands(program: Command): void {
     .option("--name <domain>", "new host name")
     .option("--enrollment-mode <mode>", MODES)
     .option("--verified <bool>", "true or false")
-    .addHelpText("after", '\nExample:\n  clerk org domain update --organization "engineering-team" --domain acme.com --enrollment-mode automatic_suggestion')
+    .addHelpText(
+      "after",
+      '\nExample:\n  clerk org domain update --organization "engineering-team" --domain acme.com --enrollment-mode automatic_suggestion',
+    )
     .action(
-      action<{ organization?: string; domain: string; name?: string; enrollmentMode?: string; verified?: string }>(async ({ api }, o) => {
-        const d = await api.call(domainEndpoints.update, {
-          params: { organization_id: organizationOrDefault(o.organization), domain_id: o.domain },
-          body: { name: o.name, enrollment_mode: parseMode(o.enrollmentMode), verified: parseBool(o.verified) },
-        });
-        return { json: d, text: `Updated ${d.name} (${verified(d) ? "verified" : "unverified"}, ${d.enrollment_mode}).` };
-      }),
+      action<{ organization?: string; domain: string; name?: string; enrollmentMode?: string; verified?: string }>(
+        async ({ api }, o) => {
+          const d = await api.call(domainEndpoints.update, {
+            params: { organization_id: organizationOrDefault(o.organization), domain_id: o.domain },
+            body: { name: o.name, enrollment_mode: parseMode(o.enrollmentMode), verified: parseBool(o.verified) },
+          });
+          return {
+            json: d,
+            text: `Updated ${d.name} (${verified(d) ? "verified" : "unverified"}, ${d.enrollment_mode}).`,
+          };
+        },
+      ),
     );
 
   domain
@@ -93,7 +121,9 @@ export function registerDomainCommands(program: Command): void {
     .addHelpText("after", '\nExample:\n  clerk org domain remove --organization "engineering-team" --domain acme.com')
     .action(
       action<{ organization?: string; domain: string }>(async ({ api }, o) => {
-        const d = await api.call(domainEndpoints.remove, { params: { organization_id: organizationOrDefault(o.organization), domain_id: o.domain } });
+        const d = await api.call(domainEndpoints.remove, {
+          params: { organization_id: organizationOrDefault(o.organization), domain_id: o.domain },
+        });
         return { json: d, text: `Removed ${d.name} from ${d.public_organization_data.slug}.` };
       }),
     );

@@ -24,17 +24,23 @@ export interface DomainFilter {
 
 function filtered(db: Kysely<Database>, f: DomainFilter) {
   let q = db.selectFrom("organization_domains as d");
-  if (f.organizationIds !== undefined) q = q.where("d.organization_id", "in", f.organizationIds.length ? [...f.organizationIds] : [""]);
+  if (f.organizationIds !== undefined)
+    q = q.where("d.organization_id", "in", f.organizationIds.length ? [...f.organizationIds] : [""]);
   if (f.verified !== undefined) q = q.where("d.verified", "=", f.verified ? 1 : 0);
-  if (f.includeModes?.length) q = q.where("d.enrollment_mode", "in", f.includeModes as OrganizationDomainsTable["enrollment_mode"][]);
-  if (f.excludeModes?.length) q = q.where("d.enrollment_mode", "not in", f.excludeModes as OrganizationDomainsTable["enrollment_mode"][]);
+  if (f.includeModes?.length)
+    q = q.where("d.enrollment_mode", "in", f.includeModes as OrganizationDomainsTable["enrollment_mode"][]);
+  if (f.excludeModes?.length)
+    q = q.where("d.enrollment_mode", "not in", f.excludeModes as OrganizationDomainsTable["enrollment_mode"][]);
   if (f.query) q = q.where("d.name", "like", `%${f.query.toLowerCase()}%`);
   if (f.names?.length) q = q.where("d.name", "in", [...f.names]);
   return q;
 }
 
 function withOrganization(q: ReturnType<typeof filtered>) {
-  return q.innerJoin("organizations as o", "o.id", "d.organization_id").selectAll("d").select(["o.name as organization_name", "o.slug as organization_slug"]);
+  return q
+    .innerJoin("organizations as o", "o.id", "d.organization_id")
+    .selectAll("d")
+    .select(["o.name as organization_name", "o.slug as organization_slug"]);
 }
 
 /** A page of domains and the total that match, ordered by name or created_at (id breaks ties). */
@@ -60,12 +66,20 @@ export async function findDomainRecord(db: Kysely<Database>, id: string): Promis
   return withOrganization(filtered(db, {})).where("d.id", "=", id).executeTakeFirst();
 }
 
-export async function findDomainRecordByName(db: Kysely<Database>, organizationId: string, name: string): Promise<DomainRecord | undefined> {
+export async function findDomainRecordByName(
+  db: Kysely<Database>,
+  organizationId: string,
+  name: string,
+): Promise<DomainRecord | undefined> {
   return withOrganization(filtered(db, { organizationIds: [organizationId], names: [name] })).executeTakeFirst();
 }
 
 /** The verified domain of this name in another organization than `organizationId`, if any. */
-export async function findVerifiedElsewhere(db: Kysely<Database>, name: string, organizationId: string): Promise<DomainRow | undefined> {
+export async function findVerifiedElsewhere(
+  db: Kysely<Database>,
+  name: string,
+  organizationId: string,
+): Promise<DomainRow | undefined> {
   return db
     .selectFrom("organization_domains")
     .selectAll()
@@ -88,7 +102,11 @@ export async function insertDomain(db: Kysely<Database>, row: DomainRow): Promis
   await db.insertInto("organization_domains").values(row).execute();
 }
 
-export async function updateDomainRow(db: Kysely<Database>, id: string, patch: Updateable<OrganizationDomainsTable>): Promise<void> {
+export async function updateDomainRow(
+  db: Kysely<Database>,
+  id: string,
+  patch: Updateable<OrganizationDomainsTable>,
+): Promise<void> {
   await db.updateTable("organization_domains").set(patch).where("id", "=", id).execute();
 }
 

@@ -2,7 +2,12 @@
 import { z } from "zod";
 
 /** How users with an address at the domain join. */
-export const enrollmentModeSchema = z.enum(["manual_invitation", "automatic_invitation", "automatic_suggestion", "enterprise_sso"]);
+export const enrollmentModeSchema = z.enum([
+  "manual_invitation",
+  "automatic_invitation",
+  "automatic_suggestion",
+  "enterprise_sso",
+]);
 
 /** At most this many domains per organization (Clerk's limit). */
 export const MAX_DOMAINS_PER_ORGANIZATION = 10;
@@ -35,7 +40,9 @@ export const domainNameSchema = z
   .trim()
   .toLowerCase()
   .transform((v) => v.replace(/\.$/, ""))
-  .pipe(z.string().max(253, "must be at most 253 characters").regex(HOST_NAME, 'must be a host name such as "acme.com"'));
+  .pipe(
+    z.string().max(253, "must be at most 253 characters").regex(HOST_NAME, 'must be a host name such as "acme.com"'),
+  );
 
 /** A new domain of an organization. */
 export const createDomainSchema = z.object({
@@ -61,7 +68,16 @@ export const listDomainsSchema = z.object({
   organization: z.string().trim().min(1).optional(),
   verified: z.boolean().optional(),
   /** Modes to include; a `-` prefix excludes that mode instead. */
-  enrollmentModes: z.array(z.string().regex(/^-?(manual_invitation|automatic_invitation|automatic_suggestion|enterprise_sso)$/, "must be an enrollment mode, optionally prefixed with -")).optional(),
+  enrollmentModes: z
+    .array(
+      z
+        .string()
+        .regex(
+          /^-?(manual_invitation|automatic_invitation|automatic_suggestion|enterprise_sso)$/,
+          "must be an enrollment mode, optionally prefixed with -",
+        ),
+    )
+    .optional(),
   /** Part of the name. */
   query: z.string().trim().optional(),
   /** Exact names. */

@@ -5,7 +5,13 @@ import { parseInput } from "../../validation.js";
 import { assertActorMay } from "../access/index.js";
 import { recordAudit } from "../audit/index.js";
 import { type Organization, lockOrgRow, resolveOrg, organizationsToRead } from "../orgs/index.js";
-import { commonDomain, domainExistsInOrganization, domainNotFound, domainQuotaExceeded, domainVerifiedElsewhere } from "./domain.errors.js";
+import {
+  commonDomain,
+  domainExistsInOrganization,
+  domainNotFound,
+  domainQuotaExceeded,
+  domainVerifiedElsewhere,
+} from "./domain.errors.js";
 import {
   type DomainRecord,
   countDomains,
@@ -59,7 +65,13 @@ function toDomain(row: DomainRecord): Domain {
 const view = (d: Domain) => ({ name: d.name, enrollmentMode: d.enrollmentMode, verified: d.verified });
 
 /** A name the organization may take: not a public provider, not its own already, not verified by another organization. */
-async function assertNameFree(ctx: ServiceContext, org: Organization, name: string, verified: boolean, exceptId?: string): Promise<void> {
+async function assertNameFree(
+  ctx: ServiceContext,
+  org: Organization,
+  name: string,
+  verified: boolean,
+  exceptId?: string,
+): Promise<void> {
   if (COMMON_EMAIL_PROVIDERS.has(name)) throw commonDomain(name);
   const same = await findDomainRecordByName(ctx.db, org.id, name);
   if (same && same.id !== exceptId) throw domainExistsInOrganization(name, org.slug);
@@ -87,14 +99,21 @@ export async function addDomain(ctx: ServiceContext, input: CreateDomainInput): 
       updated_at: now,
     });
     const domain = toDomain((await findDomainRecord(tx.db, id)) as DomainRecord);
-    await recordAudit(tx, { organizationId: org.id, action: "domain.created", target: { type: "domain", id, label: domain.name }, after: view(domain) });
+    await recordAudit(tx, {
+      organizationId: org.id,
+      action: "domain.created",
+      target: { type: "domain", id, label: domain.name },
+      after: view(domain),
+    });
     return domain;
   });
 }
 
-
 /** A page of one organization's domains (or of every organization the actor may read), filtered and ordered. */
-export async function listDomains(ctx: ServiceContext, input: ListDomainsInput): Promise<{ data: Domain[]; totalCount: number }> {
+export async function listDomains(
+  ctx: ServiceContext,
+  input: ListDomainsInput,
+): Promise<{ data: Domain[]; totalCount: number }> {
   const q = parseInput(listDomainsSchema, input);
   const organizationIds = await organizationsToRead(ctx, q.organization, READ);
   const modes = q.enrollmentModes ?? [];
@@ -108,7 +127,10 @@ export async function listDomains(ctx: ServiceContext, input: ListDomainsInput):
       query: q.query,
       names: q.names,
     },
-    { field: q.orderBy.replace(/^[+-]/, "") as "name" | "created_at", direction: q.orderBy.startsWith("-") ? "desc" : "asc" },
+    {
+      field: q.orderBy.replace(/^[+-]/, "") as "name" | "created_at",
+      direction: q.orderBy.startsWith("-") ? "desc" : "asc",
+    },
     { limit: q.limit, offset: q.offset },
   );
   return { data: rows.map(toDomain), totalCount: total };
@@ -117,7 +139,9 @@ export async function listDomains(ctx: ServiceContext, input: ListDomainsInput):
 /** Finds a domain of the organization by id or by name. */
 async function findDomain(ctx: ServiceContext, org: Organization, ref: string): Promise<Domain> {
   const value = ref.trim();
-  const row = isId(value, "orgdmn") ? await findDomainRecord(ctx.db, value) : await findDomainRecordByName(ctx.db, org.id, value.toLowerCase());
+  const row = isId(value, "orgdmn")
+    ? await findDomainRecord(ctx.db, value)
+    : await findDomainRecordByName(ctx.db, org.id, value.toLowerCase());
   if (!row || row.organization_id !== org.id) throw domainNotFound(value, org.slug);
   return toDomain(row);
 }
@@ -129,7 +153,13 @@ export async function getDomain(ctx: ServiceContext, organization: string, ref: 
   return findDomain(ctx, org, ref);
 }
 
-async function changeDomain(ctx: ServiceContext, organization: string, ref: string, data: UpdateDomainInput, action: string): Promise<Domain> {
+async function changeDomain(
+  ctx: ServiceContext,
+  organization: string,
+  ref: string,
+  data: UpdateDomainInput,
+  action: string,
+): Promise<Domain> {
   return inTransaction(ctx, async (tx) => {
     const org = await resolveOrg(tx, organization);
     await assertActorMay(tx, org.id, org.slug, MANAGE);
@@ -137,7 +167,8 @@ async function changeDomain(ctx: ServiceContext, organization: string, ref: stri
     const before = await findDomain(tx, org, ref);
     const name = data.name ?? before.name;
     const verified = data.verified ?? before.verified;
-    if (name !== before.name || (verified && !before.verified)) await assertNameFree(tx, org, name, verified, before.id);
+    if (name !== before.name || (verified && !before.verified))
+      await assertNameFree(tx, org, name, verified, before.id);
     await updateDomainRow(tx.db, before.id, {
       name,
       enrollment_mode: data.enrollmentMode ?? before.enrollmentMode,
@@ -145,13 +176,24 @@ async function changeDomain(ctx: ServiceContext, organization: string, ref: stri
       updated_at: tx.clock.now(),
     });
     const after = toDomain((await findDomainRecord(tx.db, before.id)) as DomainRecord);
-    await recordAudit(tx, { organizationId: org.id, action, target: { type: "domain", id: after.id, label: after.name }, before: view(before), after: view(after) });
+    await recordAudit(tx, {
+      organizationId: org.id,
+      action,
+      target: { type: "domain", id: after.id, label: after.name },
+      before: view(before),
+      after: view(after),
+    });
     return after;
   });
 }
 
 /** Renames a domain, changes its enrollment mode, or marks it verified or not. */
-export async function updateDomain(ctx: ServiceContext, organization: string, ref: string, input: UpdateDomainInput): Promise<Domain> {
+export async function updateDomain(
+  ctx: ServiceContext,
+  organization: string,
+  ref: string,
+  input: UpdateDomainInput,
+): Promise<Domain> {
   return changeDomain(ctx, organization, ref, parseInput(updateDomainSchema, input), "domain.updated");
 }
 
@@ -167,7 +209,12 @@ export async function removeDomain(ctx: ServiceContext, organization: string, re
     await assertActorMay(tx, org.id, org.slug, MANAGE);
     const domain = await findDomain(tx, org, ref);
     await deleteDomainRow(tx.db, domain.id);
-    await recordAudit(tx, { organizationId: org.id, action: "domain.deleted", target: { type: "domain", id: domain.id, label: domain.name }, before: view(domain) });
+    await recordAudit(tx, {
+      organizationId: org.id,
+      action: "domain.deleted",
+      target: { type: "domain", id: domain.id, label: domain.name },
+      before: view(domain),
+    });
     return domain;
   });
 }

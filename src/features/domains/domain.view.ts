@@ -16,7 +16,13 @@ export function domainObject(d: Domain) {
     ownership_verification: verification,
     total_pending_invitations: 0,
     total_pending_suggestions: 0,
-    public_organization_data: { id: d.organization.id, name: d.organization.name, slug: d.organization.slug, image_url: "", has_image: false },
+    public_organization_data: {
+      id: d.organization.id,
+      name: d.organization.name,
+      slug: d.organization.slug,
+      image_url: "",
+      has_image: false,
+    },
     created_at: d.createdAt,
     updated_at: d.updatedAt,
   };

@@ -9,6 +9,14 @@ export {
   type UpdateDomainInput,
   updateDomainSchema,
 } from "./domain.schema.js";
-export { addDomain, type Domain, getDomain, listDomains, removeDomain, updateDomain, verifyDomain } from "./domain.service.js";
+export {
+  addDomain,
+  type Domain,
+  getDomain,
+  listDomains,
+  removeDomain,
+  updateDomain,
+  verifyDomain,
+} from "./domain.service.js";
 export type { EnrollmentMode } from "./domain.table.js";
 export { domainObject } from "./domain.view.js";

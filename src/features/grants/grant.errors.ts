@@ -10,9 +10,13 @@ export function invalidScope(input: string, why: string): ClerkError {
 }
 
 export function invalidExpiry(input: string, why: string): ClerkError {
-  return new ClerkError("grant.invalid_expiry", `--expires "${input}" ${why} Use a future date (2026-06-30) or ISO time (2026-06-30T17:00:00Z).`, {
-    param: "expires",
-  });
+  return new ClerkError(
+    "grant.invalid_expiry",
+    `--expires "${input}" ${why} Use a future date (2026-06-30) or ISO time (2026-06-30T17:00:00Z).`,
+    {
+      param: "expires",
+    },
+  );
 }
 
 export function grantNotFound(permission: string, holder: string): ClerkError {

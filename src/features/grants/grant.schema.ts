@@ -28,10 +28,15 @@ export function parseExpiry(input: string | number | null | undefined, now: numb
   if (typeof input === "number") at = input;
   else if (DATE_ONLY.test(input.trim())) at = Date.parse(`${input.trim()}T00:00:00.000Z`) + 86_400_000;
   else if (ISO_TIME.test(input.trim())) at = Date.parse(input.trim());
-  else if (/^\d{4}-\d{2}-\d{2}T[\d:.]+$/.test(input.trim())) throw invalidExpiry(input, "has no time zone; add Z or an offset such as +02:00.");
+  else if (/^\d{4}-\d{2}-\d{2}T[\d:.]+$/.test(input.trim()))
+    throw invalidExpiry(input, "has no time zone; add Z or an offset such as +02:00.");
   else throw invalidExpiry(String(input), "is not a date or an ISO time.");
   if (!Number.isFinite(at)) throw invalidExpiry(String(input), "is not a real date.");
-  if (typeof input === "string" && DATE_ONLY.test(input.trim()) && new Date(at - 86_400_000).toISOString().slice(0, 10) !== input.trim()) {
+  if (
+    typeof input === "string" &&
+    DATE_ONLY.test(input.trim()) &&
+    new Date(at - 86_400_000).toISOString().slice(0, 10) !== input.trim()
+  ) {
     throw invalidExpiry(input, "is not a real calendar date.");
   }
   if (at <= now) throw invalidExpiry(String(input), `is in the past (now is ${new Date(now).toISOString()}).`);

@@ -89,7 +89,11 @@ export async function upsertGrant(
 }
 
 /** Removes the holder's grant of a permission; returns it, or undefined when there was none. */
-export async function removeGrant(ctx: ServiceContext, holder: GrantHolder, permissionId: string): Promise<Grant | undefined> {
+export async function removeGrant(
+  ctx: ServiceContext,
+  holder: GrantHolder,
+  permissionId: string,
+): Promise<Grant | undefined> {
   const existing = (await grantsOf(ctx, [holderId(holder)])).find((g) => g.permissionId === permissionId);
   if (existing) await ctx.db.deleteFrom("grants").where("id", "=", existing.id).execute();
   return existing;

@@ -1,10 +1,31 @@
 // The pure health checks: durations, filters, role holding through children, usage, excess grants, fix commands.
 import { describe, expect, it } from "vitest";
 import { type PolicyGrant, type PolicyRole, parseScope } from "../../engine/index.js";
-import { arg, fix, heldGrants, lastUsed, overPermissioned, parseDuration, parseFilters, rolesWithoutMembers, unusedPermissions } from "./health.checks.js";
+import {
+  arg,
+  fix,
+  heldGrants,
+  lastUsed,
+  overPermissioned,
+  parseDuration,
+  parseFilters,
+  rolesWithoutMembers,
+  unusedPermissions,
+} from "./health.checks.js";
 
-const grant = (id: string, permission: string, scopes: string[] = [], expiresAt: number | null = null): PolicyGrant => ({ id, permission, scopes: scopes.map((s) => parseScope(s)), expiresAt });
-const role = (id: string, name: string, parentIds: string[] = [], grants: PolicyGrant[] = []): PolicyRole => ({ id, key: `org:${id}`, name, parentIds, grants });
+const grant = (
+  id: string,
+  permission: string,
+  scopes: string[] = [],
+  expiresAt: number | null = null,
+): PolicyGrant => ({ id, permission, scopes: scopes.map((s) => parseScope(s)), expiresAt });
+const role = (id: string, name: string, parentIds: string[] = [], grants: PolicyGrant[] = []): PolicyRole => ({
+  id,
+  key: `org:${id}`,
+  name,
+  parentIds,
+  grants,
+});
 
 describe("parseDuration", () => {
   it.each([
@@ -16,9 +37,17 @@ describe("parseDuration", () => {
     expect(parseDuration(text)).toBe(ms);
   });
 
-  it.each(["", "90", "d", "90 days", "1.5d", "-3d", "0d", "3w", "90D"])("refuses %j with a message naming the right forms", (text) => {
-    expect(() => parseDuration(text)).toThrow(expect.objectContaining({ code: "health.invalid_duration", message: expect.stringContaining("90d (days), 12h (hours) or 30m (minutes)") }));
-  });
+  it.each(["", "90", "d", "90 days", "1.5d", "-3d", "0d", "3w", "90D"])(
+    "refuses %j with a message naming the right forms",
+    (text) => {
+      expect(() => parseDuration(text)).toThrow(
+        expect.objectContaining({
+          code: "health.invalid_duration",
+          message: expect.stringContaining("90d (days), 12h (hours) or 30m (minutes)"),
+        }),
+      );
+    },
+  );
 });
 
 describe("parseFilters", () => {
@@ -26,17 +55,30 @@ describe("parseFilters", () => {
   it("gives the fallback for none, and accepts several comma-separated", () => {
     expect(parseFilters(undefined, allowed, allowed)).toEqual(["over-permissioned", "expired-grants"]);
     expect(parseFilters("expired-grants", allowed, allowed)).toEqual(["expired-grants"]);
-    expect(parseFilters("Expired-Grants, over-permissioned", allowed, allowed)).toEqual(["expired-grants", "over-permissioned"]);
+    expect(parseFilters("Expired-Grants, over-permissioned", allowed, allowed)).toEqual([
+      "expired-grants",
+      "over-permissioned",
+    ]);
   });
   it("refuses an unknown filter, listing the known ones", () => {
     expect(() => parseFilters("no-members", allowed, allowed)).toThrow(
-      expect.objectContaining({ code: "health.unknown_filter", message: '"no-members" is not a filter here; use over-permissioned or expired-grants (several comma-separated).' }),
+      expect.objectContaining({
+        code: "health.unknown_filter",
+        message:
+          '"no-members" is not a filter here; use over-permissioned or expired-grants (several comma-separated).',
+      }),
     );
   });
 });
 
 describe("rolesWithoutMembers", () => {
-  const roles = [role("base", "Base"), role("senior", "Senior", ["base"]), role("old", "Old"), role("older", "Older Child", ["old"]), role("other", "Other")];
+  const roles = [
+    role("base", "Base"),
+    role("senior", "Senior", ["base"]),
+    role("old", "Old"),
+    role("older", "Older Child", ["old"]),
+    role("other", "Other"),
+  ];
   it("counts a role inherited by a held role as held, and lists children before the roles they extend", () => {
     const found = rolesWithoutMembers(roles, [["senior"]], new Set(["base", "senior", "old", "older"]));
     expect(found.map((r) => r.name)).toEqual(["Older Child", "Old"]);
@@ -63,8 +105,22 @@ describe("unusedPermissions", () => {
     organizationId: "org_1",
     label: "eng",
     version: 1,
-    roles: [role("admin", "Admin", [], [grant("g1", "org:sys_memberships:manage"), grant("g2", "org:wiki:write"), grant("g3", "org:code:read")])],
-    members: [{ userId: "u1", label: "alice@acme.com", roleIds: ["admin"], grants: [grant("g4", "org:metrics:read"), grant("g5", "org:logs:read", [], 5)] }],
+    roles: [
+      role(
+        "admin",
+        "Admin",
+        [],
+        [grant("g1", "org:sys_memberships:manage"), grant("g2", "org:wiki:write"), grant("g3", "org:code:read")],
+      ),
+    ],
+    members: [
+      {
+        userId: "u1",
+        label: "alice@acme.com",
+        roleIds: ["admin"],
+        grants: [grant("g4", "org:metrics:read"), grant("g5", "org:logs:read", [], 5)],
+      },
+    ],
     ancestors: [],
     inheritAncestorRead: false,
   });
@@ -72,7 +128,9 @@ describe("unusedPermissions", () => {
   it("reports live, old-enough, non-system permissions not used since the window opened", () => {
     const created = new Map([["g4", 150]]);
     const found = unusedPermissions(held, usage, 100, 200, (id) => created.get(id) ?? 0);
-    expect(found.map((u) => [u.permission, u.lastUsedAt, u.holders.map((h) => h.grant.id)])).toEqual([["org:wiki:write", null, ["g2"]]]);
+    expect(found.map((u) => [u.permission, u.lastUsedAt, u.holders.map((h) => h.grant.id)])).toEqual([
+      ["org:wiki:write", null, ["g2"]],
+    ]);
   });
   it("counts a use before the window as unused, with when it was last used", () => {
     expect(unusedPermissions(held, usage, 101, 200, () => 0).map((u) => [u.permission, u.lastUsedAt])).toEqual([
@@ -94,19 +152,32 @@ describe("overPermissioned", () => {
       ancestors: [],
       inheritAncestorRead: false,
     });
-  const reasons = (direct: PolicyGrant[], roleGrants: PolicyGrant[]) => overPermissioned(policy(direct, roleGrants), 50).map((e) => e.reason);
+  const reasons = (direct: PolicyGrant[], roleGrants: PolicyGrant[]) =>
+    overPermissioned(policy(direct, roleGrants), 50).map((e) => e.reason);
 
   it("flags a direct grant of a permission no role of theirs gives", () => {
     expect(reasons([grant("d", "org:deployments:write")], [grant("r", "org:code:read")])).toEqual(["not_in_roles"]);
   });
   it("flags a direct grant on wider scopes than the role's", () => {
-    expect(reasons([grant("d", "org:deployments:write", ["environment:*"])], [grant("r", "org:deployments:write", ["environment:staging"])])).toEqual(["wider_scope"]);
+    expect(
+      reasons(
+        [grant("d", "org:deployments:write", ["environment:*"])],
+        [grant("r", "org:deployments:write", ["environment:staging"])],
+      ),
+    ).toEqual(["wider_scope"]);
   });
   it("flags a direct grant that outlasts the role's", () => {
-    expect(reasons([grant("d", "org:code:read", [], 1000)], [grant("r", "org:code:read", [], 500)])).toEqual(["later_expiry"]);
+    expect(reasons([grant("d", "org:code:read", [], 1000)], [grant("r", "org:code:read", [], 500)])).toEqual([
+      "later_expiry",
+    ]);
   });
   it("passes a direct grant the roles already cover (also through the feature's admin grant), and ignores expired ones", () => {
-    expect(reasons([grant("d", "org:code:read", ["repository:web-app"], 100)], [grant("r", "org:code:read", ["repository:*-app"])])).toEqual([]);
+    expect(
+      reasons(
+        [grant("d", "org:code:read", ["repository:web-app"], 100)],
+        [grant("r", "org:code:read", ["repository:*-app"])],
+      ),
+    ).toEqual([]);
     expect(reasons([grant("d", "org:code:write")], [grant("r", "org:code:admin")])).toEqual([]);
     expect(reasons([grant("d", "org:wiki:write", [], 10)], [])).toEqual([]);
   });
@@ -117,7 +188,11 @@ describe("fix commands", () => {
     expect(arg("carol@acme.com")).toBe("carol@acme.com");
     expect(arg("Old Role")).toBe('"Old Role"');
     expect(fix.deleteRole("Old Role", "eng")).toBe('clerk role delete --role "Old Role" --organization eng');
-    expect(fix.revokeFromRole("Admin", null, "org:wiki:write")).toBe("clerk permission revoke --role Admin --permission org:wiki:write");
-    expect(fix.revokeFromMember("eng", "x@acme.com", "org:deployments:write")).toBe("clerk member revoke --organization eng --email x@acme.com --permission org:deployments:write");
+    expect(fix.revokeFromRole("Admin", null, "org:wiki:write")).toBe(
+      "clerk permission revoke --role Admin --permission org:wiki:write",
+    );
+    expect(fix.revokeFromMember("eng", "x@acme.com", "org:deployments:write")).toBe(
+      "clerk member revoke --organization eng --email x@acme.com --permission org:deployments:write",
+    );
   });
 });

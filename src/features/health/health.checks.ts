@@ -1,5 +1,12 @@
 // The health checks themselves, as pure functions over one organization's policy: no I/O, no clock.
-import { type OrgPolicy, type PolicyGrant, type PolicyRole, type Scope, formatScope, scopeMatches } from "../../engine/index.js";
+import {
+  type OrgPolicy,
+  type PolicyGrant,
+  type PolicyRole,
+  type Scope,
+  formatScope,
+  scopeMatches,
+} from "../../engine/index.js";
 import { invalidDuration, unknownFilter } from "./health.errors.js";
 
 /** The permission that makes a member an admin of an organization (may manage its members). */
@@ -16,7 +23,11 @@ export function parseDuration(text: string, param = "unused_for"): number {
 }
 
 /** A comma-separated filter list, each one of `allowed`; undefined or empty means `fallback`. */
-export function parseFilters<F extends string>(text: string | undefined, allowed: readonly F[], fallback: readonly F[]): F[] {
+export function parseFilters<F extends string>(
+  text: string | undefined,
+  allowed: readonly F[],
+  fallback: readonly F[],
+): F[] {
   const items = (text ?? "")
     .split(",")
     .map((s) => s.trim().toLowerCase())
@@ -70,7 +81,8 @@ export function heldGrants(policy: OrgPolicy): HeldGrant[] {
       const held = byId.get(roleId);
       if (!held) continue;
       for (const owner of withParents(byId, roleId)) {
-        for (const grant of owner.grants) out.push({ userId: m.userId, email: m.label, grant, via: { kind: "role", held, owner } });
+        for (const grant of owner.grants)
+          out.push({ userId: m.userId, email: m.label, grant, via: { kind: "role", held, owner } });
       }
     }
     for (const grant of m.grants) out.push({ userId: m.userId, email: m.label, grant, via: { kind: "direct" } });
@@ -84,7 +96,11 @@ export function heldGrants(policy: OrgPolicy): HeldGrant[] {
  * organization where the roles are usable. Ordered so each role comes before the roles it extends:
  * deleting in that order never trips "role has children".
  */
-export function rolesWithoutMembers(roles: readonly PolicyRole[], holdings: readonly (readonly string[])[], candidates: ReadonlySet<string>): PolicyRole[] {
+export function rolesWithoutMembers(
+  roles: readonly PolicyRole[],
+  holdings: readonly (readonly string[])[],
+  candidates: ReadonlySet<string>,
+): PolicyRole[] {
   const byId = new Map(roles.map((r) => [r.id, r]));
   const held = new Set<string>();
   for (const roleIds of holdings) for (const id of roleIds) for (const r of withParents(byId, id)) held.add(r.id);
@@ -130,7 +146,13 @@ const isSystem = (permission: string) => permission.split(":")[1]?.startsWith("s
  * nor are system permissions, whose disuse says nothing about excess (an admin who never removed anyone
  * still must be able to).
  */
-export function unusedPermissions(held: readonly HeldGrant[], usage: UsageMap, since: number, now: number, grantedAt: (grantId: string) => number | undefined): UnusedPermission[] {
+export function unusedPermissions(
+  held: readonly HeldGrant[],
+  usage: UsageMap,
+  since: number,
+  now: number,
+  grantedAt: (grantId: string) => number | undefined,
+): UnusedPermission[] {
   const byPermission = new Map<string, HeldGrant[]>();
   for (const h of held) {
     if (!isLive(h.grant, now) || isSystem(h.grant.permission) || (grantedAt(h.grant.id) ?? 0) > since) continue;
@@ -156,7 +178,8 @@ function scopesCovered(r: PolicyGrant, d: PolicyGrant): boolean {
   });
 }
 
-const expiryCovered = (r: PolicyGrant, d: PolicyGrant) => r.expiresAt === null || (d.expiresAt !== null && d.expiresAt <= r.expiresAt);
+const expiryCovered = (r: PolicyGrant, d: PolicyGrant) =>
+  r.expiresAt === null || (d.expiresAt !== null && d.expiresAt <= r.expiresAt);
 
 /** A direct grant that gives a member more than their roles do, and how. */
 export interface ExcessGrant {
@@ -173,18 +196,24 @@ export function overPermissioned(held: readonly HeldGrant[], now: number): Exces
     if (d.via.kind !== "direct" || !isLive(d.grant, now)) continue;
     const feature = d.grant.permission.split(":")[1];
     const roleGrants = held.filter(
-      (r) => r.userId === d.userId && r.via.kind === "role" && isLive(r.grant, now) && (r.grant.permission === d.grant.permission || r.grant.permission === `org:${feature}:admin`),
+      (r) =>
+        r.userId === d.userId &&
+        r.via.kind === "role" &&
+        isLive(r.grant, now) &&
+        (r.grant.permission === d.grant.permission || r.grant.permission === `org:${feature}:admin`),
     );
     if (roleGrants.length === 0) out.push({ grant: d, reason: "not_in_roles", roleGrants });
     else if (roleGrants.some((r) => scopesCovered(r.grant, d.grant) && expiryCovered(r.grant, d.grant))) continue;
-    else if (roleGrants.some((r) => scopesCovered(r.grant, d.grant))) out.push({ grant: d, reason: "later_expiry", roleGrants });
+    else if (roleGrants.some((r) => scopesCovered(r.grant, d.grant)))
+      out.push({ grant: d, reason: "later_expiry", roleGrants });
     else out.push({ grant: d, reason: "wider_scope", roleGrants });
   }
   return out;
 }
 
 /** A grant past its expiry that is still stored: on a role, or directly on a member. */
-export type ExpiredGrant = { kind: "role"; role: PolicyRole; grant: PolicyGrant } | { kind: "member"; email: string; grant: PolicyGrant };
+export type ExpiredGrant =
+  { kind: "role"; role: PolicyRole; grant: PolicyGrant } | { kind: "member"; email: string; grant: PolicyGrant };
 
 /** Expired grants of the roles in `roleIds` and of every member's direct grants, roles first. */
 export function expiredGrants(policy: OrgPolicy, roleIds: ReadonlySet<string>, now: number): ExpiredGrant[] {
@@ -193,7 +222,8 @@ export function expiredGrants(policy: OrgPolicy, roleIds: ReadonlySet<string>, n
     if (!roleIds.has(role.id)) continue;
     for (const grant of role.grants) if (!isLive(grant, now)) out.push({ kind: "role", role, grant });
   }
-  for (const m of policy.members) for (const grant of m.grants) if (!isLive(grant, now)) out.push({ kind: "member", email: m.label, grant });
+  for (const m of policy.members)
+    for (const grant of m.grants) if (!isLive(grant, now)) out.push({ kind: "member", email: m.label, grant });
   return out;
 }
 
@@ -207,10 +237,14 @@ const roleOrg = (ownerSlug: string | null) => (ownerSlug === null ? "" : ` --org
 
 /** The commands a finding suggests, one builder per kind of fix. */
 export const fix = {
-  deleteRole: (roleName: string, ownerSlug: string | null) => `clerk role delete --role ${arg(roleName)}${roleOrg(ownerSlug)}`,
+  deleteRole: (roleName: string, ownerSlug: string | null) =>
+    `clerk role delete --role ${arg(roleName)}${roleOrg(ownerSlug)}`,
   revokeFromRole: (roleName: string, ownerSlug: string | null, permission: string) =>
     `clerk permission revoke --role ${arg(roleName)}${roleOrg(ownerSlug)} --permission ${arg(permission)}`,
-  revokeFromMember: (orgSlug: string, email: string, permission: string) => `clerk member revoke --organization ${arg(orgSlug)} --email ${arg(email)} --permission ${arg(permission)}`,
-  addAdmin: (orgSlug: string, roleName: string) => `clerk org member add --organization ${arg(orgSlug)} --email <second-admin> --role ${arg(roleName)}`,
-  grantManage: (orgSlug: string) => `clerk member grant --organization ${arg(orgSlug)} --email <another-member> --permission ${MANAGE}`,
+  revokeFromMember: (orgSlug: string, email: string, permission: string) =>
+    `clerk member revoke --organization ${arg(orgSlug)} --email ${arg(email)} --permission ${arg(permission)}`,
+  addAdmin: (orgSlug: string, roleName: string) =>
+    `clerk org member add --organization ${arg(orgSlug)} --email <second-admin> --role ${arg(roleName)}`,
+  grantManage: (orgSlug: string) =>
+    `clerk member grant --organization ${arg(orgSlug)} --email <another-member> --permission ${MANAGE}`,
 };

@@ -21,7 +21,10 @@ export function registerHealthCommands(program: Command): void {
     .addHelpText("after", "\nExample:\n  clerk role audit --organization engineering-team --filter no-members")
     .action(
       action<{ organization?: string; filter: string }>(async ({ api }, o) => {
-        const { data } = await api.call(healthEndpoints.roles, { params: { organization_id: organizationOrDefault(o.organization) }, query: { filter: o.filter } });
+        const { data } = await api.call(healthEndpoints.roles, {
+          params: { organization_id: organizationOrDefault(o.organization) },
+          query: { filter: o.filter },
+        });
         return { json: data, text: findingsText(data, "Every role has members.") };
       }),
     );
@@ -34,7 +37,10 @@ export function registerHealthCommands(program: Command): void {
     .addHelpText("after", "\nExample:\n  clerk permission audit --organization engineering-team --unused-for 90d")
     .action(
       action<{ organization?: string; unusedFor: string }>(async ({ api }, o) => {
-        const { data } = await api.call(healthEndpoints.permissions, { params: { organization_id: organizationOrDefault(o.organization) }, query: { unused_for: o.unusedFor } });
+        const { data } = await api.call(healthEndpoints.permissions, {
+          params: { organization_id: organizationOrDefault(o.organization) },
+          query: { unused_for: o.unusedFor },
+        });
         return { json: data, text: findingsText(data, `Every permission held was used in the last ${o.unusedFor}.`) };
       }),
     );
@@ -44,25 +50,41 @@ export function registerHealthCommands(program: Command): void {
     .description("Find direct grants that exceed members' roles, and grants past their expiry still present.")
     .option("--organization <org>", "slug, id or name (default: clerk org use)")
     .option("--filter <filters>", "over-permissioned, expired-grants, or both comma-separated (default: both)")
-    .addHelpText("after", "\nExamples:\n  clerk member audit --organization engineering-team --filter over-permissioned\n  clerk member audit --organization engineering-team --filter expired-grants")
+    .addHelpText(
+      "after",
+      "\nExamples:\n  clerk member audit --organization engineering-team --filter over-permissioned\n  clerk member audit --organization engineering-team --filter expired-grants",
+    )
     .action(
       action<{ organization?: string; filter?: string }>(async ({ api }, o) => {
-        const { data } = await api.call(healthEndpoints.members, { params: { organization_id: organizationOrDefault(o.organization) }, query: { filter: o.filter } });
-        return { json: data, text: findingsText(data, "No direct grant exceeds its member's roles, and no expired grant is left.") };
+        const { data } = await api.call(healthEndpoints.members, {
+          params: { organization_id: organizationOrDefault(o.organization) },
+          query: { filter: o.filter },
+        });
+        return {
+          json: data,
+          text: findingsText(data, "No direct grant exceeds its member's roles, and no expired grant is left."),
+        };
       }),
     );
 
   program
     .command("health")
-    .description("One report of every health check of an organization, each finding with the command that would fix it.")
+    .description(
+      "One report of every health check of an organization, each finding with the command that would fix it.",
+    )
     .option("--organization <org>", "slug, id or name (default: clerk org use)")
     .option("--unused-for <duration>", "window for unused permissions: 90d, 12h or 30m", "90d")
     .addHelpText("after", "\nExample:\n  clerk health --organization engineering-team")
     .action(
       action<{ organization?: string; unusedFor: string }>(async ({ api }, o) => {
-        const report = await api.call(healthEndpoints.report, { params: { organization_id: organizationOrDefault(o.organization) }, query: { unused_for: o.unusedFor } });
+        const report = await api.call(healthEndpoints.report, {
+          params: { organization_id: organizationOrDefault(o.organization) },
+          query: { unused_for: o.unusedFor },
+        });
         const sections = report.sections.map((s) =>
-          s.available ? `${s.title} (${s.findings.length})\n${findingsText(s.findings, "  (none)")}` : `${s.title}: not available yet\n  ${s.note}`,
+          s.available
+            ? `${s.title} (${s.findings.length})\n${findingsText(s.findings, "  (none)")}`
+            : `${s.title}: not available yet\n  ${s.note}`,
         );
         const head = `Health of ${report.organization}: ${report.total_findings === 0 ? "no findings" : `${report.total_findings} finding${report.total_findings === 1 ? "" : "s"}`}.`;
         return { json: report, text: [head, ...sections].join("\n\n") };

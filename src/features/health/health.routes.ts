@@ -18,7 +18,8 @@ export const healthEndpoints = {
       method: "GET",
       url: "/organizations/:organization_id/health",
       tag,
-      summary: "Every health check of an organization (unused_for defaults to 90d), each finding with the command that fixes it",
+      summary:
+        "Every health check of an organization (unused_for defaults to 90d), each finding with the command that fixes it",
       params,
       query: windowQuery,
     },
@@ -26,7 +27,14 @@ export const healthEndpoints = {
   ),
 
   roles: endpoint(
-    { method: "GET", url: "/organizations/:organization_id/health/roles", tag, summary: "The organization's roles no member holds (filter: no-members)", params, query: filterQuery },
+    {
+      method: "GET",
+      url: "/organizations/:organization_id/health/roles",
+      tag,
+      summary: "The organization's roles no member holds (filter: no-members)",
+      params,
+      query: filterQuery,
+    },
     async ({ ctx, params: p, query: q }) => list(await auditRoles(ctx, p.organization_id, { filter: q.filter })),
   ),
 
@@ -35,11 +43,13 @@ export const healthEndpoints = {
       method: "GET",
       url: "/organizations/:organization_id/health/permissions",
       tag,
-      summary: "Permissions members hold that no allowed check used in the window (unused_for: 90d, 12h, 30m), with who holds them",
+      summary:
+        "Permissions members hold that no allowed check used in the window (unused_for: 90d, 12h, 30m), with who holds them",
       params,
       query: windowQuery,
     },
-    async ({ ctx, params: p, query: q }) => list(await auditPermissions(ctx, p.organization_id, { unusedFor: q.unused_for })),
+    async ({ ctx, params: p, query: q }) =>
+      list(await auditPermissions(ctx, p.organization_id, { unusedFor: q.unused_for })),
   ),
 
   members: endpoint(
@@ -47,7 +57,8 @@ export const healthEndpoints = {
       method: "GET",
       url: "/organizations/:organization_id/health/members",
       tag,
-      summary: "Direct grants beyond members' roles and grants past their expiry (filter: over-permissioned, expired-grants; default both)",
+      summary:
+        "Direct grants beyond members' roles and grants past their expiry (filter: over-permissioned, expired-grants; default both)",
       params,
       query: filterQuery,
     },
@@ -55,7 +66,13 @@ export const healthEndpoints = {
   ),
 
   admins: endpoint(
-    { method: "GET", url: "/organizations/:organization_id/health/admins", tag, summary: "The organization and descendants with a single admin (or none)", params },
+    {
+      method: "GET",
+      url: "/organizations/:organization_id/health/admins",
+      tag,
+      summary: "The organization and descendants with a single admin (or none)",
+      params,
+    },
     async ({ ctx, params: p }) => list(await auditAdmins(ctx, p.organization_id)),
   ),
 };

@@ -6,7 +6,12 @@ import { assertActorMay, compiledPolicy, usageOf, whoCanIn } from "../access/ind
 import { type Organization, listOrgTree, resolveOrg } from "../orgs/index.js";
 import { deadLetteredFindings } from "../notifications/index.js";
 import { getRoleDefaults } from "../roles/index.js";
-import { type BlockedRunFinding, type OverdueTaskFinding, blockedRunFindings, overdueTaskFindings } from "../tasks/index.js";
+import {
+  type BlockedRunFinding,
+  type OverdueTaskFinding,
+  blockedRunFindings,
+  overdueTaskFindings,
+} from "../tasks/index.js";
 import {
   type HeldGrant,
   MANAGE,
@@ -106,12 +111,16 @@ async function descendantsOf(ctx: ServiceContext, org: Organization): Promise<Or
 }
 
 async function rolesFindings(ctx: ServiceContext, org: Organization, policy: OrgPolicy): Promise<RoleFinding[]> {
-  const owners = await roleOwners(ctx.db, policy.roles.map((r) => r.id));
+  const owners = await roleOwners(
+    ctx.db,
+    policy.roles.map((r) => r.id),
+  );
   // Only the organization's own roles: instance-wide and ancestors' roles are used elsewhere too, and are audited where they live.
   const own = new Set(policy.roles.filter((r) => owners.get(r.id)?.organizationId === org.id).map((r) => r.id));
   // Descendants may hold this organization's roles, which then count as held.
   const holdings = policy.members.map((m) => m.roleIds);
-  for (const d of await descendantsOf(ctx, org)) holdings.push(...(await compiledPolicy(ctx, d.id)).source.members.map((m) => m.roleIds));
+  for (const d of await descendantsOf(ctx, org))
+    holdings.push(...(await compiledPolicy(ctx, d.id)).source.members.map((m) => m.roleIds));
   return rolesWithoutMembers(policy.roles, holdings, own).map((role) => ({
     check: "role.no_members",
     organization: org.slug,
@@ -122,15 +131,29 @@ async function rolesFindings(ctx: ServiceContext, org: Organization, policy: Org
 }
 
 /** The commands that take `permission` away from these holders: from the role the grant is on, or the member. */
-async function revokeCommands(ctx: ServiceContext, org: Organization, holders: readonly HeldGrant[]): Promise<string[]> {
-  const owners = await roleOwners(ctx.db, holders.flatMap((h) => (h.via.kind === "role" ? [h.via.owner.id] : [])));
+async function revokeCommands(
+  ctx: ServiceContext,
+  org: Organization,
+  holders: readonly HeldGrant[],
+): Promise<string[]> {
+  const owners = await roleOwners(
+    ctx.db,
+    holders.flatMap((h) => (h.via.kind === "role" ? [h.via.owner.id] : [])),
+  );
   const out = holders.map((h) =>
-    h.via.kind === "role" ? fix.revokeFromRole(h.via.owner.name, owners.get(h.via.owner.id)?.slug ?? null, h.grant.permission) : fix.revokeFromMember(org.slug, h.email, h.grant.permission),
+    h.via.kind === "role"
+      ? fix.revokeFromRole(h.via.owner.name, owners.get(h.via.owner.id)?.slug ?? null, h.grant.permission)
+      : fix.revokeFromMember(org.slug, h.email, h.grant.permission),
   );
   return [...new Set(out)];
 }
 
-async function permissionFindings(ctx: ServiceContext, org: Organization, policy: OrgPolicy, window: string): Promise<PermissionFinding[]> {
+async function permissionFindings(
+  ctx: ServiceContext,
+  org: Organization,
+  policy: OrgPolicy,
+  window: string,
+): Promise<PermissionFinding[]> {
   const now = ctx.clock.now();
   const since = now - parseDuration(window);
   const held = heldGrants(policy);
@@ -138,7 +161,11 @@ async function permissionFindings(ctx: ServiceContext, org: Organization, policy
   const unused = unusedPermissions(held, await usageOf(ctx, org.id), since, now, (id) => created.get(id));
   const out: PermissionFinding[] = [];
   for (const u of unused) {
-    const holders = [...new Map(u.holders.map((h) => [`${h.email}|${viaText(h.via)}`, { email: h.email, via: viaText(h.via) }])).values()];
+    const holders = [
+      ...new Map(
+        u.holders.map((h) => [`${h.email}|${viaText(h.via)}`, { email: h.email, via: viaText(h.via) }]),
+      ).values(),
+    ];
     out.push({
       check: "permission.unused",
       organization: org.slug,
@@ -155,11 +182,21 @@ async function permissionFindings(ctx: ServiceContext, org: Organization, policy
 function overPermissionedFindings(org: Organization, policy: OrgPolicy, now: number): OverPermissionedFinding[] {
   return overPermissioned(heldGrants(policy), now).map(({ grant: h, reason, roleGrants }) => {
     const scopes = h.grant.scopes.map((s) => `${s.type}:${s.pattern}`);
-    const roles = roleGrants.map((r) => ({ via: viaText(r.via), scopes: r.grant.scopes.map((s) => `${s.type}:${s.pattern}`), expires_at: r.grant.expiresAt }));
-    const given = roles.map((r) => `${r.via}${scopesText(r.scopes)}${r.expires_at === null ? "" : ` until ${iso(r.expires_at)}`}`).join("; ");
+    const roles = roleGrants.map((r) => ({
+      via: viaText(r.via),
+      scopes: r.grant.scopes.map((s) => `${s.type}:${s.pattern}`),
+      expires_at: r.grant.expiresAt,
+    }));
+    const given = roles
+      .map((r) => `${r.via}${scopesText(r.scopes)}${r.expires_at === null ? "" : ` until ${iso(r.expires_at)}`}`)
+      .join("; ");
     const what = `${h.email} holds ${h.grant.permission}${scopesText(scopes)}${h.grant.expiresAt === null ? "" : ` until ${iso(h.grant.expiresAt)}`} by direct grant`;
     const why =
-      reason === "not_in_roles" ? "which none of their roles gives" : reason === "wider_scope" ? `on wider scopes than their roles give (${given})` : `for longer than their roles give (${given})`;
+      reason === "not_in_roles"
+        ? "which none of their roles gives"
+        : reason === "wider_scope"
+          ? `on wider scopes than their roles give (${given})`
+          : `for longer than their roles give (${given})`;
     return {
       check: "member.over_permissioned" as const,
       organization: org.slug,
@@ -175,13 +212,22 @@ function overPermissionedFindings(org: Organization, policy: OrgPolicy, now: num
   });
 }
 
-async function expiredFindings(ctx: ServiceContext, org: Organization, policy: OrgPolicy, now: number): Promise<ExpiredGrantFinding[]> {
-  const owners = await roleOwners(ctx.db, policy.roles.map((r) => r.id));
+async function expiredFindings(
+  ctx: ServiceContext,
+  org: Organization,
+  policy: OrgPolicy,
+  now: number,
+): Promise<ExpiredGrantFinding[]> {
+  const owners = await roleOwners(
+    ctx.db,
+    policy.roles.map((r) => r.id),
+  );
   const own = new Set(policy.roles.filter((r) => owners.get(r.id)?.organizationId === org.id).map((r) => r.id));
   return expiredGrants(policy, own, now).map((e) => {
     const scopes = e.grant.scopes.map((s) => `${s.type}:${s.pattern}`);
     const expiredAt = e.grant.expiresAt ?? now;
-    const holder = e.kind === "role" ? { type: "role" as const, name: e.role.name } : { type: "member" as const, name: e.email };
+    const holder =
+      e.kind === "role" ? { type: "role" as const, name: e.role.name } : { type: "member" as const, name: e.email };
     const who = e.kind === "role" ? `Role "${e.role.name}"` : e.email;
     return {
       check: "grant.expired" as const,
@@ -191,7 +237,11 @@ async function expiredFindings(ctx: ServiceContext, org: Organization, policy: O
       scopes,
       expired_at: expiredAt,
       summary: `${who} still has a grant of ${e.grant.permission}${scopesText(scopes)} that expired at ${iso(expiredAt)}.`,
-      fix: [e.kind === "role" ? fix.revokeFromRole(e.role.name, org.slug, e.grant.permission) : fix.revokeFromMember(org.slug, e.email, e.grant.permission)],
+      fix: [
+        e.kind === "role"
+          ? fix.revokeFromRole(e.role.name, org.slug, e.grant.permission)
+          : fix.revokeFromMember(org.slug, e.email, e.grant.permission),
+      ],
     };
   });
 }
@@ -207,10 +257,20 @@ async function adminFinding(ctx: ServiceContext, org: Organization): Promise<Adm
   // Suggest the way the one admin holds it: the same role, or the same direct grant.
   const path = only
     ? heldGrants(policy).find(
-        (h) => h.userId === only.userId && isLive(h.grant, now) && h.grant.scopes.length === 0 && (h.grant.permission === MANAGE || h.grant.permission === `org:${feature}:admin`),
+        (h) =>
+          h.userId === only.userId &&
+          isLive(h.grant, now) &&
+          h.grant.scopes.length === 0 &&
+          (h.grant.permission === MANAGE || h.grant.permission === `org:${feature}:admin`),
       )
     : undefined;
-  const suggestion = path?.via.kind === "direct" ? fix.grantManage(org.slug) : fix.addAdmin(org.slug, path?.via.kind === "role" ? path.via.held.name : (await getRoleDefaults(ctx)).creator.name);
+  const suggestion =
+    path?.via.kind === "direct"
+      ? fix.grantManage(org.slug)
+      : fix.addAdmin(
+          org.slug,
+          path?.via.kind === "role" ? path.via.held.name : (await getRoleDefaults(ctx)).creator.name,
+        );
   return {
     check: "organization.single_admin",
     organization: org.slug,
@@ -223,14 +283,22 @@ async function adminFinding(ctx: ServiceContext, org: Organization): Promise<Adm
 }
 
 /** `clerk role audit`: the organization's roles that no member holds, directly or through a child role. */
-export async function auditRoles(ctx: ServiceContext, organization: string, options: { filter?: string | undefined } = {}): Promise<RoleFinding[]> {
+export async function auditRoles(
+  ctx: ServiceContext,
+  organization: string,
+  options: { filter?: string | undefined } = {},
+): Promise<RoleFinding[]> {
   parseFilters(options.filter, ROLE_FILTERS, ROLE_FILTERS);
   const { org, policy } = await readable(ctx, organization);
   return rolesFindings(ctx, org, policy);
 }
 
 /** `clerk permission audit`: permissions members hold that no allowed check used in the window (default 90d). */
-export async function auditPermissions(ctx: ServiceContext, organization: string, options: { unusedFor?: string | undefined } = {}): Promise<PermissionFinding[]> {
+export async function auditPermissions(
+  ctx: ServiceContext,
+  organization: string,
+  options: { unusedFor?: string | undefined } = {},
+): Promise<PermissionFinding[]> {
   const window = options.unusedFor ?? DEFAULT_UNUSED_FOR;
   parseDuration(window);
   const { org, policy } = await readable(ctx, organization);
@@ -238,7 +306,11 @@ export async function auditPermissions(ctx: ServiceContext, organization: string
 }
 
 /** `clerk member audit`: direct grants beyond members' roles and/or grants past their expiry (default both). */
-export async function auditMembers(ctx: ServiceContext, organization: string, options: { filter?: string | undefined } = {}): Promise<MemberFinding[]> {
+export async function auditMembers(
+  ctx: ServiceContext,
+  organization: string,
+  options: { filter?: string | undefined } = {},
+): Promise<MemberFinding[]> {
   const filters = parseFilters(options.filter, MEMBER_FILTERS, MEMBER_FILTERS);
   const { org, policy } = await readable(ctx, organization);
   const now = ctx.clock.now();
@@ -269,7 +341,20 @@ export async function auditAdmins(ctx: ServiceContext, organization: string): Pr
 
 /** One section of the report: a check's findings, or a check whose feature does not exist yet. */
 export type HealthSection =
-  | { check: string; title: string; available: true; findings: (RoleFinding | PermissionFinding | MemberFinding | AdminFinding | BlockedRunFinding | OverdueTaskFinding | Awaited<ReturnType<typeof deadLetteredFindings>>[number])[] }
+  | {
+      check: string;
+      title: string;
+      available: true;
+      findings: (
+        | RoleFinding
+        | PermissionFinding
+        | MemberFinding
+        | AdminFinding
+        | BlockedRunFinding
+        | OverdueTaskFinding
+        | Awaited<ReturnType<typeof deadLetteredFindings>>[number]
+      )[];
+    }
   | { check: string; title: string; available: false; note: string };
 
 /** `clerk health`: every check in one report. */
@@ -283,21 +368,67 @@ export interface HealthReport {
 }
 
 /** Runs every check on the organization (admins also in its descendants). */
-export async function healthReport(ctx: ServiceContext, organization: string, options: { unusedFor?: string | undefined } = {}): Promise<HealthReport> {
+export async function healthReport(
+  ctx: ServiceContext,
+  organization: string,
+  options: { unusedFor?: string | undefined } = {},
+): Promise<HealthReport> {
   const window = options.unusedFor ?? DEFAULT_UNUSED_FOR;
   parseDuration(window);
   const { org, policy } = await readable(ctx, organization);
   const now = ctx.clock.now();
   const sections: HealthSection[] = [
-    { check: "role.no_members", title: "Roles without members", available: true, findings: await rolesFindings(ctx, org, policy) },
-    { check: "permission.unused", title: `Permissions unused in the last ${window}`, available: true, findings: await permissionFindings(ctx, org, policy, window) },
-    { check: "member.over_permissioned", title: "Direct grants beyond members' roles", available: true, findings: overPermissionedFindings(org, policy, now) },
-    { check: "grant.expired", title: "Expired grants still present", available: true, findings: await expiredFindings(ctx, org, policy, now) },
-    { check: "organization.single_admin", title: "Organizations with a single admin", available: true, findings: await auditAdmins(ctx, org.id) },
-    { check: "workflow.blocked", title: "Workflows blocked for lack of eligible reviewers", available: true, findings: await blockedRunFindings(ctx, org) },
+    {
+      check: "role.no_members",
+      title: "Roles without members",
+      available: true,
+      findings: await rolesFindings(ctx, org, policy),
+    },
+    {
+      check: "permission.unused",
+      title: `Permissions unused in the last ${window}`,
+      available: true,
+      findings: await permissionFindings(ctx, org, policy, window),
+    },
+    {
+      check: "member.over_permissioned",
+      title: "Direct grants beyond members' roles",
+      available: true,
+      findings: overPermissionedFindings(org, policy, now),
+    },
+    {
+      check: "grant.expired",
+      title: "Expired grants still present",
+      available: true,
+      findings: await expiredFindings(ctx, org, policy, now),
+    },
+    {
+      check: "organization.single_admin",
+      title: "Organizations with a single admin",
+      available: true,
+      findings: await auditAdmins(ctx, org.id),
+    },
+    {
+      check: "workflow.blocked",
+      title: "Workflows blocked for lack of eligible reviewers",
+      available: true,
+      findings: await blockedRunFindings(ctx, org),
+    },
     { check: "task.overdue", title: "Overdue tasks", available: true, findings: await overdueTaskFindings(ctx, org) },
-    { check: "notification.dead_lettered", title: "Dead-lettered notifications", available: true, findings: await deadLetteredFindings(ctx, org) },
+    {
+      check: "notification.dead_lettered",
+      title: "Dead-lettered notifications",
+      available: true,
+      findings: await deadLetteredFindings(ctx, org),
+    },
   ];
   const total = sections.reduce((n, s) => n + (s.available ? s.findings.length : 0), 0);
-  return { object: "health_report", organization: org.slug, checked_at: now, unused_for: window, total_findings: total, sections };
+  return {
+    object: "health_report",
+    organization: org.slug,
+    checked_at: now,
+    unused_for: window,
+    total_findings: total,
+    sections,
+  };
 }

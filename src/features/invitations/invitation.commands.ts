@@ -10,28 +10,38 @@ import { invitationEndpoints } from "./invitation.routes.js";
 
 function parseDays(value: string): number {
   const n = Number(value);
-  if (!Number.isInteger(n) || n < 1 || n > 365) throw new ClerkError("input.invalid", `"${value}" is not a whole number of days from 1 to 365.`, { param: "expires-in-days" });
+  if (!Number.isInteger(n) || n < 1 || n > 365)
+    throw new ClerkError("input.invalid", `"${value}" is not a whole number of days from 1 to 365.`, {
+      param: "expires-in-days",
+    });
   return n;
 }
 
 function parseStatuses(value: string): string[] {
   return listSchema.parse(value).map((s) => {
     const parsed = invitationStatusSchema.safeParse(s);
-    if (!parsed.success) throw new ClerkError("input.invalid", `"${s}" is not a status; use pending, accepted, revoked or expired.`, { param: "status" });
+    if (!parsed.success)
+      throw new ClerkError("input.invalid", `"${s}" is not a status; use pending, accepted, revoked or expired.`, {
+        param: "status",
+      });
     return parsed.data;
   });
 }
 
 function parseLimit(value: string): number {
   const n = Number(value);
-  if (!Number.isInteger(n) || n < 1 || n > 500) throw new ClerkError("input.invalid", `"${value}" is not a whole number from 1 to 500.`, { param: "limit" });
+  if (!Number.isInteger(n) || n < 1 || n > 500)
+    throw new ClerkError("input.invalid", `"${value}" is not a whole number from 1 to 500.`, { param: "limit" });
   return n;
 }
 
 /** Adds `clerk org invitation create|list|revoke` (after the `org` command exists). */
 export function registerInvitationCommands(program: Command): void {
   const org = commandNamed(program, "org");
-  const invitation = org.command("invitation").alias("invitations").description("Invitations to join an organization with a role.");
+  const invitation = org
+    .command("invitation")
+    .alias("invitations")
+    .description("Invitations to join an organization with a role.");
 
   invitation
     .command("create")
@@ -43,14 +53,35 @@ export function registerInvitationCommands(program: Command): void {
     .option("--inviter <user>", "the member it is sent on behalf of (e-mail or user id; must manage members)")
     .option("--redirect-url <url>", "where the accept link leads")
     .option("--no-notify", "do not e-mail the invitation (it is e-mailed when an e-mail provider is configured)")
-    .addHelpText("after", '\nExample:\n  clerk org invitation create --organization "engineering-team" --email "dana@acme.com" --role "Developer" --expires-in-days 7')
+    .addHelpText(
+      "after",
+      '\nExample:\n  clerk org invitation create --organization "engineering-team" --email "dana@acme.com" --role "Developer" --expires-in-days 7',
+    )
     .action(
-      action<{ organization?: string; email: string; role?: string; expiresInDays: string; inviter?: string; redirectUrl?: string; notify: boolean }>(async ({ api }, o) => {
+      action<{
+        organization?: string;
+        email: string;
+        role?: string;
+        expiresInDays: string;
+        inviter?: string;
+        redirectUrl?: string;
+        notify: boolean;
+      }>(async ({ api }, o) => {
         const i = await api.call(invitationEndpoints.create, {
           params: { organization_id: organizationOrDefault(o.organization) },
-          body: { email_address: o.email, role: o.role, expires_in_days: parseDays(o.expiresInDays), inviter_user_id: o.inviter, redirect_url: o.redirectUrl, notify: o.notify },
+          body: {
+            email_address: o.email,
+            role: o.role,
+            expires_in_days: parseDays(o.expiresInDays),
+            inviter_user_id: o.inviter,
+            redirect_url: o.redirectUrl,
+            notify: o.notify,
+          },
         });
-        return { json: i, text: `Invited ${i.email_address} to ${i.public_organization_data.slug} as ${i.role_name} until ${when(i.expires_at)} (${i.id}).` };
+        return {
+          json: i,
+          text: `Invited ${i.email_address} to ${i.public_organization_data.slug} as ${i.role_name} until ${when(i.expires_at)} (${i.id}).`,
+        };
       }),
     );
 
@@ -65,11 +96,17 @@ export function registerInvitationCommands(program: Command): void {
       action<{ organization?: string; status?: string; limit: string }>(async ({ api }, o) => {
         const { data } = await api.call(invitationEndpoints.list, {
           params: { organization_id: organizationOrDefault(o.organization) },
-          query: { status: o.status === undefined ? undefined : parseStatuses(o.status).join(","), limit: parseLimit(o.limit) },
+          query: {
+            status: o.status === undefined ? undefined : parseStatuses(o.status).join(","),
+            limit: parseLimit(o.limit),
+          },
         });
         return {
           json: data,
-          text: table(["EMAIL", "ROLE", "STATUS", "EXPIRES", "ID"], data.map((i) => [i.email_address, i.role_name, i.status, when(i.expires_at), i.id])),
+          text: table(
+            ["EMAIL", "ROLE", "STATUS", "EXPIRES", "ID"],
+            data.map((i) => [i.email_address, i.role_name, i.status, when(i.expires_at), i.id]),
+          ),
         };
       }),
     );
@@ -82,7 +119,10 @@ export function registerInvitationCommands(program: Command): void {
     .addHelpText("after", '\nExample:\n  clerk org invitation revoke dana@acme.com --organization "engineering-team"')
     .action(
       action<{ organization?: string }>(async ({ api }, o, args) => {
-        const i = await api.call(invitationEndpoints.revoke, { params: { organization_id: organizationOrDefault(o.organization), invitation_id: args[0] as string }, body: {} });
+        const i = await api.call(invitationEndpoints.revoke, {
+          params: { organization_id: organizationOrDefault(o.organization), invitation_id: args[0] as string },
+          body: {},
+        });
         return { json: i, text: `Revoked the invitation of ${i.email_address} to ${i.public_organization_data.slug}.` };
       }),
     );

@@ -26,7 +26,8 @@ export interface InvitationFilter {
 
 function filtered(db: Kysely<Database>, f: InvitationFilter) {
   let q = db.selectFrom("organization_invitations as i");
-  if (f.organizationIds !== undefined) q = q.where("i.organization_id", "in", f.organizationIds.length ? [...f.organizationIds] : [""]);
+  if (f.organizationIds !== undefined)
+    q = q.where("i.organization_id", "in", f.organizationIds.length ? [...f.organizationIds] : [""]);
   if (f.email !== undefined) q = q.where("i.email_address", "=", f.email.toLowerCase());
   if (f.query) q = q.where("i.email_address", "like", `%${f.query.toLowerCase()}%`);
   const statuses = f.statuses;
@@ -35,7 +36,11 @@ function filtered(db: Kysely<Database>, f: InvitationFilter) {
       eb.or(
         statuses.map((s) => {
           if (s === "pending") return eb.and([eb("i.status", "=", "pending"), eb("i.expires_at", ">", f.now)]);
-          if (s === "expired") return eb.or([eb("i.status", "=", "expired"), eb.and([eb("i.status", "=", "pending"), eb("i.expires_at", "<=", f.now)])]);
+          if (s === "expired")
+            return eb.or([
+              eb("i.status", "=", "expired"),
+              eb.and([eb("i.status", "=", "pending"), eb("i.expires_at", "<=", f.now)]),
+            ]);
           return eb("i.status", "=", s);
         }),
       ),
@@ -50,7 +55,13 @@ function withDetails(q: ReturnType<typeof filtered>) {
     .leftJoin("roles as r", "r.id", "i.role_id")
     .leftJoin("users as u", "u.id", "i.inviter_user_id")
     .selectAll("i")
-    .select(["r.name as role_name", "u.email as inviter_email", "u.name as inviter_name", "o.name as organization_name", "o.slug as organization_slug"]);
+    .select([
+      "r.name as role_name",
+      "u.email as inviter_email",
+      "u.name as inviter_name",
+      "o.name as organization_name",
+      "o.slug as organization_slug",
+    ]);
 }
 
 /** A page of invitations and the total that match, ordered by created_at or email_address (id breaks ties). */
@@ -79,14 +90,26 @@ export async function findInvitationRecord(db: Kysely<Database>, id: string): Pr
 }
 
 /** The invitation of this address to this organization that is still pending at `now`, if any. */
-export async function findPendingInvitation(db: Kysely<Database>, organizationId: string, email: string, now: number): Promise<InvitationRecord | undefined> {
-  return withDetails(filtered(db, { now, organizationIds: [organizationId], email, statuses: ["pending"] })).executeTakeFirst();
+export async function findPendingInvitation(
+  db: Kysely<Database>,
+  organizationId: string,
+  email: string,
+  now: number,
+): Promise<InvitationRecord | undefined> {
+  return withDetails(
+    filtered(db, { now, organizationIds: [organizationId], email, statuses: ["pending"] }),
+  ).executeTakeFirst();
 }
 
 export async function insertInvitation(db: Kysely<Database>, row: InvitationRow): Promise<void> {
   await db.insertInto("organization_invitations").values(row).execute();
 }
 
-export async function setInvitationStatus(db: Kysely<Database>, id: string, status: InvitationStatus, now: number): Promise<void> {
+export async function setInvitationStatus(
+  db: Kysely<Database>,
+  id: string,
+  status: InvitationStatus,
+  now: number,
+): Promise<void> {
   await db.updateTable("organization_invitations").set({ status, updated_at: now }).where("id", "=", id).execute();
 }

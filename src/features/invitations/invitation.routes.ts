@@ -2,7 +2,17 @@
 import type { FastifyInstance } from "fastify";
 import { z } from "zod";
 import { endpoint, mountAll } from "../../http/route.js";
-import { type BulkInvitationInput, acceptInvitation, createInvitation, createInvitations, getInvitation, invitationObject, invitationStatusSchema, listInvitations, revokeInvitation } from "./index.js";
+import {
+  type BulkInvitationInput,
+  acceptInvitation,
+  createInvitation,
+  createInvitations,
+  getInvitation,
+  invitationObject,
+  invitationStatusSchema,
+  listInvitations,
+  revokeInvitation,
+} from "./index.js";
 
 const metadata = z.record(z.string(), z.unknown());
 // Clerk repeats the parameter (?status=pending&status=expired); a comma-separated value is accepted too.
@@ -17,8 +27,17 @@ const pageFields = {
 
 const params = z.object({ organization_id: z.string() });
 const invitationParams = z.object({ organization_id: z.string(), invitation_id: z.string() });
-const listQuery = z.object({ ...pageFields, status: statuses.optional(), email_address: z.string().optional(), order_by: z.string().optional() }).loose();
-const instanceQuery = z.object({ ...pageFields, status: statuses.optional(), query: z.string().optional(), order_by: z.string().optional() }).loose();
+const listQuery = z
+  .object({
+    ...pageFields,
+    status: statuses.optional(),
+    email_address: z.string().optional(),
+    order_by: z.string().optional(),
+  })
+  .loose();
+const instanceQuery = z
+  .object({ ...pageFields, status: statuses.optional(), query: z.string().optional(), order_by: z.string().optional() })
+  .loose();
 const pendingQuery = z.object(pageFields).loose();
 const createBody = z
   .object({
@@ -55,17 +74,39 @@ const base = "/organizations/:organization_id/invitations";
 /** The invitation operations, served under /v1 and called by the CLI. */
 export const invitationEndpoints = {
   accept: endpoint(
-    { method: "GET", url: "/invitations/accept", tag, summary: "Accept an invitation by its e-mailed link (public: the token is the proof); the invitee becomes a member", query: z.object({ token: z.string().min(1) }).strict() },
+    {
+      method: "GET",
+      url: "/invitations/accept",
+      tag,
+      summary:
+        "Accept an invitation by its e-mailed link (public: the token is the proof); the invitee becomes a member",
+      query: z.object({ token: z.string().min(1) }).strict(),
+    },
     async ({ ctx, query: q }) => invitationObject(await acceptInvitation(ctx, q.token)),
   ),
 
   create: endpoint(
-    { method: "POST", url: base, tag, summary: "Invite an e-mail address with a role (default: the default role; one pending invitation per address)", params, body: createBody },
-    async ({ ctx, params: p, body }) => invitationObject(await createInvitation(ctx, { organization: p.organization_id, ...toInput(body) })),
+    {
+      method: "POST",
+      url: base,
+      tag,
+      summary: "Invite an e-mail address with a role (default: the default role; one pending invitation per address)",
+      params,
+      body: createBody,
+    },
+    async ({ ctx, params: p, body }) =>
+      invitationObject(await createInvitation(ctx, { organization: p.organization_id, ...toInput(body) })),
   ),
 
   list: endpoint(
-    { method: "GET", url: base, tag, summary: "List an organization's invitations (filter by status, address; order; page)", params, query: listQuery },
+    {
+      method: "GET",
+      url: base,
+      tag,
+      summary: "List an organization's invitations (filter by status, address; order; page)",
+      params,
+      query: listQuery,
+    },
     async ({ ctx, params: p, query: q }) => {
       const page = await listInvitations(ctx, {
         organization: p.organization_id,
@@ -79,32 +120,81 @@ export const invitationEndpoints = {
     },
   ),
 
-  bulk: endpoint({ method: "POST", url: `${base}/bulk`, tag, summary: "Invite up to 10 addresses at once, all or none", params, body: bulkBody }, async ({ ctx, params: p, body }) => {
-    const created = await createInvitations(ctx, p.organization_id, body.map(toInput));
-    return { data: created.map(invitationObject), total_count: created.length };
-  }),
+  bulk: endpoint(
+    {
+      method: "POST",
+      url: `${base}/bulk`,
+      tag,
+      summary: "Invite up to 10 addresses at once, all or none",
+      params,
+      body: bulkBody,
+    },
+    async ({ ctx, params: p, body }) => {
+      const created = await createInvitations(ctx, p.organization_id, body.map(toInput));
+      return { data: created.map(invitationObject), total_count: created.length };
+    },
+  ),
 
-  pending: endpoint({ method: "GET", url: `${base}/pending`, tag, summary: "List pending invitations (older endpoint)", params, query: pendingQuery }, async ({ ctx, params: p, query: q }) => {
-    const page = await listInvitations(ctx, { organization: p.organization_id, status: ["pending"], limit: q.limit, offset: q.offset });
-    return { data: page.data.map(invitationObject), total_count: page.totalCount };
-  }),
+  pending: endpoint(
+    {
+      method: "GET",
+      url: `${base}/pending`,
+      tag,
+      summary: "List pending invitations (older endpoint)",
+      params,
+      query: pendingQuery,
+    },
+    async ({ ctx, params: p, query: q }) => {
+      const page = await listInvitations(ctx, {
+        organization: p.organization_id,
+        status: ["pending"],
+        limit: q.limit,
+        offset: q.offset,
+      });
+      return { data: page.data.map(invitationObject), total_count: page.totalCount };
+    },
+  ),
 
-  get: endpoint({ method: "GET", url: `${base}/:invitation_id`, tag, summary: "Get an invitation", params: invitationParams }, async ({ ctx, params: p }) =>
-    invitationObject(await getInvitation(ctx, p.organization_id, p.invitation_id)),
+  get: endpoint(
+    { method: "GET", url: `${base}/:invitation_id`, tag, summary: "Get an invitation", params: invitationParams },
+    async ({ ctx, params: p }) => invitationObject(await getInvitation(ctx, p.organization_id, p.invitation_id)),
   ),
 
   revoke: endpoint(
-    { method: "POST", url: `${base}/:invitation_id/revoke`, tag, summary: "Revoke a pending invitation (by id or by the invited address)", params: invitationParams, body: revokeBody },
+    {
+      method: "POST",
+      url: `${base}/:invitation_id/revoke`,
+      tag,
+      summary: "Revoke a pending invitation (by id or by the invited address)",
+      params: invitationParams,
+      body: revokeBody,
+    },
     async ({ ctx, params: p, body }) =>
       invitationObject(
-        await revokeInvitation(ctx, { organization: p.organization_id, invitation: p.invitation_id, requestingUserId: body.requesting_user_id ?? undefined }),
+        await revokeInvitation(ctx, {
+          organization: p.organization_id,
+          invitation: p.invitation_id,
+          requestingUserId: body.requesting_user_id ?? undefined,
+        }),
       ),
   ),
 
   listAll: endpoint(
-    { method: "GET", url: "/organization_invitations", tag, summary: "List invitations across the organizations the caller may read", query: instanceQuery },
+    {
+      method: "GET",
+      url: "/organization_invitations",
+      tag,
+      summary: "List invitations across the organizations the caller may read",
+      query: instanceQuery,
+    },
     async ({ ctx, query: q }) => {
-      const page = await listInvitations(ctx, { status: q.status, query: q.query, orderBy: q.order_by, limit: q.limit, offset: q.offset });
+      const page = await listInvitations(ctx, {
+        status: q.status,
+        query: q.query,
+        orderBy: q.order_by,
+        limit: q.limit,
+        offset: q.offset,
+      });
       return { data: page.data.map(invitationObject), total_count: page.totalCount };
     },
   ),

@@ -18,7 +18,12 @@ export const createInvitationSchema = z.object({
   role: z.string().trim().min(1).optional(),
   /** The member on whose behalf the invitation goes out; must be able to manage members. */
   inviterUserId: z.string().trim().min(1).optional(),
-  expiresInDays: z.number().int("must be a whole number of days").min(1, "must be 1 to 365 days").max(365, "must be 1 to 365 days").default(30),
+  expiresInDays: z
+    .number()
+    .int("must be a whole number of days")
+    .min(1, "must be 1 to 365 days")
+    .max(365, "must be 1 to 365 days")
+    .default(30),
   publicMetadata: metadata.optional(),
   privateMetadata: metadata.optional(),
   redirectUrl: z.url({ message: "must be a URL such as https://app.acme.com/welcome" }).optional(),

@@ -67,7 +67,10 @@ function toInvitation(row: InvitationRecord, now: number): Invitation {
     emailAddress: row.email_address,
     role: { id: row.role_id, key: row.role_key, name: row.role_name ?? row.role_key },
     status: row.status === "pending" && row.expires_at <= now ? "expired" : row.status,
-    inviter: row.inviter_user_id === null ? null : { id: row.inviter_user_id, email: row.inviter_email, name: row.inviter_name },
+    inviter:
+      row.inviter_user_id === null
+        ? null
+        : { id: row.inviter_user_id, email: row.inviter_email, name: row.inviter_name },
     publicMetadata: JSON.parse(row.public_metadata) as Record<string, unknown>,
     privateMetadata: JSON.parse(row.private_metadata) as Record<string, unknown>,
     redirectUrl: row.redirect_url,
@@ -78,13 +81,24 @@ function toInvitation(row: InvitationRecord, now: number): Invitation {
 }
 
 /** What the audit log keeps of an invitation. */
-const view = (i: Invitation) => ({ email: i.emailAddress, role: i.role.key, status: i.status, inviter: i.inviter?.id ?? null, expiresAt: i.expiresAt });
+const view = (i: Invitation) => ({
+  email: i.emailAddress,
+  role: i.role.key,
+  status: i.status,
+  inviter: i.inviter?.id ?? null,
+  expiresAt: i.expiresAt,
+});
 
 /**
  * Who an invitation is sent or revoked on behalf of (Clerk's inviter_user_id, requesting_user_id): the acting
  * member, or for an instance admin an optional named user, who must be able to manage members there.
  */
-async function onBehalfOf(ctx: ServiceContext, org: Organization, userId: string | undefined, param: string): Promise<string | null> {
+async function onBehalfOf(
+  ctx: ServiceContext,
+  org: Organization,
+  userId: string | undefined,
+  param: string,
+): Promise<string | null> {
   if (ctx.actor.type === "user" && ctx.actor.id !== null) {
     if (userId !== undefined && userId !== ctx.actor.id) throw inviterMustBeActor(ctx.actor.label, param);
     return ctx.actor.id;
@@ -137,7 +151,12 @@ async function inviteInto(tx: ServiceContext, org: Organization, input: CreateIn
   });
   const invitation = toInvitation((await findInvitationRecord(tx.db, id)) as InvitationRecord, now);
   const mailed = data.notify ? await enqueueInvitationEmail(tx, org, invitation, acceptUrl) : null;
-  await recordAudit(tx, { organizationId: org.id, action: "invitation.created", target: { type: "invitation", id, label: email }, after: { ...view(invitation), emailed: mailed !== null } });
+  await recordAudit(tx, {
+    organizationId: org.id,
+    action: "invitation.created",
+    target: { type: "invitation", id, label: email },
+    after: { ...view(invitation), emailed: mailed !== null },
+  });
   return { ...invitation, acceptUrl };
 }
 
@@ -146,11 +165,23 @@ function publicUrl(): string {
   return (process.env.CLERK_PUBLIC_URL ?? "http://127.0.0.1:3000").replace(/\/+$/, "");
 }
 
-async function enqueueInvitationEmail(tx: ServiceContext, org: Organization, i: Invitation, acceptUrl: string): Promise<string | null> {
+async function enqueueInvitationEmail(
+  tx: ServiceContext,
+  org: Organization,
+  i: Invitation,
+  acceptUrl: string,
+): Promise<string | null> {
   const until = new Date(i.expiresAt).toISOString().slice(0, 10);
   const text = `You are invited to join ${org.name} as ${i.role.name}.\n\nAccept the invitation (valid until ${until}): ${acceptUrl}\n`;
   const html = `<p>You are invited to join <b>${escapeHtml(org.name)}</b> as ${escapeHtml(i.role.name)}.</p><p><a href="${escapeHtml(acceptUrl)}">Accept the invitation</a> (valid until ${until}).</p>`;
-  return enqueueEmail(tx, { organizationId: org.id, source: "invitation.created", to: i.emailAddress, subject: `You are invited to join ${org.name}`, text, html });
+  return enqueueEmail(tx, {
+    organizationId: org.id,
+    source: "invitation.created",
+    to: i.emailAddress,
+    subject: `You are invited to join ${org.name}`,
+    text,
+    html,
+  });
 }
 
 /**
@@ -160,20 +191,46 @@ async function enqueueInvitationEmail(tx: ServiceContext, org: Organization, i: 
 export async function acceptInvitation(ctx: ServiceContext, token: string): Promise<Invitation> {
   const hash = createHash("sha256").update(token.trim()).digest("hex");
   return inTransaction(ctx, async (tx) => {
-    const row = await tx.db.selectFrom("organization_invitations").selectAll().where("accept_token_hash", "=", hash).executeTakeFirst();
-    if (!row) throw new ClerkError("invitation.not_found", "This invitation link is not valid; ask for a new invitation.", { param: "token" });
+    const row = await tx.db
+      .selectFrom("organization_invitations")
+      .selectAll()
+      .where("accept_token_hash", "=", hash)
+      .executeTakeFirst();
+    if (!row)
+      throw new ClerkError("invitation.not_found", "This invitation link is not valid; ask for a new invitation.", {
+        param: "token",
+      });
     const now = tx.clock.now();
     const record = (await findInvitationRecord(tx.db, row.id)) as InvitationRecord;
     const before = toInvitation(record, now);
-    if (before.status !== "pending") throw new ClerkError("invitation.not_pending", `This invitation is ${before.status}; ask ${before.organization.slug} for a new one.`, { param: "token" });
+    if (before.status !== "pending")
+      throw new ClerkError(
+        "invitation.not_pending",
+        `This invitation is ${before.status}; ask ${before.organization.slug} for a new one.`,
+        { param: "token" },
+      );
     const system = { ...tx, actor: { type: "system" as const, id: null, label: `invitation:${before.emailAddress}` } };
     const org = await resolveOrg(system, row.organization_id);
     if (!(await isMember(system, org, before.emailAddress))) {
-      await addMember(system, { organization: org.id, email: before.emailAddress, roles: before.role.id ?? before.role.key });
+      await addMember(system, {
+        organization: org.id,
+        email: before.emailAddress,
+        roles: before.role.id ?? before.role.key,
+      });
     }
-    await tx.db.updateTable("organization_invitations").set({ status: "accepted", updated_at: now }).where("id", "=", row.id).execute();
+    await tx.db
+      .updateTable("organization_invitations")
+      .set({ status: "accepted", updated_at: now })
+      .where("id", "=", row.id)
+      .execute();
     const after = toInvitation((await findInvitationRecord(tx.db, row.id)) as InvitationRecord, now);
-    await recordAudit(system, { organizationId: org.id, action: "invitation.accepted", target: { type: "invitation", id: row.id, label: before.emailAddress }, before: view(before), after: view(after) });
+    await recordAudit(system, {
+      organizationId: org.id,
+      action: "invitation.accepted",
+      target: { type: "invitation", id: row.id, label: before.emailAddress },
+      before: view(before),
+      after: view(after),
+    });
     return after;
   });
 }
@@ -192,7 +249,11 @@ export async function createInvitation(ctx: ServiceContext, input: CreateInvitat
 }
 
 /** Up to ten invitations at once, all or none (Clerk's bulk endpoint). */
-export async function createInvitations(ctx: ServiceContext, organization: string, inputs: readonly BulkInvitationInput[]): Promise<Invitation[]> {
+export async function createInvitations(
+  ctx: ServiceContext,
+  organization: string,
+  inputs: readonly BulkInvitationInput[],
+): Promise<Invitation[]> {
   if (inputs.length === 0) throw bulkEmpty();
   if (inputs.length > BULK_LIMIT) throw bulkSizeExceeded(inputs.length);
   return inTransaction(ctx, async (tx) => {
@@ -204,9 +265,11 @@ export async function createInvitations(ctx: ServiceContext, organization: strin
   });
 }
 
-
 /** A page of invitations of one organization (or of every one the actor may read), filtered by status and address. */
-export async function listInvitations(ctx: ServiceContext, input: ListInvitationsInput): Promise<{ data: Invitation[]; totalCount: number }> {
+export async function listInvitations(
+  ctx: ServiceContext,
+  input: ListInvitationsInput,
+): Promise<{ data: Invitation[]; totalCount: number }> {
   const q = parseInput(listInvitationsSchema, input);
   const organizationIds = await organizationsToRead(ctx, q.organization, READ);
   const now = ctx.clock.now();
@@ -224,7 +287,9 @@ export async function listInvitations(ctx: ServiceContext, input: ListInvitation
 async function findInvitation(ctx: ServiceContext, org: Organization, ref: string): Promise<Invitation> {
   const value = ref.trim();
   const now = ctx.clock.now();
-  const row = isId(value, "orginv") ? await findInvitationRecord(ctx.db, value) : await findPendingInvitation(ctx.db, org.id, value, now);
+  const row = isId(value, "orginv")
+    ? await findInvitationRecord(ctx.db, value)
+    : await findPendingInvitation(ctx.db, org.id, value, now);
   if (!row || row.organization_id !== org.id) throw invitationNotFound(value, org.slug);
   return toInvitation(row, now);
 }

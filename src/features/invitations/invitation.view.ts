@@ -27,6 +27,12 @@ export function invitationObject(i: Invitation) {
     expires_at: i.expiresAt,
     created_at: i.createdAt,
     updated_at: i.updatedAt,
-    public_organization_data: { id: i.organization.id, name: i.organization.name, slug: i.organization.slug, image_url: "", has_image: false },
+    public_organization_data: {
+      id: i.organization.id,
+      name: i.organization.name,
+      slug: i.organization.slug,
+      image_url: "",
+      has_image: false,
+    },
   };
 }

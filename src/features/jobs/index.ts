@@ -1,2 +1,15 @@
 // The jobs feature's public face: durable timers other features schedule and handle.
-export { cancelJobs, cancelJobsContaining, failedJobs, type Job, type JobHandler, type JobRunReport, type JobSpec, jobSummary, LEASE_MS, MAX_ATTEMPTS, runDueJobs, scheduleJobs } from "./job.service.js";
+export {
+  cancelJobs,
+  cancelJobsContaining,
+  failedJobs,
+  type Job,
+  type JobHandler,
+  type JobRunReport,
+  type JobSpec,
+  jobSummary,
+  LEASE_MS,
+  MAX_ATTEMPTS,
+  runDueJobs,
+  scheduleJobs,
+} from "./job.service.js";

@@ -66,12 +66,22 @@ export async function scheduleJobs(ctx: ServiceContext, specs: readonly JobSpec[
 /** Cancels pending jobs by key (a stage decided before its timeout). */
 export async function cancelJobs(ctx: ServiceContext, keys: readonly string[]): Promise<void> {
   if (keys.length === 0) return;
-  await ctx.db.updateTable("jobs").set({ status: "cancelled", updated_at: ctx.clock.now() }).where("dedupe_key", "in", [...keys]).where("status", "=", "pending").execute();
+  await ctx.db
+    .updateTable("jobs")
+    .set({ status: "cancelled", updated_at: ctx.clock.now() })
+    .where("dedupe_key", "in", [...keys])
+    .where("status", "=", "pending")
+    .execute();
 }
 
 /** Cancels pending jobs whose key contains `part` (e.g. a deleted workflow's id). */
 export async function cancelJobsContaining(ctx: ServiceContext, part: string): Promise<void> {
-  await ctx.db.updateTable("jobs").set({ status: "cancelled", updated_at: ctx.clock.now() }).where("status", "=", "pending").where("dedupe_key", "like", `%${part}%`).execute();
+  await ctx.db
+    .updateTable("jobs")
+    .set({ status: "cancelled", updated_at: ctx.clock.now() })
+    .where("status", "=", "pending")
+    .where("dedupe_key", "like", `%${part}%`)
+    .execute();
 }
 
 const toJob = (r: JobsTable): Job => ({
@@ -101,13 +111,21 @@ async function claim(ctx: ServiceContext, owner: string, limit: number): Promise
     if (rows.length === 0) return [];
     await tx.db
       .updateTable("jobs")
-      .set((eb) => ({ lease_owner: owner, lease_until: now + LEASE_MS, attempts: eb("attempts", "+", 1), updated_at: now }))
-      .where("id", "in", rows.map((r) => r.id))
+      .set((eb) => ({
+        lease_owner: owner,
+        lease_until: now + LEASE_MS,
+        attempts: eb("attempts", "+", 1),
+        updated_at: now,
+      }))
+      .where(
+        "id",
+        "in",
+        rows.map((r) => r.id),
+      )
       .execute();
     return rows.map((r) => ({ ...r, attempts: r.attempts + 1 }));
   });
 }
-
 
 /** What one pass over the queue did. */
 export interface JobRunReport {
@@ -121,11 +139,19 @@ export interface JobRunReport {
 /** Runs one claimed job's handler and marks it done, in the caller's transaction; false when it is no longer ours. */
 async function handleOne(tx: ServiceContext, owner: string, row: JobsTable, handler: JobHandler): Promise<boolean> {
   // Still ours and still pending: another worker that took over an expired lease may have finished it.
-  const current = await tx.db.selectFrom("jobs").select(["status", "lease_owner"]).where("id", "=", row.id).executeTakeFirst();
+  const current = await tx.db
+    .selectFrom("jobs")
+    .select(["status", "lease_owner"])
+    .where("id", "=", row.id)
+    .executeTakeFirst();
   if (!current || current.status !== "pending" || current.lease_owner !== owner) return false;
   await handler(tx, toJob(row));
   const now = tx.clock.now();
-  await tx.db.updateTable("jobs").set({ status: "done", done_at: now, updated_at: now, lease_owner: null, lease_until: null }).where("id", "=", row.id).execute();
+  await tx.db
+    .updateTable("jobs")
+    .set({ status: "done", done_at: now, updated_at: now, lease_owner: null, lease_until: null })
+    .where("id", "=", row.id)
+    .execute();
   return true;
 }
 
@@ -135,7 +161,11 @@ async function handleOne(tx: ServiceContext, owner: string, row: JobsTable, hand
  * failing job is retried later with backoff (and marked failed after {@link MAX_ATTEMPTS}) while the others
  * go through. A job of a kind with no handler fails at once.
  */
-export async function runDueJobs(ctx: ServiceContext, handlers: Readonly<Record<string, JobHandler>>, options: { limit?: number; batch?: number } = {}): Promise<JobRunReport> {
+export async function runDueJobs(
+  ctx: ServiceContext,
+  handlers: Readonly<Record<string, JobHandler>>,
+  options: { limit?: number; batch?: number } = {},
+): Promise<JobRunReport> {
   const owner = `worker_${randomUUID()}`;
   const report: JobRunReport = { ran: 0, failed: 0, retried: 0, lateness: [] };
   const limit = options.limit ?? 10_000;
@@ -149,9 +179,19 @@ export async function runDueJobs(ctx: ServiceContext, handlers: Readonly<Record<
   };
   while (report.ran + report.failed + report.retried < limit) {
     // A read first: most ticks find nothing due, and a claim takes the write lock (SQLite) even then.
-    const due = await ctx.db.selectFrom("jobs").select("id").where("status", "=", "pending").where("due_at", "<=", ctx.clock.now()).limit(1).executeTakeFirst();
+    const due = await ctx.db
+      .selectFrom("jobs")
+      .select("id")
+      .where("status", "=", "pending")
+      .where("due_at", "<=", ctx.clock.now())
+      .limit(1)
+      .executeTakeFirst();
     if (!due) break;
-    const rows = await claim(ctx, owner, Math.min(options.batch ?? 50, limit - report.ran - report.failed - report.retried));
+    const rows = await claim(
+      ctx,
+      owner,
+      Math.min(options.batch ?? 50, limit - report.ran - report.failed - report.retried),
+    );
     if (rows.length === 0) break;
     const known = rows.every((row) => handlers[row.kind] !== undefined);
     if (known && rows.length > 1) {
@@ -178,7 +218,17 @@ export async function runDueJobs(ctx: ServiceContext, handlers: Readonly<Record<
         const final = !handler || row.attempts >= MAX_ATTEMPTS;
         await ctx.db
           .updateTable("jobs")
-          .set(final ? { status: "failed", last_error: message, updated_at: now, lease_owner: null, lease_until: null } : { due_at: now + backoffMs(row.attempts, 600_000), last_error: message, updated_at: now, lease_owner: null, lease_until: null })
+          .set(
+            final
+              ? { status: "failed", last_error: message, updated_at: now, lease_owner: null, lease_until: null }
+              : {
+                  due_at: now + backoffMs(row.attempts, 600_000),
+                  last_error: message,
+                  updated_at: now,
+                  lease_owner: null,
+                  lease_until: null,
+                },
+          )
           .where("id", "=", row.id)
           .execute();
         if (final) report.failed += 1;
@@ -190,7 +240,9 @@ export async function runDueJobs(ctx: ServiceContext, handlers: Readonly<Record<
 }
 
 /** Counts of jobs by status, and the next due pending job. */
-export async function jobSummary(ctx: ServiceContext): Promise<{ pending: number; done: number; failed: number; cancelled: number; nextDueAt: number | null }> {
+export async function jobSummary(
+  ctx: ServiceContext,
+): Promise<{ pending: number; done: number; failed: number; cancelled: number; nextDueAt: number | null }> {
   const rows = await ctx.db
     .selectFrom("jobs")
     .select(["status", (eb) => eb.fn.countAll<number>().as("n"), (eb) => eb.fn.min("due_at").as("next")])
@@ -208,6 +260,11 @@ export async function jobSummary(ctx: ServiceContext): Promise<{ pending: number
 
 /** Jobs that failed for good, newest first, with their last error. */
 export async function failedJobs(ctx: ServiceContext, limit = 50): Promise<JobsTable[]> {
-  return ctx.db.selectFrom("jobs").selectAll().where("status", "=", "failed").orderBy("updated_at", "desc").limit(limit).execute();
+  return ctx.db
+    .selectFrom("jobs")
+    .selectAll()
+    .where("status", "=", "failed")
+    .orderBy("updated_at", "desc")
+    .limit(limit)
+    .execute();
 }
-

@@ -13,11 +13,17 @@ export function registerKeyCommands(program: Command): void {
     .description("Create a key and print it once (an agent key acts as that user, with exactly their permissions).")
     .option("--name <name>", "what the key is for")
     .option("--agent <email>", "bind the key to this user (an agent key)")
-    .addHelpText("after", '\nExamples:\n  clerk keys create --name "CI"\n  clerk keys create --agent deploy-bot@acme.com')
+    .addHelpText(
+      "after",
+      '\nExamples:\n  clerk keys create --name "CI"\n  clerk keys create --agent deploy-bot@acme.com',
+    )
     .action(
       action<{ name?: string; agent?: string }>(async ({ api }, o) => {
         const key = await api.call(keyEndpoints.create, { body: { name: o.name, user_id: o.agent } });
-        return { json: key, text: `${key.secret}\n\nThis is the only time the key is shown; store it now. (${key.name}, ${key.id})` };
+        return {
+          json: key,
+          text: `${key.secret}\n\nThis is the only time the key is shown; store it now. (${key.name}, ${key.id})`,
+        };
       }),
     );
 
@@ -30,7 +36,16 @@ export function registerKeyCommands(program: Command): void {
         const all = await listAll(api, keyEndpoints.list);
         return {
           json: all,
-          text: table(["KEY", "NAME", "KIND", "LAST USED", "STATUS"], all.map((k) => [k.key, k.name, k.kind, when(k.last_used_at), k.revoked_at ? `revoked ${when(k.revoked_at)}` : "active"])),
+          text: table(
+            ["KEY", "NAME", "KIND", "LAST USED", "STATUS"],
+            all.map((k) => [
+              k.key,
+              k.name,
+              k.kind,
+              when(k.last_used_at),
+              k.revoked_at ? `revoked ${when(k.revoked_at)}` : "active",
+            ]),
+          ),
         };
       }),
     );

@@ -19,13 +19,28 @@ const tag = "API keys";
 
 /** The key operations, served under /v1 and called by the CLI. */
 export const keyEndpoints = {
-  list: endpoint({ method: "GET", url: "/api_keys", tag, summary: "List keys, newest first, revoked ones included (never the secrets)", query: listQuery }, async ({ ctx, query: q }) => {
-    const all = await listKeys(ctx);
-    return { data: all.slice(q.offset, q.offset + q.limit).map(apiKeyObject), total_count: all.length };
-  }),
+  list: endpoint(
+    {
+      method: "GET",
+      url: "/api_keys",
+      tag,
+      summary: "List keys, newest first, revoked ones included (never the secrets)",
+      query: listQuery,
+    },
+    async ({ ctx, query: q }) => {
+      const all = await listKeys(ctx);
+      return { data: all.slice(q.offset, q.offset + q.limit).map(apiKeyObject), total_count: all.length };
+    },
+  ),
 
   create: endpoint(
-    { method: "POST", url: "/api_keys", tag, summary: "Create an instance key, or an agent key with user_id; the answer's secret is shown this once", body: createBody },
+    {
+      method: "POST",
+      url: "/api_keys",
+      tag,
+      summary: "Create an instance key, or an agent key with user_id; the answer's secret is shown this once",
+      body: createBody,
+    },
     async ({ ctx, body }) => {
       const { key, secret } = await createKey(ctx, { name: body.name, agent: body.user_id });
       return { ...apiKeyObject(key), secret };
@@ -33,7 +48,13 @@ export const keyEndpoints = {
   ),
 
   revoke: endpoint(
-    { method: "POST", url: "/api_keys/:key_id/revoke", tag, summary: "Revoke a key by id or by its listed form (sk_live_Ab3d…wXyZ); it stops working at once", params: keyParams },
+    {
+      method: "POST",
+      url: "/api_keys/:key_id/revoke",
+      tag,
+      summary: "Revoke a key by id or by its listed form (sk_live_Ab3d…wXyZ); it stops working at once",
+      params: keyParams,
+    },
     async ({ ctx, params: p }) => apiKeyObject(await revokeKey(ctx, p.key_id)),
   ),
 };

@@ -55,7 +55,10 @@ function assertMayManageKeys(ctx: ServiceContext, what: string): void {
 }
 
 /** Creates a key and returns its secret, which is never retrievable again. `agent` binds it to that user. */
-export async function createKey(ctx: ServiceContext, input: { name?: string | undefined; agent?: string | undefined }): Promise<{ key: ApiKey; secret: string }> {
+export async function createKey(
+  ctx: ServiceContext,
+  input: { name?: string | undefined; agent?: string | undefined },
+): Promise<{ key: ApiKey; secret: string }> {
   assertMayManageKeys(ctx, "create API keys");
   return inTransaction(ctx, async (tx) => {
     const user = input.agent ? await resolveUser(tx, input.agent) : undefined;
@@ -76,7 +79,12 @@ export async function createKey(ctx: ServiceContext, input: { name?: string | un
     };
     await tx.db.insertInto("api_keys").values(row).execute();
     const key = toKey(row);
-    await recordAudit(tx, { organizationId: null, action: "key.created", target: { type: "api_key", id: key.id, label: key.display }, after: key });
+    await recordAudit(tx, {
+      organizationId: null,
+      action: "key.created",
+      target: { type: "api_key", id: key.id, label: key.display },
+      after: key,
+    });
     return { key, secret };
   });
 }
@@ -84,7 +92,9 @@ export async function createKey(ctx: ServiceContext, input: { name?: string | un
 /** Every key, newest first, revoked ones included (marked). */
 export async function listKeys(ctx: ServiceContext): Promise<ApiKey[]> {
   assertMayManageKeys(ctx, "list API keys");
-  return (await ctx.db.selectFrom("api_keys").selectAll().orderBy("created_at", "desc").orderBy("id", "desc").execute()).map(toKey);
+  return (
+    await ctx.db.selectFrom("api_keys").selectAll().orderBy("created_at", "desc").orderBy("id", "desc").execute()
+  ).map(toKey);
 }
 
 /** Revokes a key by id or by what `keys list` shows (`sk_live_Ab3d…wXyZ`); it stops working at once. */
@@ -102,14 +112,23 @@ export async function revokeKey(ctx: ServiceContext, ref: string): Promise<ApiKe
     const now = tx.clock.now();
     await tx.db.updateTable("api_keys").set({ revoked_at: now }).where("id", "=", row.id).execute();
     const key = toKey({ ...row, revoked_at: now });
-    await recordAudit(tx, { organizationId: null, action: "key.revoked", target: { type: "api_key", id: key.id, label: key.display }, before: toKey(row), after: key });
+    await recordAudit(tx, {
+      organizationId: null,
+      action: "key.revoked",
+      target: { type: "api_key", id: key.id, label: key.display },
+      before: toKey(row),
+      after: key,
+    });
     return key;
   });
 }
 
 /** Whether any usable key exists (the first `clerk serve` creates one when none does). */
 export async function hasActiveKey(ctx: ServiceContext): Promise<boolean> {
-  return (await ctx.db.selectFrom("api_keys").select("id").where("revoked_at", "is", null).limit(1).executeTakeFirst()) !== undefined;
+  return (
+    (await ctx.db.selectFrom("api_keys").select("id").where("revoked_at", "is", null).limit(1).executeTakeFirst()) !==
+    undefined
+  );
 }
 
 /**
@@ -142,7 +161,8 @@ async function lookUp(ctx: ServiceContext, secret: string): Promise<Actor> {
   // A plain statement skips the query builder, which costs more than the lookup itself.
   const { rows } = await sql<ApiKeysTable>`select * from api_keys where hash = ${hashKey(secret)}`.execute(ctx.db);
   const row = rows[0];
-  if (!row || row.revoked_at !== null) throw unauthenticated("The API key is invalid or revoked. Create one with: clerk keys create");
+  if (!row || row.revoked_at !== null)
+    throw unauthenticated("The API key is invalid or revoked. Create one with: clerk keys create");
   if (row.kind === "agent" && row.user_id) {
     const user = await resolveUser(ctx, row.user_id);
     return { type: "user", id: user.id, label: user.email };
@@ -152,5 +172,9 @@ async function lookUp(ctx: ServiceContext, secret: string): Promise<Actor> {
 
 /** Records that a key was used (best effort, outside the request's transaction; a counter, not a security write). */
 export async function touchKey(ctx: ServiceContext, secret: string): Promise<void> {
-  await ctx.db.updateTable("api_keys").set({ last_used_at: ctx.clock.now() }).where("hash", "=", hashKey(secret)).execute();
+  await ctx.db
+    .updateTable("api_keys")
+    .set({ last_used_at: ctx.clock.now() })
+    .where("hash", "=", hashKey(secret))
+    .execute();
 }

@@ -8,7 +8,8 @@ import { describeGrant } from "../grants/index.js";
 import { memberEndpoints } from "./member.routes.js";
 
 /** The grant fields the text output reads, as the API returns them. */
-const described = (g: { permission: string; scopes: string[]; expires_at: number | null }) => describeGrant({ permission: g.permission, scopes: g.scopes, expiresAt: g.expires_at });
+const described = (g: { permission: string; scopes: string[]; expires_at: number | null }) =>
+  describeGrant({ permission: g.permission, scopes: g.scopes, expiresAt: g.expires_at });
 
 export function registerMemberCommands(program: Command): void {
   const org = commandNamed(program, "org");
@@ -21,14 +22,20 @@ export function registerMemberCommands(program: Command): void {
     .requiredOption("--email <email>", "the member's e-mail address")
     .option("--role <roles>", "role name, key or id; several comma-separated (default: the default role)")
     .option("--agent", "the member is an AI agent, not a person")
-    .addHelpText("after", '\nExample:\n  clerk org member add --organization "engineering-team" --email "alice@acme.com" --role "Developer"')
+    .addHelpText(
+      "after",
+      '\nExample:\n  clerk org member add --organization "engineering-team" --email "alice@acme.com" --role "Developer"',
+    )
     .action(
       action<{ organization?: string; email: string; role?: string; agent?: boolean }>(async ({ api }, o) => {
         const m = await api.call(memberEndpoints.add, {
           params: { organization_id: organizationOrDefault(o.organization) },
           body: { email_address: o.email, role: o.role, kind: o.agent ? "agent" : undefined },
         });
-        return { json: m, text: `Added ${m.public_user_data.identifier} to ${o.organization ?? "the organization"} as ${m.role_names.join(", ")}.` };
+        return {
+          json: m,
+          text: `Added ${m.public_user_data.identifier} to ${o.organization ?? "the organization"} as ${m.role_names.join(", ")}.`,
+        };
       }),
     );
 
@@ -39,12 +46,20 @@ export function registerMemberCommands(program: Command): void {
     .addHelpText("after", '\nExample:\n  clerk org member list --organization "engineering-team"')
     .action(
       action<{ organization?: string }>(async ({ api }, o) => {
-        const members = await listAll(api, memberEndpoints.list, { params: { organization_id: organizationOrDefault(o.organization) }, query: { order_by: "email_address" } });
+        const members = await listAll(api, memberEndpoints.list, {
+          params: { organization_id: organizationOrDefault(o.organization) },
+          query: { order_by: "email_address" },
+        });
         return {
           json: members,
           text: table(
             ["EMAIL", "KIND", "ROLES", "SINCE"],
-            members.map((m) => [m.public_user_data.identifier, m.public_user_data.kind, m.role_names.join(", "), when(m.created_at)]),
+            members.map((m) => [
+              m.public_user_data.identifier,
+              m.public_user_data.kind,
+              m.role_names.join(", "),
+              when(m.created_at),
+            ]),
           ),
         };
       }),
@@ -56,10 +71,16 @@ export function registerMemberCommands(program: Command): void {
     .option("--organization <org>", "slug, id or name (default: clerk org use)")
     .requiredOption("--email <email>", "the member's e-mail address")
     .requiredOption("--role <roles>", "the new role(s), comma-separated")
-    .addHelpText("after", '\nExample:\n  clerk org member update --organization "engineering-team" --email "alice@acme.com" --role "Developer,Code Reviewer"')
+    .addHelpText(
+      "after",
+      '\nExample:\n  clerk org member update --organization "engineering-team" --email "alice@acme.com" --role "Developer,Code Reviewer"',
+    )
     .action(
       action<{ organization?: string; email: string; role: string }>(async ({ api }, o) => {
-        const m = await api.call(memberEndpoints.update, { params: { organization_id: organizationOrDefault(o.organization), user_id: o.email }, body: { role: o.role } });
+        const m = await api.call(memberEndpoints.update, {
+          params: { organization_id: organizationOrDefault(o.organization), user_id: o.email },
+          body: { role: o.role },
+        });
         return { json: m, text: `${m.public_user_data.identifier} now holds ${m.role_names.join(", ")}.` };
       }),
     );
@@ -69,15 +90,22 @@ export function registerMemberCommands(program: Command): void {
     .description("Remove a member (and their direct grants) from an organization.")
     .option("--organization <org>", "slug, id or name (default: clerk org use)")
     .requiredOption("--email <email>", "the member's e-mail address")
-    .addHelpText("after", '\nExample:\n  clerk org member remove --organization "engineering-team" --email "bob@acme.com"')
+    .addHelpText(
+      "after",
+      '\nExample:\n  clerk org member remove --organization "engineering-team" --email "bob@acme.com"',
+    )
     .action(
       action<{ organization?: string; email: string }>(async ({ api }, o) => {
-        const m = await api.call(memberEndpoints.remove, { params: { organization_id: organizationOrDefault(o.organization), user_id: o.email } });
+        const m = await api.call(memberEndpoints.remove, {
+          params: { organization_id: organizationOrDefault(o.organization), user_id: o.email },
+        });
         return { json: { ...m, deleted: true }, text: `Removed ${m.public_user_data.identifier}.` };
       }),
     );
 
-  const direct = program.command("member").description("Direct (temporary or scoped) grants to members, and what members may do.");
+  const direct = program
+    .command("member")
+    .description("Direct (temporary or scoped) grants to members, and what members may do.");
 
   direct
     .command("grant")
@@ -87,16 +115,23 @@ export function registerMemberCommands(program: Command): void {
     .requiredOption("--permission <permission>", "org:<feature>:<action> or <action>:<feature>")
     .option("--scope <scopes>", "comma-separated type:pattern scopes, e.g. repository:*-app")
     .option("--expires <when>", "a date (through that day, UTC) or an ISO time")
-    .addHelpText("after", '\nExample:\n  clerk member grant --organization engineering-team --email "carol@acme.com" --permission write:deployments --scope environment:staging --expires 2026-12-31')
+    .addHelpText(
+      "after",
+      '\nExample:\n  clerk member grant --organization engineering-team --email "carol@acme.com" --permission write:deployments --scope environment:staging --expires 2026-12-31',
+    )
     .action(
-      action<{ organization?: string; email: string; permission: string; scope?: string; expires?: string }>(async ({ api }, o) => {
-        const grant = await api.call(memberEndpoints.grant, {
-          params: { organization_id: organizationOrDefault(o.organization), user_id: o.email },
-          body: { permission: o.permission, scopes: o.scope, expires_at: o.expires },
-        });
-        const verb = grant.previous ? `Changed ${o.email}'s direct grant from ${described(grant.previous)} to` : `Granted ${o.email}`;
-        return { json: grant, text: `${verb} ${described(grant)}.` };
-      }),
+      action<{ organization?: string; email: string; permission: string; scope?: string; expires?: string }>(
+        async ({ api }, o) => {
+          const grant = await api.call(memberEndpoints.grant, {
+            params: { organization_id: organizationOrDefault(o.organization), user_id: o.email },
+            body: { permission: o.permission, scopes: o.scope, expires_at: o.expires },
+          });
+          const verb = grant.previous
+            ? `Changed ${o.email}'s direct grant from ${described(grant.previous)} to`
+            : `Granted ${o.email}`;
+          return { json: grant, text: `${verb} ${described(grant)}.` };
+        },
+      ),
     );
 
   direct
@@ -105,10 +140,19 @@ export function registerMemberCommands(program: Command): void {
     .option("--organization <org>", "slug, id or name (default: clerk org use)")
     .requiredOption("--email <email>", "the member's e-mail address")
     .requiredOption("--permission <permission>", "the permission to revoke")
-    .addHelpText("after", '\nExample:\n  clerk member revoke --organization engineering-team --email "carol@acme.com" --permission write:deployments')
+    .addHelpText(
+      "after",
+      '\nExample:\n  clerk member revoke --organization engineering-team --email "carol@acme.com" --permission write:deployments',
+    )
     .action(
       action<{ organization?: string; email: string; permission: string }>(async ({ api }, o) => {
-        const g = await api.call(memberEndpoints.revoke, { params: { organization_id: organizationOrDefault(o.organization), user_id: o.email, permission: o.permission } });
+        const g = await api.call(memberEndpoints.revoke, {
+          params: {
+            organization_id: organizationOrDefault(o.organization),
+            user_id: o.email,
+            permission: o.permission,
+          },
+        });
         return { json: g, text: `Revoked ${described(g)} from ${o.email}.` };
       }),
     );
@@ -121,10 +165,16 @@ export function registerMemberCommands(program: Command): void {
     .addHelpText("after", "\nExample:\n  clerk member list --organization engineering-team")
     .action(
       action<{ organization?: string; email?: string }>(async ({ api }, o) => {
-        const { data: rows } = await api.call(memberEndpoints.directGrants, { params: { organization_id: organizationOrDefault(o.organization) }, query: { user_id: o.email } });
+        const { data: rows } = await api.call(memberEndpoints.directGrants, {
+          params: { organization_id: organizationOrDefault(o.organization) },
+          query: { user_id: o.email },
+        });
         return {
           json: rows,
-          text: table(["MEMBER", "PERMISSION", "SCOPES", "EXPIRES"], rows.map((r) => [r.identifier, r.permission, r.scopes.join(", ") || "(all)", when(r.expires_at)])),
+          text: table(
+            ["MEMBER", "PERMISSION", "SCOPES", "EXPIRES"],
+            rows.map((r) => [r.identifier, r.permission, r.scopes.join(", ") || "(all)", when(r.expires_at)]),
+          ),
         };
       }),
     );
@@ -134,13 +184,21 @@ export function registerMemberCommands(program: Command): void {
     .description("Everything a member may do in an organization, with where each permission comes from.")
     .option("--organization <org>", "slug, id or name (default: clerk org use)")
     .requiredOption("--email <email>", "the member's e-mail address")
-    .addHelpText("after", "\nExample:\n  clerk member permissions --organization engineering-team --email alice@acme.com")
+    .addHelpText(
+      "after",
+      "\nExample:\n  clerk member permissions --organization engineering-team --email alice@acme.com",
+    )
     .action(
       action<{ organization?: string; email: string }>(async ({ api }, o) => {
-        const { data: rows } = await api.call(memberEndpoints.permissions, { params: { organization_id: organizationOrDefault(o.organization), user_id: o.email } });
+        const { data: rows } = await api.call(memberEndpoints.permissions, {
+          params: { organization_id: organizationOrDefault(o.organization), user_id: o.email },
+        });
         return {
           json: rows,
-          text: table(["PERMISSION", "SCOPES", "EXPIRES", "FROM"], rows.map((r) => [r.permission, r.scopes.join(", ") || "(all)", when(r.expires_at), r.sources.join("; ")])),
+          text: table(
+            ["PERMISSION", "SCOPES", "EXPIRES", "FROM"],
+            rows.map((r) => [r.permission, r.scopes.join(", ") || "(all)", when(r.expires_at), r.sources.join("; ")]),
+          ),
         };
       }),
     );

@@ -6,7 +6,17 @@ import { endpoint, mountAll } from "../../http/route.js";
 import { grantObject } from "../grants/index.js";
 import { effectivePermissionsOf } from "../access/index.js";
 import { type Organization, organizationObject, resolveOrg } from "../orgs/index.js";
-import { type Membership, addMember, getMember, grantToMember, listDirectGrants, listMembers, removeMember, revokeFromMember, updateMemberRoles } from "./index.js";
+import {
+  type Membership,
+  addMember,
+  getMember,
+  grantToMember,
+  listDirectGrants,
+  listMembers,
+  removeMember,
+  revokeFromMember,
+  updateMemberRoles,
+} from "./index.js";
 
 async function membershipObject(ctx: ServiceContext, org: Organization, m: Membership) {
   const permissions = (await effectivePermissionsOf(ctx, org.id, m.user.id)).map((p) => p.permission);
@@ -62,7 +72,11 @@ const updateBody = z.object({ role: z.string() }).strict();
 const grantsQuery = z.object({ user_id: z.string().optional() }).loose();
 
 const grantBody = z
-  .object({ permission: z.string(), scopes: z.union([z.array(z.string()), z.string()]).optional(), expires_at: z.union([z.number().int(), z.string()]).nullable().optional() })
+  .object({
+    permission: z.string(),
+    scopes: z.union([z.array(z.string()), z.string()]).optional(),
+    expires_at: z.union([z.number().int(), z.string()]).nullable().optional(),
+  })
   .strict();
 const grantParams = z.object({ organization_id: z.string(), user_id: z.string(), permission: z.string() });
 
@@ -70,77 +84,175 @@ const tag = "Memberships";
 
 /** The membership operations, served under /v1 and called by the CLI. */
 export const memberEndpoints = {
-  list: endpoint({ method: "GET", url: "/organizations/:organization_id/memberships", tag, summary: "List members with their roles and permissions", params, query: listQuery }, async ({ ctx, params: p, query: q }) => {
-    const org = await resolveOrg(ctx, p.organization_id);
-    const all = await listMembers(ctx, org.id);
-    const desc = (q.order_by ?? "-created_at").startsWith("-");
-    const key = (q.order_by ?? "-created_at").replace(/^[+-]/, "");
-    const sorted = [...all].sort((a, b) => {
-      const av = key === "email_address" ? a.user.email : a.createdAt;
-      const bv = key === "email_address" ? b.user.email : b.createdAt;
-      return (av < bv ? -1 : av > bv ? 1 : a.id.localeCompare(b.id)) * (desc ? -1 : 1);
-    });
-    const page = sorted.slice(q.offset, q.offset + q.limit);
-    return { data: await Promise.all(page.map((m) => membershipObject(ctx, org, m))), total_count: all.length };
-  }),
+  list: endpoint(
+    {
+      method: "GET",
+      url: "/organizations/:organization_id/memberships",
+      tag,
+      summary: "List members with their roles and permissions",
+      params,
+      query: listQuery,
+    },
+    async ({ ctx, params: p, query: q }) => {
+      const org = await resolveOrg(ctx, p.organization_id);
+      const all = await listMembers(ctx, org.id);
+      const desc = (q.order_by ?? "-created_at").startsWith("-");
+      const key = (q.order_by ?? "-created_at").replace(/^[+-]/, "");
+      const sorted = [...all].sort((a, b) => {
+        const av = key === "email_address" ? a.user.email : a.createdAt;
+        const bv = key === "email_address" ? b.user.email : b.createdAt;
+        return (av < bv ? -1 : av > bv ? 1 : a.id.localeCompare(b.id)) * (desc ? -1 : 1);
+      });
+      const page = sorted.slice(q.offset, q.offset + q.limit);
+      return { data: await Promise.all(page.map((m) => membershipObject(ctx, org, m))), total_count: all.length };
+    },
+  ),
 
   add: endpoint(
-    { method: "POST", url: "/organizations/:organization_id/memberships", tag, summary: "Add a user (by user_id, or by email_address, created when new) with a role", params, body: createBody },
+    {
+      method: "POST",
+      url: "/organizations/:organization_id/memberships",
+      tag,
+      summary: "Add a user (by user_id, or by email_address, created when new) with a role",
+      params,
+      body: createBody,
+    },
     async ({ ctx, params: p, body }) => {
       const org = await resolveOrg(ctx, p.organization_id);
-      const m = await addMember(ctx, { organization: org.id, userId: body.user_id, email: body.email_address, kind: body.kind, roles: body.role });
+      const m = await addMember(ctx, {
+        organization: org.id,
+        userId: body.user_id,
+        email: body.email_address,
+        kind: body.kind,
+        roles: body.role,
+      });
       return membershipObject(ctx, org, m);
     },
   ),
 
-  update: endpoint({ method: "PATCH", url: "/organizations/:organization_id/memberships/:user_id", tag, summary: "Change a member's role", params: memberParams, body: updateBody }, async ({ ctx, params: p, body }) => {
-    const org = await resolveOrg(ctx, p.organization_id);
-    const m = await updateMemberRoles(ctx, { organization: org.id, email: p.user_id, roles: body.role });
-    return membershipObject(ctx, org, m);
-  }),
+  update: endpoint(
+    {
+      method: "PATCH",
+      url: "/organizations/:organization_id/memberships/:user_id",
+      tag,
+      summary: "Change a member's role",
+      params: memberParams,
+      body: updateBody,
+    },
+    async ({ ctx, params: p, body }) => {
+      const org = await resolveOrg(ctx, p.organization_id);
+      const m = await updateMemberRoles(ctx, { organization: org.id, email: p.user_id, roles: body.role });
+      return membershipObject(ctx, org, m);
+    },
+  ),
 
-  remove: endpoint({ method: "DELETE", url: "/organizations/:organization_id/memberships/:user_id", tag, summary: "Remove a member (returns the removed membership)", params: memberParams }, async ({ ctx, params: p }) => {
-    const org = await resolveOrg(ctx, p.organization_id);
-    const existing = await membershipObject(ctx, org, await getMember(ctx, org.id, p.user_id));
-    await removeMember(ctx, { organization: org.id, email: p.user_id });
-    return existing;
-  }),
+  remove: endpoint(
+    {
+      method: "DELETE",
+      url: "/organizations/:organization_id/memberships/:user_id",
+      tag,
+      summary: "Remove a member (returns the removed membership)",
+      params: memberParams,
+    },
+    async ({ ctx, params: p }) => {
+      const org = await resolveOrg(ctx, p.organization_id);
+      const existing = await membershipObject(ctx, org, await getMember(ctx, org.id, p.user_id));
+      await removeMember(ctx, { organization: org.id, email: p.user_id });
+      return existing;
+    },
+  ),
 
-  permissions: endpoint({ method: "GET", url: "/organizations/:organization_id/memberships/:user_id/permissions", tag, summary: "Effective permissions of a member, with where each comes from", params: memberParams }, async ({ ctx, params: p }) => {
-    const org = await resolveOrg(ctx, p.organization_id);
-    const m = await getMember(ctx, org.id, p.user_id);
-    const rows = await effectivePermissionsOf(ctx, org.id, m.user.id);
-    return {
-      data: rows.map((r) => ({ permission: r.permission, scopes: r.scopes.map((s) => `${s.type}:${s.pattern}`), expires_at: r.expiresAt, sources: r.sources })),
-      total_count: rows.length,
-    };
-  }),
+  permissions: endpoint(
+    {
+      method: "GET",
+      url: "/organizations/:organization_id/memberships/:user_id/permissions",
+      tag,
+      summary: "Effective permissions of a member, with where each comes from",
+      params: memberParams,
+    },
+    async ({ ctx, params: p }) => {
+      const org = await resolveOrg(ctx, p.organization_id);
+      const m = await getMember(ctx, org.id, p.user_id);
+      const rows = await effectivePermissionsOf(ctx, org.id, m.user.id);
+      return {
+        data: rows.map((r) => ({
+          permission: r.permission,
+          scopes: r.scopes.map((s) => `${s.type}:${s.pattern}`),
+          expires_at: r.expiresAt,
+          sources: r.sources,
+        })),
+        total_count: rows.length,
+      };
+    },
+  ),
 
-  grants: endpoint({ method: "GET", url: "/organizations/:organization_id/memberships/:user_id/grants", tag, summary: "A member's direct grants", params: memberParams }, async ({ ctx, params: p }) => {
-    const rows = await listDirectGrants(ctx, p.organization_id, p.user_id);
-    return { data: rows.map((r) => grantObject(r.grant)), total_count: rows.length };
-  }),
+  grants: endpoint(
+    {
+      method: "GET",
+      url: "/organizations/:organization_id/memberships/:user_id/grants",
+      tag,
+      summary: "A member's direct grants",
+      params: memberParams,
+    },
+    async ({ ctx, params: p }) => {
+      const rows = await listDirectGrants(ctx, p.organization_id, p.user_id);
+      return { data: rows.map((r) => grantObject(r.grant)), total_count: rows.length };
+    },
+  ),
 
   grant: endpoint(
-    { method: "POST", url: "/organizations/:organization_id/memberships/:user_id/grants", tag, summary: "Grant a permission directly (scopes, expiry); replaces an earlier grant of it, returned as previous", params: memberParams, body: grantBody },
+    {
+      method: "POST",
+      url: "/organizations/:organization_id/memberships/:user_id/grants",
+      tag,
+      summary: "Grant a permission directly (scopes, expiry); replaces an earlier grant of it, returned as previous",
+      params: memberParams,
+      body: grantBody,
+    },
     async ({ ctx, params: p, body }) => {
-      const { grant, before } = await grantToMember(ctx, { organization: p.organization_id, email: p.user_id, permission: body.permission, scope: body.scopes, expires: body.expires_at });
+      const { grant, before } = await grantToMember(ctx, {
+        organization: p.organization_id,
+        email: p.user_id,
+        permission: body.permission,
+        scope: body.scopes,
+        expires: body.expires_at,
+      });
       return { ...grantObject(grant), previous: before ? grantObject(before) : null };
     },
   ),
 
   directGrants: endpoint(
-    { method: "GET", url: "/organizations/:organization_id/grants", tag, summary: "Direct grants of every member (or of user_id), with whose each is", params, query: grantsQuery },
+    {
+      method: "GET",
+      url: "/organizations/:organization_id/grants",
+      tag,
+      summary: "Direct grants of every member (or of user_id), with whose each is",
+      params,
+      query: grantsQuery,
+    },
     async ({ ctx, params: p, query: q }) => {
       const rows = await listDirectGrants(ctx, p.organization_id, q.user_id);
       return { data: rows.map((r) => ({ ...grantObject(r.grant), identifier: r.member })), total_count: rows.length };
     },
   ),
 
-  revoke: endpoint({ method: "DELETE", url: "/organizations/:organization_id/memberships/:user_id/grants/:permission", tag, summary: "Revoke a direct grant", params: grantParams }, async ({ ctx, params: p }) => {
-    const grant = await revokeFromMember(ctx, { organization: p.organization_id, email: p.user_id, permission: p.permission });
-    return { ...grantObject(grant), deleted: true };
-  }),
+  revoke: endpoint(
+    {
+      method: "DELETE",
+      url: "/organizations/:organization_id/memberships/:user_id/grants/:permission",
+      tag,
+      summary: "Revoke a direct grant",
+      params: grantParams,
+    },
+    async ({ ctx, params: p }) => {
+      const grant = await revokeFromMember(ctx, {
+        organization: p.organization_id,
+        email: p.user_id,
+        permission: p.permission,
+      });
+      return { ...grantObject(grant), deleted: true };
+    },
+  ),
 };
 
 export function registerMemberRoutes(app: FastifyInstance): void {

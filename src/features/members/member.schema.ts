@@ -13,7 +13,10 @@ export const addMemberSchema = z
     roles: listSchema.optional(),
     kind: userKindSchema.optional(),
   })
-  .refine((v) => v.email !== undefined || v.userId !== undefined, { message: "must name the member: an e-mail address or a user id", path: ["email"] });
+  .refine((v) => v.email !== undefined || v.userId !== undefined, {
+    message: "must name the member: an e-mail address or a user id",
+    path: ["email"],
+  });
 export type AddMemberInput = z.input<typeof addMemberSchema>;
 
 export const updateMemberSchema = z.object({

@@ -4,7 +4,15 @@ import { newId } from "../../ids.js";
 import { parseInput } from "../../validation.js";
 import { assertActorMay, assertMayGrant, keepingManagers } from "../access/index.js";
 import { recordAudit } from "../audit/index.js";
-import { type Grant, grantNotFound, grantsOf, parseExpiry, parseScopeList, removeGrant, upsertGrant } from "../grants/index.js";
+import {
+  type Grant,
+  grantNotFound,
+  grantsOf,
+  parseExpiry,
+  parseScopeList,
+  removeGrant,
+  upsertGrant,
+} from "../grants/index.js";
 import { type CreateOrgInput, type Organization, bumpPolicyVersion, createOrg, resolveOrg } from "../orgs/index.js";
 import { ensurePermission, resolvePermission } from "../permissions/index.js";
 import { type Role, type RoleRef, getRoleDefaults, permissionsOfRoles, resolveRole } from "../roles/index.js";
@@ -48,13 +56,24 @@ async function membershipsOf(ctx: ServiceContext, org: Organization, userId?: st
     .selectFrom("membership_roles")
     .innerJoin("roles", "roles.id", "membership_roles.role_id")
     .select(["membership_roles.membership_id", "roles.id", "roles.key", "roles.name"])
-    .where("membership_roles.membership_id", "in", rows.map((r) => r.id))
+    .where(
+      "membership_roles.membership_id",
+      "in",
+      rows.map((r) => r.id),
+    )
     .orderBy("membership_roles.position")
     .execute();
   return rows.map((r) => ({
     id: r.id,
     organizationId: org.id,
-    user: { id: r.user_id, email: r.email, name: r.name, kind: r.kind, createdAt: r.user_created_at, updatedAt: r.user_updated_at },
+    user: {
+      id: r.user_id,
+      email: r.email,
+      name: r.name,
+      kind: r.kind,
+      createdAt: r.user_created_at,
+      updatedAt: r.user_updated_at,
+    },
     roles: roleRows.filter((x) => x.membership_id === r.id).map((x) => ({ id: x.id, key: x.key, name: x.name })),
     createdAt: r.created_at,
     updatedAt: r.updated_at,
@@ -77,7 +96,11 @@ async function guardedChange<T>(ctx: ServiceContext, org: Organization, change: 
   });
 }
 
-async function resolveRoles(ctx: ServiceContext, refs: readonly string[] | undefined, org: Organization): Promise<Role[]> {
+async function resolveRoles(
+  ctx: ServiceContext,
+  refs: readonly string[] | undefined,
+  org: Organization,
+): Promise<Role[]> {
   if (!refs || refs.length === 0) return [await resolveRole(ctx, (await getRoleDefaults(ctx)).default.id, org.id)];
   const roles: Role[] = [];
   for (const ref of refs) {
@@ -104,8 +127,19 @@ export async function addMember(ctx: ServiceContext, input: AddMemberInput): Pro
     const org = await resolveOrg(tx, data.organization);
     const roles = await resolveRoles(tx, data.roles, org);
     await assertActorMay(tx, org.id, org.slug, MANAGE);
-    await assertMayGrant(tx, org.id, org.slug, await permissionsOfRoles(tx, roles.map((r) => r.id)));
-    const user = data.userId !== undefined ? await resolveUser(tx, data.userId) : await ensureUser(tx, data.email as string, data.kind);
+    await assertMayGrant(
+      tx,
+      org.id,
+      org.slug,
+      await permissionsOfRoles(
+        tx,
+        roles.map((r) => r.id),
+      ),
+    );
+    const user =
+      data.userId !== undefined
+        ? await resolveUser(tx, data.userId)
+        : await ensureUser(tx, data.email as string, data.kind);
     return guardedChange(tx, org, async () => {
       if ((await membershipsOf(tx, org, user.id)).length > 0) throw alreadyMember(user.email, org.slug);
       if (org.maxAllowedMemberships > 0 && (await membershipsOf(tx, org)).length >= org.maxAllowedMemberships) {
@@ -113,10 +147,18 @@ export async function addMember(ctx: ServiceContext, input: AddMemberInput): Pro
       }
       const now = tx.clock.now();
       const id = newId("orgmem", now);
-      await tx.db.insertInto("memberships").values({ id, organization_id: org.id, user_id: user.id, created_at: now, updated_at: now }).execute();
+      await tx.db
+        .insertInto("memberships")
+        .values({ id, organization_id: org.id, user_id: user.id, created_at: now, updated_at: now })
+        .execute();
       await setRoles(tx, id, roles);
       const membership = (await membershipsOf(tx, org, user.id))[0] as Membership;
-      await recordAudit(tx, { organizationId: org.id, action: "member.added", target: { type: "membership", id, label: user.email }, after: view(membership) });
+      await recordAudit(tx, {
+        organizationId: org.id,
+        action: "member.added",
+        target: { type: "membership", id, label: user.email },
+        after: view(membership),
+      });
       return membership;
     });
   });
@@ -126,7 +168,11 @@ export async function addMember(ctx: ServiceContext, input: AddMemberInput): Pro
  * Creates an organization. Its creator becomes the first member with the creator role: the acting user,
  * or `createdBy` (Clerk's `created_by`) when an instance admin creates it for someone.
  */
-export async function createOrganization(ctx: ServiceContext, input: CreateOrgInput, createdBy?: string): Promise<Organization> {
+export async function createOrganization(
+  ctx: ServiceContext,
+  input: CreateOrgInput,
+  createdBy?: string,
+): Promise<Organization> {
   return inTransaction(ctx, async (tx) => {
     const creatorId = tx.actor.type === "user" && tx.actor.id !== null ? tx.actor.id : createdBy;
     const creatorUser = creatorId === undefined ? undefined : await resolveUser(tx, creatorId);
@@ -137,10 +183,18 @@ export async function createOrganization(ctx: ServiceContext, input: CreateOrgIn
       const creator = await resolveRole(tx, (await getRoleDefaults(tx)).creator.id, null);
       const now = tx.clock.now();
       const id = newId("orgmem", now);
-      await tx.db.insertInto("memberships").values({ id, organization_id: org.id, user_id: user.id, created_at: now, updated_at: now }).execute();
+      await tx.db
+        .insertInto("memberships")
+        .values({ id, organization_id: org.id, user_id: user.id, created_at: now, updated_at: now })
+        .execute();
       await setRoles(tx, id, [creator]);
       await bumpPolicyVersion(tx, org.id);
-      await recordAudit(tx, { organizationId: org.id, action: "member.added", target: { type: "membership", id, label: user.email }, after: { email: user.email, roles: [creator.key] } });
+      await recordAudit(tx, {
+        organizationId: org.id,
+        action: "member.added",
+        target: { type: "membership", id, label: user.email },
+        after: { email: user.email, roles: [creator.key] },
+      });
     }
     return org;
   });
@@ -167,19 +221,36 @@ export async function updateMemberRoles(ctx: ServiceContext, input: UpdateMember
     const before = await findMembership(tx, org, data.email);
     const roles = await resolveRoles(tx, data.roles, org);
     await assertActorMay(tx, org.id, org.slug, MANAGE);
-    await assertMayGrant(tx, org.id, org.slug, await permissionsOfRoles(tx, roles.map((r) => r.id)));
+    await assertMayGrant(
+      tx,
+      org.id,
+      org.slug,
+      await permissionsOfRoles(
+        tx,
+        roles.map((r) => r.id),
+      ),
+    );
     return guardedChange(tx, org, async () => {
       await setRoles(tx, before.id, roles);
       await tx.db.updateTable("memberships").set({ updated_at: tx.clock.now() }).where("id", "=", before.id).execute();
       const after = (await membershipsOf(tx, org, before.user.id))[0] as Membership;
-      await recordAudit(tx, { organizationId: org.id, action: "member.updated", target: { type: "membership", id: before.id, label: before.user.email }, before: view(before), after: view(after) });
+      await recordAudit(tx, {
+        organizationId: org.id,
+        action: "member.updated",
+        target: { type: "membership", id: before.id, label: before.user.email },
+        before: view(before),
+        after: view(after),
+      });
       return after;
     });
   });
 }
 
 /** Removes a member (with their direct grants) from an organization. */
-export async function removeMember(ctx: ServiceContext, input: { organization: string; email: string }): Promise<Membership> {
+export async function removeMember(
+  ctx: ServiceContext,
+  input: { organization: string; email: string },
+): Promise<Membership> {
   return inTransaction(ctx, async (tx) => {
     const org = await resolveOrg(tx, input.organization);
     const membership = await findMembership(tx, org, input.email);
@@ -188,7 +259,12 @@ export async function removeMember(ctx: ServiceContext, input: { organization: s
       await tx.db.deleteFrom("grants").where("membership_id", "=", membership.id).execute();
       await tx.db.deleteFrom("membership_roles").where("membership_id", "=", membership.id).execute();
       await tx.db.deleteFrom("memberships").where("id", "=", membership.id).execute();
-      await recordAudit(tx, { organizationId: org.id, action: "member.removed", target: { type: "membership", id: membership.id, label: membership.user.email }, before: view(membership) });
+      await recordAudit(tx, {
+        organizationId: org.id,
+        action: "member.removed",
+        target: { type: "membership", id: membership.id, label: membership.user.email },
+        before: view(membership),
+      });
       return membership;
     });
   });
@@ -204,7 +280,10 @@ export interface DirectGrantInput {
 }
 
 /** Gives a member a permission directly (beside their roles), optionally scoped and expiring. */
-export async function grantToMember(ctx: ServiceContext, input: DirectGrantInput): Promise<{ membership: Membership; grant: Grant; before: Grant | undefined }> {
+export async function grantToMember(
+  ctx: ServiceContext,
+  input: DirectGrantInput,
+): Promise<{ membership: Membership; grant: Grant; before: Grant | undefined }> {
   const scopes = parseScopeList(input.scope);
   const expiresAt = parseExpiry(input.expires, ctx.clock.now());
   return inTransaction(ctx, async (tx) => {
@@ -212,7 +291,9 @@ export async function grantToMember(ctx: ServiceContext, input: DirectGrantInput
     const membership = await findMembership(tx, org, input.email);
     const permission = await ensurePermission(tx, input.permission);
     await assertMayGrant(tx, org.id, org.slug, [{ permission: permission.key, scopes, expiresAt }]);
-    const { before, after } = await guardedChange(tx, org, () => upsertGrant(tx, { membershipId: membership.id }, permission, scopes, expiresAt));
+    const { before, after } = await guardedChange(tx, org, () =>
+      upsertGrant(tx, { membershipId: membership.id }, permission, scopes, expiresAt),
+    );
     await recordAudit(tx, {
       organizationId: org.id,
       action: before ? "grant.updated" : "grant.created",
@@ -225,7 +306,10 @@ export async function grantToMember(ctx: ServiceContext, input: DirectGrantInput
 }
 
 /** Takes a direct grant away from a member. */
-export async function revokeFromMember(ctx: ServiceContext, input: { organization: string; email: string; permission: string }): Promise<Grant> {
+export async function revokeFromMember(
+  ctx: ServiceContext,
+  input: { organization: string; email: string; permission: string },
+): Promise<Grant> {
   return inTransaction(ctx, async (tx) => {
     const org = await resolveOrg(tx, input.organization);
     const membership = await findMembership(tx, org, input.email);
@@ -246,10 +330,17 @@ export async function revokeFromMember(ctx: ServiceContext, input: { organizatio
 }
 
 /** Direct grants in an organization (all members, or one), with the member they belong to. */
-export async function listDirectGrants(ctx: ServiceContext, organization: string, email?: string): Promise<{ member: string; grant: Grant }[]> {
+export async function listDirectGrants(
+  ctx: ServiceContext,
+  organization: string,
+  email?: string,
+): Promise<{ member: string; grant: Grant }[]> {
   const org = await resolveOrg(ctx, organization);
   await assertActorMay(ctx, org.id, org.slug, "org:sys_memberships:read");
   const members = email ? [await findMembership(ctx, org, email)] : await membershipsOf(ctx, org);
-  const grants = await grantsOf(ctx, members.map((m) => m.id));
+  const grants = await grantsOf(
+    ctx,
+    members.map((m) => m.id),
+  );
   return grants.map((g) => ({ member: members.find((m) => m.id === g.membershipId)?.user.email ?? "", grant: g }));
 }

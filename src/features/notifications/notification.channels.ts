@@ -12,10 +12,15 @@ export function checkReceiverUrl(value: string, param: string, allowInsecure: bo
   try {
     url = new URL(value.trim());
   } catch {
-    throw new ClerkError("notify.invalid_provider", `--${param} "${value}" is not a URL; pass e.g. https://hooks.slack.com/services/T000/B000/XXXX.`, { param });
+    throw new ClerkError(
+      "notify.invalid_provider",
+      `--${param} "${value}" is not a URL; pass e.g. https://hooks.slack.com/services/T000/B000/XXXX.`,
+      { param },
+    );
   }
   if (url.protocol === "https:") return url;
-  if (url.protocol === "http:" && allowInsecure && (LOOPBACK.has(url.hostname) || url.hostname.startsWith("127."))) return url;
+  if (url.protocol === "http:" && allowInsecure && (LOOPBACK.has(url.hostname) || url.hostname.startsWith("127.")))
+    return url;
   if (url.protocol === "http:") {
     throw new ClerkError(
       "notify.insecure_url",
@@ -27,7 +32,11 @@ export function checkReceiverUrl(value: string, param: string, allowInsecure: bo
 }
 
 /** A rule's channel, parsed. */
-export type Channel = { kind: "slack"; name: string } | { kind: "email"; address: string } | { kind: "email"; assignee: true } | { kind: "webhook"; name: string };
+export type Channel =
+  | { kind: "slack"; name: string }
+  | { kind: "email"; address: string }
+  | { kind: "email"; assignee: true }
+  | { kind: "webhook"; name: string };
 
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
@@ -38,7 +47,11 @@ export function parseChannel(value: string): Channel {
   const kind = colon === -1 ? text : text.slice(0, colon).toLowerCase();
   const rest = colon === -1 ? "" : text.slice(colon + 1).trim();
   const bad = (why: string) =>
-    new ClerkError("notify.invalid_channel", `Channel "${text}" ${why}; use slack:#channel, email:<address>, email:assignee or webhook:<name>.`, { param: "channel" });
+    new ClerkError(
+      "notify.invalid_channel",
+      `Channel "${text}" ${why}; use slack:#channel, email:<address>, email:assignee or webhook:<name>.`,
+      { param: "channel" },
+    );
   if (rest === "") throw bad("names no destination");
   if (kind === "slack") {
     if (!/^#?[a-z0-9][a-z0-9._-]{0,79}$/i.test(rest)) throw bad("is not a Slack channel such as slack:#code-reviews");

@@ -12,11 +12,17 @@ async function smtpPassword(user: string | undefined): Promise<string | undefine
   const fromEnv = process.env.CLERK_SMTP_PASSWORD;
   if (fromEnv) return fromEnv;
   if (process.stdin.isTTY) return promptSecret(`SMTP password for ${user}: `);
-  throw new ClerkError("notify.invalid_provider", "--smtp-user needs a password: set CLERK_SMTP_PASSWORD (or run on a terminal to be asked); it is never a flag.", { param: "smtp-password" });
+  throw new ClerkError(
+    "notify.invalid_provider",
+    "--smtp-user needs a password: set CLERK_SMTP_PASSWORD (or run on a terminal to be asked); it is never a flag.",
+    { param: "smtp-password" },
+  );
 }
 
 export function registerNotificationCommands(program: Command): void {
-  const notify = program.command("notify").description("Notifications: Slack, e-mail over SMTP and signed webhooks; deliveries, failures and retries.");
+  const notify = program
+    .command("notify")
+    .description("Notifications: Slack, e-mail over SMTP and signed webhooks; deliveries, failures and retries.");
 
   notify
     .command("configure")
@@ -36,7 +42,18 @@ export function registerNotificationCommands(program: Command): void {
       '\nExamples:\n  clerk notify configure --provider "slack" --webhook "https://hooks.slack.com/services/YOUR/WEBHOOK/URL" --channel "#code-reviews"\n  CLERK_SMTP_PASSWORD=… clerk notify configure --provider email --smtp-host smtp.acme.com --smtp-port 587 --smtp-user clerk --from "clerk <clerk@acme.com>"\n  clerk notify configure --provider webhook --name ci --url https://ci.acme.com/hooks/clerk',
     )
     .action(
-      action<{ provider: string; webhook?: string; channel?: string; smtpHost?: string; smtpPort: string; smtpUser?: string; from?: string; url?: string; name: string; allowInsecure?: boolean }>(async ({ api }, o) => {
+      action<{
+        provider: string;
+        webhook?: string;
+        channel?: string;
+        smtpHost?: string;
+        smtpPort: string;
+        smtpUser?: string;
+        from?: string;
+        url?: string;
+        name: string;
+        allowInsecure?: boolean;
+      }>(async ({ api }, o) => {
         const port = Number(o.smtpPort);
         const p = await api.call(notificationEndpoints.configure, {
           body: {
@@ -53,8 +70,13 @@ export function registerNotificationCommands(program: Command): void {
             allow_insecure: o.allowInsecure,
           },
         });
-        const secret = p.signing_secret ? `\nSigning secret (shown once; the receiver verifies webhook-signature with it):\n\n  ${p.signing_secret}\n` : "";
-        return { json: p, text: `${p.replaced ? "Replaced" : "Configured"} ${p.provider}:${p.name} (${p.id}).${secret}` };
+        const secret = p.signing_secret
+          ? `\nSigning secret (shown once; the receiver verifies webhook-signature with it):\n\n  ${p.signing_secret}\n`
+          : "";
+        return {
+          json: p,
+          text: `${p.replaced ? "Replaced" : "Configured"} ${p.provider}:${p.name} (${p.id}).${secret}`,
+        };
       }),
     );
 
@@ -65,7 +87,20 @@ export function registerNotificationCommands(program: Command): void {
     .action(
       action(async ({ api }) => {
         const { data } = await api.call(notificationEndpoints.providers);
-        return { json: data, text: table(["PROVIDER", "NAME", "SETTINGS", "UPDATED"], data.map((p) => [p.provider, p.name, Object.entries(p.config).map(([k, v]) => `${k}=${v}`).join(" "), when(p.updated_at)])) };
+        return {
+          json: data,
+          text: table(
+            ["PROVIDER", "NAME", "SETTINGS", "UPDATED"],
+            data.map((p) => [
+              p.provider,
+              p.name,
+              Object.entries(p.config)
+                .map(([k, v]) => `${k}=${v}`)
+                .join(" "),
+              when(p.updated_at),
+            ]),
+          ),
+        };
       }),
     );
 
@@ -76,12 +111,25 @@ export function registerNotificationCommands(program: Command): void {
     .option("--channel <channel>", "slack: which channel's provider (default: the only one)")
     .option("--name <name>", "webhook: its name", "default")
     .option("--to <address>", "email: where to send it")
-    .addHelpText("after", '\nExamples:\n  clerk notify test --provider slack --channel "#code-reviews"\n  clerk notify test --provider email --to lead@acme.com')
+    .addHelpText(
+      "after",
+      '\nExamples:\n  clerk notify test --provider slack --channel "#code-reviews"\n  clerk notify test --provider email --to lead@acme.com',
+    )
     .action(
       action<{ provider: string; channel?: string; name: string; to?: string }>(async ({ api }, o) => {
         const kind = o.provider.trim().toLowerCase();
-        const r = await api.call(notificationEndpoints.test, { body: { provider: kind, name: kind === "slack" ? o.channel : kind === "webhook" ? o.name : undefined, to: o.to } });
-        if (!r.delivered) throw new ClerkError("notify.invalid_provider", `The test message to ${r.provider} was not delivered: ${r.error}`);
+        const r = await api.call(notificationEndpoints.test, {
+          body: {
+            provider: kind,
+            name: kind === "slack" ? o.channel : kind === "webhook" ? o.name : undefined,
+            to: o.to,
+          },
+        });
+        if (!r.delivered)
+          throw new ClerkError(
+            "notify.invalid_provider",
+            `The test message to ${r.provider} was not delivered: ${r.error}`,
+          );
         return { json: r, text: `Sent a test message through ${r.provider}.` };
       }),
     );
@@ -93,7 +141,20 @@ export function registerNotificationCommands(program: Command): void {
     .action(
       action(async ({ api }) => {
         const { data } = await api.call(notificationEndpoints.failures);
-        return { json: data, text: table(["NOTIFICATION", "SOURCE", "TO", "ATTEMPTS", "LAST ERROR", "SINCE"], data.map((n) => [n.id, n.source, `${n.kind}:${n.recipient}`, n.attempts, n.last_error ?? "", when(n.created_at)])) };
+        return {
+          json: data,
+          text: table(
+            ["NOTIFICATION", "SOURCE", "TO", "ATTEMPTS", "LAST ERROR", "SINCE"],
+            data.map((n) => [
+              n.id,
+              n.source,
+              `${n.kind}:${n.recipient}`,
+              n.attempts,
+              n.last_error ?? "",
+              when(n.created_at),
+            ]),
+          ),
+        };
       }),
     );
 
@@ -117,10 +178,22 @@ export function registerNotificationCommands(program: Command): void {
     .addHelpText("after", "\nExample:\n  clerk notify log --limit 20")
     .action(
       action<{ notification?: string; limit: string }>(async ({ api }, o) => {
-        const { data } = await api.call(notificationEndpoints.log, { query: { notification: o.notification, limit: o.limit } });
+        const { data } = await api.call(notificationEndpoints.log, {
+          query: { notification: o.notification, limit: o.limit },
+        });
         return {
           json: data,
-          text: table(["AT", "NOTIFICATION", "TO", "ATTEMPT", "OUTCOME", "DETAIL"], data.map((a) => [when(a.started_at), a.notification_id, `${a.kind}:${a.recipient}`, a.attempt, a.outcome, a.error ?? (a.status_code === null ? "" : String(a.status_code))])),
+          text: table(
+            ["AT", "NOTIFICATION", "TO", "ATTEMPT", "OUTCOME", "DETAIL"],
+            data.map((a) => [
+              when(a.started_at),
+              a.notification_id,
+              `${a.kind}:${a.recipient}`,
+              a.attempt,
+              a.outcome,
+              a.error ?? (a.status_code === null ? "" : String(a.status_code)),
+            ]),
+          ),
         };
       }),
     );
@@ -143,17 +216,26 @@ export function registerNotificationCommands(program: Command): void {
     .requiredOption("--workflow <workflow>", "slug, id or name")
     .option("--organization <org>", "slug, id or name")
     .requiredOption("--on <signal>", "stage:assigned, stage:overdue, stage:escalated, run:approved or run:rejected")
-    .requiredOption("--message <text>", "with placeholders such as {pr.url}, {pr.title}, {elapsed}, {stage.name}, {workflow.name}, {assignee.email}, {run.url}, {event.<attr>}")
+    .requiredOption(
+      "--message <text>",
+      "with placeholders such as {pr.url}, {pr.title}, {elapsed}, {stage.name}, {workflow.name}, {assignee.email}, {run.url}, {event.<attr>}",
+    )
     .requiredOption("--channel <channel>", "slack:#channel, email:<address>, email:assignee or webhook:<name>")
     .addHelpText(
       "after",
       '\nExamples:\n  clerk workflow notify --workflow "pull-request-approval" --on "stage:assigned" --message "You have a new pull request to review: {pr.url}" --channel "slack:#code-reviews"\n  clerk workflow notify --workflow "pull-request-approval" --on "stage:overdue" --message "Review overdue: {pr.title} has been waiting {elapsed}" --channel "slack:#engineering-alerts"',
     )
     .action(
-      action<{ workflow: string; organization?: string; on: string; message: string; channel: string }>(async ({ api }, o) => {
-        const r = await api.call(notificationEndpoints.addRule, { params: { workflow_id: o.workflow }, query: { organization_id: orgHint(o.organization) }, body: { on: o.on, message: o.message, channel: o.channel } });
-        return { json: r, text: `On ${r.on}, ${r.workflow.slug} now tells ${r.channel}: ${r.message} (${r.id}).` };
-      }),
+      action<{ workflow: string; organization?: string; on: string; message: string; channel: string }>(
+        async ({ api }, o) => {
+          const r = await api.call(notificationEndpoints.addRule, {
+            params: { workflow_id: o.workflow },
+            query: { organization_id: orgHint(o.organization) },
+            body: { on: o.on, message: o.message, channel: o.channel },
+          });
+          return { json: r, text: `On ${r.on}, ${r.workflow.slug} now tells ${r.channel}: ${r.message} (${r.id}).` };
+        },
+      ),
     );
   workflow
     .command("notifications")
@@ -168,8 +250,17 @@ export function registerNotificationCommands(program: Command): void {
           const r = await api.call(notificationEndpoints.removeRule, { params: { id: o.remove } });
           return { json: r, text: `Removed rule ${r.id} (${r.on} → ${r.channel}).` };
         }
-        const { data } = await api.call(notificationEndpoints.rules, { params: { workflow_id: o.workflow }, query: { organization_id: orgHint(o.organization) } });
-        return { json: data, text: table(["RULE", "ON", "CHANNEL", "MESSAGE"], data.map((r) => [r.id, r.on, r.channel, r.message])) };
+        const { data } = await api.call(notificationEndpoints.rules, {
+          params: { workflow_id: o.workflow },
+          query: { organization_id: orgHint(o.organization) },
+        });
+        return {
+          json: data,
+          text: table(
+            ["RULE", "ON", "CHANNEL", "MESSAGE"],
+            data.map((r) => [r.id, r.on, r.channel, r.message]),
+          ),
+        };
       }),
     );
 }

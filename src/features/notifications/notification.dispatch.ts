@@ -26,14 +26,23 @@ export interface DispatchReport {
  * that dies after sending and before recording leaves the lease to expire; the message is sent again with
  * the same id, which receivers use to drop the duplicate.
  */
-export async function dispatchNotifications(ctx: ServiceContext, options: { limit?: number } = {}): Promise<DispatchReport> {
+export async function dispatchNotifications(
+  ctx: ServiceContext,
+  options: { limit?: number } = {},
+): Promise<DispatchReport> {
   const owner = `dispatcher_${randomUUID()}`;
   const report: DispatchReport = { delivered: 0, retried: 0, dead: 0 };
   const limit = options.limit ?? 500;
   let handled = 0;
   while (handled < limit) {
     const now = ctx.clock.now();
-    const due = await ctx.db.selectFrom("notifications").select("id").where("status", "=", "pending").where("next_attempt_at", "<=", now).limit(1).executeTakeFirst();
+    const due = await ctx.db
+      .selectFrom("notifications")
+      .select("id")
+      .where("status", "=", "pending")
+      .where("next_attempt_at", "<=", now)
+      .limit(1)
+      .executeTakeFirst();
     if (!due) break;
     const rows = await inTransaction(ctx, async (tx) => {
       let q = tx.db
@@ -49,8 +58,17 @@ export async function dispatchNotifications(ctx: ServiceContext, options: { limi
       if (claimed.length) {
         await tx.db
           .updateTable("notifications")
-          .set((eb) => ({ lease_owner: owner, lease_until: now + NOTIFY_LEASE_MS, attempts: eb("attempts", "+", 1), updated_at: now }))
-          .where("id", "in", claimed.map((r) => r.id))
+          .set((eb) => ({
+            lease_owner: owner,
+            lease_until: now + NOTIFY_LEASE_MS,
+            attempts: eb("attempts", "+", 1),
+            updated_at: now,
+          }))
+          .where(
+            "id",
+            "in",
+            claimed.map((r) => r.id),
+          )
           .execute();
       }
       return claimed.map((r) => ({ ...r, attempts: r.attempts + 1 }));
@@ -58,31 +76,89 @@ export async function dispatchNotifications(ctx: ServiceContext, options: { limi
     if (rows.length === 0) break;
     handled += rows.length;
     for (const row of rows) {
-      const provider = await ctx.db.selectFrom("notification_providers").selectAll().where("id", "=", row.provider_id).executeTakeFirst();
+      const provider = await ctx.db
+        .selectFrom("notification_providers")
+        .selectAll()
+        .where("id", "=", row.provider_id)
+        .executeTakeFirst();
       const started = ctx.clock.now();
       const t0 = performance.now();
-      const result: SendResult = provider ? await deliver(ctx, row, provider).catch((error: unknown) => ({ ok: false, statusCode: null, error: (error as Error).message })) : { ok: false, statusCode: null, error: "the provider was removed" };
+      const result: SendResult = provider
+        ? await deliver(ctx, row, provider).catch((error: unknown) => ({
+            ok: false,
+            statusCode: null,
+            error: (error as Error).message,
+          }))
+        : { ok: false, statusCode: null, error: "the provider was removed" };
       const duration = Math.round(performance.now() - t0);
       await inTransaction(ctx, async (tx) => {
         const at = tx.clock.now();
         await tx.db
           .insertInto("notification_attempts")
-          .values({ id: newId("ntfa", at), notification_id: row.id, attempt: row.attempts, started_at: started, duration_ms: duration, outcome: result.ok ? "delivered" : "failed", status_code: result.statusCode, error: result.error })
+          .values({
+            id: newId("ntfa", at),
+            notification_id: row.id,
+            attempt: row.attempts,
+            started_at: started,
+            duration_ms: duration,
+            outcome: result.ok ? "delivered" : "failed",
+            status_code: result.statusCode,
+            error: result.error,
+          })
           .execute();
-        const current = await tx.db.selectFrom("notifications").select(["status", "lease_owner"]).where("id", "=", row.id).executeTakeFirst();
+        const current = await tx.db
+          .selectFrom("notifications")
+          .select(["status", "lease_owner"])
+          .where("id", "=", row.id)
+          .executeTakeFirst();
         // Another dispatcher took the message over after our lease ran out; it records its own outcome.
         if (!current || current.status !== "pending" || current.lease_owner !== owner) return;
         const target = { type: "notification", id: row.id, label: `${row.kind}:${row.recipient}` };
         if (result.ok) {
-          await tx.db.updateTable("notifications").set({ status: "delivered", delivered_at: at, updated_at: at, lease_owner: null, lease_until: null, last_error: null }).where("id", "=", row.id).execute();
-          await recordAudit(tx, { organizationId: row.organization_id, action: "notification.delivered", target, after: { source: row.source, attempts: row.attempts } });
+          await tx.db
+            .updateTable("notifications")
+            .set({
+              status: "delivered",
+              delivered_at: at,
+              updated_at: at,
+              lease_owner: null,
+              lease_until: null,
+              last_error: null,
+            })
+            .where("id", "=", row.id)
+            .execute();
+          await recordAudit(tx, {
+            organizationId: row.organization_id,
+            action: "notification.delivered",
+            target,
+            after: { source: row.source, attempts: row.attempts },
+          });
           report.delivered += 1;
         } else if (at >= row.expires_at) {
-          await tx.db.updateTable("notifications").set({ status: "dead", updated_at: at, lease_owner: null, lease_until: null, last_error: result.error }).where("id", "=", row.id).execute();
-          await recordAudit(tx, { organizationId: row.organization_id, action: "notification.dead_lettered", target, after: { source: row.source, attempts: row.attempts, error: result.error } });
+          await tx.db
+            .updateTable("notifications")
+            .set({ status: "dead", updated_at: at, lease_owner: null, lease_until: null, last_error: result.error })
+            .where("id", "=", row.id)
+            .execute();
+          await recordAudit(tx, {
+            organizationId: row.organization_id,
+            action: "notification.dead_lettered",
+            target,
+            after: { source: row.source, attempts: row.attempts, error: result.error },
+          });
           report.dead += 1;
         } else {
-          await tx.db.updateTable("notifications").set({ next_attempt_at: at + backoffMs(row.attempts, 3_600_000), updated_at: at, lease_owner: null, lease_until: null, last_error: result.error }).where("id", "=", row.id).execute();
+          await tx.db
+            .updateTable("notifications")
+            .set({
+              next_attempt_at: at + backoffMs(row.attempts, 3_600_000),
+              updated_at: at,
+              lease_owner: null,
+              lease_until: null,
+              last_error: result.error,
+            })
+            .where("id", "=", row.id)
+            .execute();
           report.retried += 1;
         }
       });
@@ -92,7 +168,9 @@ export async function dispatchNotifications(ctx: ServiceContext, options: { limi
 }
 
 /** A message as `clerk notify failures` and the API show it. */
-export type NotificationRecord = Omit<NotificationsTable, "payload" | "lease_owner" | "lease_until"> & { payload: Record<string, unknown> };
+export type NotificationRecord = Omit<NotificationsTable, "payload" | "lease_owner" | "lease_until"> & {
+  payload: Record<string, unknown>;
+};
 
 const toRecord = (r: NotificationsTable): NotificationRecord => {
   const { lease_owner: _o, lease_until: _u, payload, ...rest } = r;
@@ -108,33 +186,83 @@ export async function listFailures(ctx: ServiceContext, organizationId?: string)
 }
 
 /** Moves a dead-lettered message back to the queue, due now, with a fresh maximum age. */
-export async function retryNotification(ctx: ServiceContext, id: string, maxAgeMs = DEFAULT_MAX_AGE_MS): Promise<NotificationRecord> {
+export async function retryNotification(
+  ctx: ServiceContext,
+  id: string,
+  maxAgeMs = DEFAULT_MAX_AGE_MS,
+): Promise<NotificationRecord> {
   instanceAdminOnly(ctx, "retry notifications");
   return inTransaction(ctx, async (tx) => {
     const row = await tx.db.selectFrom("notifications").selectAll().where("id", "=", id.trim()).executeTakeFirst();
-    if (!row) throw new ClerkError("notify.not_found", `No notification "${id}". List failed ones with: clerk notify failures`, { param: "id" });
-    if (row.status !== "dead") throw new ClerkError("notify.not_dead", `Notification ${row.id} is ${row.status}; only a dead-lettered one can be retried.`, { param: "id" });
+    if (!row)
+      throw new ClerkError(
+        "notify.not_found",
+        `No notification "${id}". List failed ones with: clerk notify failures`,
+        { param: "id" },
+      );
+    if (row.status !== "dead")
+      throw new ClerkError(
+        "notify.not_dead",
+        `Notification ${row.id} is ${row.status}; only a dead-lettered one can be retried.`,
+        { param: "id" },
+      );
     const now = tx.clock.now();
-    await tx.db.updateTable("notifications").set({ status: "pending", next_attempt_at: now, expires_at: now + maxAgeMs, updated_at: now }).where("id", "=", row.id).execute();
-    await recordAudit(tx, { organizationId: row.organization_id, action: "notification.retried", target: { type: "notification", id: row.id, label: `${row.kind}:${row.recipient}` }, after: { attempts: row.attempts } });
+    await tx.db
+      .updateTable("notifications")
+      .set({ status: "pending", next_attempt_at: now, expires_at: now + maxAgeMs, updated_at: now })
+      .where("id", "=", row.id)
+      .execute();
+    await recordAudit(tx, {
+      organizationId: row.organization_id,
+      action: "notification.retried",
+      target: { type: "notification", id: row.id, label: `${row.kind}:${row.recipient}` },
+      after: { attempts: row.attempts },
+    });
     return toRecord({ ...row, status: "pending", next_attempt_at: now, expires_at: now + maxAgeMs, updated_at: now });
   });
 }
 
 /** Every delivery attempt, newest first (of one message when given). */
-export async function deliveryLog(ctx: ServiceContext, options: { notification?: string | undefined; limit?: number | undefined } = {}) {
+export async function deliveryLog(
+  ctx: ServiceContext,
+  options: { notification?: string | undefined; limit?: number | undefined } = {},
+) {
   instanceAdminOnly(ctx, "read the delivery log");
   let q = ctx.db
     .selectFrom("notification_attempts as a")
     .innerJoin("notifications as n", "n.id", "a.notification_id")
-    .select(["a.id", "a.notification_id", "a.attempt", "a.started_at", "a.duration_ms", "a.outcome", "a.status_code", "a.error", "n.kind", "n.recipient", "n.source", "n.status"]);
+    .select([
+      "a.id",
+      "a.notification_id",
+      "a.attempt",
+      "a.started_at",
+      "a.duration_ms",
+      "a.outcome",
+      "a.status_code",
+      "a.error",
+      "n.kind",
+      "n.recipient",
+      "n.source",
+      "n.status",
+    ]);
   if (options.notification !== undefined) q = q.where("a.notification_id", "=", options.notification);
-  return q.orderBy("a.started_at", "desc").orderBy("a.id", "desc").limit(options.limit ?? 100).execute();
+  return q
+    .orderBy("a.started_at", "desc")
+    .orderBy("a.id", "desc")
+    .limit(options.limit ?? 100)
+    .execute();
 }
 
 /** Dead-lettered messages of an organization, for the health report. */
 export async function deadLetteredFindings(ctx: ServiceContext, org: { id: string; slug: string }) {
-  const rows = await ctx.db.selectFrom("notifications").selectAll().where("organization_id", "=", org.id).where("status", "=", "dead").orderBy("updated_at", "desc").limit(100).execute();
+  const rows = await ctx.db
+    .selectFrom("notifications")
+    .selectAll()
+    .where("organization_id", "=", org.id)
+    .where("status", "=", "dead")
+    .orderBy("updated_at", "desc")
+    .limit(100)
+    .execute();
   return rows.map((r) => ({
     check: "notification.dead_lettered" as const,
     organization: org.slug,

@@ -30,7 +30,19 @@ const SUBJECTS: Record<Signal, string> = {
 };
 
 /** The message fields a caller chooses; the queue's own bookkeeping is filled in here. */
-type OutboxMessage = Pick<NotificationsTable, "organization_id" | "rule_id" | "source" | "provider_id" | "kind" | "recipient" | "subject" | "body_text" | "body_html" | "payload">;
+type OutboxMessage = Pick<
+  NotificationsTable,
+  | "organization_id"
+  | "rule_id"
+  | "source"
+  | "provider_id"
+  | "kind"
+  | "recipient"
+  | "subject"
+  | "body_text"
+  | "body_html"
+  | "payload"
+>;
 
 /** Writes one message to the outbox, due now, in the caller's transaction; returns its id (its idempotency key). */
 async function insertOutbox(tx: ServiceContext, m: OutboxMessage, maxAgeMs: number): Promise<string> {
@@ -38,14 +50,36 @@ async function insertOutbox(tx: ServiceContext, m: OutboxMessage, maxAgeMs: numb
   const id = newId("ntf", now);
   await tx.db
     .insertInto("notifications")
-    .values({ ...m, id, status: "pending", attempts: 0, next_attempt_at: now, expires_at: now + maxAgeMs, lease_owner: null, lease_until: null, last_error: null, created_at: now, updated_at: now, delivered_at: null })
+    .values({
+      ...m,
+      id,
+      status: "pending",
+      attempts: 0,
+      next_attempt_at: now,
+      expires_at: now + maxAgeMs,
+      lease_owner: null,
+      lease_until: null,
+      last_error: null,
+      created_at: now,
+      updated_at: now,
+      delivered_at: null,
+    })
     .execute();
   return id;
 }
 
 /** Writes the outbox rows of a signal's rules, in the caller's transaction (the change and its messages commit together). */
-export async function enqueueForSignal(tx: ServiceContext, s: SignalMessage, maxAgeMs = DEFAULT_MAX_AGE_MS): Promise<number> {
-  const rules = await tx.db.selectFrom("notification_rules").selectAll().where("workflow_id", "=", s.workflowId).where("on_signal", "=", s.signal).execute();
+export async function enqueueForSignal(
+  tx: ServiceContext,
+  s: SignalMessage,
+  maxAgeMs = DEFAULT_MAX_AGE_MS,
+): Promise<number> {
+  const rules = await tx.db
+    .selectFrom("notification_rules")
+    .selectAll()
+    .where("workflow_id", "=", s.workflowId)
+    .where("on_signal", "=", s.signal)
+    .execute();
   if (rules.length === 0) return 0;
   const now = tx.clock.now();
   let written = 0;
@@ -54,7 +88,12 @@ export async function enqueueForSignal(tx: ServiceContext, s: SignalMessage, max
     const provider = await findProvider(tx, channel);
     // The provider was removed after the rule was saved: nothing can be sent; the signal's audit event stays the record.
     if (!provider) continue;
-    const recipients = channel.kind === "email" ? ("assignee" in channel ? [...new Set(s.assignees)] : [channel.address]) : [channel.name];
+    const recipients =
+      channel.kind === "email"
+        ? "assignee" in channel
+          ? [...new Set(s.assignees)]
+          : [channel.address]
+        : [channel.name];
     const subject = `[clerk] ${String(s.values["workflow.name"] ?? "")}: ${SUBJECTS[s.signal]}${s.values["pr.title"] ? ` - ${String(s.values["pr.title"])}` : ""}`;
     for (const recipient of recipients) {
       await insertOutbox(
@@ -69,7 +108,11 @@ export async function enqueueForSignal(tx: ServiceContext, s: SignalMessage, max
           subject,
           body_text: render(rule.message, s.values, channel.kind === "slack" ? "slack" : "text"),
           body_html: channel.kind === "email" ? `<p>${render(rule.message, s.values, "html")}</p>` : null,
-          payload: JSON.stringify({ type: s.signal, timestamp: new Date(now).toISOString(), data: { message: render(rule.message, s.values, "text"), ...flat(s.values) } }),
+          payload: JSON.stringify({
+            type: s.signal,
+            timestamp: new Date(now).toISOString(),
+            data: { message: render(rule.message, s.values, "text"), ...flat(s.values) },
+          }),
         },
         maxAgeMs,
       );
@@ -90,7 +133,18 @@ export async function enqueueEmail(
   const payload = JSON.stringify({ type: m.source, timestamp: new Date(tx.clock.now()).toISOString(), data: {} });
   return insertOutbox(
     tx,
-    { organization_id: m.organizationId, rule_id: null, source: m.source, provider_id: provider.id, kind: "email", recipient: m.to, subject: m.subject, body_text: m.text, body_html: m.html, payload },
+    {
+      organization_id: m.organizationId,
+      rule_id: null,
+      source: m.source,
+      provider_id: provider.id,
+      kind: "email",
+      recipient: m.to,
+      subject: m.subject,
+      body_text: m.text,
+      body_html: m.html,
+      payload,
+    },
     maxAgeMs,
   );
 }

@@ -5,14 +5,25 @@ import { newId } from "../../ids.js";
 import { sealSecret, unsealSecret } from "../../secrets.js";
 import { recordAudit } from "../audit/index.js";
 import { type Channel, checkReceiverUrl, formatChannel, parseChannel } from "./notification.channels.js";
-import { type Outgoing, type SendResult, newSigningSecret, sendEmail, sendSlack, sendWebhook } from "./notification.senders.js";
+import {
+  type Outgoing,
+  type SendResult,
+  newSigningSecret,
+  sendEmail,
+  sendSlack,
+  sendWebhook,
+} from "./notification.senders.js";
 import type { NotificationProvidersTable, NotificationsTable, ProviderKind } from "./notification.table.js";
 
 const PURPOSE = "notification-provider";
 
 /** Refuses member actors: providers, the dead letter and the log are the instance's, not an organization's. */
 export function instanceAdminOnly(ctx: ServiceContext, what: string): void {
-  if (ctx.actor.type === "user") throw new ClerkError("notify.instance_admin_only", `${ctx.actor.label} may not ${what}; only an instance secret key or the local operator may.`);
+  if (ctx.actor.type === "user")
+    throw new ClerkError(
+      "notify.instance_admin_only",
+      `${ctx.actor.label} may not ${what}; only an instance secret key or the local operator may.`,
+    );
 }
 
 /** What configures a provider (secrets included: they are sealed before they are stored). */
@@ -61,32 +72,67 @@ export function invalid(message: string, param: string): ClerkError {
 }
 
 /** Checks a provider's settings and splits them into what may be shown and what is sealed. */
-function settingsOf(input: ProviderInput): { kind: ProviderKind; name: string; config: Record<string, unknown>; secret: Record<string, unknown>; signingSecret?: string } {
+function settingsOf(input: ProviderInput): {
+  kind: ProviderKind;
+  name: string;
+  config: Record<string, unknown>;
+  secret: Record<string, unknown>;
+  signingSecret?: string;
+} {
   const insecure = input.allowInsecure === true;
   switch (input.kind) {
     case "slack": {
-      if (!input.webhook) throw invalid('A Slack provider needs --webhook "https://hooks.slack.com/services/…".', "webhook");
-      if (!input.channel) throw invalid('A Slack provider needs --channel "#code-reviews" (rules name it as slack:#code-reviews).', "channel");
+      if (!input.webhook)
+        throw invalid('A Slack provider needs --webhook "https://hooks.slack.com/services/…".', "webhook");
+      if (!input.channel)
+        throw invalid(
+          'A Slack provider needs --channel "#code-reviews" (rules name it as slack:#code-reviews).',
+          "channel",
+        );
       const url = checkReceiverUrl(input.webhook, "webhook", insecure);
       const channel = parseChannel(`slack:${input.channel}`) as Extract<Channel, { kind: "slack" }>;
-      return { kind: "slack", name: channel.name, config: { channel: channel.name, host: url.host }, secret: { webhook: url.href } };
+      return {
+        kind: "slack",
+        name: channel.name,
+        config: { channel: channel.name, host: url.host },
+        secret: { webhook: url.href },
+      };
     }
     case "email": {
       if (!input.smtpHost) throw invalid("An e-mail provider needs --smtp-host, e.g. smtp.acme.com.", "smtp-host");
-      if (!input.from || !/^([^<>]*<)?[^\s@<>]+@[^\s@<>]+\.[^\s@<>]+>?$/.test(input.from.trim())) throw invalid('An e-mail provider needs --from, an address such as "clerk <clerk@acme.com>".', "from");
+      if (!input.from || !/^([^<>]*<)?[^\s@<>]+@[^\s@<>]+\.[^\s@<>]+>?$/.test(input.from.trim()))
+        throw invalid('An e-mail provider needs --from, an address such as "clerk <clerk@acme.com>".', "from");
       const port = input.smtpPort ?? 587;
-      if (!Number.isInteger(port) || port < 1 || port > 65_535) throw invalid(`--smtp-port ${port} is not a port number (1-65535).`, "smtp-port");
-      if (input.smtpUser && !input.smtpPassword) throw invalid("--smtp-user needs a password: set CLERK_SMTP_PASSWORD (the CLI asks on a terminal); it is never a flag.", "smtp-password");
-      return { kind: "email", name: "default", config: { host: input.smtpHost.trim(), port, user: input.smtpUser ?? null, from: input.from.trim() }, secret: { password: input.smtpPassword ?? null } };
+      if (!Number.isInteger(port) || port < 1 || port > 65_535)
+        throw invalid(`--smtp-port ${port} is not a port number (1-65535).`, "smtp-port");
+      if (input.smtpUser && !input.smtpPassword)
+        throw invalid(
+          "--smtp-user needs a password: set CLERK_SMTP_PASSWORD (the CLI asks on a terminal); it is never a flag.",
+          "smtp-password",
+        );
+      return {
+        kind: "email",
+        name: "default",
+        config: { host: input.smtpHost.trim(), port, user: input.smtpUser ?? null, from: input.from.trim() },
+        secret: { password: input.smtpPassword ?? null },
+      };
     }
     case "webhook": {
       if (!input.url) throw invalid('A webhook provider needs --url "https://ci.acme.com/hooks/clerk".', "url");
       const url = checkReceiverUrl(input.url, "url", insecure);
       const name = (input.name ?? "default").trim().toLowerCase();
-      if (!/^[a-z0-9][a-z0-9_-]{0,63}$/.test(name)) throw invalid(`--name "${input.name}" is not a webhook name (letters, digits, "-", "_").`, "name");
+      if (!/^[a-z0-9][a-z0-9_-]{0,63}$/.test(name))
+        throw invalid(`--name "${input.name}" is not a webhook name (letters, digits, "-", "_").`, "name");
       const signingSecret = input.signingSecret ?? newSigningSecret();
-      if (!/^whsec_[A-Za-z0-9+/]{16,}={0,2}$/.test(signingSecret)) throw invalid("--signing-secret must be a Standard Webhooks secret: whsec_ and base64.", "signing-secret");
-      return { kind: "webhook", name, config: { host: url.host }, secret: { url: url.href, signingSecret }, signingSecret };
+      if (!/^whsec_[A-Za-z0-9+/]{16,}={0,2}$/.test(signingSecret))
+        throw invalid("--signing-secret must be a Standard Webhooks secret: whsec_ and base64.", "signing-secret");
+      return {
+        kind: "webhook",
+        name,
+        config: { host: url.host },
+        secret: { url: url.href, signingSecret },
+        signingSecret,
+      };
     }
     default:
       throw invalid(`--provider "${input.kind}" is not a provider; use slack, email or webhook.`, "provider");
@@ -94,13 +140,21 @@ function settingsOf(input: ProviderInput): { kind: ProviderKind; name: string; c
 }
 
 /** Creates or replaces a provider; a webhook's signing secret is returned once (new ones are generated). */
-export async function configureProvider(ctx: ServiceContext, input: ProviderInput): Promise<{ provider: Provider; signingSecret: string | null; replaced: boolean }> {
+export async function configureProvider(
+  ctx: ServiceContext,
+  input: ProviderInput,
+): Promise<{ provider: Provider; signingSecret: string | null; replaced: boolean }> {
   instanceAdminOnly(ctx, "configure notifications");
   const s = settingsOf(input);
   const sealed = sealSecret(ctx, JSON.stringify(s.secret), PURPOSE);
   return inTransaction(ctx, async (tx) => {
     const now = tx.clock.now();
-    const existing = await tx.db.selectFrom("notification_providers").selectAll().where("kind", "=", s.kind).where("name", "=", s.name).executeTakeFirst();
+    const existing = await tx.db
+      .selectFrom("notification_providers")
+      .selectAll()
+      .where("kind", "=", s.kind)
+      .where("name", "=", s.name)
+      .executeTakeFirst();
     const row: NotificationProvidersTable = {
       id: existing?.id ?? newId("ntfp", now),
       kind: s.kind,
@@ -126,13 +180,23 @@ export async function configureProvider(ctx: ServiceContext, input: ProviderInpu
 
 export async function listProviders(ctx: ServiceContext): Promise<Provider[]> {
   instanceAdminOnly(ctx, "list notification providers");
-  return (await ctx.db.selectFrom("notification_providers").selectAll().orderBy("kind").orderBy("name").execute()).map(toProvider);
+  return (await ctx.db.selectFrom("notification_providers").selectAll().orderBy("kind").orderBy("name").execute()).map(
+    toProvider,
+  );
 }
 
 /** The provider a channel goes through (e-mail channels share the one e-mail provider), if configured. */
-export async function findProvider(ctx: ServiceContext, channel: Channel): Promise<NotificationProvidersTable | undefined> {
+export async function findProvider(
+  ctx: ServiceContext,
+  channel: Channel,
+): Promise<NotificationProvidersTable | undefined> {
   const name = channel.kind === "email" ? "default" : channel.name;
-  return ctx.db.selectFrom("notification_providers").selectAll().where("kind", "=", channel.kind).where("name", "=", name).executeTakeFirst();
+  return ctx.db
+    .selectFrom("notification_providers")
+    .selectAll()
+    .where("kind", "=", channel.kind)
+    .where("name", "=", name)
+    .executeTakeFirst();
 }
 
 /** The provider a channel goes through, or an error with the `clerk notify configure` that would add it. */
@@ -140,7 +204,11 @@ export async function providerFor(ctx: ServiceContext, channel: Channel): Promis
   const name = channel.kind === "email" ? "default" : channel.name;
   const row = await findProvider(ctx, channel);
   if (row) return row;
-  const known = await ctx.db.selectFrom("notification_providers").select(["kind", "name"]).where("kind", "=", channel.kind).execute();
+  const known = await ctx.db
+    .selectFrom("notification_providers")
+    .select(["kind", "name"])
+    .where("kind", "=", channel.kind)
+    .execute();
   const how =
     channel.kind === "slack"
       ? `clerk notify configure --provider slack --webhook "https://hooks.slack.com/services/…" --channel "${name}"`
@@ -148,32 +216,68 @@ export async function providerFor(ctx: ServiceContext, channel: Channel): Promis
         ? "clerk notify configure --provider email --smtp-host … --smtp-port 587 --smtp-user … --from …"
         : `clerk notify configure --provider webhook --name ${name} --url "https://…"`;
   const have = known.length ? ` Configured: ${known.map((k) => `${k.kind}:${k.name}`).join(", ")}.` : "";
-  throw new ClerkError("notify.provider_not_configured", `No ${channel.kind} provider for ${formatChannel(channel)} is configured.${have} Configure it with: ${how}`, { param: "channel" });
+  throw new ClerkError(
+    "notify.provider_not_configured",
+    `No ${channel.kind} provider for ${formatChannel(channel)} is configured.${have} Configure it with: ${how}`,
+    { param: "channel" },
+  );
 }
 
-export async function deliver(ctx: ServiceContext, row: NotificationsTable, provider: NotificationProvidersTable): Promise<SendResult> {
-  const secret = JSON.parse(unsealSecret(ctx, provider.secret, PURPOSE).toString("utf8")) as Record<string, string | null>;
+export async function deliver(
+  ctx: ServiceContext,
+  row: NotificationsTable,
+  provider: NotificationProvidersTable,
+): Promise<SendResult> {
+  const secret = JSON.parse(unsealSecret(ctx, provider.secret, PURPOSE).toString("utf8")) as Record<
+    string,
+    string | null
+  >;
   const config = JSON.parse(provider.config) as Record<string, unknown>;
-  const m: Outgoing = { id: row.id, recipient: row.recipient, subject: row.subject, text: row.body_text, html: row.body_html, payload: JSON.parse(row.payload) as Record<string, unknown> };
+  const m: Outgoing = {
+    id: row.id,
+    recipient: row.recipient,
+    subject: row.subject,
+    text: row.body_text,
+    html: row.body_html,
+    payload: JSON.parse(row.payload) as Record<string, unknown>,
+  };
   if (provider.kind === "slack") return sendSlack(secret.webhook as string, row.recipient, m);
-  if (provider.kind === "webhook") return sendWebhook(secret.url as string, secret.signingSecret as string, m, ctx.clock.now());
+  if (provider.kind === "webhook")
+    return sendWebhook(secret.url as string, secret.signingSecret as string, m, ctx.clock.now());
   return sendEmail(
-    { host: String(config.host), port: Number(config.port), user: (config.user as string | null) ?? null, from: String(config.from), allowInsecure: provider.allow_insecure === 1 },
+    {
+      host: String(config.host),
+      port: Number(config.port),
+      user: (config.user as string | null) ?? null,
+      from: String(config.from),
+      allowInsecure: provider.allow_insecure === 1,
+    },
     secret.password ?? null,
     m,
   );
 }
 
 /** Sends a test message through a provider now, bypassing the queue, and says what happened. */
-export async function testProvider(ctx: ServiceContext, input: { kind: string; name?: string | undefined; to?: string | undefined }): Promise<SendResult & { provider: string }> {
+export async function testProvider(
+  ctx: ServiceContext,
+  input: { kind: string; name?: string | undefined; to?: string | undefined },
+): Promise<SendResult & { provider: string }> {
   instanceAdminOnly(ctx, "test notification providers");
   const kind = input.kind.trim().toLowerCase();
-  if (!["slack", "email", "webhook"].includes(kind)) throw invalid(`--provider "${input.kind}" is not a provider; use slack, email or webhook.`, "provider");
+  if (!["slack", "email", "webhook"].includes(kind))
+    throw invalid(`--provider "${input.kind}" is not a provider; use slack, email or webhook.`, "provider");
   // A Slack test without --channel goes to the only Slack provider, when there is just one.
-  const onlySlack = kind === "slack" && input.name === undefined ? await ctx.db.selectFrom("notification_providers").select("name").where("kind", "=", "slack").execute() : [];
+  const onlySlack =
+    kind === "slack" && input.name === undefined
+      ? await ctx.db.selectFrom("notification_providers").select("name").where("kind", "=", "slack").execute()
+      : [];
   const slackName = input.name ?? (onlySlack.length === 1 ? (onlySlack[0] as { name: string }).name : "#general");
   const channel: Channel =
-    kind === "email" ? { kind: "email", address: input.to ?? "" } : kind === "slack" ? parseChannel(`slack:${slackName}`) : { kind: "webhook", name: (input.name ?? "default").toLowerCase() };
+    kind === "email"
+      ? { kind: "email", address: input.to ?? "" }
+      : kind === "slack"
+        ? parseChannel(`slack:${slackName}`)
+        : { kind: "webhook", name: (input.name ?? "default").toLowerCase() };
   if (kind === "email" && !input.to) throw invalid("A test e-mail needs --to <address>.", "to");
   const provider = await providerFor(ctx, channel);
   const now = ctx.clock.now();
@@ -184,11 +288,20 @@ export async function testProvider(ctx: ServiceContext, input: { kind: string; n
     subject: "[clerk] Test message",
     body_text: "This is a test message from clerk: notifications reach this channel.",
     body_html: kind === "email" ? "<p>This is a test message from clerk: notifications reach this channel.</p>" : null,
-    payload: JSON.stringify({ type: "test", timestamp: new Date(now).toISOString(), data: { message: "This is a test message from clerk." } }),
+    payload: JSON.stringify({
+      type: "test",
+      timestamp: new Date(now).toISOString(),
+      data: { message: "This is a test message from clerk." },
+    }),
   } as NotificationsTable;
   const result = await deliver(ctx, row, provider);
   await inTransaction(ctx, (tx) =>
-    recordAudit(tx, { organizationId: null, action: "notification.tested", target: { type: "notification_provider", id: provider.id, label: `${provider.kind}:${provider.name}` }, after: { ok: result.ok, error: result.error } }),
+    recordAudit(tx, {
+      organizationId: null,
+      action: "notification.tested",
+      target: { type: "notification_provider", id: provider.id, label: `${provider.kind}:${provider.name}` },
+      after: { ok: result.ok, error: result.error },
+    }),
   );
   return { ...result, provider: `${provider.kind}:${provider.name}` };
 }

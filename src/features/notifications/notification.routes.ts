@@ -2,7 +2,19 @@
 import type { FastifyInstance } from "fastify";
 import { z } from "zod";
 import { endpoint, mountAll } from "../../http/route.js";
-import { addRule, configureProvider, deliveryLog, dispatchNotifications, instanceAdminOnly, listFailures, listProviders, listRules, removeRule, retryNotification, testProvider } from "./index.js";
+import {
+  addRule,
+  configureProvider,
+  deliveryLog,
+  dispatchNotifications,
+  instanceAdminOnly,
+  listFailures,
+  listProviders,
+  listRules,
+  removeRule,
+  retryNotification,
+  testProvider,
+} from "./index.js";
 
 const tag = "Notifications";
 const list = <T>(data: T[]) => ({ data, total_count: data.length });
@@ -28,7 +40,9 @@ const ruleBody = z.object({ on: z.string(), message: z.string(), channel: z.stri
 const wfParams = z.object({ workflow_id: z.string() });
 const wfQuery = z.object({ organization_id: z.string().optional() }).strict();
 const idParams = z.object({ id: z.string() });
-const logQuery = z.object({ notification: z.string().optional(), limit: z.coerce.number().int().min(1).max(1000).optional() }).strict();
+const logQuery = z
+  .object({ notification: z.string().optional(), limit: z.coerce.number().int().min(1).max(1000).optional() })
+  .strict();
 
 const providerObject = (p: Awaited<ReturnType<typeof listProviders>>[number]) => ({
   object: "notification_provider" as const,
@@ -40,12 +54,26 @@ const providerObject = (p: Awaited<ReturnType<typeof listProviders>>[number]) =>
   created_at: p.createdAt,
   updated_at: p.updatedAt,
 });
-const ruleObject = (r: Awaited<ReturnType<typeof listRules>>[number]) => ({ object: "notification_rule" as const, id: r.id, workflow: r.workflow, on: r.on, message: r.message, channel: r.channel, created_at: r.createdAt });
+const ruleObject = (r: Awaited<ReturnType<typeof listRules>>[number]) => ({
+  object: "notification_rule" as const,
+  id: r.id,
+  workflow: r.workflow,
+  on: r.on,
+  message: r.message,
+  channel: r.channel,
+  created_at: r.createdAt,
+});
 
 /** The notification operations, served under /v1 and called by the CLI. */
 export const notificationEndpoints = {
   configure: endpoint(
-    { method: "POST", url: "/notification_providers", tag, summary: "Configure a provider (slack, email, webhook); secrets are sealed at rest and never shown again", body: providerBody },
+    {
+      method: "POST",
+      url: "/notification_providers",
+      tag,
+      summary: "Configure a provider (slack, email, webhook); secrets are sealed at rest and never shown again",
+      body: providerBody,
+    },
     async ({ ctx, body: b }) => {
       const r = await configureProvider(ctx, {
         kind: b.provider,
@@ -64,26 +92,102 @@ export const notificationEndpoints = {
       return { ...providerObject(r.provider), replaced: r.replaced, signing_secret: r.signingSecret };
     },
   ),
-  providers: endpoint({ method: "GET", url: "/notification_providers", tag, summary: "The configured providers (without their secrets)" }, async ({ ctx }) => list((await listProviders(ctx)).map(providerObject))),
-  test: endpoint({ method: "POST", url: "/notification_providers/test", tag, summary: "Send a test message through a provider now", body: testBody }, async ({ ctx, body: b }) => {
-    const r = await testProvider(ctx, { kind: b.provider, name: b.name, to: b.to });
-    return { object: "notification_test" as const, provider: r.provider, delivered: r.ok, status_code: r.statusCode, error: r.error };
-  }),
+  providers: endpoint(
+    { method: "GET", url: "/notification_providers", tag, summary: "The configured providers (without their secrets)" },
+    async ({ ctx }) => list((await listProviders(ctx)).map(providerObject)),
+  ),
+  test: endpoint(
+    {
+      method: "POST",
+      url: "/notification_providers/test",
+      tag,
+      summary: "Send a test message through a provider now",
+      body: testBody,
+    },
+    async ({ ctx, body: b }) => {
+      const r = await testProvider(ctx, { kind: b.provider, name: b.name, to: b.to });
+      return {
+        object: "notification_test" as const,
+        provider: r.provider,
+        delivered: r.ok,
+        status_code: r.statusCode,
+        error: r.error,
+      };
+    },
+  ),
   addRule: endpoint(
-    { method: "POST", url: "/workflows/:workflow_id/notification_rules", tag, summary: "On a workflow's signal, send a message (placeholders checked now) to a channel", params: wfParams, query: wfQuery, body: ruleBody },
-    async ({ ctx, params: p, query: q, body: b }) => ruleObject(await addRule(ctx, { workflow: p.workflow_id, organization: q.organization_id, on: b.on, message: b.message, channel: b.channel })),
+    {
+      method: "POST",
+      url: "/workflows/:workflow_id/notification_rules",
+      tag,
+      summary: "On a workflow's signal, send a message (placeholders checked now) to a channel",
+      params: wfParams,
+      query: wfQuery,
+      body: ruleBody,
+    },
+    async ({ ctx, params: p, query: q, body: b }) =>
+      ruleObject(
+        await addRule(ctx, {
+          workflow: p.workflow_id,
+          organization: q.organization_id,
+          on: b.on,
+          message: b.message,
+          channel: b.channel,
+        }),
+      ),
   ),
-  rules: endpoint({ method: "GET", url: "/workflows/:workflow_id/notification_rules", tag, summary: "A workflow's notification rules", params: wfParams, query: wfQuery }, async ({ ctx, params: p, query: q }) =>
-    list((await listRules(ctx, p.workflow_id, q.organization_id)).map(ruleObject)),
+  rules: endpoint(
+    {
+      method: "GET",
+      url: "/workflows/:workflow_id/notification_rules",
+      tag,
+      summary: "A workflow's notification rules",
+      params: wfParams,
+      query: wfQuery,
+    },
+    async ({ ctx, params: p, query: q }) =>
+      list((await listRules(ctx, p.workflow_id, q.organization_id)).map(ruleObject)),
   ),
-  removeRule: endpoint({ method: "DELETE", url: "/notification_rules/:id", tag, summary: "Remove a notification rule", params: idParams }, async ({ ctx, params: p }) => ({ ...ruleObject(await removeRule(ctx, p.id)), deleted: true as const })),
-  failures: endpoint({ method: "GET", url: "/notifications/failures", tag, summary: "Dead-lettered messages, newest first" }, async ({ ctx }) => list(await listFailures(ctx))),
-  retry: endpoint({ method: "POST", url: "/notifications/:id/retry", tag, summary: "Queue a dead-lettered message again", params: idParams }, async ({ ctx, params: p }) => retryNotification(ctx, p.id)),
-  log: endpoint({ method: "GET", url: "/notifications/attempts", tag, summary: "Every delivery attempt, newest first", query: logQuery }, async ({ ctx, query: q }) => list(await deliveryLog(ctx, { notification: q.notification, limit: q.limit }))),
-  dispatch: endpoint({ method: "POST", url: "/notifications/dispatch", tag, summary: "Deliver what is due now (clerk serve does this every 250 ms)" }, async ({ ctx }) => {
-    instanceAdminOnly(ctx, "dispatch notifications");
-    return { object: "notification_dispatch" as const, ...(await dispatchNotifications(ctx)) };
-  }),
+  removeRule: endpoint(
+    { method: "DELETE", url: "/notification_rules/:id", tag, summary: "Remove a notification rule", params: idParams },
+    async ({ ctx, params: p }) => ({ ...ruleObject(await removeRule(ctx, p.id)), deleted: true as const }),
+  ),
+  failures: endpoint(
+    { method: "GET", url: "/notifications/failures", tag, summary: "Dead-lettered messages, newest first" },
+    async ({ ctx }) => list(await listFailures(ctx)),
+  ),
+  retry: endpoint(
+    {
+      method: "POST",
+      url: "/notifications/:id/retry",
+      tag,
+      summary: "Queue a dead-lettered message again",
+      params: idParams,
+    },
+    async ({ ctx, params: p }) => retryNotification(ctx, p.id),
+  ),
+  log: endpoint(
+    {
+      method: "GET",
+      url: "/notifications/attempts",
+      tag,
+      summary: "Every delivery attempt, newest first",
+      query: logQuery,
+    },
+    async ({ ctx, query: q }) => list(await deliveryLog(ctx, { notification: q.notification, limit: q.limit })),
+  ),
+  dispatch: endpoint(
+    {
+      method: "POST",
+      url: "/notifications/dispatch",
+      tag,
+      summary: "Deliver what is due now (clerk serve does this every 250 ms)",
+    },
+    async ({ ctx }) => {
+      instanceAdminOnly(ctx, "dispatch notifications");
+      return { object: "notification_dispatch" as const, ...(await dispatchNotifications(ctx)) };
+    },
+  ),
 };
 
 export function registerNotificationRoutes(app: FastifyInstance): void {

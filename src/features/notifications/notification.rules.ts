@@ -20,10 +20,15 @@ export interface Rule {
 }
 
 /** `clerk workflow notify`: on a signal of a workflow, send a message to a channel (checked now, not at send time). */
-export async function addRule(ctx: ServiceContext, input: { workflow: string; organization?: string | undefined; on: string; message: string; channel: string }): Promise<Rule> {
+export async function addRule(
+  ctx: ServiceContext,
+  input: { workflow: string; organization?: string | undefined; on: string; message: string; channel: string },
+): Promise<Rule> {
   const on = input.on.trim().toLowerCase();
   if (!(SIGNALS as readonly string[]).includes(on)) {
-    throw new ClerkError("notify.invalid_channel", `--on "${input.on}" is not a signal; use ${SIGNALS.join(", ")}.`, { param: "on" });
+    throw new ClerkError("notify.invalid_channel", `--on "${input.on}" is not a signal; use ${SIGNALS.join(", ")}.`, {
+      param: "on",
+    });
   }
   checkTemplate(input.message);
   const channel = parseChannel(input.channel);
@@ -33,27 +38,76 @@ export async function addRule(ctx: ServiceContext, input: { workflow: string; or
     await assertMayManageWorkflows(tx, org, "set notification rules");
     await providerFor(tx, channel);
     const now = tx.clock.now();
-    const row = { id: newId("ntfr", now), organization_id: org.id, workflow_id: wf.id, on_signal: on, message: input.message, channel: formatChannel(channel), created_at: now };
+    const row = {
+      id: newId("ntfr", now),
+      organization_id: org.id,
+      workflow_id: wf.id,
+      on_signal: on,
+      message: input.message,
+      channel: formatChannel(channel),
+      created_at: now,
+    };
     await tx.db.insertInto("notification_rules").values(row).execute();
-    await recordAudit(tx, { organizationId: org.id, action: "workflow.notify_rule_added", target: { type: "workflow", id: wf.id, label: wf.slug }, after: { on, message: row.message, channel: row.channel } });
-    return { id: row.id, workflow: { id: wf.id, slug: wf.slug }, on: on as Signal, message: row.message, channel: row.channel, createdAt: now };
+    await recordAudit(tx, {
+      organizationId: org.id,
+      action: "workflow.notify_rule_added",
+      target: { type: "workflow", id: wf.id, label: wf.slug },
+      after: { on, message: row.message, channel: row.channel },
+    });
+    return {
+      id: row.id,
+      workflow: { id: wf.id, slug: wf.slug },
+      on: on as Signal,
+      message: row.message,
+      channel: row.channel,
+      createdAt: now,
+    };
   });
 }
 
 export async function listRules(ctx: ServiceContext, workflow: string, organization?: string): Promise<Rule[]> {
   const wf = await resolveWorkflow(ctx, workflow, organization);
-  const rows = await ctx.db.selectFrom("notification_rules").selectAll().where("workflow_id", "=", wf.id).orderBy("created_at").execute();
-  return rows.map((r) => ({ id: r.id, workflow: { id: wf.id, slug: wf.slug }, on: r.on_signal as Signal, message: r.message, channel: r.channel, createdAt: r.created_at }));
+  const rows = await ctx.db
+    .selectFrom("notification_rules")
+    .selectAll()
+    .where("workflow_id", "=", wf.id)
+    .orderBy("created_at")
+    .execute();
+  return rows.map((r) => ({
+    id: r.id,
+    workflow: { id: wf.id, slug: wf.slug },
+    on: r.on_signal as Signal,
+    message: r.message,
+    channel: r.channel,
+    createdAt: r.created_at,
+  }));
 }
 
 export async function removeRule(ctx: ServiceContext, id: string): Promise<Rule> {
   return inTransaction(ctx, async (tx) => {
     const row = await tx.db.selectFrom("notification_rules").selectAll().where("id", "=", id.trim()).executeTakeFirst();
-    if (!row) throw new ClerkError("notify.not_found", `No notification rule "${id}". List them with: clerk workflow notify list --workflow <workflow>`, { param: "rule" });
+    if (!row)
+      throw new ClerkError(
+        "notify.not_found",
+        `No notification rule "${id}". List them with: clerk workflow notify list --workflow <workflow>`,
+        { param: "rule" },
+      );
     const wf = await resolveWorkflow(tx, row.workflow_id);
     await assertMayManageWorkflows(tx, await resolveOrg(tx, row.organization_id), "remove notification rules");
     await tx.db.deleteFrom("notification_rules").where("id", "=", row.id).execute();
-    await recordAudit(tx, { organizationId: row.organization_id, action: "workflow.notify_rule_removed", target: { type: "workflow", id: wf.id, label: wf.slug }, before: { on: row.on_signal, channel: row.channel } });
-    return { id: row.id, workflow: { id: wf.id, slug: wf.slug }, on: row.on_signal as Signal, message: row.message, channel: row.channel, createdAt: row.created_at };
+    await recordAudit(tx, {
+      organizationId: row.organization_id,
+      action: "workflow.notify_rule_removed",
+      target: { type: "workflow", id: wf.id, label: wf.slug },
+      before: { on: row.on_signal, channel: row.channel },
+    });
+    return {
+      id: row.id,
+      workflow: { id: wf.id, slug: wf.slug },
+      on: row.on_signal as Signal,
+      message: row.message,
+      channel: row.channel,
+      createdAt: row.created_at,
+    };
   });
 }

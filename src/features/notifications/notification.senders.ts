@@ -24,10 +24,18 @@ const TIMEOUT_MS = 10_000;
 
 async function post(url: string, body: string, headers: Record<string, string>): Promise<SendResult> {
   try {
-    const response = await fetch(url, { method: "POST", headers: { "content-type": "application/json", ...headers }, body, signal: AbortSignal.timeout(TIMEOUT_MS), redirect: "error" });
+    const response = await fetch(url, {
+      method: "POST",
+      headers: { "content-type": "application/json", ...headers },
+      body,
+      signal: AbortSignal.timeout(TIMEOUT_MS),
+      redirect: "error",
+    });
     // The body is drained so the connection can be reused; its text is kept short for the log.
     const text = (await response.text()).slice(0, 200);
-    return response.ok ? { ok: true, statusCode: response.status, error: null } : { ok: false, statusCode: response.status, error: `answered ${response.status}${text ? `: ${text}` : ""}` };
+    return response.ok
+      ? { ok: true, statusCode: response.status, error: null }
+      : { ok: false, statusCode: response.status, error: `answered ${response.status}${text ? `: ${text}` : ""}` };
   } catch (error) {
     const cause = (error as { cause?: { code?: string; message?: string } }).cause;
     return { ok: false, statusCode: null, error: cause?.code ?? cause?.message ?? (error as Error).message };
@@ -54,7 +62,11 @@ export function standardSignature(secret: string, id: string, timestamp: number,
 export function sendWebhook(url: string, secret: string, m: Outgoing, nowMs: number): Promise<SendResult> {
   const body = JSON.stringify(m.payload);
   const timestamp = Math.floor(nowMs / 1000);
-  return post(url, body, { "webhook-id": m.id, "webhook-timestamp": String(timestamp), "webhook-signature": standardSignature(secret, m.id, timestamp, body) });
+  return post(url, body, {
+    "webhook-id": m.id,
+    "webhook-timestamp": String(timestamp),
+    "webhook-signature": standardSignature(secret, m.id, timestamp, body),
+  });
 }
 
 /** SMTP settings of the e-mail provider. */
@@ -80,7 +92,15 @@ export async function sendEmail(smtp: SmtpConfig, password: string | null, m: Ou
     socketTimeout: TIMEOUT_MS,
   });
   try {
-    await transport.sendMail({ from: smtp.from, to: m.recipient, subject: m.subject, text: m.text, html: m.html ?? undefined, messageId: `<${m.id}@clerk>`, headers: { "X-Clerk-Notification": m.id } });
+    await transport.sendMail({
+      from: smtp.from,
+      to: m.recipient,
+      subject: m.subject,
+      text: m.text,
+      html: m.html ?? undefined,
+      messageId: `<${m.id}@clerk>`,
+      headers: { "X-Clerk-Notification": m.id },
+    });
     return { ok: true, statusCode: 250, error: null };
   } catch (error) {
     const e = error as { responseCode?: number; code?: string; message?: string };

@@ -3,7 +3,11 @@ import { checkTemplate, render } from "./notification.template.js";
 
 describe("checkTemplate", () => {
   it("accepts the known placeholders and {event.<attr>}", () => {
-    expect(checkTemplate("Review overdue: {pr.title} has been waiting {elapsed} ({event.repository.name})")).toEqual(["pr.title", "elapsed", "event.repository.name"]);
+    expect(checkTemplate("Review overdue: {pr.title} has been waiting {elapsed} ({event.repository.name})")).toEqual([
+      "pr.title",
+      "elapsed",
+      "event.repository.name",
+    ]);
   });
   it.each([
     ["{pr.link}", /\{pr\.link\}, which is not a placeholder; use \{pr\.url\}/],
@@ -14,7 +18,12 @@ describe("checkTemplate", () => {
 });
 
 describe("render", () => {
-  const values = { "pr.title": "Fix <script> & stuff", "pr.url": "https://git.example.com/pr/1", elapsed: "1d 2h", event: { team: "web", labels: ["a", "b"] } };
+  const values = {
+    "pr.title": "Fix <script> & stuff",
+    "pr.url": "https://git.example.com/pr/1",
+    elapsed: "1d 2h",
+    event: { team: "web", labels: ["a", "b"] },
+  };
   it.each([
     ["text", "New: {pr.title} {pr.url}", "New: Fix <script> & stuff https://git.example.com/pr/1"],
     ["slack", "<!here> {pr.title}", "<!here> Fix &lt;script&gt; &amp; stuff"],

@@ -28,15 +28,24 @@ const EVENT_PATH = /^event\.[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)*$/;
  * @returns the placeholders it uses.
  */
 export function checkTemplate(message: string): string[] {
-  if (message.trim() === "") throw new ClerkError("notify.invalid_message", "The message is empty; write e.g. --message \"You have a new pull request to review: {pr.url}\".", { param: "message" });
+  if (message.trim() === "")
+    throw new ClerkError(
+      "notify.invalid_message",
+      'The message is empty; write e.g. --message "You have a new pull request to review: {pr.url}".',
+      { param: "message" },
+    );
   const used: string[] = [];
   for (const [, name = ""] of message.matchAll(TOKEN)) {
     const key = name.trim();
     if (!(PLACEHOLDERS as readonly string[]).includes(key) && !EVENT_PATH.test(key)) {
-      throw new ClerkError("notify.unknown_placeholder", `The message uses {${name}}, which is not a placeholder; use ${PLACEHOLDERS.map((p) => `{${p}}`).join(", ")}, or {event.<attribute>}.`, {
-        param: "message",
-        details: { placeholder: name, valid: [...PLACEHOLDERS] },
-      });
+      throw new ClerkError(
+        "notify.unknown_placeholder",
+        `The message uses {${name}}, which is not a placeholder; use ${PLACEHOLDERS.map((p) => `{${p}}`).join(", ")}, or {event.<attribute>}.`,
+        {
+          param: "message",
+          details: { placeholder: name, valid: [...PLACEHOLDERS] },
+        },
+      );
     }
     used.push(key);
   }
@@ -52,7 +61,12 @@ export function escapeSlack(value: string): string {
 }
 
 export function escapeHtml(value: string): string {
-  return value.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;").replace(/'/g, "&#39;");
+  return value
+    .replace(/&/g, "&amp;")
+    .replace(/</g, "&lt;")
+    .replace(/>/g, "&gt;")
+    .replace(/"/g, "&quot;")
+    .replace(/'/g, "&#39;");
 }
 
 function lookup(values: Readonly<Record<string, unknown>>, key: string): unknown {
@@ -72,7 +86,8 @@ function lookup(values: Readonly<Record<string, unknown>>, key: string): unknown
 export function render(message: string, values: Readonly<Record<string, unknown>>, target: Target): string {
   return message.replace(TOKEN, (_m, name: string) => {
     const value = lookup(values, name.trim());
-    const text = value === undefined || value === null ? "" : typeof value === "object" ? JSON.stringify(value) : String(value);
+    const text =
+      value === undefined || value === null ? "" : typeof value === "object" ? JSON.stringify(value) : String(value);
     return target === "slack" ? escapeSlack(text) : target === "html" ? escapeHtml(text) : text;
   });
 }

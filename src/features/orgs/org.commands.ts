@@ -9,7 +9,10 @@ import { orgEndpoints } from "./org.routes.js";
 
 function parseCount(value: string): number {
   const n = Number(value);
-  if (!Number.isInteger(n) || n < 0) throw new ClerkError("input.invalid", `"${value}" is not a whole number ≥ 0 (0 means no limit).`, { param: "max-members" });
+  if (!Number.isInteger(n) || n < 0)
+    throw new ClerkError("input.invalid", `"${value}" is not a whole number ≥ 0 (0 means no limit).`, {
+      param: "max-members",
+    });
   return n;
 }
 
@@ -25,25 +28,30 @@ export function registerOrgCommands(program: Command): void {
   org
     .command("create")
     .description("Create an organization (the slug comes from the name).")
-    .requiredOption("--name <name>", "display name, e.g. \"Engineering Team\"")
+    .requiredOption("--name <name>", 'display name, e.g. "Engineering Team"')
     .option("--description <text>", "what the organization is for")
     .option("--parent <org>", "parent organization (slug, id or name) to nest under")
     .option("--slug <slug>", "explicit slug instead of one made from the name")
     .option("--max-members <n>", "member limit (0 = none)")
-    .addHelpText("after", '\nExample:\n  clerk org create --name "Engineering Team" --description "Software development and DevOps"')
+    .addHelpText(
+      "after",
+      '\nExample:\n  clerk org create --name "Engineering Team" --description "Software development and DevOps"',
+    )
     .action(
-      action<{ name: string; description?: string; parent?: string; slug?: string; maxMembers?: string }>(async ({ api }, o) => {
-        const created = await api.call(orgEndpoints.create, {
-          body: {
-            name: o.name,
-            description: o.description,
-            parent_id: o.parent,
-            slug: o.slug,
-            max_allowed_memberships: o.maxMembers === undefined ? undefined : parseCount(o.maxMembers),
-          },
-        });
-        return { json: created, text: `Created organization ${created.name} (${created.slug}, ${created.id}).` };
-      }),
+      action<{ name: string; description?: string; parent?: string; slug?: string; maxMembers?: string }>(
+        async ({ api }, o) => {
+          const created = await api.call(orgEndpoints.create, {
+            body: {
+              name: o.name,
+              description: o.description,
+              parent_id: o.parent,
+              slug: o.slug,
+              max_allowed_memberships: o.maxMembers === undefined ? undefined : parseCount(o.maxMembers),
+            },
+          });
+          return { json: created, text: `Created organization ${created.name} (${created.slug}, ${created.id}).` };
+        },
+      ),
     );
 
   org
@@ -53,7 +61,9 @@ export function registerOrgCommands(program: Command): void {
     .addHelpText("after", '\nExample:\n  clerk org info --organization "engineering-team"')
     .action(
       action<{ organization?: string }>(async ({ api }, o) => {
-        const info = await api.call(orgEndpoints.info, { params: { organization_id: organizationOrDefault(o.organization) } });
+        const info = await api.call(orgEndpoints.info, {
+          params: { organization_id: organizationOrDefault(o.organization) },
+        });
         const text = fields([
           ["Name", info.name],
           ["Slug", info.slug],
@@ -98,38 +108,52 @@ export function registerOrgCommands(program: Command): void {
     .option("--no-parent", "make the organization top-level")
     .option("--max-members <n>", "member limit (0 = none)")
     .option("--inherit-read <bool>", "members of ancestors may read here (true/false)")
-    .addHelpText("after", '\nExample:\n  clerk org update --organization frontend-guild --parent platform-team')
+    .addHelpText("after", "\nExample:\n  clerk org update --organization frontend-guild --parent platform-team")
     .action(
-      action<{ organization?: string; name?: string; slug?: string; description?: string; parent?: string | false; maxMembers?: string; inheritRead?: string }>(
-        async ({ api }, o) => {
-          const updated = await api.call(orgEndpoints.update, {
-            params: { organization_id: organizationOrDefault(o.organization) },
-            body: {
-              name: o.name,
-              slug: o.slug,
-              description: o.description,
-              parent_id: o.parent === false ? null : o.parent,
-              max_allowed_memberships: o.maxMembers === undefined ? undefined : parseCount(o.maxMembers),
-              inherit_ancestor_read: o.inheritRead === undefined ? undefined : parseBool(o.inheritRead),
-            },
-          });
-          return { json: updated, text: `Updated organization ${updated.name} (${updated.slug}).` };
-        },
-      ),
+      action<{
+        organization?: string;
+        name?: string;
+        slug?: string;
+        description?: string;
+        parent?: string | false;
+        maxMembers?: string;
+        inheritRead?: string;
+      }>(async ({ api }, o) => {
+        const updated = await api.call(orgEndpoints.update, {
+          params: { organization_id: organizationOrDefault(o.organization) },
+          body: {
+            name: o.name,
+            slug: o.slug,
+            description: o.description,
+            parent_id: o.parent === false ? null : o.parent,
+            max_allowed_memberships: o.maxMembers === undefined ? undefined : parseCount(o.maxMembers),
+            inherit_ancestor_read: o.inheritRead === undefined ? undefined : parseBool(o.inheritRead),
+          },
+        });
+        return { json: updated, text: `Updated organization ${updated.name} (${updated.slug}).` };
+      }),
     );
 
   org
     .command("delete")
-    .description("Delete an organization with its memberships and roles (refused while it has children unless --recursive).")
+    .description(
+      "Delete an organization with its memberships and roles (refused while it has children unless --recursive).",
+    )
     .requiredOption("--organization <org>", "slug, id or name")
     .option("--recursive", "delete child organizations too")
     .addHelpText("after", "\nExample:\n  clerk org delete --organization frontend-guild")
     .action(
       action<{ organization: string; recursive?: boolean }>(async ({ api }, o) => {
-        const result = await api.call(orgEndpoints.delete, { params: { organization_id: o.organization }, query: { recursive: o.recursive === true } });
+        const result = await api.call(orgEndpoints.delete, {
+          params: { organization_id: o.organization },
+          query: { recursive: o.recursive === true },
+        });
         const chosen = readState().organization;
         if (result.deleted_organizations.some((d) => d.id === chosen || d.slug === chosen)) writeState({});
-        return { json: result, text: result.deleted_organizations.map((d) => `Deleted organization ${d.name} (${d.slug}).`).join("\n") };
+        return {
+          json: result,
+          text: result.deleted_organizations.map((d) => `Deleted organization ${d.name} (${d.slug}).`).join("\n"),
+        };
       }),
     );
 

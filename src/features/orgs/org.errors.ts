@@ -3,16 +3,24 @@ import { ClerkError } from "../../errors.js";
 import { didYouMean } from "../../suggest.js";
 
 export function orgNotFound(ref: string, known: readonly string[] = []): ClerkError {
-  return new ClerkError("org.not_found", `No organization "${ref}".${didYouMean(ref, known)} List them with: clerk org list`, {
-    details: { ref },
-    param: "organization",
-  });
+  return new ClerkError(
+    "org.not_found",
+    `No organization "${ref}".${didYouMean(ref, known)} List them with: clerk org list`,
+    {
+      details: { ref },
+      param: "organization",
+    },
+  );
 }
 
 export function slugTaken(slug: string): ClerkError {
-  return new ClerkError("org.slug_taken", `An organization with the slug "${slug}" already exists; choose another name or pass --slug.`, {
-    param: "slug",
-  });
+  return new ClerkError(
+    "org.slug_taken",
+    `An organization with the slug "${slug}" already exists; choose another name or pass --slug.`,
+    {
+      param: "slug",
+    },
+  );
 }
 
 export function hasChildren(slug: string, children: readonly string[]): ClerkError {
@@ -24,9 +32,13 @@ export function hasChildren(slug: string, children: readonly string[]): ClerkErr
 }
 
 export function parentCycle(slug: string, parent: string): ClerkError {
-  return new ClerkError("org.parent_cycle", `Cannot move "${slug}" under "${parent}": "${parent}" is "${slug}" itself or one of its descendants.`, {
-    param: "parent",
-  });
+  return new ClerkError(
+    "org.parent_cycle",
+    `Cannot move "${slug}" under "${parent}": "${parent}" is "${slug}" itself or one of its descendants.`,
+    {
+      param: "parent",
+    },
+  );
 }
 
 export function noOrganization(): ClerkError {
@@ -46,8 +58,12 @@ export function moveStrandsRoles(slug: string, roles: readonly string[]): ClerkE
 }
 
 export function moveClashesRoles(slug: string, keys: readonly string[]): ClerkError {
-  return new ClerkError("org.move_refused", `Cannot move "${slug}" there: the new ancestors already have roles ${keys.join(", ")}; rename those first.`, {
-    param: "parent",
-    details: { keys },
-  });
+  return new ClerkError(
+    "org.move_refused",
+    `Cannot move "${slug}" there: the new ancestors already have roles ${keys.join(", ")}; rename those first.`,
+    {
+      param: "parent",
+      details: { keys },
+    },
+  );
 }

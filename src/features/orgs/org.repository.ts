@@ -34,7 +34,11 @@ export async function insertOrg(db: Kysely<Database>, row: Insertable<Organizati
   await db.insertInto("organizations").values(row).execute();
 }
 
-export async function updateOrgRow(db: Kysely<Database>, id: string, patch: Updateable<OrganizationsTable>): Promise<void> {
+export async function updateOrgRow(
+  db: Kysely<Database>,
+  id: string,
+  patch: Updateable<OrganizationsTable>,
+): Promise<void> {
   await db.updateTable("organizations").set(patch).where("id", "=", id).execute();
 }
 
@@ -77,7 +81,10 @@ export async function deleteOrgCascade(db: Kysely<Database>, id: string): Promis
   await db.deleteFrom("membership_roles").where("membership_id", "in", membershipIds).execute();
   await db.deleteFrom("memberships").where("organization_id", "=", id).execute();
   await db.deleteFrom("grants").where("role_id", "in", roleIds).execute();
-  await db.deleteFrom("role_parents").where((eb) => eb.or([eb("role_id", "in", roleIds), eb("parent_id", "in", roleIds)])).execute();
+  await db
+    .deleteFrom("role_parents")
+    .where((eb) => eb.or([eb("role_id", "in", roleIds), eb("parent_id", "in", roleIds)]))
+    .execute();
   await db.deleteFrom("roles").where("organization_id", "=", id).execute();
   await db.deleteFrom("organizations").where("id", "=", id).execute();
 }
@@ -118,7 +125,11 @@ export async function descendantIds(db: Kysely<Database>, id: string): Promise<s
  * Roles the subtree uses (as parents of its own roles, or held by its members) that belong to an
  * organization outside `keptOwners`: a move that leaves their owner behind would strand them.
  */
-export async function rolesOutside(db: Kysely<Database>, subtree: readonly string[], keptOwners: ReadonlySet<string>): Promise<{ name: string; owner: string }[]> {
+export async function rolesOutside(
+  db: Kysely<Database>,
+  subtree: readonly string[],
+  keptOwners: ReadonlySet<string>,
+): Promise<{ name: string; owner: string }[]> {
   const asParents = await db
     .selectFrom("role_parents")
     .innerJoin("roles as child", "child.id", "role_parents.role_id")
@@ -134,15 +145,29 @@ export async function rolesOutside(db: Kysely<Database>, subtree: readonly strin
     .where("memberships.organization_id", "in", subtree)
     .execute();
   const out = new Map<string, { name: string; owner: string }>();
-  for (const r of [...asParents, ...held]) if (r.owner !== null && !keptOwners.has(r.owner)) out.set(`${r.owner}/${r.name}`, { name: r.name, owner: r.owner });
+  for (const r of [...asParents, ...held])
+    if (r.owner !== null && !keptOwners.has(r.owner)) out.set(`${r.owner}/${r.name}`, { name: r.name, owner: r.owner });
   return [...out.values()];
 }
 
 /** Role keys owned in the subtree that roles of `owners` already use. */
-export async function clashingRoleKeys(db: Kysely<Database>, subtree: readonly string[], owners: readonly string[]): Promise<string[]> {
+export async function clashingRoleKeys(
+  db: Kysely<Database>,
+  subtree: readonly string[],
+  owners: readonly string[],
+): Promise<string[]> {
   if (owners.length === 0) return [];
   const mine = await db.selectFrom("roles").select("key").where("organization_id", "in", subtree).execute();
   if (mine.length === 0) return [];
-  const theirs = await db.selectFrom("roles").select("key").where("organization_id", "in", owners).where("key", "in", mine.map((r) => r.key)).execute();
+  const theirs = await db
+    .selectFrom("roles")
+    .select("key")
+    .where("organization_id", "in", owners)
+    .where(
+      "key",
+      "in",
+      mine.map((r) => r.key),
+    )
+    .execute();
   return [...new Set(theirs.map((r) => r.key))];
 }

@@ -6,7 +6,18 @@ import { type RouteInput, endpoint, mountAll } from "../../http/route.js";
 import { createOrganization } from "../members/index.js";
 import { listRoles } from "../roles/index.js";
 import { countWorkflows } from "../workflows/index.js";
-import { type Organization, deleteOrg, listOrgTree, listOrganizations, membersCount, orgInfo, organizationObject, resolveOrg, updateOrg, updateOrgMetadata } from "./index.js";
+import {
+  type Organization,
+  deleteOrg,
+  listOrgTree,
+  listOrganizations,
+  membersCount,
+  orgInfo,
+  organizationObject,
+  resolveOrg,
+  updateOrg,
+  updateOrgMetadata,
+} from "./index.js";
 
 const metadata = z.record(z.string(), z.unknown());
 const flag = z.union([z.boolean(), z.enum(["true", "false"]).transform((v) => v === "true")]);
@@ -56,48 +67,105 @@ const deleteQuery = z.object({ recursive: flag.optional() }).loose();
 const treeQuery = z.object(pageFields).loose();
 
 /** Clerk's DeletedObject for an organization, with its name for people reading the answer. */
-const deletedObject = (o: Organization) => ({ object: "organization" as const, id: o.id, slug: o.slug, name: o.name, deleted: true as const });
+const deletedObject = (o: Organization) => ({
+  object: "organization" as const,
+  id: o.id,
+  slug: o.slug,
+  name: o.name,
+  deleted: true as const,
+});
 
 const tag = "Organizations";
 
 /** PATCH merges metadata, PUT replaces it; otherwise the same operation. */
 function writeMetadata(mode: "merge" | "replace") {
   return async ({ ctx, params: p, body }: RouteInput<typeof params, z.ZodType, typeof metadataBody>) =>
-    organizationObject(await updateOrgMetadata(ctx, p.organization_id, { publicMetadata: body.public_metadata, privateMetadata: body.private_metadata }, mode));
+    organizationObject(
+      await updateOrgMetadata(
+        ctx,
+        p.organization_id,
+        { publicMetadata: body.public_metadata, privateMetadata: body.private_metadata },
+        mode,
+      ),
+    );
 }
 
 /** The organization operations, served under /v1 and called by the CLI. */
 export const orgEndpoints = {
-  list: endpoint({ method: "GET", url: "/organizations", tag, summary: "List organizations (filter by query, order, page)", query: listQuery }, async ({ ctx, query: q }) => {
-    const page = await listOrganizations(ctx, { limit: q.limit, offset: q.offset, query: q.query, orderBy: q.order_by });
-    const data = await Promise.all(page.data.map(async (o) => organizationObject(o, q.include_members_count ? await membersCount(ctx, o.id) : undefined)));
-    return { data, total_count: page.totalCount };
-  }),
+  list: endpoint(
+    {
+      method: "GET",
+      url: "/organizations",
+      tag,
+      summary: "List organizations (filter by query, order, page)",
+      query: listQuery,
+    },
+    async ({ ctx, query: q }) => {
+      const page = await listOrganizations(ctx, {
+        limit: q.limit,
+        offset: q.offset,
+        query: q.query,
+        orderBy: q.order_by,
+      });
+      const data = await Promise.all(
+        page.data.map(async (o) =>
+          organizationObject(o, q.include_members_count ? await membersCount(ctx, o.id) : undefined),
+        ),
+      );
+      return { data, total_count: page.totalCount };
+    },
+  ),
 
-  create: endpoint({ method: "POST", url: "/organizations", tag, summary: "Create an organization (created_by becomes its first member)", body: createBody }, async ({ ctx, body }) => {
-    const org = await createOrganization(
-      ctx,
-      {
-        name: body.name,
-        slug: body.slug,
-        publicMetadata: body.public_metadata,
-        privateMetadata: body.private_metadata,
-        maxAllowedMemberships: body.max_allowed_memberships,
-        description: body.description,
-        parent: body.parent_id ?? undefined,
-      },
-      body.created_by,
-    );
-    return organizationObject(org);
-  }),
+  create: endpoint(
+    {
+      method: "POST",
+      url: "/organizations",
+      tag,
+      summary: "Create an organization (created_by becomes its first member)",
+      body: createBody,
+    },
+    async ({ ctx, body }) => {
+      const org = await createOrganization(
+        ctx,
+        {
+          name: body.name,
+          slug: body.slug,
+          publicMetadata: body.public_metadata,
+          privateMetadata: body.private_metadata,
+          maxAllowedMemberships: body.max_allowed_memberships,
+          description: body.description,
+          parent: body.parent_id ?? undefined,
+        },
+        body.created_by,
+      );
+      return organizationObject(org);
+    },
+  ),
 
-  get: endpoint({ method: "GET", url: "/organizations/:organization_id", tag, summary: "Get an organization by id or slug", params, query: countQuery }, async ({ ctx, params: p, query: q }) => {
-    const org = await resolveOrg(ctx, p.organization_id);
-    return organizationObject(org, q.include_members_count ? await membersCount(ctx, org.id) : undefined);
-  }),
+  get: endpoint(
+    {
+      method: "GET",
+      url: "/organizations/:organization_id",
+      tag,
+      summary: "Get an organization by id or slug",
+      params,
+      query: countQuery,
+    },
+    async ({ ctx, params: p, query: q }) => {
+      const org = await resolveOrg(ctx, p.organization_id);
+      return organizationObject(org, q.include_members_count ? await membersCount(ctx, org.id) : undefined);
+    },
+  ),
 
   update: endpoint(
-    { method: "PATCH", url: "/organizations/:organization_id", tag, summary: "Update an organization (or move it: parent_id)", params, body: updateBody },
+    {
+      method: "PATCH",
+      url: "/organizations/:organization_id",
+      tag,
+      summary: "Update an organization (or move it: parent_id)",
+      params,
+      body: updateBody,
+    },
     async ({ ctx, params: p, body }) => {
       const org = await updateOrg(ctx, p.organization_id, {
         name: body.name,
@@ -116,7 +184,8 @@ export const orgEndpoints = {
       method: "DELETE",
       url: "/organizations/:organization_id",
       tag,
-      summary: "Delete an organization (children too with recursive=true; deleted_organizations lists all, children first)",
+      summary:
+        "Delete an organization (children too with recursive=true; deleted_organizations lists all, children first)",
       params,
       query: deleteQuery,
     },
@@ -128,19 +197,51 @@ export const orgEndpoints = {
   ),
 
   mergeMetadata: endpoint(
-    { method: "PATCH", url: "/organizations/:organization_id/metadata", tag, summary: "Merge metadata (null deletes a key)", params, body: metadataBody },
+    {
+      method: "PATCH",
+      url: "/organizations/:organization_id/metadata",
+      tag,
+      summary: "Merge metadata (null deletes a key)",
+      params,
+      body: metadataBody,
+    },
     writeMetadata("merge"),
   ),
 
-  replaceMetadata: endpoint({ method: "PUT", url: "/organizations/:organization_id/metadata", tag, summary: "Replace metadata", params, body: metadataBody }, writeMetadata("replace")),
+  replaceMetadata: endpoint(
+    {
+      method: "PUT",
+      url: "/organizations/:organization_id/metadata",
+      tag,
+      summary: "Replace metadata",
+      params,
+      body: metadataBody,
+    },
+    writeMetadata("replace"),
+  ),
 
-  children: endpoint({ method: "GET", url: "/organizations/:organization_id/children", tag, summary: "Child organizations (nesting)", params }, async ({ ctx, params: p }) => {
-    const info = await orgInfo(ctx, p.organization_id);
-    return { data: info.children.map((c) => organizationObject(c)), total_count: info.children.length };
-  }),
+  children: endpoint(
+    {
+      method: "GET",
+      url: "/organizations/:organization_id/children",
+      tag,
+      summary: "Child organizations (nesting)",
+      params,
+    },
+    async ({ ctx, params: p }) => {
+      const info = await orgInfo(ctx, p.organization_id);
+      return { data: info.children.map((c) => organizationObject(c)), total_count: info.children.length };
+    },
+  ),
 
   info: endpoint(
-    { method: "GET", url: "/organizations/:organization_id/info", tag, summary: "An organization with its parent, children, member count and own roles", params },
+    {
+      method: "GET",
+      url: "/organizations/:organization_id/info",
+      tag,
+      summary: "An organization with its parent, children, member count and own roles",
+      params,
+    },
     async ({ ctx, params: p }) => {
       const info = await orgInfo(ctx, p.organization_id);
       const org = info.organization;
@@ -156,10 +257,21 @@ export const orgEndpoints = {
   ),
 
   tree: endpoint(
-    { method: "GET", url: "/organization_tree", tag, summary: "Every organization the caller may see, in tree order (parents first, siblings by name) with its depth", query: treeQuery },
+    {
+      method: "GET",
+      url: "/organization_tree",
+      tag,
+      summary: "Every organization the caller may see, in tree order (parents first, siblings by name) with its depth",
+      query: treeQuery,
+    },
     async ({ ctx, query: q }) => {
       const tree = await listOrgTree(ctx);
-      return { data: tree.slice(q.offset, q.offset + q.limit).map((e) => ({ ...organizationObject(e.organization), depth: e.depth })), total_count: tree.length };
+      return {
+        data: tree
+          .slice(q.offset, q.offset + q.limit)
+          .map((e) => ({ ...organizationObject(e.organization), depth: e.depth })),
+        total_count: tree.length,
+      };
     },
   ),
 };

@@ -84,9 +84,13 @@ export async function resolveOrg(ctx: ServiceContext, ref: string): Promise<Orga
 async function visibleOrgIds(ctx: ServiceContext): Promise<Set<string> | null> {
   if (ctx.actor.type !== "user" || ctx.actor.id === null) return null;
   const mine = new Set(
-    (await ctx.db.selectFrom("memberships").select("organization_id").where("user_id", "=", ctx.actor.id).execute()).map((r) => r.organization_id),
+    (
+      await ctx.db.selectFrom("memberships").select("organization_id").where("user_id", "=", ctx.actor.id).execute()
+    ).map((r) => r.organization_id),
   );
-  const parentOf = new Map((await ctx.db.selectFrom("organizations").select(["id", "parent_id"]).execute()).map((o) => [o.id, o.parent_id]));
+  const parentOf = new Map(
+    (await ctx.db.selectFrom("organizations").select(["id", "parent_id"]).execute()).map((o) => [o.id, o.parent_id]),
+  );
   const visible = new Set<string>();
   for (const id of parentOf.keys()) {
     for (let at: string | null | undefined = id, hops = 0; at && hops < 64; at = parentOf.get(at), hops++) {
@@ -107,9 +111,13 @@ async function visibleToActor(ctx: ServiceContext, row: OrgRow): Promise<boolean
 async function uniqueByName(ctx: ServiceContext, name: string): Promise<OrgRow | undefined> {
   const rows = await findOrgsByName(ctx.db, name);
   if (rows.length > 1) {
-    throw new ClerkError("input.invalid", `Several organizations are named "${name}" (${rows.map((r) => r.slug).join(", ")}); use the slug.`, {
-      param: "organization",
-    });
+    throw new ClerkError(
+      "input.invalid",
+      `Several organizations are named "${name}" (${rows.map((r) => r.slug).join(", ")}); use the slug.`,
+      {
+        param: "organization",
+      },
+    );
   }
   return rows[0];
 }
@@ -133,7 +141,10 @@ async function freeSlug(ctx: ServiceContext, slug: string): Promise<void> {
 export async function createOrg(ctx: ServiceContext, input: CreateOrgInput): Promise<Organization> {
   const data = parseInput(createOrgSchema, input);
   const slug = data.slug ?? slugify(data.name);
-  if (slug === "") throw new ClerkError("input.invalid", `The name "${data.name}" gives an empty slug; pass --slug.`, { param: "slug" });
+  if (slug === "")
+    throw new ClerkError("input.invalid", `The name "${data.name}" gives an empty slug; pass --slug.`, {
+      param: "slug",
+    });
   return inTransaction(ctx, async (tx) => {
     await freeSlug(tx, slug);
     const parent = data.parent === undefined ? null : await resolveOrg(tx, data.parent);
@@ -155,7 +166,12 @@ export async function createOrg(ctx: ServiceContext, input: CreateOrgInput): Pro
     };
     await insertOrg(tx.db, row);
     const org = toOrganization(row);
-    await recordAudit(tx, { organizationId: org.id, action: "org.created", target: { type: "organization", id: org.id, label: slug }, after: org });
+    await recordAudit(tx, {
+      organizationId: org.id,
+      action: "org.created",
+      target: { type: "organization", id: org.id, label: slug },
+      after: org,
+    });
     return org;
   });
 }
@@ -184,10 +200,17 @@ export async function updateOrg(ctx: ServiceContext, ref: string, input: UpdateO
       const stranded = await rolesOutside(tx.db, subtree, kept);
       if (stranded.length) {
         const slugs = new Map((await allOrgs(tx.db)).map((o) => [o.id, o.slug]));
-        throw moveStrandsRoles(before.slug, stranded.map((r) => `${r.name} of ${slugs.get(r.owner) ?? r.owner}`));
+        throw moveStrandsRoles(
+          before.slug,
+          stranded.map((r) => `${r.name} of ${slugs.get(r.owner) ?? r.owner}`),
+        );
       }
       const oldAncestors = new Set((await ancestorsOfOrg(tx, before)).map((o) => o.id));
-      const clashes = await clashingRoleKeys(tx.db, subtree, lineage.map((o) => o.id).filter((id) => !oldAncestors.has(id)));
+      const clashes = await clashingRoleKeys(
+        tx.db,
+        subtree,
+        lineage.map((o) => o.id).filter((id) => !oldAncestors.has(id)),
+      );
       if (clashes.length) throw moveClashesRoles(before.slug, clashes);
       patch.parent_id = parent?.id ?? null;
     }
@@ -195,22 +218,41 @@ export async function updateOrg(ctx: ServiceContext, ref: string, input: UpdateO
     const movedOrPolicy = data.parent !== undefined || data.inheritAncestorRead !== undefined;
     if (movedOrPolicy) await bumpOrgPolicyVersion(tx.db, before.id);
     const after = toOrganization((await findOrgById(tx.db, before.id)) as OrgRow);
-    await recordAudit(tx, { organizationId: after.id, action: "org.updated", target: { type: "organization", id: after.id, label: after.slug }, before, after });
+    await recordAudit(tx, {
+      organizationId: after.id,
+      action: "org.updated",
+      target: { type: "organization", id: after.id, label: after.slug },
+      before,
+      after,
+    });
     return after;
   });
 }
 
 /** Deletes an organization; refused while it has children unless `recursive`, which deletes them first. */
-export async function deleteOrg(ctx: ServiceContext, ref: string, options: { recursive?: boolean } = {}): Promise<Organization[]> {
+export async function deleteOrg(
+  ctx: ServiceContext,
+  ref: string,
+  options: { recursive?: boolean } = {},
+): Promise<Organization[]> {
   return inTransaction(ctx, async (tx) => {
     const org = await resolveOrg(tx, ref);
     await assertActorMay(tx, org.id, org.slug, "org:sys_profile:delete");
     const children = await childrenOf(tx.db, org.id);
-    if (children.length > 0 && !options.recursive) throw hasChildren(org.slug, children.map((c) => c.slug));
+    if (children.length > 0 && !options.recursive)
+      throw hasChildren(
+        org.slug,
+        children.map((c) => c.slug),
+      );
     const deleted: Organization[] = [];
     for (const child of children) deleted.push(...(await deleteOrg(tx, child.id, options)));
     await deleteOrgCascade(tx.db, org.id);
-    await recordAudit(tx, { organizationId: org.id, action: "org.deleted", target: { type: "organization", id: org.id, label: org.slug }, before: org });
+    await recordAudit(tx, {
+      organizationId: org.id,
+      action: "org.deleted",
+      target: { type: "organization", id: org.id, label: org.slug },
+      before: org,
+    });
     deleted.push(org);
     return deleted;
   });
@@ -228,7 +270,9 @@ export async function listOrgTree(ctx: ServiceContext): Promise<OrgTreeEntry[]> 
   const rows = (await allOrgs(ctx.db)).filter((r) => visible === null || visible.has(r.id));
   const visibleIds = new Set(rows.map((r) => r.id));
   // A visible child whose parent is hidden is shown at the top level.
-  const orgs = rows.map(toOrganization).map((o) => (o.parentId && !visibleIds.has(o.parentId) ? { ...o, parentId: null } : o));
+  const orgs = rows
+    .map(toOrganization)
+    .map((o) => (o.parentId && !visibleIds.has(o.parentId) ? { ...o, parentId: null } : o));
   const byParent = new Map<string | null, Organization[]>();
   for (const o of orgs) byParent.set(o.parentId, [...(byParent.get(o.parentId) ?? []), o]);
   const out: OrgTreeEntry[] = [];
@@ -274,12 +318,19 @@ export interface OrgListQuery {
 }
 
 /** A page of organizations with the total count, filtered and ordered in the store. */
-export async function listOrganizations(ctx: ServiceContext, q: OrgListQuery): Promise<{ data: Organization[]; totalCount: number }> {
+export async function listOrganizations(
+  ctx: ServiceContext,
+  q: OrgListQuery,
+): Promise<{ data: Organization[]; totalCount: number }> {
   const [, sign, field] = /^([+-]?)(name|created_at|members_count)?$/.exec(q.orderBy ?? "-created_at") ?? [];
   if (!field) {
-    throw new ClerkError("input.invalid", `order_by "${q.orderBy}" is not supported; use name, created_at or members_count with an optional + or - prefix.`, {
-      param: "order_by",
-    });
+    throw new ClerkError(
+      "input.invalid",
+      `order_by "${q.orderBy}" is not supported; use name, created_at or members_count with an optional + or - prefix.`,
+      {
+        param: "order_by",
+      },
+    );
   }
   const direction = sign === "-" ? "desc" : "asc";
   let base = ctx.db.selectFrom("organizations");
@@ -287,11 +338,17 @@ export async function listOrganizations(ctx: ServiceContext, q: OrgListQuery): P
   if (visible !== null) base = base.where("id", "in", visible.size ? [...visible] : [""]);
   if (q.query) {
     const like = `%${q.query.toLowerCase()}%`;
-    base = base.where((eb) => eb.or([eb("id", "=", q.query as string), eb(eb.fn("lower", ["name"]), "like", like), eb("slug", "like", like)]));
+    base = base.where((eb) =>
+      eb.or([eb("id", "=", q.query as string), eb(eb.fn("lower", ["name"]), "like", like), eb("slug", "like", like)]),
+    );
   }
   const total = await base.select((eb) => eb.fn.countAll<number>().as("n")).executeTakeFirstOrThrow();
   const counted = base.selectAll("organizations").select((eb) =>
-    eb.selectFrom("memberships").select((m) => m.fn.countAll<number>().as("c")).whereRef("memberships.organization_id", "=", "organizations.id").as("members_count"),
+    eb
+      .selectFrom("memberships")
+      .select((m) => m.fn.countAll<number>().as("c"))
+      .whereRef("memberships.organization_id", "=", "organizations.id")
+      .as("members_count"),
   );
   const rows = await counted
     .orderBy(field as "name" | "created_at" | "members_count", direction)
@@ -313,7 +370,13 @@ function deepMerge(target: Metadata, patch: Metadata): Metadata {
   const out: Metadata = { ...target };
   for (const [key, value] of Object.entries(patch)) {
     if (value === null) delete out[key];
-    else if (typeof value === "object" && !Array.isArray(value) && typeof out[key] === "object" && out[key] !== null && !Array.isArray(out[key])) {
+    else if (
+      typeof value === "object" &&
+      !Array.isArray(value) &&
+      typeof out[key] === "object" &&
+      out[key] !== null &&
+      !Array.isArray(out[key])
+    ) {
       out[key] = deepMerge(out[key] as Metadata, value as Metadata);
     } else out[key] = value;
   }
@@ -330,7 +393,8 @@ export async function updateOrgMetadata(
   return inTransaction(ctx, async (tx) => {
     const before = await resolveOrg(tx, ref);
     await assertActorMay(tx, before.id, before.slug, "org:sys_profile:manage");
-    const apply = (current: Metadata, next: Metadata | undefined) => (next === undefined ? current : mode === "merge" ? deepMerge(current, next) : next);
+    const apply = (current: Metadata, next: Metadata | undefined) =>
+      next === undefined ? current : mode === "merge" ? deepMerge(current, next) : next;
     await updateOrgRow(tx.db, before.id, {
       public_metadata: JSON.stringify(apply(before.publicMetadata, input.publicMetadata)),
       private_metadata: JSON.stringify(apply(before.privateMetadata, input.privateMetadata)),
@@ -352,7 +416,11 @@ export async function updateOrgMetadata(
  * The organizations a list reads from: the one named (the actor must hold `permission` there), or with
  * none named every organization where the actor holds it (undefined, meaning all, for instance admins).
  */
-export async function organizationsToRead(ctx: ServiceContext, ref: string | undefined, permission: string): Promise<string[] | undefined> {
+export async function organizationsToRead(
+  ctx: ServiceContext,
+  ref: string | undefined,
+  permission: string,
+): Promise<string[] | undefined> {
   if (ref === undefined) return organizationsWhereActorMay(ctx, permission);
   const org = await resolveOrg(ctx, ref);
   await assertActorMay(ctx, org.id, org.slug, permission);

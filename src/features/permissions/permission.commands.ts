@@ -10,7 +10,9 @@ const catalogueOrder = (a: { type: string; key: string }, b: { type: string; key
   a.type === b.type ? (a.key < b.key ? -1 : a.key > b.key ? 1 : 0) : a.type === "system" ? -1 : 1;
 
 export function registerPermissionCommands(program: Command): void {
-  const permission = program.command("permission").description("Permissions org:<feature>:<action>, and granting them to roles.");
+  const permission = program
+    .command("permission")
+    .description("Permissions org:<feature>:<action>, and granting them to roles.");
 
   permission
     .command("create")
@@ -18,10 +20,15 @@ export function registerPermissionCommands(program: Command): void {
     .requiredOption("--key <key>", "org:<feature>:<action>, or the shorthand <action>:<feature>")
     .option("--name <name>", "display name")
     .option("--description <text>", "what it allows")
-    .addHelpText("after", '\nExample:\n  clerk permission create --key "deploy:production" --name "Deploy to production"')
+    .addHelpText(
+      "after",
+      '\nExample:\n  clerk permission create --key "deploy:production" --name "Deploy to production"',
+    )
     .action(
       action<{ key: string; name?: string; description?: string }>(async ({ api }, o) => {
-        const p = await api.call(permissionEndpoints.create, { body: { key: o.key, name: o.name, description: o.description } });
+        const p = await api.call(permissionEndpoints.create, {
+          body: { key: o.key, name: o.name, description: o.description },
+        });
         return { json: p, text: `Created permission ${p.key} (${p.name}).` };
       }),
     );
@@ -33,7 +40,13 @@ export function registerPermissionCommands(program: Command): void {
     .action(
       action(async ({ api }) => {
         const all = (await listAll(api, permissionEndpoints.list, { query: { order_by: "key" } })).sort(catalogueOrder);
-        return { json: all, text: table(["KEY", "NAME", "TYPE", "DESCRIPTION"], all.map((p) => [p.key, p.name, p.type, p.description])) };
+        return {
+          json: all,
+          text: table(
+            ["KEY", "NAME", "TYPE", "DESCRIPTION"],
+            all.map((p) => [p.key, p.name, p.type, p.description]),
+          ),
+        };
       }),
     );
 
@@ -43,10 +56,16 @@ export function registerPermissionCommands(program: Command): void {
     .requiredOption("--permission <permission>", "key or id")
     .option("--name <name>", "new display name")
     .option("--description <text>", "new description")
-    .addHelpText("after", '\nExample:\n  clerk permission update --permission read:code --description "Clone and browse repositories"')
+    .addHelpText(
+      "after",
+      '\nExample:\n  clerk permission update --permission read:code --description "Clone and browse repositories"',
+    )
     .action(
       action<{ permission: string; name?: string; description?: string }>(async ({ api }, o) => {
-        const p = await api.call(permissionEndpoints.update, { params: { permission_id: o.permission }, body: { name: o.name, description: o.description } });
+        const p = await api.call(permissionEndpoints.update, {
+          params: { permission_id: o.permission },
+          body: { name: o.name, description: o.description },
+        });
         return { json: p, text: `Updated permission ${p.key}.` };
       }),
     );
@@ -59,7 +78,10 @@ export function registerPermissionCommands(program: Command): void {
     .addHelpText("after", "\nExample:\n  clerk permission delete --permission write:rules --force")
     .action(
       action<{ permission: string; force?: boolean }>(async ({ api }, o) => {
-        const p = await api.call(permissionEndpoints.delete, { params: { permission_id: o.permission }, query: { force: o.force === true ? "true" : "false" } });
+        const p = await api.call(permissionEndpoints.delete, {
+          params: { permission_id: o.permission },
+          query: { force: o.force === true ? "true" : "false" },
+        });
         return { json: p, text: `Deleted permission ${p.key}.` };
       }),
     );

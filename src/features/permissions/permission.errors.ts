@@ -11,9 +11,13 @@ export function invalidPermissionKey(input: string, why: string): ClerkError {
 }
 
 export function permissionNotFound(ref: string, known: readonly string[]): ClerkError {
-  return new ClerkError("permission.not_found", `No permission "${ref}".${didYouMean(ref, known)} List them with: clerk permission list`, {
-    param: "permission",
-  });
+  return new ClerkError(
+    "permission.not_found",
+    `No permission "${ref}".${didYouMean(ref, known)} List them with: clerk permission list`,
+    {
+      param: "permission",
+    },
+  );
 }
 
 export function permissionExists(key: string): ClerkError {
@@ -21,7 +25,9 @@ export function permissionExists(key: string): ClerkError {
 }
 
 export function systemPermission(key: string): ClerkError {
-  return new ClerkError("permission.system", `${key} is a system permission; it cannot be edited or deleted.`, { param: "permission" });
+  return new ClerkError("permission.system", `${key} is a system permission; it cannot be edited or deleted.`, {
+    param: "permission",
+  });
 }
 
 export function permissionInUse(key: string, holders: readonly string[]): ClerkError {

@@ -5,7 +5,13 @@ import { ClerkError } from "../../errors.js";
 import { isId, newId } from "../../ids.js";
 import { recordAudit } from "../audit/index.js";
 import { bumpInstancePolicyVersion } from "../settings/index.js";
-import { invalidPermissionKey, permissionExists, permissionInUse, permissionNotFound, systemPermission } from "./permission.errors.js";
+import {
+  invalidPermissionKey,
+  permissionExists,
+  permissionInUse,
+  permissionNotFound,
+  systemPermission,
+} from "./permission.errors.js";
 import type { PermissionsTable } from "./permission.table.js";
 
 /** A permission as services return it. */
@@ -21,14 +27,30 @@ export interface Permission {
 
 /** The permissions every instance has (Clerk's system permissions); never in session-token claims. */
 export const SYSTEM_PERMISSIONS: readonly { key: string; name: string; description: string }[] = Object.freeze([
-  { key: "org:sys_profile:manage", name: "Manage organization", description: "Update the organization's profile and settings." },
+  {
+    key: "org:sys_profile:manage",
+    name: "Manage organization",
+    description: "Update the organization's profile and settings.",
+  },
   { key: "org:sys_profile:delete", name: "Delete organization", description: "Delete the organization." },
-  { key: "org:sys_memberships:read", name: "Read members", description: "See the organization's members and their roles." },
-  { key: "org:sys_memberships:manage", name: "Manage members", description: "Add, remove and change the roles of members." },
+  {
+    key: "org:sys_memberships:read",
+    name: "Read members",
+    description: "See the organization's members and their roles.",
+  },
+  {
+    key: "org:sys_memberships:manage",
+    name: "Manage members",
+    description: "Add, remove and change the roles of members.",
+  },
   { key: "org:sys_domains:read", name: "Read domains", description: "See the organization's verified domains." },
   { key: "org:sys_domains:manage", name: "Manage domains", description: "Add, verify and remove verified domains." },
   { key: "org:sys_audit:read", name: "Read audit log", description: "List and verify the organization's audit log." },
-  { key: "org:sys_audit:export", name: "Export audit log", description: "Export the organization's audit log (JSON, JSONL, CSV)." },
+  {
+    key: "org:sys_audit:export",
+    name: "Export audit log",
+    description: "Export the organization's audit log (JSON, JSONL, CSV).",
+  },
 ]);
 
 /** Normalises a permission key (`read:code` → `org:code:read`), or throws `permission.invalid_key`. */
@@ -49,7 +71,15 @@ function defaultName(key: string): string {
 }
 
 function toPermission(row: PermissionsTable): Permission {
-  return { id: row.id, key: row.key, name: row.name, description: row.description, type: row.type, createdAt: row.created_at, updatedAt: row.updated_at };
+  return {
+    id: row.id,
+    key: row.key,
+    name: row.name,
+    description: row.description,
+    type: row.type,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+  };
 }
 
 async function findByKey(ctx: ServiceContext, key: string): Promise<Permission | undefined> {
@@ -57,7 +87,13 @@ async function findByKey(ctx: ServiceContext, key: string): Promise<Permission |
   return row ? toPermission(row) : undefined;
 }
 
-async function insertPermission(ctx: ServiceContext, key: string, type: "system" | "custom", name?: string, description?: string): Promise<Permission> {
+async function insertPermission(
+  ctx: ServiceContext,
+  key: string,
+  type: "system" | "custom",
+  name?: string,
+  description?: string,
+): Promise<Permission> {
   const now = ctx.clock.now();
   const row: PermissionsTable = {
     id: newId("perm", now),
@@ -77,7 +113,12 @@ async function insertPermission(ctx: ServiceContext, key: string, type: "system"
   // Another process created it first (two servers starting at once): theirs stands and is already audited.
   if (!inserted) return (await findByKey(ctx, key)) as Permission;
   const permission = toPermission(row);
-  await recordAudit(ctx, { organizationId: null, action: "permission.created", target: { type: "permission", id: row.id, label: key }, after: permission });
+  await recordAudit(ctx, {
+    organizationId: null,
+    action: "permission.created",
+    target: { type: "permission", id: row.id, label: key },
+    after: permission,
+  });
   return permission;
 }
 
@@ -93,21 +134,31 @@ export async function ensureSystemPermissions(ctx: ServiceContext): Promise<void
 /** The catalogue is instance-wide: a member acting as themselves (`--as`, agent keys) may not edit it. */
 function assertInstanceAdmin(ctx: ServiceContext, what: string): void {
   if (ctx.actor.type === "user") {
-    throw new ClerkError("permission.denied", `${ctx.actor.label} may not ${what}: the permission catalogue is instance-wide and only an instance admin may change it.`);
+    throw new ClerkError(
+      "permission.denied",
+      `${ctx.actor.label} may not ${what}: the permission catalogue is instance-wide and only an instance admin may change it.`,
+    );
   }
 }
 
 /** Custom keys may not use the `org:sys_` namespace, which Clerk reserves for system permissions. */
 function assertNotSystemNamespace(key: string): void {
   if (key.startsWith("org:sys_")) {
-    throw new ClerkError("permission.invalid_key", `${key} is in the org:sys_ namespace reserved for system permissions; choose another feature name.`, {
-      param: "key",
-    });
+    throw new ClerkError(
+      "permission.invalid_key",
+      `${key} is in the org:sys_ namespace reserved for system permissions; choose another feature name.`,
+      {
+        param: "key",
+      },
+    );
   }
 }
 
 /** Creates a custom permission; the key may use the shorthand. */
-export async function createPermission(ctx: ServiceContext, input: { key: string; name?: string | undefined; description?: string | undefined }): Promise<Permission> {
+export async function createPermission(
+  ctx: ServiceContext,
+  input: { key: string; name?: string | undefined; description?: string | undefined },
+): Promise<Permission> {
   assertInstanceAdmin(ctx, "create permissions");
   const key = normalizePermissionKey(input.key);
   assertNotSystemNamespace(key);
@@ -172,13 +223,23 @@ export async function updatePermission(
       .where("id", "=", before.id)
       .execute();
     const after = await resolvePermission(tx, before.id);
-    await recordAudit(tx, { organizationId: null, action: "permission.updated", target: { type: "permission", id: after.id, label: after.key }, before, after });
+    await recordAudit(tx, {
+      organizationId: null,
+      action: "permission.updated",
+      target: { type: "permission", id: after.id, label: after.key },
+      before,
+      after,
+    });
     return after;
   });
 }
 
 /** Deletes a custom permission; refused while granted anywhere unless `force`, which revokes those grants too. */
-export async function deletePermission(ctx: ServiceContext, ref: string, options: { force?: boolean } = {}): Promise<Permission> {
+export async function deletePermission(
+  ctx: ServiceContext,
+  ref: string,
+  options: { force?: boolean } = {},
+): Promise<Permission> {
   assertInstanceAdmin(ctx, "delete permissions");
   return inTransaction(ctx, async (tx) => {
     const permission = await resolvePermission(tx, ref);
@@ -200,7 +261,10 @@ export async function deletePermission(ctx: ServiceContext, ref: string, options
       .where("grants.permission_id", "=", permission.id)
       .execute();
     if (holders.length > 0 && !options.force) {
-      throw permissionInUse(permission.key, holders.map((h) => (h.role ? `role ${h.role}` : `membership ${h.membership_id}`)));
+      throw permissionInUse(
+        permission.key,
+        holders.map((h) => (h.role ? `role ${h.role}` : `membership ${h.membership_id}`)),
+      );
     }
     const orgs = new Set(holders.map((h) => h.roleOrg ?? h.memberOrg).filter((o): o is string => o !== null));
     await tx.db.deleteFrom("grants").where("permission_id", "=", permission.id).execute();
@@ -211,12 +275,24 @@ export async function deletePermission(ctx: ServiceContext, ref: string, options
       await recordAudit(tx, {
         organizationId: h.roleOrg ?? h.memberOrg ?? null,
         action: "grant.deleted",
-        target: h.role_id ? { type: "role", id: h.role_id, label: h.roleKey ?? "" } : { type: "membership", id: h.membership_id, label: h.membership_id ?? "" },
+        target: h.role_id
+          ? { type: "role", id: h.role_id, label: h.roleKey ?? "" }
+          : { type: "membership", id: h.membership_id, label: h.membership_id ?? "" },
         before: { permission: permission.key, scopes: JSON.parse(h.scopes) as string[], expiresAt: h.expires_at },
       });
     }
-    for (const org of orgs) await tx.db.updateTable("organizations").set((eb) => ({ policy_version: eb("policy_version", "+", 1) })).where("id", "=", org).execute();
-    await recordAudit(tx, { organizationId: null, action: "permission.deleted", target: { type: "permission", id: permission.id, label: permission.key }, before: permission });
+    for (const org of orgs)
+      await tx.db
+        .updateTable("organizations")
+        .set((eb) => ({ policy_version: eb("policy_version", "+", 1) }))
+        .where("id", "=", org)
+        .execute();
+    await recordAudit(tx, {
+      organizationId: null,
+      action: "permission.deleted",
+      target: { type: "permission", id: permission.id, label: permission.key },
+      before: permission,
+    });
     return permission;
   });
 }

@@ -17,14 +17,21 @@ export interface AssignInput {
 }
 
 /** Grants a permission to a role (replacing the scopes and expiry of an existing grant of it). */
-export async function assignPermission(ctx: ServiceContext, input: AssignInput): Promise<{ role: Role; grant: Grant; before: Grant | undefined }> {
+export async function assignPermission(
+  ctx: ServiceContext,
+  input: AssignInput,
+): Promise<{ role: Role; grant: Grant; before: Grant | undefined }> {
   const scopes = parseScopeList(input.scope);
   const expiresAt = parseExpiry(input.expires, ctx.clock.now());
   return inTransaction(ctx, async (tx) => {
     const row = await findRoleRow(tx, input.role, input.organization);
     const permission = await ensurePermission(tx, input.permission);
-    await assertUserMayEditRoles(tx, await homeOf(tx, row.organization_id), [{ permission: permission.key, scopes, expiresAt }]);
-    const { before, after } = await guardedRoleChange(tx, row.id, () => upsertGrant(tx, { roleId: row.id }, permission, scopes, expiresAt));
+    await assertUserMayEditRoles(tx, await homeOf(tx, row.organization_id), [
+      { permission: permission.key, scopes, expiresAt },
+    ]);
+    const { before, after } = await guardedRoleChange(tx, row.id, () =>
+      upsertGrant(tx, { roleId: row.id }, permission, scopes, expiresAt),
+    );
     await touchPolicy(tx, row.organization_id);
     await recordAudit(tx, {
       organizationId: row.organization_id,
@@ -38,7 +45,10 @@ export async function assignPermission(ctx: ServiceContext, input: AssignInput):
 }
 
 /** Takes a permission away from a role. */
-export async function revokePermission(ctx: ServiceContext, input: { role: string; organization?: string | null | undefined; permission: string }): Promise<Role> {
+export async function revokePermission(
+  ctx: ServiceContext,
+  input: { role: string; organization?: string | null | undefined; permission: string },
+): Promise<Role> {
   return inTransaction(ctx, async (tx) => {
     const row = await findRoleRow(tx, input.role, input.organization);
     await assertUserMayEditRoles(tx, await homeOf(tx, row.organization_id), []);

@@ -13,10 +13,14 @@ interface GrantFields {
   expires_at: number | null;
 }
 
-const described = (g: GrantFields) => describeGrant({ permission: g.permission, scopes: g.scopes, expiresAt: g.expires_at });
+const described = (g: GrantFields) =>
+  describeGrant({ permission: g.permission, scopes: g.scopes, expiresAt: g.expires_at });
 
 const grantText = (grants: readonly GrantFields[]) =>
-  grants.map((g) => `${g.permission}${g.scopes.length ? ` [${g.scopes.join(", ")}]` : ""}${g.expires_at ? ` (until ${when(g.expires_at)})` : ""}`);
+  grants.map(
+    (g) =>
+      `${g.permission}${g.scopes.length ? ` [${g.scopes.join(", ")}]` : ""}${g.expires_at ? ` (until ${when(g.expires_at)})` : ""}`,
+  );
 
 /**
  * A role named with --organization is looked up there; without it, instance-wide first, then in the one
@@ -40,8 +44,21 @@ export function registerRoleCommands(program: Command): void {
       '\nExample:\n  clerk role create --name "Code Reviewer" --organization "engineering-team" --permissions "read:code,read:reviews,write:comments,approve:pull-requests"',
     )
     .action(
-      action<{ name: string; organization?: string; extends?: string; permissions?: string; description?: string; key?: string }>(async ({ api }, o) => {
-        const body = { name: o.name, key: o.key, description: o.description, extends: o.extends, permissions: o.permissions };
+      action<{
+        name: string;
+        organization?: string;
+        extends?: string;
+        permissions?: string;
+        description?: string;
+        key?: string;
+      }>(async ({ api }, o) => {
+        const body = {
+          name: o.name,
+          key: o.key,
+          description: o.description,
+          extends: o.extends,
+          permissions: o.permissions,
+        };
         const r =
           o.organization === undefined
             ? await api.call(roleEndpoints.create, { body })
@@ -53,7 +70,9 @@ export function registerRoleCommands(program: Command): void {
 
   role
     .command("list")
-    .description("List roles usable in an organization (instance-wide, inherited from ancestors, its own); all roles without --organization.")
+    .description(
+      "List roles usable in an organization (instance-wide, inherited from ancestors, its own); all roles without --organization.",
+    )
     .option("--organization <org>", "slug, id or name")
     .addHelpText("after", '\nExample:\n  clerk role list --organization "engineering-team" --format table')
     .action(
@@ -66,7 +85,14 @@ export function registerRoleCommands(program: Command): void {
           json: roles,
           text: table(
             ["ROLE", "KEY", "ORGANIZATION", "EXTENDS", "PERMISSIONS", "MEMBERS"],
-            roles.map((r) => [r.name, r.key, r.organization_slug ?? "(instance)", r.extends_names.join(", "), r.grants.map((g) => g.permission).join(", "), r.members_count]),
+            roles.map((r) => [
+              r.name,
+              r.key,
+              r.organization_slug ?? "(instance)",
+              r.extends_names.join(", "),
+              r.grants.map((g) => g.permission).join(", "),
+              r.members_count,
+            ]),
           ),
         };
       }),
@@ -106,21 +132,36 @@ export function registerRoleCommands(program: Command): void {
     .option("--organization <org>", "where to look the role up")
     .option("--name <name>", "new name")
     .option("--description <text>", "new description")
-    .option("--extends <roles>", "replace the parents (\"\" for none)")
+    .option("--extends <roles>", 'replace the parents ("" for none)')
     .option("--add-permissions <permissions>", "comma-separated permissions to add")
     .option("--remove-permissions <permissions>", "comma-separated permissions to remove")
     .addHelpText("after", '\nExample:\n  clerk role update --role "Senior Reviewer" --add-permissions "write:rules"')
     .action(
-      action<{ role: string; organization?: string; name?: string; description?: string; extends?: string; addPermissions?: string; removePermissions?: string }>(
-        async ({ api }, o) => {
-          const body = { name: o.name, description: o.description, extends: o.extends, add_permissions: o.addPermissions, remove_permissions: o.removePermissions };
-          const r =
-            o.organization === undefined
-              ? await api.call(roleEndpoints.update, { params: { role: o.role }, body })
-              : await api.call(roleEndpoints.updateInOrg, { params: { organization_id: o.organization, role: o.role }, body });
-          return { json: r, text: `Updated role ${r.name} (${r.key}).` };
-        },
-      ),
+      action<{
+        role: string;
+        organization?: string;
+        name?: string;
+        description?: string;
+        extends?: string;
+        addPermissions?: string;
+        removePermissions?: string;
+      }>(async ({ api }, o) => {
+        const body = {
+          name: o.name,
+          description: o.description,
+          extends: o.extends,
+          add_permissions: o.addPermissions,
+          remove_permissions: o.removePermissions,
+        };
+        const r =
+          o.organization === undefined
+            ? await api.call(roleEndpoints.update, { params: { role: o.role }, body })
+            : await api.call(roleEndpoints.updateInOrg, {
+                params: { organization_id: o.organization, role: o.role },
+                body,
+              });
+        return { json: r, text: `Updated role ${r.name} (${r.key}).` };
+      }),
     );
 
   role
@@ -128,7 +169,10 @@ export function registerRoleCommands(program: Command): void {
     .description("Delete a role (refused for the creator/default role, a role members hold, or one others extend).")
     .requiredOption("--role <role>", "name, key or id")
     .option("--organization <org>", "where to look the role up")
-    .addHelpText("after", '\nExample:\n  clerk role delete --role "Documentation Writer" --organization engineering-team')
+    .addHelpText(
+      "after",
+      '\nExample:\n  clerk role delete --role "Documentation Writer" --organization engineering-team',
+    )
     .action(
       action<{ role: string; organization?: string }>(async ({ api }, o) => {
         const r =
@@ -141,7 +185,9 @@ export function registerRoleCommands(program: Command): void {
 
   role
     .command("defaults")
-    .description("Show or set the creator role (given to whoever creates an organization) and the default role (new members).")
+    .description(
+      "Show or set the creator role (given to whoever creates an organization) and the default role (new members).",
+    )
     .option("--creator-role <role>", "instance-wide role for organization creators")
     .option("--default-role <role>", "instance-wide role for new members")
     .addHelpText("after", '\nExample:\n  clerk role defaults --default-role "org:member"')
@@ -149,7 +195,9 @@ export function registerRoleCommands(program: Command): void {
       action<{ creatorRole?: string; defaultRole?: string }>(async ({ api }, o) => {
         const d =
           o.creatorRole || o.defaultRole
-            ? await api.call(roleEndpoints.setDefaults, { body: { creator_role: o.creatorRole, default_role: o.defaultRole } })
+            ? await api.call(roleEndpoints.setDefaults, {
+                body: { creator_role: o.creatorRole, default_role: o.defaultRole },
+              })
             : await api.call(roleEndpoints.defaults);
         return {
           json: d,
@@ -164,23 +212,39 @@ export function registerRoleCommands(program: Command): void {
   const permission = commandNamed(program, "permission");
   permission
     .command("assign")
-    .description("Grant a permission to a role, optionally limited to scopes and until a date (re-assigning replaces scopes and expiry).")
+    .description(
+      "Grant a permission to a role, optionally limited to scopes and until a date (re-assigning replaces scopes and expiry).",
+    )
     .requiredOption("--role <role>", "name, key or id")
-    .option("--organization <org>", "where to look the role up (needed only when several organizations have that role name)")
+    .option(
+      "--organization <org>",
+      "where to look the role up (needed only when several organizations have that role name)",
+    )
     .requiredOption("--permission <permission>", "org:<feature>:<action> or <action>:<feature>")
-    .option("--scope <scopes>", "comma-separated type:pattern, e.g. repository:frontend-app,repository:*-app or path:docs/")
+    .option(
+      "--scope <scopes>",
+      "comma-separated type:pattern, e.g. repository:frontend-app,repository:*-app or path:docs/",
+    )
     .option("--expires <when>", "a date (through that day, UTC) or an ISO time")
-    .addHelpText("after", '\nExample:\n  clerk permission assign --role "Developer" --permission "read:code" --scope "repository:*-app"')
+    .addHelpText(
+      "after",
+      '\nExample:\n  clerk permission assign --role "Developer" --permission "read:code" --scope "repository:*-app"',
+    )
     .action(
-      action<{ role: string; organization?: string; permission: string; scope?: string; expires?: string }>(async ({ api }, o) => {
-        const body = { scopes: o.scope, expires_at: o.expires };
-        const g =
-          o.organization === undefined
-            ? await api.call(roleEndpoints.grant, { params: { role: o.role, permission: o.permission }, body })
-            : await api.call(roleEndpoints.grantInOrg, { params: { organization_id: o.organization, role: o.role, permission: o.permission }, body });
-        const verb = g.previous ? `Changed ${g.role_name}'s ${described(g.previous)} to` : `Granted ${g.role_name}`;
-        return { json: g, text: `${verb} ${described(g)}.` };
-      }),
+      action<{ role: string; organization?: string; permission: string; scope?: string; expires?: string }>(
+        async ({ api }, o) => {
+          const body = { scopes: o.scope, expires_at: o.expires };
+          const g =
+            o.organization === undefined
+              ? await api.call(roleEndpoints.grant, { params: { role: o.role, permission: o.permission }, body })
+              : await api.call(roleEndpoints.grantInOrg, {
+                  params: { organization_id: o.organization, role: o.role, permission: o.permission },
+                  body,
+                });
+          const verb = g.previous ? `Changed ${g.role_name}'s ${described(g.previous)} to` : `Granted ${g.role_name}`;
+          return { json: g, text: `${verb} ${described(g)}.` };
+        },
+      ),
     );
 
   permission
@@ -195,7 +259,9 @@ export function registerRoleCommands(program: Command): void {
         const r =
           o.organization === undefined
             ? await api.call(roleEndpoints.revoke, { params: { role: o.role, permission: o.permission } })
-            : await api.call(roleEndpoints.revokeInOrg, { params: { organization_id: o.organization, role: o.role, permission: o.permission } });
+            : await api.call(roleEndpoints.revokeInOrg, {
+                params: { organization_id: o.organization, role: o.role, permission: o.permission },
+              });
         return { json: r, text: `Revoked ${o.permission} from ${r.name}.` };
       }),
     );

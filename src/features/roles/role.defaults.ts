@@ -23,8 +23,18 @@ const AUDITOR = {
 const AUDIT_PERMISSIONS: readonly string[] = ["org:sys_audit:read", "org:sys_audit:export"];
 
 const BUILT_IN = [
-  { key: "org:admin", name: "Admin", description: "Full access to the organization.", permissions: SYSTEM_PERMISSIONS.map((p) => p.key) },
-  { key: "org:member", name: "Member", description: "Can see the organization's members.", permissions: ["org:sys_memberships:read"] },
+  {
+    key: "org:admin",
+    name: "Admin",
+    description: "Full access to the organization.",
+    permissions: SYSTEM_PERMISSIONS.map((p) => p.key),
+  },
+  {
+    key: "org:member",
+    name: "Member",
+    description: "Can see the organization's members.",
+    permissions: ["org:sys_memberships:read"],
+  },
   AUDITOR,
 ] as const;
 
@@ -42,13 +52,19 @@ export async function ensureInstance(ctx: ServiceContext): Promise<void> {
   await inTransaction(ctx, async (tx) => {
     // Two servers starting on an empty PostgreSQL database must not both set it up; there is no row to
     // lock yet, so an advisory lock serialises them (SQLite's BEGIN IMMEDIATE already does).
-    if (tx.dialect.supportsAdvisoryLocks) await sql`select pg_advisory_xact_lock(${INSTANCE_SETUP_LOCK})`.execute(tx.db);
+    if (tx.dialect.supportsAdvisoryLocks)
+      await sql`select pg_advisory_xact_lock(${INSTANCE_SETUP_LOCK})`.execute(tx.db);
     if ((await getSetting(tx, "instance_initialized")) !== undefined) return;
     await ensureSystemPermissions(tx);
     for (const role of BUILT_IN) {
       const existing = (await findRoleRowsByKey(tx.db, role.key)).find((r) => r.organization_id === null);
       if (!existing) {
-        await createRole(tx, { name: role.name, key: role.key, description: role.description, permissions: [...role.permissions] });
+        await createRole(tx, {
+          name: role.name,
+          key: role.key,
+          description: role.description,
+          permissions: [...role.permissions],
+        });
       }
     }
     const admin = (await findRoleRowsByKey(tx.db, "org:admin")).find((r) => r.organization_id === null);
@@ -73,18 +89,29 @@ export async function ensureInstance(ctx: ServiceContext): Promise<void> {
  */
 async function addAuditorRole(ctx: ServiceContext): Promise<void> {
   await inTransaction(ctx, async (tx) => {
-    if (tx.dialect.supportsAdvisoryLocks) await sql`select pg_advisory_xact_lock(${INSTANCE_SETUP_LOCK})`.execute(tx.db);
+    if (tx.dialect.supportsAdvisoryLocks)
+      await sql`select pg_advisory_xact_lock(${INSTANCE_SETUP_LOCK})`.execute(tx.db);
     if ((await getSetting(tx, "audit_roles_initialized")) !== undefined) return;
     await ensureSystemPermissions(tx);
     if (!(await findRoleRowsByKey(tx.db, AUDITOR.key)).some((r) => r.organization_id === null)) {
-      await createRole(tx, { name: AUDITOR.name, key: AUDITOR.key, description: AUDITOR.description, permissions: [...AUDITOR.permissions] });
+      await createRole(tx, {
+        name: AUDITOR.name,
+        key: AUDITOR.key,
+        description: AUDITOR.description,
+        permissions: [...AUDITOR.permissions],
+      });
     }
     const admin = (await findRoleRowsByKey(tx.db, "org:admin")).find((r) => r.organization_id === null);
     if (admin) {
-      const held = new Set((await permissionsOfRoles(tx, [admin.id])).filter((g) => g.scopes.length === 0 && g.expiresAt === null).map((g) => g.permission));
+      const held = new Set(
+        (await permissionsOfRoles(tx, [admin.id]))
+          .filter((g) => g.scopes.length === 0 && g.expiresAt === null)
+          .map((g) => g.permission),
+      );
       const older = SYSTEM_PERMISSIONS.map((p) => p.key).filter((k) => !AUDIT_PERMISSIONS.includes(k));
       const missing = AUDIT_PERMISSIONS.filter((k) => !held.has(k));
-      if (missing.length > 0 && older.every((k) => held.has(k))) await updateRole({ ...tx, actor: SYSTEM_ACTOR }, admin.id, { organization: null, addPermissions: missing });
+      if (missing.length > 0 && older.every((k) => held.has(k)))
+        await updateRole({ ...tx, actor: SYSTEM_ACTOR }, admin.id, { organization: null, addPermissions: missing });
     }
     await putSetting(tx, "audit_roles_initialized", String(tx.clock.now()));
   });
@@ -98,7 +125,11 @@ export interface RoleDefaults {
 
 async function refOf(ctx: ServiceContext, id: string | undefined, which: string): Promise<RoleRef> {
   const row = id ? await findRoleRowById(ctx.db, id) : undefined;
-  if (!row) throw new ClerkError("role.not_found", `The instance has no ${which} role; set one with: clerk role defaults --${which}-role <role>`);
+  if (!row)
+    throw new ClerkError(
+      "role.not_found",
+      `The instance has no ${which} role; set one with: clerk role defaults --${which}-role <role>`,
+    );
   return { id: row.id, key: row.key, name: row.name };
 }
 
@@ -110,9 +141,15 @@ export async function getRoleDefaults(ctx: ServiceContext): Promise<RoleDefaults
 }
 
 /** Changes the creator and/or default role; both must be instance-wide roles (usable in every organization). */
-export async function setRoleDefaults(ctx: ServiceContext, input: { creator?: string | undefined; default?: string | undefined }): Promise<RoleDefaults> {
+export async function setRoleDefaults(
+  ctx: ServiceContext,
+  input: { creator?: string | undefined; default?: string | undefined },
+): Promise<RoleDefaults> {
   if (ctx.actor.type === "user") {
-    throw new ClerkError("permission.denied", `${ctx.actor.label} may not change the instance's role defaults; only an instance admin may.`);
+    throw new ClerkError(
+      "permission.denied",
+      `${ctx.actor.label} may not change the instance's role defaults; only an instance admin may.`,
+    );
   }
   return inTransaction(ctx, async (tx) => {
     const before = await getRoleDefaults(tx);
@@ -124,7 +161,13 @@ export async function setRoleDefaults(ctx: ServiceContext, input: { creator?: st
     await apply(input.creator, "creator_role_id");
     await apply(input.default, "default_role_id");
     const after = await getRoleDefaults(tx);
-    await recordAudit(tx, { organizationId: null, action: "role.defaults_updated", target: { type: "settings", id: null, label: "role defaults" }, before, after });
+    await recordAudit(tx, {
+      organizationId: null,
+      action: "role.defaults_updated",
+      target: { type: "settings", id: null, label: "role defaults" },
+      before,
+      after,
+    });
     return after;
   });
 }

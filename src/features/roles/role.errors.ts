@@ -12,7 +12,9 @@ export function roleNotFound(ref: string, known: readonly string[], organization
 }
 
 export function roleNameTaken(key: string, where: string): ClerkError {
-  return new ClerkError("role.name_taken", `A role ${key} already exists ${where}; choose another name.`, { param: "name" });
+  return new ClerkError("role.name_taken", `A role ${key} already exists ${where}; choose another name.`, {
+    param: "name",
+  });
 }
 
 export function inheritanceCycle(names: readonly string[]): ClerkError {
@@ -31,15 +33,23 @@ export function roleIsCreatorOrDefault(key: string, which: "creator" | "default"
 }
 
 export function roleHasMembers(key: string, count: number): ClerkError {
-  return new ClerkError("role.has_members", `${key} is held by ${count} member(s); move them to another role first (clerk org member update).`, {
-    details: { members: count },
-  });
+  return new ClerkError(
+    "role.has_members",
+    `${key} is held by ${count} member(s); move them to another role first (clerk org member update).`,
+    {
+      details: { members: count },
+    },
+  );
 }
 
 export function roleHasChildren(key: string, children: readonly string[]): ClerkError {
-  return new ClerkError("role.has_children", `${key} is extended by ${children.join(", ")}; change their --extends first.`, {
-    details: { children },
-  });
+  return new ClerkError(
+    "role.has_children",
+    `${key} is extended by ${children.join(", ")}; change their --extends first.`,
+    {
+      details: { children },
+    },
+  );
 }
 
 export function roleNotUsable(key: string, why: string): ClerkError {
@@ -47,7 +57,11 @@ export function roleNotUsable(key: string, why: string): ClerkError {
 }
 
 export function roleInInvitations(key: string, count: number): ClerkError {
-  return new ClerkError("role.in_invitations", `${key} is named by ${count} pending invitation(s); revoke them first (clerk org invitation revoke).`, {
-    details: { invitations: count },
-  });
+  return new ClerkError(
+    "role.in_invitations",
+    `${key} is named by ${count} pending invitation(s); revoke them first (clerk org invitation revoke).`,
+    {
+      details: { invitations: count },
+    },
+  );
 }

@@ -9,7 +9,7 @@ import { findRoleRowById, organizationsHoldingRoles, parentLinks } from "./role.
 async function organizationsUsing(ctx: ServiceContext, roleId: string): Promise<string[]> {
   const links = await parentLinks(ctx.db);
   const affected = new Set([roleId]);
-  for (let grew = true; grew; ) {
+  for (let grew = true; grew;) {
     grew = false;
     for (const l of links) {
       if (affected.has(l.parent_id) && !affected.has(l.role_id)) {
@@ -27,7 +27,12 @@ export async function guardedRoleChange<T>(ctx: ServiceContext, roleId: string, 
 }
 
 /** Refuses parents for `roleId` that would close an inheritance cycle, naming it from the changed role. */
-export async function assertNoCycle(ctx: ServiceContext, roleId: string, roleName: string, parentIds: readonly string[]): Promise<void> {
+export async function assertNoCycle(
+  ctx: ServiceContext,
+  roleId: string,
+  roleName: string,
+  parentIds: readonly string[],
+): Promise<void> {
   const links = await parentLinks(ctx.db);
   const graph = new Map<string, string[]>();
   for (const l of links) if (l.role_id !== roleId) graph.set(l.role_id, [...(graph.get(l.role_id) ?? []), l.parent_id]);
@@ -39,7 +44,8 @@ export async function assertNoCycle(ctx: ServiceContext, roleId: string, roleNam
   const at = Math.max(0, ring.indexOf(roleId));
   const ordered = [...ring.slice(at), ...ring.slice(0, at)];
   ordered.push(ordered[0] as string);
-  const names = await Promise.all(ordered.map(async (id) => (id === roleId ? roleName : ((await findRoleRowById(ctx.db, id))?.name ?? id))));
+  const names = await Promise.all(
+    ordered.map(async (id) => (id === roleId ? roleName : ((await findRoleRowById(ctx.db, id))?.name ?? id))),
+  );
   throw inheritanceCycle(names);
 }
-

@@ -10,7 +10,11 @@ export async function usableRoleRows(db: Kysely<Database>, ownerIds: readonly st
   return db
     .selectFrom("roles")
     .selectAll()
-    .where((eb) => (ownerIds.length ? eb.or([eb("organization_id", "is", null), eb("organization_id", "in", ownerIds)]) : eb("organization_id", "is", null)))
+    .where((eb) =>
+      ownerIds.length
+        ? eb.or([eb("organization_id", "is", null), eb("organization_id", "in", ownerIds)])
+        : eb("organization_id", "is", null),
+    )
     .orderBy(instanceWideFirst)
     .orderBy("organization_id")
     .orderBy("name")
@@ -32,7 +36,10 @@ export async function insertRoleRow(db: Kysely<Database>, row: RolesTable): Prom
   await db.insertInto("roles").values(row).execute();
 }
 
-export async function parentLinks(db: Kysely<Database>, roleIds?: readonly string[]): Promise<{ role_id: string; parent_id: string }[]> {
+export async function parentLinks(
+  db: Kysely<Database>,
+  roleIds?: readonly string[],
+): Promise<{ role_id: string; parent_id: string }[]> {
   let q = db.selectFrom("role_parents").select(["role_id", "parent_id"]).orderBy("role_id").orderBy("position");
   if (roleIds) {
     if (roleIds.length === 0) return [];
@@ -42,10 +49,16 @@ export async function parentLinks(db: Kysely<Database>, roleIds?: readonly strin
 }
 
 export async function childLinks(db: Kysely<Database>, roleId: string): Promise<string[]> {
-  return (await db.selectFrom("role_parents").select("role_id").where("parent_id", "=", roleId).execute()).map((r) => r.role_id);
+  return (await db.selectFrom("role_parents").select("role_id").where("parent_id", "=", roleId).execute()).map(
+    (r) => r.role_id,
+  );
 }
 
-export async function replaceParents(db: Kysely<Database>, roleId: string, parentIds: readonly string[]): Promise<void> {
+export async function replaceParents(
+  db: Kysely<Database>,
+  roleId: string,
+  parentIds: readonly string[],
+): Promise<void> {
   await db.deleteFrom("role_parents").where("role_id", "=", roleId).execute();
   if (parentIds.length) {
     await db
@@ -99,7 +112,10 @@ export async function organizationsHoldingRoles(db: Kysely<Database>, roleIds: r
 }
 
 /** The slugs of these organizations, by id (to show where each listed role lives). */
-export async function organizationSlugs(db: Kysely<Database>, organizationIds: readonly string[]): Promise<Map<string, string>> {
+export async function organizationSlugs(
+  db: Kysely<Database>,
+  organizationIds: readonly string[],
+): Promise<Map<string, string>> {
   const ids = [...new Set(organizationIds)];
   if (ids.length === 0) return new Map();
   const rows = await db.selectFrom("organizations").select(["id", "slug"]).where("id", "in", ids).execute();

@@ -43,7 +43,11 @@ function roleKeyFromName(name: string): string {
     return engineRoleKey(name);
   } catch (error) {
     if (error instanceof EngineInputError) {
-      throw new ClerkError("input.invalid", `The role name "${name}" has no letters or digits to make a key from; use a name such as "Code Reviewer".`, { param: "name" });
+      throw new ClerkError(
+        "input.invalid",
+        `The role name "${name}" has no letters or digits to make a key from; use a name such as "Code Reviewer".`,
+        { param: "name" },
+      );
     }
     throw error;
   }
@@ -89,14 +93,20 @@ export async function homeOf(ctx: ServiceContext, organization: string | undefin
 }
 
 async function toRoles(ctx: ServiceContext, rows: readonly RoleRow[]): Promise<Role[]> {
-  const links = await parentLinks(ctx.db, rows.map((r) => r.id));
+  const links = await parentLinks(
+    ctx.db,
+    rows.map((r) => r.id),
+  );
   const parentIds = [...new Set(links.map((l) => l.parent_id))];
   const parentRows = new Map<string, RoleRow>();
   for (const id of parentIds) {
     const row = rows.find((r) => r.id === id) ?? (await findRoleRowById(ctx.db, id));
     if (row) parentRows.set(id, row);
   }
-  const grants = await grantsOf(ctx, rows.map((r) => r.id));
+  const grants = await grantsOf(
+    ctx,
+    rows.map((r) => r.id),
+  );
   return rows.map((r) => ({
     id: r.id,
     key: r.key,
@@ -122,14 +132,30 @@ export async function toRole(ctx: ServiceContext, row: RoleRow): Promise<Role> {
  * Roles usable in an organization (instance-wide, its ancestors', its own), the instance-wide ones (`null`),
  * or every role (`undefined`); each with how many members hold it and its organization's slug.
  */
-export async function listRoles(ctx: ServiceContext, organization?: string | null): Promise<(Role & { members: number; organizationSlug: string | null })[]> {
+export async function listRoles(
+  ctx: ServiceContext,
+  organization?: string | null,
+): Promise<(Role & { members: number; organizationSlug: string | null })[]> {
   const rows =
     organization === undefined
-      ? await ctx.db.selectFrom("roles").selectAll().orderBy(instanceWideFirst).orderBy("organization_id").orderBy("name").execute()
+      ? await ctx.db
+          .selectFrom("roles")
+          .selectAll()
+          .orderBy(instanceWideFirst)
+          .orderBy("organization_id")
+          .orderBy("name")
+          .execute()
       : await usableRoleRows(ctx.db, (await homeOf(ctx, organization)).owners);
   const counts = await memberCountsByRole(ctx.db);
-  const slugs = await organizationSlugs(ctx.db, rows.map((r) => r.organization_id).filter((id): id is string => id !== null));
-  return (await toRoles(ctx, rows)).map((r) => ({ ...r, members: counts.get(r.id) ?? 0, organizationSlug: r.organizationId === null ? null : (slugs.get(r.organizationId) ?? null) }));
+  const slugs = await organizationSlugs(
+    ctx.db,
+    rows.map((r) => r.organization_id).filter((id): id is string => id !== null),
+  );
+  return (await toRoles(ctx, rows)).map((r) => ({
+    ...r,
+    members: counts.get(r.id) ?? 0,
+    organizationSlug: r.organizationId === null ? null : (slugs.get(r.organizationId) ?? null),
+  }));
 }
 
 function matchRole(rows: readonly RoleRow[], ref: string): RoleRow | undefined {
@@ -140,7 +166,11 @@ function matchRole(rows: readonly RoleRow[], ref: string): RoleRow | undefined {
   if (byKey) return byKey;
   const byName = rows.filter((r) => r.name.toLowerCase() === lower);
   if (byName.length > 1) {
-    throw new ClerkError("input.invalid", `Several roles are named "${value}" (${byName.map((r) => r.key).join(", ")}); use the key or id.`, { param: "role" });
+    throw new ClerkError(
+      "input.invalid",
+      `Several roles are named "${value}" (${byName.map((r) => r.key).join(", ")}); use the key or id.`,
+      { param: "role" },
+    );
   }
   return byName[0] ?? rows.find((r) => r.key === keyOrUndefined(value));
 }
@@ -154,7 +184,11 @@ async function resolveRoleRow(ctx: ServiceContext, ref: string, home: RoleHome):
   const rows = await usableRoleRows(ctx.db, home.owners);
   const found = matchRole(rows, ref);
   if (found) return found;
-  throw roleNotFound(ref.trim(), rows.flatMap((r) => [r.name, r.key]), home.org?.slug ?? null);
+  throw roleNotFound(
+    ref.trim(),
+    rows.flatMap((r) => [r.name, r.key]),
+    home.org?.slug ?? null,
+  );
 }
 
 /**
@@ -166,18 +200,45 @@ async function resolveRoleAnywhere(ctx: ServiceContext, ref: string): Promise<Ro
   if (instance) return instance;
   const all = await ctx.db.selectFrom("roles").selectAll().execute();
   const value = ref.trim().toLowerCase();
-  const hits = all.filter((r) => r.id === ref.trim() || r.key === value || r.key === `org:${value}` || r.name.toLowerCase() === value || r.key === keyOrUndefined(ref));
+  const hits = all.filter(
+    (r) =>
+      r.id === ref.trim() ||
+      r.key === value ||
+      r.key === `org:${value}` ||
+      r.name.toLowerCase() === value ||
+      r.key === keyOrUndefined(ref),
+  );
   if (hits.length === 1) return hits[0] as RoleRow;
   if (hits.length > 1) {
-    const orgs = await ctx.db.selectFrom("organizations").select(["id", "slug"]).where("id", "in", hits.map((h) => h.organization_id ?? "")).execute();
+    const orgs = await ctx.db
+      .selectFrom("organizations")
+      .select(["id", "slug"])
+      .where(
+        "id",
+        "in",
+        hits.map((h) => h.organization_id ?? ""),
+      )
+      .execute();
     const slugs = orgs.map((o) => o.slug).join(", ");
-    throw new ClerkError("input.invalid", `Several organizations have a role "${ref.trim()}" (${slugs}); pass --organization.`, { param: "organization" });
+    throw new ClerkError(
+      "input.invalid",
+      `Several organizations have a role "${ref.trim()}" (${slugs}); pass --organization.`,
+      { param: "organization" },
+    );
   }
-  throw roleNotFound(ref.trim(), all.flatMap((r) => [r.name, r.key]), null);
+  throw roleNotFound(
+    ref.trim(),
+    all.flatMap((r) => [r.name, r.key]),
+    null,
+  );
 }
 
 /** Resolves a role in an organization when one is named, else anywhere it is unambiguous. */
-export async function findRoleRow(ctx: ServiceContext, ref: string, organization: string | undefined | null): Promise<RoleRow> {
+export async function findRoleRow(
+  ctx: ServiceContext,
+  ref: string,
+  organization: string | undefined | null,
+): Promise<RoleRow> {
   if (organization === undefined) return resolveRoleAnywhere(ctx, ref);
   return resolveRoleRow(ctx, ref, await homeOf(ctx, organization));
 }
@@ -199,12 +260,20 @@ async function closure(ctx: ServiceContext, roleIds: readonly string[]): Promise
 }
 
 /** Every permission a set of roles holds (own and inherited), for the escalation guard. */
-export async function permissionsOfRoles(ctx: ServiceContext, roleIds: readonly string[]): Promise<{ permission: string; scopes: string[]; expiresAt: number | null }[]> {
+export async function permissionsOfRoles(
+  ctx: ServiceContext,
+  roleIds: readonly string[],
+): Promise<{ permission: string; scopes: string[]; expiresAt: number | null }[]> {
   const grants = await grantsOf(ctx, await closure(ctx, roleIds));
   return grants.map((g) => ({ permission: g.permission, scopes: g.scopes, expiresAt: g.expiresAt }));
 }
 
-async function resolveParents(ctx: ServiceContext, refs: readonly string[], home: RoleHome, selfName: string): Promise<RoleRow[]> {
+async function resolveParents(
+  ctx: ServiceContext,
+  refs: readonly string[],
+  home: RoleHome,
+  selfName: string,
+): Promise<RoleRow[]> {
   const rows: RoleRow[] = [];
   for (const ref of refs) {
     const row = await resolveRoleRow(ctx, ref, home);
@@ -228,7 +297,10 @@ export async function touchPolicy(ctx: ServiceContext, organizationId: string | 
 export async function assertUserMayEditRoles(ctx: ServiceContext, home: RoleHome, grants: readonly GrantRequest[]) {
   if (ctx.actor.type !== "user") return;
   if (home.org === null) {
-    throw new ClerkError("permission.denied", `${ctx.actor.label} may not change instance-wide roles; only an instance admin (the local operator or an instance key) may.`);
+    throw new ClerkError(
+      "permission.denied",
+      `${ctx.actor.label} may not change instance-wide roles; only an instance admin (the local operator or an instance key) may.`,
+    );
   }
   await assertMayGrant(ctx, home.org.id, home.org.slug, grants);
 }
@@ -238,7 +310,11 @@ export async function createRole(ctx: ServiceContext, input: CreateRoleInput): P
   const data = parseInput(createRoleSchema, input);
   const key = data.key ? data.key.toLowerCase() : roleKeyFromName(data.name);
   if (!/^org:[a-z0-9_]+$/.test(key)) {
-    throw new ClerkError("input.invalid", `"${data.key}" is not a role key; use org:<name> with lowercase letters, digits and _.`, { param: "key" });
+    throw new ClerkError(
+      "input.invalid",
+      `"${data.key}" is not a role key; use org:<name> with lowercase letters, digits and _.`,
+      { param: "key" },
+    );
   }
   return inTransaction(ctx, async (tx) => {
     const home = await homeOf(tx, data.organization);
@@ -248,7 +324,10 @@ export async function createRole(ctx: ServiceContext, input: CreateRoleInput): P
     for (const p of data.permissions ?? []) permissions.push(await ensurePermission(tx, p));
     await assertUserMayEditRoles(tx, home, [
       ...permissions.map((p) => ({ permission: p.key })),
-      ...(await permissionsOfRoles(tx, parents.map((p) => p.id))),
+      ...(await permissionsOfRoles(
+        tx,
+        parents.map((p) => p.id),
+      )),
     ]);
     const now = tx.clock.now();
     const row: RoleRow = {
@@ -262,11 +341,20 @@ export async function createRole(ctx: ServiceContext, input: CreateRoleInput): P
       updated_at: now,
     };
     await insertRoleRow(tx.db, row);
-    await replaceParents(tx.db, row.id, parents.map((p) => p.id));
+    await replaceParents(
+      tx.db,
+      row.id,
+      parents.map((p) => p.id),
+    );
     for (const p of permissions) await upsertGrant(tx, { roleId: row.id }, p, [], null);
     await touchPolicy(tx, row.organization_id);
     const role = await toRole(tx, row);
-    await recordAudit(tx, { organizationId: row.organization_id, action: "role.created", target: { type: "role", id: role.id, label: key }, after: summary(role) });
+    await recordAudit(tx, {
+      organizationId: row.organization_id,
+      action: "role.created",
+      target: { type: "role", id: role.id, label: key },
+      after: summary(role),
+    });
     return role;
   });
 }
@@ -288,10 +376,14 @@ async function assertKeyFree(ctx: ServiceContext, key: string, home: RoleHome, e
   const clashes = (await findRoleRowsByKey(ctx.db, key)).filter((r) => r.id !== exceptId);
   for (const other of clashes) {
     if (home.org === null || other.organization_id === null || home.owners.includes(other.organization_id)) {
-      throw roleNameTaken(key, other.organization_id === null ? "instance-wide" : "in this organization or one of its ancestors");
+      throw roleNameTaken(
+        key,
+        other.organization_id === null ? "instance-wide" : "in this organization or one of its ancestors",
+      );
     }
     const otherHome = await homeOf(ctx, other.organization_id);
-    if (otherHome.owners.includes(home.org.id)) throw roleNameTaken(key, `in a child organization (${otherHome.org?.slug})`);
+    if (otherHome.owners.includes(home.org.id))
+      throw roleNameTaken(key, `in a child organization (${otherHome.org?.slug})`);
   }
 }
 
@@ -319,8 +411,18 @@ export async function updateRole(ctx: ServiceContext, ref: string, input: Update
     let newParents: string[] | undefined;
     if (data.extends !== undefined) {
       const parents = await resolveParents(tx, data.extends, roleHome, row.name);
-      await assertNoCycle(tx, row.id, row.name, parents.map((p) => p.id));
-      granted.push(...(await permissionsOfRoles(tx, parents.map((p) => p.id))));
+      await assertNoCycle(
+        tx,
+        row.id,
+        row.name,
+        parents.map((p) => p.id),
+      );
+      granted.push(
+        ...(await permissionsOfRoles(
+          tx,
+          parents.map((p) => p.id),
+        )),
+      );
       newParents = parents.map((p) => p.id);
     }
     const added: Permission[] = [];
@@ -333,13 +435,20 @@ export async function updateRole(ctx: ServiceContext, ref: string, input: Update
       if (newParents) await replaceParents(tx.db, row.id, newParents);
       for (const p of added) await upsertGrant(tx, { roleId: row.id }, p, [], null);
       for (const permission of removed) {
-        if (!(await removeGrant(tx, { roleId: row.id }, permission.id))) throw grantNotFound(permission.key, `Role ${row.name}`);
+        if (!(await removeGrant(tx, { roleId: row.id }, permission.id)))
+          throw grantNotFound(permission.key, `Role ${row.name}`);
       }
       await tx.db.updateTable("roles").set(patch).where("id", "=", row.id).execute();
     });
     await touchPolicy(tx, row.organization_id);
     const after = await toRole(tx, (await findRoleRowById(tx.db, row.id)) as RoleRow);
-    await recordAudit(tx, { organizationId: row.organization_id, action: "role.updated", target: { type: "role", id: row.id, label: after.key }, before: summary(before), after: summary(after) });
+    await recordAudit(tx, {
+      organizationId: row.organization_id,
+      action: "role.updated",
+      target: { type: "role", id: row.id, label: after.key },
+      before: summary(before),
+      after: summary(after),
+    });
     return after;
   });
 }
@@ -365,8 +474,12 @@ export async function deleteRole(ctx: ServiceContext, ref: string, organization?
     await tx.db.deleteFrom("role_parents").where("role_id", "=", row.id).execute();
     await tx.db.deleteFrom("roles").where("id", "=", row.id).execute();
     await touchPolicy(tx, row.organization_id);
-    await recordAudit(tx, { organizationId: row.organization_id, action: "role.deleted", target: { type: "role", id: row.id, label: row.key }, before: summary(role) });
+    await recordAudit(tx, {
+      organizationId: row.organization_id,
+      action: "role.deleted",
+      target: { type: "role", id: row.id, label: row.key },
+      before: summary(role),
+    });
     return role;
   });
 }
-

@@ -19,7 +19,10 @@ export async function roleObject(ctx: ServiceContext, role: Role, catalogue?: Pe
     key: role.key,
     description: role.description || null,
     is_creator_eligible: CREATOR_NEEDS.every((k) => keys.has(k)),
-    permissions: role.grants.map((g) => byId.get(g.permissionId)).filter((p): p is Permission => p !== undefined).map(permissionObject),
+    permissions: role.grants
+      .map((g) => byId.get(g.permissionId))
+      .filter((p): p is Permission => p !== undefined)
+      .map(permissionObject),
     created_at: role.createdAt,
     updated_at: role.updatedAt,
   };

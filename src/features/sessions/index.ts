@@ -1,6 +1,25 @@
 // The sessions feature's public face: sessions, session tokens, signing keys and their settings.
-export { type Session, type SessionFilter, type SessionStatus, createSession, getSession, listSessions, revokeSession } from "./session.service.js";
+export {
+  type Session,
+  type SessionFilter,
+  type SessionStatus,
+  createSession,
+  getSession,
+  listSessions,
+  revokeSession,
+} from "./session.service.js";
 export { type SigningAlgorithm, SIGNING_ALGORITHMS } from "./signing-key.algorithms.js";
-export { type Rotation, type SigningKeyInfo, listSigningKeys, publishedKeys, rotateSigningKey } from "./signing-key.service.js";
+export {
+  type Rotation,
+  type SigningKeyInfo,
+  listSigningKeys,
+  publishedKeys,
+  rotateSigningKey,
+} from "./signing-key.service.js";
 export { type IssuedToken, type TokenRequest, authorizationOf, issueToken } from "./token.service.js";
-export { DEFAULT_TOKEN_SETTINGS, type TokenSettings, readTokenSettings, updateTokenSettings } from "./token-settings.service.js";
+export {
+  DEFAULT_TOKEN_SETTINGS,
+  type TokenSettings,
+  readTokenSettings,
+  updateTokenSettings,
+} from "./token-settings.service.js";

@@ -12,30 +12,49 @@ const UNITS: Record<string, number> = { s: 1, m: 60, h: 3600, d: 86_400 };
 /** "90", "90s", "5m", "1h", "7d" → seconds; anything else is a clear error naming the flag. */
 export function parseSeconds(value: string, flag: string): number {
   const match = /^(\d+)\s*([smhd]?)$/.exec(value.trim());
-  if (!match) throw new ClerkError("input.invalid", `${flag} "${value}" is not a duration; use seconds or a number with s, m, h or d, such as 60s, 5m or 7d.`, { param: flag });
+  if (!match)
+    throw new ClerkError(
+      "input.invalid",
+      `${flag} "${value}" is not a duration; use seconds or a number with s, m, h or d, such as 60s, 5m or 7d.`,
+      { param: flag },
+    );
   return Number(match[1]) * (UNITS[match[2] || "s"] as number);
 }
 
 function parseClaims(value: string): 1 | 2 {
   const v = value.trim().toLowerCase().replace(/^v/, "");
   if (v === "1" || v === "2") return Number(v) as 1 | 2;
-  throw new ClerkError("input.invalid", `--claims "${value}" is not a claims version; use v2 (Clerk's current o/fea claims) or v1 (org_id, org_role, org_permissions).`, { param: "claims" });
+  throw new ClerkError(
+    "input.invalid",
+    `--claims "${value}" is not a claims version; use v2 (Clerk's current o/fea claims) or v1 (org_id, org_role, org_permissions).`,
+    { param: "claims" },
+  );
 }
 
 function parseBudget(value: string): number {
-  if (!/^\d+$/.test(value.trim())) throw new ClerkError("input.invalid", `--budget "${value}" is not a number of bytes such as 4096.`, { param: "budget" });
+  if (!/^\d+$/.test(value.trim()))
+    throw new ClerkError("input.invalid", `--budget "${value}" is not a number of bytes such as 4096.`, {
+      param: "budget",
+    });
   return Number(value);
 }
 
 function parseAlgorithm(value: string | undefined): SigningAlgorithm | undefined {
   if (value === undefined) return undefined;
   const found = SIGNING_ALGORITHMS.find((a) => a.toLowerCase() === value.trim().toLowerCase());
-  if (!found) throw new ClerkError("input.invalid", `--algorithm "${value}" is not supported; use ${SIGNING_ALGORITHMS.join(", ")}.`, { param: "algorithm" });
+  if (!found)
+    throw new ClerkError(
+      "input.invalid",
+      `--algorithm "${value}" is not supported; use ${SIGNING_ALGORITHMS.join(", ")}.`,
+      { param: "algorithm" },
+    );
   return found;
 }
 
 export function registerSessionCommands(program: Command): void {
-  const sessions = program.command("sessions").description("Sessions of users, and the session tokens (JWTs) they mint.");
+  const sessions = program
+    .command("sessions")
+    .description("Sessions of users, and the session tokens (JWTs) they mint.");
 
   sessions
     .command("create")
@@ -45,7 +64,10 @@ export function registerSessionCommands(program: Command): void {
     .action(
       action<{ user: string }>(async ({ api }, o) => {
         const s = await api.call(sessionEndpoints.create, { body: { user_id: o.user } });
-        return { json: s, text: `Created session ${s.id} for ${o.user} (expires ${when(s.expire_at)}).\nMint a token with: clerk sessions token ${s.id}` };
+        return {
+          json: s,
+          text: `Created session ${s.id} for ${o.user} (expires ${when(s.expire_at)}).\nMint a token with: clerk sessions token ${s.id}`,
+        };
       }),
     );
 
@@ -57,10 +79,15 @@ export function registerSessionCommands(program: Command): void {
     .addHelpText("after", '\nExample:\n  clerk sessions list --user "alice@acme.com" --status active')
     .action(
       action<{ user?: string; status?: string }>(async ({ api }, o) => {
-        const all = await listAll(api, sessionEndpoints.list, { query: { user_id: o.user, status: o.status as "active" | "revoked" | "expired" | undefined } });
+        const all = await listAll(api, sessionEndpoints.list, {
+          query: { user_id: o.user, status: o.status as "active" | "revoked" | "expired" | undefined },
+        });
         return {
           json: all,
-          text: table(["ID", "USER", "STATUS", "ACTIVE ORGANIZATION", "EXPIRES"], all.map((s) => [s.id, s.user_id, s.status, s.last_active_organization_id ?? "-", when(s.expire_at)])),
+          text: table(
+            ["ID", "USER", "STATUS", "ACTIVE ORGANIZATION", "EXPIRES"],
+            all.map((s) => [s.id, s.user_id, s.status, s.last_active_organization_id ?? "-", when(s.expire_at)]),
+          ),
         };
       }),
     );
@@ -81,22 +108,39 @@ export function registerSessionCommands(program: Command): void {
     .command("token")
     .description("Mint a session token (a JWT) and print it.")
     .argument("<session-id>", "the session's id (sess_…)")
-    .option("--organization <org>", "make this organization active (slug, id or name; the user must be a member); none to clear")
+    .option(
+      "--organization <org>",
+      "make this organization active (slug, id or name; the user must be a member); none to clear",
+    )
     .option("--lifetime <duration>", "how long the token lives, e.g. 60s or 10m (default: the token settings')")
     .option("--authorized-party <origin>", "the azp claim: the origin of the app the token is for")
-    .addHelpText("after", '\nExample:\n  clerk sessions token sess_2Wg7pQ0ZkYzE3m1bX9aT4cL8vRd --organization engineering-team --lifetime 5m\n  curl -H "Authorization: Bearer $(clerk sessions token sess_…)" https://app.example.com/api')
+    .addHelpText(
+      "after",
+      '\nExample:\n  clerk sessions token sess_2Wg7pQ0ZkYzE3m1bX9aT4cL8vRd --organization engineering-team --lifetime 5m\n  curl -H "Authorization: Bearer $(clerk sessions token sess_…)" https://app.example.com/api',
+    )
     .action(
       action<{ organization?: string; lifetime?: string; authorizedParty?: string }>(async ({ api }, o, args) => {
-        const organization = o.organization === undefined ? undefined : o.organization.trim().toLowerCase() === "none" ? null : o.organization;
+        const organization =
+          o.organization === undefined
+            ? undefined
+            : o.organization.trim().toLowerCase() === "none"
+              ? null
+              : o.organization;
         const token = await api.call(sessionEndpoints.token, {
           params: { session_id: args[0] as string },
-          body: { organization_id: organization, expires_in_seconds: o.lifetime === undefined ? undefined : parseSeconds(o.lifetime, "--lifetime"), authorized_party: o.authorizedParty },
+          body: {
+            organization_id: organization,
+            expires_in_seconds: o.lifetime === undefined ? undefined : parseSeconds(o.lifetime, "--lifetime"),
+            authorized_party: o.authorizedParty,
+          },
         });
         return { json: token, text: token.jwt };
       }),
     );
 
-  const tokens = program.command("tokens").description("Session token settings: claims version, lifetime, size budget, issuer, signing algorithm.");
+  const tokens = program
+    .command("tokens")
+    .description("Session token settings: claims version, lifetime, size budget, issuer, signing algorithm.");
 
   tokens
     .command("settings")
@@ -107,19 +151,32 @@ export function registerSessionCommands(program: Command): void {
     .option("--issuer <iss>", "the iss claim (default: clerk), e.g. https://clerk.example.com")
     .option("--algorithm <alg>", `algorithm of the next signing key: ${SIGNING_ALGORITHMS.join(", ")}`)
     .option("--session-lifetime <duration>", "how long new sessions last, e.g. 7d")
-    .addHelpText("after", "\nExamples:\n  clerk tokens settings\n  clerk tokens settings --claims v1 --lifetime 120s --budget 8192 --issuer https://clerk.example.com")
+    .addHelpText(
+      "after",
+      "\nExamples:\n  clerk tokens settings\n  clerk tokens settings --claims v1 --lifetime 120s --budget 8192 --issuer https://clerk.example.com",
+    )
     .action(
-      action<{ claims?: string; lifetime?: string; budget?: string; issuer?: string; algorithm?: string; sessionLifetime?: string }>(async ({ api }, o) => {
+      action<{
+        claims?: string;
+        lifetime?: string;
+        budget?: string;
+        issuer?: string;
+        algorithm?: string;
+        sessionLifetime?: string;
+      }>(async ({ api }, o) => {
         const body = {
           claims_version: o.claims === undefined ? undefined : parseClaims(o.claims),
           token_lifetime_seconds: o.lifetime === undefined ? undefined : parseSeconds(o.lifetime, "--lifetime"),
           size_budget: o.budget === undefined ? undefined : parseBudget(o.budget),
           issuer: o.issuer,
           signing_algorithm: parseAlgorithm(o.algorithm),
-          session_lifetime_seconds: o.sessionLifetime === undefined ? undefined : parseSeconds(o.sessionLifetime, "--session-lifetime"),
+          session_lifetime_seconds:
+            o.sessionLifetime === undefined ? undefined : parseSeconds(o.sessionLifetime, "--session-lifetime"),
         };
         const changing = Object.values(body).some((v) => v !== undefined);
-        const s = changing ? await api.call(sessionEndpoints.updateSettings, { body }) : await api.call(sessionEndpoints.settings);
+        const s = changing
+          ? await api.call(sessionEndpoints.updateSettings, { body })
+          : await api.call(sessionEndpoints.settings);
         return {
           json: s,
           text: fields([
@@ -137,13 +194,19 @@ export function registerSessionCommands(program: Command): void {
   // Signing keys belong with the other keys: `clerk keys rotate-signing`.
   commandNamed(program, "keys")
     .command("rotate-signing")
-    .description("Sign session tokens with a new key from now on; the old key stays in the JWKS until its tokens expire.")
+    .description(
+      "Sign session tokens with a new key from now on; the old key stays in the JWKS until its tokens expire.",
+    )
     .option("--algorithm <alg>", `${SIGNING_ALGORITHMS.join(", ")} (default: the token settings', RS256)`)
     .addHelpText("after", "\nExamples:\n  clerk keys rotate-signing\n  clerk keys rotate-signing --algorithm ES256")
     .action(
       action<{ algorithm?: string }>(async ({ api }, o) => {
-        const r = await api.call(sessionEndpoints.rotateSigningKey, { body: { algorithm: parseAlgorithm(o.algorithm) } });
-        const old = r.previous ? `\n${r.previous.kid} stays published until ${when(r.previous.published_until)}, when the last token it signed has expired.` : "";
+        const r = await api.call(sessionEndpoints.rotateSigningKey, {
+          body: { algorithm: parseAlgorithm(o.algorithm) },
+        });
+        const old = r.previous
+          ? `\n${r.previous.kid} stays published until ${when(r.previous.published_until)}, when the last token it signed has expired.`
+          : "";
         return { json: r, text: `New signing key ${r.current.kid} (${r.current.algorithm}) signs from now on.${old}` };
       }),
     );

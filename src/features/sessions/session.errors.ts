@@ -2,7 +2,10 @@
 import { ClerkError } from "../../errors.js";
 
 export function sessionNotFound(id: string): ClerkError {
-  return new ClerkError("session.not_found", `No session "${id}". List them with: clerk sessions list`, { param: "session_id", details: { id } });
+  return new ClerkError("session.not_found", `No session "${id}". List them with: clerk sessions list`, {
+    param: "session_id",
+    details: { id },
+  });
 }
 
 /** A revoked or expired session mints nothing; the user needs a new session. */

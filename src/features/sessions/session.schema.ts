@@ -12,7 +12,9 @@ const seconds = (what: string, min: number, max: number) =>
     .min(min, `${what} must be at least ${min} seconds`)
     .max(max, `${what} must be at most ${max} seconds`);
 
-export const createSessionBody = z.object({ user_id: z.string().trim().min(1, "user_id must name a user by id or e-mail") }).strict();
+export const createSessionBody = z
+  .object({ user_id: z.string().trim().min(1, "user_id must name a user by id or e-mail") })
+  .strict();
 
 export const sessionParams = z.object({ session_id: z.string() });
 
@@ -31,15 +33,24 @@ export const tokenBody = z
     /** Id, slug or name; null makes no organization active. */
     organization_id: z.string().nullable().optional(),
     expires_in_seconds: seconds("expires_in_seconds", 1, MAX_TOKEN_LIFETIME_SECONDS).optional(),
-    authorized_party: z.string().trim().min(1, "authorized_party must be an origin such as https://app.example.com").max(2048).optional(),
+    authorized_party: z
+      .string()
+      .trim()
+      .min(1, "authorized_party must be an origin such as https://app.example.com")
+      .max(2048)
+      .optional(),
   })
   .strict();
 
-export const rotateBody = z.object({ algorithm: z.enum(SIGNING_ALGORITHMS, "algorithm must be RS256, ES256 or EdDSA").optional() }).strict();
+export const rotateBody = z
+  .object({ algorithm: z.enum(SIGNING_ALGORITHMS, "algorithm must be RS256, ES256 or EdDSA").optional() })
+  .strict();
 
 export const tokenSettingsBody = z
   .object({
-    claims_version: z.union([z.literal(1), z.literal(2)], "claims_version must be 1 (org_* claims) or 2 (Clerk's v2 o/fea claims)").optional(),
+    claims_version: z
+      .union([z.literal(1), z.literal(2)], "claims_version must be 1 (org_* claims) or 2 (Clerk's v2 o/fea claims)")
+      .optional(),
     token_lifetime_seconds: seconds("token_lifetime_seconds", 1, MAX_TOKEN_LIFETIME_SECONDS).optional(),
     size_budget: z
       .number()

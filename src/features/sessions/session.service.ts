@@ -52,7 +52,12 @@ export async function createSession(ctx: ServiceContext, input: { user: string }
     };
     await tx.db.insertInto("sessions").values(row).execute();
     const session = toSession(row, now);
-    await recordAudit(tx, { organizationId: null, action: "session.created", target: { type: "session", id: row.id, label: user.email }, after: session });
+    await recordAudit(tx, {
+      organizationId: null,
+      action: "session.created",
+      target: { type: "session", id: row.id, label: user.email },
+      after: session,
+    });
     return session;
   });
 }
@@ -60,7 +65,9 @@ export async function createSession(ctx: ServiceContext, input: { user: string }
 /** One session by id. */
 export async function getSession(ctx: ServiceContext, id: string): Promise<Session> {
   assertInstanceAdmin(ctx, "read sessions");
-  const row = isId(id.trim(), "sess") ? await ctx.db.selectFrom("sessions").selectAll().where("id", "=", id.trim()).executeTakeFirst() : undefined;
+  const row = isId(id.trim(), "sess")
+    ? await ctx.db.selectFrom("sessions").selectAll().where("id", "=", id.trim()).executeTakeFirst()
+    : undefined;
   if (!row) throw sessionNotFound(id);
   return toSession(row, ctx.clock.now());
 }
@@ -75,7 +82,10 @@ export interface SessionFilter {
 }
 
 /** A page of sessions, newest first, and how many match in all. */
-export async function listSessions(ctx: ServiceContext, filter: SessionFilter): Promise<{ data: Session[]; totalCount: number }> {
+export async function listSessions(
+  ctx: ServiceContext,
+  filter: SessionFilter,
+): Promise<{ data: Session[]; totalCount: number }> {
   assertInstanceAdmin(ctx, "list sessions");
   const now = ctx.clock.now();
   const userId = filter.user === undefined ? undefined : (await resolveUser(ctx, filter.user)).id;
@@ -85,7 +95,13 @@ export async function listSessions(ctx: ServiceContext, filter: SessionFilter): 
   if (filter.status === "active") query = query.where("status", "=", "active").where("expire_at", ">", now);
   if (filter.status === "expired") query = query.where("status", "=", "active").where("expire_at", "<=", now);
   const total = await query.select((eb) => eb.fn.countAll<number>().as("n")).executeTakeFirstOrThrow();
-  const rows = await query.selectAll().orderBy("created_at", "desc").orderBy("id", "desc").limit(filter.limit).offset(filter.offset).execute();
+  const rows = await query
+    .selectAll()
+    .orderBy("created_at", "desc")
+    .orderBy("id", "desc")
+    .limit(filter.limit)
+    .offset(filter.offset)
+    .execute();
   return { data: rows.map((r) => toSession(r, now)), totalCount: Number(total.n) };
 }
 
@@ -96,10 +112,20 @@ export async function revokeSession(ctx: ServiceContext, id: string): Promise<Se
     const before = await getSession(tx, id);
     if (before.status === "revoked") return before;
     const now = tx.clock.now();
-    await tx.db.updateTable("sessions").set({ status: "revoked", updated_at: now }).where("id", "=", before.id).execute();
+    await tx.db
+      .updateTable("sessions")
+      .set({ status: "revoked", updated_at: now })
+      .where("id", "=", before.id)
+      .execute();
     const after: Session = { ...before, status: "revoked", updatedAt: now };
     const user = await resolveUser(tx, before.userId);
-    await recordAudit(tx, { organizationId: null, action: "session.revoked", target: { type: "session", id: before.id, label: user.email }, before, after });
+    await recordAudit(tx, {
+      organizationId: null,
+      action: "session.revoked",
+      target: { type: "session", id: before.id, label: user.email },
+      before,
+      after,
+    });
     return after;
   });
 }

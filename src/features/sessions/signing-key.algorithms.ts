@@ -9,7 +9,9 @@ export type SigningAlgorithm = (typeof SIGNING_ALGORITHMS)[number];
 const generate = promisify(generateKeyPair);
 
 /** A fresh key pair for `algorithm` (RSA generation takes a while, so it runs off the event loop). */
-export async function generateSigningKeyPair(algorithm: SigningAlgorithm): Promise<{ privateKey: KeyObject; publicKey: KeyObject }> {
+export async function generateSigningKeyPair(
+  algorithm: SigningAlgorithm,
+): Promise<{ privateKey: KeyObject; publicKey: KeyObject }> {
   switch (algorithm) {
     case "RS256":
       return generate("rsa", { modulusLength: 2048, publicExponent: 0x10001 });
@@ -21,7 +23,10 @@ export async function generateSigningKeyPair(algorithm: SigningAlgorithm): Promi
 }
 
 /** How `crypto.sign` is called for `algorithm`: the digest (none for EdDSA) and the key input. */
-export function signerFor(algorithm: SigningAlgorithm, privateKey: KeyObject): { digest: string | null; key: KeyObject | SignKeyObjectInput } {
+export function signerFor(
+  algorithm: SigningAlgorithm,
+  privateKey: KeyObject,
+): { digest: string | null; key: KeyObject | SignKeyObjectInput } {
   switch (algorithm) {
     case "RS256":
       return { digest: "sha256", key: privateKey };

@@ -50,7 +50,16 @@ async function newKeyRow(ctx: ServiceContext, algorithm: SigningAlgorithm): Prom
   const kid = newId("jwk", now);
   const jwk = { ...publicKey.export({ format: "jwk" }), kid, alg: algorithm, use: "sig" };
   const der = privateKey.export({ format: "der", type: "pkcs8" });
-  return { kid, algorithm, public_jwk: JSON.stringify(jwk), private_key: sealSecret(ctx, der, purpose(kid)), is_current: 1, created_at: now, retired_at: null, signed_until: 0 };
+  return {
+    kid,
+    algorithm,
+    public_jwk: JSON.stringify(jwk),
+    private_key: sealSecret(ctx, der, purpose(kid)),
+    is_current: 1,
+    created_at: now,
+    retired_at: null,
+    signed_until: 0,
+  };
 }
 
 const b64url = (value: string) => Buffer.from(value, "utf8").toString("base64url");
@@ -63,7 +72,11 @@ function load(ctx: ServiceContext, row: SigningKeysTable): LoadedKey {
     hit.signedUntil = Math.max(hit.signedUntil, row.signed_until);
     return hit;
   }
-  const privateKey: KeyObject = createPrivateKey({ key: unsealSecret(ctx, row.private_key, purpose(row.kid)), format: "der", type: "pkcs8" });
+  const privateKey: KeyObject = createPrivateKey({
+    key: unsealSecret(ctx, row.private_key, purpose(row.kid)),
+    format: "der",
+    type: "pkcs8",
+  });
   const publicKey = createPublicKey(privateKey);
   const { digest, key } = signerFor(row.algorithm, privateKey);
   const loaded: LoadedKey = {
@@ -90,7 +103,12 @@ async function createFirstKey(ctx: ServiceContext, algorithm: SigningAlgorithm):
   try {
     await inTransaction(ctx, async (tx) => {
       await tx.db.insertInto("signing_keys").values(row).execute();
-      await recordAudit(tx, { organizationId: null, action: "signing_key.created", target: { type: "signing_key", id: row.kid, label: `${algorithm} ${row.kid}` }, after: { kid: row.kid, algorithm } });
+      await recordAudit(tx, {
+        organizationId: null,
+        action: "signing_key.created",
+        target: { type: "signing_key", id: row.kid, label: `${algorithm} ${row.kid}` },
+        after: { kid: row.kid, algorithm },
+      });
     });
     return row;
   } catch (error) {
@@ -128,7 +146,10 @@ export async function loadSigningState(ctx: ServiceContext): Promise<SigningStat
  * in the token's one statement), else read afresh: a rotation or settings change by any process applies
  * to the next token, with no timer and no extra read.
  */
-export async function signingStateFor(ctx: ServiceContext, observed: { kid: string | null; settingsVersion: number | null }): Promise<SigningState> {
+export async function signingStateFor(
+  ctx: ServiceContext,
+  observed: { kid: string | null; settingsVersion: number | null },
+): Promise<SigningState> {
   const s = signingCache(ctx).state;
   if (s && s.key.kid === observed.kid && s.settingsVersion === (observed.settingsVersion ?? 0)) return s;
   return loadSigningState(ctx);
@@ -141,7 +162,12 @@ export async function signingStateFor(ctx: ServiceContext, observed: { kid: stri
 export async function markSignedUntil(ctx: ServiceContext, key: LoadedKey, expMs: number): Promise<void> {
   if (expMs <= key.signedUntil) return;
   const mark = expMs + MARK_HEADROOM_MS;
-  await ctx.db.updateTable("signing_keys").set({ signed_until: mark }).where("kid", "=", key.kid).where("signed_until", "<", mark).execute();
+  await ctx.db
+    .updateTable("signing_keys")
+    .set({ signed_until: mark })
+    .where("kid", "=", key.kid)
+    .where("signed_until", "<", mark)
+    .execute();
   key.signedUntil = mark;
 }
 
@@ -149,7 +175,9 @@ export async function markSignedUntil(ctx: ServiceContext, key: LoadedKey, expMs
 export async function listSigningKeys(ctx: ServiceContext): Promise<SigningKeyInfo[]> {
   const rows = await ctx.db.selectFrom("signing_keys").selectAll().execute();
   const order = (r: SigningKeysTable) => (r.is_current === 1 ? Infinity : (r.retired_at ?? 0));
-  return rows.sort((a, b) => order(b) - order(a) || b.created_at - a.created_at || (a.kid < b.kid ? 1 : -1)).map(infoOf);
+  return rows
+    .sort((a, b) => order(b) - order(a) || b.created_at - a.created_at || (a.kid < b.kid ? 1 : -1))
+    .map(infoOf);
 }
 
 /** The JWKS: the current key (created if none exists yet) and every retired key whose tokens may still be live. */
@@ -169,7 +197,10 @@ export interface Rotation {
 }
 
 /** Creates a new signing key (the settings' algorithm unless one is given); the old one stops signing at once. */
-export async function rotateSigningKey(ctx: ServiceContext, input: { algorithm?: SigningAlgorithm | undefined } = {}): Promise<Rotation> {
+export async function rotateSigningKey(
+  ctx: ServiceContext,
+  input: { algorithm?: SigningAlgorithm | undefined } = {},
+): Promise<Rotation> {
   assertInstanceAdmin(ctx, "rotate the signing key");
   const algorithm = input.algorithm ?? (await readTokenSettings(ctx)).signingAlgorithm;
   // Generated before the transaction: RSA generation takes long enough that no lock should wait on it.
@@ -180,7 +211,12 @@ export async function rotateSigningKey(ctx: ServiceContext, input: { algorithm?:
     if (tx.dialect.supportsForUpdate) query = query.forUpdate();
     const old = await query.executeTakeFirst();
     const retired = old ? { ...old, is_current: null, retired_at: now } : undefined;
-    if (retired) await tx.db.updateTable("signing_keys").set({ is_current: null, retired_at: now }).where("kid", "=", retired.kid).execute();
+    if (retired)
+      await tx.db
+        .updateTable("signing_keys")
+        .set({ is_current: null, retired_at: now })
+        .where("kid", "=", retired.kid)
+        .execute();
     const fresh = { ...row, created_at: now };
     await tx.db.insertInto("signing_keys").values(fresh).execute();
     const result: Rotation = { current: infoOf(fresh), previous: retired ? infoOf(retired) : null };

@@ -43,9 +43,13 @@ const fromRow = (row: TokenSettingsTable): TokenSettings => ({
 });
 
 /** The stored settings (or the defaults) and their version: 0 before any change, one more with each. */
-export async function readTokenSettingsVersioned(ctx: ServiceContext): Promise<{ settings: TokenSettings; version: number }> {
+export async function readTokenSettingsVersioned(
+  ctx: ServiceContext,
+): Promise<{ settings: TokenSettings; version: number }> {
   const row = await ctx.db.selectFrom("token_settings").selectAll().where("id", "=", 1).executeTakeFirst();
-  return row ? { settings: fromRow(row), version: row.version } : { settings: { ...DEFAULT_TOKEN_SETTINGS }, version: 0 };
+  return row
+    ? { settings: fromRow(row), version: row.version }
+    : { settings: { ...DEFAULT_TOKEN_SETTINGS }, version: 0 };
 }
 
 /** The stored settings, or the defaults. Token issuance reads them through the signing cache, not per token. */
@@ -58,7 +62,10 @@ export async function updateTokenSettings(ctx: ServiceContext, patch: Partial<To
   assertInstanceAdmin(ctx, "change token settings");
   const after = await inTransaction(ctx, async (tx) => {
     const before = await readTokenSettings(tx);
-    const next: TokenSettings = { ...before, ...Object.fromEntries(Object.entries(patch).filter(([, v]) => v !== undefined)) };
+    const next: TokenSettings = {
+      ...before,
+      ...Object.fromEntries(Object.entries(patch).filter(([, v]) => v !== undefined)),
+    };
     const row: TokenSettingsTable = {
       id: 1,
       claims_version: next.claimsVersion,
@@ -75,9 +82,17 @@ export async function updateTokenSettings(ctx: ServiceContext, patch: Partial<To
     await tx.db
       .insertInto("token_settings")
       .values(row)
-      .onConflict((oc) => oc.column("id").doUpdateSet((eb) => ({ ...values, version: eb("token_settings.version", "+", 1) })))
+      .onConflict((oc) =>
+        oc.column("id").doUpdateSet((eb) => ({ ...values, version: eb("token_settings.version", "+", 1) })),
+      )
       .execute();
-    await recordAudit(tx, { organizationId: null, action: "token_settings.updated", target: { type: "token_settings", id: null, label: "token settings" }, before, after: next });
+    await recordAudit(tx, {
+      organizationId: null,
+      action: "token_settings.updated",
+      target: { type: "token_settings", id: null, label: "token settings" },
+      before,
+      after: next,
+    });
     return next;
   });
   forgetSigningState(ctx);

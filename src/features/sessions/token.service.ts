@@ -34,17 +34,26 @@ export interface IssuedToken {
 }
 
 /** The session, and what the store says signs now: the current key's kid and the settings' version. */
-type SessionRow = Pick<SessionsTable, "user_id" | "status" | "expire_at" | "last_active_organization_id" | "updated_at"> & {
+type SessionRow = Pick<
+  SessionsTable,
+  "user_id" | "status" | "expire_at" | "last_active_organization_id" | "updated_at"
+> & {
   current_kid: string | null;
   settings_version: number | null;
 };
 
 /** The member's standing in the organization as it will be at `atMs`, and until when that holds (the next grant expiry). */
-function computeAuthorization(policy: CompiledPolicy, userId: string, atMs: number): { org: OrgAuthorization; until: number } | undefined {
+function computeAuthorization(
+  policy: CompiledPolicy,
+  userId: string,
+  atMs: number,
+): { org: OrgAuthorization; until: number } | undefined {
   const mi = policy.members.ids.get(userId);
   const member = mi === undefined ? undefined : policy.members.members[mi];
   if (!member) return undefined;
-  const roles = member.roleIds.map((id) => policy.roles[policy.roleIds.get(id) ?? -1]?.key).filter((k): k is string => k !== undefined);
+  const roles = member.roleIds
+    .map((id) => policy.roles[policy.roleIds.get(id) ?? -1]?.key)
+    .filter((k): k is string => k !== undefined);
   const unscoped = new Set<string>();
   const scoped = new Map<string, Set<string>>();
   let until = Infinity;
@@ -54,7 +63,8 @@ function computeAuthorization(policy: CompiledPolicy, userId: string, atMs: numb
     // `admin` implies every action on its feature; Clerk's has() only knows listed keys, so list the ones this organization uses.
     const [, feature, action] = row.permission.split(":");
     const keys = [row.permission];
-    if (action === "admin") for (const pid of policy.featurePids.get(feature ?? "") ?? []) keys.push(policy.registry.keys[pid] as string);
+    if (action === "admin")
+      for (const pid of policy.featurePids.get(feature ?? "") ?? []) keys.push(policy.registry.keys[pid] as string);
     for (const key of keys) {
       if (row.scopes.length === 0) unscoped.add(key);
       else {
@@ -66,7 +76,16 @@ function computeAuthorization(policy: CompiledPolicy, userId: string, atMs: numb
   }
   const scopedOnly: Record<string, string[]> = {};
   for (const [key, set] of scoped) if (!unscoped.has(key)) scopedOnly[key] = [...set].sort();
-  return { org: { id: policy.organizationId, slug: policy.label, roles, permissions: [...unscoped].sort(), scoped: scopedOnly }, until };
+  return {
+    org: {
+      id: policy.organizationId,
+      slug: policy.label,
+      roles,
+      permissions: [...unscoped].sort(),
+      scoped: scopedOnly,
+    },
+    until,
+  };
 }
 
 /**
@@ -88,7 +107,12 @@ interface ClaimsEntry {
 
 const CLAIMS_CACHE = "sessions.claims";
 
-function cachedClaims(ctx: ServiceContext, policy: CompiledPolicy, userId: string, atMs: number): ClaimsEntry | undefined {
+function cachedClaims(
+  ctx: ServiceContext,
+  policy: CompiledPolicy,
+  userId: string,
+  atMs: number,
+): ClaimsEntry | undefined {
   let byPolicy = ctx.runtime.caches.get(CLAIMS_CACHE) as WeakMap<CompiledPolicy, Map<string, ClaimsEntry>> | undefined;
   if (!byPolicy) {
     byPolicy = new WeakMap();
@@ -139,9 +163,19 @@ async function organizationIdOf(ctx: ServiceContext, ref: string): Promise<strin
 }
 
 /** Persists the organization a token request made active (rare: only when it changes), audited. */
-async function activate(ctx: ServiceContext, sessionId: string, userId: string, from: string | null, to: string | null): Promise<void> {
+async function activate(
+  ctx: ServiceContext,
+  sessionId: string,
+  userId: string,
+  from: string | null,
+  to: string | null,
+): Promise<void> {
   await inTransaction(ctx, async (tx) => {
-    await tx.db.updateTable("sessions").set({ last_active_organization_id: to, updated_at: tx.clock.now() }).where("id", "=", sessionId).execute();
+    await tx.db
+      .updateTable("sessions")
+      .set({ last_active_organization_id: to, updated_at: tx.clock.now() })
+      .where("id", "=", sessionId)
+      .execute();
     await recordAudit(tx, {
       organizationId: null,
       action: "session.organization_activated",
@@ -167,7 +201,9 @@ function signToken(key: LoadedKey, input: string): Promise<string> | string {
   const data = Buffer.from(input, "utf8");
   if (key.algorithm !== "RS256") return sign(key.digest, data, key.signingKey).toString("base64url");
   return new Promise((resolve, reject) => {
-    sign(key.digest, data, key.signingKey, (error, signature) => (error ? reject(error) : resolve(signature.toString("base64url"))));
+    sign(key.digest, data, key.signingKey, (error, signature) =>
+      error ? reject(error) : resolve(signature.toString("base64url")),
+    );
   });
 }
 
@@ -183,7 +219,10 @@ export async function issueToken(ctx: ServiceContext, request: TokenRequest): Pr
   assertInstanceAdmin(ctx, "mint session tokens");
   const session = await readSession(ctx, request.sessionId);
   if (!session) throw sessionNotFound(request.sessionId);
-  const { settings, key } = await signingStateFor(ctx, { kid: session.current_kid, settingsVersion: session.settings_version });
+  const { settings, key } = await signingStateFor(ctx, {
+    kid: session.current_kid,
+    settingsVersion: session.settings_version,
+  });
   const now = ctx.clock.now();
   if (session.status !== "active") throw sessionNotActive(request.sessionId, "revoked", session.updated_at);
   if (session.expire_at <= now) throw sessionNotActive(request.sessionId, "expired", session.expire_at);
@@ -194,13 +233,19 @@ export async function issueToken(ctx: ServiceContext, request: TokenRequest): Pr
   const exp = Math.floor(expMs / 1000);
   const iat = Math.floor(now / 1000);
 
-  const requested = request.organization === undefined ? undefined : request.organization === null || request.organization.trim() === "" ? null : await organizationIdOf(ctx, request.organization);
+  const requested =
+    request.organization === undefined
+      ? undefined
+      : request.organization === null || request.organization.trim() === ""
+        ? null
+        : await organizationIdOf(ctx, request.organization);
   const organizationId = requested === undefined ? session.last_active_organization_id : requested;
   let entry: ClaimsEntry | undefined;
   if (organizationId !== null) {
     entry = cachedClaims(ctx, await compiledPolicy(ctx, organizationId), session.user_id, exp * 1000);
     // A named organization must be the user's; the session's remembered one may have lost them since (then: none).
-    if (!entry && requested !== undefined) throw notAMember((await resolveUser(ctx, session.user_id)).email, request.organization ?? organizationId);
+    if (!entry && requested !== undefined)
+      throw notAMember((await resolveUser(ctx, session.user_id)).email, request.organization ?? organizationId);
   }
   if (requested !== undefined && requested !== session.last_active_organization_id) {
     await activate(ctx, request.sessionId, session.user_id, session.last_active_organization_id, requested);

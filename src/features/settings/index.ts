@@ -1,2 +1,9 @@
 // The settings feature's public face.
-export { bumpInstancePolicyVersion, getSetting, type InstanceStatus, instanceStatus, putSetting, type SettingKey } from "./settings.service.js";
+export {
+  bumpInstancePolicyVersion,
+  getSetting,
+  type InstanceStatus,
+  instanceStatus,
+  putSetting,
+  type SettingKey,
+} from "./settings.service.js";

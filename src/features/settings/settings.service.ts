@@ -4,7 +4,8 @@ import type { ServiceContext } from "../../context.js";
 import { statusNeedsInstanceAdmin } from "./settings.errors.js";
 
 /** The setting keys clerk uses. */
-export type SettingKey = "creator_role_id" | "default_role_id" | "policy_version" | "instance_initialized" | "audit_roles_initialized";
+export type SettingKey =
+  "creator_role_id" | "default_role_id" | "policy_version" | "instance_initialized" | "audit_roles_initialized";
 
 /** A setting's value, or undefined when never set. */
 export async function getSetting(ctx: ServiceContext, key: SettingKey): Promise<string | undefined> {
@@ -57,7 +58,14 @@ export interface InstanceStatus {
 export async function instanceStatus(ctx: ServiceContext): Promise<InstanceStatus> {
   if (ctx.actor.type === "user") throw statusNeedsInstanceAdmin(ctx.actor.label);
   const count = async (table: "organizations" | "users" | "roles" | "permissions" | "audit_events") =>
-    Number((await ctx.db.selectFrom(table).select((eb) => eb.fn.countAll<number>().as("n")).executeTakeFirstOrThrow()).n);
+    Number(
+      (
+        await ctx.db
+          .selectFrom(table)
+          .select((eb) => eb.fn.countAll<number>().as("n"))
+          .executeTakeFirstOrThrow()
+      ).n,
+    );
   return {
     location: ctx.storeLocation ?? null,
     engine: ctx.dialect.name,

@@ -5,18 +5,32 @@ import { membersHoldingRole } from "../access/index.js";
 import { type Candidate, type Strategy, pickReviewers } from "./assignment.js";
 
 /** Members holding the role (directly or through a role extending it), minus `exclude`. */
-export async function eligibleReviewers(ctx: ServiceContext, organizationId: string, roleId: string | null, exclude: ReadonlySet<string>): Promise<Candidate[]> {
+export async function eligibleReviewers(
+  ctx: ServiceContext,
+  organizationId: string,
+  roleId: string | null,
+  exclude: ReadonlySet<string>,
+): Promise<Candidate[]> {
   if (roleId === null) return [];
   return (await membersHoldingRole(ctx, organizationId, roleId)).filter((m) => !exclude.has(m.userId));
 }
 
 /** Whether the user holds the role in the organization (directly or by inheritance). */
-export async function holdsRole(ctx: ServiceContext, organizationId: string, roleId: string | null, userId: string): Promise<boolean> {
+export async function holdsRole(
+  ctx: ServiceContext,
+  organizationId: string,
+  roleId: string | null,
+  userId: string,
+): Promise<boolean> {
   if (roleId === null) return false;
   return (await membersHoldingRole(ctx, organizationId, roleId)).some((m) => m.userId === userId);
 }
 
-async function openTaskCounts(ctx: ServiceContext, organizationId: string, userIds: readonly string[]): Promise<Map<string, number>> {
+async function openTaskCounts(
+  ctx: ServiceContext,
+  organizationId: string,
+  userIds: readonly string[],
+): Promise<Map<string, number>> {
   if (userIds.length === 0) return new Map();
   const rows = await ctx.db
     .selectFrom("tasks")
@@ -47,10 +61,21 @@ export async function chooseReviewers(
   // The cursor exists after a pool's first pick, so the usual case is one locked read; the first creates it.
   let cursor = await read();
   if (!cursor) {
-    await ctx.db.insertInto("assignment_cursors").values({ pool: input.pool, last_user_id: "", last_label: "", updated_at: now }).onConflict((oc) => oc.column("pool").doNothing()).execute();
+    await ctx.db
+      .insertInto("assignment_cursors")
+      .values({ pool: input.pool, last_user_id: "", last_label: "", updated_at: now })
+      .onConflict((oc) => oc.column("pool").doNothing())
+      .execute();
     cursor = await read();
   }
-  const openTasks = input.strategy === "least-loaded" ? await openTaskCounts(ctx, input.organizationId, input.candidates.map((c) => c.userId)) : undefined;
+  const openTasks =
+    input.strategy === "least-loaded"
+      ? await openTaskCounts(
+          ctx,
+          input.organizationId,
+          input.candidates.map((c) => c.userId),
+        )
+      : undefined;
   const picked = pickReviewers({
     strategy: input.strategy,
     candidates: input.candidates,
@@ -60,6 +85,11 @@ export async function chooseReviewers(
     openTasks,
   });
   const last = picked[picked.length - 1];
-  if (last) await ctx.db.updateTable("assignment_cursors").set({ last_user_id: last.userId, last_label: last.label, updated_at: now }).where("pool", "=", input.pool).execute();
+  if (last)
+    await ctx.db
+      .updateTable("assignment_cursors")
+      .set({ last_user_id: last.userId, last_label: last.label, updated_at: now })
+      .where("pool", "=", input.pool)
+      .execute();
   return picked;
 }

@@ -6,7 +6,14 @@ import { newId } from "../../ids.js";
 import { recordAudit } from "../audit/index.js";
 import { type JobSpec, cancelJobs, scheduleJobs } from "../jobs/index.js";
 import { type Organization, resolveOrg } from "../orgs/index.js";
-import { type Stage, type Workflow, evaluateCondition, fileSetPatterns, parseCondition, resolveWorkflow } from "../workflows/index.js";
+import {
+  type Stage,
+  type Workflow,
+  evaluateCondition,
+  fileSetPatterns,
+  parseCondition,
+  resolveWorkflow,
+} from "../workflows/index.js";
 import { chooseReviewers, eligibleReviewers } from "./reviewers.js";
 import { runNotFound } from "./task.errors.js";
 import { announce, signalValues } from "./task.signals.js";
@@ -19,7 +26,8 @@ export const STAGE_ESCALATE = "stage.escalate";
 export const jobKey = (kind: string, workflowId: string, runStageId: string) => `${kind}:${workflowId}:${runStageId}`;
 
 /** The run's label in the audit log: `pull-request-approval #123`. */
-export const runLabel = (wf: { slug: string }, subject: string | null) => (subject ? `${wf.slug} #${subject}` : wf.slug);
+export const runLabel = (wf: { slug: string }, subject: string | null) =>
+  subject ? `${wf.slug} #${subject}` : wf.slug;
 
 /**
  * Moves a run on: the next waiting stage whose condition holds becomes active (the ones before it whose
@@ -33,7 +41,13 @@ export async function advance(
   data: Record<string, unknown>,
   fileSets?: ReadonlyMap<string, readonly string[]>,
 ): Promise<void> {
-  const stages = await tx.db.selectFrom("run_stages").selectAll().where("run_id", "=", run.id).where("status", "=", "waiting").orderBy("position").execute();
+  const stages = await tx.db
+    .selectFrom("run_stages")
+    .selectAll()
+    .where("run_id", "=", run.id)
+    .where("status", "=", "waiting")
+    .orderBy("position")
+    .execute();
   let sets = fileSets;
   const label = runLabel(wf, run.subject);
   for (const rs of stages) {
@@ -46,7 +60,8 @@ export async function advance(
       sets ??= await fileSetPatterns(tx, org.id);
       const result = evaluateCondition(parseCondition(def.condition), data, sets);
       if (!result.holds) note = `condition ${def.condition} is false (${result.failed})`;
-      else if (result.unknownFileSets.length) note = `file set(s) ${result.unknownFileSets.join(", ")} do not exist yet, so the condition counts as true`;
+      else if (result.unknownFileSets.length)
+        note = `file set(s) ${result.unknownFileSets.join(", ")} do not exist yet, so the condition counts as true`;
       if (result.holds) {
         await activate(tx, org, wf, run, rs, def, note, data);
         return;
@@ -55,11 +70,24 @@ export async function advance(
       await activate(tx, org, wf, run, rs, def, null, data);
       return;
     }
-    await tx.db.updateTable("run_stages").set({ status: "skipped", note, completed_at: now }).where("id", "=", rs.id).execute();
-    await recordAudit(tx, { organizationId: org.id, action: "workflow.stage_skipped", target: { type: "run", id: run.id, label }, after: { stage: rs.name, reason: note } });
+    await tx.db
+      .updateTable("run_stages")
+      .set({ status: "skipped", note, completed_at: now })
+      .where("id", "=", rs.id)
+      .execute();
+    await recordAudit(tx, {
+      organizationId: org.id,
+      action: "workflow.stage_skipped",
+      target: { type: "run", id: run.id, label },
+      after: { stage: rs.name, reason: note },
+    });
   }
   const now = tx.clock.now();
-  await tx.db.updateTable("workflow_runs").set({ status: "approved", completed_at: now, updated_at: now, blocked_reason: null }).where("id", "=", run.id).execute();
+  await tx.db
+    .updateTable("workflow_runs")
+    .set({ status: "approved", completed_at: now, updated_at: now, blocked_reason: null })
+    .where("id", "=", run.id)
+    .execute();
   const elapsed = formatDuration(now - run.created_at);
   const requester = await emailOf(tx, run.requester_id);
   await announce(tx, {
@@ -70,7 +98,14 @@ export async function advance(
     after: { workflow: wf.slug, subject: run.subject, elapsedMs: now - run.created_at, elapsed },
     context: {
       workflowId: wf.id,
-      values: signalValues({ workflow: wf, organizationSlug: org.slug, run: { id: run.id, status: "approved" }, data, requester, elapsed }),
+      values: signalValues({
+        workflow: wf,
+        organizationSlug: org.slug,
+        run: { id: run.id, status: "approved" },
+        data,
+        requester,
+        elapsed,
+      }),
       assignees: requester ? [requester] : [],
     },
   });
@@ -80,8 +115,10 @@ export async function advance(
 function blockedReason(def: Stage, eligible: number): string | null {
   if (def.requiresRole.id === null) return `the role ${def.requiresRole.key} of stage "${def.name}" no longer exists`;
   if (def.strategy === "manual") return null;
-  if (eligible === 0) return `no eligible reviewer for stage "${def.name}" (it needs a member holding ${def.requiresRole.key} other than the requester)`;
-  if (eligible < def.approvals) return `only ${eligible} eligible reviewer(s) for stage "${def.name}", which needs ${def.approvals} distinct approvals`;
+  if (eligible === 0)
+    return `no eligible reviewer for stage "${def.name}" (it needs a member holding ${def.requiresRole.key} other than the requester)`;
+  if (eligible < def.approvals)
+    return `only ${eligible} eligible reviewer(s) for stage "${def.name}", which needs ${def.approvals} distinct approvals`;
   return null;
 }
 
@@ -102,10 +139,20 @@ async function activate(
   data: Record<string, unknown>,
 ): Promise<void> {
   const now = tx.clock.now();
-  await tx.db.updateTable("run_stages").set({ status: "active", started_at: now, note }).where("id", "=", rs.id).execute();
+  await tx.db
+    .updateTable("run_stages")
+    .set({ status: "active", started_at: now, note })
+    .where("id", "=", rs.id)
+    .execute();
   const exclude = new Set(run.requester_id ? [run.requester_id] : []);
   const pool = await eligibleReviewers(tx, org.id, def.requiresRole.id, exclude);
-  const picked = await chooseReviewers(tx, { organizationId: org.id, pool: `stage:${def.id}`, strategy: def.strategy, candidates: pool, count: rs.approvals_needed });
+  const picked = await chooseReviewers(tx, {
+    organizationId: org.id,
+    pool: `stage:${def.id}`,
+    strategy: def.strategy,
+    candidates: pool,
+    count: rs.approvals_needed,
+  });
   const label = runLabel(wf, run.subject);
   const requester = picked.length ? await emailOf(tx, run.requester_id) : null;
   for (let i = 0; i < rs.approvals_needed; i++) {
@@ -136,25 +183,65 @@ async function activate(
       action: "approval.requested",
       signal: reviewer ? "stage:assigned" : undefined,
       target: { type: "task", id, label },
-      after: { run: run.id, workflow: wf.slug, stage: def.name, requiresRole: def.requiresRole.key, assignee: reviewer?.label ?? null, via: def.strategy, subject: run.subject },
+      after: {
+        run: run.id,
+        workflow: wf.slug,
+        stage: def.name,
+        requiresRole: def.requiresRole.key,
+        assignee: reviewer?.label ?? null,
+        via: def.strategy,
+        subject: run.subject,
+      },
       context: reviewer
         ? {
             workflowId: wf.id,
-            values: signalValues({ workflow: wf, organizationSlug: org.slug, run: { id: run.id, status: "open" }, data, requester, stage: def.name, assignee: reviewer.label }),
+            values: signalValues({
+              workflow: wf,
+              organizationSlug: org.slug,
+              run: { id: run.id, status: "open" },
+              data,
+              requester,
+              stage: def.name,
+              assignee: reviewer.label,
+            }),
             assignees: [reviewer.label],
           }
         : undefined,
     });
   }
   const blocked = blockedReason(def, pool.length);
-  if (blocked !== run.blocked_reason) await tx.db.updateTable("workflow_runs").set({ blocked_reason: blocked, updated_at: now }).where("id", "=", run.id).execute();
+  if (blocked !== run.blocked_reason)
+    await tx.db
+      .updateTable("workflow_runs")
+      .set({ blocked_reason: blocked, updated_at: now })
+      .where("id", "=", run.id)
+      .execute();
   if (blocked) {
-    await recordAudit(tx, { organizationId: org.id, action: "workflow.run_blocked", target: { type: "run", id: run.id, label }, after: { stage: def.name, reason: blocked } });
+    await recordAudit(tx, {
+      organizationId: org.id,
+      action: "workflow.run_blocked",
+      target: { type: "run", id: run.id, label },
+      after: { stage: def.name, reason: blocked },
+    });
   }
   const jobs: JobSpec[] = [];
   const payload = { runStageId: rs.id };
-  if (def.timeoutMs !== null) jobs.push({ kind: STAGE_TIMEOUT, key: jobKey(STAGE_TIMEOUT, wf.id, rs.id), dueAt: now + def.timeoutMs, payload, organizationId: org.id });
-  if (def.escalation) jobs.push({ kind: STAGE_ESCALATE, key: jobKey(STAGE_ESCALATE, wf.id, rs.id), dueAt: now + def.escalation.afterMs, payload, organizationId: org.id });
+  if (def.timeoutMs !== null)
+    jobs.push({
+      kind: STAGE_TIMEOUT,
+      key: jobKey(STAGE_TIMEOUT, wf.id, rs.id),
+      dueAt: now + def.timeoutMs,
+      payload,
+      organizationId: org.id,
+    });
+  if (def.escalation)
+    jobs.push({
+      kind: STAGE_ESCALATE,
+      key: jobKey(STAGE_ESCALATE, wf.id, rs.id),
+      dueAt: now + def.escalation.afterMs,
+      payload,
+      organizationId: org.id,
+    });
   await scheduleJobs(tx, jobs);
 }
 
@@ -164,12 +251,19 @@ export async function stopStageTimers(tx: ServiceContext, workflowId: string, ru
 }
 
 /** Loads what a run's next step needs: the run, its workflow, its organization and its event's data. */
-export async function runContext(tx: ServiceContext, runId: string): Promise<{ run: WorkflowRunsTable; wf: Workflow; org: Organization; data: Record<string, unknown> }> {
+export async function runContext(
+  tx: ServiceContext,
+  runId: string,
+): Promise<{ run: WorkflowRunsTable; wf: Workflow; org: Organization; data: Record<string, unknown> }> {
   const run = await tx.db.selectFrom("workflow_runs").selectAll().where("id", "=", runId).executeTakeFirst();
   if (!run) throw runNotFound(runId);
   const org = await resolveOrg(tx, run.organization_id);
   const wf = await resolveWorkflow(tx, run.workflow_id);
-  const event = await tx.db.selectFrom("workflow_events").select("data").where("id", "=", run.event_id).executeTakeFirstOrThrow();
+  const event = await tx.db
+    .selectFrom("workflow_events")
+    .select("data")
+    .where("id", "=", run.event_id)
+    .executeTakeFirstOrThrow();
   return { run, wf, org, data: JSON.parse(event.data) as Record<string, unknown> };
 }
 

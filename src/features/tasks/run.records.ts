@@ -66,7 +66,8 @@ async function emails(ctx: ServiceContext, ids: readonly (string | null)[]): Pro
   return new Map(rows.map((r) => [r.id, r.email]));
 }
 
-const person = (id: string | null, names: Map<string, string>) => (id === null ? null : { id, email: names.get(id) ?? id });
+const person = (id: string | null, names: Map<string, string>) =>
+  id === null ? null : { id, email: names.get(id) ?? id };
 
 /** What tasks are shown with: their stages, runs and people, when the caller has them already. */
 interface TaskContext {
@@ -105,14 +106,27 @@ function toTaskRecords(rows: readonly TasksTable[], c: TaskContext): TaskRecord[
 /** Tasks with their workflow, stage and people, in creation order. */
 export async function taskRecords(ctx: ServiceContext, rows: readonly TasksTable[]): Promise<TaskRecord[]> {
   if (rows.length === 0) return [];
-  const stages = await ctx.db.selectFrom("run_stages").select(["id", "name", "overdue_at"]).where("id", "in", [...new Set(rows.map((r) => r.run_stage_id))]).execute();
+  const stages = await ctx.db
+    .selectFrom("run_stages")
+    .select(["id", "name", "overdue_at"])
+    .where("id", "in", [...new Set(rows.map((r) => r.run_stage_id))])
+    .execute();
   const runs = await ctx.db
     .selectFrom("workflow_runs")
     .innerJoin("workflows", "workflows.id", "workflow_runs.workflow_id")
-    .select(["workflow_runs.id", "workflow_runs.subject", "workflows.id as workflow_id", "workflows.slug", "workflows.name"])
+    .select([
+      "workflow_runs.id",
+      "workflow_runs.subject",
+      "workflows.id as workflow_id",
+      "workflows.slug",
+      "workflows.name",
+    ])
     .where("workflow_runs.id", "in", [...new Set(rows.map((r) => r.run_id))])
     .execute();
-  const names = await emails(ctx, rows.flatMap((r) => [r.assignee_id, r.decided_by_id]));
+  const names = await emails(
+    ctx,
+    rows.flatMap((r) => [r.assignee_id, r.decided_by_id]),
+  );
   return toTaskRecords(rows, { stages, runs, names });
 }
 
@@ -120,11 +134,33 @@ export async function taskRecords(ctx: ServiceContext, rows: readonly TasksTable
 export async function runRecords(ctx: ServiceContext, rows: readonly WorkflowRunsTable[]): Promise<RunRecord[]> {
   if (rows.length === 0) return [];
   const ids = rows.map((r) => r.id);
-  const workflows = await ctx.db.selectFrom("workflows").select(["id", "slug", "name"]).where("id", "in", [...new Set(rows.map((r) => r.workflow_id))]).execute();
-  const events = await ctx.db.selectFrom("workflow_events").select(["id", "type", "data"]).where("id", "in", [...new Set(rows.map((r) => r.event_id))]).execute();
-  const stages = await ctx.db.selectFrom("run_stages").selectAll().where("run_id", "in", ids).orderBy("position").execute();
-  const taskRows = await ctx.db.selectFrom("tasks").selectAll().where("run_id", "in", ids).orderBy("created_at").orderBy("id").execute();
-  const names = await emails(ctx, [...rows.map((r) => r.requester_id), ...taskRows.flatMap((r) => [r.assignee_id, r.decided_by_id])]);
+  const workflows = await ctx.db
+    .selectFrom("workflows")
+    .select(["id", "slug", "name"])
+    .where("id", "in", [...new Set(rows.map((r) => r.workflow_id))])
+    .execute();
+  const events = await ctx.db
+    .selectFrom("workflow_events")
+    .select(["id", "type", "data"])
+    .where("id", "in", [...new Set(rows.map((r) => r.event_id))])
+    .execute();
+  const stages = await ctx.db
+    .selectFrom("run_stages")
+    .selectAll()
+    .where("run_id", "in", ids)
+    .orderBy("position")
+    .execute();
+  const taskRows = await ctx.db
+    .selectFrom("tasks")
+    .selectAll()
+    .where("run_id", "in", ids)
+    .orderBy("created_at")
+    .orderBy("id")
+    .execute();
+  const names = await emails(ctx, [
+    ...rows.map((r) => r.requester_id),
+    ...taskRows.flatMap((r) => [r.assignee_id, r.decided_by_id]),
+  ]);
   const tasks = toTaskRecords(taskRows, {
     stages,
     runs: rows.map((r) => {

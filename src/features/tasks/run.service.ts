@@ -7,7 +7,18 @@ import { compiledPolicy } from "../access/index.js";
 import { recordAudit } from "../audit/index.js";
 import { type Organization, resolveOrg } from "../orgs/index.js";
 import { resolveUser } from "../users/index.js";
-import { type Workflow, assertMayEmit, assertMayManageWorkflows, assertMayReadWorkflows, evaluateCondition, fileSetPatterns, parseCondition, parseEventType, resolveWorkflow, triggeredWorkflows } from "../workflows/index.js";
+import {
+  type Workflow,
+  assertMayEmit,
+  assertMayManageWorkflows,
+  assertMayReadWorkflows,
+  evaluateCondition,
+  fileSetPatterns,
+  parseCondition,
+  parseEventType,
+  resolveWorkflow,
+  triggeredWorkflows,
+} from "../workflows/index.js";
 import { type RunRecord, runRecords } from "./run.records.js";
 import { idempotencyMismatch, invalidEvent, memberRequired, runNotFound, runNotOpen } from "./task.errors.js";
 import { type EmitEventInput, emitEventSchema } from "./task.schema.js";
@@ -29,11 +40,14 @@ function canonical(value: unknown): string {
 /** The pull request (or other subject) an event is about: `pr.number`, `pull_request.number`, `pull_request` or `number`. */
 export function subjectOf(data: Record<string, unknown>): string | null {
   const pr = (data.pr ?? data.pull_request) as unknown;
-  const candidates = [pr && typeof pr === "object" ? (pr as Record<string, unknown>).number : pr, data.number, data.subject];
+  const candidates = [
+    pr && typeof pr === "object" ? (pr as Record<string, unknown>).number : pr,
+    data.number,
+    data.subject,
+  ];
   for (const c of candidates) if (typeof c === "string" || typeof c === "number") return String(c).trim() || null;
   return null;
 }
-
 
 async function requesterOf(ctx: ServiceContext, given: string | undefined): Promise<string | null> {
   if (given !== undefined) return (await resolveUser(ctx, given)).id;
@@ -58,7 +72,15 @@ export interface EmitResult {
   duplicate: boolean;
 }
 
-type EventRow = { id: string; organization_id: string; type: string; data: string; idempotency_key: string | null; requester_id: string | null; created_at: number };
+type EventRow = {
+  id: string;
+  organization_id: string;
+  type: string;
+  data: string;
+  idempotency_key: string | null;
+  requester_id: string | null;
+  created_at: number;
+};
 const toEvent = (r: EventRow): EventRecord => ({
   id: r.id,
   organizationId: r.organization_id,
@@ -84,10 +106,22 @@ export async function emitEvent(ctx: ServiceContext, input: EmitEventInput): Pro
     const org = await resolveOrg(tx, data.organization);
     await assertMayEmit(tx, org);
     if (data.idempotencyKey !== undefined) {
-      const existing = await tx.db.selectFrom("workflow_events").selectAll().where("organization_id", "=", org.id).where("idempotency_key", "=", data.idempotencyKey).executeTakeFirst();
+      const existing = await tx.db
+        .selectFrom("workflow_events")
+        .selectAll()
+        .where("organization_id", "=", org.id)
+        .where("idempotency_key", "=", data.idempotencyKey)
+        .executeTakeFirst();
       if (existing) {
-        if (existing.type_key !== typeKey || canonical(JSON.parse(existing.data)) !== canonical(data.data)) throw idempotencyMismatch(data.idempotencyKey, existing.id);
-        const runs = await tx.db.selectFrom("workflow_runs").selectAll().where("event_id", "=", existing.id).orderBy("created_at").orderBy("id").execute();
+        if (existing.type_key !== typeKey || canonical(JSON.parse(existing.data)) !== canonical(data.data))
+          throw idempotencyMismatch(data.idempotencyKey, existing.id);
+        const runs = await tx.db
+          .selectFrom("workflow_runs")
+          .selectAll()
+          .where("event_id", "=", existing.id)
+          .orderBy("created_at")
+          .orderBy("id")
+          .execute();
         return { event: toEvent(existing), runs: await runRecords(tx, runs), duplicate: true };
       }
     }
@@ -106,11 +140,14 @@ export async function emitEvent(ctx: ServiceContext, input: EmitEventInput): Pro
     await tx.db.insertInto("workflow_events").values(row).execute();
     const workflows = await triggeredWorkflows(tx, org, typeKey);
     // Read once, and only when a condition names a file set.
-    const needsFileSets = workflows.some((w) => [w.condition, ...w.stages.map((s) => s.condition)].some((c) => c?.includes("files:") ?? false));
+    const needsFileSets = workflows.some((w) =>
+      [w.condition, ...w.stages.map((s) => s.condition)].some((c) => c?.includes("files:") ?? false),
+    );
     const fileSets = needsFileSets ? await fileSetPatterns(tx, org.id) : new Map<string, string[]>();
     const started: string[] = [];
     for (const wf of workflows) {
-      if (wf.condition !== null && !evaluateCondition(parseCondition(wf.condition), data.data, fileSets).holds) continue;
+      if (wf.condition !== null && !evaluateCondition(parseCondition(wf.condition), data.data, fileSets).holds)
+        continue;
       started.push(await startRun(tx, org, wf, toEvent(row), requesterId, fileSets));
     }
     await recordAudit(tx, {
@@ -119,12 +156,27 @@ export async function emitEvent(ctx: ServiceContext, input: EmitEventInput): Pro
       target: { type: "event", id: row.id, label: type },
       after: { type, idempotencyKey: row.idempotency_key, subject: subjectOf(data.data), runs: started },
     });
-    const runs = started.length ? await tx.db.selectFrom("workflow_runs").selectAll().where("id", "in", started).orderBy("created_at").orderBy("id").execute() : [];
+    const runs = started.length
+      ? await tx.db
+          .selectFrom("workflow_runs")
+          .selectAll()
+          .where("id", "in", started)
+          .orderBy("created_at")
+          .orderBy("id")
+          .execute()
+      : [];
     return { event: toEvent(row), runs: await runRecords(tx, runs), duplicate: false };
   });
 }
 
-async function startRun(tx: ServiceContext, org: Organization, wf: Workflow, event: EventRecord, requesterId: string | null, fileSets: ReadonlyMap<string, readonly string[]>): Promise<string> {
+async function startRun(
+  tx: ServiceContext,
+  org: Organization,
+  wf: Workflow,
+  event: EventRecord,
+  requesterId: string | null,
+  fileSets: ReadonlyMap<string, readonly string[]>,
+): Promise<string> {
   const now = tx.clock.now();
   const subject = subjectOf(event.data);
   const run: WorkflowRunsTable = {
@@ -167,7 +219,14 @@ async function startRun(tx: ServiceContext, org: Organization, wf: Workflow, eve
     organizationId: org.id,
     action: "workflow.run_started",
     target: { type: "run", id: run.id, label: runLabel(wf, subject) },
-    after: { workflow: wf.slug, event: event.id, eventType: event.type, subject, requester: requesterId, stages: wf.stages.map((s) => s.name) },
+    after: {
+      workflow: wf.slug,
+      event: event.id,
+      eventType: event.type,
+      subject,
+      requester: requesterId,
+      stages: wf.stages.map((s) => s.name),
+    },
   });
   await advance(tx, org, wf, run, event.data, fileSets);
   return run.id;
@@ -181,20 +240,56 @@ export async function cancelRun(ctx: ServiceContext, ref: string, reason?: strin
     if (!requester) await assertMayManageWorkflows(tx, org, "cancel runs");
     if (run.status !== "open") throw runNotOpen(run.id, run.status);
     const now = tx.clock.now();
-    const active = await tx.db.selectFrom("run_stages").select("id").where("run_id", "=", run.id).where("status", "in", ["active", "waiting"]).execute();
+    const active = await tx.db
+      .selectFrom("run_stages")
+      .select("id")
+      .where("run_id", "=", run.id)
+      .where("status", "in", ["active", "waiting"])
+      .execute();
     for (const s of active) await stopStageTimers(tx, wf.id, s.id);
-    await tx.db.updateTable("run_stages").set({ status: "cancelled", completed_at: now }).where("run_id", "=", run.id).where("status", "in", ["active", "waiting"]).execute();
-    await tx.db.updateTable("tasks").set({ status: "cancelled", updated_at: now }).where("run_id", "=", run.id).where("status", "=", "open").execute();
-    await tx.db.updateTable("workflow_runs").set({ status: "cancelled", outcome_reason: reason?.trim() || null, completed_at: now, updated_at: now, blocked_reason: null }).where("id", "=", run.id).execute();
-    await recordAudit(tx, { organizationId: org.id, action: "workflow.run_cancelled", target: { type: "run", id: run.id, label: runLabel(wf, run.subject) }, after: { reason: reason?.trim() || null } });
-    return (await runRecords(tx, [(await tx.db.selectFrom("workflow_runs").selectAll().where("id", "=", run.id).executeTakeFirstOrThrow())]))[0] as RunRecord;
+    await tx.db
+      .updateTable("run_stages")
+      .set({ status: "cancelled", completed_at: now })
+      .where("run_id", "=", run.id)
+      .where("status", "in", ["active", "waiting"])
+      .execute();
+    await tx.db
+      .updateTable("tasks")
+      .set({ status: "cancelled", updated_at: now })
+      .where("run_id", "=", run.id)
+      .where("status", "=", "open")
+      .execute();
+    await tx.db
+      .updateTable("workflow_runs")
+      .set({
+        status: "cancelled",
+        outcome_reason: reason?.trim() || null,
+        completed_at: now,
+        updated_at: now,
+        blocked_reason: null,
+      })
+      .where("id", "=", run.id)
+      .execute();
+    await recordAudit(tx, {
+      organizationId: org.id,
+      action: "workflow.run_cancelled",
+      target: { type: "run", id: run.id, label: runLabel(wf, run.subject) },
+      after: { reason: reason?.trim() || null },
+    });
+    return (
+      await runRecords(tx, [
+        await tx.db.selectFrom("workflow_runs").selectAll().where("id", "=", run.id).executeTakeFirstOrThrow(),
+      ])
+    )[0] as RunRecord;
   });
 }
 
 /** One run with its stages and tasks. */
 export async function getRun(ctx: ServiceContext, ref: string): Promise<RunRecord> {
   const id = ref.trim();
-  const row = isId(id, "run") ? await ctx.db.selectFrom("workflow_runs").selectAll().where("id", "=", id).executeTakeFirst() : undefined;
+  const row = isId(id, "run")
+    ? await ctx.db.selectFrom("workflow_runs").selectAll().where("id", "=", id).executeTakeFirst()
+    : undefined;
   if (!row) throw runNotFound(id);
   await assertMayReadWorkflows(ctx, await resolveOrg(ctx, row.organization_id));
   return (await runRecords(ctx, [row]))[0] as RunRecord;
@@ -203,7 +298,14 @@ export async function getRun(ctx: ServiceContext, ref: string): Promise<RunRecor
 /** Runs of a workflow (or of an organization), newest first. */
 export async function listRuns(
   ctx: ServiceContext,
-  q: { organization?: string | undefined; workflow?: string | undefined; status?: string | undefined; subject?: string | undefined; limit?: number; offset?: number },
+  q: {
+    organization?: string | undefined;
+    workflow?: string | undefined;
+    status?: string | undefined;
+    subject?: string | undefined;
+    limit?: number;
+    offset?: number;
+  },
 ): Promise<{ data: RunRecord[]; totalCount: number }> {
   let orgId: string;
   let workflowId: string | undefined;
@@ -214,19 +316,29 @@ export async function listRuns(
   } else if (q.organization !== undefined) {
     orgId = (await resolveOrg(ctx, q.organization)).id;
   } else {
-    throw invalidEvent("Name the workflow or the organization whose runs to list (--workflow or --organization).", "workflow");
+    throw invalidEvent(
+      "Name the workflow or the organization whose runs to list (--workflow or --organization).",
+      "workflow",
+    );
   }
   await assertMayReadWorkflows(ctx, await resolveOrg(ctx, orgId));
   const statuses = q.status === undefined ? undefined : q.status.split(",").map((s) => s.trim().toLowerCase());
   for (const s of statuses ?? []) {
-    if (!["open", "approved", "rejected", "cancelled"].includes(s)) throw invalidEvent(`--status "${s}" is not a run status; use open, approved, rejected or cancelled.`, "status");
+    if (!["open", "approved", "rejected", "cancelled"].includes(s))
+      throw invalidEvent(`--status "${s}" is not a run status; use open, approved, rejected or cancelled.`, "status");
   }
   let base = ctx.db.selectFrom("workflow_runs").where("organization_id", "=", orgId);
   if (workflowId) base = base.where("workflow_id", "=", workflowId);
   if (statuses) base = base.where("status", "in", statuses as WorkflowRunsTable["status"][]);
   if (q.subject !== undefined) base = base.where("subject", "=", q.subject);
   const { n } = await base.select((eb) => eb.fn.countAll<number>().as("n")).executeTakeFirstOrThrow();
-  const rows = await base.selectAll().orderBy("created_at", "desc").orderBy("id", "desc").limit(q.limit ?? 50).offset(q.offset ?? 0).execute();
+  const rows = await base
+    .selectAll()
+    .orderBy("created_at", "desc")
+    .orderBy("id", "desc")
+    .limit(q.limit ?? 50)
+    .offset(q.offset ?? 0)
+    .execute();
   return { data: await runRecords(ctx, rows), totalCount: Number(n) };
 }
 

@@ -14,10 +14,19 @@ export interface WorkflowStats extends WorkflowFigures {
   to: number;
 }
 
-export async function workflowStats(ctx: ServiceContext, ref: string, options: { period?: string | undefined; organization?: string | undefined } = {}): Promise<WorkflowStats> {
+export async function workflowStats(
+  ctx: ServiceContext,
+  ref: string,
+  options: { period?: string | undefined; organization?: string | undefined } = {},
+): Promise<WorkflowStats> {
   const period = (options.period ?? "30d").trim().toLowerCase();
   const span = parseDurationMs(period);
-  if (span === undefined) throw new ClerkError("workflow.invalid_duration", `--period "${options.period}" is not a period; use e.g. 7d, 30d or 12h.`, { param: "period" });
+  if (span === undefined)
+    throw new ClerkError(
+      "workflow.invalid_duration",
+      `--period "${options.period}" is not a period; use e.g. 7d, 30d or 12h.`,
+      { param: "period" },
+    );
   const wf = await resolveWorkflow(ctx, ref, options.organization);
   await assertMayReadWorkflows(ctx, await resolveOrg(ctx, wf.organization.id));
   const to = ctx.clock.now();
@@ -33,15 +42,36 @@ export async function workflowStats(ctx: ServiceContext, ref: string, options: {
     ? await ctx.db
         .selectFrom("run_stages")
         .innerJoin("workflow_runs", "workflow_runs.id", "run_stages.run_id")
-        .select(["run_stages.name", "run_stages.position", "run_stages.status", "run_stages.started_at", "run_stages.completed_at", "run_stages.overdue_at", "run_stages.escalated_at"])
+        .select([
+          "run_stages.name",
+          "run_stages.position",
+          "run_stages.status",
+          "run_stages.started_at",
+          "run_stages.completed_at",
+          "run_stages.overdue_at",
+          "run_stages.escalated_at",
+        ])
         .where("workflow_runs.workflow_id", "=", wf.id)
         .where("workflow_runs.created_at", ">=", from)
         .where("workflow_runs.created_at", "<=", to)
         .execute()
     : [];
   const figures = computeFigures(
-    runs.map((r) => ({ status: r.status, createdAt: r.created_at, completedAt: r.completed_at, outcomeReason: r.outcome_reason })),
-    stages.map((s) => ({ name: s.name, position: s.position, status: s.status, startedAt: s.started_at, completedAt: s.completed_at, overdue: s.overdue_at !== null, escalated: s.escalated_at !== null })),
+    runs.map((r) => ({
+      status: r.status,
+      createdAt: r.created_at,
+      completedAt: r.completed_at,
+      outcomeReason: r.outcome_reason,
+    })),
+    stages.map((s) => ({
+      name: s.name,
+      position: s.position,
+      status: s.status,
+      startedAt: s.started_at,
+      completedAt: s.completed_at,
+      overdue: s.overdue_at !== null,
+      escalated: s.escalated_at !== null,
+    })),
   );
   return { workflow: { id: wf.id, slug: wf.slug, name: wf.name }, period, from, to, ...figures };
 }

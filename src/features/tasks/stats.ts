@@ -42,7 +42,8 @@ export function percentile(sorted: readonly number[], p: number): number | null 
   return sorted[Math.min(rank, sorted.length) - 1] as number;
 }
 
-const average = (xs: readonly number[]) => (xs.length === 0 ? null : Math.round(xs.reduce((a, b) => a + b, 0) / xs.length));
+const average = (xs: readonly number[]) =>
+  xs.length === 0 ? null : Math.round(xs.reduce((a, b) => a + b, 0) / xs.length);
 
 /** Computes the figures; rejection reasons are grouped case-insensitively, most frequent first (top 5). */
 export function computeFigures(runs: readonly StatRun[], stages: readonly StatStage[]): WorkflowFigures {
@@ -56,7 +57,8 @@ export function computeFigures(runs: readonly StatRun[], stages: readonly StatSt
   const byStage = new Map<string, { position: number; times: number[] }>();
   for (const s of stages) {
     const entry = byStage.get(s.name) ?? { position: s.position, times: [] };
-    if ((s.status === "approved" || s.status === "rejected") && s.startedAt !== null && s.completedAt !== null) entry.times.push(s.completedAt - s.startedAt);
+    if ((s.status === "approved" || s.status === "rejected") && s.startedAt !== null && s.completedAt !== null)
+      entry.times.push(s.completedAt - s.startedAt);
     byStage.set(s.name, entry);
   }
   const reasons = new Map<string, { reason: string; count: number }>();
@@ -76,9 +78,13 @@ export function computeFigures(runs: readonly StatRun[], stages: readonly StatSt
     cancelled: count("cancelled"),
     approvalRate: approved + rejected === 0 ? null : Math.round((approved / (approved + rejected)) * 1000) / 1000,
     completion: { averageMs: average(durations), p50Ms: percentile(durations, 50), p90Ms: percentile(durations, 90) },
-    stages: [...byStage.entries()].sort((a, b) => a[1].position - b[1].position).map(([name, e]) => ({ name, completed: e.times.length, averageMs: average(e.times) })),
+    stages: [...byStage.entries()]
+      .sort((a, b) => a[1].position - b[1].position)
+      .map(([name, e]) => ({ name, completed: e.times.length, averageMs: average(e.times) })),
     overdue: stages.filter((s) => s.overdue).length,
     escalations: stages.filter((s) => s.escalated).length,
-    topRejectionReasons: [...reasons.values()].sort((a, b) => b.count - a.count || a.reason.localeCompare(b.reason)).slice(0, 5),
+    topRejectionReasons: [...reasons.values()]
+      .sort((a, b) => b.count - a.count || a.reason.localeCompare(b.reason))
+      .slice(0, 5),
   };
 }

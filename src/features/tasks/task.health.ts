@@ -39,7 +39,10 @@ async function openRuns(ctx: ServiceContext, organizationId: string) {
 }
 
 /** Open runs that are blocked, each with the commands that unblock it. */
-export async function blockedRunFindings(ctx: ServiceContext, org: { id: string; slug: string }): Promise<BlockedRunFinding[]> {
+export async function blockedRunFindings(
+  ctx: ServiceContext,
+  org: { id: string; slug: string },
+): Promise<BlockedRunFinding[]> {
   const runs = (await openRuns(ctx, org.id)).filter((r) => r.blocked_reason !== null);
   const out: BlockedRunFinding[] = [];
   for (const r of runs) {
@@ -69,12 +72,22 @@ export async function blockedRunFindings(ctx: ServiceContext, org: { id: string;
 }
 
 /** Active stages past their timeout that still have open tasks. */
-export async function overdueTaskFindings(ctx: ServiceContext, org: { id: string; slug: string }): Promise<OverdueTaskFinding[]> {
+export async function overdueTaskFindings(
+  ctx: ServiceContext,
+  org: { id: string; slug: string },
+): Promise<OverdueTaskFinding[]> {
   const rows = await ctx.db
     .selectFrom("run_stages")
     .innerJoin("workflow_runs", "workflow_runs.id", "run_stages.run_id")
     .innerJoin("workflows", "workflows.id", "workflow_runs.workflow_id")
-    .select(["run_stages.id", "run_stages.name", "run_stages.overdue_at", "workflow_runs.id as run_id", "workflow_runs.subject", "workflows.slug"])
+    .select([
+      "run_stages.id",
+      "run_stages.name",
+      "run_stages.overdue_at",
+      "workflow_runs.id as run_id",
+      "workflow_runs.subject",
+      "workflows.slug",
+    ])
     .where("workflow_runs.organization_id", "=", org.id)
     .where("workflow_runs.status", "=", "open")
     .where("run_stages.status", "=", "active")
@@ -97,7 +110,10 @@ export async function overdueTaskFindings(ctx: ServiceContext, org: { id: string
       check: "task.overdue",
       organization: org.slug,
       summary: `Stage "${r.name}" of ${label} is overdue by ${formatDuration(now - (r.overdue_at as number))} (waiting on ${who}).`,
-      fix: [`clerk task assign --run ${r.run_id} --reviewer <another reviewer>`, `clerk workflow escalation set --workflow ${r.slug} --stage "${r.name}" --after 48h --escalate-to <role>`],
+      fix: [
+        `clerk task assign --run ${r.run_id} --reviewer <another reviewer>`,
+        `clerk workflow escalation set --workflow ${r.slug} --stage "${r.name}" --after 48h --escalate-to <role>`,
+      ],
       run: r.run_id,
       workflow: r.slug,
       stage: r.name,

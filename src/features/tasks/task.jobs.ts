@@ -18,9 +18,10 @@ async function activeStage(tx: ServiceContext, job: Job) {
   return { rs, ...context, def: context.wf.stages.find((s) => s.id === rs.stage_id) };
 }
 
-
 async function emails(tx: ServiceContext, ids: readonly (string | null)[]): Promise<(string | null)[]> {
-  return Promise.all(ids.map(async (id) => (id === null ? null : ((await resolveUser(tx, id).catch(() => undefined))?.email ?? id))));
+  return Promise.all(
+    ids.map(async (id) => (id === null ? null : ((await resolveUser(tx, id).catch(() => undefined))?.email ?? id))),
+  );
 }
 
 /** Stage timeout: the stage is overdue; the run stays open and `stage:overdue` goes out. */
@@ -31,19 +32,54 @@ const onTimeout: JobHandler = async (tx, job) => {
   const now = tx.clock.now();
   // Overdue since the deadline, not since this timer ran (it may run late, after downtime or from cron).
   const deadline = def?.timeoutMs != null ? (rs.started_at as number) + def.timeoutMs : now;
-  await tx.db.updateTable("run_stages").set({ overdue_at: Math.min(deadline, now) }).where("id", "=", rs.id).execute();
-  const open = await tx.db.selectFrom("tasks").select(["id", "assignee_id"]).where("run_stage_id", "=", rs.id).where("status", "=", "open").execute();
+  await tx.db
+    .updateTable("run_stages")
+    .set({ overdue_at: Math.min(deadline, now) })
+    .where("id", "=", rs.id)
+    .execute();
+  const open = await tx.db
+    .selectFrom("tasks")
+    .select(["id", "assignee_id"])
+    .where("run_stage_id", "=", rs.id)
+    .where("status", "=", "open")
+    .execute();
   const elapsed = now - (rs.started_at as number);
-  const assignees = (await emails(tx, open.map((t) => t.assignee_id))).filter((e): e is string => e !== null);
+  const assignees = (
+    await emails(
+      tx,
+      open.map((t) => t.assignee_id),
+    )
+  ).filter((e): e is string => e !== null);
   await announce(tx, {
     organizationId: org.id,
     action: "approval.overdue",
     signal: "stage:overdue",
     target: { type: "run", id: run.id, label: runLabel(wf, run.subject) },
-    after: { run: run.id, workflow: wf.slug, stage: rs.name, timeout: def?.timeout ?? null, elapsedMs: elapsed, elapsed: formatDuration(elapsed), assignees: await emails(tx, open.map((t) => t.assignee_id)), tasks: open.map((t) => t.id) },
+    after: {
+      run: run.id,
+      workflow: wf.slug,
+      stage: rs.name,
+      timeout: def?.timeout ?? null,
+      elapsedMs: elapsed,
+      elapsed: formatDuration(elapsed),
+      assignees: await emails(
+        tx,
+        open.map((t) => t.assignee_id),
+      ),
+      tasks: open.map((t) => t.id),
+    },
     context: {
       workflowId: wf.id,
-      values: signalValues({ workflow: wf, organizationSlug: org.slug, run: { id: run.id, status: run.status }, data, requester: await emailOf(tx, run.requester_id), stage: rs.name, assignee: assignees[0] ?? null, elapsed: formatDuration(elapsed) }),
+      values: signalValues({
+        workflow: wf,
+        organizationSlug: org.slug,
+        run: { id: run.id, status: run.status },
+        data,
+        requester: await emailOf(tx, run.requester_id),
+        stage: rs.name,
+        assignee: assignees[0] ?? null,
+        elapsed: formatDuration(elapsed),
+      }),
       assignees,
     },
   });
@@ -60,14 +96,34 @@ const onEscalate: JobHandler = async (tx, job) => {
   const escalation = def.escalation as NonNullable<typeof def.escalation>;
   const now = tx.clock.now();
   await tx.db.updateTable("run_stages").set({ escalated_at: now }).where("id", "=", rs.id).execute();
-  const tasks = await tx.db.selectFrom("tasks").selectAll().where("run_stage_id", "=", rs.id).orderBy("created_at").orderBy("id").execute();
+  const tasks = await tx.db
+    .selectFrom("tasks")
+    .selectAll()
+    .where("run_stage_id", "=", rs.id)
+    .orderBy("created_at")
+    .orderBy("id")
+    .execute();
   const open = tasks.filter((t) => t.status === "open");
-  const busy = new Set([...(run.requester_id ? [run.requester_id] : []), ...tasks.flatMap((t) => (t.decided_by_id ? [t.decided_by_id] : []))]);
+  const busy = new Set([
+    ...(run.requester_id ? [run.requester_id] : []),
+    ...tasks.flatMap((t) => (t.decided_by_id ? [t.decided_by_id] : [])),
+  ]);
   const pool = await eligibleReviewers(tx, org.id, escalation.escalateTo.id, busy);
-  const picked = await chooseReviewers(tx, { organizationId: org.id, pool: `escalation:${def.id}`, strategy: def.strategy, candidates: pool, count: open.length });
+  const picked = await chooseReviewers(tx, {
+    organizationId: org.id,
+    pool: `escalation:${def.id}`,
+    strategy: def.strategy,
+    candidates: pool,
+    count: open.length,
+  });
   for (const [i, task] of open.entries()) {
     const to = picked[i];
-    if (to) await tx.db.updateTable("tasks").set({ assignee_id: to.userId, assigned_via: "escalation", escalated: 1, updated_at: now }).where("id", "=", task.id).execute();
+    if (to)
+      await tx.db
+        .updateTable("tasks")
+        .set({ assignee_id: to.userId, assigned_via: "escalation", escalated: 1, updated_at: now })
+        .where("id", "=", task.id)
+        .execute();
     else await tx.db.updateTable("tasks").set({ escalated: 1, updated_at: now }).where("id", "=", task.id).execute();
     const [from] = await emails(tx, [task.assignee_id]);
     await announce(tx, {
@@ -76,11 +132,29 @@ const onEscalate: JobHandler = async (tx, job) => {
       signal: "stage:escalated",
       target: { type: "task", id: task.id, label: runLabel(wf, run.subject) },
       before: { assignee: from ?? null, via: task.assigned_via },
-      after: { run: run.id, workflow: wf.slug, stage: rs.name, after: escalation.after, escalateTo: escalation.escalateTo.key, assignee: to?.label ?? null, notify: escalation.notify, elapsed: formatDuration(now - (rs.started_at as number)) },
+      after: {
+        run: run.id,
+        workflow: wf.slug,
+        stage: rs.name,
+        after: escalation.after,
+        escalateTo: escalation.escalateTo.key,
+        assignee: to?.label ?? null,
+        notify: escalation.notify,
+        elapsed: formatDuration(now - (rs.started_at as number)),
+      },
       context: {
         workflowId: wf.id,
         values: {
-          ...signalValues({ workflow: wf, organizationSlug: org.slug, run: { id: run.id, status: run.status }, data, requester: await emailOf(tx, run.requester_id), stage: rs.name, assignee: to?.label ?? null, elapsed: formatDuration(now - (rs.started_at as number)) }),
+          ...signalValues({
+            workflow: wf,
+            organizationSlug: org.slug,
+            run: { id: run.id, status: run.status },
+            data,
+            requester: await emailOf(tx, run.requester_id),
+            stage: rs.name,
+            assignee: to?.label ?? null,
+            elapsed: formatDuration(now - (rs.started_at as number)),
+          }),
           "escalation.notify": escalation.notify,
         },
         assignees: to ? [to.label] : [],
@@ -92,15 +166,33 @@ const onEscalate: JobHandler = async (tx, job) => {
     const label = run.subject ? `${wf.name} #${run.subject}` : wf.name;
     const to = picked.map((p) => p.label).join(", ") || "nobody (no eligible reviewer)";
     const text = `Stage "${rs.name}" of ${label} was not decided within ${escalation.after}; its open tasks went to ${escalation.escalateTo.key}: ${to}.\n\n${runUrl(run.id)}\n`;
-    await enqueueEmail(tx, { organizationId: org.id, source: "stage:escalated", to: escalation.notify, subject: `[clerk] ${wf.name}: Review escalated - ${rs.name}`, text, html: null });
+    await enqueueEmail(tx, {
+      organizationId: org.id,
+      source: "stage:escalated",
+      to: escalation.notify,
+      subject: `[clerk] ${wf.name}: Review escalated - ${rs.name}`,
+      text,
+      html: null,
+    });
   }
   if (open.length > picked.length) {
     const reason = `no eligible reviewer in escalation role ${escalation.escalateTo.key} for stage "${rs.name}"`;
-    await tx.db.updateTable("workflow_runs").set({ blocked_reason: reason, updated_at: now }).where("id", "=", run.id).execute();
+    await tx.db
+      .updateTable("workflow_runs")
+      .set({ blocked_reason: reason, updated_at: now })
+      .where("id", "=", run.id)
+      .execute();
   } else if (run.blocked_reason !== null) {
-    await tx.db.updateTable("workflow_runs").set({ blocked_reason: null, updated_at: now }).where("id", "=", run.id).execute();
+    await tx.db
+      .updateTable("workflow_runs")
+      .set({ blocked_reason: null, updated_at: now })
+      .where("id", "=", run.id)
+      .execute();
   }
 };
 
 /** The job handlers of workflow runs, by job kind. */
-export const TASK_JOB_HANDLERS: Readonly<Record<string, JobHandler>> = Object.freeze({ [STAGE_TIMEOUT]: onTimeout, [STAGE_ESCALATE]: onEscalate });
+export const TASK_JOB_HANDLERS: Readonly<Record<string, JobHandler>> = Object.freeze({
+  [STAGE_TIMEOUT]: onTimeout,
+  [STAGE_ESCALATE]: onEscalate,
+});

@@ -12,7 +12,10 @@ import { TASK_JOB_HANDLERS } from "./task.jobs.js";
 import { approveTask, assignTask, getTask, listTasks, rejectTask } from "./task.service.js";
 
 const tag = "Workflow runs";
-const pageFields = { limit: z.coerce.number().int().min(1).max(500).default(50), offset: z.coerce.number().int().min(0).default(0) };
+const pageFields = {
+  limit: z.coerce.number().int().min(1).max(500).default(50),
+  offset: z.coerce.number().int().min(0).default(0),
+};
 const flag = z.union([z.boolean(), z.enum(["true", "false"]).transform((v) => v === "true")]);
 
 const eventBody = z
@@ -24,30 +27,71 @@ const eventBody = z
     requester: z.string().optional(),
   })
   .strict();
-const runsQuery = z.object({ ...pageFields, organization_id: z.string().optional(), workflow: z.string().optional(), status: z.string().optional(), subject: z.string().optional() }).strict();
+const runsQuery = z
+  .object({
+    ...pageFields,
+    organization_id: z.string().optional(),
+    workflow: z.string().optional(),
+    status: z.string().optional(),
+    subject: z.string().optional(),
+  })
+  .strict();
 const idParams = z.object({ id: z.string() });
 const cancelBody = z.object({ reason: z.string().optional() }).strict();
 const tasksQuery = z
-  .object({ ...pageFields, organization_id: z.string().optional(), mine: flag.optional(), assignee: z.string().optional(), workflow: z.string().optional(), status: z.string().optional() })
+  .object({
+    ...pageFields,
+    organization_id: z.string().optional(),
+    mine: flag.optional(),
+    assignee: z.string().optional(),
+    workflow: z.string().optional(),
+    status: z.string().optional(),
+  })
   .strict();
-const approveBody = z.object({ comment: z.string().optional(), form_data: z.record(z.string(), z.unknown()).optional() }).strict();
+const approveBody = z
+  .object({ comment: z.string().optional(), form_data: z.record(z.string(), z.unknown()).optional() })
+  .strict();
 const rejectBody = z.object({ reason: z.string() }).strict();
 const assignBody = z
-  .object({ reviewer: z.string(), task: z.string().optional(), run: z.string().optional(), workflow: z.string().optional(), organization_id: z.string().optional(), pull_request: z.union([z.string(), z.number()]).optional() })
+  .object({
+    reviewer: z.string(),
+    task: z.string().optional(),
+    run: z.string().optional(),
+    workflow: z.string().optional(),
+    organization_id: z.string().optional(),
+    pull_request: z.union([z.string(), z.number()]).optional(),
+  })
   .strict();
 const statsQuery = z.object({ period: z.string().optional(), organization_id: z.string().optional() }).strict();
 const jobsBody = z.object({ limit: z.number().int().min(1).max(100_000).optional() }).strict();
 
 function instanceAdminOnly(ctx: ServiceContext): void {
-  if (ctx.actor.type === "user") throw new ClerkError("jobs.instance_admin_only", `${ctx.actor.label} may not run the timer queue; only an instance secret key or the local operator may.`);
+  if (ctx.actor.type === "user")
+    throw new ClerkError(
+      "jobs.instance_admin_only",
+      `${ctx.actor.label} may not run the timer queue; only an instance secret key or the local operator may.`,
+    );
 }
 
 /** The run and task operations, served under /v1 and called by the CLI. */
 export const taskEndpoints = {
   emit: endpoint(
-    { method: "POST", url: "/events", tag, summary: "Emit an event: starts a run of each active workflow whose trigger and condition match (idempotency_key makes redelivery safe)", body: eventBody },
+    {
+      method: "POST",
+      url: "/events",
+      tag,
+      summary:
+        "Emit an event: starts a run of each active workflow whose trigger and condition match (idempotency_key makes redelivery safe)",
+      body: eventBody,
+    },
     async ({ ctx, body }) => {
-      const r = await emitEvent(ctx, { organization: body.organization_id, type: body.type, data: body.data, idempotencyKey: body.idempotency_key, requester: body.requester });
+      const r = await emitEvent(ctx, {
+        organization: body.organization_id,
+        type: body.type,
+        data: body.data,
+        idempotencyKey: body.idempotency_key,
+        requester: body.requester,
+      });
       return {
         object: "event" as const,
         id: r.event.id,
@@ -62,32 +106,102 @@ export const taskEndpoints = {
       };
     },
   ),
-  listRuns: endpoint({ method: "GET", url: "/runs", tag, summary: "Runs of a workflow or an organization, newest first (status, subject filters)", query: runsQuery }, async ({ ctx, query: q }) => {
-    const page = await listRuns(ctx, { organization: q.organization_id, workflow: q.workflow, status: q.status, subject: q.subject, limit: q.limit, offset: q.offset });
-    return { data: page.data.map(runObject), total_count: page.totalCount };
-  }),
-  getRun: endpoint({ method: "GET", url: "/runs/:id", tag, summary: "One run with its stages and tasks", params: idParams }, async ({ ctx, params: p }) => runObject(await getRun(ctx, p.id))),
-  cancelRun: endpoint({ method: "POST", url: "/runs/:id/cancel", tag, summary: "Cancel an open run (its requester or a workflow manager)", params: idParams, body: cancelBody }, async ({ ctx, params: p, body }) =>
-    runObject(await cancelRun(ctx, p.id, body?.reason)),
+  listRuns: endpoint(
+    {
+      method: "GET",
+      url: "/runs",
+      tag,
+      summary: "Runs of a workflow or an organization, newest first (status, subject filters)",
+      query: runsQuery,
+    },
+    async ({ ctx, query: q }) => {
+      const page = await listRuns(ctx, {
+        organization: q.organization_id,
+        workflow: q.workflow,
+        status: q.status,
+        subject: q.subject,
+        limit: q.limit,
+        offset: q.offset,
+      });
+      return { data: page.data.map(runObject), total_count: page.totalCount };
+    },
   ),
-  listTasks: endpoint({ method: "GET", url: "/tasks", tag, summary: "Tasks: mine=true for the caller's, or an organization's (status defaults to open)", query: tasksQuery }, async ({ ctx, query: q }) => {
-    const page = await listTasks(ctx, { organization: q.organization_id, mine: q.mine, assignee: q.assignee, workflow: q.workflow, status: q.status, limit: q.limit, offset: q.offset });
-    return { data: page.data.map(taskObject), total_count: page.totalCount };
-  }),
-  getTask: endpoint({ method: "GET", url: "/tasks/:id", tag, summary: "One task", params: idParams }, async ({ ctx, params: p }) => taskObject(await getTask(ctx, p.id))),
+  getRun: endpoint(
+    { method: "GET", url: "/runs/:id", tag, summary: "One run with its stages and tasks", params: idParams },
+    async ({ ctx, params: p }) => runObject(await getRun(ctx, p.id)),
+  ),
+  cancelRun: endpoint(
+    {
+      method: "POST",
+      url: "/runs/:id/cancel",
+      tag,
+      summary: "Cancel an open run (its requester or a workflow manager)",
+      params: idParams,
+      body: cancelBody,
+    },
+    async ({ ctx, params: p, body }) => runObject(await cancelRun(ctx, p.id, body?.reason)),
+  ),
+  listTasks: endpoint(
+    {
+      method: "GET",
+      url: "/tasks",
+      tag,
+      summary: "Tasks: mine=true for the caller's, or an organization's (status defaults to open)",
+      query: tasksQuery,
+    },
+    async ({ ctx, query: q }) => {
+      const page = await listTasks(ctx, {
+        organization: q.organization_id,
+        mine: q.mine,
+        assignee: q.assignee,
+        workflow: q.workflow,
+        status: q.status,
+        limit: q.limit,
+        offset: q.offset,
+      });
+      return { data: page.data.map(taskObject), total_count: page.totalCount };
+    },
+  ),
+  getTask: endpoint(
+    { method: "GET", url: "/tasks/:id", tag, summary: "One task", params: idParams },
+    async ({ ctx, params: p }) => taskObject(await getTask(ctx, p.id)),
+  ),
   approve: endpoint(
-    { method: "POST", url: "/tasks/:id/approve", tag, summary: "Approve a task as the acting member (form_data when the stage has a form)", params: idParams, body: approveBody },
+    {
+      method: "POST",
+      url: "/tasks/:id/approve",
+      tag,
+      summary: "Approve a task as the acting member (form_data when the stage has a form)",
+      params: idParams,
+      body: approveBody,
+    },
     async ({ ctx, params: p, body }) => {
       const r = await approveTask(ctx, p.id, { comment: body?.comment, formData: body?.form_data });
       return { ...taskObject(r.task), run: runObject(r.run) };
     },
   ),
-  reject: endpoint({ method: "POST", url: "/tasks/:id/reject", tag, summary: "Reject a task, and with it the run, saying why", params: idParams, body: rejectBody }, async ({ ctx, params: p, body }) => {
-    const r = await rejectTask(ctx, p.id, { reason: body.reason });
-    return { ...taskObject(r.task), run: runObject(r.run) };
-  }),
+  reject: endpoint(
+    {
+      method: "POST",
+      url: "/tasks/:id/reject",
+      tag,
+      summary: "Reject a task, and with it the run, saying why",
+      params: idParams,
+      body: rejectBody,
+    },
+    async ({ ctx, params: p, body }) => {
+      const r = await rejectTask(ctx, p.id, { reason: body.reason });
+      return { ...taskObject(r.task), run: runObject(r.run) };
+    },
+  ),
   assign: endpoint(
-    { method: "POST", url: "/tasks/assign", tag, summary: "Assign a reviewer by hand: to a task, a run's open task, or a workflow's run for a pull request", body: assignBody },
+    {
+      method: "POST",
+      url: "/tasks/assign",
+      tag,
+      summary: "Assign a reviewer by hand: to a task, a run's open task, or a workflow's run for a pull request",
+      body: assignBody,
+    },
     async ({ ctx, body }) => {
       const r = await assignTask(ctx, {
         reviewer: body.reviewer,
@@ -105,7 +219,8 @@ export const taskEndpoints = {
       method: "GET",
       url: "/workflows/:workflow_id/stats",
       tag,
-      summary: "A workflow's figures for a period (default 30d): outcomes, approval rate, completion times, stages, rejections",
+      summary:
+        "A workflow's figures for a period (default 30d): outcomes, approval rate, completion times, stages, rejections",
       params: z.object({ workflow_id: z.string() }),
       query: statsQuery,
     },
@@ -131,15 +246,38 @@ export const taskEndpoints = {
       };
     },
   ),
-  runJobs: endpoint({ method: "POST", url: "/jobs/run", tag, summary: "Run the timers that are due now (clerk serve does this every 250 ms)", body: jobsBody }, async ({ ctx, body }) => {
-    instanceAdminOnly(ctx);
-    const report = await runDueJobs(ctx, TASK_JOB_HANDLERS, { limit: body?.limit });
-    return { object: "job_run" as const, ran: report.ran, retried: report.retried, failed: report.failed, ...(await summary(ctx)) };
-  }),
-  jobs: endpoint({ method: "GET", url: "/jobs", tag, summary: "The timer queue: pending, done, failed and cancelled counts, and the next due time" }, async ({ ctx }) => {
-    instanceAdminOnly(ctx);
-    return { object: "job_summary" as const, ...(await summary(ctx)) };
-  }),
+  runJobs: endpoint(
+    {
+      method: "POST",
+      url: "/jobs/run",
+      tag,
+      summary: "Run the timers that are due now (clerk serve does this every 250 ms)",
+      body: jobsBody,
+    },
+    async ({ ctx, body }) => {
+      instanceAdminOnly(ctx);
+      const report = await runDueJobs(ctx, TASK_JOB_HANDLERS, { limit: body?.limit });
+      return {
+        object: "job_run" as const,
+        ran: report.ran,
+        retried: report.retried,
+        failed: report.failed,
+        ...(await summary(ctx)),
+      };
+    },
+  ),
+  jobs: endpoint(
+    {
+      method: "GET",
+      url: "/jobs",
+      tag,
+      summary: "The timer queue: pending, done, failed and cancelled counts, and the next due time",
+    },
+    async ({ ctx }) => {
+      instanceAdminOnly(ctx);
+      return { object: "job_summary" as const, ...(await summary(ctx)) };
+    },
+  ),
 };
 
 async function summary(ctx: ServiceContext) {

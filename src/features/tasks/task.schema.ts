@@ -23,7 +23,11 @@ export const approveSchema = z.object({
 export type ApproveInput = z.input<typeof approveSchema>;
 
 export const rejectSchema = z.object({
-  reason: z.string().trim().min(1, "must say why (it is shown to the requester and counted in stats)").max(4000, "must be at most 4000 characters"),
+  reason: z
+    .string()
+    .trim()
+    .min(1, "must say why (it is shown to the requester and counted in stats)")
+    .max(4000, "must be at most 4000 characters"),
 });
 export type RejectInput = z.input<typeof rejectSchema>;
 
@@ -36,8 +40,12 @@ export const assignSchema = z
     organization: z.string().trim().min(1).optional(),
     pullRequest: z.string().trim().min(1).optional(),
   })
-  .refine((a) => a.task !== undefined || a.run !== undefined || (a.workflow !== undefined && a.pullRequest !== undefined), {
-    message: "name the task, the run, or the workflow and pull request (--task, --run, or --workflow with --pull-request)",
-    path: ["run"],
-  });
+  .refine(
+    (a) => a.task !== undefined || a.run !== undefined || (a.workflow !== undefined && a.pullRequest !== undefined),
+    {
+      message:
+        "name the task, the run, or the workflow and pull request (--task, --run, or --workflow with --pull-request)",
+      path: ["run"],
+    },
+  );
 export type AssignInput = z.input<typeof assignSchema>;

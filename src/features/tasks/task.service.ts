@@ -5,13 +5,36 @@ import { isId } from "../../ids.js";
 import { parseInput } from "../../validation.js";
 import { type Organization, resolveOrg } from "../orgs/index.js";
 import { resolveUser } from "../users/index.js";
-import { type Stage, assertMayManageWorkflows, assertMayReadWorkflows, checkFormData, findForm, resolveWorkflow } from "../workflows/index.js";
+import {
+  type Stage,
+  assertMayManageWorkflows,
+  assertMayReadWorkflows,
+  checkFormData,
+  findForm,
+  resolveWorkflow,
+} from "../workflows/index.js";
 import { holdsRole } from "./reviewers.js";
 import { type RunRecord, type TaskRecord, runRecords, taskRecords } from "./run.records.js";
 import { advance, emailOf, runContext, runLabel, stopStageTimers } from "./run.advance.js";
 import { assertMember } from "./run.service.js";
-import { alreadyCounted, alreadyDecided, notEligible, reviewerNotEligible, runNotFound, runNotOpen, selfApproval, taskNotFound } from "./task.errors.js";
-import { type ApproveInput, type AssignInput, type RejectInput, approveSchema, assignSchema, rejectSchema } from "./task.schema.js";
+import {
+  alreadyCounted,
+  alreadyDecided,
+  notEligible,
+  reviewerNotEligible,
+  runNotFound,
+  runNotOpen,
+  selfApproval,
+  taskNotFound,
+} from "./task.errors.js";
+import {
+  type ApproveInput,
+  type AssignInput,
+  type RejectInput,
+  approveSchema,
+  assignSchema,
+  rejectSchema,
+} from "./task.schema.js";
 import { announce, signalValues } from "./task.signals.js";
 import type { RunStagesTable, TasksTable } from "./task.table.js";
 
@@ -21,10 +44,11 @@ export interface DecisionResult {
   run: RunRecord;
 }
 
-
 async function loadTask(tx: ServiceContext, ref: string): Promise<TasksTable> {
   const id = ref.trim();
-  const row = isId(id, "task") ? await tx.db.selectFrom("tasks").selectAll().where("id", "=", id).executeTakeFirst() : undefined;
+  const row = isId(id, "task")
+    ? await tx.db.selectFrom("tasks").selectAll().where("id", "=", id).executeTakeFirst()
+    : undefined;
   if (!row) throw taskNotFound(id);
   return row;
 }
@@ -36,14 +60,24 @@ function decidingRoles(def: Stage, rs: RunStagesTable): { id: string | null; key
   return roles;
 }
 
-async function mayDecide(tx: ServiceContext, org: Organization, def: Stage, rs: RunStagesTable, userId: string): Promise<boolean> {
+async function mayDecide(
+  tx: ServiceContext,
+  org: Organization,
+  def: Stage,
+  rs: RunStagesTable,
+  userId: string,
+): Promise<boolean> {
   for (const role of decidingRoles(def, rs)) if (await holdsRole(tx, org.id, role.id, userId)) return true;
   return false;
 }
 
 async function record(tx: ServiceContext, taskId: string, runId: string): Promise<DecisionResult> {
   const task = (await taskRecords(tx, [await loadTask(tx, taskId)]))[0] as TaskRecord;
-  const run = (await runRecords(tx, [(await tx.db.selectFrom("workflow_runs").selectAll().where("id", "=", runId).executeTakeFirstOrThrow())]))[0] as RunRecord;
+  const run = (
+    await runRecords(tx, [
+      await tx.db.selectFrom("workflow_runs").selectAll().where("id", "=", runId).executeTakeFirstOrThrow(),
+    ])
+  )[0] as RunRecord;
   return { task, run };
 }
 
@@ -53,61 +87,138 @@ async function record(tx: ServiceContext, taskId: string, runId: string): Promis
  * once per stage; a decision is final. When a holder decides while holding another open task of the same
  * stage, it is their own task that is decided.
  */
-async function decide(ctx: ServiceContext, ref: string, verdict: "approved" | "rejected", extra: { comment?: string | undefined; reason?: string | undefined; formData?: Record<string, unknown> | undefined }): Promise<DecisionResult> {
+async function decide(
+  ctx: ServiceContext,
+  ref: string,
+  verdict: "approved" | "rejected",
+  extra: { comment?: string | undefined; reason?: string | undefined; formData?: Record<string, unknown> | undefined },
+): Promise<DecisionResult> {
   return inTransaction(ctx, async (tx) => {
     const actorId = assertMember(tx, verdict === "approved" ? "approve a task" : "reject a task");
     const given = await loadTask(tx, ref);
     const { run, wf, org, data } = await runContext(tx, given.run_id);
-    const rs = await tx.db.selectFrom("run_stages").selectAll().where("id", "=", given.run_stage_id).executeTakeFirstOrThrow();
+    const rs = await tx.db
+      .selectFrom("run_stages")
+      .selectAll()
+      .where("id", "=", given.run_stage_id)
+      .executeTakeFirstOrThrow();
     const stageTasks = await tx.db.selectFrom("tasks").selectAll().where("run_stage_id", "=", rs.id).execute();
     if (given.status !== "open") {
-      const by = given.decided_by_id ? (await resolveUser(tx, given.decided_by_id).catch(() => undefined))?.email ?? null : null;
+      const by = given.decided_by_id
+        ? ((await resolveUser(tx, given.decided_by_id).catch(() => undefined))?.email ?? null)
+        : null;
       throw alreadyDecided(given.id, given.status, by, given.decided_at);
     }
     if (run.status !== "open") throw runNotOpen(run.id, run.status);
     if (rs.status !== "active") throw runNotOpen(run.id, `past stage "${rs.name}" (${rs.status})`);
     const def = wf.stages.find((s) => s.id === rs.stage_id);
-    if (!def) throw runNotOpen(run.id, `waiting on stage "${rs.name}", which was removed from the workflow; cancel the run`);
+    if (!def)
+      throw runNotOpen(run.id, `waiting on stage "${rs.name}", which was removed from the workflow; cancel the run`);
     if (run.requester_id === actorId) throw selfApproval(tx.actor.label, run.id, verdict);
     if (stageTasks.some((t) => t.decided_by_id === actorId)) throw alreadyCounted(tx.actor.label, rs.name);
     const own = stageTasks.find((t) => t.status === "open" && t.assignee_id === actorId);
     const task = own ?? given;
     if (task.assignee_id !== actorId && !(await mayDecide(tx, org, def, rs, actorId))) {
-      throw notEligible(tx.actor.label, given.id, decidingRoles(def, rs).map((r) => r.key));
+      throw notEligible(
+        tx.actor.label,
+        given.id,
+        decidingRoles(def, rs).map((r) => r.key),
+      );
     }
-    const form = verdict === "approved" && def.form !== null ? checkFormData(await findForm(tx, org, def.form), extra.formData) : null;
+    const form =
+      verdict === "approved" && def.form !== null
+        ? checkFormData(await findForm(tx, org, def.form), extra.formData)
+        : null;
     const now = tx.clock.now();
     await tx.db
       .updateTable("tasks")
-      .set({ status: verdict, decided_by_id: actorId, decided_at: now, updated_at: now, comment: extra.comment ?? null, reason: extra.reason ?? null, form_data: form ? JSON.stringify(form) : null })
+      .set({
+        status: verdict,
+        decided_by_id: actorId,
+        decided_at: now,
+        updated_at: now,
+        comment: extra.comment ?? null,
+        reason: extra.reason ?? null,
+        form_data: form ? JSON.stringify(form) : null,
+      })
       .where("id", "=", task.id)
       .execute();
     const label = runLabel(wf, run.subject);
-    const assignee = task.assignee_id ? ((await resolveUser(tx, task.assignee_id).catch(() => undefined))?.email ?? null) : null;
+    const assignee = task.assignee_id
+      ? ((await resolveUser(tx, task.assignee_id).catch(() => undefined))?.email ?? null)
+      : null;
     await announce(tx, {
       organizationId: org.id,
       action: verdict === "approved" ? "approval.granted" : "approval.rejected",
       target: { type: "task", id: task.id, label },
-      after: { run: run.id, workflow: wf.slug, stage: rs.name, assignee, decidedBy: tx.actor.label, comment: extra.comment ?? null, reason: extra.reason ?? null, form },
+      after: {
+        run: run.id,
+        workflow: wf.slug,
+        stage: rs.name,
+        assignee,
+        decidedBy: tx.actor.label,
+        comment: extra.comment ?? null,
+        reason: extra.reason ?? null,
+        form,
+      },
     });
     const others = stageTasks.filter((t) => t.id !== task.id && t.status === "open").map((t) => t.id);
     if (verdict === "rejected") {
-      if (others.length) await tx.db.updateTable("tasks").set({ status: "cancelled", updated_at: now }).where("id", "in", others).execute();
-      await tx.db.updateTable("run_stages").set({ status: "rejected", completed_at: now }).where("id", "=", rs.id).execute();
-      await tx.db.updateTable("run_stages").set({ status: "cancelled", completed_at: now }).where("run_id", "=", run.id).where("status", "=", "waiting").execute();
+      if (others.length)
+        await tx.db
+          .updateTable("tasks")
+          .set({ status: "cancelled", updated_at: now })
+          .where("id", "in", others)
+          .execute();
+      await tx.db
+        .updateTable("run_stages")
+        .set({ status: "rejected", completed_at: now })
+        .where("id", "=", rs.id)
+        .execute();
+      await tx.db
+        .updateTable("run_stages")
+        .set({ status: "cancelled", completed_at: now })
+        .where("run_id", "=", run.id)
+        .where("status", "=", "waiting")
+        .execute();
       await stopStageTimers(tx, wf.id, rs.id);
-      await tx.db.updateTable("workflow_runs").set({ status: "rejected", outcome_reason: extra.reason ?? null, completed_at: now, updated_at: now, blocked_reason: null }).where("id", "=", run.id).execute();
+      await tx.db
+        .updateTable("workflow_runs")
+        .set({
+          status: "rejected",
+          outcome_reason: extra.reason ?? null,
+          completed_at: now,
+          updated_at: now,
+          blocked_reason: null,
+        })
+        .where("id", "=", run.id)
+        .execute();
       await announce(tx, {
         organizationId: org.id,
         action: "workflow.run_rejected",
         signal: "run:rejected",
         target: { type: "run", id: run.id, label },
-        after: { workflow: wf.slug, subject: run.subject, stage: rs.name, reason: extra.reason ?? null, rejectedBy: tx.actor.label },
+        after: {
+          workflow: wf.slug,
+          subject: run.subject,
+          stage: rs.name,
+          reason: extra.reason ?? null,
+          rejectedBy: tx.actor.label,
+        },
         context: await (async () => {
           const requester = await emailOf(tx, run.requester_id);
           return {
             workflowId: wf.id,
-            values: signalValues({ workflow: wf, organizationSlug: org.slug, run: { id: run.id, status: "rejected" }, data, requester, stage: rs.name, assignee: tx.actor.label, reason: extra.reason ?? null }),
+            values: signalValues({
+              workflow: wf,
+              organizationSlug: org.slug,
+              run: { id: run.id, status: "rejected" },
+              data,
+              requester,
+              stage: rs.name,
+              assignee: tx.actor.label,
+              reason: extra.reason ?? null,
+            }),
             assignees: requester ? [requester] : [],
           };
         })(),
@@ -116,10 +227,23 @@ async function decide(ctx: ServiceContext, ref: string, verdict: "approved" | "r
     }
     const approvals = stageTasks.filter((t) => t.status === "approved").length + 1;
     if (approvals >= rs.approvals_needed) {
-      if (others.length) await tx.db.updateTable("tasks").set({ status: "cancelled", updated_at: now }).where("id", "in", others).execute();
-      await tx.db.updateTable("run_stages").set({ status: "approved", completed_at: now }).where("id", "=", rs.id).execute();
+      if (others.length)
+        await tx.db
+          .updateTable("tasks")
+          .set({ status: "cancelled", updated_at: now })
+          .where("id", "in", others)
+          .execute();
+      await tx.db
+        .updateTable("run_stages")
+        .set({ status: "approved", completed_at: now })
+        .where("id", "=", rs.id)
+        .execute();
       await stopStageTimers(tx, wf.id, rs.id);
-      await tx.db.updateTable("workflow_runs").set({ blocked_reason: null, updated_at: now }).where("id", "=", run.id).execute();
+      await tx.db
+        .updateTable("workflow_runs")
+        .set({ blocked_reason: null, updated_at: now })
+        .where("id", "=", run.id)
+        .execute();
       await advance(tx, org, wf, { ...run, blocked_reason: null }, data);
     }
     return record(tx, task.id, run.id);
@@ -138,7 +262,16 @@ export async function rejectTask(ctx: ServiceContext, ref: string, input: Reject
   return decide(ctx, ref, "rejected", { reason: data.reason });
 }
 
-async function targetRun(tx: ServiceContext, a: { task?: string | undefined; run?: string | undefined; workflow?: string | undefined; organization?: string | undefined; pullRequest?: string | undefined }) {
+async function targetRun(
+  tx: ServiceContext,
+  a: {
+    task?: string | undefined;
+    run?: string | undefined;
+    workflow?: string | undefined;
+    organization?: string | undefined;
+    pullRequest?: string | undefined;
+  },
+) {
   if (a.task !== undefined) return (await loadTask(tx, a.task)).run_id;
   if (a.run !== undefined) {
     if (!isId(a.run, "run")) throw runNotFound(a.run);
@@ -155,7 +288,11 @@ async function targetRun(tx: ServiceContext, a: { task?: string | undefined; run
     .orderBy("created_at", "desc")
     .executeTakeFirst();
   if (!row) {
-    throw new ClerkError("run.not_found", `Workflow ${wf.slug} has no open run for pull request ${subject}. List its runs with: clerk run list --workflow ${wf.slug}`, { param: "pull_request" });
+    throw new ClerkError(
+      "run.not_found",
+      `Workflow ${wf.slug} has no open run for pull request ${subject}. List its runs with: clerk run list --workflow ${wf.slug}`,
+      { param: "pull_request" },
+    );
   }
   return row.id;
 }
@@ -172,41 +309,95 @@ export async function assignTask(ctx: ServiceContext, input: AssignInput): Promi
     const { run, wf, org, data } = await runContext(tx, runId);
     await assertMayManageWorkflows(tx, org, "assign tasks");
     if (run.status !== "open") throw runNotOpen(run.id, run.status);
-    const rs = await tx.db.selectFrom("run_stages").selectAll().where("run_id", "=", run.id).where("status", "=", "active").executeTakeFirst();
+    const rs = await tx.db
+      .selectFrom("run_stages")
+      .selectAll()
+      .where("run_id", "=", run.id)
+      .where("status", "=", "active")
+      .executeTakeFirst();
     if (!rs) throw runNotOpen(run.id, "between stages");
     const def = wf.stages.find((s) => s.id === rs.stage_id);
-    if (!def) throw runNotOpen(run.id, `waiting on stage "${rs.name}", which was removed from the workflow; cancel the run`);
-    const tasks = await tx.db.selectFrom("tasks").selectAll().where("run_stage_id", "=", rs.id).orderBy("created_at").orderBy("id").execute();
+    if (!def)
+      throw runNotOpen(run.id, `waiting on stage "${rs.name}", which was removed from the workflow; cancel the run`);
+    const tasks = await tx.db
+      .selectFrom("tasks")
+      .selectAll()
+      .where("run_stage_id", "=", rs.id)
+      .orderBy("created_at")
+      .orderBy("id")
+      .execute();
     const open = tasks.filter((t) => t.status === "open");
-    const task = a.task !== undefined ? open.find((t) => t.id === a.task) : (open.find((t) => t.assignee_id === null) ?? open[0]);
+    const task =
+      a.task !== undefined ? open.find((t) => t.id === a.task) : (open.find((t) => t.assignee_id === null) ?? open[0]);
     if (!task) {
       const given = tasks.find((t) => t.id === a.task);
       if (given) throw alreadyDecided(given.id, given.status, null, given.decided_at);
       throw runNotOpen(run.id, `without open tasks in stage "${rs.name}"`);
     }
     const reviewer = await resolveUser(tx, a.reviewer);
-    if (reviewer.id === run.requester_id) throw reviewerNotEligible(reviewer.email, `they requested this run, and nobody reviews their own change.`);
+    if (reviewer.id === run.requester_id)
+      throw reviewerNotEligible(reviewer.email, `they requested this run, and nobody reviews their own change.`);
     if (!(await mayDecide(tx, org, def, rs, reviewer.id))) {
-      throw reviewerNotEligible(reviewer.email, `stage "${rs.name}" needs a member of ${org.slug} holding ${decidingRoles(def, rs).map((r) => r.key).join(" or ")}.`);
+      throw reviewerNotEligible(
+        reviewer.email,
+        `stage "${rs.name}" needs a member of ${org.slug} holding ${decidingRoles(def, rs)
+          .map((r) => r.key)
+          .join(" or ")}.`,
+      );
     }
-    if (tasks.some((t) => t.id !== task.id && (t.decided_by_id === reviewer.id || (t.status === "open" && t.assignee_id === reviewer.id)))) {
-      throw reviewerNotEligible(reviewer.email, `they already have a task in stage "${rs.name}"; each approval needs a different person.`);
+    if (
+      tasks.some(
+        (t) =>
+          t.id !== task.id &&
+          (t.decided_by_id === reviewer.id || (t.status === "open" && t.assignee_id === reviewer.id)),
+      )
+    ) {
+      throw reviewerNotEligible(
+        reviewer.email,
+        `they already have a task in stage "${rs.name}"; each approval needs a different person.`,
+      );
     }
     const now = tx.clock.now();
-    await tx.db.updateTable("tasks").set({ assignee_id: reviewer.id, assigned_via: "manual", updated_at: now }).where("id", "=", task.id).execute();
+    await tx.db
+      .updateTable("tasks")
+      .set({ assignee_id: reviewer.id, assigned_via: "manual", updated_at: now })
+      .where("id", "=", task.id)
+      .execute();
     const unassigned = open.filter((t) => t.id !== task.id && t.assignee_id === null).length;
-    if (unassigned === 0 && run.blocked_reason !== null) await tx.db.updateTable("workflow_runs").set({ blocked_reason: null, updated_at: now }).where("id", "=", run.id).execute();
-    const previous = task.assignee_id ? ((await resolveUser(tx, task.assignee_id).catch(() => undefined))?.email ?? task.assignee_id) : null;
+    if (unassigned === 0 && run.blocked_reason !== null)
+      await tx.db
+        .updateTable("workflow_runs")
+        .set({ blocked_reason: null, updated_at: now })
+        .where("id", "=", run.id)
+        .execute();
+    const previous = task.assignee_id
+      ? ((await resolveUser(tx, task.assignee_id).catch(() => undefined))?.email ?? task.assignee_id)
+      : null;
     await announce(tx, {
       organizationId: org.id,
       action: "approval.assigned",
       signal: "stage:assigned",
       target: { type: "task", id: task.id, label: runLabel(wf, run.subject) },
       before: { assignee: previous, via: task.assigned_via },
-      after: { run: run.id, workflow: wf.slug, stage: rs.name, assignee: reviewer.email, via: "manual", subject: run.subject },
+      after: {
+        run: run.id,
+        workflow: wf.slug,
+        stage: rs.name,
+        assignee: reviewer.email,
+        via: "manual",
+        subject: run.subject,
+      },
       context: {
         workflowId: wf.id,
-        values: signalValues({ workflow: wf, organizationSlug: org.slug, run: { id: run.id, status: run.status }, data, requester: await emailOf(tx, run.requester_id), stage: rs.name, assignee: reviewer.email }),
+        values: signalValues({
+          workflow: wf,
+          organizationSlug: org.slug,
+          run: { id: run.id, status: run.status },
+          data,
+          requester: await emailOf(tx, run.requester_id),
+          stage: rs.name,
+          assignee: reviewer.email,
+        }),
         assignees: [reviewer.email],
       },
     });
@@ -230,10 +421,19 @@ export interface TaskQuery {
 const TASK_STATUSES = ["open", "approved", "rejected", "cancelled"] as const;
 
 /** Tasks, oldest open first: the acting member's (`mine`), an assignee's, or an organization's. */
-export async function listTasks(ctx: ServiceContext, q: TaskQuery): Promise<{ data: TaskRecord[]; totalCount: number }> {
-  const statuses = (q.status ?? "open").split(",").map((s) => s.trim().toLowerCase()).filter((s) => s !== "");
+export async function listTasks(
+  ctx: ServiceContext,
+  q: TaskQuery,
+): Promise<{ data: TaskRecord[]; totalCount: number }> {
+  const statuses = (q.status ?? "open")
+    .split(",")
+    .map((s) => s.trim().toLowerCase())
+    .filter((s) => s !== "");
   for (const s of statuses) {
-    if (!(TASK_STATUSES as readonly string[]).includes(s)) throw new ClerkError("input.invalid", `--status "${s}" is not a task status; use ${TASK_STATUSES.join(", ")}.`, { param: "status" });
+    if (!(TASK_STATUSES as readonly string[]).includes(s))
+      throw new ClerkError("input.invalid", `--status "${s}" is not a task status; use ${TASK_STATUSES.join(", ")}.`, {
+        param: "status",
+      });
   }
   let base = ctx.db.selectFrom("tasks").where("status", "in", statuses as TasksTable["status"][]);
   if (q.mine) base = base.where("assignee_id", "=", assertMember(ctx, "list their own tasks (--mine)"));
@@ -247,16 +447,27 @@ export async function listTasks(ctx: ServiceContext, q: TaskQuery): Promise<{ da
     if (!q.mine) await assertMayReadWorkflows(ctx, org);
     base = base.where("organization_id", "=", org.id);
   } else if (!q.mine) {
-    throw new ClerkError("input.invalid", "Name the organization whose tasks to list (--organization), or list your own with --mine.", { param: "organization" });
+    throw new ClerkError(
+      "input.invalid",
+      "Name the organization whose tasks to list (--organization), or list your own with --mine.",
+      { param: "organization" },
+    );
   }
   const { n } = await base.select((eb) => eb.fn.countAll<number>().as("n")).executeTakeFirstOrThrow();
-  const rows = await base.selectAll().orderBy("created_at").orderBy("id").limit(q.limit ?? 100).offset(q.offset ?? 0).execute();
+  const rows = await base
+    .selectAll()
+    .orderBy("created_at")
+    .orderBy("id")
+    .limit(q.limit ?? 100)
+    .offset(q.offset ?? 0)
+    .execute();
   return { data: await taskRecords(ctx, rows), totalCount: Number(n) };
 }
 
 /** One task, readable by its assignee and by whoever may read the organization's workflows. */
 export async function getTask(ctx: ServiceContext, ref: string): Promise<TaskRecord> {
   const row = await loadTask(ctx, ref);
-  if (!(ctx.actor.type === "user" && ctx.actor.id === row.assignee_id)) await assertMayReadWorkflows(ctx, await resolveOrg(ctx, row.organization_id));
+  if (!(ctx.actor.type === "user" && ctx.actor.id === row.assignee_id))
+    await assertMayReadWorkflows(ctx, await resolveOrg(ctx, row.organization_id));
   return (await taskRecords(ctx, [row]))[0] as TaskRecord;
 }

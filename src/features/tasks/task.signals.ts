@@ -78,6 +78,12 @@ export async function announce(tx: ServiceContext, input: SignalInput): Promise<
     after: input.signal ? { ...input.after, signal: input.signal } : input.after,
   });
   if (input.signal && input.context) {
-    await enqueueForSignal(tx, { organizationId: input.organizationId, workflowId: input.context.workflowId, signal: input.signal, values: input.context.values, assignees: input.context.assignees });
+    await enqueueForSignal(tx, {
+      organizationId: input.organizationId,
+      workflowId: input.context.workflowId,
+      signal: input.signal,
+      values: input.context.values,
+      assignees: input.context.assignees,
+    });
   }
 }

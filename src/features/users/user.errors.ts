@@ -9,10 +9,14 @@ export function userNotFound(ref: string, known: readonly string[] = []): ClerkE
 
 /** The e-mail address is not valid. */
 export function invalidEmail(value: string): ClerkError {
-  return new ClerkError("user.invalid_email", `"${value}" is not an e-mail address; use the form name@example.com.`, { param: "email" });
+  return new ClerkError("user.invalid_email", `"${value}" is not an e-mail address; use the form name@example.com.`, {
+    param: "email",
+  });
 }
 
 /** Another user already has this e-mail address (case-insensitive). */
 export function emailTaken(email: string): ClerkError {
-  return new ClerkError("user.email_taken", `A user with the e-mail address "${email}" already exists.`, { param: "email" });
+  return new ClerkError("user.email_taken", `A user with the e-mail address "${email}" already exists.`, {
+    param: "email",
+  });
 }

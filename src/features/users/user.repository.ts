@@ -10,7 +10,11 @@ export async function findUserById(db: Kysely<Database>, id: string): Promise<Us
 }
 
 export async function findUserByEmail(db: Kysely<Database>, email: string): Promise<UserRow | undefined> {
-  return db.selectFrom("users").selectAll().where("email_normalized", "=", email.trim().toLowerCase()).executeTakeFirst();
+  return db
+    .selectFrom("users")
+    .selectAll()
+    .where("email_normalized", "=", email.trim().toLowerCase())
+    .executeTakeFirst();
 }
 
 export async function insertUser(db: Kysely<Database>, row: Insertable<UsersTable>): Promise<void> {
@@ -27,19 +31,39 @@ function filtered(db: Kysely<Database>, f: UserFilter) {
   let q = db.selectFrom("users");
   if (f.query) {
     const like = `%${f.query.toLowerCase()}%`;
-    q = q.where((eb) => eb.or([eb("email_normalized", "like", like), eb(eb.fn("lower", ["name"]), "like", like), eb("id", "=", f.query as string)]));
+    q = q.where((eb) =>
+      eb.or([
+        eb("email_normalized", "like", like),
+        eb(eb.fn("lower", ["name"]), "like", like),
+        eb("id", "=", f.query as string),
+      ]),
+    );
   }
-  if (f.emails) q = q.where("email_normalized", "in", f.emails.length ? f.emails.map((e) => e.trim().toLowerCase()) : [""]);
+  if (f.emails)
+    q = q.where("email_normalized", "in", f.emails.length ? f.emails.map((e) => e.trim().toLowerCase()) : [""]);
   return q;
 }
 
-export async function listUserRows(db: Kysely<Database>, limit: number, offset: number, f: UserFilter = {}): Promise<{ rows: UserRow[]; total: number }> {
-  const rows = await filtered(db, f).selectAll().orderBy("created_at", "desc").orderBy("id", "desc").limit(limit).offset(offset).execute();
+export async function listUserRows(
+  db: Kysely<Database>,
+  limit: number,
+  offset: number,
+  f: UserFilter = {},
+): Promise<{ rows: UserRow[]; total: number }> {
+  const rows = await filtered(db, f)
+    .selectAll()
+    .orderBy("created_at", "desc")
+    .orderBy("id", "desc")
+    .limit(limit)
+    .offset(offset)
+    .execute();
   return { rows, total: await countUserRows(db, f) };
 }
 
 export async function countUserRows(db: Kysely<Database>, f: UserFilter = {}): Promise<number> {
-  const { n } = await filtered(db, f).select((eb) => eb.fn.countAll<number>().as("n")).executeTakeFirstOrThrow();
+  const { n } = await filtered(db, f)
+    .select((eb) => eb.fn.countAll<number>().as("n"))
+    .executeTakeFirstOrThrow();
   return Number(n);
 }
 

@@ -54,7 +54,10 @@ export function userObject(u: User) {
 
 const createBody = z
   .object({
-    email_address: z.array(z.string()).min(1, "must name at least one e-mail address").max(1, "only one e-mail address per user is supported"),
+    email_address: z
+      .array(z.string())
+      .min(1, "must name at least one e-mail address")
+      .max(1, "only one e-mail address per user is supported"),
     first_name: z.string().max(100).optional(),
     last_name: z.string().max(100).optional(),
     kind: z.enum(["human", "agent"]).optional(),
@@ -77,22 +80,53 @@ const filters = (q: { query?: string | undefined; email_address?: string | strin
 
 export function registerUserRoutes(app: FastifyInstance): void {
   const tag = "Users";
-  route(app, { method: "POST", url: "/users", tag, summary: "Create a user (person or agent) by e-mail address", body: createBody }, async ({ ctx, body }) => {
-    const name = [body.first_name, body.last_name].filter((x) => x).join(" ");
-    return userObject(await createUser(ctx, { email: body.email_address[0] as string, name: name || undefined, kind: body.kind ?? "human" }));
-  });
-
-  // Clerk answers the user list with a bare array; the SDK takes the total from /users/count.
-  route(app, { method: "GET", url: "/users", tag, summary: "List users, newest first (bare array, as Clerk)", query: listQuery }, async ({ ctx, query }) =>
-    (await listUsers(ctx, { limit: query.limit, offset: query.offset, ...filters(query) })).data.map(userObject),
+  route(
+    app,
+    {
+      method: "POST",
+      url: "/users",
+      tag,
+      summary: "Create a user (person or agent) by e-mail address",
+      body: createBody,
+    },
+    async ({ ctx, body }) => {
+      const name = [body.first_name, body.last_name].filter((x) => x).join(" ");
+      return userObject(
+        await createUser(ctx, {
+          email: body.email_address[0] as string,
+          name: name || undefined,
+          kind: body.kind ?? "human",
+        }),
+      );
+    },
   );
 
-  route(app, { method: "GET", url: "/users/count", tag, summary: "Count users matching the same filters", query: countQuery }, async ({ ctx, query }) => ({
-    object: "total_count",
-    total_count: await countUsers(ctx, filters(query)),
-  }));
+  // Clerk answers the user list with a bare array; the SDK takes the total from /users/count.
+  route(
+    app,
+    { method: "GET", url: "/users", tag, summary: "List users, newest first (bare array, as Clerk)", query: listQuery },
+    async ({ ctx, query }) =>
+      (await listUsers(ctx, { limit: query.limit, offset: query.offset, ...filters(query) })).data.map(userObject),
+  );
 
-  route(app, { method: "GET", url: "/users/:user_id", tag, summary: "Get a user by id or e-mail address", params: z.object({ user_id: z.string() }) }, async ({ ctx, params }) =>
-    userObject(await resolveUser(ctx, params.user_id)),
+  route(
+    app,
+    { method: "GET", url: "/users/count", tag, summary: "Count users matching the same filters", query: countQuery },
+    async ({ ctx, query }) => ({
+      object: "total_count",
+      total_count: await countUsers(ctx, filters(query)),
+    }),
+  );
+
+  route(
+    app,
+    {
+      method: "GET",
+      url: "/users/:user_id",
+      tag,
+      summary: "Get a user by id or e-mail address",
+      params: z.object({ user_id: z.string() }),
+    },
+    async ({ ctx, params }) => userObject(await resolveUser(ctx, params.user_id)),
   );
 }

@@ -4,7 +4,16 @@ import { newId } from "../../ids.js";
 import { isId } from "../../ids.js";
 import { recordAudit } from "../audit/index.js";
 import { emailTaken, invalidEmail, userNotFound } from "./user.errors.js";
-import { type UserFilter, type UserRow, allEmails, countUserRows, findUserByEmail, findUserById, insertUser, listUserRows } from "./user.repository.js";
+import {
+  type UserFilter,
+  type UserRow,
+  allEmails,
+  countUserRows,
+  findUserByEmail,
+  findUserById,
+  insertUser,
+  listUserRows,
+} from "./user.repository.js";
 import { type CreateUserInput, createUserSchema, emailSchema } from "./user.schema.js";
 
 /** A user as services return it. */
@@ -18,7 +27,14 @@ export interface User {
 }
 
 export function toUser(row: UserRow): User {
-  return { id: row.id, email: row.email, name: row.name, kind: row.kind, createdAt: row.created_at, updatedAt: row.updated_at };
+  return {
+    id: row.id,
+    email: row.email,
+    name: row.name,
+    kind: row.kind,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+  };
 }
 
 /** Parses an e-mail address or throws `user.invalid_email`. */
@@ -47,7 +63,12 @@ export async function createUser(ctx: ServiceContext, input: CreateUserInput): P
     };
     await insertUser(tx.db, row);
     const user = toUser({ ...row, public_metadata: "{}", private_metadata: "{}" });
-    await recordAudit(tx, { organizationId: null, action: "user.created", target: { type: "user", id: user.id, label: email }, after: user });
+    await recordAudit(tx, {
+      organizationId: null,
+      action: "user.created",
+      target: { type: "user", id: user.id, label: email },
+      after: user,
+    });
     return user;
   });
 }
@@ -69,7 +90,10 @@ export async function resolveUser(ctx: ServiceContext, ref: string): Promise<Use
 }
 
 /** A page of users, newest first, optionally filtered. */
-export async function listUsers(ctx: ServiceContext, page: { limit: number; offset: number } & UserFilter): Promise<{ data: User[]; totalCount: number }> {
+export async function listUsers(
+  ctx: ServiceContext,
+  page: { limit: number; offset: number } & UserFilter,
+): Promise<{ data: User[]; totalCount: number }> {
   const { rows, total } = await listUserRows(ctx.db, page.limit, page.offset, page);
   return { data: rows.map(toUser), totalCount: total };
 }

@@ -13,7 +13,9 @@ describe("parseCondition", () => {
   });
 
   it("reads files:touched:<set>", () => {
-    expect(parseCondition("files:touched:security-sensitive")).toEqual([{ kind: "files", text: "files:touched:security-sensitive", fileSet: "security-sensitive" }]);
+    expect(parseCondition("files:touched:security-sensitive")).toEqual([
+      { kind: "files", text: "files:touched:security-sensitive", fileSet: "security-sensitive" },
+    ]);
   });
 
   it.each([
@@ -32,16 +34,41 @@ describe("parseCondition", () => {
 describe("evaluateCondition", () => {
   const cases: [string, string, unknown, boolean][] = [
     ["an attribute that matches holds", "environment:production", { environment: "production" }, true],
-    ["matching ignores case and - or _ in the event's keys", "estimated-impact:high", { estimated_impact: "HIGH" }, true],
+    [
+      "matching ignores case and - or _ in the event's keys",
+      "estimated-impact:high",
+      { estimated_impact: "HIGH" },
+      true,
+    ],
     ["an attribute with another value fails", "environment:production", { environment: "staging" }, false],
     ["a missing attribute fails", "environment:production", {}, false],
     ["nested attributes are reached with dots", "pr.base:main", { pr: { base: "main" } }, true],
     ["a list attribute holds when one item matches", "labels:security", { labels: ["ui", "security"] }, true],
-    ["all terms must hold", "environment:production,estimated-impact:high", { environment: "production", estimated_impact: "low" }, false],
-    ["a touched file in the set holds", "files:touched:security-sensitive", { files: ["README.md", "src/auth/session.ts"] }, true],
+    [
+      "all terms must hold",
+      "environment:production,estimated-impact:high",
+      { environment: "production", estimated_impact: "low" },
+      false,
+    ],
+    [
+      "a touched file in the set holds",
+      "files:touched:security-sensitive",
+      { files: ["README.md", "src/auth/session.ts"] },
+      true,
+    ],
     ["**/ also matches at the top", "files:touched:security-sensitive", { files: ["server.pem"] }, true],
-    ["files outside the set fail", "files:touched:security-sensitive", { files: ["docs/intro.md", "src/authz.ts"] }, false],
-    ["files may be objects with a path, under pr", "files:touched:security-sensitive", { pr: { files: [{ path: "certs/a.pem" }] } }, true],
+    [
+      "files outside the set fail",
+      "files:touched:security-sensitive",
+      { files: ["docs/intro.md", "src/authz.ts"] },
+      false,
+    ],
+    [
+      "files may be objects with a path, under pr",
+      "files:touched:security-sensitive",
+      { pr: { files: [{ path: "certs/a.pem" }] } },
+      true,
+    ],
     ["no files fail", "files:touched:security-sensitive", {}, false],
   ];
   it.each(cases)("%s", (_name, condition, data, holds) => {
@@ -49,11 +76,17 @@ describe("evaluateCondition", () => {
   });
 
   it("treats a file set that does not exist yet as true, and says so", () => {
-    expect(evaluateCondition(parseCondition("files:touched:infra"), { files: [] }, sets)).toEqual({ holds: true, unknownFileSets: ["infra"] });
+    expect(evaluateCondition(parseCondition("files:touched:infra"), { files: [] }, sets)).toEqual({
+      holds: true,
+      unknownFileSets: ["infra"],
+    });
   });
 
   it("names the first term that failed", () => {
-    expect(evaluateCondition(parseCondition("a:1,b:2"), { a: 1, b: 3 }, sets)).toMatchObject({ holds: false, failed: "b:2" });
+    expect(evaluateCondition(parseCondition("a:1,b:2"), { a: 1, b: 3 }, sets)).toMatchObject({
+      holds: false,
+      failed: "b:2",
+    });
   });
 });
 

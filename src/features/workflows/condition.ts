@@ -38,12 +38,17 @@ export function parseCondition(text: string): ConditionTerm[] {
     if (colon === 0) throw invalid(text, `has "${item}" with no key before the ":"`);
     const key = normaliseKey(item.slice(0, colon));
     const value = item.slice(colon + 1).trim();
-    if (!KEY.test(key)) throw invalid(text, `has the key "${item.slice(0, colon)}", which is not letters, digits, "-", "_" and "." between names`);
+    if (!KEY.test(key))
+      throw invalid(
+        text,
+        `has the key "${item.slice(0, colon)}", which is not letters, digits, "-", "_" and "." between names`,
+      );
     if (value === "") throw invalid(text, `has no value after "${item.slice(0, colon)}:"`);
     if (key === "files") {
       const m = /^touched:(.+)$/.exec(value);
       const fileSet = m?.[1]?.trim().toLowerCase();
-      if (!fileSet || !NAME.test(fileSet)) throw invalid(text, `has "${item}"; a files condition is files:touched:<file set name>`);
+      if (!fileSet || !NAME.test(fileSet))
+        throw invalid(text, `has "${item}"; a files condition is files:touched:<file set name>`);
       return { kind: "files", text: item, fileSet };
     }
     return { kind: "attribute", text: item, path: key.split("."), value };
@@ -79,7 +84,10 @@ export function touchedFiles(data: unknown): string[] {
     if (!Array.isArray(found)) continue;
     return found.flatMap((f) => {
       if (typeof f === "string") return [f];
-      const named = f && typeof f === "object" ? ((f as Record<string, unknown>).path ?? (f as Record<string, unknown>).filename) : undefined;
+      const named =
+        f && typeof f === "object"
+          ? ((f as Record<string, unknown>).path ?? (f as Record<string, unknown>).filename)
+          : undefined;
       return typeof named === "string" ? [named] : [];
     });
   }
@@ -99,7 +107,11 @@ export interface ConditionResult {
  * Evaluates a condition on an event's attributes. A `files:touched:<set>` term whose set does not exist
  * holds (fail safe); an attribute the event lacks does not.
  */
-export function evaluateCondition(terms: readonly ConditionTerm[], data: unknown, fileSets: ReadonlyMap<string, readonly string[]>): ConditionResult {
+export function evaluateCondition(
+  terms: readonly ConditionTerm[],
+  data: unknown,
+  fileSets: ReadonlyMap<string, readonly string[]>,
+): ConditionResult {
   const unknownFileSets: string[] = [];
   let failed: string | undefined;
   for (const term of terms) {

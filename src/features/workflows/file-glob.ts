@@ -12,7 +12,11 @@ export function checkFilePattern(pattern: string): string {
     parseScope(`path:${value}`);
   } catch (error) {
     if (error instanceof EngineInputError) {
-      throw new ClerkError("fileset.invalid", `File pattern "${value}" is not usable: ${error.message.replace(/^Path scope "path:[^"]*"/, "it")}`, { param: "paths" });
+      throw new ClerkError(
+        "fileset.invalid",
+        `File pattern "${value}" is not usable: ${error.message.replace(/^Path scope "path:[^"]*"/, "it")}`,
+        { param: "paths" },
+      );
     }
     throw error;
   }

@@ -44,7 +44,8 @@ export const BUILT_IN_FORMS: readonly Form[] = Object.freeze([
 
 /** Compiles a JSON Schema of an object into a validator, or says why it cannot. */
 export function compileFormSchema(name: string, schema: Record<string, unknown>): z.ZodType {
-  if (schema.type !== "object") throw invalidFormSchema(name, 'its top level must be {"type": "object", …} (form data is an object).');
+  if (schema.type !== "object")
+    throw invalidFormSchema(name, 'its top level must be {"type": "object", …} (form data is an object).');
   try {
     return z.fromJSONSchema(schema as Parameters<typeof z.fromJSONSchema>[0]);
   } catch (error) {
@@ -56,22 +57,41 @@ export function compileFormSchema(name: string, schema: Record<string, unknown>)
 export function checkFormData(form: Form, data: unknown): Record<string, unknown> {
   if (data === undefined || data === null) {
     const fields = Object.keys((form.schema.properties ?? {}) as Record<string, unknown>);
-    throw new ClerkError("approval.form_invalid", `This stage needs the form ${form.name}; pass --form-data '{${fields.map((f) => `"${f}": …`).join(", ")}}'.`, {
-      param: "form_data",
-    });
+    throw new ClerkError(
+      "approval.form_invalid",
+      `This stage needs the form ${form.name}; pass --form-data '{${fields.map((f) => `"${f}": …`).join(", ")}}'.`,
+      {
+        param: "form_data",
+      },
+    );
   }
   const result = compileFormSchema(form.name, form.schema).safeParse(data);
   if (result.success) return result.data as Record<string, unknown>;
   const problems = result.error.issues.map((i) => `${i.path.length ? i.path.join(".") : "form"}: ${i.message}`);
-  throw new ClerkError("approval.form_invalid", `The form data does not fit ${form.name}: ${problems.join("; ")}.`, { param: "form_data", details: { issues: result.error.issues } });
+  throw new ClerkError("approval.form_invalid", `The form data does not fit ${form.name}: ${problems.join("; ")}.`, {
+    param: "form_data",
+    details: { issues: result.error.issues },
+  });
 }
 
 function toForm(row: { id: string; name: string; description: string; schema: string; created_at: number }): Form {
-  return { id: row.id, name: row.name, description: row.description, builtIn: false, schema: JSON.parse(row.schema) as Record<string, unknown>, createdAt: row.created_at };
+  return {
+    id: row.id,
+    name: row.name,
+    description: row.description,
+    builtIn: false,
+    schema: JSON.parse(row.schema) as Record<string, unknown>,
+    createdAt: row.created_at,
+  };
 }
 
 async function orgForms(ctx: ServiceContext, org: Organization): Promise<Form[]> {
-  const rows = await ctx.db.selectFrom("forms").selectAll().where("organization_id", "=", org.id).orderBy("name").execute();
+  const rows = await ctx.db
+    .selectFrom("forms")
+    .selectAll()
+    .where("organization_id", "=", org.id)
+    .orderBy("name")
+    .execute();
   return [...BUILT_IN_FORMS, ...rows.map(toForm)];
 }
 
@@ -87,7 +107,12 @@ export async function findForm(ctx: ServiceContext, org: Organization, name: str
   const forms = await orgForms(ctx, org);
   const wanted = name.trim().toLowerCase();
   const found = forms.find((f) => f.name === wanted);
-  if (!found) throw formNotFound(name.trim(), org.slug, forms.map((f) => f.name));
+  if (!found)
+    throw formNotFound(
+      name.trim(),
+      org.slug,
+      forms.map((f) => f.name),
+    );
   return found;
 }
 
@@ -100,9 +125,22 @@ export async function createForm(ctx: ServiceContext, input: FormInput): Promise
     await assertMayManageWorkflows(tx, org, "create forms");
     if ((await orgForms(tx, org)).some((f) => f.name === data.name)) throw formExists(data.name, org.slug);
     const now = tx.clock.now();
-    const row = { id: newId("form", now), organization_id: org.id, name: data.name, description: data.description ?? "", schema: JSON.stringify(data.schema), created_at: now, updated_at: now };
+    const row = {
+      id: newId("form", now),
+      organization_id: org.id,
+      name: data.name,
+      description: data.description ?? "",
+      schema: JSON.stringify(data.schema),
+      created_at: now,
+      updated_at: now,
+    };
     await tx.db.insertInto("forms").values(row).execute();
-    await recordAudit(tx, { organizationId: org.id, action: "workflow.form_created", target: { type: "form", id: row.id, label: row.name }, after: { name: row.name, schema: data.schema } });
+    await recordAudit(tx, {
+      organizationId: org.id,
+      action: "workflow.form_created",
+      target: { type: "form", id: row.id, label: row.name },
+      after: { name: row.name, schema: data.schema },
+    });
     return toForm(row);
   });
 }

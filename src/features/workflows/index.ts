@@ -1,5 +1,11 @@
 // The workflows feature's public face: definitions, conditions, file sets, forms, and who may use them.
-export { type ConditionResult, type ConditionTerm, evaluateCondition, parseCondition, touchedFiles } from "./condition.js";
+export {
+  type ConditionResult,
+  type ConditionTerm,
+  evaluateCondition,
+  parseCondition,
+  touchedFiles,
+} from "./condition.js";
 export { fileMatches } from "./file-glob.js";
 export { deleteFileSet, type FileSet, fileSetPatterns, listFileSets, saveFileSet } from "./fileset.service.js";
 export { BUILT_IN_FORMS, checkFormData, createForm, type Form, findForm, listForms } from "./form.service.js";

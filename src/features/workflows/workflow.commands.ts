@@ -16,14 +16,18 @@ type StageObject = ReturnType<typeof stageObject>;
 function parseStrategy(value: string | undefined) {
   if (value === undefined) return undefined;
   const v = value.trim().toLowerCase();
-  if (!(STRATEGIES as readonly string[]).includes(v)) throw new ClerkError("input.invalid", `--strategy "${value}" is not a strategy; use ${STRATEGIES.join(", ")}.`, { param: "strategy" });
+  if (!(STRATEGIES as readonly string[]).includes(v))
+    throw new ClerkError("input.invalid", `--strategy "${value}" is not a strategy; use ${STRATEGIES.join(", ")}.`, {
+      param: "strategy",
+    });
   return v as (typeof STRATEGIES)[number];
 }
 
 function parseCount(value: string | undefined, param: string): number | undefined {
   if (value === undefined) return undefined;
   const n = Number(value);
-  if (!Number.isInteger(n) || n < 1 || n > 20) throw new ClerkError("input.invalid", `--${param} "${value}" is not a whole number from 1 to 20.`, { param });
+  if (!Number.isInteger(n) || n < 1 || n > 20)
+    throw new ClerkError("input.invalid", `--${param} "${value}" is not a whole number from 1 to 20.`, { param });
   return n;
 }
 
@@ -34,7 +38,10 @@ function stageLine(s: StageObject): string {
   if (s.timeout) parts.push(`timeout ${s.timeout}`);
   if (s.form) parts.push(`form ${s.form}`);
   parts.push(s.strategy);
-  if (s.escalation) parts.push(`escalates to ${s.escalation.escalate_to} after ${s.escalation.after}${s.escalation.notify ? `, notifying ${s.escalation.notify}` : ""}`);
+  if (s.escalation)
+    parts.push(
+      `escalates to ${s.escalation.escalate_to} after ${s.escalation.after}${s.escalation.notify ? `, notifying ${s.escalation.notify}` : ""}`,
+    );
   return `  ${s.position}. ${s.name}: ${parts.join(", ")}`;
 }
 
@@ -48,21 +55,31 @@ export function workflowText(w: WorkflowObject, headline?: string): string {
     ["Status", w.status],
     ["ID", w.id],
   ]);
-  const stages = w.stages.length ? `Stages:\n${w.stages.map(stageLine).join("\n")}` : "Stages: none yet (add one with: clerk workflow stage add)";
+  const stages = w.stages.length
+    ? `Stages:\n${w.stages.map(stageLine).join("\n")}`
+    : "Stages: none yet (add one with: clerk workflow stage add)";
   const warnings = w.warnings.map((x) => `warning: ${x}`).join("\n");
   return [headline, body, stages, warnings].filter((x) => x).join("\n");
 }
 
 export function registerWorkflowCommands(program: Command): void {
-  const workflow = program.command("workflow").alias("workflows").description("Approval workflows: a trigger, conditions, and stages that need a role.");
+  const workflow = program
+    .command("workflow")
+    .alias("workflows")
+    .description("Approval workflows: a trigger, conditions, and stages that need a role.");
 
   workflow
     .command("create")
-    .description("Create a workflow triggered by an event (or from a template: code-review, document-approval, deployment-gate).")
+    .description(
+      "Create a workflow triggered by an event (or from a template: code-review, document-approval, deployment-gate).",
+    )
     .option("--name <name>", "the workflow's name (its slug comes from it)")
     .option("--organization <org>", "slug, id or name (default: clerk org use)")
     .option("--trigger <trigger>", "event:<type>, e.g. event:pull_request_opened")
-    .option("--condition <condition>", "key:value pairs joined by , that the event must have, e.g. environment:production")
+    .option(
+      "--condition <condition>",
+      "key:value pairs joined by , that the event must have, e.g. environment:production",
+    )
     .option("--description <text>", "what it is for")
     .option("--template <template>", TEMPLATE_NAMES.join(", "))
     .option("--paused", "create it paused (no runs until resumed)")
@@ -71,10 +88,25 @@ export function registerWorkflowCommands(program: Command): void {
       '\nExamples:\n  clerk workflow create --name "Pull Request Approval" --organization "engineering-team" --trigger "event:pull_request_opened"\n  clerk workflow create --name "Production Deploy Gate" --organization "engineering-team" --trigger "event:deployment_requested" --condition "environment:production"\n  clerk workflow create --template code-review --organization "engineering-team"',
     )
     .action(
-      action<{ name?: string; organization?: string; trigger?: string; condition?: string; description?: string; template?: string; paused?: boolean }>(async ({ api }, o) => {
+      action<{
+        name?: string;
+        organization?: string;
+        trigger?: string;
+        condition?: string;
+        description?: string;
+        template?: string;
+        paused?: boolean;
+      }>(async ({ api }, o) => {
         const w = await api.call(workflowEndpoints.create, {
           params: { organization_id: organizationOrDefault(o.organization) },
-          body: { name: o.name, trigger: o.trigger, condition: o.condition, description: o.description, template: o.template, paused: o.paused },
+          body: {
+            name: o.name,
+            trigger: o.trigger,
+            condition: o.condition,
+            description: o.description,
+            template: o.template,
+            paused: o.paused,
+          },
         });
         return { json: w, text: workflowText(w, `Created workflow ${w.name} (${w.slug}, ${w.id}).`) };
       }),
@@ -87,8 +119,23 @@ export function registerWorkflowCommands(program: Command): void {
     .addHelpText("after", '\nExample:\n  clerk workflow list --organization "engineering-team"')
     .action(
       action<{ organization?: string }>(async ({ api }, o) => {
-        const { data } = await api.call(workflowEndpoints.list, { params: { organization_id: organizationOrDefault(o.organization) } });
-        return { json: data, text: table(["WORKFLOW", "SLUG", "TRIGGER", "CONDITION", "STAGES", "STATUS"], data.map((w) => [w.name, w.slug, w.trigger, w.condition ?? "", w.stages.map((s) => s.name).join(" → "), w.status])) };
+        const { data } = await api.call(workflowEndpoints.list, {
+          params: { organization_id: organizationOrDefault(o.organization) },
+        });
+        return {
+          json: data,
+          text: table(
+            ["WORKFLOW", "SLUG", "TRIGGER", "CONDITION", "STAGES", "STATUS"],
+            data.map((w) => [
+              w.name,
+              w.slug,
+              w.trigger,
+              w.condition ?? "",
+              w.stages.map((s) => s.name).join(" → "),
+              w.status,
+            ]),
+          ),
+        };
       }),
     );
 
@@ -100,7 +147,10 @@ export function registerWorkflowCommands(program: Command): void {
     .addHelpText("after", '\nExample:\n  clerk workflow show --workflow "pull-request-approval"')
     .action(
       action<{ workflow: string; organization?: string }>(async ({ api }, o) => {
-        const w = await api.call(workflowEndpoints.get, { params: { workflow_id: o.workflow }, query: { organization_id: orgHint(o.organization) } });
+        const w = await api.call(workflowEndpoints.get, {
+          params: { workflow_id: o.workflow },
+          query: { organization_id: orgHint(o.organization) },
+        });
         return { json: w, text: workflowText(w) };
       }),
     );
@@ -115,28 +165,54 @@ export function registerWorkflowCommands(program: Command): void {
     .option("--condition <condition>", "key:value pairs joined by ,")
     .option("--no-condition", "remove the condition")
     .option("--description <text>", "what it is for")
-    .addHelpText("after", '\nExample:\n  clerk workflow update --workflow "production-deploy-gate" --condition "environment:production,region:eu"')
+    .addHelpText(
+      "after",
+      '\nExample:\n  clerk workflow update --workflow "production-deploy-gate" --condition "environment:production,region:eu"',
+    )
     .action(
-      action<{ workflow: string; organization?: string; name?: string; trigger?: string; condition?: string | false; description?: string }>(async ({ api }, o) => {
+      action<{
+        workflow: string;
+        organization?: string;
+        name?: string;
+        trigger?: string;
+        condition?: string | false;
+        description?: string;
+      }>(async ({ api }, o) => {
         const w = await api.call(workflowEndpoints.update, {
           params: { workflow_id: o.workflow },
           query: { organization_id: orgHint(o.organization) },
-          body: { name: o.name, trigger: o.trigger, condition: o.condition === false ? null : o.condition, description: o.description },
+          body: {
+            name: o.name,
+            trigger: o.trigger,
+            condition: o.condition === false ? null : o.condition,
+            description: o.description,
+          },
         });
         return { json: w, text: workflowText(w, `Updated workflow ${w.slug}.`) };
       }),
     );
 
-  for (const [verb, status] of [["pause", "paused"], ["resume", "active"]] as const) {
+  for (const [verb, status] of [
+    ["pause", "paused"],
+    ["resume", "active"],
+  ] as const) {
     workflow
       .command(verb)
-      .description(verb === "pause" ? "Pause a workflow: events start no runs of it (open runs go on)." : "Resume a paused workflow.")
+      .description(
+        verb === "pause"
+          ? "Pause a workflow: events start no runs of it (open runs go on)."
+          : "Resume a paused workflow.",
+      )
       .requiredOption("--workflow <workflow>", "slug, id or name")
       .option("--organization <org>", "slug, id or name")
       .addHelpText("after", `\nExample:\n  clerk workflow ${verb} --workflow "pull-request-approval"`)
       .action(
         action<{ workflow: string; organization?: string }>(async ({ api }, o) => {
-          const w = await api.call(workflowEndpoints.update, { params: { workflow_id: o.workflow }, query: { organization_id: orgHint(o.organization) }, body: { status } });
+          const w = await api.call(workflowEndpoints.update, {
+            params: { workflow_id: o.workflow },
+            query: { organization_id: orgHint(o.organization) },
+            body: { status },
+          });
           return { json: w, text: `Workflow ${w.slug} is ${w.status}.` };
         }),
       );
@@ -150,7 +226,10 @@ export function registerWorkflowCommands(program: Command): void {
     .addHelpText("after", '\nExample:\n  clerk workflow delete --workflow "pull-request-approval"')
     .action(
       action<{ workflow: string; organization?: string }>(async ({ api }, o) => {
-        const w = await api.call(workflowEndpoints.remove, { params: { workflow_id: o.workflow }, query: { organization_id: orgHint(o.organization) } });
+        const w = await api.call(workflowEndpoints.remove, {
+          params: { workflow_id: o.workflow },
+          query: { organization_id: orgHint(o.organization) },
+        });
         return { json: w, text: `Deleted workflow ${w.name} (${w.slug}).` };
       }),
     );
@@ -162,11 +241,25 @@ export function registerWorkflowCommands(program: Command): void {
     .action(
       action(async ({ api }) => {
         const { data } = await api.call(workflowEndpoints.templates);
-        return { json: data, text: table(["TEMPLATE", "TRIGGER", "CONDITION", "STAGES"], data.map((t) => [t.name, t.trigger, t.condition ?? "", t.stages.map((s) => `${s.name} (${s.requiresRole})`).join(" → ")])) };
+        return {
+          json: data,
+          text: table(
+            ["TEMPLATE", "TRIGGER", "CONDITION", "STAGES"],
+            data.map((t) => [
+              t.name,
+              t.trigger,
+              t.condition ?? "",
+              t.stages.map((s) => `${s.name} (${s.requiresRole})`).join(" → "),
+            ]),
+          ),
+        };
       }),
     );
 
-  const stage = workflow.command("stage").alias("stages").description("A workflow's stages: each needs a role, may be conditional and time out.");
+  const stage = workflow
+    .command("stage")
+    .alias("stages")
+    .description("A workflow's stages: each needs a role, may be conditional and time out.");
   stage
     .command("add")
     .description("Add a stage at the end (or at --position).")
@@ -174,7 +267,10 @@ export function registerWorkflowCommands(program: Command): void {
     .option("--organization <org>", "slug, id or name")
     .requiredOption("--name <name>", "the stage's name")
     .requiredOption("--requires-role <role>", "who may approve: holders of this role (directly or by inheritance)")
-    .option("--condition <condition>", "when the stage applies, e.g. files:touched:security-sensitive or estimated-impact:high")
+    .option(
+      "--condition <condition>",
+      "when the stage applies, e.g. files:touched:security-sensitive or estimated-impact:high",
+    )
     .option("--timeout <duration>", "after how long it is overdue, e.g. 24h, 90m, 7d")
     .option("--approvals <n>", "distinct approvers needed (default 1)")
     .option("--form <form>", "a form the approver fills in, e.g. change-request-template")
@@ -185,25 +281,34 @@ export function registerWorkflowCommands(program: Command): void {
       '\nExamples:\n  clerk workflow stage add --workflow "pull-request-approval" --name "Technical Review" --requires-role "Code Reviewer" --timeout "24h"\n  clerk workflow stage add --workflow "pull-request-approval" --name "Security Approval" --requires-role "Security Lead" --condition "files:touched:security-sensitive"',
     )
     .action(
-      action<{ workflow: string; organization?: string; name: string; requiresRole: string; condition?: string; timeout?: string; approvals?: string; form?: string; strategy?: string; position?: string }>(
-        async ({ api }, o) => {
-          const w = await api.call(workflowEndpoints.addStage, {
-            params: { workflow_id: o.workflow },
-            query: { organization_id: orgHint(o.organization) },
-            body: {
-              name: o.name,
-              requires_role: o.requiresRole,
-              condition: o.condition,
-              timeout: o.timeout,
-              approvals: parseCount(o.approvals, "approvals"),
-              form: o.form,
-              strategy: parseStrategy(o.strategy),
-              position: o.position === undefined ? undefined : parseCount(o.position, "position"),
-            },
-          });
-          return { json: w, text: workflowText(w, `Added stage ${o.name} to ${w.slug}.`) };
-        },
-      ),
+      action<{
+        workflow: string;
+        organization?: string;
+        name: string;
+        requiresRole: string;
+        condition?: string;
+        timeout?: string;
+        approvals?: string;
+        form?: string;
+        strategy?: string;
+        position?: string;
+      }>(async ({ api }, o) => {
+        const w = await api.call(workflowEndpoints.addStage, {
+          params: { workflow_id: o.workflow },
+          query: { organization_id: orgHint(o.organization) },
+          body: {
+            name: o.name,
+            requires_role: o.requiresRole,
+            condition: o.condition,
+            timeout: o.timeout,
+            approvals: parseCount(o.approvals, "approvals"),
+            form: o.form,
+            strategy: parseStrategy(o.strategy),
+            position: o.position === undefined ? undefined : parseCount(o.position, "position"),
+          },
+        });
+        return { json: w, text: workflowText(w, `Added stage ${o.name} to ${w.slug}.`) };
+      }),
     );
 
   stage
@@ -222,19 +327,39 @@ export function registerWorkflowCommands(program: Command): void {
     .option("--form <form>", "a form the approver fills in")
     .option("--no-form", "no form")
     .option("--strategy <strategy>", STRATEGIES.join(", "))
-    .addHelpText("after", '\nExample:\n  clerk workflow stage update --workflow "pull-request-approval" --stage "Technical Review" --approvals 2')
+    .addHelpText(
+      "after",
+      '\nExample:\n  clerk workflow stage update --workflow "pull-request-approval" --stage "Technical Review" --approvals 2',
+    )
     .action(
-      action<{ workflow: string; organization?: string; stage: string; name?: string; requiresRole?: string; condition?: string | false; timeout?: string | false; approvals?: string; form?: string | false; strategy?: string }>(
-        async ({ api }, o) => {
-          const orNull = (v: string | false | undefined) => (v === false ? null : v);
-          const w = await api.call(workflowEndpoints.updateStage, {
-            params: { workflow_id: o.workflow, stage: o.stage },
-            query: { organization_id: orgHint(o.organization) },
-            body: { name: o.name, requires_role: o.requiresRole, condition: orNull(o.condition), timeout: orNull(o.timeout), approvals: parseCount(o.approvals, "approvals"), form: orNull(o.form), strategy: parseStrategy(o.strategy) },
-          });
-          return { json: w, text: workflowText(w, `Updated stage ${o.name ?? o.stage} of ${w.slug}.`) };
-        },
-      ),
+      action<{
+        workflow: string;
+        organization?: string;
+        stage: string;
+        name?: string;
+        requiresRole?: string;
+        condition?: string | false;
+        timeout?: string | false;
+        approvals?: string;
+        form?: string | false;
+        strategy?: string;
+      }>(async ({ api }, o) => {
+        const orNull = (v: string | false | undefined) => (v === false ? null : v);
+        const w = await api.call(workflowEndpoints.updateStage, {
+          params: { workflow_id: o.workflow, stage: o.stage },
+          query: { organization_id: orgHint(o.organization) },
+          body: {
+            name: o.name,
+            requires_role: o.requiresRole,
+            condition: orNull(o.condition),
+            timeout: orNull(o.timeout),
+            approvals: parseCount(o.approvals, "approvals"),
+            form: orNull(o.form),
+            strategy: parseStrategy(o.strategy),
+          },
+        });
+        return { json: w, text: workflowText(w, `Updated stage ${o.name ?? o.stage} of ${w.slug}.`) };
+      }),
     );
 
   stage
@@ -243,10 +368,16 @@ export function registerWorkflowCommands(program: Command): void {
     .requiredOption("--workflow <workflow>", "slug, id or name")
     .option("--organization <org>", "slug, id or name")
     .requiredOption("--stage <stage>", "the stage's name or id")
-    .addHelpText("after", '\nExample:\n  clerk workflow stage remove --workflow "pull-request-approval" --stage "Security Approval"')
+    .addHelpText(
+      "after",
+      '\nExample:\n  clerk workflow stage remove --workflow "pull-request-approval" --stage "Security Approval"',
+    )
     .action(
       action<{ workflow: string; organization?: string; stage: string }>(async ({ api }, o) => {
-        const w = await api.call(workflowEndpoints.removeStage, { params: { workflow_id: o.workflow, stage: o.stage }, query: { organization_id: orgHint(o.organization) } });
+        const w = await api.call(workflowEndpoints.removeStage, {
+          params: { workflow_id: o.workflow, stage: o.stage },
+          query: { organization_id: orgHint(o.organization) },
+        });
         return { json: w, text: workflowText(w, `Removed stage ${o.stage} from ${w.slug}.`) };
       }),
     );
@@ -259,23 +390,50 @@ export function registerWorkflowCommands(program: Command): void {
     .requiredOption("--strategy <strategy>", STRATEGIES.join(", "))
     .option("--role <role>", "the stages that need this role")
     .option("--stage <stage>", "one stage, by name or id")
-    .addHelpText("after", '\nExamples:\n  clerk workflow assign --workflow "pull-request-approval" --strategy "round-robin" --role "Code Reviewer"\n  clerk workflow assign --workflow "pull-request-approval" --strategy "least-loaded" --role "Code Reviewer"')
+    .addHelpText(
+      "after",
+      '\nExamples:\n  clerk workflow assign --workflow "pull-request-approval" --strategy "round-robin" --role "Code Reviewer"\n  clerk workflow assign --workflow "pull-request-approval" --strategy "least-loaded" --role "Code Reviewer"',
+    )
     .action(
-      action<{ workflow: string; organization?: string; strategy: string; role?: string; stage?: string }>(async ({ api }, o) => {
-        const w = await api.call(workflowEndpoints.assign, {
-          params: { workflow_id: o.workflow },
-          query: { organization_id: orgHint(o.organization) },
-          body: { strategy: parseStrategy(o.strategy) as (typeof STRATEGIES)[number], role: o.role, stage: o.stage },
-        });
-        // Name the stages this call set: the one given, or those needing the role (named by key or by name).
-        const key = o.role === undefined ? undefined : o.role.startsWith("org:") ? o.role.toLowerCase() : `org:${o.role.trim().toLowerCase().replace(/[^a-z0-9]+/g, "_").replace(/^_+|_+$/g, "")}`;
-        const picked = w.stages.filter((s) => (o.stage ? s.name.toLowerCase() === o.stage.toLowerCase() || s.id === o.stage : key ? s.requires_role === key : true));
-        const changed = (picked.length ? picked : w.stages.filter((s) => s.strategy === o.strategy.toLowerCase())).map((s) => s.name);
-        return { json: w, text: `Tasks of ${w.slug} (${changed.join(", ")}) are now assigned ${o.strategy.toLowerCase()}.` };
-      }),
+      action<{ workflow: string; organization?: string; strategy: string; role?: string; stage?: string }>(
+        async ({ api }, o) => {
+          const w = await api.call(workflowEndpoints.assign, {
+            params: { workflow_id: o.workflow },
+            query: { organization_id: orgHint(o.organization) },
+            body: { strategy: parseStrategy(o.strategy) as (typeof STRATEGIES)[number], role: o.role, stage: o.stage },
+          });
+          // Name the stages this call set: the one given, or those needing the role (named by key or by name).
+          const key =
+            o.role === undefined
+              ? undefined
+              : o.role.startsWith("org:")
+                ? o.role.toLowerCase()
+                : `org:${o.role
+                    .trim()
+                    .toLowerCase()
+                    .replace(/[^a-z0-9]+/g, "_")
+                    .replace(/^_+|_+$/g, "")}`;
+          const picked = w.stages.filter((s) =>
+            o.stage
+              ? s.name.toLowerCase() === o.stage.toLowerCase() || s.id === o.stage
+              : key
+                ? s.requires_role === key
+                : true,
+          );
+          const changed = (
+            picked.length ? picked : w.stages.filter((s) => s.strategy === o.strategy.toLowerCase())
+          ).map((s) => s.name);
+          return {
+            json: w,
+            text: `Tasks of ${w.slug} (${changed.join(", ")}) are now assigned ${o.strategy.toLowerCase()}.`,
+          };
+        },
+      ),
     );
 
-  const escalation = workflow.command("escalation").description("Escalation: open tasks of a stage go to another role after a while.");
+  const escalation = workflow
+    .command("escalation")
+    .description("Escalation: open tasks of a stage go to another role after a while.");
   escalation
     .command("set")
     .description("Escalate a stage's open tasks to holders of another role after a while, and tell someone.")
@@ -290,14 +448,24 @@ export function registerWorkflowCommands(program: Command): void {
       '\nExample:\n  clerk workflow escalation set --workflow "pull-request-approval" --stage "Technical Review" --after "48h" --escalate-to "Senior Reviewer" --notify "tech-lead@acme.com"',
     )
     .action(
-      action<{ workflow: string; organization?: string; stage: string; after: string; escalateTo: string; notify?: string }>(async ({ api }, o) => {
+      action<{
+        workflow: string;
+        organization?: string;
+        stage: string;
+        after: string;
+        escalateTo: string;
+        notify?: string;
+      }>(async ({ api }, o) => {
         const w = await api.call(workflowEndpoints.escalation, {
           params: { workflow_id: o.workflow },
           query: { organization_id: orgHint(o.organization) },
           body: { stage: o.stage, after: o.after, escalate_to: o.escalateTo, notify: o.notify },
         });
         const s = w.stages.find((x) => x.name.toLowerCase() === o.stage.toLowerCase() || x.id === o.stage);
-        return { json: w, text: `Stage ${s?.name ?? o.stage} of ${w.slug} escalates to ${s?.escalation?.escalate_to} after ${s?.escalation?.after}${s?.escalation?.notify ? `, notifying ${s.escalation.notify}` : ""}.` };
+        return {
+          json: w,
+          text: `Stage ${s?.name ?? o.stage} of ${w.slug} escalates to ${s?.escalation?.escalate_to} after ${s?.escalation?.after}${s?.escalation?.notify ? `, notifying ${s.escalation.notify}` : ""}.`,
+        };
       }),
     );
   escalation
@@ -306,25 +474,43 @@ export function registerWorkflowCommands(program: Command): void {
     .requiredOption("--workflow <workflow>", "slug, id or name")
     .option("--organization <org>", "slug, id or name")
     .requiredOption("--stage <stage>", "the stage's name or id")
-    .addHelpText("after", '\nExample:\n  clerk workflow escalation clear --workflow "pull-request-approval" --stage "Technical Review"')
+    .addHelpText(
+      "after",
+      '\nExample:\n  clerk workflow escalation clear --workflow "pull-request-approval" --stage "Technical Review"',
+    )
     .action(
       action<{ workflow: string; organization?: string; stage: string }>(async ({ api }, o) => {
-        const w = await api.call(workflowEndpoints.clearEscalation, { params: { workflow_id: o.workflow, stage: o.stage }, query: { organization_id: orgHint(o.organization) } });
+        const w = await api.call(workflowEndpoints.clearEscalation, {
+          params: { workflow_id: o.workflow, stage: o.stage },
+          query: { organization_id: orgHint(o.organization) },
+        });
         return { json: w, text: `Stage ${o.stage} of ${w.slug} no longer escalates.` };
       }),
     );
 
-  const fileset = program.command("fileset").alias("filesets").description("File sets: named glob patterns for files:touched:<name> conditions.");
+  const fileset = program
+    .command("fileset")
+    .alias("filesets")
+    .description("File sets: named glob patterns for files:touched:<name> conditions.");
   fileset
     .command("create")
     .description("Create a file set.")
     .argument("<name>", "e.g. security-sensitive")
     .option("--organization <org>", "slug, id or name (default: clerk org use)")
-    .requiredOption("--paths <patterns>", 'comma-separated globs: * within a folder, ** across folders, a trailing / for everything below')
-    .addHelpText("after", '\nExample:\n  clerk fileset create security-sensitive --organization engineering-team --paths "src/auth/**,**/*.pem"')
+    .requiredOption(
+      "--paths <patterns>",
+      "comma-separated globs: * within a folder, ** across folders, a trailing / for everything below",
+    )
+    .addHelpText(
+      "after",
+      '\nExample:\n  clerk fileset create security-sensitive --organization engineering-team --paths "src/auth/**,**/*.pem"',
+    )
     .action(
       action<{ organization?: string; paths: string }>(async ({ api }, o, args) => {
-        const f = await api.call(workflowEndpoints.saveFileSet, { params: { organization_id: organizationOrDefault(o.organization) }, body: { name: args[0] as string, paths: o.paths } });
+        const f = await api.call(workflowEndpoints.saveFileSet, {
+          params: { organization_id: organizationOrDefault(o.organization) },
+          body: { name: args[0] as string, paths: o.paths },
+        });
         return { json: f, text: `Created file set ${f.name}: ${f.patterns.join(", ")}.` };
       }),
     );
@@ -334,10 +520,16 @@ export function registerWorkflowCommands(program: Command): void {
     .argument("<name>", "the file set")
     .option("--organization <org>", "slug, id or name (default: clerk org use)")
     .requiredOption("--paths <patterns>", "comma-separated globs")
-    .addHelpText("after", '\nExample:\n  clerk fileset update security-sensitive --paths "src/auth/**,**/*.pem,**/*.key"')
+    .addHelpText(
+      "after",
+      '\nExample:\n  clerk fileset update security-sensitive --paths "src/auth/**,**/*.pem,**/*.key"',
+    )
     .action(
       action<{ organization?: string; paths: string }>(async ({ api }, o, args) => {
-        const f = await api.call(workflowEndpoints.replaceFileSet, { params: { organization_id: organizationOrDefault(o.organization), name: args[0] as string }, body: { paths: o.paths } });
+        const f = await api.call(workflowEndpoints.replaceFileSet, {
+          params: { organization_id: organizationOrDefault(o.organization), name: args[0] as string },
+          body: { paths: o.paths },
+        });
         return { json: f, text: `File set ${f.name} is now: ${f.patterns.join(", ")}.` };
       }),
     );
@@ -348,8 +540,16 @@ export function registerWorkflowCommands(program: Command): void {
     .addHelpText("after", "\nExample:\n  clerk fileset list --organization engineering-team")
     .action(
       action<{ organization?: string }>(async ({ api }, o) => {
-        const { data } = await api.call(workflowEndpoints.listFileSets, { params: { organization_id: organizationOrDefault(o.organization) } });
-        return { json: data, text: table(["FILE SET", "PATTERNS", "UPDATED"], data.map((f) => [f.name, f.patterns.join(", "), when(f.updated_at)])) };
+        const { data } = await api.call(workflowEndpoints.listFileSets, {
+          params: { organization_id: organizationOrDefault(o.organization) },
+        });
+        return {
+          json: data,
+          text: table(
+            ["FILE SET", "PATTERNS", "UPDATED"],
+            data.map((f) => [f.name, f.patterns.join(", "), when(f.updated_at)]),
+          ),
+        };
       }),
     );
   fileset
@@ -360,12 +560,17 @@ export function registerWorkflowCommands(program: Command): void {
     .addHelpText("after", "\nExample:\n  clerk fileset delete security-sensitive --organization engineering-team")
     .action(
       action<{ organization?: string }>(async ({ api }, o, args) => {
-        const f = await api.call(workflowEndpoints.deleteFileSet, { params: { organization_id: organizationOrDefault(o.organization), name: args[0] as string } });
+        const f = await api.call(workflowEndpoints.deleteFileSet, {
+          params: { organization_id: organizationOrDefault(o.organization), name: args[0] as string },
+        });
         return { json: f, text: `Deleted file set ${f.name}.` };
       }),
     );
 
-  const form = program.command("form").alias("forms").description("Forms: JSON Schema templates approvers fill in (built in: change-request-template).");
+  const form = program
+    .command("form")
+    .alias("forms")
+    .description("Forms: JSON Schema templates approvers fill in (built in: change-request-template).");
   form
     .command("create")
     .description("Create a form from a JSON Schema of an object.")
@@ -373,12 +578,19 @@ export function registerWorkflowCommands(program: Command): void {
     .option("--organization <org>", "slug, id or name (default: clerk org use)")
     .requiredOption("--schema <json>", "the JSON Schema inline, or @file.json")
     .option("--description <text>", "what it records")
-    .addHelpText("after", '\nExample:\n  clerk form create --name security-checklist --schema \'{"type":"object","required":["threat_model"],"properties":{"threat_model":{"type":"string"}}}\'')
+    .addHelpText(
+      "after",
+      '\nExample:\n  clerk form create --name security-checklist --schema \'{"type":"object","required":["threat_model"],"properties":{"threat_model":{"type":"string"}}}\'',
+    )
     .action(
       action<{ name: string; organization?: string; schema: string; description?: string }>(async ({ api }, o) => {
         const f = await api.call(workflowEndpoints.createForm, {
           params: { organization_id: organizationOrDefault(o.organization) },
-          body: { name: o.name, description: o.description, schema: jsonObject(o.schema, "schema") as Record<string, unknown> },
+          body: {
+            name: o.name,
+            description: o.description,
+            schema: jsonObject(o.schema, "schema") as Record<string, unknown>,
+          },
         });
         return { json: f, text: `Created form ${f.name}.` };
       }),
@@ -390,9 +602,18 @@ export function registerWorkflowCommands(program: Command): void {
     .addHelpText("after", "\nExample:\n  clerk form list --organization engineering-team")
     .action(
       action<{ organization?: string }>(async ({ api }, o) => {
-        const { data } = await api.call(workflowEndpoints.listForms, { params: { organization_id: organizationOrDefault(o.organization) } });
-        const fieldsOf = (s: Record<string, unknown>) => Object.keys((s.properties ?? {}) as Record<string, unknown>).join(", ");
-        return { json: data, text: table(["FORM", "FIELDS", "BUILT IN", "DESCRIPTION"], data.map((f) => [f.name, fieldsOf(f.schema), f.built_in ? "yes" : "no", f.description])) };
+        const { data } = await api.call(workflowEndpoints.listForms, {
+          params: { organization_id: organizationOrDefault(o.organization) },
+        });
+        const fieldsOf = (s: Record<string, unknown>) =>
+          Object.keys((s.properties ?? {}) as Record<string, unknown>).join(", ");
+        return {
+          json: data,
+          text: table(
+            ["FORM", "FIELDS", "BUILT IN", "DESCRIPTION"],
+            data.map((f) => [f.name, fieldsOf(f.schema), f.built_in ? "yes" : "no", f.description]),
+          ),
+        };
       }),
     );
 }

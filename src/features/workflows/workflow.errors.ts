@@ -12,13 +12,21 @@ export function workflowNotFound(ref: string, known: readonly string[], organiza
 }
 
 export function workflowAmbiguous(ref: string, organizations: readonly string[]): ClerkError {
-  return new ClerkError("workflow.ambiguous", `Several organizations have a workflow "${ref}" (${organizations.join(", ")}); pass --organization.`, { param: "organization" });
+  return new ClerkError(
+    "workflow.ambiguous",
+    `Several organizations have a workflow "${ref}" (${organizations.join(", ")}); pass --organization.`,
+    { param: "organization" },
+  );
 }
 
 export function workflowNameTaken(slug: string, organization: string): ClerkError {
-  return new ClerkError("workflow.name_taken", `${organization} already has a workflow ${slug}; choose another name or change it with: clerk workflow update --workflow ${slug}`, {
-    param: "name",
-  });
+  return new ClerkError(
+    "workflow.name_taken",
+    `${organization} already has a workflow ${slug}; choose another name or change it with: clerk workflow update --workflow ${slug}`,
+    {
+      param: "name",
+    },
+  );
 }
 
 export function invalidTrigger(trigger: string): ClerkError {
@@ -30,17 +38,29 @@ export function invalidTrigger(trigger: string): ClerkError {
 }
 
 export function invalidDuration(text: string, param: string): ClerkError {
-  return new ClerkError("workflow.invalid_duration", `--${param} "${text}" is not a duration; use e.g. 90m, 24h, 7d or 1h30m.`, { param });
+  return new ClerkError(
+    "workflow.invalid_duration",
+    `--${param} "${text}" is not a duration; use e.g. 90m, 24h, 7d or 1h30m.`,
+    { param },
+  );
 }
 
 export function stageNotFound(ref: string, workflow: string, known: readonly string[]): ClerkError {
-  return new ClerkError("workflow.stage_not_found", `Workflow ${workflow} has no stage "${ref}".${didYouMean(ref, known)} Its stages: ${known.join(", ") || "none yet"}.`, {
-    param: "stage",
-  });
+  return new ClerkError(
+    "workflow.stage_not_found",
+    `Workflow ${workflow} has no stage "${ref}".${didYouMean(ref, known)} Its stages: ${known.join(", ") || "none yet"}.`,
+    {
+      param: "stage",
+    },
+  );
 }
 
 export function stageExists(name: string, workflow: string): ClerkError {
-  return new ClerkError("workflow.stage_exists", `Workflow ${workflow} already has a stage "${name}"; choose another name.`, { param: "name" });
+  return new ClerkError(
+    "workflow.stage_exists",
+    `Workflow ${workflow} already has a stage "${name}"; choose another name.`,
+    { param: "name" },
+  );
 }
 
 export function invalidStage(message: string, param: string): ClerkError {
@@ -48,7 +68,11 @@ export function invalidStage(message: string, param: string): ClerkError {
 }
 
 export function unknownTemplate(name: string, known: readonly string[]): ClerkError {
-  return new ClerkError("workflow.unknown_template", `No workflow template "${name}".${didYouMean(name, known)} Templates: ${known.join(", ")}.`, { param: "template" });
+  return new ClerkError(
+    "workflow.unknown_template",
+    `No workflow template "${name}".${didYouMean(name, known)} Templates: ${known.join(", ")}.`,
+    { param: "template" },
+  );
 }
 
 export function templateRolesMissing(template: string, organization: string, missing: readonly string[]): ClerkError {
@@ -61,29 +85,49 @@ export function templateRolesMissing(template: string, organization: string, mis
 }
 
 export function fileSetNotFound(name: string, organization: string, known: readonly string[]): ClerkError {
-  return new ClerkError("fileset.not_found", `No file set "${name}" in ${organization}.${didYouMean(name, known)} Create it with: clerk fileset create ${name} --paths "src/auth/**"`, {
+  return new ClerkError(
+    "fileset.not_found",
+    `No file set "${name}" in ${organization}.${didYouMean(name, known)} Create it with: clerk fileset create ${name} --paths "src/auth/**"`,
+    {
+      param: "name",
+    },
+  );
+}
+
+export function fileSetExists(name: string, organization: string): ClerkError {
+  return new ClerkError(
+    "fileset.exists",
+    `${organization} already has a file set "${name}"; change it with: clerk fileset update ${name} --paths …`,
+    { param: "name" },
+  );
+}
+
+export function formNotFound(name: string, organization: string, known: readonly string[]): ClerkError {
+  return new ClerkError(
+    "form.not_found",
+    `No form "${name}" in ${organization}.${didYouMean(name, known)} Forms: ${known.join(", ")}. Create one with: clerk form create --name ${name} --schema '{…}'`,
+    {
+      param: "form",
+    },
+  );
+}
+
+export function formExists(name: string, organization: string): ClerkError {
+  return new ClerkError("form.exists", `${organization} already has a form "${name}"; choose another name.`, {
     param: "name",
   });
 }
 
-export function fileSetExists(name: string, organization: string): ClerkError {
-  return new ClerkError("fileset.exists", `${organization} already has a file set "${name}"; change it with: clerk fileset update ${name} --paths …`, { param: "name" });
-}
-
-export function formNotFound(name: string, organization: string, known: readonly string[]): ClerkError {
-  return new ClerkError("form.not_found", `No form "${name}" in ${organization}.${didYouMean(name, known)} Forms: ${known.join(", ")}. Create one with: clerk form create --name ${name} --schema '{…}'`, {
-    param: "form",
+export function invalidFormSchema(name: string, why: string): ClerkError {
+  return new ClerkError("form.invalid_schema", `The schema of form "${name}" is not a usable JSON Schema: ${why}`, {
+    param: "schema",
   });
 }
 
-export function formExists(name: string, organization: string): ClerkError {
-  return new ClerkError("form.exists", `${organization} already has a form "${name}"; choose another name.`, { param: "name" });
-}
-
-export function invalidFormSchema(name: string, why: string): ClerkError {
-  return new ClerkError("form.invalid_schema", `The schema of form "${name}" is not a usable JSON Schema: ${why}`, { param: "schema" });
-}
-
 export function mayNot(actor: string, what: string, organization: string, permissions: readonly string[]): ClerkError {
-  return new ClerkError("permission.denied", `${actor} may not ${what} in ${organization}: it needs ${permissions.join(" or ")}.`, { details: { permissions, organization } });
+  return new ClerkError(
+    "permission.denied",
+    `${actor} may not ${what} in ${organization}: it needs ${permissions.join(" or ")}.`,
+    { details: { permissions, organization } },
+  );
 }

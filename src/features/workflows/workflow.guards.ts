@@ -12,7 +12,11 @@ export const READ_WORKFLOWS = ["org:workflows:read", ...MANAGE_WORKFLOWS] as con
 export const EMIT_EVENTS = ["org:events:emit", ...MANAGE_WORKFLOWS] as const;
 
 /** Whether the actor holds one of `permissions` in the organization (the operator, keys and the system always do). */
-export async function actorHoldsAny(ctx: ServiceContext, org: Organization, permissions: readonly string[]): Promise<boolean> {
+export async function actorHoldsAny(
+  ctx: ServiceContext,
+  org: Organization,
+  permissions: readonly string[],
+): Promise<boolean> {
   if (ctx.actor.type !== "user" || ctx.actor.id === null) return true;
   for (const permission of permissions) {
     if ((await checkAccess(ctx, { organizationId: org.id, userId: ctx.actor.id, permission })).allowed) return true;
@@ -20,11 +24,17 @@ export async function actorHoldsAny(ctx: ServiceContext, org: Organization, perm
   return false;
 }
 
-async function assertAny(ctx: ServiceContext, org: Organization, permissions: readonly string[], what: string): Promise<void> {
+async function assertAny(
+  ctx: ServiceContext,
+  org: Organization,
+  permissions: readonly string[],
+  what: string,
+): Promise<void> {
   if (!(await actorHoldsAny(ctx, org, permissions))) throw mayNot(ctx.actor.label, what, org.slug, permissions);
 }
 
-export const assertMayManageWorkflows = (ctx: ServiceContext, org: Organization, what: string) => assertAny(ctx, org, MANAGE_WORKFLOWS, what);
+export const assertMayManageWorkflows = (ctx: ServiceContext, org: Organization, what: string) =>
+  assertAny(ctx, org, MANAGE_WORKFLOWS, what);
 /**
  * Every member of the organization reads its workflows, runs and tasks, whatever their roles: reviewers must
  * see what they are asked to approve, requesters what they asked for. Others need org:workflows:read.
@@ -33,4 +43,5 @@ export async function assertMayReadWorkflows(ctx: ServiceContext, org: Organizat
   if (ctx.actor.type === "user" && ctx.actor.id !== null && (await isMemberOf(ctx, org.id, ctx.actor.id))) return;
   await assertAny(ctx, org, READ_WORKFLOWS, "read workflows");
 }
-export const assertMayEmit = (ctx: ServiceContext, org: Organization) => assertAny(ctx, org, EMIT_EVENTS, "emit events");
+export const assertMayEmit = (ctx: ServiceContext, org: Organization) =>
+  assertAny(ctx, org, EMIT_EVENTS, "emit events");

@@ -22,7 +22,11 @@ export async function workflowRowsNamed(db: Kysely<Database>, slug: string, lowe
 }
 
 /** Active workflows of an organization triggered by an event type (normalised). */
-export async function triggeredRows(db: Kysely<Database>, organizationId: string, typeKey: string): Promise<WorkflowRow[]> {
+export async function triggeredRows(
+  db: Kysely<Database>,
+  organizationId: string,
+  typeKey: string,
+): Promise<WorkflowRow[]> {
   return db
     .selectFrom("workflows")
     .selectAll()
@@ -36,14 +40,24 @@ export async function triggeredRows(db: Kysely<Database>, organizationId: string
 
 export async function stageRowsOf(db: Kysely<Database>, workflowIds: readonly string[]): Promise<StageRow[]> {
   if (workflowIds.length === 0) return [];
-  return db.selectFrom("workflow_stages").selectAll().where("workflow_id", "in", [...workflowIds]).orderBy("workflow_id").orderBy("position").execute();
+  return db
+    .selectFrom("workflow_stages")
+    .selectAll()
+    .where("workflow_id", "in", [...workflowIds])
+    .orderBy("workflow_id")
+    .orderBy("position")
+    .execute();
 }
 
 export async function insertWorkflowRow(db: Kysely<Database>, row: WorkflowRow): Promise<void> {
   await db.insertInto("workflows").values(row).execute();
 }
 
-export async function updateWorkflowRow(db: Kysely<Database>, id: string, patch: Updateable<WorkflowsTable>): Promise<void> {
+export async function updateWorkflowRow(
+  db: Kysely<Database>,
+  id: string,
+  patch: Updateable<WorkflowsTable>,
+): Promise<void> {
   await db.updateTable("workflows").set(patch).where("id", "=", id).execute();
 }
 
@@ -55,7 +69,11 @@ export async function insertStageRow(db: Kysely<Database>, row: StageRow): Promi
   await db.insertInto("workflow_stages").values(row).execute();
 }
 
-export async function updateStageRow(db: Kysely<Database>, id: string, patch: Updateable<WorkflowStagesTable>): Promise<void> {
+export async function updateStageRow(
+  db: Kysely<Database>,
+  id: string,
+  patch: Updateable<WorkflowStagesTable>,
+): Promise<void> {
   await db.updateTable("workflow_stages").set(patch).where("id", "=", id).execute();
 }
 
@@ -65,7 +83,12 @@ export async function deleteStageRow(db: Kysely<Database>, id: string): Promise<
 
 /** Rewrites positions 1..n in the given order. */
 export async function renumberStages(db: Kysely<Database>, orderedIds: readonly string[]): Promise<void> {
-  for (const [i, id] of orderedIds.entries()) await db.updateTable("workflow_stages").set({ position: i + 1 }).where("id", "=", id).execute();
+  for (const [i, id] of orderedIds.entries())
+    await db
+      .updateTable("workflow_stages")
+      .set({ position: i + 1 })
+      .where("id", "=", id)
+      .execute();
 }
 
 export async function workflowCount(db: Kysely<Database>, organizationId: string): Promise<number> {

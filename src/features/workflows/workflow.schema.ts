@@ -4,7 +4,8 @@ import { z } from "zod";
 export const STRATEGIES = ["round-robin", "least-loaded", "manual"] as const;
 export const strategySchema = z.enum(STRATEGIES);
 
-const text = (max: number) => z.string().trim().min(1, "must not be empty").max(max, `must be at most ${max} characters`);
+const text = (max: number) =>
+  z.string().trim().min(1, "must not be empty").max(max, `must be at most ${max} characters`);
 
 /** A new workflow; `template` fills its trigger, condition and stages from a built-in template. */
 export const createWorkflowSchema = z.object({
@@ -90,7 +91,10 @@ export const formSchema = z.object({
     .string()
     .trim()
     .toLowerCase()
-    .regex(/^[a-z0-9][a-z0-9_-]{0,63}$/, 'must be lowercase letters, digits, "-" or "_" (e.g. change-request-template)'),
+    .regex(
+      /^[a-z0-9][a-z0-9_-]{0,63}$/,
+      'must be lowercase letters, digits, "-" or "_" (e.g. change-request-template)',
+    ),
   description: z.string().max(2000).optional(),
   schema: z.record(z.string(), z.unknown()),
 });

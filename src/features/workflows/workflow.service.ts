@@ -10,10 +10,38 @@ import { type Role, resolveRole } from "../roles/index.js";
 import { fileSetsNamed, parseCondition } from "./condition.js";
 import { fileSetPatterns } from "./fileset.service.js";
 import { findForm } from "./form.service.js";
-import { invalidDuration, invalidStage, invalidTrigger, templateRolesMissing, unknownTemplate, workflowAmbiguous, workflowNameTaken, workflowNotFound } from "./workflow.errors.js";
+import {
+  invalidDuration,
+  invalidStage,
+  invalidTrigger,
+  templateRolesMissing,
+  unknownTemplate,
+  workflowAmbiguous,
+  workflowNameTaken,
+  workflowNotFound,
+} from "./workflow.errors.js";
 import { assertMayManageWorkflows, assertMayReadWorkflows } from "./workflow.guards.js";
-import { type StageRow, type WorkflowRow, deleteWorkflowRow, findWorkflowRow, insertStageRow, insertWorkflowRow, stageRowsOf, triggeredRows, updateWorkflowRow, workflowCount, workflowRowsNamed, workflowRowsOf } from "./workflow.repository.js";
-import { type AddStageInput, type CreateWorkflowInput, type UpdateWorkflowInput, createWorkflowSchema, updateWorkflowSchema } from "./workflow.schema.js";
+import {
+  type StageRow,
+  type WorkflowRow,
+  deleteWorkflowRow,
+  findWorkflowRow,
+  insertStageRow,
+  insertWorkflowRow,
+  stageRowsOf,
+  triggeredRows,
+  updateWorkflowRow,
+  workflowCount,
+  workflowRowsNamed,
+  workflowRowsOf,
+} from "./workflow.repository.js";
+import {
+  type AddStageInput,
+  type CreateWorkflowInput,
+  type UpdateWorkflowInput,
+  createWorkflowSchema,
+  updateWorkflowSchema,
+} from "./workflow.schema.js";
 import { TEMPLATES, TEMPLATE_NAMES } from "./workflow.templates.js";
 
 /** A stage as services return it. */
@@ -28,7 +56,12 @@ export interface Stage {
   approvals: number;
   form: string | null;
   strategy: "round-robin" | "least-loaded" | "manual";
-  escalation: { after: string; afterMs: number; escalateTo: { id: string | null; key: string }; notify: string | null } | null;
+  escalation: {
+    after: string;
+    afterMs: number;
+    escalateTo: { id: string | null; key: string };
+    notify: string | null;
+  } | null;
 }
 
 /** A workflow as services return it. */
@@ -86,7 +119,12 @@ export function duration(text: string | null | undefined, param: string): { text
 }
 
 /** Checks a condition and warns of file sets it names that the organization does not have yet. */
-export async function checkCondition(ctx: ServiceContext, org: Organization, condition: string | null | undefined, warnings: string[]): Promise<string | null> {
+export async function checkCondition(
+  ctx: ServiceContext,
+  org: Organization,
+  condition: string | null | undefined,
+  warnings: string[],
+): Promise<string | null> {
   if (condition === undefined || condition === null) return null;
   const terms = parseCondition(condition);
   const sets = await fileSetPatterns(ctx, org.id);
@@ -114,14 +152,26 @@ function toStage(r: StageRow): Stage {
     strategy: r.strategy,
     escalation:
       r.escalate_after !== null && r.escalate_after_ms !== null && r.escalate_to_role_key !== null
-        ? { after: r.escalate_after, afterMs: r.escalate_after_ms, escalateTo: { id: r.escalate_to_role_id, key: r.escalate_to_role_key }, notify: r.escalate_notify }
+        ? {
+            after: r.escalate_after,
+            afterMs: r.escalate_after_ms,
+            escalateTo: { id: r.escalate_to_role_id, key: r.escalate_to_role_key },
+            notify: r.escalate_notify,
+          }
         : null,
   };
 }
 
 /** Workflows with their stages, from rows of one organization. */
-export async function toWorkflows(ctx: ServiceContext, org: Organization, rows: readonly WorkflowRow[]): Promise<Workflow[]> {
-  const stages = await stageRowsOf(ctx.db, rows.map((r) => r.id));
+export async function toWorkflows(
+  ctx: ServiceContext,
+  org: Organization,
+  rows: readonly WorkflowRow[],
+): Promise<Workflow[]> {
+  const stages = await stageRowsOf(
+    ctx.db,
+    rows.map((r) => r.id),
+  );
   return rows.map((r) => ({
     id: r.id,
     organization: { id: org.id, slug: org.slug, name: org.name },
@@ -146,13 +196,24 @@ async function toWorkflow(ctx: ServiceContext, org: Organization, row: WorkflowR
  * Finds a workflow by id, slug or name: in the organization when one is given, else anywhere it is
  * unambiguous (the seed's `--workflow "pull-request-approval"` names no organization).
  */
-export async function resolveWorkflow(ctx: ServiceContext, ref: string, organization?: string | null): Promise<Workflow> {
+export async function resolveWorkflow(
+  ctx: ServiceContext,
+  ref: string,
+  organization?: string | null,
+): Promise<Workflow> {
   const value = ref.trim();
   if (organization) {
     const org = await resolveOrg(ctx, organization);
     const rows = await workflowRowsOf(ctx.db, org.id);
-    const row = rows.find((r) => r.id === value || r.slug === slugify(value) || r.name.toLowerCase() === value.toLowerCase());
-    if (!row) throw workflowNotFound(value, rows.map((r) => r.slug), org.slug);
+    const row = rows.find(
+      (r) => r.id === value || r.slug === slugify(value) || r.name.toLowerCase() === value.toLowerCase(),
+    );
+    if (!row)
+      throw workflowNotFound(
+        value,
+        rows.map((r) => r.slug),
+        org.slug,
+      );
     return toWorkflow(ctx, org, row);
   }
   if (isId(value, "wf")) {
@@ -168,7 +229,11 @@ export async function resolveWorkflow(ctx: ServiceContext, ref: string, organiza
   const row = rows[0];
   if (!row) {
     const all = await ctx.db.selectFrom("workflows").select("slug").execute();
-    throw workflowNotFound(value, all.map((r) => r.slug), null);
+    throw workflowNotFound(
+      value,
+      all.map((r) => r.slug),
+      null,
+    );
   }
   return toWorkflow(ctx, await resolveOrg(ctx, row.organization_id), row);
 }
@@ -205,9 +270,18 @@ const stageView = (s: Stage) => ({
   approvals: s.approvals,
   form: s.form,
   strategy: s.strategy,
-  escalation: s.escalation ? { after: s.escalation.after, escalateTo: s.escalation.escalateTo.key, notify: s.escalation.notify } : null,
+  escalation: s.escalation
+    ? { after: s.escalation.after, escalateTo: s.escalation.escalateTo.key, notify: s.escalation.notify }
+    : null,
 });
-const workflowView = (w: Workflow) => ({ name: w.name, slug: w.slug, trigger: w.trigger, condition: w.condition, status: w.status, stages: w.stages.map(stageView) });
+const workflowView = (w: Workflow) => ({
+  name: w.name,
+  slug: w.slug,
+  trigger: w.trigger,
+  condition: w.condition,
+  status: w.status,
+  stages: w.stages.map(stageView),
+});
 
 export async function stageRole(ctx: ServiceContext, org: Organization, ref: string): Promise<Role> {
   return resolveRole(ctx, ref, org.id);
@@ -216,15 +290,21 @@ export async function stageRole(ctx: ServiceContext, org: Organization, ref: str
 /** Creates a workflow, blank or from a template (whose roles must exist in the organization). */
 export async function createWorkflow(ctx: ServiceContext, input: CreateWorkflowInput): Promise<WithWarnings<Workflow>> {
   const data = parseInput(createWorkflowSchema, input);
-  const template = data.template === undefined ? undefined : TEMPLATES.find((t) => t.name === data.template?.toLowerCase());
+  const template =
+    data.template === undefined ? undefined : TEMPLATES.find((t) => t.name === data.template?.toLowerCase());
   if (data.template !== undefined && !template) throw unknownTemplate(data.template, TEMPLATE_NAMES);
   const name = data.name ?? template?.title;
-  if (!name) throw invalidStage('A workflow needs --name (or --template, which names it), e.g. --name "Pull Request Approval".', "name");
+  if (!name)
+    throw invalidStage(
+      'A workflow needs --name (or --template, which names it), e.g. --name "Pull Request Approval".',
+      "name",
+    );
   const triggerText = data.trigger ?? template?.trigger;
   if (!triggerText) throw invalidTrigger("");
   const { trigger, typeKey } = parseTrigger(triggerText);
   const slug = slugify(name);
-  if (slug === "") throw invalidStage(`The workflow name "${name}" has no letters or digits to make a slug from.`, "name");
+  if (slug === "")
+    throw invalidStage(`The workflow name "${name}" has no letters or digits to make a slug from.`, "name");
   return inTransaction(ctx, async (tx) => {
     const org = await resolveOrg(tx, data.organization);
     await assertMayManageWorkflows(tx, org, "create workflows");
@@ -256,11 +336,31 @@ export async function createWorkflow(ctx: ServiceContext, input: CreateWorkflowI
       }
       if (missing.length) throw templateRolesMissing(template.name, org.slug, missing);
       for (const [i, s] of template.stages.entries()) {
-        await insertStage(tx, org, row.id, i + 1, { name: s.name, requiresRole: s.requiresRole, condition: s.condition, timeout: s.timeout, approvals: s.approvals, form: s.form }, roles.get(s.requiresRole) as Role, warnings);
+        await insertStage(
+          tx,
+          org,
+          row.id,
+          i + 1,
+          {
+            name: s.name,
+            requiresRole: s.requiresRole,
+            condition: s.condition,
+            timeout: s.timeout,
+            approvals: s.approvals,
+            form: s.form,
+          },
+          roles.get(s.requiresRole) as Role,
+          warnings,
+        );
       }
     }
     const wf = await toWorkflow(tx, org, row);
-    await recordAudit(tx, { organizationId: org.id, action: "workflow.created", target: { type: "workflow", id: wf.id, label: wf.slug }, after: { ...workflowView(wf), template: template?.name ?? null } });
+    await recordAudit(tx, {
+      organizationId: org.id,
+      action: "workflow.created",
+      target: { type: "workflow", id: wf.id, label: wf.slug },
+      after: { ...workflowView(wf), template: template?.name ?? null },
+    });
     return { value: wf, warnings };
   });
 }
@@ -317,18 +417,30 @@ export async function changeWorkflow(
     await change(tx, org, before, warnings);
     await updateWorkflowRow(tx.db, before.id, { updated_at: tx.clock.now() });
     const after = await toWorkflow(tx, org, (await findWorkflowRow(tx.db, before.id)) as WorkflowRow);
-    await recordAudit(tx, { organizationId: org.id, action, target: { type: "workflow", id: after.id, label: after.slug }, before: workflowView(before), after: workflowView(after) });
+    await recordAudit(tx, {
+      organizationId: org.id,
+      action,
+      target: { type: "workflow", id: after.id, label: after.slug },
+      before: workflowView(before),
+      after: workflowView(after),
+    });
     return { value: after, warnings };
   });
 }
 
 /** Renames a workflow, changes its trigger or condition, or pauses and resumes it. */
-export async function updateWorkflow(ctx: ServiceContext, ref: string, input: UpdateWorkflowInput, organization?: string | null): Promise<WithWarnings<Workflow>> {
+export async function updateWorkflow(
+  ctx: ServiceContext,
+  ref: string,
+  input: UpdateWorkflowInput,
+  organization?: string | null,
+): Promise<WithWarnings<Workflow>> {
   const data = parseInput(updateWorkflowSchema, input);
   const trigger = data.trigger === undefined ? undefined : parseTrigger(data.trigger);
   return changeWorkflow(ctx, ref, organization, "workflow.updated", async (tx, org, wf, warnings) => {
     const slug = data.name === undefined ? wf.slug : slugify(data.name);
-    if (slug !== wf.slug && (await workflowRowsOf(tx.db, org.id)).some((r) => r.slug === slug)) throw workflowNameTaken(slug, org.slug);
+    if (slug !== wf.slug && (await workflowRowsOf(tx.db, org.id)).some((r) => r.slug === slug))
+      throw workflowNameTaken(slug, org.slug);
     await updateWorkflowRow(tx.db, wf.id, {
       name: data.name ?? wf.name,
       slug,
@@ -342,7 +454,11 @@ export async function updateWorkflow(ctx: ServiceContext, ref: string, input: Up
 }
 
 /** Deletes a workflow with its runs and tasks. */
-export async function deleteWorkflow(ctx: ServiceContext, ref: string, organization?: string | null): Promise<Workflow> {
+export async function deleteWorkflow(
+  ctx: ServiceContext,
+  ref: string,
+  organization?: string | null,
+): Promise<Workflow> {
   return inTransaction(ctx, async (tx) => {
     const wf = await resolveWorkflow(tx, ref, organization);
     const org = await resolveOrg(tx, wf.organization.id);
@@ -350,7 +466,12 @@ export async function deleteWorkflow(ctx: ServiceContext, ref: string, organizat
     // Pending timers of its runs go too: they would find nothing to do.
     await cancelJobsContaining(tx, `:${wf.id}:`);
     await deleteWorkflowRow(tx.db, wf.id);
-    await recordAudit(tx, { organizationId: org.id, action: "workflow.deleted", target: { type: "workflow", id: wf.id, label: wf.slug }, before: workflowView(wf) });
+    await recordAudit(tx, {
+      organizationId: org.id,
+      action: "workflow.deleted",
+      target: { type: "workflow", id: wf.id, label: wf.slug },
+      before: workflowView(wf),
+    });
     return wf;
   });
 }

@@ -24,11 +24,17 @@ export const TEMPLATES: readonly WorkflowTemplate[] = Object.freeze([
   {
     name: "code-review",
     title: "Code Review",
-    description: "Every pull request gets a technical review; changes to security-sensitive files also need the security lead.",
+    description:
+      "Every pull request gets a technical review; changes to security-sensitive files also need the security lead.",
     trigger: "event:pull_request_opened",
     stages: [
       { name: "Technical Review", requiresRole: "Code Reviewer", timeout: "24h" },
-      { name: "Security Approval", requiresRole: "Security Lead", condition: "files:touched:security-sensitive", timeout: "48h" },
+      {
+        name: "Security Approval",
+        requiresRole: "Security Lead",
+        condition: "files:touched:security-sensitive",
+        timeout: "48h",
+      },
     ],
   },
   {
@@ -44,7 +50,8 @@ export const TEMPLATES: readonly WorkflowTemplate[] = Object.freeze([
   {
     name: "deployment-gate",
     title: "Deployment Gate",
-    description: "Production deployments need a change record from a tech lead, and the CISO's sign-off when the impact is high.",
+    description:
+      "Production deployments need a change record from a tech lead, and the CISO's sign-off when the impact is high.",
     trigger: "event:deployment_requested",
     condition: "environment:production",
     stages: [

@@ -16,7 +16,9 @@ export function stageObject(s: Stage) {
     approvals: s.approvals,
     form: s.form,
     strategy: s.strategy,
-    escalation: s.escalation ? { after: s.escalation.after, escalate_to: s.escalation.escalateTo.key, notify: s.escalation.notify } : null,
+    escalation: s.escalation
+      ? { after: s.escalation.after, escalate_to: s.escalation.escalateTo.key, notify: s.escalation.notify }
+      : null,
   };
 }
 
@@ -40,9 +42,25 @@ export function workflowObject(w: Workflow, warnings: readonly string[] = []) {
 }
 
 export function fileSetObject(f: FileSet) {
-  return { object: "file_set" as const, id: f.id, organization_id: f.organizationId, name: f.name, patterns: f.patterns, created_at: f.createdAt, updated_at: f.updatedAt };
+  return {
+    object: "file_set" as const,
+    id: f.id,
+    organization_id: f.organizationId,
+    name: f.name,
+    patterns: f.patterns,
+    created_at: f.createdAt,
+    updated_at: f.updatedAt,
+  };
 }
 
 export function formObject(f: Form) {
-  return { object: "form" as const, id: f.id, name: f.name, description: f.description, built_in: f.builtIn, schema: f.schema, created_at: f.createdAt };
+  return {
+    object: "form" as const,
+    id: f.id,
+    name: f.name,
+    description: f.description,
+    built_in: f.builtIn,
+    schema: f.schema,
+    created_at: f.createdAt,
+  };
 }

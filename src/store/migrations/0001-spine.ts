@@ -154,6 +154,10 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn("hash", "text", (c) => c.notNull())
     .addUniqueConstraint("audit_events_chain_seq", ["chain", "seq"])
     .execute();
-  await db.schema.createIndex("audit_events_org_time").on("audit_events").columns(["organization_id", "created_at"]).execute();
+  await db.schema
+    .createIndex("audit_events_org_time")
+    .on("audit_events")
+    .columns(["organization_id", "created_at"])
+    .execute();
   await db.schema.createIndex("audit_events_action").on("audit_events").column("action").execute();
 }

@@ -22,9 +22,21 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn("created_at", "bigint", (c) => c.notNull())
     .addColumn("updated_at", "bigint", (c) => c.notNull())
     .execute();
-  await db.schema.createIndex("organization_invitations_org_email").on("organization_invitations").columns(["organization_id", "email_address"]).execute();
-  await db.schema.createIndex("organization_invitations_role").on("organization_invitations").column("role_id").execute();
-  await db.schema.createIndex("organization_invitations_created").on("organization_invitations").column("created_at").execute();
+  await db.schema
+    .createIndex("organization_invitations_org_email")
+    .on("organization_invitations")
+    .columns(["organization_id", "email_address"])
+    .execute();
+  await db.schema
+    .createIndex("organization_invitations_role")
+    .on("organization_invitations")
+    .column("role_id")
+    .execute();
+  await db.schema
+    .createIndex("organization_invitations_created")
+    .on("organization_invitations")
+    .column("created_at")
+    .execute();
 
   await db.schema
     .createTable("organization_domains")

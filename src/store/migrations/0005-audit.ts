@@ -40,7 +40,11 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn("created_at", "bigint", (c) => c.notNull())
     .addColumn("signature", "text", (c) => c.notNull())
     .execute();
-  await db.schema.createIndex("audit_checkpoints_chain").on("audit_checkpoints").columns(["chain", "kind", "seq"]).execute();
+  await db.schema
+    .createIndex("audit_checkpoints_chain")
+    .on("audit_checkpoints")
+    .columns(["chain", "kind", "seq"])
+    .execute();
 
   await db.schema
     .createTable("audit_retention_gate")
@@ -58,7 +62,11 @@ export async function up(db: Kysely<unknown>): Promise<void> {
 
   // Lists read one chain newest first, narrowed by time, action or target.
   await db.schema.createIndex("audit_events_chain_time").on("audit_events").columns(["chain", "created_at"]).execute();
-  await db.schema.createIndex("audit_events_chain_target").on("audit_events").columns(["chain", "target_type", "target_id"]).execute();
+  await db.schema
+    .createIndex("audit_events_chain_target")
+    .on("audit_events")
+    .columns(["chain", "target_type", "target_id"])
+    .execute();
 
   const postgres = await isPostgres(db);
   for (const statement of postgres ? POSTGRES_AUDIT_GUARD : SQLITE_AUDIT_GUARD) await sql.raw(statement).execute(db);

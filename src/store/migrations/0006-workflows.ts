@@ -47,7 +47,11 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn("updated_at", "bigint", (c) => c.notNull())
     .addUniqueConstraint("workflows_org_slug", ["organization_id", "slug"])
     .execute();
-  await db.schema.createIndex("workflows_org_trigger").on("workflows").columns(["organization_id", "trigger_type"]).execute();
+  await db.schema
+    .createIndex("workflows_org_trigger")
+    .on("workflows")
+    .columns(["organization_id", "trigger_type"])
+    .execute();
 
   await db.schema
     .createTable("workflow_stages")
@@ -106,8 +110,16 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn("updated_at", "bigint", (c) => c.notNull())
     .addColumn("completed_at", "bigint")
     .execute();
-  await db.schema.createIndex("workflow_runs_workflow_created").on("workflow_runs").columns(["workflow_id", "created_at"]).execute();
-  await db.schema.createIndex("workflow_runs_org_status").on("workflow_runs").columns(["organization_id", "status"]).execute();
+  await db.schema
+    .createIndex("workflow_runs_workflow_created")
+    .on("workflow_runs")
+    .columns(["workflow_id", "created_at"])
+    .execute();
+  await db.schema
+    .createIndex("workflow_runs_org_status")
+    .on("workflow_runs")
+    .columns(["organization_id", "status"])
+    .execute();
 
   await db.schema
     .createTable("run_stages")

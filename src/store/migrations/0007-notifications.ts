@@ -28,7 +28,11 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn("channel", "text", (c) => c.notNull())
     .addColumn("created_at", "bigint", (c) => c.notNull())
     .execute();
-  await db.schema.createIndex("notification_rules_workflow").on("notification_rules").columns(["workflow_id", "on_signal"]).execute();
+  await db.schema
+    .createIndex("notification_rules_workflow")
+    .on("notification_rules")
+    .columns(["workflow_id", "on_signal"])
+    .execute();
 
   await db.schema
     .createTable("notifications")
@@ -56,7 +60,11 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn("updated_at", "bigint", (c) => c.notNull())
     .addColumn("delivered_at", "bigint")
     .execute();
-  await db.schema.createIndex("notifications_status_next").on("notifications").columns(["status", "next_attempt_at"]).execute();
+  await db.schema
+    .createIndex("notifications_status_next")
+    .on("notifications")
+    .columns(["status", "next_attempt_at"])
+    .execute();
 
   await db.schema
     .createTable("notification_attempts")
@@ -69,5 +77,9 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn("status_code", "integer")
     .addColumn("error", "text")
     .execute();
-  await db.schema.createIndex("notification_attempts_notification").on("notification_attempts").columns(["notification_id", "attempt"]).execute();
+  await db.schema
+    .createIndex("notification_attempts_notification")
+    .on("notification_attempts")
+    .columns(["notification_id", "attempt"])
+    .execute();
 }
