@@ -3,13 +3,13 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { createRuntime } from "../src/context.js";
 import { auditEventsOf } from "../src/features/audit/index.js";
 import {
+  DEFAULT_PRE_ANNOUNCE_MS,
   createSession,
   issueToken,
   listSigningKeys,
   publishedKeys,
   rotateSigningKey,
 } from "../src/features/sessions/index.js";
-import { DEFAULT_PRE_ANNOUNCE_MS } from "../src/features/sessions/signing-key.service.js";
 import { ensureUser } from "../src/features/users/index.js";
 import { TokenVerificationError } from "../src/sdk/token-errors.js";
 import { type TokenVerifier, createVerifier } from "../src/sdk/verify-token.js";
