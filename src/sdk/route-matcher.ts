@@ -98,9 +98,9 @@ function pathForms(input: RouteInput): string[] {
  * Patterns are written decoded and match case-insensitively, with an optional trailing slash. The path is read
  * segment by segment, each decoded once, so `/orgs/a%2Fb/settings` matches `/orgs/:id/settings` as the
  * frameworks route it; `/%61dmin`, `/ADMIN`, `//admin`, `/x/../admin` and `/x/%2e%2e/admin` match `/admin(.*)`.
+ * The predicate throws a ProtectError with status 400 for a path that is not valid percent-encoded UTF-8, which
+ * every adapter answers as it answers `protect()`: such a path is refused, never matched raw.
  * @throws TypeError for a pattern with an unclosed group.
- * The predicate throws a ProtectError with status 400 for a path that is not valid percent-encoding, which every
- * adapter answers as it answers `protect()`: such a path is refused, never matched raw.
  * @example
  * const isAdmin = createRouteMatcher(["/admin(.*)", "/orgs/:id/settings"]);
  * app.use((req, res, next) => { if (isAdmin(req)) getAuth(req).protect({ role: "org:admin" }); next(); });
