@@ -101,7 +101,7 @@ export async function run(): Promise<void> {
     }
   > = {};
   for (const algorithm of ALGORITHMS) {
-    const rotation = await rotateSigningKey(ctx, { algorithm });
+    const rotation = await rotateSigningKey(ctx, { algorithm, now: true });
     const issue = () => issueToken(ctx, { sessionId: session.id, organization: org.id, expiresInSeconds: 3600 });
     const { jwt, kid } = await issue();
     if (kid !== rotation.current.kid) throw new Error(`expected tokens signed by the new ${algorithm} key`);

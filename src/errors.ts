@@ -125,6 +125,7 @@ export const ERROR_CODES = Object.freeze({
   "notify.not_found": notFound(),
   "notify.not_dead": refused("notification_not_dead", 409),
   "notify.instance_admin_only": refused("authorization_invalid", 403),
+  "signing_key.rotation_pending": refused("signing_key_rotation_pending", 409),
   internal: { status: 500, clerk: "internal_clerk_error", exit: 1 },
 } satisfies Record<string, ErrorSpec>);
 

@@ -156,7 +156,7 @@ for (const dialect of DIALECTS) {
         JSON.parse(Buffer.from(before.split(".")[0] as string, "base64url").toString()).kid,
       ]);
 
-      await call("POST", "/v1/signing_keys/rotate", {});
+      await call("POST", "/v1/signing_keys/rotate", { now: true });
       const after = await mint(session.id);
       // An unknown kid makes @clerk/backend fetch the JWKS again; the old key is still there for the old token.
       expect((await verifyToken(after, { secretKey: api.secret, apiUrl: api.url })).sub).toBe(user.id);
@@ -166,7 +166,7 @@ for (const dialect of DIALECTS) {
     it("is refused by @clerk/backend when signed with ES256: it takes RS256 only, which is why RS256 is the default", async () => {
       const user = await ensureUser(t.ctx, "alice@acme.com");
       const session = await api.clerk.sessions.createSession({ userId: user.id });
-      await call("POST", "/v1/signing_keys/rotate", { algorithm: "ES256" });
+      await call("POST", "/v1/signing_keys/rotate", { algorithm: "ES256", now: true });
       await expect(
         verifyToken(await mint(session.id), { secretKey: api.secret, apiUrl: api.url }),
       ).rejects.toMatchObject({ reason: "token-invalid-algorithm" });

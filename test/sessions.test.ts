@@ -428,7 +428,8 @@ for (const dialect of DIALECTS) {
       const old = String((await call("POST", `/v1/sessions/${s.id}/tokens`)).body.jwt);
       expect(headerOf(old).kid).toBe(first[0]?.kid);
       t.clock.advance(1000);
-      const rotated = await call("POST", "/v1/signing_keys/rotate", { algorithm: "ES256" });
+      // An emergency rotation signs at once (the announced rotation is tested in signing-key-rotation.test.ts).
+      const rotated = await call("POST", "/v1/signing_keys/rotate", { algorithm: "ES256", now: true });
       expect(rotated.body).toMatchObject({
         current: { algorithm: "ES256", published_until: null },
         previous: { kid: first[0]?.kid, retired_at: t.clock.now() },
@@ -463,7 +464,7 @@ for (const dialect of DIALECTS) {
         ["EdDSA", "OKP"],
         ["RS256", "RSA"],
       ] as const) {
-        await rotateSigningKey(t.ctx, { algorithm });
+        await rotateSigningKey(t.ctx, { algorithm, now: true });
         const token = String((await call("POST", `/v1/sessions/${s.id}/tokens`)).body.jwt);
         const keys = (await call("GET", "/v1/jwks", undefined, null)).body.keys;
         expect(keys[0]).toMatchObject({ kty, alg: algorithm, use: "sig" });
@@ -514,7 +515,7 @@ for (const dialect of DIALECTS) {
         });
         // A key rotated under the new master key signs under it.
         const ctx = fresh();
-        await rotateSigningKey(ctx);
+        await rotateSigningKey(ctx, { now: true });
         expect((await issueToken(ctx, { sessionId: s.id })).jwt).toBeTruthy();
       } finally {
         delete process.env[MASTER_KEY_ENV];
@@ -582,12 +583,24 @@ for (const dialect of DIALECTS) {
       const keyFile = dialect === "sqlite" ? join(dir, "data", "master.key") : join(dir, "config", "master.key");
       expect(statSync(keyFile).mode & 0o777).toBe(0o600);
 
-      const rotated = await clerk("keys", "rotate-signing", "--algorithm", "EdDSA");
+      const rotated = await clerk("keys", "rotate-signing", "--algorithm", "EdDSA", "--now");
       expect(rotated.json).toMatchObject({
-        current: { algorithm: "EdDSA" },
+        current: { algorithm: "EdDSA", status: "current" },
         previous: { kid: headerOf(String(token.json.jwt)).kid },
       });
       expect(headerOf(String((await clerk("sessions", "token", id)).json.jwt)).alg).toBe("EdDSA");
+      // Without --now the next key is published first and signs after the window; a second rotation waits for it.
+      const announced = await clerk("keys", "rotate-signing", "--pre-announce", "15m");
+      expect(announced.json).toMatchObject({
+        current: { status: "next" },
+        previous: { kid: (rotated.json.current as Json).kid, status: "current" },
+      });
+      expect((announced.json.signs_from as number) - ((announced.json.current as Json).created_at as number)).toBe(
+        900_000,
+      );
+      expect(headerOf(String((await clerk("sessions", "token", id)).json.jwt)).alg).toBe("EdDSA");
+      const pending = await clerk("keys", "rotate-signing");
+      expect([pending.code, pending.out]).toEqual([4, expect.stringContaining("clerk keys rotate-signing --now")]);
       expect((await clerk("keys", "rotate-signing", "--algorithm", "HS256")).out).toContain(
         '--algorithm "HS256" is not supported; use RS256, ES256, EdDSA.',
       );

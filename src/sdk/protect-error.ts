@@ -1,9 +1,13 @@
 // The refusal protect() throws: an HTTP status and a Clerk-shaped JSON body that every adapter can send as is.
 
-/** 401 signed out, 403/404 not allowed, 503 the permissions needed for the decision could not be fetched. */
-export type ProtectStatus = 401 | 403 | 404 | 503;
+/**
+ * 400 a request path a route matcher cannot read, 401 signed out, 403/404 not allowed, 503 the permissions
+ * needed for the decision could not be fetched.
+ */
+export type ProtectStatus = 400 | 401 | 403 | 404 | 503;
 
 const CODES: Record<ProtectStatus, { code: string; message: string }> = {
+  400: { code: "request_path_invalid", message: "The request path is not valid percent-encoded UTF-8." },
   401: { code: "authentication_invalid", message: "Sign in to access this resource." },
   403: {
     code: "missing_organization_permission",
@@ -14,7 +18,7 @@ const CODES: Record<ProtectStatus, { code: string; message: string }> = {
 };
 
 /**
- * Thrown by `auth.protect()`. Carries `status`/`statusCode` (which Express's and Fastify's default error
+ * Thrown by `auth.protect()` (and, with status 400, by a route matcher given a path it cannot decode). Carries `status`/`statusCode` (which Express's and Fastify's default error
  * handlers honour) and `getResponse()` (which Hono's honours), so an unhandled throw still answers right.
  * @example
  * try {

@@ -1,5 +1,6 @@
 // createRouteMatcher's patterns and tokenFromHeaders' header-then-cookie rule.
 import { describe, expect, it } from "vitest";
+import { ProtectError } from "./protect-error.js";
 import { tokenFromHeaders } from "./request-token.js";
 import { createRouteMatcher } from "./route-matcher.js";
 
@@ -23,6 +24,46 @@ describe("createRouteMatcher", () => {
   ])("$input → $matches", ({ input, matches }) => {
     expect(isProtected(input)).toBe(matches);
   });
+
+  // Regressions (issue 25 items 7 and 8): the whole path was decoded before matching, and read raw when that threw.
+  it.each([
+    { input: "/orgs/a%2Fb/settings", matches: true, why: "an encoded slash stays inside its segment" },
+    { input: "/orgs/a%2fb/settings/", matches: true, why: "lowercase %2f, with a trailing slash" },
+    { input: "/orgs/a%252Fb/settings", matches: true, why: "a double-encoded slash is decoded once" },
+    { input: "/%2561dmin/users", matches: false, why: "double encoding is decoded once only" },
+    { input: "/%41DMIN", matches: true, why: "an encoded capital" },
+    { input: "//admin", matches: true, why: "a repeated leading slash" },
+    { input: "/orgs//o1/settings", matches: true, why: "a repeated slash inside" },
+    { input: "/public/../admin", matches: true, why: "a dot segment" },
+    { input: "/public/%2e%2e/admin", matches: true, why: "an encoded dot segment" },
+    { input: "/public/.%2E/admin/x", matches: true, why: "a half-encoded dot segment" },
+    { input: "/./admin", matches: true, why: "a single dot segment" },
+    { input: "/public\\..\\admin", matches: true, why: "backslashes, which URL parsing reads as slashes" },
+    { input: "/a//../admin", matches: true, why: "a dot segment after an empty one, merged first" },
+    { input: "/admin/../public", matches: true, why: "the path as sent, which Express routes on" },
+    { input: "/public/..%2Fadmin", matches: false, why: "an encoded slash inside a dot-like segment" },
+    { input: "/x?next=http://h/admin", matches: false, why: "a URL in the query" },
+    { input: "https://h.test//admin", matches: true, why: "an absolute URL with a repeated slash" },
+  ])("$input → $matches ($why)", ({ input, matches }) => {
+    expect(isProtected(input)).toBe(matches);
+  });
+
+  it.each(["/%61dmin/users/42%C0", "/admin/%E0%A4%A", "/public/%ZZ", "/%"])(
+    "refuses %s (not percent-encoded UTF-8) with a 400 ProtectError, never matching it raw",
+    (input) => {
+      let thrown: unknown;
+      try {
+        isProtected(input);
+      } catch (error) {
+        thrown = error;
+      }
+      expect(thrown).toBeInstanceOf(ProtectError);
+      expect((thrown as ProtectError).status).toBe(400);
+      expect((thrown as ProtectError).body).toEqual({
+        errors: [{ code: "request_path_invalid", message: "The request path is not valid percent-encoded UTF-8." }],
+      });
+    },
+  );
 
   it("reads originalUrl, then url, then path from a request", () => {
     expect(isProtected({ originalUrl: "/admin/x", url: "/x" })).toBe(true);

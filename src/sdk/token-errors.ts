@@ -5,7 +5,7 @@
  * so code that branches on Clerk's reasons keeps working.
  */
 export type TokenVerificationReason =
-  /** Not three base64url parts, or a header or payload that is not a JSON object. */
+  /** Not three strict base64url parts (no padding, spaces or other junk), or a header or payload that is not a JSON object. */
   | "token-invalid"
   /** `alg` is `none`, HMAC, unsupported, or differs from the algorithm of the key named by `kid`. */
   | "token-invalid-algorithm"

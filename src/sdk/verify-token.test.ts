@@ -28,6 +28,12 @@ async function reason(p: Promise<unknown> | (() => unknown)): Promise<string> {
   return "accepted";
 }
 
+const ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+/** The same bytes spelled in plain base64 (with `+`/`/` where base64url has `-`/`_`); the signature must have one. */
+const toPlainBase64 = (s: string) => s.replace(/-/g, "+").replace(/_/g, "/");
+/** The same bytes with the last character's unused low bit set: an RS256 signature (256 bytes) leaves 4 unused. */
+const nonCanonical = (s: string) => s.slice(0, -1) + ALPHABET[ALPHABET.indexOf(s.at(-1)!) ^ 1];
+
 describe("verifyToken", () => {
   const rsa = generateTestKey("RS256", "ins_rsa");
   const ec = generateTestKey("ES256", "ins_ec");
@@ -247,6 +253,37 @@ describe("verifyToken", () => {
       {
         name: "a payload that is a JSON array",
         token: () => signJwt({ alg: "RS256", kid: rsa.kid }, [1] as unknown as Record<string, unknown>, rsa),
+        reason: "token-invalid",
+      },
+      // Regression (issue 24 item 11): Node's base64url decoder skips what it cannot read, so these verified.
+      ...[
+        { junk: "!!", where: "appended to the signature", edit: (s: string) => `${s}!!` },
+        { junk: "==", where: "appended to the signature", edit: (s: string) => `${s}==` },
+        { junk: "a space", where: "inside the signature", edit: (s: string) => `${s.slice(0, 10)} ${s.slice(10)}` },
+        { junk: "+ and /", where: "instead of - and _ (plain base64)", edit: toPlainBase64 },
+        { junk: "non-zero unused bits", where: "in the signature's last character", edit: nonCanonical },
+      ].map(({ junk, where, edit }) => ({
+        name: `a valid token with ${junk} ${where}`,
+        token: () => {
+          const [h, p, s] = mintSessionToken(rsa, spec).split(".");
+          return `${h}.${p}.${edit(s!)}`;
+        },
+        reason: "token-invalid",
+      })),
+      {
+        name: "a valid token with == appended to the payload",
+        token: () => {
+          const [h, p, s] = mintSessionToken(rsa, spec).split(".");
+          return `${h}.${p}==.${s}`;
+        },
+        reason: "token-invalid",
+      },
+      {
+        name: "a valid token with a space inside the header",
+        token: () => {
+          const [h, p, s] = mintSessionToken(rsa, spec).split(".");
+          return `${h!.slice(0, 4)} ${h!.slice(4)}.${p}.${s}`;
+        },
         reason: "token-invalid",
       },
       {

@@ -75,12 +75,25 @@ const HEADER_CACHE_SIZE = 256;
 
 const invalid = (message: string) => new TokenVerificationError("token-invalid", message);
 
+/**
+ * Decodes one JWT segment as strict base64url: only `A-Z a-z 0-9 - _`, no padding, no spaces, and the one
+ * canonical spelling of its bytes. Node's decoder skips whatever it cannot read, so `sig!!`, `sig==` or
+ * `si g` would otherwise verify like `sig`: a token must have exactly one accepted form.
+ */
+function decodeSegment(segment: string, part: "header" | "payload" | "signature"): Buffer {
+  const bytes = Buffer.from(segment, "base64url");
+  // Encoding is canonical (no padding, unused bits zero), so any other spelling of these bytes differs.
+  if (bytes.toString("base64url") !== segment) throw invalid(`The token ${part} is not strict base64url.`);
+  return bytes;
+}
+
 function parseHeader(segment: string): Header {
   const cached = headers.get(segment);
   if (cached !== undefined) return cached;
+  const bytes = decodeSegment(segment, "header");
   let raw: unknown;
   try {
-    raw = JSON.parse(Buffer.from(segment, "base64url").toString("utf8"));
+    raw = JSON.parse(bytes.toString("utf8"));
   } catch {
     throw invalid("The token header is not base64url-encoded JSON.");
   }
@@ -114,7 +127,7 @@ function checkSignature(token: string, dot2: number, header: Header, key: Verifi
       `Token alg ${header.alg} differs from ${key.alg}, the algorithm of key ${key.kid ?? "jwtKey"}.`,
     );
   }
-  const signature = Buffer.from(token.slice(dot2 + 1), "base64url");
+  const signature = decodeSegment(token.slice(dot2 + 1), "signature");
   if (
     signature.length !== key.signatureLength ||
     !cryptoVerify(key.digest, Buffer.from(token.slice(0, dot2), "latin1"), key.verifyKey, signature)
@@ -201,10 +214,11 @@ export function createVerifier(options: VerifyTokenOptions): TokenVerifier {
 
 function verifierWith(options: VerifyTokenOptions, source: KeySource, clock: Clock): TokenVerifier {
   function finish(token: string, dot1: number, dot2: number, header: Header, key: VerificationKey): VerifiedToken {
+    const bytes = decodeSegment(token.slice(dot1 + 1, dot2), "payload");
     checkSignature(token, dot2, header, key);
     let payload: unknown;
     try {
-      payload = JSON.parse(Buffer.from(token.slice(dot1 + 1, dot2), "base64url").toString("utf8"));
+      payload = JSON.parse(bytes.toString("utf8"));
     } catch {
       throw invalid("The token payload is not base64url-encoded JSON.");
     }

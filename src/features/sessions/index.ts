@@ -10,8 +10,11 @@ export {
 } from "./session.service.js";
 export { type SigningAlgorithm, SIGNING_ALGORITHMS } from "./signing-key.algorithms.js";
 export {
+  DEFAULT_PRE_ANNOUNCE_MS,
   type Rotation,
+  type RotationInput,
   type SigningKeyInfo,
+  type SigningKeyStatus,
   listSigningKeys,
   publishedKeys,
   rotateSigningKey,

@@ -195,19 +195,48 @@ export function registerSessionCommands(program: Command): void {
   commandNamed(program, "keys")
     .command("rotate-signing")
     .description(
-      "Sign session tokens with a new key from now on; the old key stays in the JWKS until its tokens expire.",
+      "Publish a new signing key now and sign with it once verifiers have refetched the JWKS (10 minutes; --now for an emergency); the old key stays in the JWKS until its tokens expire.",
     )
     .option("--algorithm <alg>", `${SIGNING_ALGORITHMS.join(", ")} (default: the token settings', RS256)`)
-    .addHelpText("after", "\nExamples:\n  clerk keys rotate-signing\n  clerk keys rotate-signing --algorithm ES256")
+    .option(
+      "--pre-announce <duration>",
+      "how long the new key is published before it signs, e.g. 15m (default 10m; keep it above 5m10s, how long verifiers may cache the JWKS)",
+    )
+    .option(
+      "--now",
+      "emergency: sign with the new key at once (verifiers may refuse its tokens until they refetch the JWKS)",
+    )
+    .addHelpText(
+      "after",
+      "\nExamples:\n  clerk keys rotate-signing\n  clerk keys rotate-signing --algorithm ES256 --pre-announce 1h\n  clerk keys rotate-signing --now",
+    )
     .action(
-      action<{ algorithm?: string }>(async ({ api }, o) => {
+      action<{ algorithm?: string; preAnnounce?: string; now?: boolean }>(async ({ api }, o) => {
         const r = await api.call(sessionEndpoints.rotateSigningKey, {
-          body: { algorithm: parseAlgorithm(o.algorithm) },
+          body: {
+            algorithm: parseAlgorithm(o.algorithm),
+            pre_announce_seconds:
+              o.preAnnounce === undefined ? undefined : parseSeconds(o.preAnnounce, "--pre-announce"),
+            now: o.now,
+          },
         });
+        const key = `New signing key ${r.current.kid} (${r.current.algorithm})`;
+        if (r.current.status === "current") {
+          const old = r.previous
+            ? `\n${r.previous.kid} stays published until ${when(r.previous.published_until)}, when the last token it signed has expired.`
+            : "";
+          const warning = r.previous
+            ? "\nVerifiers that cached the JWKS before now may refuse the new tokens until they refetch it (clerk/sdk: within 10 s)."
+            : "";
+          return { json: r, text: `${key} signs from now on.${warning}${old}` };
+        }
         const old = r.previous
-          ? `\n${r.previous.kid} stays published until ${when(r.previous.published_until)}, when the last token it signed has expired.`
+          ? `\n${r.previous.kid} signs until then and stays published until the last token it signed has expired.`
           : "";
-        return { json: r, text: `New signing key ${r.current.kid} (${r.current.algorithm}) signs from now on.${old}` };
+        return {
+          json: r,
+          text: `${key} is published now and signs from ${when(r.signs_from)}, once every verifier has refetched the JWKS.${old}`,
+        };
       }),
     );
 }

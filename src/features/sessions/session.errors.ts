@@ -33,3 +33,12 @@ export function instanceAdminOnly(who: string, what: string): ClerkError {
     `${who} may not ${what}: sessions and tokens speak for any user, so only an instance secret key or the local operator (clerk without --as) may manage them.`,
   );
 }
+
+/** A rotation is already announced: a second one would make verifiers miss the key announced first. */
+export function rotationPending(kid: string, signsFrom: number): ClerkError {
+  return new ClerkError(
+    "signing_key.rotation_pending",
+    `Signing key ${kid} is already published and starts signing at ${new Date(signsFrom).toISOString()}; wait until then, or replace it and the current key at once with: clerk keys rotate-signing --now (verifiers may refuse new tokens until they refetch the JWKS).`,
+    { details: { kid, signs_from: signsFrom } },
+  );
+}

@@ -99,12 +99,21 @@ export const sessionEndpoints = {
       method: "POST",
       url: "/signing_keys/rotate",
       tag,
-      summary: "Start signing with a new key; the old one stays in the JWKS until its tokens expire",
+      summary:
+        "Publish a new signing key now and sign with it after pre_announce_seconds (default 600), or at once with now: true; the old key stays in the JWKS until its tokens expire",
       body: rotateBody,
     },
     async ({ ctx, body }) => {
-      const { current, previous } = await rotateSigningKey(ctx, { algorithm: body.algorithm });
-      return { current: signingKeyObject(current), previous: previous ? signingKeyObject(previous) : null };
+      const { current, previous, signsFrom } = await rotateSigningKey(ctx, {
+        algorithm: body.algorithm,
+        preAnnounceMs: body.pre_announce_seconds === undefined ? undefined : body.pre_announce_seconds * 1000,
+        now: body.now,
+      });
+      return {
+        current: signingKeyObject(current),
+        previous: previous ? signingKeyObject(previous) : null,
+        signs_from: signsFrom,
+      };
     },
   ),
 

@@ -42,9 +42,22 @@ export const tokenBody = z
   })
   .strict();
 
+/** The longest pre-announce window a rotation may ask for (a week). */
+export const MAX_PRE_ANNOUNCE_SECONDS = 7 * 86_400;
+
 export const rotateBody = z
-  .object({ algorithm: z.enum(SIGNING_ALGORITHMS, "algorithm must be RS256, ES256 or EdDSA").optional() })
-  .strict();
+  .object({
+    algorithm: z.enum(SIGNING_ALGORITHMS, "algorithm must be RS256, ES256 or EdDSA").optional(),
+    /** How long the new key is published before it signs. Default 600 (longer than verifiers cache a JWKS). */
+    pre_announce_seconds: seconds("pre_announce_seconds", 1, MAX_PRE_ANNOUNCE_SECONDS).optional(),
+    /** Emergency: the new key signs at once; verifiers may refuse its tokens until they refetch the JWKS. */
+    now: z.boolean("now must be true or false").optional(),
+  })
+  .strict()
+  .refine((b) => !(b.now === true && b.pre_announce_seconds !== undefined), {
+    message: "now and pre_announce_seconds exclude each other: a key that signs now is not announced first",
+    path: ["now"],
+  });
 
 export const tokenSettingsBody = z
   .object({

@@ -20,12 +20,13 @@ export function sessionObject(s: Session) {
   };
 }
 
-/** A signing key as listed: its public JWK and when it leaves the JWKS, never the private half. */
+/** A signing key as listed: its status, its public JWK and when it leaves the JWKS, never the private half. */
 export function signingKeyObject(k: SigningKeyInfo) {
   return {
     object: "signing_key" as const,
     kid: k.kid,
     algorithm: k.algorithm,
+    status: k.status,
     created_at: k.createdAt,
     retired_at: k.retiredAt,
     published_until: k.publishedUntil,

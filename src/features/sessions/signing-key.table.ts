@@ -9,9 +9,13 @@ export interface SigningKeysTable {
   public_jwk: string;
   /** PKCS#8 DER sealed with `seal` (purpose `signing_key:<kid>`): never plaintext in the store. */
   private_key: string;
-  /** 1 for the key that signs now, null for retired keys; unique, so two processes cannot both create one. */
+  /** 1 for the key that signs now, null for the others; unique, so two processes cannot both create one. */
   is_current: 1 | null;
   created_at: number;
+  /**
+   * When it stops (stopped) signing. On the current key: null, or the announced hand-over to the next key,
+   * which is the row with neither is_current nor retired_at (published, not signing yet).
+   */
   retired_at: number | null;
   /**
    * A high-water mark past the `exp` of every token this key has signed, written before a token would

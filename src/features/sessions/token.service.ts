@@ -33,12 +33,13 @@ export interface IssuedToken {
   overflow: boolean;
 }
 
-/** The session, and what the store says signs now: the current key's kid and the settings' version. */
+/** The session, and what the store says signs now: the current key's kid and end (if announced), the settings' version. */
 type SessionRow = Pick<
   SessionsTable,
   "user_id" | "status" | "expire_at" | "last_active_organization_id" | "updated_at"
 > & {
   current_kid: string | null;
+  current_until: number | null;
   settings_version: number | null;
 };
 
@@ -151,6 +152,7 @@ async function readSession(ctx: ServiceContext, id: string): Promise<SessionRow 
   const { rows } = await sql<SessionRow>`
     select user_id, status, expire_at, last_active_organization_id, updated_at,
       (select kid from signing_keys where is_current = 1) as current_kid,
+      (select retired_at from signing_keys where is_current = 1) as current_until,
       (select version from token_settings where id = 1) as settings_version
     from sessions where id = ${id}`.execute(ctx.db);
   return rows[0];
@@ -222,6 +224,7 @@ export async function issueToken(ctx: ServiceContext, request: TokenRequest): Pr
   const { settings, key } = await signingStateFor(ctx, {
     kid: session.current_kid,
     settingsVersion: session.settings_version,
+    until: session.current_until,
   });
   const now = ctx.clock.now();
   if (session.status !== "active") throw sessionNotActive(request.sessionId, "revoked", session.updated_at);
