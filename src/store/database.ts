@@ -1,5 +1,7 @@
 // The Database type Kysely checks every query against, assembled from the features' table files.
 import type {
+  AuditCheckpointChainTable,
+  AuditCheckpointHeadTable,
   AuditCheckpointsTable,
   AuditEventsTable,
   AuditHeadsTable,
@@ -57,6 +59,8 @@ export interface Database {
   audit_checkpoints: AuditCheckpointsTable;
   audit_retention_gate: AuditRetentionGateTable;
   audit_retention: AuditRetentionTable;
+  audit_checkpoint_chain: AuditCheckpointChainTable;
+  audit_checkpoint_head: AuditCheckpointHeadTable;
   api_keys: ApiKeysTable;
   organization_invitations: OrganizationInvitationsTable;
   organization_domains: OrganizationDomainsTable;
