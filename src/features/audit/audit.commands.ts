@@ -84,7 +84,7 @@ export function registerAuditCommands(program: Command): void {
               page.data.map((e) => [
                 when(e.created_at),
                 e.action,
-                e.actor.label,
+                e.via ? `${e.actor.label} (via ${e.via.label})` : e.actor.label,
                 `${e.target.type}:${e.target.label || e.target.id || ""}`,
                 e.seq,
               ]),
