@@ -2,6 +2,7 @@
 import type {
   AuditCheckpointChainTable,
   AuditCheckpointHeadTable,
+  AuditCheckpointMarksTable,
   AuditCheckpointsTable,
   AuditEventsTable,
   AuditHeadsTable,
@@ -61,6 +62,7 @@ export interface Database {
   audit_retention: AuditRetentionTable;
   audit_checkpoint_chain: AuditCheckpointChainTable;
   audit_checkpoint_head: AuditCheckpointHeadTable;
+  audit_checkpoint_marks: AuditCheckpointMarksTable;
   api_keys: ApiKeysTable;
   organization_invitations: OrganizationInvitationsTable;
   organization_domains: OrganizationDomainsTable;

@@ -66,6 +66,32 @@ export async function checkpointHead(
   return row ? { seq: Number(row.seq), hash: row.hash, created_at: Number(row.created_at) } : undefined;
 }
 
+/** What an append needs to know: the newest checkpoint, and how far it (with those before) covers `chain`. */
+export interface CheckpointState {
+  seq: number;
+  created_at: number;
+  /** The chain's seq the checkpoints last recorded; undefined when none has named the chain yet. */
+  covered: number | undefined;
+}
+
+/** The newest checkpoint and the chain's last recorded seq, in one read. */
+export async function checkpointState(db: Kysely<Database>, chain: string): Promise<CheckpointState> {
+  const row = await db
+    .selectFrom("audit_checkpoint_head as h")
+    .select((eb) => [
+      "h.seq",
+      "h.created_at",
+      eb.selectFrom("audit_checkpoint_marks as m").select("m.seq").where("m.chain", "=", chain).as("covered"),
+    ])
+    .where("h.id", "=", 1)
+    .executeTakeFirst();
+  return {
+    seq: Number(row?.seq ?? 0),
+    created_at: Number(row?.created_at ?? 0),
+    covered: row?.covered === null || row?.covered === undefined ? undefined : Number(row.covered),
+  };
+}
+
 function canonicalCheckpoint(c: Omit<AuditCheckpointChainTable, "hash" | "signature" | "prev_hash">): string {
   return JSON.stringify([
     Number(c.seq),
@@ -136,8 +162,9 @@ export interface RetentionMark {
 }
 
 /**
- * Appends a checkpoint of every chain's head (as this transaction sees them) to the checkpoint chain. Writers
- * take turns on the head row; `skipIfBusy` (the automatic checkpoint) gives way to one already being written.
+ * Appends a checkpoint of the chains' heads (as this transaction sees them) to the checkpoint chain: those that
+ * moved since the last checkpoint, so each checkpoint stays as small as the change it covers. Writers take
+ * turns on the head row; `skipIfBusy` (the automatic checkpoint) gives way to one already being written.
  */
 export async function writeCheckpoint(
   tx: ServiceContext,
@@ -153,7 +180,15 @@ export async function writeCheckpoint(
     if (options.skipIfBusy) return undefined;
     throw new TypeError("audit_checkpoint_head has no row; the store's migrations did not run");
   }
-  const heads = await tx.db.selectFrom("audit_heads").select(["chain", "seq", "hash"]).orderBy("chain").execute();
+  const moved = await tx.db
+    .selectFrom("audit_heads as h")
+    .leftJoin("audit_checkpoint_marks as m", "m.chain", "h.chain")
+    .select(["h.chain", "h.seq", "h.hash"])
+    .where((eb) =>
+      eb.or([eb("m.seq", "is", null), eb("m.seq", "<>", eb.ref("h.seq")), eb("m.hash", "<>", eb.ref("h.hash"))]),
+    )
+    .orderBy("h.chain")
+    .execute();
   const cadence = checkpointCadence();
   const now = tx.clock.now();
   const unsigned = {
@@ -161,7 +196,7 @@ export async function writeCheckpoint(
     id: newId("ckpt", now),
     kind: options.retention ? ("retention" as const) : ("checkpoint" as const),
     prev_hash: head.hash,
-    heads: JSON.stringify(heads.map((h) => [h.chain, Number(h.seq), h.hash])),
+    heads: JSON.stringify(moved.map((h) => [h.chain, Number(h.seq), h.hash])),
     retention_chain: options.retention?.chain ?? null,
     retention_through: options.retention?.through ?? null,
     retention_hash: options.retention?.hash ?? null,
@@ -177,43 +212,40 @@ export async function writeCheckpoint(
     .set({ seq: row.seq, hash: row.hash, created_at: now })
     .where("id", "=", 1)
     .execute();
+  for (const h of moved) {
+    const mark = { chain: h.chain, seq: Number(h.seq), hash: h.hash };
+    await tx.db
+      .insertInto("audit_checkpoint_marks")
+      .values(mark)
+      .onConflict((oc) => oc.column("chain").doUpdateSet({ seq: mark.seq, hash: mark.hash }))
+      .execute();
+  }
   return row;
 }
 
-const COVERED_CACHE = "audit.checkpoint_heads";
-
-/** The seq of `chain` in the checkpoint whose hash is `hash` (undefined when it names no such chain), cached per process. */
-async function coveredSeq(ctx: ServiceContext, hash: string, chain: string): Promise<number | undefined> {
-  let cached = ctx.runtime.caches.get(COVERED_CACHE) as { hash: string; heads: Map<string, HeadMark> } | undefined;
-  if (cached?.hash !== hash) {
-    const row = await ctx.db
-      .selectFrom("audit_checkpoint_chain")
-      .select("heads")
-      .where("hash", "=", hash)
-      .executeTakeFirst();
-    cached = { hash, heads: row ? parseHeads(row.heads) : new Map() };
-    ctx.runtime.caches.set(COVERED_CACHE, cached);
-  }
-  return cached.heads.get(chain)?.seq;
+/** Every chain's head as the checkpoints last recorded it (what `writeCheckpoint` just covered, for its caller). */
+export async function checkpointMarks(db: Kysely<Database>, chain?: string): Promise<Map<string, HeadMark>> {
+  let query = db.selectFrom("audit_checkpoint_marks").select(["chain", "seq", "hash"]).orderBy("chain");
+  if (chain !== undefined) query = query.where("chain", "=", chain);
+  return new Map((await query.execute()).map((m) => [m.chain, { seq: Number(m.seq), hash: m.hash }]));
 }
 
 /**
  * After an append: writes a checkpoint when one is due, i.e. the newest is `seconds` old, the chain has
- * grown by `events` since it, or it does not name the chain at all (a new organization's log is covered at
- * once, so its disappearance is caught). Without a readable master key nothing is signed here; verify
- * then reports the missed cadence, and the change itself still commits.
+ * grown by `events` since the checkpoints last recorded it, or they never have (a new organization's log is
+ * covered at once, so its disappearance is caught). Without a readable master key nothing is signed here;
+ * verify then reports the missed cadence, and the change itself still commits.
  */
 export async function checkpointIfDue(
   ctx: ServiceContext,
-  newest: { seq: number; hash: string; created_at: number },
-  appended: { chain: string; seq: number; created_at: number },
+  state: CheckpointState,
+  appended: { seq: number; created_at: number },
 ): Promise<void> {
   const cadence = checkpointCadence();
-  const covered = newest.seq === 0 ? undefined : await coveredSeq(ctx, newest.hash, appended.chain);
   const due =
-    covered === undefined ||
-    appended.created_at - newest.created_at >= cadence.seconds * 1000 ||
-    appended.seq - covered >= cadence.events;
+    state.covered === undefined ||
+    appended.created_at - state.created_at >= cadence.seconds * 1000 ||
+    appended.seq - state.covered >= cadence.events;
   if (!due) return;
   try {
     derivedKey(ctx, SIGNING_PURPOSE);

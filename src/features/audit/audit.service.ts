@@ -1,7 +1,7 @@
 // Records what changed, by whom, in the transaction of the change itself.
 import type { ServiceContext } from "../../context.js";
 import { newId } from "../../ids.js";
-import { checkpointHead, checkpointIfDue } from "./audit.checkpoint.js";
+import { checkpointIfDue, checkpointState } from "./audit.checkpoint.js";
 import { appendEvent, listEvents } from "./audit.repository.js";
 import type { AuditEventsTable } from "./audit.table.js";
 
@@ -38,11 +38,12 @@ export async function recordAudit(ctx: ServiceContext, input: AuditInput): Promi
     throw new TypeError("recordAudit must run inside the transaction of the change it records");
   const now = ctx.clock.now();
   // The newest checkpoint is named in the row (and its hash), so deleting it means rolling back every chain written since.
-  const newest = (await checkpointHead(ctx.db)) ?? { seq: 0, hash: "", created_at: 0 };
+  const chain = input.organizationId ?? "*";
+  const checkpoint = await checkpointState(ctx.db, chain);
   const via = ctx.actor.via;
   const stored = await appendEvent(ctx.db, ctx.dialect, {
     id: newId("evt", now),
-    chain: input.organizationId ?? "*",
+    chain,
     organization_id: input.organizationId,
     created_at: now,
     actor_type: ctx.actor.type,
@@ -59,9 +60,9 @@ export async function recordAudit(ctx: ServiceContext, input: AuditInput): Promi
     via_type: via?.type ?? null,
     via_id: via?.id ?? null,
     via_label: via?.label ?? null,
-    checkpoint_seq: newest.seq,
+    checkpoint_seq: checkpoint.seq,
   });
-  await checkpointIfDue(ctx, newest, stored);
+  await checkpointIfDue(ctx, checkpoint, stored);
 }
 
 function toEvent(row: AuditEventsTable): AuditEvent {

@@ -74,7 +74,10 @@ export interface AuditCheckpointChainTable {
   id: string;
   kind: "checkpoint" | "retention";
   prev_hash: string;
-  /** JSON `[[chain, seq, hash], …]`, sorted by chain: every chain's head when the checkpoint was taken. */
+  /**
+   * JSON `[[chain, seq, hash], …]`, sorted by chain: the heads that moved since the checkpoint before, so the
+   * checkpoints up to this one together record every chain's head when it was taken.
+   */
   heads: string;
   retention_chain: string | null;
   retention_through: number | null;
@@ -94,4 +97,14 @@ export interface AuditCheckpointHeadTable {
   seq: number;
   hash: string;
   created_at: number;
+}
+
+/**
+ * A row of `audit_checkpoint_marks`: a chain's head as the checkpoints last recorded it. Only the checkpoint
+ * writer (holding the checkpoint head's lock) changes it; verify never trusts it, it reads the signed checkpoints.
+ */
+export interface AuditCheckpointMarksTable {
+  chain: string;
+  seq: number;
+  hash: string;
 }

@@ -29,6 +29,7 @@ import {
   type HeadMark,
   checkpointCadence,
   checkpointHead,
+  checkpointMarks,
   checkpointPage,
   checkpointSound,
   parseHeads,
@@ -57,7 +58,7 @@ export type ChainProblemKind =
   | "reordered"
   | "truncated"
   | "checkpoint_invalid"
-  /** A chain the newest checkpoint names has no events and no head left. */
+  /** A chain the checkpoints recorded has no events and no head left. */
   | "disappeared"
   /** Checkpoints were deleted: a row names one that is gone, the cadence was not kept, or an anchor is absent. */
   | "checkpoint_missing"
@@ -107,7 +108,9 @@ export interface VerifyReport {
 /** What verify learns from the checkpoint chain: its sound prefix, the newest checkpoint, the retention bases. */
 interface Ledger {
   report: CheckpointChainReport;
-  newest: (Omit<AuditCheckpointChainTable, "heads"> & { heads: Map<string, HeadMark> }) | undefined;
+  newest: AuditCheckpointChainTable | undefined;
+  /** Each chain's head as the checkpoints last recorded it, with the checkpoint that did. */
+  covered: Map<string, HeadMark & { id: string; checkpoint: number; created_at: number }>;
   /** The last sound seq (the newest checkpoint's, 0 for none). */
   lastSeq: number;
   bases: Map<string, { id: string; through: number; hash: string }>;
@@ -116,7 +119,12 @@ interface Ledger {
 const describeRow = (seq: number, id: string) => `row seq ${seq} (${id})`;
 
 /** Walks one chain from its start (genesis, or the base retention left) to its head, against the checkpoints. */
-async function verifyChain(ctx: ServiceContext, chain: string, ledger: Ledger): Promise<ChainReport> {
+async function verifyChain(
+  ctx: ServiceContext,
+  chain: string,
+  ledger: Ledger,
+  heads: Map<string, { seq: number; hash: string }>,
+): Promise<ChainReport> {
   const report: ChainReport = {
     chain,
     organization_id: chain === "*" ? null : chain,
@@ -146,7 +154,7 @@ async function verifyChain(ctx: ServiceContext, chain: string, ledger: Ledger): 
       : legacyBase
         ? { seq: legacyBase.seq, hash: legacyBase.hash }
         : undefined;
-  // The signed positions the chain must still reach, with the same rows: the newest checkpoint's, and a legacy one.
+  // The signed positions the chain must still reach, with the same rows: the checkpoints' latest, and a legacy one.
   const marks: { id: string; seq: number; hash: string; created_at: number }[] = [];
   const legacy = await latestCheckpoint(ctx.db, chain, "head");
   if (legacy) {
@@ -161,21 +169,22 @@ async function verifyChain(ctx: ServiceContext, chain: string, ledger: Ledger): 
     marks.push(legacy);
   }
   const newest = ledger.newest;
-  const covered = newest?.heads.get(chain);
-  if (newest && covered && covered.seq > 0) marks.push({ id: newest.id, ...covered, created_at: newest.created_at });
+  const covered = ledger.covered.get(chain);
+  if (covered && covered.seq > 0) marks.push(covered);
   const mark = marks.reduce<(typeof marks)[number] | undefined>((a, m) => (a && a.seq >= m.seq ? a : m), undefined);
   if (mark) report.checkpoint = { id: mark.id, seq: mark.seq, created_at: mark.created_at };
-  // The head as it stands now: rows appended while we walk lie past it and are not ours to judge yet.
-  const head = await chainHead(ctx.db, chain);
-  if (!head && covered && covered.seq > 0 && newest) {
+  // The head as it stood before the checkpoints were read: rows appended since are not ours to judge yet (they
+  // may name a checkpoint written after the walk).
+  const head = heads.has(chain) ? heads.get(chain) : await chainHead(ctx.db, chain);
+  if (!head && covered && covered.seq > 0) {
     return fail({
       kind: "disappeared",
       seq: covered.seq,
       id: null,
-      message: `Checkpoint #${newest.seq} (${newest.id}, taken ${new Date(newest.created_at).toISOString()}) recorded this chain at seq ${covered.seq}, but its events and head are gone: the organization's audit log was deleted.`,
+      message: `Checkpoint #${covered.checkpoint} (${covered.id}, taken ${new Date(covered.created_at).toISOString()}) recorded this chain at seq ${covered.seq}, but its events and head are gone: the organization's audit log was deleted.`,
     });
   }
-  // Rows written under a checkpoint (since they were chained) after the newest checkpoint's position of this chain.
+  // Rows written under a checkpoint (since they were chained) past the checkpoints' latest position of this chain.
   const tail: { count: number; latest: number; first: { seq: number; id: string } | undefined } = {
     count: 0,
     latest: Number.NEGATIVE_INFINITY,
@@ -331,6 +340,7 @@ async function walkCheckpoints(ctx: ServiceContext, anchors: readonly string[]):
   const ledger: Ledger = {
     report: { ok: true, checkpoints_checked: 0, newest: null, cadence: checkpointCadence(), problem: null },
     newest: undefined,
+    covered: new Map(),
     lastSeq: 0,
     bases: new Map(),
   };
@@ -383,7 +393,9 @@ async function walkCheckpoints(ctx: ServiceContext, anchors: readonly string[]):
       prev = row.hash;
       seen.add(row.hash);
       ledger.lastSeq = row.seq;
-      ledger.newest = { ...row, heads: parseHeads(row.heads) };
+      ledger.newest = row;
+      for (const [chain, mark] of parseHeads(row.heads))
+        ledger.covered.set(chain, { ...mark, id: row.id, checkpoint: row.seq, created_at: row.created_at });
       ledger.report.checkpoints_checked++;
       if (row.kind === "retention" && row.retention_chain !== null && row.retention_through !== null)
         ledger.bases.set(row.retention_chain, {
@@ -442,14 +454,19 @@ export async function verifyAudit(
   const chains = input.organization
     ? [(await auditScope(ctx, input.organization, [AUDIT_READ])).chain]
     : await everyChain(ctx, "verify every chain");
+  const heads = new Map<string, { seq: number; hash: string }>();
+  for (const chain of chains) {
+    const head = await chainHead(ctx.db, chain);
+    if (head) heads.set(chain, head);
+  }
   const ledger = await walkCheckpoints(ctx, input.anchors ?? []);
-  // A chain the newest checkpoint names is verified even when nothing of it is left.
+  // A chain the checkpoints recorded is verified even when nothing of it is left.
   if (!input.organization) {
-    for (const chain of ledger.newest?.heads.keys() ?? []) if (!chains.includes(chain)) chains.push(chain);
+    for (const chain of ledger.covered.keys()) if (!chains.includes(chain)) chains.push(chain);
     chains.sort();
   }
   const reports: ChainReport[] = [];
-  for (const chain of chains) reports.push(await verifyChain(ctx, chain, ledger));
+  for (const chain of chains) reports.push(await verifyChain(ctx, chain, ledger, heads));
   return { ok: ledger.report.ok && reports.every((r) => r.ok), checkpoints: ledger.report, chains: reports };
 }
 
@@ -488,15 +505,15 @@ function anchorObject(c: AuditCheckpointChainTable): CheckpointAnchor {
   return { object: "audit_checkpoint_anchor", seq, id, kind, prev_hash, hash, created_at };
 }
 
-/** One chain's position in a checkpoint, with the time of the event there. */
+/** Each chain's position as the checkpoints now record it, with the time of the event there. */
 async function chainPositions(
   tx: ServiceContext,
   c: AuditCheckpointChainTable,
   only?: string,
 ): Promise<CheckpointObject[]> {
   const out: CheckpointObject[] = [];
-  for (const [chain, mark] of parseHeads(c.heads)) {
-    if ((only !== undefined && chain !== only) || mark.seq === 0) continue;
+  for (const [chain, mark] of await checkpointMarks(tx.db, only)) {
+    if (mark.seq === 0) continue;
     const row = await eventAt(tx.db, chain, mark.seq);
     out.push({
       object: "audit_checkpoint",

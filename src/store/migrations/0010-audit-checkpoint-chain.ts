@@ -71,6 +71,13 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn("created_at", "bigint", (c) => c.notNull())
     .execute();
   await sql`insert into audit_checkpoint_head (id, seq, hash, created_at) values (1, 0, ${GENESIS}, 0)`.execute(db);
+  // Each chain's head as the checkpoints last recorded it: a checkpoint records only the heads that moved since.
+  await db.schema
+    .createTable("audit_checkpoint_marks")
+    .addColumn("chain", "text", (c) => c.primaryKey())
+    .addColumn("seq", "bigint", (c) => c.notNull())
+    .addColumn("hash", "text", (c) => c.notNull())
+    .execute();
 
   // Who acted for the actor, and the checkpoint each new row was written under; both join the row's hash.
   await db.schema.alterTable("audit_events").addColumn("via_type", "text").execute();
