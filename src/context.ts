@@ -13,6 +13,11 @@ export interface Actor {
   readonly type: "operator" | "user" | "api_key" | "system";
   readonly id: string | null;
   readonly label: string;
+  /**
+   * Who acts for this actor when it is impersonated: the instance key that sent `Clerk-Act-As`, or the local
+   * operator behind `--as`. The actor is held to its own permissions; the audit log records both.
+   */
+  readonly via?: { readonly type: "operator" | "api_key"; readonly id: string | null; readonly label: string };
 }
 
 /** Per-process state shared by every request: caches that must outlive one call. */

@@ -58,7 +58,13 @@ for (const dialect of DIALECTS) {
         rest.after,
         rest.request_id,
         rest.ip,
+        // Rows written since checkpoints are chained also hash who acted for the actor and their checkpoint.
+        rest.via_type,
+        rest.via_id,
+        rest.via_label,
+        rest.checkpoint_seq,
       ]);
+      expect(rest.checkpoint_seq).toBeGreaterThan(0);
       expect(createHash("sha256").update(prev_hash).update(canonical).digest("hex")).toBe(rows[1]?.hash);
     });
 

@@ -65,6 +65,8 @@ function fromCsv(cells: string[]): AuditEventObject {
     after: r.after === "" ? null : JSON.parse(r.after),
     request_id: orNull(r.request_id),
     ip: orNull(r.ip),
+    via: r.via_type === "" ? null : { type: r.via_type, id: orNull(r.via_id), label: r.via_label },
+    checkpoint_seq: r.checkpoint_seq === "" ? null : Number(r.checkpoint_seq),
     prev_hash: r.prev_hash,
     hash: r.hash,
   };

@@ -79,8 +79,8 @@ for (const dialect of DIALECTS) {
       await tamper(t, [
         `update audit_events set seq = seq + 1000 where chain = '${org}' and seq >= 3`,
         `update audit_events set seq = seq - 999 where chain = '${org}' and seq >= 1003`,
-        `insert into audit_events (id, chain, seq, organization_id, created_at, actor_type, actor_id, actor_label, action, target_type, target_id, target_label, before, after, request_id, ip, prev_hash, hash)
-         values ('${forged.id}', '${org}', 3, '${org}', ${forged.created_at}, '${forged.actor_type}', null, '${forged.actor_label}', '${forged.action}', '${forged.target_type}', '${forged.target_id}', '${forged.target_label}', null, ${forged.after === null ? "null" : `'${forged.after}'`}, null, null, '${forged.prev_hash}', '${forged.hash}')`,
+        `insert into audit_events (id, chain, seq, organization_id, created_at, actor_type, actor_id, actor_label, action, target_type, target_id, target_label, before, after, request_id, ip, checkpoint_seq, prev_hash, hash)
+         values ('${forged.id}', '${org}', 3, '${org}', ${forged.created_at}, '${forged.actor_type}', null, '${forged.actor_label}', '${forged.action}', '${forged.target_type}', '${forged.target_id}', '${forged.target_label}', null, ${forged.after === null ? "null" : `'${forged.after}'`}, null, null, ${forged.checkpoint_seq ?? "null"}, '${forged.prev_hash}', '${forged.hash}')`,
       ]);
       const report = await verifyOrg();
       expect(report.problem).toMatchObject({ kind: "inserted", seq: 3, id: "evt_forged" });
@@ -91,8 +91,8 @@ for (const dialect of DIALECTS) {
       const last = all[5]!;
       const forged = chainedRow({ ...last, id: "evt_tail", seq: 7 }, last.hash);
       await tamper(t, [
-        `insert into audit_events (id, chain, seq, organization_id, created_at, actor_type, actor_id, actor_label, action, target_type, target_id, target_label, before, after, request_id, ip, prev_hash, hash)
-         select 'evt_tail', chain, 7, organization_id, created_at, actor_type, actor_id, actor_label, action, target_type, target_id, target_label, before, after, request_id, ip, '${forged.prev_hash}', '${forged.hash}' from audit_events where id = '${last.id}'`,
+        `insert into audit_events (id, chain, seq, organization_id, created_at, actor_type, actor_id, actor_label, action, target_type, target_id, target_label, before, after, request_id, ip, checkpoint_seq, prev_hash, hash)
+         select 'evt_tail', chain, 7, organization_id, created_at, actor_type, actor_id, actor_label, action, target_type, target_id, target_label, before, after, request_id, ip, checkpoint_seq, '${forged.prev_hash}', '${forged.hash}' from audit_events where id = '${last.id}'`,
       ]);
       expect((await verifyOrg()).problem).toMatchObject({ kind: "inserted", seq: 7, id: "evt_tail" });
     });
@@ -119,8 +119,10 @@ for (const dialect of DIALECTS) {
       t = await openTestStore(dialect);
       org = (await createOrg(t.ctx, { name: "Engineering Team" })).id;
       for (const name of ["A", "B", "C", "D", "E"]) await createRole(t.ctx, { name, organization: "engineering-team" });
-      const [checkpoint] = await recordCheckpoints(t.ctx, { organization: "engineering-team" });
-      expect(checkpoint).toMatchObject({ chain: org, seq: 7, kind: "head" });
+      const {
+        chains: [checkpoint],
+      } = await recordCheckpoints(t.ctx, { organization: "engineering-team" });
+      expect(checkpoint).toMatchObject({ chain: org, seq: 6, kind: "head" });
       const before = await rows();
       expect(all.length).toBe(6);
       await tamper(t, [
@@ -132,10 +134,17 @@ for (const dialect of DIALECTS) {
       expect(report.problem?.message).toContain(checkpoint!.id);
     });
 
-    it("refuses a forged checkpoint (not signed with the instance's key)", async () => {
-      const [checkpoint] = await recordCheckpoints(t.ctx, { organization: "engineering-team" });
-      await sql`update audit_checkpoints set seq = 3 where id = ${checkpoint!.id}`.execute(t.store.db);
-      expect((await verifyOrg()).problem).toMatchObject({ kind: "checkpoint_invalid", id: checkpoint!.id });
+    it("refuses a forged checkpoint (not signed with the instance's key) and an altered one", async () => {
+      const { anchor } = await recordCheckpoints(t.ctx, { organization: "engineering-team" });
+      await tamper(t, [`update audit_checkpoint_chain set signature = '${"ab".repeat(32)}' where id = '${anchor.id}'`]);
+      const forged = await verifyAudit(t.ctx, {});
+      expect(forged.ok).toBe(false);
+      expect(forged.checkpoints.problem).toMatchObject({ kind: "checkpoint_invalid", id: anchor.id });
+      await tamper(t, [`update audit_checkpoint_chain set heads = '[]' where id = '${anchor.id}'`]);
+      expect((await verifyAudit(t.ctx, {})).checkpoints.problem).toMatchObject({
+        kind: "checkpoint_chain_broken",
+        id: anchor.id,
+      });
     });
   });
 }

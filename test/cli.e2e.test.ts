@@ -1474,7 +1474,9 @@ for (const [dialect, transport] of DIALECTS.flatMap((d) => TRANSPORTS.map((t) =>
         const verified = await clerk("audit", "verify", "--organization", "engineering-team", "--format", "table");
         expect([verified.code, verified.stdout]).toEqual([
           0,
-          expect.stringMatching(/^ok +engineering-team \(org_\w+\): \d+ events .*\nThe audit log is intact\.\n$/),
+          expect.stringMatching(
+            /^ok +checkpoints: \d+ signed, newest #\d+ [0-9a-f]{64} .*\nok +engineering-team \(org_\w+\): \d+ events .*\nThe audit log is intact\.\n$/,
+          ),
         ]);
       },
     );

@@ -138,7 +138,11 @@ export async function openLocal(options: GlobalOptions): Promise<{ store: Store;
     await ensureInstance({ ...base, actor: { type: "system", id: null, label: "system" } });
     if (options.as === undefined) return { store, ctx: base };
     const user = await resolveUser(base, options.as);
-    return { store, ctx: { ...base, actor: { type: "user", id: user.id, label: user.email } } };
+    const { id, label } = base.actor;
+    return {
+      store,
+      ctx: { ...base, actor: { type: "user", id: user.id, label: user.email, via: { type: "operator", id, label } } },
+    };
   } catch (error) {
     await store.close();
     throw error;

@@ -37,5 +37,5 @@ export async function actorFor(base: ServiceContext, request: FastifyRequest): P
       param: "Clerk-Act-As",
     });
   const user = await resolveUser(base, actAs.trim());
-  return { type: "user", id: user.id, label: user.email };
+  return { type: "user", id: user.id, label: user.email, via: { type: "api_key", id: actor.id, label: actor.label } };
 }

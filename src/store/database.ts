@@ -1,5 +1,8 @@
 // The Database type Kysely checks every query against, assembled from the features' table files.
 import type {
+  AuditCheckpointChainTable,
+  AuditCheckpointHeadTable,
+  AuditCheckpointMarksTable,
   AuditCheckpointsTable,
   AuditEventsTable,
   AuditHeadsTable,
@@ -57,6 +60,9 @@ export interface Database {
   audit_checkpoints: AuditCheckpointsTable;
   audit_retention_gate: AuditRetentionGateTable;
   audit_retention: AuditRetentionTable;
+  audit_checkpoint_chain: AuditCheckpointChainTable;
+  audit_checkpoint_head: AuditCheckpointHeadTable;
+  audit_checkpoint_marks: AuditCheckpointMarksTable;
   api_keys: ApiKeysTable;
   organization_invitations: OrganizationInvitationsTable;
   organization_domains: OrganizationDomainsTable;

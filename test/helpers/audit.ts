@@ -2,21 +2,24 @@
 import { sql } from "kysely";
 import { canonicalEvent, chainHash, GENESIS_HASH } from "../../src/features/audit/audit.repository.js";
 import type { AuditEventsTable } from "../../src/features/audit/audit.table.js";
-import { SQLITE_AUDIT_GUARD } from "../../src/store/migrations/0005-audit.js";
 import type { TestStore } from "./store.js";
 
-/** Runs raw SQL as someone with direct database access would, with the append-only trigger out of the way. */
+const GUARDED = ["audit_events", "audit_checkpoints", "audit_checkpoint_chain"];
+
+/** Runs raw SQL as someone with direct database access would, with the append-only triggers out of the way. */
 export async function tamper(t: TestStore, statements: string[]): Promise<void> {
   const db = t.store.db;
   if (t.store.dialect.name === "postgres") {
-    await sql.raw("ALTER TABLE audit_events DISABLE TRIGGER audit_events_append_only").execute(db);
+    for (const table of GUARDED) await sql.raw(`ALTER TABLE ${table} DISABLE TRIGGER USER`).execute(db);
     for (const s of statements) await sql.raw(s).execute(db);
-    await sql.raw("ALTER TABLE audit_events ENABLE TRIGGER audit_events_append_only").execute(db);
+    for (const table of GUARDED) await sql.raw(`ALTER TABLE ${table} ENABLE TRIGGER USER`).execute(db);
   } else {
-    await sql.raw("DROP TRIGGER audit_events_no_update").execute(db);
-    await sql.raw("DROP TRIGGER audit_events_no_delete").execute(db);
+    const triggers = (
+      await sql<{ name: string; sql: string }>`select name, sql from sqlite_master where type = 'trigger'`.execute(db)
+    ).rows;
+    for (const trigger of triggers) await sql.raw(`DROP TRIGGER ${trigger.name}`).execute(db);
     for (const s of statements) await sql.raw(s).execute(db);
-    for (const s of SQLITE_AUDIT_GUARD) await sql.raw(s).execute(db);
+    for (const trigger of triggers) await sql.raw(trigger.sql).execute(db);
   }
 }
 

@@ -84,7 +84,7 @@ export function registerAuditCommands(program: Command): void {
               page.data.map((e) => [
                 when(e.created_at),
                 e.action,
-                e.actor.label,
+                e.via ? `${e.actor.label} (via ${e.via.label})` : e.actor.label,
                 `${e.target.type}:${e.target.label || e.target.id || ""}`,
                 e.seq,
               ]),
@@ -133,20 +133,31 @@ export function registerAuditCommands(program: Command): void {
       "Walk the hash chains and report the first broken link (edited, deleted, inserted, reordered rows, a truncated tail).",
     )
     .option("--organization <org>", "slug, id or name (default: every chain; instance admins only)")
+    .option(
+      "--anchor <hash>",
+      "a checkpoint hash kept outside the database (printed by clerk audit checkpoint); must still be in the checkpoint chain; repeatable",
+      (value: string, previous: string[] = []) => [...previous, value],
+    )
     .addHelpText(
       "after",
-      "\nExits 1 when a chain is broken.\n\nExample:\n  clerk audit verify --organization engineering-team",
+      "\nExits 1 when a chain or the checkpoint chain is broken.\n\nExample:\n  clerk audit verify --organization engineering-team --anchor 3f1c…(64 hex digits)",
     )
     .action(
-      action<{ organization?: string }>(async ({ api }, o) => {
-        const report = await api.call(auditEndpoints.verify, { query: { organization_id: o.organization } });
+      action<{ organization?: string; anchor?: string[] }>(async ({ api }, o) => {
+        const report = await api.call(auditEndpoints.verify, {
+          query: { organization_id: o.organization, anchor: o.anchor?.join(",") },
+        });
         const name = (c: (typeof report.chains)[number]) =>
           c.chain === "*"
             ? "instance"
             : c.organization_slug
               ? `${c.organization_slug} (${c.chain})`
               : `${c.chain} (deleted)`;
+        const ck = report.checkpoints;
         const text = [
+          ck.ok
+            ? `ok      checkpoints: ${ck.checkpoints_checked} signed${ck.newest ? `, newest #${ck.newest.seq} ${ck.newest.hash} (${when(ck.newest.created_at)})` : ""}`
+            : `BROKEN  checkpoints: ${ck.problem?.message}`,
           ...report.chains.map((c) =>
             c.ok
               ? `ok      ${name(c)}: ${c.events_checked} events (seq ${c.first_seq}–${c.last_seq})${c.checkpoint ? `, checkpoint at seq ${c.checkpoint.seq}` : ""}`
@@ -162,18 +173,29 @@ export function registerAuditCommands(program: Command): void {
 
   audit
     .command("checkpoint")
-    .description("Record a signed checkpoint of each chain's head, so a deleted tail is caught by verify.")
-    .option("--organization <org>", "slug, id or name (default: every chain)")
-    .addHelpText("after", "\nExample:\n  clerk audit checkpoint")
+    .description(
+      "Append a signed checkpoint of every chain's head to the checkpoint chain and print its hash, to keep outside the database.",
+    )
+    .option("--organization <org>", "slug, id or name: list only its chain (the checkpoint covers every chain)")
+    .addHelpText(
+      "after",
+      "\nCheckpoints are also written automatically (every CLERK_AUDIT_CHECKPOINT_EVENTS events of a chain or\nCLERK_AUDIT_CHECKPOINT_SECONDS seconds). Keep the printed hash somewhere the database's writers cannot reach\n(a ticket, a log shipper, a WORM bucket) and pass it to clerk audit verify --anchor later.\n\nExample:\n  clerk audit checkpoint",
+    )
     .action(
       action<{ organization?: string }>(async ({ api }, o) => {
-        const { data } = await api.call(auditEndpoints.checkpoint, { body: { organization_id: o.organization } });
+        const { data, anchor } = await api.call(auditEndpoints.checkpoint, {
+          body: { organization_id: o.organization },
+        });
         return {
-          json: data,
-          text: table(
-            ["CHAIN", "SEQ", "EVENT TIME", "CHECKPOINT"],
-            data.map((c) => [c.chain === "*" ? "instance" : c.chain, c.seq, when(c.event_at), c.id]),
-          ),
+          json: { anchor, data },
+          text: [
+            table(
+              ["CHAIN", "SEQ", "EVENT TIME", "CHECKPOINT"],
+              data.map((c) => [c.chain === "*" ? "instance" : c.chain, c.seq, when(c.event_at), c.id]),
+            ),
+            `Checkpoint #${anchor.seq}: ${anchor.hash}`,
+            `Keep this hash outside the database; clerk audit verify --anchor ${anchor.hash} proves the log still reaches it.`,
+          ].join("\n"),
         };
       }),
     );

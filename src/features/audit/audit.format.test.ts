@@ -16,6 +16,8 @@ const event = (over: Partial<AuditEventObject> = {}): AuditEventObject => ({
   after: { name: "Ops" },
   request_id: null,
   ip: "127.0.0.1",
+  via: null,
+  checkpoint_seq: 3,
   prev_hash: "0".repeat(64),
   hash: "a".repeat(64),
   ...over,

@@ -16,6 +16,10 @@ export interface AuditEventObject {
   after: unknown;
   request_id: string | null;
   ip: string | null;
+  /** Who acted for `actor`: the instance key that sent `Clerk-Act-As`, or the local operator behind `--as`. */
+  via: { type: string; id: string | null; label: string } | null;
+  /** The checkpoint the row was written under (part of its hash); null on rows older than chained checkpoints. */
+  checkpoint_seq: number | null;
   prev_hash: string;
   hash: string;
 }
@@ -35,6 +39,8 @@ export function auditEventObject(row: AuditEventsTable): AuditEventObject {
     after: row.after === null ? null : JSON.parse(row.after),
     request_id: row.request_id,
     ip: row.ip,
+    via: row.via_type ? { type: row.via_type, id: row.via_id ?? null, label: row.via_label ?? "" } : null,
+    checkpoint_seq: row.checkpoint_seq === null || row.checkpoint_seq === undefined ? null : Number(row.checkpoint_seq),
     prev_hash: row.prev_hash,
     hash: row.hash,
   };
@@ -70,6 +76,10 @@ export const CSV_COLUMNS = Object.freeze([
   "ip",
   "prev_hash",
   "hash",
+  "via_type",
+  "via_id",
+  "via_label",
+  "checkpoint_seq",
 ] as const);
 
 /**
@@ -106,6 +116,10 @@ function csvRow(e: AuditEventObject): string {
     e.ip,
     e.prev_hash,
     e.hash,
+    e.via?.type ?? null,
+    e.via?.id ?? null,
+    e.via?.label ?? null,
+    e.checkpoint_seq,
   ]
     .map(csvCell)
     .join(",");

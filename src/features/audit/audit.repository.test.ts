@@ -29,6 +29,25 @@ describe("the audit chain's canonical form", () => {
     );
   });
 
+  it("adds who acted for the actor and the checkpoint seq on rows written since, so a dropped via changes the hash", () => {
+    const impersonated = {
+      ...row,
+      via_type: "api_key",
+      via_id: "key_1",
+      via_label: "sk_live…abcd",
+      checkpoint_seq: 4,
+    };
+    expect(canonicalEvent(impersonated)).toBe(
+      '["evt_1","org_1",3,"org_1",1767225600000,"user",null,"alice@acme.com","role.updated","role","role_1","org:developer",null,"{\\"name\\":\\"Developer\\"}","req_9","::1","api_key","key_1","sk_live…abcd",4]',
+    );
+    // Old rows (no checkpoint seq, no via) keep the form they were hashed in; a new row without via still differs.
+    expect(canonicalEvent({ ...row, checkpoint_seq: null, via_type: null })).toBe(canonicalEvent(row));
+    expect(canonicalEvent({ ...impersonated, via_type: null, via_id: null, via_label: null })).not.toBe(
+      canonicalEvent(impersonated),
+    );
+    expect(canonicalEvent({ ...row, checkpoint_seq: 0 })).not.toBe(canonicalEvent(row));
+  });
+
   it("hashes as sha256 of the previous hash followed by the canonical form", () => {
     const expected = createHash("sha256")
       .update(GENESIS_HASH + canonicalEvent(row))

@@ -28,9 +28,22 @@ const HASHED_COLUMNS = [
   "ip",
 ] as const satisfies readonly (keyof AuditEventsTable)[];
 
-/** The canonical form of an event: its hashed fields as one JSON array. */
+/**
+ * The canonical form of an event: its hashed fields as one JSON array. Rows written since checkpoints are
+ * chained carry a checkpoint seq (and, when someone acted for the actor, `via`), which join the array; rows
+ * from before keep the shorter form they were hashed in, so they still verify.
+ */
 export function canonicalEvent(row: Omit<AuditEventsTable, "hash" | "prev_hash">): string {
-  return JSON.stringify(HASHED_COLUMNS.map((c) => row[c]));
+  const fields: unknown[] = HASHED_COLUMNS.map((c) => row[c]);
+  const checkpointSeq = row.checkpoint_seq ?? null;
+  if (checkpointSeq === null && (row.via_type ?? null) === null) return JSON.stringify(fields);
+  fields.push(
+    row.via_type ?? null,
+    row.via_id ?? null,
+    row.via_label ?? null,
+    checkpointSeq === null ? null : Number(checkpointSeq),
+  );
+  return JSON.stringify(fields);
 }
 
 /** sha256(prev_hash ‖ canonical row), hex. */
@@ -39,7 +52,15 @@ export function chainHash(prevHash: string, canonical: string): string {
 }
 
 /** The columns of an insert, in the order its parameters are bound. */
-const EVENT_COLUMNS = [...HASHED_COLUMNS, "prev_hash", "hash"] as const;
+const EVENT_COLUMNS = [
+  ...HASHED_COLUMNS,
+  "via_type",
+  "via_id",
+  "via_label",
+  "checkpoint_seq",
+  "prev_hash",
+  "hash",
+] as const;
 
 interface AppendStatements {
   lockHead: string;
@@ -101,7 +122,7 @@ export async function appendEvent(
   await db.executeQuery(
     CompiledQuery.raw(
       q.insertEvent,
-      EVENT_COLUMNS.map((c) => stored[c]),
+      EVENT_COLUMNS.map((c) => stored[c] ?? null),
     ),
   );
   await db.executeQuery(CompiledQuery.raw(q.advanceHead, [stored.seq, stored.hash, row.chain]));
@@ -224,17 +245,19 @@ export async function latestCheckpoint(
     : undefined;
 }
 
-export async function insertCheckpoint(db: Kysely<Database>, row: AuditCheckpointsTable): Promise<void> {
-  await db.insertInto("audit_checkpoints").values(row).execute();
-}
-
 /**
  * Deletes a chain's rows up to `throughSeq`: the one path the append-only trigger lets through, opened by
- * a gate row that exists only inside this transaction.
+ * a gate row that exists only inside this transaction and names `token`, the retention checkpoint just
+ * written (the trigger requires it to be the newest checkpoint and to record this very cut).
  */
-export async function deleteThrough(db: Kysely<Database>, chain: string, throughSeq: number): Promise<number> {
+export async function deleteThrough(
+  db: Kysely<Database>,
+  chain: string,
+  throughSeq: number,
+  token: string,
+): Promise<number> {
   if (!db.isTransaction) throw new TypeError("deleteThrough must run inside the retention run's transaction");
-  await db.insertInto("audit_retention_gate").values({ chain, through_seq: throughSeq }).execute();
+  await db.insertInto("audit_retention_gate").values({ chain, through_seq: throughSeq, token }).execute();
   const result = await db
     .deleteFrom("audit_events")
     .where("chain", "=", chain)

@@ -23,7 +23,19 @@ const listQuery = z
   })
   .strict();
 const exportQuery = z.object({ ...filters, format: z.enum(EXPORT_FORMATS).default("jsonl") }).strict();
-const verifyQuery = z.object({ organization_id: z.string().optional() }).strict();
+const verifyQuery = z
+  .object({
+    organization_id: z.string().optional(),
+    /** Checkpoint hashes kept outside the database, comma-separated: each must still be in the checkpoint chain. */
+    anchor: z
+      .string()
+      .regex(
+        /^[0-9a-fA-F]{64}(,[0-9a-fA-F]{64})*$/,
+        "anchor must be checkpoint hashes (64 hex digits), comma-separated",
+      )
+      .optional(),
+  })
+  .strict();
 const checkpointBody = z.object({ organization_id: z.string().optional() }).strict();
 const retentionBody = z
   .object({
@@ -78,7 +90,7 @@ export const auditEndpoints = {
     },
     async ({ ctx, query: q }) => ({
       object: "audit_verification" as const,
-      ...(await verifyAudit(ctx, { organization: q.organization_id })),
+      ...(await verifyAudit(ctx, { organization: q.organization_id, anchors: q.anchor?.split(",") })),
     }),
   ),
 
@@ -87,12 +99,13 @@ export const auditEndpoints = {
       method: "POST",
       url: "/audit_checkpoints",
       tag,
-      summary: "Record a signed checkpoint of each chain's head (catches a deleted tail)",
+      summary:
+        "Append a signed checkpoint of every chain's head to the checkpoint chain; `anchor.hash` is what to keep outside the database",
       body: checkpointBody,
     },
     async ({ ctx, body }) => {
-      const data = await recordCheckpoints(ctx, { organization: body?.organization_id });
-      return { data, total_count: data.length };
+      const { anchor, chains } = await recordCheckpoints(ctx, { organization: body?.organization_id });
+      return { data: chains, total_count: chains.length, anchor };
     },
   ),
 

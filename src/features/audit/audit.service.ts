@@ -1,6 +1,7 @@
 // Records what changed, by whom, in the transaction of the change itself.
 import type { ServiceContext } from "../../context.js";
 import { newId } from "../../ids.js";
+import { checkpointIfDue, checkpointState } from "./audit.checkpoint.js";
 import { appendEvent, listEvents } from "./audit.repository.js";
 import type { AuditEventsTable } from "./audit.table.js";
 
@@ -21,6 +22,8 @@ export interface AuditEvent {
   organizationId: string | null;
   createdAt: number;
   actor: { type: string; id: string | null; label: string };
+  /** Who acted for the actor (an instance key with `Clerk-Act-As`, the local operator with `--as`). */
+  via: { type: string; id: string | null; label: string } | null;
   action: string;
   target: { type: string; id: string | null; label: string };
   before: unknown;
@@ -34,9 +37,13 @@ export async function recordAudit(ctx: ServiceContext, input: AuditInput): Promi
   if (!ctx.db.isTransaction)
     throw new TypeError("recordAudit must run inside the transaction of the change it records");
   const now = ctx.clock.now();
-  await appendEvent(ctx.db, ctx.dialect, {
+  // The newest checkpoint is named in the row (and its hash), so deleting it means rolling back every chain written since.
+  const chain = input.organizationId ?? "*";
+  const checkpoint = await checkpointState(ctx.db, chain);
+  const via = ctx.actor.via;
+  const stored = await appendEvent(ctx.db, ctx.dialect, {
     id: newId("evt", now),
-    chain: input.organizationId ?? "*",
+    chain,
     organization_id: input.organizationId,
     created_at: now,
     actor_type: ctx.actor.type,
@@ -50,7 +57,12 @@ export async function recordAudit(ctx: ServiceContext, input: AuditInput): Promi
     after: input.after === undefined ? null : JSON.stringify(input.after),
     request_id: ctx.requestId ?? null,
     ip: ctx.ip ?? null,
+    via_type: via?.type ?? null,
+    via_id: via?.id ?? null,
+    via_label: via?.label ?? null,
+    checkpoint_seq: checkpoint.seq,
   });
+  await checkpointIfDue(ctx, checkpoint, stored);
 }
 
 function toEvent(row: AuditEventsTable): AuditEvent {
@@ -60,6 +72,7 @@ function toEvent(row: AuditEventsTable): AuditEvent {
     organizationId: row.organization_id,
     createdAt: row.created_at,
     actor: { type: row.actor_type, id: row.actor_id, label: row.actor_label },
+    via: row.via_type ? { type: row.via_type, id: row.via_id ?? null, label: row.via_label ?? "" } : null,
     action: row.action,
     target: { type: row.target_type, id: row.target_id, label: row.target_label },
     before: row.before === null ? null : JSON.parse(row.before),

@@ -2,7 +2,6 @@
 import { createHmac, timingSafeEqual } from "node:crypto";
 import { type ServiceContext, inTransaction } from "../../context.js";
 import { ClerkError } from "../../errors.js";
-import { newId } from "../../ids.js";
 import { derivedKey } from "../../secrets.js";
 import { findOrgById } from "../orgs/index.js";
 import { instanceAdminOnly } from "./audit.errors.js";
@@ -18,14 +17,24 @@ import {
   deleteThrough,
   eventAt,
   findByHash,
-  insertCheckpoint,
   lastSeqBefore,
   latestCheckpoint,
   pageEvents,
   putRetention,
 } from "./audit.repository.js";
 import { recordAudit } from "./audit.service.js";
-import type { AuditCheckpointsTable } from "./audit.table.js";
+import type { AuditCheckpointChainTable, AuditCheckpointsTable } from "./audit.table.js";
+import {
+  type Cadence,
+  type HeadMark,
+  checkpointCadence,
+  checkpointHead,
+  checkpointMarks,
+  checkpointPage,
+  checkpointSound,
+  parseHeads,
+  writeCheckpoint,
+} from "./audit.checkpoint.js";
 
 const SIGNING_PURPOSE = "audit-checkpoint";
 const PAGE = 1000;
@@ -42,7 +51,19 @@ function signedByUs(ctx: ServiceContext, c: AuditCheckpointsTable): boolean {
 }
 
 /** What is wrong at the first broken link. */
-export type ChainProblemKind = "edited" | "deleted" | "inserted" | "reordered" | "truncated" | "checkpoint_invalid";
+export type ChainProblemKind =
+  | "edited"
+  | "deleted"
+  | "inserted"
+  | "reordered"
+  | "truncated"
+  | "checkpoint_invalid"
+  /** A chain the checkpoints recorded has no events and no head left. */
+  | "disappeared"
+  /** Checkpoints were deleted: a row names one that is gone, the cadence was not kept, or an anchor is absent. */
+  | "checkpoint_missing"
+  /** The checkpoint chain itself does not link, or a checkpoint's fields no longer hash to its hash. */
+  | "checkpoint_chain_broken";
 
 /** The first break of a chain: the row (seq and id) it is found at, and what is wrong there. */
 export interface ChainProblem {
@@ -67,16 +88,43 @@ export interface ChainReport {
   problem: ChainProblem | null;
 }
 
+/** The result of walking the checkpoint chain. */
+export interface CheckpointChainReport {
+  ok: boolean;
+  checkpoints_checked: number;
+  newest: { seq: number; id: string; hash: string; created_at: number } | null;
+  /** The cadence the newest checkpoint was written under (this process's when there is none). */
+  cadence: Cadence;
+  problem: ChainProblem | null;
+}
+
 /** The result of `clerk audit verify`. */
 export interface VerifyReport {
   ok: boolean;
+  checkpoints: CheckpointChainReport;
   chains: ChainReport[];
+}
+
+/** What verify learns from the checkpoint chain: its sound prefix, the newest checkpoint, the retention bases. */
+interface Ledger {
+  report: CheckpointChainReport;
+  newest: AuditCheckpointChainTable | undefined;
+  /** Each chain's head as the checkpoints last recorded it, with the checkpoint that did. */
+  covered: Map<string, HeadMark & { id: string; checkpoint: number; created_at: number }>;
+  /** The last sound seq (the newest checkpoint's, 0 for none). */
+  lastSeq: number;
+  bases: Map<string, { id: string; through: number; hash: string }>;
 }
 
 const describeRow = (seq: number, id: string) => `row seq ${seq} (${id})`;
 
-/** Walks one chain from its start (genesis, or the base checkpoint retention left) to its head. */
-async function verifyChain(ctx: ServiceContext, chain: string): Promise<ChainReport> {
+/** Walks one chain from its start (genesis, or the base retention left) to its head, against the checkpoints. */
+async function verifyChain(
+  ctx: ServiceContext,
+  chain: string,
+  ledger: Ledger,
+  heads: Map<string, { seq: number; hash: string }>,
+): Promise<ChainReport> {
   const report: ChainReport = {
     chain,
     organization_id: chain === "*" ? null : chain,
@@ -89,29 +137,59 @@ async function verifyChain(ctx: ServiceContext, chain: string): Promise<ChainRep
     problem: null,
   };
   const fail = (problem: ChainProblem): ChainReport => ({ ...report, ok: false, problem });
-  const base = await latestCheckpoint(ctx.db, chain, "base");
-  if (base && !signedByUs(ctx, base)) {
+  const legacyBase = await latestCheckpoint(ctx.db, chain, "base");
+  if (legacyBase && !signedByUs(ctx, legacyBase)) {
     return fail({
       kind: "checkpoint_invalid",
-      seq: base.seq,
-      id: base.id,
-      message: `The retention checkpoint ${base.id} (seq ${base.seq}) is not signed with this instance's key: it was forged or altered.`,
+      seq: legacyBase.seq,
+      id: legacyBase.id,
+      message: `The retention checkpoint ${legacyBase.id} (seq ${legacyBase.seq}) is not signed with this instance's key: it was forged or altered.`,
     });
   }
-  const checkpoint = await latestCheckpoint(ctx.db, chain, "head");
-  if (checkpoint) {
-    report.checkpoint = { id: checkpoint.id, seq: checkpoint.seq, created_at: checkpoint.created_at };
-    if (!signedByUs(ctx, checkpoint)) {
+  // Where the chain starts: the latest retention of the checkpoint chain, or one from before checkpoints were chained.
+  const chained = ledger.bases.get(chain);
+  const base =
+    chained && (!legacyBase || chained.through >= legacyBase.seq)
+      ? { seq: chained.through, hash: chained.hash }
+      : legacyBase
+        ? { seq: legacyBase.seq, hash: legacyBase.hash }
+        : undefined;
+  // The signed positions the chain must still reach, with the same rows: the checkpoints' latest, and a legacy one.
+  const marks: { id: string; seq: number; hash: string; created_at: number }[] = [];
+  const legacy = await latestCheckpoint(ctx.db, chain, "head");
+  if (legacy) {
+    if (!signedByUs(ctx, legacy)) {
       return fail({
         kind: "checkpoint_invalid",
-        seq: checkpoint.seq,
-        id: checkpoint.id,
-        message: `The checkpoint ${checkpoint.id} (seq ${checkpoint.seq}) is not signed with this instance's key: it was forged or altered.`,
+        seq: legacy.seq,
+        id: legacy.id,
+        message: `The checkpoint ${legacy.id} (seq ${legacy.seq}) is not signed with this instance's key: it was forged or altered.`,
       });
     }
+    marks.push(legacy);
   }
-  // The head as it stands now: rows appended while we walk lie past it and are not ours to judge yet.
-  const head = await chainHead(ctx.db, chain);
+  const newest = ledger.newest;
+  const covered = ledger.covered.get(chain);
+  if (covered && covered.seq > 0) marks.push(covered);
+  const mark = marks.reduce<(typeof marks)[number] | undefined>((a, m) => (a && a.seq >= m.seq ? a : m), undefined);
+  if (mark) report.checkpoint = { id: mark.id, seq: mark.seq, created_at: mark.created_at };
+  // The head as it stood before the checkpoints were read: rows appended since are not ours to judge yet (they
+  // may name a checkpoint written after the walk).
+  const head = heads.has(chain) ? heads.get(chain) : await chainHead(ctx.db, chain);
+  if (!head && covered && covered.seq > 0) {
+    return fail({
+      kind: "disappeared",
+      seq: covered.seq,
+      id: null,
+      message: `Checkpoint #${covered.checkpoint} (${covered.id}, taken ${new Date(covered.created_at).toISOString()}) recorded this chain at seq ${covered.seq}, but its events and head are gone: the organization's audit log was deleted.`,
+    });
+  }
+  // Rows written under a checkpoint (since they were chained) past the checkpoints' latest position of this chain.
+  const tail: { count: number; latest: number; first: { seq: number; id: string } | undefined } = {
+    count: 0,
+    latest: Number.NEGATIVE_INFINITY,
+    first: undefined,
+  };
   let expectedSeq = base ? base.seq + 1 : 1;
   let prevHash = base ? base.hash : GENESIS_HASH;
   report.first_seq = expectedSeq;
@@ -164,13 +242,28 @@ async function verifyChain(ctx: ServiceContext, chain: string): Promise<ChainRep
           message: `${describeRow(seq, row.id)} was edited: its stored fields no longer hash to its recorded hash.`,
         });
       }
-      if (checkpoint && checkpoint.seq === seq && checkpoint.hash !== row.hash) {
+      const signed = marks.find((m) => m.seq === seq && m.hash !== row.hash);
+      if (signed) {
         return fail({
           kind: "edited",
           seq,
           id: row.id,
-          message: `${describeRow(seq, row.id)} is not the row checkpoint ${checkpoint.id} signed: the chain was rewritten up to here.`,
+          message: `${describeRow(seq, row.id)} is not the row checkpoint ${signed.id} signed: the chain was rewritten up to here.`,
         });
+      }
+      const under = row.checkpoint_seq === null || row.checkpoint_seq === undefined ? null : Number(row.checkpoint_seq);
+      if (under !== null && under > ledger.lastSeq) {
+        return fail({
+          kind: "checkpoint_missing",
+          seq,
+          id: row.id,
+          message: `${describeRow(seq, row.id)} was written after checkpoint #${under}, but the checkpoint chain ends at #${ledger.lastSeq}: checkpoints were deleted.`,
+        });
+      }
+      if (under !== null && seq > (covered?.seq ?? 0)) {
+        tail.count++;
+        tail.latest = Math.max(tail.latest, Number(row.created_at));
+        tail.first ??= { seq, id: row.id };
       }
       prevHash = row.hash;
       expectedSeq = seq + 1;
@@ -189,12 +282,12 @@ async function verifyChain(ctx: ServiceContext, chain: string): Promise<ChainRep
       message: `The chain ends at seq ${lastSeq} but its head records seq ${head.seq}: rows seq ${lastSeq + 1}–${head.seq} were deleted from the tail.`,
     });
   }
-  if (checkpoint && checkpoint.seq > lastSeq) {
+  if (mark && mark.seq > lastSeq) {
     return fail({
       kind: "truncated",
       seq: lastSeq + 1,
       id: null,
-      message: `Checkpoint ${checkpoint.id} (taken ${new Date(checkpoint.created_at).toISOString()}) signed seq ${checkpoint.seq}, but the chain ends at seq ${lastSeq}: rows seq ${lastSeq + 1}–${checkpoint.seq} were deleted from the tail.`,
+      message: `Checkpoint ${mark.id} (taken ${new Date(mark.created_at).toISOString()}) signed seq ${mark.seq}, but the chain ends at seq ${lastSeq}: rows seq ${lastSeq + 1}–${mark.seq} were deleted from the tail.`,
     });
   }
   // A committed row never lies past its committed head (both are written in one transaction).
@@ -219,20 +312,162 @@ async function verifyChain(ctx: ServiceContext, chain: string): Promise<ChainRep
       message: `The last row (seq ${lastSeq}) is not the one its head recorded: the tail was rewritten.`,
     });
   }
+  // Writers checkpoint every `events` events or `seconds`; twice that uncovered means checkpoints were removed.
+  const cadence = ledger.report.cadence;
+  const late =
+    tail.first !== undefined &&
+    (newest === undefined ||
+      tail.count >= 2 * cadence.events ||
+      tail.latest - newest.created_at >= 2 * cadence.seconds * 1000);
+  if (late && tail.first) {
+    return fail({
+      kind: "checkpoint_missing",
+      seq: tail.first.seq,
+      id: tail.first.id,
+      message: newest
+        ? `${tail.count} events from seq ${tail.first.seq} on (the newest until ${new Date(tail.latest).toISOString()}) lie past the newest checkpoint #${newest.seq} (taken ${new Date(newest.created_at).toISOString()}), though one is written every ${cadence.events} events or ${cadence.seconds} s: checkpoints were deleted, or the writers could not read the master key to sign them.`
+        : `${tail.count} events from seq ${tail.first.seq} on were written under checkpoints, but the checkpoint chain is empty: checkpoints were deleted.`,
+    });
+  }
   return report;
+}
+
+/**
+ * Walks the checkpoint chain from #1: each links to the one before, hashes to its hash and carries this
+ * instance's signature; the head row names the last; every anchored hash is in it. Stops at the first break.
+ */
+async function walkCheckpoints(ctx: ServiceContext, anchors: readonly string[]): Promise<Ledger> {
+  const ledger: Ledger = {
+    report: { ok: true, checkpoints_checked: 0, newest: null, cadence: checkpointCadence(), problem: null },
+    newest: undefined,
+    covered: new Map(),
+    lastSeq: 0,
+    bases: new Map(),
+  };
+  const fail = (kind: ChainProblemKind, seq: number, id: string | null, message: string): Ledger => {
+    ledger.report = { ...ledger.report, ok: false, problem: { kind, seq, id, message } };
+    return ledger;
+  };
+  const head = (await checkpointHead(ctx.db)) ?? { seq: 0, hash: GENESIS_HASH, created_at: 0 };
+  const seen = new Set<string>();
+  let prev = GENESIS_HASH;
+  for (let done = false; !done;) {
+    const rows = await checkpointPage(ctx.db, ledger.lastSeq, PAGE);
+    done = rows.length < PAGE;
+    for (const row of rows) {
+      if (row.seq > head.seq) {
+        done = true;
+        break;
+      }
+      const expected = ledger.lastSeq + 1;
+      const name = `Checkpoint #${row.seq} (${row.id})`;
+      if (row.seq !== expected)
+        return fail(
+          "checkpoint_missing",
+          expected,
+          null,
+          `Checkpoint #${expected} is missing: #${row.seq} follows #${expected - 1}; checkpoints were deleted.`,
+        );
+      if (row.prev_hash !== prev)
+        return fail(
+          "checkpoint_chain_broken",
+          row.seq,
+          row.id,
+          `${name} does not link to #${row.seq - 1}: the checkpoint before it was replaced or removed.`,
+        );
+      const sound = checkpointSound(ctx, row);
+      if (sound === "altered")
+        return fail(
+          "checkpoint_chain_broken",
+          row.seq,
+          row.id,
+          `${name} was altered: its fields no longer hash to its recorded hash.`,
+        );
+      if (sound === "unsigned")
+        return fail(
+          "checkpoint_invalid",
+          row.seq,
+          row.id,
+          `${name} is not signed with this instance's key: it was forged, or the master key changed.`,
+        );
+      prev = row.hash;
+      seen.add(row.hash);
+      ledger.lastSeq = row.seq;
+      ledger.newest = row;
+      for (const [chain, mark] of parseHeads(row.heads))
+        ledger.covered.set(chain, { ...mark, id: row.id, checkpoint: row.seq, created_at: row.created_at });
+      ledger.report.checkpoints_checked++;
+      if (row.kind === "retention" && row.retention_chain !== null && row.retention_through !== null)
+        ledger.bases.set(row.retention_chain, {
+          id: row.id,
+          through: row.retention_through,
+          hash: row.retention_hash ?? "",
+        });
+    }
+  }
+  const newest = ledger.newest;
+  if (newest) {
+    ledger.report.newest = { seq: newest.seq, id: newest.id, hash: newest.hash, created_at: newest.created_at };
+    ledger.report.cadence = { events: newest.every_events, seconds: newest.every_seconds };
+  }
+  if (head.seq > ledger.lastSeq)
+    return fail(
+      "checkpoint_missing",
+      ledger.lastSeq + 1,
+      null,
+      `The checkpoint head records #${head.seq}, but the checkpoint chain ends at #${ledger.lastSeq}: the newest checkpoints were deleted.`,
+    );
+  if (head.hash !== prev)
+    return fail(
+      "checkpoint_chain_broken",
+      head.seq,
+      newest?.id ?? null,
+      `Checkpoint #${head.seq} is not the one the checkpoint head recorded: the newest checkpoint was rewritten.`,
+    );
+  // A committed checkpoint never lies past its committed head (both are written in one transaction).
+  const after = (await checkpointHead(ctx.db)) ?? head;
+  const [beyond] = await checkpointPage(ctx.db, after.seq, 1);
+  if (beyond)
+    return fail(
+      "checkpoint_chain_broken",
+      beyond.seq,
+      beyond.id,
+      `Checkpoint #${beyond.seq} (${beyond.id}) lies past the checkpoint head (#${after.seq}), so clerk never wrote it.`,
+    );
+  for (const anchor of anchors) {
+    if (!seen.has(anchor.toLowerCase()))
+      return fail(
+        "checkpoint_missing",
+        ledger.lastSeq + 1,
+        null,
+        `The anchored checkpoint ${anchor} is not in the checkpoint chain (#1–#${ledger.lastSeq}): the checkpoint chain was cut back or rewritten since it was anchored.`,
+      );
+  }
+  return ledger;
 }
 
 /** Walks the organization's chain, or (instance admins) every chain; reports the first break of each. */
 export async function verifyAudit(
   ctx: ServiceContext,
-  input: { organization?: string | undefined },
+  input: { organization?: string | undefined; anchors?: readonly string[] | undefined },
 ): Promise<VerifyReport> {
   const chains = input.organization
     ? [(await auditScope(ctx, input.organization, [AUDIT_READ])).chain]
     : await everyChain(ctx, "verify every chain");
+  const heads = new Map<string, { seq: number; hash: string }>();
+  for (const chain of chains) {
+    const head = await chainHead(ctx.db, chain);
+    if (head) heads.set(chain, head);
+  }
+  const ledger = await walkCheckpoints(ctx, input.anchors ?? []);
+  // A chain the checkpoints recorded is verified even when nothing of it is left.
+  if (!input.organization) {
+    for (const chain of ledger.covered.keys()) if (!chains.includes(chain)) chains.push(chain);
+    chains.sort();
+  }
   const reports: ChainReport[] = [];
-  for (const chain of chains) reports.push(await verifyChain(ctx, chain));
-  return { ok: reports.every((r) => r.ok), chains: reports };
+  for (const chain of chains) reports.push(await verifyChain(ctx, chain, ledger, heads));
+  return { ok: ledger.report.ok && reports.every((r) => r.ok), checkpoints: ledger.report, chains: reports };
 }
 
 async function everyChain(ctx: ServiceContext, what: string): Promise<string[]> {
@@ -254,70 +489,69 @@ export interface CheckpointObject {
   created_at: number;
 }
 
-function checkpointObject(c: AuditCheckpointsTable): CheckpointObject {
-  return {
-    object: "audit_checkpoint",
-    id: c.id,
-    chain: c.chain,
-    organization_id: c.chain === "*" ? null : c.chain,
-    seq: c.seq,
-    hash: c.hash,
-    event_at: c.event_at,
-    kind: c.kind,
-    created_at: c.created_at,
-  };
+/** The checkpoint chain's newest link as the API returns it: its hash is what to keep outside the database. */
+export interface CheckpointAnchor {
+  object: "audit_checkpoint_anchor";
+  seq: number;
+  id: string;
+  kind: "checkpoint" | "retention";
+  prev_hash: string;
+  hash: string;
+  created_at: number;
 }
 
-/** Signs the current position of one chain (its head, or `seq` for a retention base). */
-async function signPosition(
+function anchorObject(c: AuditCheckpointChainTable): CheckpointAnchor {
+  const { seq, id, kind, prev_hash, hash, created_at } = c;
+  return { object: "audit_checkpoint_anchor", seq, id, kind, prev_hash, hash, created_at };
+}
+
+/** Each chain's position as the checkpoints now record it, with the time of the event there. */
+async function chainPositions(
   tx: ServiceContext,
-  chain: string,
-  kind: "head" | "base",
-  at?: { seq: number; hash: string },
-): Promise<CheckpointObject | undefined> {
-  const position = at ?? (await chainHead(tx.db, chain));
-  if (!position || position.seq === 0) return undefined;
-  const row = await eventAt(tx.db, chain, position.seq);
-  const now = tx.clock.now();
-  const unsigned = {
-    id: newId("ckpt", now),
-    chain,
-    seq: position.seq,
-    hash: position.hash,
-    event_at: row ? Number(row.created_at) : 0,
-    kind,
-    created_at: now,
-  };
-  const full: AuditCheckpointsTable = { ...unsigned, signature: signature(tx, unsigned) };
-  await insertCheckpoint(tx.db, full);
-  return checkpointObject(full);
+  c: AuditCheckpointChainTable,
+  only?: string,
+): Promise<CheckpointObject[]> {
+  const out: CheckpointObject[] = [];
+  for (const [chain, mark] of await checkpointMarks(tx.db, only)) {
+    if (mark.seq === 0) continue;
+    const row = await eventAt(tx.db, chain, mark.seq);
+    out.push({
+      object: "audit_checkpoint",
+      id: c.id,
+      chain,
+      organization_id: chain === "*" ? null : chain,
+      seq: mark.seq,
+      hash: mark.hash,
+      event_at: row ? Number(row.created_at) : 0,
+      kind: "head",
+      created_at: c.created_at,
+    });
+  }
+  return out;
 }
 
 /**
- * Records a signed checkpoint of the head of the organization's chain, or of every chain. Verify then
- * proves the chain still reaches that head, which catches a tail deleted together with its head row.
+ * Appends a signed checkpoint of every chain's head to the checkpoint chain, then records that in the
+ * instance's log (or the organization's) naming the checkpoint, so deleting the checkpoint leaves a row that
+ * names what is gone. Verify then proves each chain still reaches the head recorded.
  */
 export async function recordCheckpoints(
   ctx: ServiceContext,
   input: { organization?: string | undefined },
-): Promise<CheckpointObject[]> {
+): Promise<{ anchor: CheckpointAnchor; chains: CheckpointObject[] }> {
   if (!isInstanceAdmin(ctx)) throw instanceAdminOnly(ctx.actor.label, "record audit checkpoints");
   const scope = input.organization ? await auditScope(ctx, input.organization, [AUDIT_READ]) : undefined;
   return inTransaction(ctx, async (tx) => {
-    const chains = scope ? [scope.chain] : await allChains(tx.db);
-    // The event goes in first, so the checkpoint covers it too.
+    const checkpoint = await writeCheckpoint(tx);
+    if (!checkpoint) throw new TypeError("the checkpoint head row is missing");
+    const chains = await chainPositions(tx, checkpoint, scope?.chain);
     await recordAudit(tx, {
       organizationId: scope?.organizationId ?? null,
       action: "audit.checkpoint_recorded",
       target: { type: "audit_log", id: scope?.chain ?? null, label: scope?.label ?? "every chain" },
-      after: { chains: chains.length },
+      after: { checkpoint: { seq: checkpoint.seq, id: checkpoint.id, hash: checkpoint.hash }, chains: chains.length },
     });
-    const out: CheckpointObject[] = [];
-    for (const chain of chains) {
-      const c = await signPosition(tx, chain, "head");
-      if (c) out.push(c);
-    }
-    return out;
+    return { anchor: anchorObject(checkpoint), chains };
   });
 }
 
@@ -398,11 +632,17 @@ export async function applyRetention(
       before: before ? { keep: before.keep } : null,
       after: { keep: input.keep, cutoff, deleted: count, throughSeq: through ?? null },
     });
-    const checkpoint = (await signPosition(tx, scope.chain, "head")) ?? null;
-    if (through === undefined || count === 0) return result(0, null, checkpoint, false);
-    const last = await eventAt(tx.db, scope.chain, through);
-    await signPosition(tx, scope.chain, "base", { seq: through, hash: last?.hash ?? GENESIS_HASH });
-    const deleted = await deleteThrough(tx.db, scope.chain, through);
-    return result(deleted, through, checkpoint, false);
+    // The signed retention checkpoint is both the proof of where the chain now starts and the delete's token:
+    // the trigger opens only for a gate row naming the newest checkpoint, a retention record of this very cut.
+    const last = through === undefined || count === 0 ? undefined : await eventAt(tx.db, scope.chain, through);
+    const written = await writeCheckpoint(
+      tx,
+      through !== undefined && last ? { retention: { chain: scope.chain, through, hash: last.hash } } : {},
+    );
+    if (!written) throw new TypeError("the checkpoint head row is missing");
+    const [checkpoint] = await chainPositions(tx, written, scope.chain);
+    if (through === undefined || !last) return result(0, null, checkpoint ?? null, false);
+    const deleted = await deleteThrough(tx.db, scope.chain, through, written.id);
+    return result(deleted, through, checkpoint ?? null, false);
   });
 }
