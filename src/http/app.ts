@@ -6,6 +6,7 @@ import { sql } from "kysely";
 import type { Clock } from "../clock.js";
 import { type Runtime, type ServiceContext, SYSTEM_ACTOR } from "../context.js";
 import { ClerkError } from "../errors.js";
+import { MAX_JSON_DEPTH, TOO_DEEP, jsonDepth } from "../json-limits.js";
 import { registerAccessRoutes } from "../features/access/access.routes.js";
 import { registerAuditRoutes } from "../features/audit/audit.routes.js";
 import { registerDomainRoutes } from "../features/domains/domain.routes.js";
@@ -58,6 +59,14 @@ const PUBLIC_PATHS = new Set([
 ]);
 const ONE_MB = 1024 * 1024;
 
+/** The top-level field of a request body nested deeper than a JSON field may be (`body` for a deep array), or null. */
+function tooDeepField(body: unknown): string | null {
+  if (jsonDepth(body, MAX_JSON_DEPTH + 1) <= MAX_JSON_DEPTH + 1) return null;
+  if (body === null || typeof body !== "object" || Array.isArray(body)) return "body";
+  for (const [key, value] of Object.entries(body)) if (jsonDepth(value) > MAX_JSON_DEPTH) return key;
+  return "body";
+}
+
 /** Builds the Fastify app (not listening); `clerk serve` and the tests both use it. */
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const app = Fastify({
@@ -94,11 +103,17 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   app.addContentTypeParser("application/json", { parseAs: "string" }, (_request, body, done) => {
     const text = String(body);
     if (text.trim() === "") return done(null, undefined);
+    let parsed: unknown;
     try {
-      done(null, JSON.parse(text));
+      parsed = JSON.parse(text);
     } catch {
-      done(new ClerkError("request.malformed", "The request body is not valid JSON."), undefined);
+      return done(new ClerkError("request.malformed", "The request body is not valid JSON."), undefined);
     }
+    // Nothing nested deeper than a JSON field may be reaches a handler (JSON.stringify would overflow on it).
+    const tooDeep = tooDeepField(parsed);
+    if (tooDeep !== null)
+      return done(new ClerkError("input.invalid", `${tooDeep}: ${TOO_DEEP}.`, { param: tooDeep }), undefined);
+    done(null, parsed);
   });
 
   // @clerk/backend parses a body only when Content-Type is exactly application/json (no charset).

@@ -1,6 +1,7 @@
 // Clerk-compatible invitation endpoints: create (one or a bulk of ten), list, pending, get, revoke, and the instance-wide list.
 import type { FastifyInstance } from "fastify";
 import { z } from "zod";
+import { jsonObject } from "../../json-limits.js";
 import { endpoint, mountAll } from "../../http/route.js";
 import {
   type BulkInvitationInput,
@@ -14,7 +15,7 @@ import {
   revokeInvitation,
 } from "./index.js";
 
-const metadata = z.record(z.string(), z.unknown());
+const metadata = jsonObject();
 // Clerk repeats the parameter (?status=pending&status=expired); a comma-separated value is accepted too.
 const statuses = z
   .union([z.string(), z.array(z.string())])
