@@ -26,6 +26,7 @@ import { registerUserRoutes } from "../features/users/user.routes.js";
 import { registerWorkflowRoutes } from "../features/workflows/workflow.routes.js";
 import type { Store } from "../store/index.js";
 import { actorFor, bearerToken } from "./auth.js";
+import { AuthFailureLimiter } from "./auth-failures.js";
 import { errorHandler } from "./error-handler.js";
 import { registerDocs } from "./openapi.js";
 
@@ -44,6 +45,8 @@ export interface AppOptions {
   logger?: FastifyServerOptions["logger"];
   /** Requests per minute per key (or per ip without one). */
   rateLimitPerMinute?: number;
+  /** Failed authentications per minute per client address before it is refused with 429 (default 30). */
+  authFailuresPerMinute?: number;
 }
 
 // The JWKS is public by nature: verifiers fetch it to check tokens (@clerk/backend sends its secret key anyway).
@@ -140,14 +143,27 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   });
 
   const lastTouched = new Map<string, number>();
-  app.addHook("onRequest", async (request) => {
+  const authFailures = new AuthFailureLimiter(options.clock, options.authFailuresPerMinute ?? 30);
+  app.addHook("onRequest", async (request, reply) => {
     const path = request.url.split("?")[0] ?? "";
     const changeToken = options.store.changeProbe?.();
     if (PUBLIC_PATHS.has(path)) {
       request.ctx = { ...base, changeToken, requestId: String(request.id), ip: request.ip };
       return;
     }
-    const actor = await actorFor({ ...base, changeToken }, request);
+    // An address that guessed wrong too often is refused before its key is even looked up.
+    const wait = authFailures.retryAfter(request.ip);
+    if (wait > 0) {
+      void reply.header("retry-after", String(wait));
+      throw new ClerkError(
+        "request.rate_limited",
+        `Too many failed authentications from this address; retry after ${wait} s.`,
+      );
+    }
+    const actor = await actorFor({ ...base, changeToken }, request).catch((error: unknown) => {
+      if (error instanceof ClerkError && error.code === "auth.unauthenticated") authFailures.fail(request.ip);
+      throw error;
+    });
     request.ctx = { ...base, actor, changeToken, requestId: String(request.id), ip: request.ip };
     // last_used_at is a hint for people, not a security record: write it at most once a minute per key,
     // so authentication never costs a (fsynced) write per request.
