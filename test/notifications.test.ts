@@ -335,8 +335,8 @@ for (const dialect of DIALECTS) {
         [2, "failed"],
         [1, "failed"],
       ]);
-      expect(log[1]?.error).toMatch(/ECONNREFUSED/);
-      expect(log[2]).toMatchObject({ status_code: 500, error: "answered 500: broken" });
+      expect(log[1]?.error).toBe("connection refused");
+      expect(log[2]).toMatchObject({ status_code: 500, error: "answered 500" });
     });
 
     it("sends again with the same id when a dispatcher died after sending, so the receiver can drop the duplicate", async () => {
@@ -373,6 +373,7 @@ for (const dialect of DIALECTS) {
           payload: JSON.parse(row.payload),
         },
         t.clock.now(),
+        { loopback: true, privateNetwork: false },
       );
       expect((await dispatchNotifications(t.ctx)).delivered).toBe(0);
       t.clock.advance(NOTIFY_LEASE_MS + 1);
@@ -398,7 +399,7 @@ for (const dialect of DIALECTS) {
       t.clock.advance(25 * 3_600_000);
       expect(await dispatchNotifications(t.ctx)).toEqual({ delivered: 0, retried: 0, dead: 1 });
       const [dead] = await listFailures(t.ctx);
-      expect(dead).toMatchObject({ status: "dead", attempts: 2, last_error: "answered 500: broken" });
+      expect(dead).toMatchObject({ status: "dead", attempts: 2, last_error: "answered 500" });
       const report = await healthReport(t.ctx, "eng");
       expect(report.sections.find((s) => s.check === "notification.dead_lettered")).toMatchObject({
         available: true,
