@@ -186,16 +186,21 @@ for (const dialect of DIALECTS) {
       const api = await startApi(t);
       try {
         const path = new URL(link as string).pathname + new URL(link as string).search;
-        const accepted = await api.app.inject({ method: "GET", url: path });
+        const token = new URL(link as string).searchParams.get("token") as string;
+        // Opening the link shows a form; only its POST accepts.
+        const opened = await api.app.inject({ method: "GET", url: path });
+        expect([opened.statusCode, opened.headers["content-type"]]).toEqual([200, "text/html; charset=utf-8"]);
+        expect(opened.body).toContain(`<input type="hidden" name="token" value="${token}">`);
+        const accept = (t: string) =>
+          api.app.inject({ method: "POST", url: "/v1/invitations/accept", payload: { token: t } });
+        const accepted = await accept(token);
         expect([accepted.statusCode, accepted.json().status]).toEqual([200, "accepted"]);
-        const again = await api.app.inject({ method: "GET", url: path });
+        const again = await accept(token);
         expect([again.statusCode, again.json().errors[0].long_message]).toEqual([
           404,
           "This invitation is accepted; ask eng for a new one.",
         ]);
-        expect((await api.app.inject({ method: "GET", url: "/v1/invitations/accept?token=forged" })).statusCode).toBe(
-          404,
-        );
+        expect((await accept("forged")).statusCode).toBe(404);
       } finally {
         await api.app.close();
       }

@@ -70,10 +70,40 @@ function tooDeepField(body: unknown): string | null {
   return "body";
 }
 
+/** A URL as logged: the values of `token` parameters (an invitation's accept link) replaced. */
+export function redactUrl(url: string): string {
+  return url.replace(/([?&]token=)[^&#]*/gi, "$1[redacted]");
+}
+
+// Fastify logs each request's URL; an accept link's token is a credential and never reaches the log.
+function withRedactedUrls(logger: AppOptions["logger"]): FastifyServerOptions["logger"] {
+  if (!logger) return false;
+  const base = logger === true ? {} : logger;
+  return {
+    ...base,
+    serializers: {
+      req: (request: {
+        method: string;
+        url: string;
+        hostname?: string;
+        ip?: string;
+        socket?: { remotePort?: number };
+      }) => ({
+        method: request.method,
+        url: redactUrl(request.url),
+        host: request.hostname,
+        remoteAddress: request.ip,
+        remotePort: request.socket?.remotePort,
+      }),
+      ...(base as { serializers?: Record<string, unknown> }).serializers,
+    },
+  } as FastifyServerOptions["logger"];
+}
+
 /** Builds the Fastify app (not listening); `clerk serve` and the tests both use it. */
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const app = Fastify({
-    logger: options.logger ?? false,
+    logger: withRedactedUrls(options.logger),
     bodyLimit: ONE_MB,
     // Request ids only need to be unique; randomUUID draws from a cached pool, cheaper than an id per request.
     genReqId: () => `req_${randomUUID().replace(/-/g, "")}`,
