@@ -15,6 +15,7 @@ import {
   sendWebhook,
 } from "./notification.senders.js";
 import type { NotificationProvidersTable, NotificationsTable, ProviderKind } from "./notification.table.js";
+import { escapeHtml } from "./notification.template.js";
 
 const PURPOSE = "notification-provider";
 
@@ -246,6 +247,9 @@ export async function providerFor(ctx: ServiceContext, channel: Channel): Promis
   );
 }
 
+/** The purpose a message's sealed values are bound to: they open only for the row they were written with. */
+export const sealedValuesPurpose = (id: string) => `notification:${id}`;
+
 /** Where a configured provider may connect. */
 export function policyOf(provider: NotificationProvidersTable): DestinationPolicy {
   const config = JSON.parse(provider.config) as Record<string, unknown>;
@@ -263,12 +267,25 @@ export async function deliver(
   >;
   const config = JSON.parse(provider.config) as Record<string, unknown>;
   const policy = policyOf(provider);
+  // Secret values (an accept link) are opened only now, for this send, and never written back.
+  const values = row.sealed_values
+    ? (JSON.parse(unsealSecret(ctx, row.sealed_values, sealedValuesPurpose(row.id)).toString("utf8")) as Record<
+        string,
+        string
+      >)
+    : {};
+  const fill = (body: string, escape: (v: string) => string) =>
+    row.sealed_values
+      ? body.replace(/\{\{([a-z_]+)\}\}/g, (all, name: string) =>
+          name in values ? escape(values[name] as string) : all,
+        )
+      : body;
   const m: Outgoing = {
     id: row.id,
     recipient: row.recipient,
     subject: row.subject,
-    text: row.body_text,
-    html: row.body_html,
+    text: fill(row.body_text, (v) => v),
+    html: row.body_html === null ? null : fill(row.body_html, escapeHtml),
     payload: JSON.parse(row.payload) as Record<string, unknown>,
   };
   if (provider.kind === "slack") return sendSlack(secret.webhook as string, row.recipient, m, policy);
