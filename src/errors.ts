@@ -127,6 +127,8 @@ export const ERROR_CODES = Object.freeze({
   "notify.instance_admin_only": refused("authorization_invalid", 403),
   "signing_key.rotation_pending": refused("signing_key_rotation_pending", 409),
   internal: { status: 500, clerk: "internal_clerk_error", exit: 1 },
+  "notify.destination_refused": invalid("form_param_value_invalid"),
+  "notify.purged": refused("notification_purged", 409),
 } satisfies Record<string, ErrorSpec>);
 
 /** A stable, dotted error code such as `role.not_found`. */

@@ -71,8 +71,31 @@ export function resourceKey(resource: string | undefined): string | null {
   if (colon <= 0 || colon === resource.length - 1) return null;
   if (colon !== 4 || !resource.startsWith("path")) return resource;
   if (isSafeNormalPath(resource, 5)) return resource;
-  const normal = normalisePath(resource.slice(5));
+  const decoded = decodePath(resource.slice(5));
+  if (decoded === null) return null;
+  const normal = normalisePath(decoded);
   return escapes(normal) ? null : `path:${normal}`;
+}
+
+/**
+ * A path id as the file system would see it: percent-encoding decoded once and `\` read as `/`, so
+ * `docs/%2e%2e/secrets` and `docs\..\secrets` are normalised like `docs/../secrets`. Null (matches
+ * nothing) when the encoding is malformed, still encoded after one decode (`%252e`), or holds a control
+ * character: a resource that could mean two different files must not match either.
+ */
+export function decodePath(path: string): string | null {
+  let decoded = path;
+  if (path.includes("%")) {
+    try {
+      decoded = decodeURIComponent(path);
+    } catch {
+      return null;
+    }
+    if (/%[0-9a-f]{2}/i.test(decoded)) return null;
+  }
+  // eslint-disable-next-line no-control-regex -- control characters are what this refuses.
+  if (/[\u0000-\u001f\u007f]/.test(decoded)) return null;
+  return decoded.replaceAll("\\", "/");
 }
 
 /** POSIX normalisation of `.`, `..` and repeated slashes, the same as node's path.posix.normalize. */
@@ -106,7 +129,10 @@ function isSafeNormalPath(s: string, from: number): boolean {
   if (s.startsWith("..", from)) return false;
   let start = from;
   for (let i = from; i <= s.length; i++) {
-    if (i < s.length && s.charCodeAt(i) !== 47) continue;
+    const c = i < s.length ? s.charCodeAt(i) : 47;
+    // "%", "\\" and control characters need decodePath first.
+    if (c === 37 || c === 92 || c < 32 || c === 127) return false;
+    if (c !== 47) continue;
     const length = i - start;
     const last = i === s.length;
     if (length === 0 && !(last && i > from)) return false;

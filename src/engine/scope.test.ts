@@ -1,5 +1,8 @@
+import { posix } from "node:path";
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { EngineInputError } from "./errors.js";
+import { resourceKey } from "./pattern.js";
 import { formatScope, parseResource, parseScope, parseScopes, scopeMatches } from "./scope.js";
 
 describe("parseScope", () => {
@@ -24,6 +27,8 @@ describe("parseScope", () => {
     ["an absolute path", "path:/etc", /must be relative.*path:etc/],
     ["a .. segment in a path", "path:docs/../secrets", /must not contain a "\.\." segment/],
     ["a path that is only ..", "path:..", /must not contain a "\.\." segment/],
+    ["percent-encoding in a path", "path:docs/%2e%2e/secrets", /must not contain "%" or "\\"/],
+    ["a backslash in a path", "path:docs\\", /must not contain "%" or "\\"/],
   ])("refuses %s", (_name, input, message) => {
     expect(() => parseScope(input)).toThrow(EngineInputError);
     expect(() => parseScope(input)).toThrow(message);
@@ -111,5 +116,60 @@ describe("scopeMatches", () => {
     ["a resource with an empty id matches nothing", "repository:*", "repository:", false],
   ])("%s", (_name, scope, resource, expected) => {
     expect(scopeMatches(parseScope(scope), resource)).toBe(expected);
+  });
+
+  // Issue 24 item 11: `path:docs/%2e%2e/secrets` and `docs\..\secrets` matched `path:docs/`.
+  it.each([
+    ["an encoded .. escaping the prefix", "path:docs/", "path:docs/%2e%2e/secrets", false],
+    ["an upper-case encoded ..", "path:docs/", "path:docs/%2E%2E/secrets", false],
+    ["an encoded slash and ..", "path:docs/", "path:docs%2f..%2fsecrets", false],
+    ["backslash separators escaping the prefix", "path:docs/", "path:docs\\..\\secrets", false],
+    ["mixed separators escaping the prefix", "path:docs/", "path:docs/a\\..\\..\\secrets", false],
+    ["an encoded backslash escaping the prefix", "path:docs/", "path:docs/%5c..%5csecrets", false],
+    ["a doubly encoded ..", "path:docs/", "path:docs/%252e%252e/secrets", false],
+    ["a doubly encoded .. under **", "path:docs/**", "path:docs/%252e%252e/secrets", false],
+    ["a malformed encoding", "path:docs/", "path:docs/%zz", false],
+    ["a truncated encoding", "path:docs/", "path:docs/a%2", false],
+    ["an encoded NUL", "path:docs/", "path:docs/a%00.md", false],
+    ["an encoded .. landing on the granted file", "path:secrets", "path:docs/%2e%2e/secrets", true],
+    ["a backslash .. landing on the granted file", "path:secrets", "path:docs\\..\\secrets", true],
+    ["an encoded name inside the prefix", "path:docs/", "path:docs/read%20me.md", true],
+    ["backslash separators inside the prefix", "path:docs/", "path:docs\\a.md", true],
+    ["a literal % after one decode", "path:docs/*", "path:docs/100%25", true],
+    ["non-path types are not decoded", "repository:a%2fb", "repository:a%2fb", true],
+  ])("decodes path resources once: %s", (_name, scope, resource, expected) => {
+    expect(scopeMatches(parseScope(scope), resource)).toBe(expected);
+  });
+
+  it("never lets an encoded or backslashed .. escape a path prefix (property)", () => {
+    const segment = fc.constantFrom(
+      "a",
+      "b",
+      ".",
+      "..",
+      "%2e",
+      "%2E",
+      "%2e%2e",
+      "%2E.",
+      "%2f",
+      "%5c",
+      "\\",
+      "%25",
+      "%",
+    );
+    const sep = fc.constantFrom("/", "\\", "%2f", "%5C");
+    const path = fc
+      .array(fc.tuple(segment, sep), { maxLength: 8 })
+      .map((parts) => parts.map(([s, p]) => s + p).join(""));
+    fc.assert(
+      fc.property(path, (p) => {
+        const resource = `path:docs/${p}`;
+        if (!scopeMatches(parseScope("path:docs/"), resource)) return true;
+        // Whatever matched, decoded once and with "\\" as "/" the way a file server would, stays below docs/.
+        const onDisk = posix.normalize(decodeURIComponent(`docs/${p}`).replaceAll("\\", "/"));
+        return onDisk.startsWith("docs/") && resourceKey(resource) === `path:${onDisk}`;
+      }),
+      { numRuns: 3000 },
+    );
   });
 });

@@ -15,7 +15,7 @@ const TYPE_RULE =
 /**
  * Parses one scope such as `repository:*-app` or `path:docs/`.
  * @throws EngineInputError for a missing or malformed type, an empty pattern, a comma, or a path
- * pattern that is absolute or contains a `..` segment.
+ * pattern that is absolute, contains a `..` segment, `%` or `\`.
  */
 export function parseScope(input: string): Scope {
   const text = input.trim();
@@ -70,7 +70,8 @@ export function formatScope(s: Scope): string {
 /**
  * True when `scope` covers `resource` (`type:id`): same type, and the pattern matches the id
  * (`*` any run without `/`, `**` any run, trailing `/` a prefix, otherwise exact). Path ids are
- * normalised first and never match when they escape upwards. Not for the check path: it compiles.
+ * decoded (percent-encoding once, `\` as `/`) and normalised first, and never match when they escape
+ * upwards or are still encoded after one decode. Not for the check path: it compiles.
  */
 export function scopeMatches(scope: Scope, resource: string): boolean {
   const key = resourceKey(resource);
@@ -99,6 +100,11 @@ function checkPathPattern(text: string, pattern: string): void {
   if (pattern.startsWith("/")) {
     throw new EngineInputError(
       `Path scope "${text}" must be relative; drop the leading "/", e.g. path:${pattern.replace(/^\/+/, "") || "docs/"}.`,
+    );
+  }
+  if (/[%\\]/.test(pattern)) {
+    throw new EngineInputError(
+      `Path scope "${text}" must not contain "%" or "\\": resources are decoded and "\\" read as "/" before matching; write the path with "/" and without percent-encoding, e.g. path:docs/.`,
     );
   }
   if (pattern.split("/").includes("..")) {

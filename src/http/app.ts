@@ -6,6 +6,7 @@ import { sql } from "kysely";
 import type { Clock } from "../clock.js";
 import { type Runtime, type ServiceContext, SYSTEM_ACTOR } from "../context.js";
 import { ClerkError } from "../errors.js";
+import { MAX_JSON_DEPTH, TOO_DEEP, jsonDepth } from "../json-limits.js";
 import { registerAccessRoutes } from "../features/access/access.routes.js";
 import { registerAuditRoutes } from "../features/audit/audit.routes.js";
 import { registerDomainRoutes } from "../features/domains/domain.routes.js";
@@ -25,6 +26,7 @@ import { registerUserRoutes } from "../features/users/user.routes.js";
 import { registerWorkflowRoutes } from "../features/workflows/workflow.routes.js";
 import type { Store } from "../store/index.js";
 import { actorFor, bearerToken } from "./auth.js";
+import { AuthFailureLimiter } from "./auth-failures.js";
 import { errorHandler } from "./error-handler.js";
 import { registerDocs } from "./openapi.js";
 
@@ -43,6 +45,8 @@ export interface AppOptions {
   logger?: FastifyServerOptions["logger"];
   /** Requests per minute per key (or per ip without one). */
   rateLimitPerMinute?: number;
+  /** Failed authentications per minute per client address before it is refused with 429 (default 30). */
+  authFailuresPerMinute?: number;
 }
 
 // The JWKS is public by nature: verifiers fetch it to check tokens (@clerk/backend sends its secret key anyway).
@@ -58,10 +62,48 @@ const PUBLIC_PATHS = new Set([
 ]);
 const ONE_MB = 1024 * 1024;
 
+/** The top-level field of a request body nested deeper than a JSON field may be (`body` for a deep array), or null. */
+function tooDeepField(body: unknown): string | null {
+  if (jsonDepth(body, MAX_JSON_DEPTH + 1) <= MAX_JSON_DEPTH + 1) return null;
+  if (body === null || typeof body !== "object" || Array.isArray(body)) return "body";
+  for (const [key, value] of Object.entries(body)) if (jsonDepth(value) > MAX_JSON_DEPTH) return key;
+  return "body";
+}
+
+/** A URL as logged: the values of `token` parameters (an invitation's accept link) replaced. */
+export function redactUrl(url: string): string {
+  return url.replace(/([?&]token=)[^&#]*/gi, "$1[redacted]");
+}
+
+// Fastify logs each request's URL; an accept link's token is a credential and never reaches the log.
+function withRedactedUrls(logger: AppOptions["logger"]): FastifyServerOptions["logger"] {
+  if (!logger) return false;
+  const base = logger === true ? {} : logger;
+  return {
+    ...base,
+    serializers: {
+      req: (request: {
+        method: string;
+        url: string;
+        hostname?: string;
+        ip?: string;
+        socket?: { remotePort?: number };
+      }) => ({
+        method: request.method,
+        url: redactUrl(request.url),
+        host: request.hostname,
+        remoteAddress: request.ip,
+        remotePort: request.socket?.remotePort,
+      }),
+      ...(base as { serializers?: Record<string, unknown> }).serializers,
+    },
+  } as FastifyServerOptions["logger"];
+}
+
 /** Builds the Fastify app (not listening); `clerk serve` and the tests both use it. */
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const app = Fastify({
-    logger: options.logger ?? false,
+    logger: withRedactedUrls(options.logger),
     bodyLimit: ONE_MB,
     // Request ids only need to be unique; randomUUID draws from a cached pool, cheaper than an id per request.
     genReqId: () => `req_${randomUUID().replace(/-/g, "")}`,
@@ -94,11 +136,17 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   app.addContentTypeParser("application/json", { parseAs: "string" }, (_request, body, done) => {
     const text = String(body);
     if (text.trim() === "") return done(null, undefined);
+    let parsed: unknown;
     try {
-      done(null, JSON.parse(text));
+      parsed = JSON.parse(text);
     } catch {
-      done(new ClerkError("request.malformed", "The request body is not valid JSON."), undefined);
+      return done(new ClerkError("request.malformed", "The request body is not valid JSON."), undefined);
     }
+    // Nothing nested deeper than a JSON field may be reaches a handler (JSON.stringify would overflow on it).
+    const tooDeep = tooDeepField(parsed);
+    if (tooDeep !== null)
+      return done(new ClerkError("input.invalid", `${tooDeep}: ${TOO_DEEP}.`, { param: tooDeep }), undefined);
+    done(null, parsed);
   });
 
   // @clerk/backend parses a body only when Content-Type is exactly application/json (no charset).
@@ -125,14 +173,27 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   });
 
   const lastTouched = new Map<string, number>();
-  app.addHook("onRequest", async (request) => {
+  const authFailures = new AuthFailureLimiter(options.clock, options.authFailuresPerMinute ?? 30);
+  app.addHook("onRequest", async (request, reply) => {
     const path = request.url.split("?")[0] ?? "";
     const changeToken = options.store.changeProbe?.();
     if (PUBLIC_PATHS.has(path)) {
       request.ctx = { ...base, changeToken, requestId: String(request.id), ip: request.ip };
       return;
     }
-    const actor = await actorFor({ ...base, changeToken }, request);
+    // An address that guessed wrong too often is refused before its key is even looked up.
+    const wait = authFailures.retryAfter(request.ip);
+    if (wait > 0) {
+      void reply.header("retry-after", String(wait));
+      throw new ClerkError(
+        "request.rate_limited",
+        `Too many failed authentications from this address; retry after ${wait} s.`,
+      );
+    }
+    const actor = await actorFor({ ...base, changeToken }, request).catch((error: unknown) => {
+      if (error instanceof ClerkError && error.code === "auth.unauthenticated") authFailures.fail(request.ip);
+      throw error;
+    });
     request.ctx = { ...base, actor, changeToken, requestId: String(request.id), ip: request.ip };
     // last_used_at is a hint for people, not a security record: write it at most once a minute per key,
     // so authentication never costs a (fsynced) write per request.

@@ -2,6 +2,7 @@
 import type { Kysely, Selectable, Updateable } from "kysely";
 import type { Database } from "../../store/database.js";
 import type { OrganizationDomainsTable } from "./domain.table.js";
+import { likeContains } from "../../store/like.js";
 
 export type DomainRow = Selectable<OrganizationDomainsTable>;
 
@@ -31,7 +32,7 @@ function filtered(db: Kysely<Database>, f: DomainFilter) {
     q = q.where("d.enrollment_mode", "in", f.includeModes as OrganizationDomainsTable["enrollment_mode"][]);
   if (f.excludeModes?.length)
     q = q.where("d.enrollment_mode", "not in", f.excludeModes as OrganizationDomainsTable["enrollment_mode"][]);
-  if (f.query) q = q.where("d.name", "like", `%${f.query.toLowerCase()}%`);
+  if (f.query) q = q.where(likeContains("d.name", f.query.toLowerCase()));
   if (f.names?.length) q = q.where("d.name", "in", [...f.names]);
   return q;
 }

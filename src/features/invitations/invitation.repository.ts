@@ -2,6 +2,7 @@
 import type { Kysely, Selectable } from "kysely";
 import type { Database } from "../../store/database.js";
 import type { InvitationStatus, OrganizationInvitationsTable } from "./invitation.table.js";
+import { likeContains } from "../../store/like.js";
 
 export type InvitationRow = Selectable<OrganizationInvitationsTable>;
 
@@ -29,7 +30,7 @@ function filtered(db: Kysely<Database>, f: InvitationFilter) {
   if (f.organizationIds !== undefined)
     q = q.where("i.organization_id", "in", f.organizationIds.length ? [...f.organizationIds] : [""]);
   if (f.email !== undefined) q = q.where("i.email_address", "=", f.email.toLowerCase());
-  if (f.query) q = q.where("i.email_address", "like", `%${f.query.toLowerCase()}%`);
+  if (f.query) q = q.where(likeContains("i.email_address", f.query.toLowerCase()));
   const statuses = f.statuses;
   if (statuses?.length) {
     q = q.where((eb) =>

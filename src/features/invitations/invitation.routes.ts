@@ -1,7 +1,8 @@
 // Clerk-compatible invitation endpoints: create (one or a bulk of ten), list, pending, get, revoke, and the instance-wide list.
 import type { FastifyInstance } from "fastify";
 import { z } from "zod";
-import { endpoint, mountAll } from "../../http/route.js";
+import { jsonObject } from "../../json-limits.js";
+import { endpoint, mount, mountAll } from "../../http/route.js";
 import {
   type BulkInvitationInput,
   acceptInvitation,
@@ -13,8 +14,9 @@ import {
   listInvitations,
   revokeInvitation,
 } from "./index.js";
+import { registerAcceptPage } from "./invitation.page.js";
 
-const metadata = z.record(z.string(), z.unknown());
+const metadata = jsonObject();
 // Clerk repeats the parameter (?status=pending&status=expired); a comma-separated value is accepted too.
 const statuses = z
   .union([z.string(), z.array(z.string())])
@@ -75,14 +77,14 @@ const base = "/organizations/:organization_id/invitations";
 export const invitationEndpoints = {
   accept: endpoint(
     {
-      method: "GET",
+      method: "POST",
       url: "/invitations/accept",
       tag,
       summary:
-        "Accept an invitation by its e-mailed link (public: the token is the proof); the invitee becomes a member",
-      query: z.object({ token: z.string().min(1) }).strict(),
+        "Accept an invitation with the token of its e-mailed link (public: the token is the proof; JSON or an HTML form); the invitee becomes a member. GET on the same path only shows the form.",
+      body: z.object({ token: z.string().min(1) }).strict(),
     },
-    async ({ ctx, query: q }) => invitationObject(await acceptInvitation(ctx, q.token)),
+    async ({ ctx, body: b }) => invitationObject(await acceptInvitation(ctx, b.token)),
   ),
 
   create: endpoint(
@@ -202,5 +204,11 @@ export const invitationEndpoints = {
 
 /** Registers the invitation endpoints under /v1. */
 export function registerInvitationRoutes(app: FastifyInstance): void {
-  mountAll(app, invitationEndpoints);
+  const { accept, ...rest } = invitationEndpoints;
+  mountAll(app, rest);
+  // The accept link's page and its form post live in their own scope: only they read form bodies.
+  void app.register(async (scope) => {
+    registerAcceptPage(scope);
+    mount(scope, accept);
+  });
 }

@@ -1,5 +1,6 @@
 // Input shapes for invitations, parsed once at the edge (CLI flags, HTTP bodies).
 import { z } from "zod";
+import { jsonObject } from "../../json-limits.js";
 import { emailSchema } from "../users/index.js";
 
 /** The statuses an invitation can be listed by. */
@@ -8,7 +9,7 @@ export const invitationStatusSchema = z.enum(["pending", "accepted", "revoked", 
 /** At most this many invitations in one bulk request (Clerk's limit). */
 export const BULK_LIMIT = 10;
 
-const metadata = z.record(z.string(), z.unknown());
+const metadata = jsonObject();
 
 /** One invitation: who, to which organization, with which role, for how long. */
 export const createInvitationSchema = z.object({

@@ -172,8 +172,9 @@ async function enqueueInvitationEmail(
   acceptUrl: string,
 ): Promise<string | null> {
   const until = new Date(i.expiresAt).toISOString().slice(0, 10);
-  const text = `You are invited to join ${org.name} as ${i.role.name}.\n\nAccept the invitation (valid until ${until}): ${acceptUrl}\n`;
-  const html = `<p>You are invited to join <b>${escapeHtml(org.name)}</b> as ${escapeHtml(i.role.name)}.</p><p><a href="${escapeHtml(acceptUrl)}">Accept the invitation</a> (valid until ${until}).</p>`;
+  // The link is a credential: the outbox keeps it sealed and the bodies name it, filled in only when sent.
+  const text = `You are invited to join ${org.name} as ${i.role.name}.\n\nAccept the invitation (valid until ${until}): {{accept_url}}\n`;
+  const html = `<p>You are invited to join <b>${escapeHtml(org.name)}</b> as ${escapeHtml(i.role.name)}.</p><p><a href="{{accept_url}}">Accept the invitation</a> (valid until ${until}).</p>`;
   return enqueueEmail(tx, {
     organizationId: org.id,
     source: "invitation.created",
@@ -181,6 +182,7 @@ async function enqueueInvitationEmail(
     subject: `You are invited to join ${org.name}`,
     text,
     html,
+    secrets: { accept_url: acceptUrl },
   });
 }
 

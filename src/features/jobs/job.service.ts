@@ -5,6 +5,7 @@ import { backoffMs } from "../../backoff.js";
 import { type ServiceContext, inTransaction } from "../../context.js";
 import { newId } from "../../ids.js";
 import type { JobsTable } from "./job.table.js";
+import { likeContains } from "../../store/like.js";
 
 /** A job as a handler receives it. */
 export interface Job {
@@ -80,7 +81,7 @@ export async function cancelJobsContaining(ctx: ServiceContext, part: string): P
     .updateTable("jobs")
     .set({ status: "cancelled", updated_at: ctx.clock.now() })
     .where("status", "=", "pending")
-    .where("dedupe_key", "like", `%${part}%`)
+    .where(likeContains("dedupe_key", part))
     .execute();
 }
 

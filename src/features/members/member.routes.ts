@@ -1,6 +1,7 @@
 // Clerk-compatible membership endpoints, addressed by user id, embedding the organization and public user data.
 import type { FastifyInstance } from "fastify";
 import { z } from "zod";
+import { jsonObject } from "../../json-limits.js";
 import type { ServiceContext } from "../../context.js";
 import { endpoint, mountAll } from "../../http/route.js";
 import { grantObject } from "../grants/index.js";
@@ -64,8 +65,8 @@ const createBody = z
     email_address: z.string().optional(),
     kind: z.enum(["human", "agent"]).optional(),
     role: z.string().optional(),
-    public_metadata: z.record(z.string(), z.unknown()).optional(),
-    private_metadata: z.record(z.string(), z.unknown()).optional(),
+    public_metadata: jsonObject().optional(),
+    private_metadata: jsonObject().optional(),
   })
   .strict();
 const updateBody = z.object({ role: z.string() }).strict();

@@ -36,7 +36,14 @@ export function registerNotificationCommands(program: Command): void {
     .option("--from <address>", 'email: the sender, e.g. "clerk <clerk@acme.com>"')
     .option("--url <url>", "webhook: where to POST")
     .option("--name <name>", "webhook: its name in rules (webhook:<name>)", "default")
-    .option("--allow-insecure", "accept http:// to this machine (a local receiver) and unverified SMTP certificates")
+    .option(
+      "--allow-insecure",
+      "accept http:// to this machine (a local receiver), SMTP without STARTTLS to this machine, and unverified SMTP certificates",
+    )
+    .option(
+      "--allow-private-network",
+      "accept a receiver or SMTP server on a private network address (10/8, 172.16/12, 192.168/16, fc00::/7, this machine); TLS is still required",
+    )
     .addHelpText(
       "after",
       '\nExamples:\n  clerk notify configure --provider "slack" --webhook "https://hooks.slack.com/services/YOUR/WEBHOOK/URL" --channel "#code-reviews"\n  CLERK_SMTP_PASSWORD=… clerk notify configure --provider email --smtp-host smtp.acme.com --smtp-port 587 --smtp-user clerk --from "clerk <clerk@acme.com>"\n  clerk notify configure --provider webhook --name ci --url https://ci.acme.com/hooks/clerk',
@@ -53,6 +60,7 @@ export function registerNotificationCommands(program: Command): void {
         url?: string;
         name: string;
         allowInsecure?: boolean;
+        allowPrivateNetwork?: boolean;
       }>(async ({ api }, o) => {
         const port = Number(o.smtpPort);
         const p = await api.call(notificationEndpoints.configure, {
@@ -68,6 +76,7 @@ export function registerNotificationCommands(program: Command): void {
             url: o.url,
             name: o.name,
             allow_insecure: o.allowInsecure,
+            allow_private_network: o.allowPrivateNetwork,
           },
         });
         const secret = p.signing_secret

@@ -13,6 +13,12 @@ import { DEFAULT_MAX_AGE_MS } from "./notification.outbox.js";
 /** How long a claimed message is held before another dispatcher may take it over (one that died mid-send). */
 export const NOTIFY_LEASE_MS = 60_000;
 
+/** How long a dead-lettered message keeps its bodies (for a retry) before they are purged. */
+export const NOTIFY_BODY_RETENTION_MS = 7 * 24 * 3_600_000;
+
+/** What a delivered or expired message keeps: who it went to and what about, not what it said. */
+const PURGED = { body_text: "", body_html: null, payload: "{}", sealed_values: null } as const;
+
 /** What one dispatch pass did. */
 export interface DispatchReport {
   delivered: number;
@@ -32,6 +38,7 @@ export async function dispatchNotifications(
 ): Promise<DispatchReport> {
   const owner = `dispatcher_${randomUUID()}`;
   const report: DispatchReport = { delivered: 0, retried: 0, dead: 0 };
+  await purgeExpiredBodies(ctx);
   const limit = options.limit ?? 500;
   let handled = 0;
   while (handled < limit) {
@@ -124,6 +131,8 @@ export async function dispatchNotifications(
               lease_owner: null,
               lease_until: null,
               last_error: null,
+              // Sent: what it said (an accept link among it) is not kept.
+              ...PURGED,
             })
             .where("id", "=", row.id)
             .execute();
@@ -167,6 +176,34 @@ export async function dispatchNotifications(
   return report;
 }
 
+/**
+ * Purges the bodies of messages dead-lettered more than {@link NOTIFY_BODY_RETENTION_MS} ago (they can no
+ * longer be retried), with one audit event for the batch.
+ */
+export async function purgeExpiredBodies(ctx: ServiceContext): Promise<number> {
+  return inTransaction(ctx, async (tx) => {
+    const cutoff = tx.clock.now() - NOTIFY_BODY_RETENTION_MS;
+    const rows = await tx.db
+      .selectFrom("notifications")
+      .select("id")
+      .where("status", "=", "dead")
+      .where("updated_at", "<=", cutoff)
+      .where("body_text", "!=", "")
+      .limit(1000)
+      .execute();
+    if (rows.length === 0) return 0;
+    const ids = rows.map((r) => r.id);
+    await tx.db.updateTable("notifications").set(PURGED).where("id", "in", ids).execute();
+    await recordAudit(tx, {
+      organizationId: null,
+      action: "notification.bodies_purged",
+      target: { type: "notification", id: ids[0] as string, label: `${ids.length} dead-lettered message(s)` },
+      after: { notifications: ids, retentionMs: NOTIFY_BODY_RETENTION_MS },
+    });
+    return ids.length;
+  });
+}
+
 /** A message as `clerk notify failures` and the API show it. */
 export type NotificationRecord = Omit<NotificationsTable, "payload" | "lease_owner" | "lease_until"> & {
   payload: Record<string, unknown>;
@@ -204,6 +241,12 @@ export async function retryNotification(
       throw new ClerkError(
         "notify.not_dead",
         `Notification ${row.id} is ${row.status}; only a dead-lettered one can be retried.`,
+        { param: "id" },
+      );
+    if (row.body_text === "")
+      throw new ClerkError(
+        "notify.purged",
+        `Notification ${row.id} was dead-lettered over ${NOTIFY_BODY_RETENTION_MS / 86_400_000} days ago and its text was purged; it cannot be sent again.`,
         { param: "id" },
       );
     const now = tx.clock.now();

@@ -1,10 +1,11 @@
 // The outbox: messages written in the transaction of the change that causes them, due at once.
 import type { ServiceContext } from "../../context.js";
 import { newId } from "../../ids.js";
+import { sealSecret } from "../../secrets.js";
 import type { Signal } from "../workflows/index.js";
 import { parseChannel } from "./notification.channels.js";
 import type { NotificationsTable } from "./notification.table.js";
-import { findProvider } from "./notification.providers.js";
+import { findProvider, sealedValuesPurpose } from "./notification.providers.js";
 import { render } from "./notification.template.js";
 
 /** A message still undelivered this long after it was written is dead-lettered. */
@@ -44,8 +45,16 @@ type OutboxMessage = Pick<
   | "payload"
 >;
 
-/** Writes one message to the outbox, due now, in the caller's transaction; returns its id (its idempotency key). */
-async function insertOutbox(tx: ServiceContext, m: OutboxMessage, maxAgeMs: number): Promise<string> {
+/**
+ * Writes one message to the outbox, due now, in the caller's transaction; returns its id (its idempotency key).
+ * `secrets` are sealed under the master key; the bodies name each as `{{name}}`, filled in when sent.
+ */
+async function insertOutbox(
+  tx: ServiceContext,
+  m: OutboxMessage,
+  maxAgeMs: number,
+  secrets?: Record<string, string>,
+): Promise<string> {
   const now = tx.clock.now();
   const id = newId("ntf", now);
   await tx.db
@@ -53,6 +62,7 @@ async function insertOutbox(tx: ServiceContext, m: OutboxMessage, maxAgeMs: numb
     .values({
       ...m,
       id,
+      sealed_values: secrets ? sealSecret(tx, JSON.stringify(secrets), sealedValuesPurpose(id)) : null,
       status: "pending",
       attempts: 0,
       next_attempt_at: now,
@@ -122,10 +132,21 @@ export async function enqueueForSignal(
   return written;
 }
 
-/** Writes an e-mail to the outbox in the caller's transaction; null (nothing written) when no e-mail provider is configured. */
+/**
+ * Writes an e-mail to the outbox in the caller's transaction; null (nothing written) when no e-mail provider is
+ * configured. `secrets` (e.g. an accept link) are stored sealed; `text` and `html` name them as `{{name}}`.
+ */
 export async function enqueueEmail(
   tx: ServiceContext,
-  m: { organizationId: string | null; source: string; to: string; subject: string; text: string; html: string | null },
+  m: {
+    organizationId: string | null;
+    source: string;
+    to: string;
+    subject: string;
+    text: string;
+    html: string | null;
+    secrets?: Record<string, string>;
+  },
   maxAgeMs = DEFAULT_MAX_AGE_MS,
 ): Promise<string | null> {
   const provider = await findProvider(tx, { kind: "email", assignee: true });
@@ -146,6 +167,7 @@ export async function enqueueEmail(
       payload,
     },
     maxAgeMs,
+    m.secrets,
   );
 }
 

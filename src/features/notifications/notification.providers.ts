@@ -5,6 +5,7 @@ import { newId } from "../../ids.js";
 import { sealSecret, unsealSecret } from "../../secrets.js";
 import { recordAudit } from "../audit/index.js";
 import { type Channel, checkReceiverUrl, formatChannel, parseChannel } from "./notification.channels.js";
+import { type DestinationPolicy, checkDestination } from "./notification.destination.js";
 import {
   type Outgoing,
   type SendResult,
@@ -14,6 +15,7 @@ import {
   sendWebhook,
 } from "./notification.senders.js";
 import type { NotificationProvidersTable, NotificationsTable, ProviderKind } from "./notification.table.js";
+import { escapeHtml } from "./notification.template.js";
 
 const PURPOSE = "notification-provider";
 
@@ -44,6 +46,8 @@ export interface ProviderInput {
   /** webhook: a signing secret to use instead of a new one. */
   signingSecret?: string | undefined;
   allowInsecure?: boolean | undefined;
+  /** Allow loopback, private and unique-local addresses (an internal relay or CI); TLS is still required. */
+  allowPrivateNetwork?: boolean | undefined;
 }
 
 /** A provider as listed: never its secrets. */
@@ -78,8 +82,12 @@ function settingsOf(input: ProviderInput): {
   config: Record<string, unknown>;
   secret: Record<string, unknown>;
   signingSecret?: string;
+  /** The host it connects to, checked against the destination policy before anything is stored. */
+  host: string;
+  hostParam: string;
 } {
   const insecure = input.allowInsecure === true;
+  const privateNetwork = input.allowPrivateNetwork === true ? { allowPrivateNetwork: true } : {};
   switch (input.kind) {
     case "slack": {
       if (!input.webhook)
@@ -94,8 +102,10 @@ function settingsOf(input: ProviderInput): {
       return {
         kind: "slack",
         name: channel.name,
-        config: { channel: channel.name, host: url.host },
+        config: { channel: channel.name, host: url.host, ...privateNetwork },
         secret: { webhook: url.href },
+        host: url.hostname,
+        hostParam: "webhook",
       };
     }
     case "email": {
@@ -113,8 +123,16 @@ function settingsOf(input: ProviderInput): {
       return {
         kind: "email",
         name: "default",
-        config: { host: input.smtpHost.trim(), port, user: input.smtpUser ?? null, from: input.from.trim() },
+        config: {
+          host: input.smtpHost.trim(),
+          port,
+          user: input.smtpUser ?? null,
+          from: input.from.trim(),
+          ...privateNetwork,
+        },
         secret: { password: input.smtpPassword ?? null },
+        host: input.smtpHost.trim(),
+        hostParam: "smtp-host",
       };
     }
     case "webhook": {
@@ -129,9 +147,11 @@ function settingsOf(input: ProviderInput): {
       return {
         kind: "webhook",
         name,
-        config: { host: url.host },
+        config: { host: url.host, ...privateNetwork },
         secret: { url: url.href, signingSecret },
         signingSecret,
+        host: url.hostname,
+        hostParam: "url",
       };
     }
     default:
@@ -146,6 +166,10 @@ export async function configureProvider(
 ): Promise<{ provider: Provider; signingSecret: string | null; replaced: boolean }> {
   instanceAdminOnly(ctx, "configure notifications");
   const s = settingsOf(input);
+  await checkDestination(s.host, s.hostParam, {
+    loopback: input.allowInsecure === true,
+    privateNetwork: input.allowPrivateNetwork === true,
+  });
   const sealed = sealSecret(ctx, JSON.stringify(s.secret), PURPOSE);
   return inTransaction(ctx, async (tx) => {
     const now = tx.clock.now();
@@ -223,6 +247,15 @@ export async function providerFor(ctx: ServiceContext, channel: Channel): Promis
   );
 }
 
+/** The purpose a message's sealed values are bound to: they open only for the row they were written with. */
+export const sealedValuesPurpose = (id: string) => `notification:${id}`;
+
+/** Where a configured provider may connect. */
+export function policyOf(provider: NotificationProvidersTable): DestinationPolicy {
+  const config = JSON.parse(provider.config) as Record<string, unknown>;
+  return { loopback: provider.allow_insecure === 1, privateNetwork: config.allowPrivateNetwork === true };
+}
+
 export async function deliver(
   ctx: ServiceContext,
   row: NotificationsTable,
@@ -233,17 +266,31 @@ export async function deliver(
     string | null
   >;
   const config = JSON.parse(provider.config) as Record<string, unknown>;
+  const policy = policyOf(provider);
+  // Secret values (an accept link) are opened only now, for this send, and never written back.
+  const values = row.sealed_values
+    ? (JSON.parse(unsealSecret(ctx, row.sealed_values, sealedValuesPurpose(row.id)).toString("utf8")) as Record<
+        string,
+        string
+      >)
+    : {};
+  const fill = (body: string, escape: (v: string) => string) =>
+    row.sealed_values
+      ? body.replace(/\{\{([a-z_]+)\}\}/g, (all, name: string) =>
+          name in values ? escape(values[name] as string) : all,
+        )
+      : body;
   const m: Outgoing = {
     id: row.id,
     recipient: row.recipient,
     subject: row.subject,
-    text: row.body_text,
-    html: row.body_html,
+    text: fill(row.body_text, (v) => v),
+    html: row.body_html === null ? null : fill(row.body_html, escapeHtml),
     payload: JSON.parse(row.payload) as Record<string, unknown>,
   };
-  if (provider.kind === "slack") return sendSlack(secret.webhook as string, row.recipient, m);
+  if (provider.kind === "slack") return sendSlack(secret.webhook as string, row.recipient, m, policy);
   if (provider.kind === "webhook")
-    return sendWebhook(secret.url as string, secret.signingSecret as string, m, ctx.clock.now());
+    return sendWebhook(secret.url as string, secret.signingSecret as string, m, ctx.clock.now(), policy);
   return sendEmail(
     {
       host: String(config.host),
@@ -251,6 +298,7 @@ export async function deliver(
       user: (config.user as string | null) ?? null,
       from: String(config.from),
       allowInsecure: provider.allow_insecure === 1,
+      policy,
     },
     secret.password ?? null,
     m,

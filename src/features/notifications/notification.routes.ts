@@ -33,6 +33,7 @@ const providerBody = z
     name: z.string().optional(),
     signing_secret: z.string().optional(),
     allow_insecure: z.boolean().optional(),
+    allow_private_network: z.boolean().optional(),
   })
   .strict();
 const testBody = z.object({ provider: z.string(), name: z.string().optional(), to: z.string().optional() }).strict();
@@ -88,6 +89,7 @@ export const notificationEndpoints = {
         name: b.name,
         signingSecret: b.signing_secret,
         allowInsecure: b.allow_insecure,
+        allowPrivateNetwork: b.allow_private_network,
       });
       return { ...providerObject(r.provider), replaced: r.replaced, signing_secret: r.signingSecret };
     },

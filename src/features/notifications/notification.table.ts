@@ -46,6 +46,11 @@ export interface NotificationsTable {
   body_html: string | null;
   /** JSON sent to webhooks (and Slack). */
   payload: string;
+  /**
+   * Sealed JSON of secret values (`{"accept_url": …}`) that the bodies name as `{{accept_url}}`: filled in only
+   * when the message is sent, so the outbox never holds them in clear. Null when the message has none.
+   */
+  sealed_values: string | null;
   status: NotificationStatus;
   attempts: number;
   next_attempt_at: number;

@@ -2,6 +2,7 @@
 // (children, the tree, an overview with roles).
 import type { FastifyInstance } from "fastify";
 import { z } from "zod";
+import { jsonObject } from "../../json-limits.js";
 import { type RouteInput, endpoint, mountAll } from "../../http/route.js";
 import { createOrganization } from "../members/index.js";
 import { listRoles } from "../roles/index.js";
@@ -19,7 +20,7 @@ import {
   updateOrgMetadata,
 } from "./index.js";
 
-const metadata = z.record(z.string(), z.unknown());
+const metadata = jsonObject();
 const flag = z.union([z.boolean(), z.enum(["true", "false"]).transform((v) => v === "true")]);
 const pageFields = {
   limit: z.coerce.number().int().min(1).max(500).default(10),

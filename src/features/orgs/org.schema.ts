@@ -1,5 +1,6 @@
 // Input shapes for organizations.
 import { z } from "zod";
+import { jsonObject } from "../../json-limits.js";
 
 const name = z.string().trim().min(1, "must not be empty").max(256, "must be at most 256 characters");
 export const slugSchema = z
@@ -15,8 +16,8 @@ export const createOrgSchema = z.object({
   parent: z.string().trim().min(1).optional(),
   maxAllowedMemberships: z.number().int().min(0).optional(),
   inheritAncestorRead: z.boolean().optional(),
-  publicMetadata: z.record(z.string(), z.unknown()).optional(),
-  privateMetadata: z.record(z.string(), z.unknown()).optional(),
+  publicMetadata: jsonObject().optional(),
+  privateMetadata: jsonObject().optional(),
   /** The user recorded as creator (the members feature also makes them a member). */
   createdBy: z.string().optional(),
 });

@@ -24,6 +24,7 @@ import {
 import { type CreateOrgInput, type UpdateOrgInput, createOrgSchema, slugify, updateOrgSchema } from "./org.schema.js";
 import { parseInput } from "../../validation.js";
 import { assertActorMay, organizationsWhereActorMay } from "../access/index.js";
+import { likeContains } from "../../store/like.js";
 
 /** An organization as services return it. */
 export interface Organization {
@@ -337,9 +338,13 @@ export async function listOrganizations(
   const visible = await visibleOrgIds(ctx);
   if (visible !== null) base = base.where("id", "in", visible.size ? [...visible] : [""]);
   if (q.query) {
-    const like = `%${q.query.toLowerCase()}%`;
+    const text = q.query.toLowerCase();
     base = base.where((eb) =>
-      eb.or([eb("id", "=", q.query as string), eb(eb.fn("lower", ["name"]), "like", like), eb("slug", "like", like)]),
+      eb.or([
+        eb("id", "=", q.query as string),
+        likeContains(eb.fn("lower", ["name"]), text),
+        likeContains("slug", text),
+      ]),
     );
   }
   const total = await base.select((eb) => eb.fn.countAll<number>().as("n")).executeTakeFirstOrThrow();

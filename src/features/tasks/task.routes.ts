@@ -1,6 +1,7 @@
 // Events, runs, tasks and workflow stats over HTTP; and the timer queue's manual run.
 import type { FastifyInstance } from "fastify";
 import { z } from "zod";
+import { jsonObject } from "../../json-limits.js";
 import type { ServiceContext } from "../../context.js";
 import { ClerkError } from "../../errors.js";
 import { endpoint, mountAll } from "../../http/route.js";
@@ -22,7 +23,7 @@ const eventBody = z
   .object({
     organization_id: z.string(),
     type: z.string(),
-    data: z.record(z.string(), z.unknown()).optional(),
+    data: jsonObject(262_144).optional(),
     idempotency_key: z.string().optional(),
     requester: z.string().optional(),
   })
@@ -48,9 +49,7 @@ const tasksQuery = z
     status: z.string().optional(),
   })
   .strict();
-const approveBody = z
-  .object({ comment: z.string().optional(), form_data: z.record(z.string(), z.unknown()).optional() })
-  .strict();
+const approveBody = z.object({ comment: z.string().optional(), form_data: jsonObject().optional() }).strict();
 const rejectBody = z.object({ reason: z.string() }).strict();
 const assignBody = z
   .object({

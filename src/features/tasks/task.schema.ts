@@ -1,10 +1,9 @@
 // Input shapes for events, decisions and assignments, parsed once at the edge.
 import { z } from "zod";
+import { jsonObject } from "../../json-limits.js";
 
-/** Event data is a JSON object of attributes, at most 256 KB. */
-const eventData = z
-  .record(z.string(), z.unknown())
-  .refine((d) => JSON.stringify(d).length <= 262_144, "must be at most 256 KB of JSON");
+/** Event data is a JSON object of attributes, at most 256 KB and 32 levels deep. */
+const eventData = jsonObject(262_144);
 
 export const emitEventSchema = z.object({
   organization: z.string().trim().min(1),
@@ -18,7 +17,7 @@ export type EmitEventInput = z.input<typeof emitEventSchema>;
 
 export const approveSchema = z.object({
   comment: z.string().max(4000, "must be at most 4000 characters").optional(),
-  formData: z.record(z.string(), z.unknown()).optional(),
+  formData: jsonObject().optional(),
 });
 export type ApproveInput = z.input<typeof approveSchema>;
 

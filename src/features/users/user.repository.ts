@@ -2,6 +2,7 @@
 import type { Insertable, Kysely, Selectable } from "kysely";
 import type { Database } from "../../store/database.js";
 import type { UsersTable } from "./user.table.js";
+import { likeContains } from "../../store/like.js";
 
 export type UserRow = Selectable<UsersTable>;
 
@@ -30,11 +31,11 @@ export interface UserFilter {
 function filtered(db: Kysely<Database>, f: UserFilter) {
   let q = db.selectFrom("users");
   if (f.query) {
-    const like = `%${f.query.toLowerCase()}%`;
+    const text = f.query.toLowerCase();
     q = q.where((eb) =>
       eb.or([
-        eb("email_normalized", "like", like),
-        eb(eb.fn("lower", ["name"]), "like", like),
+        likeContains("email_normalized", text),
+        likeContains(eb.fn("lower", ["name"]), text),
         eb("id", "=", f.query as string),
       ]),
     );

@@ -1,6 +1,7 @@
 // Workflow definitions over HTTP: workflows, stages, assignment, escalation, file sets, forms, templates.
 import type { FastifyInstance } from "fastify";
 import { z } from "zod";
+import { jsonObject } from "../../json-limits.js";
 import { endpoint, mountAll } from "../../http/route.js";
 import { deleteFileSet, listFileSets, saveFileSet } from "./fileset.service.js";
 import { createForm, listForms } from "./form.service.js";
@@ -72,9 +73,7 @@ const fileSetBody = z
   })
   .strict();
 const fileSetParams = z.object({ organization_id: z.string(), name: z.string() });
-const formBody = z
-  .object({ name: z.string(), description: z.string().optional(), schema: z.record(z.string(), z.unknown()) })
-  .strict();
+const formBody = z.object({ name: z.string(), description: z.string().optional(), schema: jsonObject() }).strict();
 
 const view = (r: { value: Parameters<typeof workflowObject>[0]; warnings: string[] }) =>
   workflowObject(r.value, r.warnings);

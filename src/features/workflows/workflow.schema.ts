@@ -1,5 +1,6 @@
 // Input shapes for workflow definitions, parsed once at the edge (CLI flags, HTTP bodies).
 import { z } from "zod";
+import { jsonObject } from "../../json-limits.js";
 
 export const STRATEGIES = ["round-robin", "least-loaded", "manual"] as const;
 export const strategySchema = z.enum(STRATEGIES);
@@ -96,7 +97,7 @@ export const formSchema = z.object({
       'must be lowercase letters, digits, "-" or "_" (e.g. change-request-template)',
     ),
   description: z.string().max(2000).optional(),
-  schema: z.record(z.string(), z.unknown()),
+  schema: jsonObject(),
 });
 export type FormInput = z.input<typeof formSchema>;
 

@@ -9,6 +9,7 @@ import * as workflows from "./0006-workflows.js";
 import * as notifications from "./0007-notifications.js";
 import * as auditIndexes from "./0008-audit-indexes.js";
 import * as auditCheckpointChain from "./0010-audit-checkpoint-chain.js";
+import * as notificationSecrets from "./0012-notification-secrets.js";
 
 /** Every migration by name; names sort in the order they apply. */
 export const MIGRATIONS: Record<string, Migration> = {
@@ -21,4 +22,5 @@ export const MIGRATIONS: Record<string, Migration> = {
   "0007-notifications": notifications,
   "0008-audit-indexes": auditIndexes,
   "0010-audit-checkpoint-chain": auditCheckpointChain,
+  "0012-notification-secrets": notificationSecrets,
 };
