@@ -15,7 +15,7 @@ import {
   resolveWorkflow,
 } from "../workflows/index.js";
 import { chooseReviewers, eligibleReviewers } from "./reviewers.js";
-import { runNotFound } from "./task.errors.js";
+import { runNotFound, runNotOpen } from "./task.errors.js";
 import { announce, signalValues } from "./task.signals.js";
 import type { RunStagesTable, WorkflowRunsTable } from "./task.table.js";
 
@@ -83,11 +83,13 @@ export async function advance(
     });
   }
   const now = tx.clock.now();
-  await tx.db
+  const approved = await tx.db
     .updateTable("workflow_runs")
     .set({ status: "approved", completed_at: now, updated_at: now, blocked_reason: null })
     .where("id", "=", run.id)
-    .execute();
+    .where("status", "=", "open")
+    .executeTakeFirst();
+  if (Number(approved.numUpdatedRows) !== 1) throw runNotOpen(run.id, "no longer open");
   const elapsed = formatDuration(now - run.created_at);
   const requester = await emailOf(tx, run.requester_id);
   await announce(tx, {
@@ -250,12 +252,19 @@ export async function stopStageTimers(tx: ServiceContext, workflowId: string, ru
   await cancelJobs(tx, [jobKey(STAGE_TIMEOUT, workflowId, runStageId), jobKey(STAGE_ESCALATE, workflowId, runStageId)]);
 }
 
-/** Loads what a run's next step needs: the run, its workflow, its organization and its event's data. */
+/**
+ * Locks a run and loads what its next step needs: the run, its workflow, its organization and its event's data.
+ * Every decision, cancellation, assignment and timer that changes a run calls this first, inside its transaction,
+ * and reads what it decides on (tasks, stages) only after it: the row lock (`FOR UPDATE` where the store has row
+ * locks; SQLite's BEGIN IMMEDIATE already serialises writers) makes concurrent changes of one run take turns, and
+ * on PostgreSQL (read committed) each read after the lock sees what the previous holder committed.
+ */
 export async function runContext(
   tx: ServiceContext,
   runId: string,
 ): Promise<{ run: WorkflowRunsTable; wf: Workflow; org: Organization; data: Record<string, unknown> }> {
-  const run = await tx.db.selectFrom("workflow_runs").selectAll().where("id", "=", runId).executeTakeFirst();
+  const query = tx.db.selectFrom("workflow_runs").selectAll().where("id", "=", runId);
+  const run = await (tx.dialect.supportsForUpdate ? query.forUpdate() : query).executeTakeFirst();
   if (!run) throw runNotFound(runId);
   const org = await resolveOrg(tx, run.organization_id);
   const wf = await resolveWorkflow(tx, run.workflow_id);

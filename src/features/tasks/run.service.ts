@@ -259,7 +259,7 @@ export async function cancelRun(ctx: ServiceContext, ref: string, reason?: strin
       .where("run_id", "=", run.id)
       .where("status", "=", "open")
       .execute();
-    await tx.db
+    const ended = await tx.db
       .updateTable("workflow_runs")
       .set({
         status: "cancelled",
@@ -269,7 +269,9 @@ export async function cancelRun(ctx: ServiceContext, ref: string, reason?: strin
         blocked_reason: null,
       })
       .where("id", "=", run.id)
-      .execute();
+      .where("status", "=", "open")
+      .executeTakeFirst();
+    if (Number(ended.numUpdatedRows) !== 1) throw runNotOpen(run.id, "no longer open");
     await recordAudit(tx, {
       organizationId: org.id,
       action: "workflow.run_cancelled",

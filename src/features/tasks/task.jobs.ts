@@ -9,11 +9,15 @@ import { chooseReviewers, eligibleReviewers } from "./reviewers.js";
 import { STAGE_ESCALATE, STAGE_TIMEOUT, emailOf, runContext, runLabel } from "./run.advance.js";
 import { announce, runUrl, signalValues } from "./task.signals.js";
 
+/** The job's stage when it is still active in an open run, read under the run's lock (a decision may race the timer). */
 async function activeStage(tx: ServiceContext, job: Job) {
   const id = String(job.payload.runStageId ?? "");
-  const rs = await tx.db.selectFrom("run_stages").selectAll().where("id", "=", id).executeTakeFirst();
+  const stage = () => tx.db.selectFrom("run_stages").selectAll().where("id", "=", id).executeTakeFirst();
+  const runId = (await stage())?.run_id;
+  if (runId === undefined) return undefined;
+  const context = await runContext(tx, runId);
+  const rs = await stage();
   if (!rs || rs.status !== "active" || rs.started_at === null) return undefined;
-  const context = await runContext(tx, rs.run_id);
   if (context.run.status !== "open") return undefined;
   return { rs, ...context, def: context.wf.stages.find((s) => s.id === rs.stage_id) };
 }

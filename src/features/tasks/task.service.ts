@@ -95,8 +95,10 @@ async function decide(
 ): Promise<DecisionResult> {
   return inTransaction(ctx, async (tx) => {
     const actorId = assertMember(tx, verdict === "approved" ? "approve a task" : "reject a task");
-    const given = await loadTask(tx, ref);
-    const { run, wf, org, data } = await runContext(tx, given.run_id);
+    const found = await loadTask(tx, ref);
+    const { run, wf, org, data } = await runContext(tx, found.run_id);
+    // Everything decided on is read after the run's lock, so a decision committed meanwhile is seen here.
+    const given = await loadTask(tx, found.id);
     const rs = await tx.db
       .selectFrom("run_stages")
       .selectAll()
@@ -130,7 +132,7 @@ async function decide(
         ? checkFormData(await findForm(tx, org, def.form), extra.formData)
         : null;
     const now = tx.clock.now();
-    await tx.db
+    const decided = await tx.db
       .updateTable("tasks")
       .set({
         status: verdict,
@@ -142,7 +144,9 @@ async function decide(
         form_data: form ? JSON.stringify(form) : null,
       })
       .where("id", "=", task.id)
-      .execute();
+      .where("status", "=", "open")
+      .executeTakeFirst();
+    if (Number(decided.numUpdatedRows) !== 1) throw alreadyDecided(task.id, "decided", null, null);
     const label = runLabel(wf, run.subject);
     const assignee = task.assignee_id
       ? ((await resolveUser(tx, task.assignee_id).catch(() => undefined))?.email ?? null)
@@ -182,7 +186,7 @@ async function decide(
         .where("status", "=", "waiting")
         .execute();
       await stopStageTimers(tx, wf.id, rs.id);
-      await tx.db
+      const ended = await tx.db
         .updateTable("workflow_runs")
         .set({
           status: "rejected",
@@ -192,7 +196,9 @@ async function decide(
           blocked_reason: null,
         })
         .where("id", "=", run.id)
-        .execute();
+        .where("status", "=", "open")
+        .executeTakeFirst();
+      if (Number(ended.numUpdatedRows) !== 1) throw runNotOpen(run.id, "no longer open");
       await announce(tx, {
         organizationId: org.id,
         action: "workflow.run_rejected",
