@@ -1,5 +1,6 @@
 // Input shapes for organizations.
 import { z } from "zod";
+import { int32 } from "../../validation.js";
 
 const name = z.string().trim().min(1, "must not be empty").max(256, "must be at most 256 characters");
 export const slugSchema = z
@@ -13,7 +14,7 @@ export const createOrgSchema = z.object({
   slug: slugSchema.optional(),
   description: z.string().trim().max(2000).optional(),
   parent: z.string().trim().min(1).optional(),
-  maxAllowedMemberships: z.number().int().min(0).optional(),
+  maxAllowedMemberships: int32(0).optional(),
   inheritAncestorRead: z.boolean().optional(),
   publicMetadata: z.record(z.string(), z.unknown()).optional(),
   privateMetadata: z.record(z.string(), z.unknown()).optional(),
@@ -28,7 +29,7 @@ export const updateOrgSchema = z.object({
   description: z.string().trim().max(2000).nullable().optional(),
   /** A new parent (id, slug or name), or null to make the organization top-level. */
   parent: z.string().trim().min(1).nullable().optional(),
-  maxAllowedMemberships: z.number().int().min(0).optional(),
+  maxAllowedMemberships: int32(0).optional(),
   inheritAncestorRead: z.boolean().optional(),
 });
 export type UpdateOrgInput = z.input<typeof updateOrgSchema>;
