@@ -25,6 +25,20 @@ export const STAGE_ESCALATE = "stage.escalate";
 /** One job per kind and run stage; the workflow id is in the key so deleting a workflow can cancel its timers. */
 export const jobKey = (kind: string, workflowId: string, runStageId: string) => `${kind}:${workflowId}:${runStageId}`;
 
+/**
+ * The definition a run's stage follows: the one it was started with (kept on the run stage), so a change to the
+ * workflow reaches only runs started after it; runs from before clerk kept it follow the workflow as it is now.
+ */
+export function stageDefinition(wf: Workflow, rs: RunStagesTable): Stage | undefined {
+  if (rs.definition !== null) return JSON.parse(rs.definition) as Stage;
+  return wf.stages.find((s) => s.id === rs.stage_id);
+}
+
+/** The members who are parties to a run and never review it: its requester and whoever emitted its event. */
+export function partiesOf(run: WorkflowRunsTable): Set<string> {
+  return new Set([run.requester_id, run.emitter_id].filter((id): id is string => id !== null));
+}
+
 /** The run's label in the audit log: `pull-request-approval #123`. */
 export const runLabel = (wf: { slug: string }, subject: string | null) =>
   subject ? `${wf.slug} #${subject}` : wf.slug;
@@ -51,7 +65,7 @@ export async function advance(
   let sets = fileSets;
   const label = runLabel(wf, run.subject);
   for (const rs of stages) {
-    const def = wf.stages.find((s) => s.id === rs.stage_id);
+    const def = stageDefinition(wf, rs);
     const now = tx.clock.now();
     let note: string | null = null;
     if (!def) {
@@ -146,8 +160,7 @@ async function activate(
     .set({ status: "active", started_at: now, note })
     .where("id", "=", rs.id)
     .execute();
-  const exclude = new Set(run.requester_id ? [run.requester_id] : []);
-  const pool = await eligibleReviewers(tx, org.id, def.requiresRole.id, exclude);
+  const pool = await eligibleReviewers(tx, org.id, def.requiresRole.id, partiesOf(run));
   const picked = await chooseReviewers(tx, {
     organizationId: org.id,
     pool: `stage:${def.id}`,

@@ -185,6 +185,7 @@ async function startRun(
     workflow_id: wf.id,
     event_id: event.id,
     requester_id: requesterId,
+    emitter_id: tx.actor.type === "user" ? tx.actor.id : null,
     status: "open",
     subject,
     blocked_reason: null,
@@ -211,6 +212,7 @@ async function startRun(
           completed_at: null,
           overdue_at: null,
           escalated_at: null,
+          definition: JSON.stringify(s),
         })),
       )
       .execute();

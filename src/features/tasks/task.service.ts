@@ -15,7 +15,7 @@ import {
 } from "../workflows/index.js";
 import { holdsRole } from "./reviewers.js";
 import { type RunRecord, type TaskRecord, runRecords, taskRecords } from "./run.records.js";
-import { advance, emailOf, runContext, runLabel, stopStageTimers } from "./run.advance.js";
+import { advance, emailOf, partiesOf, runContext, runLabel, stageDefinition, stopStageTimers } from "./run.advance.js";
 import { assertMember } from "./run.service.js";
 import {
   alreadyCounted,
@@ -113,10 +113,12 @@ async function decide(
     }
     if (run.status !== "open") throw runNotOpen(run.id, run.status);
     if (rs.status !== "active") throw runNotOpen(run.id, `past stage "${rs.name}" (${rs.status})`);
-    const def = wf.stages.find((s) => s.id === rs.stage_id);
+    const def = stageDefinition(wf, rs);
     if (!def)
       throw runNotOpen(run.id, `waiting on stage "${rs.name}", which was removed from the workflow; cancel the run`);
     if (run.requester_id === actorId) throw selfApproval(tx.actor.label, run.id, verdict);
+    if (run.emitter_id === actorId)
+      throw selfApproval(tx.actor.label, run.id, verdict, "emitted the event that started");
     if (stageTasks.some((t) => t.decided_by_id === actorId)) throw alreadyCounted(tx.actor.label, rs.name);
     const own = stageTasks.find((t) => t.status === "open" && t.assignee_id === actorId);
     const task = own ?? given;
@@ -322,7 +324,7 @@ export async function assignTask(ctx: ServiceContext, input: AssignInput): Promi
       .where("status", "=", "active")
       .executeTakeFirst();
     if (!rs) throw runNotOpen(run.id, "between stages");
-    const def = wf.stages.find((s) => s.id === rs.stage_id);
+    const def = stageDefinition(wf, rs);
     if (!def)
       throw runNotOpen(run.id, `waiting on stage "${rs.name}", which was removed from the workflow; cancel the run`);
     const tasks = await tx.db
@@ -341,8 +343,11 @@ export async function assignTask(ctx: ServiceContext, input: AssignInput): Promi
       throw runNotOpen(run.id, `without open tasks in stage "${rs.name}"`);
     }
     const reviewer = await resolveUser(tx, a.reviewer);
-    if (reviewer.id === run.requester_id)
-      throw reviewerNotEligible(reviewer.email, `they requested this run, and nobody reviews their own change.`);
+    if (partiesOf(run).has(reviewer.id))
+      throw reviewerNotEligible(
+        reviewer.email,
+        `they ${reviewer.id === run.requester_id ? "requested this run" : "emitted the event that started this run"}, and nobody reviews their own change.`,
+      );
     if (!(await mayDecide(tx, org, def, rs, reviewer.id))) {
       throw reviewerNotEligible(
         reviewer.email,

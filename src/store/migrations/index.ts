@@ -8,6 +8,7 @@ import * as audit from "./0005-audit.js";
 import * as workflows from "./0006-workflows.js";
 import * as notifications from "./0007-notifications.js";
 import * as auditIndexes from "./0008-audit-indexes.js";
+import * as runSnapshots from "./0009-run-parties-and-stage-snapshots.js";
 
 /** Every migration by name; names sort in the order they apply. */
 export const MIGRATIONS: Record<string, Migration> = {
@@ -19,4 +20,5 @@ export const MIGRATIONS: Record<string, Migration> = {
   "0006-workflows": workflows,
   "0007-notifications": notifications,
   "0008-audit-indexes": auditIndexes,
+  "0009-run-parties-and-stage-snapshots": runSnapshots,
 };
