@@ -4,13 +4,22 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { auditEventsOf } from "../src/features/audit/index.js";
 import { addMember, createOrganization } from "../src/features/members/index.js";
 import { createRole } from "../src/features/roles/index.js";
-import { approveTask, cancelRun, emitEvent, getRun, rejectTask } from "../src/features/tasks/index.js";
-import { addStage, createWorkflow } from "../src/features/workflows/index.js";
+import { runDueJobs } from "../src/features/jobs/index.js";
+import {
+  TASK_JOB_HANDLERS,
+  approveTask,
+  cancelRun,
+  emitEvent,
+  getRun,
+  rejectTask,
+} from "../src/features/tasks/index.js";
+import { addStage, createWorkflow, setEscalation } from "../src/features/workflows/index.js";
 import { type TestApi, startApi } from "./helpers/api.js";
 import { fireAtOnce, requestsAtOnce, tally } from "./helpers/concurrency.js";
 import { DIALECTS, type TestStore, actingAs, openTestStore } from "./helpers/store.js";
 
 const N = 24;
+const HOUR = 3_600_000;
 const REVIEWERS = [
   "rev1@acme.com",
   "rev2@acme.com",
@@ -115,6 +124,31 @@ for (const dialect of DIALECTS) {
         expect(events.at(-1)).toBe(ends[0]);
         expect(outcomes.filter((o) => o.ok)).toHaveLength(decisions.length + 1 - (after.status === "rejected" ? 1 : 0));
         if (after.status === "cancelled") expect(after.stages.map((s) => s.status)).toContain("cancelled");
+      }
+    });
+    it("escalation timers firing while the tasks are approved never touch a decided task", async () => {
+      await seed(t);
+      await setEscalation(t.ctx, "review", { stage: "Code", after: "1h", escalateTo: "Security Lead" });
+      const runs = [];
+      for (let i = 0; i < 6; i++) runs.push(await openRun(t));
+      t.clock.advance(HOUR);
+      const calls = await Promise.all(
+        runs.map(async (run) => {
+          const task = run.stages[0]!.tasks[0]!;
+          return { task, assignee: await actingAs(t, task.assignee!.email) };
+        }),
+      );
+      const outcomes = await fireAtOnce<unknown>(N, (i) =>
+        i % 4 === 3
+          ? runDueJobs(t.ctx, TASK_JOB_HANDLERS)
+          : approveTask(calls[i % calls.length]!.assignee, calls[i % calls.length]!.task.id),
+      );
+      expect(outcomes.filter((o) => !o.ok && o.code !== "approval.already_decided")).toEqual([]);
+      for (const { task } of calls) {
+        const events = (await auditOf(t, runs[0]!, [task.id])).map((e) => e.action);
+        const granted = events.indexOf("approval.granted");
+        expect(granted).toBeGreaterThanOrEqual(0);
+        expect(events.slice(granted + 1)).toEqual([]);
       }
     });
   });
