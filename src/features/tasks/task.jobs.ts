@@ -132,8 +132,15 @@ const onEscalate: JobHandler = async (tx, job) => {
         .updateTable("tasks")
         .set({ assignee_id: to.userId, assigned_via: "escalation", escalated: 1, updated_at: now })
         .where("id", "=", task.id)
+        .where("status", "=", "open")
         .execute();
-    else await tx.db.updateTable("tasks").set({ escalated: 1, updated_at: now }).where("id", "=", task.id).execute();
+    else
+      await tx.db
+        .updateTable("tasks")
+        .set({ escalated: 1, updated_at: now })
+        .where("id", "=", task.id)
+        .where("status", "=", "open")
+        .execute();
     const [from] = await emails(tx, [task.assignee_id]);
     await announce(tx, {
       organizationId: org.id,

@@ -369,11 +369,13 @@ export async function assignTask(ctx: ServiceContext, input: AssignInput): Promi
       );
     }
     const now = tx.clock.now();
-    await tx.db
+    const assigned = await tx.db
       .updateTable("tasks")
       .set({ assignee_id: reviewer.id, assigned_via: "manual", updated_at: now })
       .where("id", "=", task.id)
-      .execute();
+      .where("status", "=", "open")
+      .executeTakeFirst();
+    if (Number(assigned.numUpdatedRows) !== 1) throw alreadyDecided(task.id, "decided", null, null);
     const unassigned = open.filter((t) => t.id !== task.id && t.assignee_id === null).length;
     if (unassigned === 0 && run.blocked_reason !== null)
       await tx.db
