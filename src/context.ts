@@ -49,25 +49,40 @@ export function createRuntime(): Runtime {
   return { caches: new Map() };
 }
 
+/** PostgreSQL's deadlock_detected and serialization_failure: the transaction was undone and may simply run again. */
+const RETRYABLE = new Set(["40P01", "40001"]);
+
 /**
  * Runs `fn` in a transaction, or inside the caller's when there is one, so a service that calls another
- * keeps one atomic unit: the change, its audit event and its policy-version bump commit together.
+ * keeps one atomic unit: the change, its audit event and its policy-version bump commit together. A transaction
+ * the store undid for a deadlock or a serialization failure runs once more (nothing of it was kept); a second
+ * failure is a 409 `store.conflict`, never a 500.
  */
 export async function inTransaction<T>(ctx: ServiceContext, fn: (tx: ServiceContext) => Promise<T>): Promise<T> {
   if (ctx.db.isTransaction) return fn(ctx);
-  try {
-    return await ctx.db.transaction().execute((trx) => fn({ ...ctx, db: trx }));
-  } catch (error) {
-    throw asConflict(error) ?? error;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await ctx.db.transaction().execute((trx) => fn({ ...ctx, db: trx }));
+    } catch (error) {
+      if (attempt === 1 && RETRYABLE.has((error as { code?: string }).code ?? "")) continue;
+      throw asConflict(error) ?? error;
+    }
   }
 }
 
 /**
  * Services check uniqueness before they write, but two writers can pass the check at once (PostgreSQL,
- * read committed); the constraint then stops the second. That is a conflict to retry, not a crash.
+ * read committed); the constraint then stops the second. That is a conflict to retry, not a crash; so is a
+ * deadlock or serialization failure that happened again on the second try.
  */
 function asConflict(error: unknown): ClerkError | undefined {
   const e = error as { code?: string; constraint?: string; message?: string };
+  if (RETRYABLE.has(e.code ?? ""))
+    return new ClerkError(
+      "store.conflict",
+      "Other changes held the same rows at the same time, twice; nothing was written. Run the command again.",
+      { cause: error },
+    );
   const unique =
     e.code === "23505" || e.code === "SQLITE_CONSTRAINT_UNIQUE" || e.code === "SQLITE_CONSTRAINT_PRIMARYKEY";
   if (!unique) return undefined;

@@ -2,6 +2,7 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { auditEventsOf } from "../src/features/audit/index.js";
 import {
+  acceptInvitation,
   createInvitation,
   createInvitations,
   getInvitation,
@@ -12,6 +13,7 @@ import { addMember } from "../src/features/members/index.js";
 import { createOrg, deleteOrg } from "../src/features/orgs/index.js";
 import { createRole, deleteRole } from "../src/features/roles/index.js";
 import { resolveUser } from "../src/features/users/index.js";
+import { fireAtOnce, tally } from "./helpers/concurrency.js";
 import {
   DIALECTS,
   type TestStore,
@@ -265,6 +267,26 @@ for (const dialect of DIALECTS) {
       const dev = await actingAs("dev@acme.com");
       const mine = await listInvitations(dev, {});
       expect(mine.data.map((i) => [i.emailAddress, i.organization.slug])).toEqual([["dana@acme.com", ORG]]);
+    });
+
+    it("revoked and accepted at once, exactly one wins: a revoked invitation never makes a member", async () => {
+      for (let round = 0; round < 3; round++) {
+        const email = `race${round}@acme.com`;
+        const i = await invite(email);
+        const token = new URL(i.acceptUrl as string).searchParams.get("token") as string;
+        const outcomes = await fireAtOnce<unknown>(24, (n) =>
+          n % 2 ? acceptInvitation(t.ctx, token) : revokeInvitation(t.ctx, { organization: ORG, invitation: i.id }),
+        );
+        expect(outcomes.filter((o) => o.ok)).toHaveLength(1);
+        expect(tally(outcomes)["invitation.not_pending"]).toBe(23);
+        const final = await getInvitation(t.ctx, ORG, i.id);
+        const events = (await auditEventsOf(t.ctx, orgId)).filter((e) => e.target.id === i.id).map((e) => e.action);
+        expect(events).toEqual(["invitation.created", `invitation.${final.status}`]);
+        const members = (await t.store.db.selectFrom("users").select("email").where("email", "=", email).execute())
+          .length;
+        if (final.status === "revoked") expect(members).toBe(0);
+        else expect(final.status).toBe("accepted");
+      }
     });
 
     it("creates up to ten at once, all or none", async () => {

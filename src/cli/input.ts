@@ -1,6 +1,7 @@
 // Flag values that need more than a string: JSON objects (inline or @file), and the organization a name is looked up in.
 import { readFileSync } from "node:fs";
 import { ClerkError } from "../errors.js";
+import { refuseNulBytes } from "../validation.js";
 import { readState } from "./context.js";
 
 /** The organization to look a workflow up in: --organization, else `clerk org use`, else undefined (anywhere unambiguous). */
@@ -33,6 +34,8 @@ export function jsonObject(value: string | undefined, param: string): Record<str
   }
   if (parsed === null || typeof parsed !== "object" || Array.isArray(parsed))
     throw new ClerkError("input.invalid", `--${param} must be a JSON object such as '{"key": "value"}'.`, { param });
+  // Arguments cannot carry a NUL byte, but JSON can spell one (\u0000); refused here as the API refuses it.
+  refuseNulBytes(parsed, (path) => [`--${param}`, ...path].join("."));
   return parsed as Record<string, unknown>;
 }
 

@@ -1,9 +1,14 @@
 // Parses request bodies and queries with a feature's zod schema into Clerk-style 422 errors naming the field.
 import type { z } from "zod";
 import { ClerkError } from "../errors.js";
+import { refuseNulBytes } from "../validation.js";
 
-/** Parses `input` or throws: an unknown field → 422 form_param_unknown, a missing one → form_param_missing, else format_invalid. */
+/**
+ * Parses `input` or throws: a NUL byte in any string → 422 naming the field, an unknown field → 422 form_param_unknown,
+ * a missing one → form_param_missing, else format_invalid.
+ */
 export function parseRequest<S extends z.ZodType>(schema: S, input: unknown): z.output<S> {
+  refuseNulBytes(input, (path) => path.map(String).join("."));
   const result = schema.safeParse(input ?? {});
   if (result.success) return result.data;
   const issue = result.error.issues[0];

@@ -106,11 +106,22 @@ export async function insertInvitation(db: Kysely<Database>, row: InvitationRow)
   await db.insertInto("organization_invitations").values(row).execute();
 }
 
-export async function setInvitationStatus(
+/**
+ * Settles a pending invitation (accepted or revoked) in one statement that requires it to be pending and unexpired,
+ * so of a revocation and an acceptance at once only one can win. Returns whether this call settled it.
+ */
+export async function settlePendingInvitation(
   db: Kysely<Database>,
   id: string,
-  status: InvitationStatus,
+  status: Exclude<InvitationStatus, "pending">,
   now: number,
-): Promise<void> {
-  await db.updateTable("organization_invitations").set({ status, updated_at: now }).where("id", "=", id).execute();
+): Promise<boolean> {
+  const result = await db
+    .updateTable("organization_invitations")
+    .set({ status, updated_at: now })
+    .where("id", "=", id)
+    .where("status", "=", "pending")
+    .where("expires_at", ">", now)
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) === 1;
 }

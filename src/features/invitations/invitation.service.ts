@@ -26,7 +26,7 @@ import {
   findPendingInvitation,
   insertInvitation,
   listInvitationRecords,
-  setInvitationStatus,
+  settlePendingInvitation,
 } from "./invitation.repository.js";
 import {
   BULK_LIMIT,
@@ -211,6 +211,15 @@ export async function acceptInvitation(ctx: ServiceContext, token: string): Prom
         `This invitation is ${before.status}; ask ${before.organization.slug} for a new one.`,
         { param: "token" },
       );
+    // Settled first, on the condition that it is still pending: a revocation committed meanwhile wins.
+    if (!(await settlePendingInvitation(tx.db, row.id, "accepted", now))) {
+      const current = toInvitation((await findInvitationRecord(tx.db, row.id)) as InvitationRecord, now);
+      throw new ClerkError(
+        "invitation.not_pending",
+        `This invitation is ${current.status}; ask ${before.organization.slug} for a new one.`,
+        { param: "token" },
+      );
+    }
     const system = { ...tx, actor: { type: "system" as const, id: null, label: `invitation:${before.emailAddress}` } };
     const org = await resolveOrg(system, row.organization_id);
     if (!(await isMember(system, org, before.emailAddress))) {
@@ -220,11 +229,6 @@ export async function acceptInvitation(ctx: ServiceContext, token: string): Prom
         roles: before.role.id ?? before.role.key,
       });
     }
-    await tx.db
-      .updateTable("organization_invitations")
-      .set({ status: "accepted", updated_at: now })
-      .where("id", "=", row.id)
-      .execute();
     const after = toInvitation((await findInvitationRecord(tx.db, row.id)) as InvitationRecord, now);
     await recordAudit(system, {
       organizationId: org.id,
@@ -315,7 +319,10 @@ export async function revokeInvitation(
     const before = await findInvitation(tx, org, input.invitation);
     if (before.status !== "pending") throw invitationNotPending(before.id, before.status);
     const now = tx.clock.now();
-    await setInvitationStatus(tx.db, before.id, "revoked", now);
+    if (!(await settlePendingInvitation(tx.db, before.id, "revoked", now))) {
+      const current = toInvitation((await findInvitationRecord(tx.db, before.id)) as InvitationRecord, now);
+      throw invitationNotPending(before.id, current.status);
+    }
     const after = toInvitation((await findInvitationRecord(tx.db, before.id)) as InvitationRecord, now);
     await recordAudit(tx, {
       organizationId: org.id,

@@ -4,6 +4,7 @@ import type { FastifyInstance } from "fastify";
 import { z } from "zod";
 import { jsonObject } from "../../json-limits.js";
 import { type RouteInput, endpoint, mountAll } from "../../http/route.js";
+import { int32 } from "../../validation.js";
 import { createOrganization } from "../members/index.js";
 import { listRoles } from "../roles/index.js";
 import { countWorkflows } from "../workflows/index.js";
@@ -43,7 +44,7 @@ const createBody = z
     created_by: z.string().optional(),
     public_metadata: metadata.optional(),
     private_metadata: metadata.optional(),
-    max_allowed_memberships: z.number().int().min(0).optional(),
+    max_allowed_memberships: int32(0).optional(),
     description: z.string().optional(),
     parent_id: z.string().nullable().optional(),
   })
@@ -53,7 +54,7 @@ const updateBody = z
   .object({
     name: z.string().optional(),
     slug: z.string().optional(),
-    max_allowed_memberships: z.number().int().min(0).optional(),
+    max_allowed_memberships: int32(0).optional(),
     admin_delete_enabled: z.boolean().optional(),
     description: z.string().nullable().optional(),
     parent_id: z.string().nullable().optional(),

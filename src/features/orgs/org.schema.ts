@@ -1,6 +1,7 @@
 // Input shapes for organizations.
 import { z } from "zod";
 import { jsonObject } from "../../json-limits.js";
+import { int32 } from "../../validation.js";
 
 const name = z.string().trim().min(1, "must not be empty").max(256, "must be at most 256 characters");
 export const slugSchema = z
@@ -14,7 +15,7 @@ export const createOrgSchema = z.object({
   slug: slugSchema.optional(),
   description: z.string().trim().max(2000).optional(),
   parent: z.string().trim().min(1).optional(),
-  maxAllowedMemberships: z.number().int().min(0).optional(),
+  maxAllowedMemberships: int32(0).optional(),
   inheritAncestorRead: z.boolean().optional(),
   publicMetadata: jsonObject().optional(),
   privateMetadata: jsonObject().optional(),
@@ -29,7 +30,7 @@ export const updateOrgSchema = z.object({
   description: z.string().trim().max(2000).nullable().optional(),
   /** A new parent (id, slug or name), or null to make the organization top-level. */
   parent: z.string().trim().min(1).nullable().optional(),
-  maxAllowedMemberships: z.number().int().min(0).optional(),
+  maxAllowedMemberships: int32(0).optional(),
   inheritAncestorRead: z.boolean().optional(),
 });
 export type UpdateOrgInput = z.input<typeof updateOrgSchema>;

@@ -15,7 +15,7 @@ import {
   resolveWorkflow,
 } from "../workflows/index.js";
 import { chooseReviewers, eligibleReviewers } from "./reviewers.js";
-import { runNotFound } from "./task.errors.js";
+import { runNotFound, runNotOpen } from "./task.errors.js";
 import { announce, signalValues } from "./task.signals.js";
 import type { RunStagesTable, WorkflowRunsTable } from "./task.table.js";
 
@@ -24,6 +24,20 @@ export const STAGE_ESCALATE = "stage.escalate";
 
 /** One job per kind and run stage; the workflow id is in the key so deleting a workflow can cancel its timers. */
 export const jobKey = (kind: string, workflowId: string, runStageId: string) => `${kind}:${workflowId}:${runStageId}`;
+
+/**
+ * The definition a run's stage follows: the one it was started with (kept on the run stage), so a change to the
+ * workflow reaches only runs started after it; runs from before clerk kept it follow the workflow as it is now.
+ */
+export function stageDefinition(wf: Workflow, rs: RunStagesTable): Stage | undefined {
+  if (rs.definition !== null) return JSON.parse(rs.definition) as Stage;
+  return wf.stages.find((s) => s.id === rs.stage_id);
+}
+
+/** The members who are parties to a run and never review it: its requester and whoever emitted its event. */
+export function partiesOf(run: WorkflowRunsTable): Set<string> {
+  return new Set([run.requester_id, run.emitter_id].filter((id): id is string => id !== null));
+}
 
 /** The run's label in the audit log: `pull-request-approval #123`. */
 export const runLabel = (wf: { slug: string }, subject: string | null) =>
@@ -51,7 +65,7 @@ export async function advance(
   let sets = fileSets;
   const label = runLabel(wf, run.subject);
   for (const rs of stages) {
-    const def = wf.stages.find((s) => s.id === rs.stage_id);
+    const def = stageDefinition(wf, rs);
     const now = tx.clock.now();
     let note: string | null = null;
     if (!def) {
@@ -83,11 +97,13 @@ export async function advance(
     });
   }
   const now = tx.clock.now();
-  await tx.db
+  const approved = await tx.db
     .updateTable("workflow_runs")
     .set({ status: "approved", completed_at: now, updated_at: now, blocked_reason: null })
     .where("id", "=", run.id)
-    .execute();
+    .where("status", "=", "open")
+    .executeTakeFirst();
+  if (Number(approved.numUpdatedRows) !== 1) throw runNotOpen(run.id, "no longer open");
   const elapsed = formatDuration(now - run.created_at);
   const requester = await emailOf(tx, run.requester_id);
   await announce(tx, {
@@ -144,8 +160,7 @@ async function activate(
     .set({ status: "active", started_at: now, note })
     .where("id", "=", rs.id)
     .execute();
-  const exclude = new Set(run.requester_id ? [run.requester_id] : []);
-  const pool = await eligibleReviewers(tx, org.id, def.requiresRole.id, exclude);
+  const pool = await eligibleReviewers(tx, org.id, def.requiresRole.id, partiesOf(run));
   const picked = await chooseReviewers(tx, {
     organizationId: org.id,
     pool: `stage:${def.id}`,
@@ -250,12 +265,19 @@ export async function stopStageTimers(tx: ServiceContext, workflowId: string, ru
   await cancelJobs(tx, [jobKey(STAGE_TIMEOUT, workflowId, runStageId), jobKey(STAGE_ESCALATE, workflowId, runStageId)]);
 }
 
-/** Loads what a run's next step needs: the run, its workflow, its organization and its event's data. */
+/**
+ * Locks a run and loads what its next step needs: the run, its workflow, its organization and its event's data.
+ * Every decision, cancellation, assignment and timer that changes a run calls this first, inside its transaction,
+ * and reads what it decides on (tasks, stages) only after it: the row lock (`FOR UPDATE` where the store has row
+ * locks; SQLite's BEGIN IMMEDIATE already serialises writers) makes concurrent changes of one run take turns, and
+ * on PostgreSQL (read committed) each read after the lock sees what the previous holder committed.
+ */
 export async function runContext(
   tx: ServiceContext,
   runId: string,
 ): Promise<{ run: WorkflowRunsTable; wf: Workflow; org: Organization; data: Record<string, unknown> }> {
-  const run = await tx.db.selectFrom("workflow_runs").selectAll().where("id", "=", runId).executeTakeFirst();
+  const query = tx.db.selectFrom("workflow_runs").selectAll().where("id", "=", runId);
+  const run = await (tx.dialect.supportsForUpdate ? query.forUpdate() : query).executeTakeFirst();
   if (!run) throw runNotFound(runId);
   const org = await resolveOrg(tx, run.organization_id);
   const wf = await resolveWorkflow(tx, run.workflow_id);

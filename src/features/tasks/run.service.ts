@@ -185,6 +185,7 @@ async function startRun(
     workflow_id: wf.id,
     event_id: event.id,
     requester_id: requesterId,
+    emitter_id: tx.actor.type === "user" ? tx.actor.id : null,
     status: "open",
     subject,
     blocked_reason: null,
@@ -211,6 +212,7 @@ async function startRun(
           completed_at: null,
           overdue_at: null,
           escalated_at: null,
+          definition: JSON.stringify(s),
         })),
       )
       .execute();
@@ -259,7 +261,7 @@ export async function cancelRun(ctx: ServiceContext, ref: string, reason?: strin
       .where("run_id", "=", run.id)
       .where("status", "=", "open")
       .execute();
-    await tx.db
+    const ended = await tx.db
       .updateTable("workflow_runs")
       .set({
         status: "cancelled",
@@ -269,7 +271,9 @@ export async function cancelRun(ctx: ServiceContext, ref: string, reason?: strin
         blocked_reason: null,
       })
       .where("id", "=", run.id)
-      .execute();
+      .where("status", "=", "open")
+      .executeTakeFirst();
+    if (Number(ended.numUpdatedRows) !== 1) throw runNotOpen(run.id, "no longer open");
     await recordAudit(tx, {
       organizationId: org.id,
       action: "workflow.run_cancelled",

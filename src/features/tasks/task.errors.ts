@@ -29,11 +29,17 @@ export function memberRequired(what: string): ClerkError {
   );
 }
 
-export function selfApproval(actor: string, runId: string, verdict: "approved" | "rejected" = "approved"): ClerkError {
+/** The requester (or, `as` says, the emitter of its event) deciding their own run. */
+export function selfApproval(
+  actor: string,
+  runId: string,
+  verdict: "approved" | "rejected" = "approved",
+  as = "requested",
+): ClerkError {
   const message =
     verdict === "approved"
-      ? `${actor} requested run ${runId} and cannot approve it; another reviewer must.`
-      : `${actor} requested run ${runId} and cannot decide it; to withdraw it, cancel it with: clerk run cancel ${runId}`;
+      ? `${actor} ${as} run ${runId} and cannot approve it; another reviewer must.`
+      : `${actor} ${as} run ${runId} and cannot decide it; to withdraw it, cancel it with: clerk run cancel ${runId}`;
   return new ClerkError("approval.self_approval", message, { details: { run: runId } });
 }
 

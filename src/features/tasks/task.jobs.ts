@@ -6,16 +6,28 @@ import type { Job, JobHandler } from "../jobs/index.js";
 import { enqueueEmail } from "../notifications/index.js";
 import { resolveUser } from "../users/index.js";
 import { chooseReviewers, eligibleReviewers } from "./reviewers.js";
-import { STAGE_ESCALATE, STAGE_TIMEOUT, emailOf, runContext, runLabel } from "./run.advance.js";
+import {
+  STAGE_ESCALATE,
+  STAGE_TIMEOUT,
+  emailOf,
+  partiesOf,
+  runContext,
+  runLabel,
+  stageDefinition,
+} from "./run.advance.js";
 import { announce, runUrl, signalValues } from "./task.signals.js";
 
+/** The job's stage when it is still active in an open run, read under the run's lock (a decision may race the timer). */
 async function activeStage(tx: ServiceContext, job: Job) {
   const id = String(job.payload.runStageId ?? "");
-  const rs = await tx.db.selectFrom("run_stages").selectAll().where("id", "=", id).executeTakeFirst();
+  const stage = () => tx.db.selectFrom("run_stages").selectAll().where("id", "=", id).executeTakeFirst();
+  const runId = (await stage())?.run_id;
+  if (runId === undefined) return undefined;
+  const context = await runContext(tx, runId);
+  const rs = await stage();
   if (!rs || rs.status !== "active" || rs.started_at === null) return undefined;
-  const context = await runContext(tx, rs.run_id);
   if (context.run.status !== "open") return undefined;
-  return { rs, ...context, def: context.wf.stages.find((s) => s.id === rs.stage_id) };
+  return { rs, ...context, def: stageDefinition(context.wf, rs) };
 }
 
 async function emails(tx: ServiceContext, ids: readonly (string | null)[]): Promise<(string | null)[]> {
@@ -104,10 +116,7 @@ const onEscalate: JobHandler = async (tx, job) => {
     .orderBy("id")
     .execute();
   const open = tasks.filter((t) => t.status === "open");
-  const busy = new Set([
-    ...(run.requester_id ? [run.requester_id] : []),
-    ...tasks.flatMap((t) => (t.decided_by_id ? [t.decided_by_id] : [])),
-  ]);
+  const busy = new Set([...partiesOf(run), ...tasks.flatMap((t) => (t.decided_by_id ? [t.decided_by_id] : []))]);
   const pool = await eligibleReviewers(tx, org.id, escalation.escalateTo.id, busy);
   const picked = await chooseReviewers(tx, {
     organizationId: org.id,
@@ -123,8 +132,15 @@ const onEscalate: JobHandler = async (tx, job) => {
         .updateTable("tasks")
         .set({ assignee_id: to.userId, assigned_via: "escalation", escalated: 1, updated_at: now })
         .where("id", "=", task.id)
+        .where("status", "=", "open")
         .execute();
-    else await tx.db.updateTable("tasks").set({ escalated: 1, updated_at: now }).where("id", "=", task.id).execute();
+    else
+      await tx.db
+        .updateTable("tasks")
+        .set({ escalated: 1, updated_at: now })
+        .where("id", "=", task.id)
+        .where("status", "=", "open")
+        .execute();
     const [from] = await emails(tx, [task.assignee_id]);
     await announce(tx, {
       organizationId: org.id,

@@ -15,7 +15,7 @@ import {
 } from "../workflows/index.js";
 import { holdsRole } from "./reviewers.js";
 import { type RunRecord, type TaskRecord, runRecords, taskRecords } from "./run.records.js";
-import { advance, emailOf, runContext, runLabel, stopStageTimers } from "./run.advance.js";
+import { advance, emailOf, partiesOf, runContext, runLabel, stageDefinition, stopStageTimers } from "./run.advance.js";
 import { assertMember } from "./run.service.js";
 import {
   alreadyCounted,
@@ -95,8 +95,10 @@ async function decide(
 ): Promise<DecisionResult> {
   return inTransaction(ctx, async (tx) => {
     const actorId = assertMember(tx, verdict === "approved" ? "approve a task" : "reject a task");
-    const given = await loadTask(tx, ref);
-    const { run, wf, org, data } = await runContext(tx, given.run_id);
+    const found = await loadTask(tx, ref);
+    const { run, wf, org, data } = await runContext(tx, found.run_id);
+    // Everything decided on is read after the run's lock, so a decision committed meanwhile is seen here.
+    const given = await loadTask(tx, found.id);
     const rs = await tx.db
       .selectFrom("run_stages")
       .selectAll()
@@ -111,10 +113,12 @@ async function decide(
     }
     if (run.status !== "open") throw runNotOpen(run.id, run.status);
     if (rs.status !== "active") throw runNotOpen(run.id, `past stage "${rs.name}" (${rs.status})`);
-    const def = wf.stages.find((s) => s.id === rs.stage_id);
+    const def = stageDefinition(wf, rs);
     if (!def)
       throw runNotOpen(run.id, `waiting on stage "${rs.name}", which was removed from the workflow; cancel the run`);
     if (run.requester_id === actorId) throw selfApproval(tx.actor.label, run.id, verdict);
+    if (run.emitter_id === actorId)
+      throw selfApproval(tx.actor.label, run.id, verdict, "emitted the event that started");
     if (stageTasks.some((t) => t.decided_by_id === actorId)) throw alreadyCounted(tx.actor.label, rs.name);
     const own = stageTasks.find((t) => t.status === "open" && t.assignee_id === actorId);
     const task = own ?? given;
@@ -130,7 +134,7 @@ async function decide(
         ? checkFormData(await findForm(tx, org, def.form), extra.formData)
         : null;
     const now = tx.clock.now();
-    await tx.db
+    const decided = await tx.db
       .updateTable("tasks")
       .set({
         status: verdict,
@@ -142,7 +146,9 @@ async function decide(
         form_data: form ? JSON.stringify(form) : null,
       })
       .where("id", "=", task.id)
-      .execute();
+      .where("status", "=", "open")
+      .executeTakeFirst();
+    if (Number(decided.numUpdatedRows) !== 1) throw alreadyDecided(task.id, "decided", null, null);
     const label = runLabel(wf, run.subject);
     const assignee = task.assignee_id
       ? ((await resolveUser(tx, task.assignee_id).catch(() => undefined))?.email ?? null)
@@ -182,7 +188,7 @@ async function decide(
         .where("status", "=", "waiting")
         .execute();
       await stopStageTimers(tx, wf.id, rs.id);
-      await tx.db
+      const ended = await tx.db
         .updateTable("workflow_runs")
         .set({
           status: "rejected",
@@ -192,7 +198,9 @@ async function decide(
           blocked_reason: null,
         })
         .where("id", "=", run.id)
-        .execute();
+        .where("status", "=", "open")
+        .executeTakeFirst();
+      if (Number(ended.numUpdatedRows) !== 1) throw runNotOpen(run.id, "no longer open");
       await announce(tx, {
         organizationId: org.id,
         action: "workflow.run_rejected",
@@ -316,7 +324,7 @@ export async function assignTask(ctx: ServiceContext, input: AssignInput): Promi
       .where("status", "=", "active")
       .executeTakeFirst();
     if (!rs) throw runNotOpen(run.id, "between stages");
-    const def = wf.stages.find((s) => s.id === rs.stage_id);
+    const def = stageDefinition(wf, rs);
     if (!def)
       throw runNotOpen(run.id, `waiting on stage "${rs.name}", which was removed from the workflow; cancel the run`);
     const tasks = await tx.db
@@ -335,8 +343,11 @@ export async function assignTask(ctx: ServiceContext, input: AssignInput): Promi
       throw runNotOpen(run.id, `without open tasks in stage "${rs.name}"`);
     }
     const reviewer = await resolveUser(tx, a.reviewer);
-    if (reviewer.id === run.requester_id)
-      throw reviewerNotEligible(reviewer.email, `they requested this run, and nobody reviews their own change.`);
+    if (partiesOf(run).has(reviewer.id))
+      throw reviewerNotEligible(
+        reviewer.email,
+        `they ${reviewer.id === run.requester_id ? "requested this run" : "emitted the event that started this run"}, and nobody reviews their own change.`,
+      );
     if (!(await mayDecide(tx, org, def, rs, reviewer.id))) {
       throw reviewerNotEligible(
         reviewer.email,
@@ -358,11 +369,13 @@ export async function assignTask(ctx: ServiceContext, input: AssignInput): Promi
       );
     }
     const now = tx.clock.now();
-    await tx.db
+    const assigned = await tx.db
       .updateTable("tasks")
       .set({ assignee_id: reviewer.id, assigned_via: "manual", updated_at: now })
       .where("id", "=", task.id)
-      .execute();
+      .where("status", "=", "open")
+      .executeTakeFirst();
+    if (Number(assigned.numUpdatedRows) !== 1) throw alreadyDecided(task.id, "decided", null, null);
     const unassigned = open.filter((t) => t.id !== task.id && t.assignee_id === null).length;
     if (unassigned === 0 && run.blocked_reason !== null)
       await tx.db

@@ -22,6 +22,8 @@ export interface WorkflowRunsTable {
   workflow_id: string;
   event_id: string;
   requester_id: string | null;
+  /** The member who emitted the event (their key, or act-as); a party to the run, like the requester. */
+  emitter_id: string | null;
   status: RunStatus;
   subject: string | null;
   blocked_reason: string | null;
@@ -48,6 +50,8 @@ export interface RunStagesTable {
   completed_at: number | null;
   overdue_at: number | null;
   escalated_at: number | null;
+  /** JSON: the stage's definition when the run started (null for runs started before clerk kept it). */
+  definition: string | null;
 }
 
 export type TaskStatus = "open" | "approved" | "rejected" | "cancelled";

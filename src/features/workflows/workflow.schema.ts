@@ -1,6 +1,7 @@
 // Input shapes for workflow definitions, parsed once at the edge (CLI flags, HTTP bodies).
 import { z } from "zod";
 import { jsonObject } from "../../json-limits.js";
+import { int32 } from "../../validation.js";
 
 export const STRATEGIES = ["round-robin", "least-loaded", "manual"] as const;
 export const strategySchema = z.enum(STRATEGIES);
@@ -40,7 +41,7 @@ export const addStageSchema = z.object({
   approvals: z.number().int().min(1, "must be at least 1").max(20, "must be at most 20").optional(),
   form: text(128).optional(),
   strategy: strategySchema.optional(),
-  position: z.number().int().min(1).optional(),
+  position: int32(1).optional(),
 });
 export type AddStageInput = z.input<typeof addStageSchema>;
 

@@ -8,6 +8,7 @@ import * as audit from "./0005-audit.js";
 import * as workflows from "./0006-workflows.js";
 import * as notifications from "./0007-notifications.js";
 import * as auditIndexes from "./0008-audit-indexes.js";
+import * as runSnapshots from "./0009-run-parties-and-stage-snapshots.js";
 import * as auditCheckpointChain from "./0010-audit-checkpoint-chain.js";
 import * as notificationSecrets from "./0012-notification-secrets.js";
 
@@ -21,6 +22,7 @@ export const MIGRATIONS: Record<string, Migration> = {
   "0006-workflows": workflows,
   "0007-notifications": notifications,
   "0008-audit-indexes": auditIndexes,
+  "0009-run-parties-and-stage-snapshots": runSnapshots,
   "0010-audit-checkpoint-chain": auditCheckpointChain,
   "0012-notification-secrets": notificationSecrets,
 };
