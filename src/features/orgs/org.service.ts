@@ -23,7 +23,7 @@ import {
 } from "./org.repository.js";
 import { type CreateOrgInput, type UpdateOrgInput, createOrgSchema, slugify, updateOrgSchema } from "./org.schema.js";
 import { parseInput } from "../../validation.js";
-import { assertActorMay, organizationsWhereActorMay } from "../access/index.js";
+import { actingUserId, assertActorMay, isInstanceAdmin, organizationsWhereActorMay } from "../access/index.js";
 
 /** An organization as services return it. */
 export interface Organization {
@@ -72,7 +72,7 @@ export async function resolveOrg(ctx: ServiceContext, ref: string): Promise<Orga
     (await findOrgBySlug(ctx.db, value.toLowerCase())) ??
     (await uniqueByName(ctx, value));
   if (row && (await visibleToActor(ctx, row))) return toOrganization(row);
-  if (ctx.actor.type === "user") throw orgNotFound(value);
+  if (!isInstanceAdmin(ctx)) throw orgNotFound(value);
   const known = (await allOrgs(ctx.db)).flatMap((o) => [o.slug, o.name]);
   throw orgNotFound(value, known);
 }
@@ -82,11 +82,12 @@ export async function resolveOrg(ctx: ServiceContext, ref: string): Promise<Orga
  * and those organizations' descendants (where ancestor members get read access).
  */
 async function visibleOrgIds(ctx: ServiceContext): Promise<Set<string> | null> {
-  if (ctx.actor.type !== "user" || ctx.actor.id === null) return null;
+  const userId = actingUserId(ctx);
+  if (userId === null) return null;
   const mine = new Set(
-    (
-      await ctx.db.selectFrom("memberships").select("organization_id").where("user_id", "=", ctx.actor.id).execute()
-    ).map((r) => r.organization_id),
+    (await ctx.db.selectFrom("memberships").select("organization_id").where("user_id", "=", userId).execute()).map(
+      (r) => r.organization_id,
+    ),
   );
   const parentOf = new Map(
     (await ctx.db.selectFrom("organizations").select(["id", "parent_id"]).execute()).map((o) => [o.id, o.parent_id]),
@@ -159,7 +160,7 @@ export async function createOrg(ctx: ServiceContext, input: CreateOrgInput): Pro
       max_allowed_memberships: data.maxAllowedMemberships ?? 0,
       public_metadata: JSON.stringify(data.publicMetadata ?? {}),
       private_metadata: JSON.stringify(data.privateMetadata ?? {}),
-      created_by: data.createdBy ?? (tx.actor.type === "user" ? tx.actor.id : null),
+      created_by: data.createdBy ?? actingUserId(tx),
       policy_version: 1,
       created_at: now,
       updated_at: now,

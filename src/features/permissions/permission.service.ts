@@ -13,6 +13,7 @@ import {
   systemPermission,
 } from "./permission.errors.js";
 import type { PermissionsTable } from "./permission.table.js";
+import { assertAllowedNow } from "../access/index.js";
 
 /** A permission as services return it. */
 export interface Permission {
@@ -133,12 +134,7 @@ export async function ensureSystemPermissions(ctx: ServiceContext): Promise<void
 
 /** The catalogue is instance-wide: a member acting as themselves (`--as`, agent keys) may not edit it. */
 function assertInstanceAdmin(ctx: ServiceContext, what: string): void {
-  if (ctx.actor.type === "user") {
-    throw new ClerkError(
-      "permission.denied",
-      `${ctx.actor.label} may not ${what}: the permission catalogue is instance-wide and only an instance admin may change it.`,
-    );
-  }
+  assertAllowedNow(ctx, { kind: "instance_admin", what, why: "the permission catalogue is instance-wide" });
 }
 
 /** Custom keys may not use the `org:sys_` namespace, which Clerk reserves for system permissions. */

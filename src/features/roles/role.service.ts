@@ -4,7 +4,7 @@ import { type ServiceContext, inTransaction } from "../../context.js";
 import { ClerkError } from "../../errors.js";
 import { isId, newId } from "../../ids.js";
 import { parseInput } from "../../validation.js";
-import { type GrantRequest, assertMayGrant } from "../access/index.js";
+import { type GrantRequest, assertAllowedNow, assertMayGrant, isInstanceAdmin } from "../access/index.js";
 import { recordAudit } from "../audit/index.js";
 import { type Grant, grantNotFound, grantsOf, removeGrant, upsertGrant } from "../grants/index.js";
 import { type Organization, ancestorsOfOrg, bumpPolicyVersion, resolveOrg } from "../orgs/index.js";
@@ -295,14 +295,9 @@ export async function touchPolicy(ctx: ServiceContext, organizationId: string | 
 }
 
 export async function assertUserMayEditRoles(ctx: ServiceContext, home: RoleHome, grants: readonly GrantRequest[]) {
-  if (ctx.actor.type !== "user") return;
-  if (home.org === null) {
-    throw new ClerkError(
-      "permission.denied",
-      `${ctx.actor.label} may not change instance-wide roles; only an instance admin (the local operator or an instance key) may.`,
-    );
-  }
-  await assertMayGrant(ctx, home.org.id, home.org.slug, grants);
+  if (isInstanceAdmin(ctx)) return;
+  if (home.org === null) assertAllowedNow(ctx, { kind: "instance_admin", what: "change instance-wide roles" });
+  else await assertMayGrant(ctx, home.org.id, home.org.slug, grants);
 }
 
 /** Creates a role (key from the name), with parents and permissions; unknown permissions are created as custom ones. */

@@ -25,11 +25,3 @@ export function notAMember(user: string, organization: string): ClerkError {
     { param: "organization_id" },
   );
 }
-
-/** Sessions and tokens act for any user: only the instance (a secret key, the local operator) may handle them. */
-export function instanceAdminOnly(who: string, what: string): ClerkError {
-  return new ClerkError(
-    "session.instance_admin_only",
-    `${who} may not ${what}: sessions and tokens speak for any user, so only an instance secret key or the local operator (clerk without --as) may manage them.`,
-  );
-}

@@ -3,7 +3,7 @@
 import { type ServiceContext, inTransaction } from "../../context.js";
 import { isId, newId } from "../../ids.js";
 import { parseInput } from "../../validation.js";
-import { compiledPolicy } from "../access/index.js";
+import { actingUserId, compiledPolicy } from "../access/index.js";
 import { recordAudit } from "../audit/index.js";
 import { type Organization, resolveOrg } from "../orgs/index.js";
 import { resolveUser } from "../users/index.js";
@@ -51,7 +51,7 @@ export function subjectOf(data: Record<string, unknown>): string | null {
 
 async function requesterOf(ctx: ServiceContext, given: string | undefined): Promise<string | null> {
   if (given !== undefined) return (await resolveUser(ctx, given)).id;
-  return ctx.actor.type === "user" ? ctx.actor.id : null;
+  return actingUserId(ctx);
 }
 
 /** An event as services return it. */

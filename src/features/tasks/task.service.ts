@@ -37,6 +37,7 @@ import {
 } from "./task.schema.js";
 import { announce, signalValues } from "./task.signals.js";
 import type { RunStagesTable, TasksTable } from "./task.table.js";
+import { actingUserId } from "../access/index.js";
 
 /** What a decision returns: the task as decided and the run as it now stands. */
 export interface DecisionResult {
@@ -467,7 +468,7 @@ export async function listTasks(
 /** One task, readable by its assignee and by whoever may read the organization's workflows. */
 export async function getTask(ctx: ServiceContext, ref: string): Promise<TaskRecord> {
   const row = await loadTask(ctx, ref);
-  if (!(ctx.actor.type === "user" && ctx.actor.id === row.assignee_id))
+  if (row.assignee_id === null || actingUserId(ctx) !== row.assignee_id)
     await assertMayReadWorkflows(ctx, await resolveOrg(ctx, row.organization_id));
   return (await taskRecords(ctx, [row]))[0] as TaskRecord;
 }
