@@ -5,7 +5,7 @@ import { isId, newId } from "../../ids.js";
 import { parseInput } from "../../validation.js";
 import { actingUserId, compiledPolicy } from "../access/index.js";
 import { recordAudit } from "../audit/index.js";
-import { type Organization, resolveOrg } from "../orgs/index.js";
+import { type Organization, organizationOf, resolveOrg } from "../orgs/index.js";
 import { resolveUser } from "../users/index.js";
 import {
   type Workflow,
@@ -291,7 +291,7 @@ export async function getRun(ctx: ServiceContext, ref: string): Promise<RunRecor
     ? await ctx.db.selectFrom("workflow_runs").selectAll().where("id", "=", id).executeTakeFirst()
     : undefined;
   if (!row) throw runNotFound(id);
-  await assertMayReadWorkflows(ctx, await resolveOrg(ctx, row.organization_id));
+  await assertMayReadWorkflows(ctx, await organizationOf(ctx, row.organization_id, () => runNotFound(id)));
   return (await runRecords(ctx, [row]))[0] as RunRecord;
 }
 

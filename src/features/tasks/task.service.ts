@@ -3,7 +3,7 @@ import { type ServiceContext, inTransaction } from "../../context.js";
 import { ClerkError } from "../../errors.js";
 import { isId } from "../../ids.js";
 import { parseInput } from "../../validation.js";
-import { type Organization, resolveOrg } from "../orgs/index.js";
+import { type Organization, organizationOf, resolveOrg } from "../orgs/index.js";
 import { resolveUser } from "../users/index.js";
 import {
   type Stage,
@@ -469,6 +469,6 @@ export async function listTasks(
 export async function getTask(ctx: ServiceContext, ref: string): Promise<TaskRecord> {
   const row = await loadTask(ctx, ref);
   if (row.assignee_id === null || actingUserId(ctx) !== row.assignee_id)
-    await assertMayReadWorkflows(ctx, await resolveOrg(ctx, row.organization_id));
+    await assertMayReadWorkflows(ctx, await organizationOf(ctx, row.organization_id, () => taskNotFound(ref)));
   return (await taskRecords(ctx, [row]))[0] as TaskRecord;
 }
