@@ -161,11 +161,14 @@ for (const dialect of DIALECTS) {
 
     describe("a 404 for another organization's run, task or workflow names nothing of it (finding 11)", () => {
       it.each([
-        ["run", () => `/runs/${b.runId}`],
-        ["task", () => `/tasks/${b.taskId}`],
-        ["workflow", () => `/workflows/${b.workflowId}`],
-      ])("GET the %s of B", async (_, path) => {
-        const res = await call(a.keys.admin, "GET", path());
+        ["GET", "read the run", () => `/runs/${b.runId}`, undefined],
+        ["GET", "read the task", () => `/tasks/${b.taskId}`, undefined],
+        ["GET", "read the workflow", () => `/workflows/${b.workflowId}`, undefined],
+        ["POST", "cancel the run", () => `/runs/${b.runId}/cancel`, {}],
+        ["POST", "approve the task", () => `/tasks/${b.taskId}/approve`, {}],
+        ["POST", "reject the task", () => `/tasks/${b.taskId}/reject`, { reason: "no" }],
+      ] as const)("%s: %s of B", async (method, _, path, body) => {
+        const res = await call(a.keys.admin, method, path(), body);
         expect(res.status).toBe(404);
         expect(res.text).not.toContain(b.orgId);
         noneOfB(res.text.replaceAll(path().split("/")[2] as string, ""));

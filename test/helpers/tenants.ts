@@ -80,7 +80,7 @@ export async function buildTenants(ctx: ServiceContext): Promise<{ a: TenantA; b
     organization: beta.id,
     type: "zeta_release",
     requester: "bea@zeta.test",
-    data: { pr: { number: 4242 } },
+    data: { pr: { number: 4242 }, note: "zeta payload" },
   });
   const runId = emitted.runs[0]?.id as string;
   const task = (await listTasks(ctx, { organization: beta.id })).data[0];
@@ -145,7 +145,8 @@ export async function buildTenants(ctx: ServiceContext): Promise<{ a: TenantA; b
       b.keyId,
       b.sessionId,
       "zeta-files",
-      "4242",
+      // Every name, e-mail and key of B carries "zeta": a catch-all for what the list above forgets.
+      "zeta",
     ]),
   ].filter((s) => typeof s === "string" && s.length > 0);
   return { a, b };

@@ -1,11 +1,12 @@
 // A run's next step: the next stage whose condition holds becomes active and asks its reviewers; with none left, the run is approved.
 // whose condition is false, asking each active stage's approvals of reviewers, and ends approved or rejected.
 import type { ServiceContext } from "../../context.js";
+import type { ClerkError } from "../../errors.js";
 import { formatDuration } from "../../duration.js";
 import { newId } from "../../ids.js";
 import { recordAudit } from "../audit/index.js";
 import { type JobSpec, cancelJobs, scheduleJobs } from "../jobs/index.js";
-import { type Organization, resolveOrg } from "../orgs/index.js";
+import { type Organization, organizationOf } from "../orgs/index.js";
 import {
   type Stage,
   type Workflow,
@@ -250,14 +251,18 @@ export async function stopStageTimers(tx: ServiceContext, workflowId: string, ru
   await cancelJobs(tx, [jobKey(STAGE_TIMEOUT, workflowId, runStageId), jobKey(STAGE_ESCALATE, workflowId, runStageId)]);
 }
 
-/** Loads what a run's next step needs: the run, its workflow, its organization and its event's data. */
+/**
+ * Loads what a run's next step needs: the run, its workflow, its organization and its event's data. When the
+ * actor may not see the run's organization, `notFound` (the error for what the caller named) is thrown.
+ */
 export async function runContext(
   tx: ServiceContext,
   runId: string,
+  notFound: () => ClerkError = () => runNotFound(runId),
 ): Promise<{ run: WorkflowRunsTable; wf: Workflow; org: Organization; data: Record<string, unknown> }> {
   const run = await tx.db.selectFrom("workflow_runs").selectAll().where("id", "=", runId).executeTakeFirst();
   if (!run) throw runNotFound(runId);
-  const org = await resolveOrg(tx, run.organization_id);
+  const org = await organizationOf(tx, run.organization_id, notFound);
   const wf = await resolveWorkflow(tx, run.workflow_id);
   const event = await tx.db
     .selectFrom("workflow_events")

@@ -97,7 +97,7 @@ async function decide(
   return inTransaction(ctx, async (tx) => {
     const actorId = assertMember(tx, verdict === "approved" ? "approve a task" : "reject a task");
     const given = await loadTask(tx, ref);
-    const { run, wf, org, data } = await runContext(tx, given.run_id);
+    const { run, wf, org, data } = await runContext(tx, given.run_id, () => taskNotFound(ref));
     const rs = await tx.db
       .selectFrom("run_stages")
       .selectAll()
