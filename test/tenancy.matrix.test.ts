@@ -67,9 +67,12 @@ function pathValue(b: TenantB & { permissionId: string }, path: string, name: st
   return value;
 }
 
-/** B's value for a body or query field the attacker would aim at B with; undefined for anything else. */
-function fieldValue(b: TenantB & { permissionId: string }, name: string): string | undefined {
-  const byName: Record<string, string> = {
+/** The values a request aims at a tenant with, by body or query field name. */
+type Aim = Record<string, string>;
+
+/** Aimed at B: every field that can name one of B's things names it. */
+function aimAtB(b: TenantB & { permissionId: string }): Aim {
+  return {
     organization_id: b.orgId,
     organization: b.orgId,
     parent_id: b.orgId,
@@ -94,29 +97,43 @@ function fieldValue(b: TenantB & { permissionId: string }, name: string): string
     agent: b.email,
     inviter_user_id: b.userId,
   };
-  return byName[name];
+}
+
+/** Aimed at A itself (routes that take no B id): whatever comes back must still hold nothing of B. */
+function aimAtA(a: TenantA): Aim {
+  return {
+    organization_id: a.orgId,
+    organization: a.orgId,
+    user_id: a.users.member,
+    email_address: a.emails.member,
+    requester: a.emails.member,
+    reviewer: a.emails.admin,
+    role: "org:member",
+    permission: "org:sys_memberships:read",
+    agent: a.emails.member,
+  };
 }
 
 /** A plausible value of a schema: B's where the field names B's things, else something of the right type. */
-function plausible(b: TenantB & { permissionId: string }, schema: JsonSchema, name: string): unknown {
-  const aimed = fieldValue(b, name);
+function plausible(aim: Aim, schema: JsonSchema, name: string): unknown {
+  const aimed = aim[name];
   const type = Array.isArray(schema.type) ? schema.type[0] : (schema.type ?? schema.anyOf?.[0]?.type);
   if (schema.enum?.length) return schema.enum[0];
   if (type === "array") {
-    const item = plausible(b, schema.items ?? { type: "string" }, name);
+    const item = plausible(aim, schema.items ?? { type: "string" }, name);
     return [item];
   }
   if (aimed !== undefined) return aimed;
-  if (type === "object") return bodyOf(b, schema);
+  if (type === "object") return bodyOf(aim, schema);
   if (type === "integer" || type === "number") return 1;
   if (type === "boolean") return true;
   return `matrix-${name}`;
 }
 
-function bodyOf(b: TenantB & { permissionId: string }, schema: JsonSchema): Record<string, unknown> {
+function bodyOf(aim: Aim, schema: JsonSchema): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const [name, property] of Object.entries(schema.properties ?? {})) {
-    if (schema.required?.includes(name) || fieldValue(b, name) !== undefined) out[name] = plausible(b, property, name);
+    if (schema.required?.includes(name) || aim[name] !== undefined) out[name] = plausible(aim, property, name);
   }
   return out;
 }
@@ -175,6 +192,7 @@ for (const dialect of DIALECTS) {
       const before = await rowsOfB(t, b);
       const leaks: string[] = [];
       let tried = 0;
+      const statuses = new Map<number, number>();
       let routes = 0;
       for (const [template, operations] of Object.entries(doc.paths)) {
         for (const [method, op] of Object.entries(operations)) {
@@ -182,31 +200,36 @@ for (const dialect of DIALECTS) {
           const path = template.replace(/\{([^}]+)\}/g, (_, name: string) =>
             encodeURIComponent(pathValue(b, template, name)),
           );
-          const query = new URLSearchParams();
-          for (const p of op.parameters ?? []) {
-            if (p.in !== "query") continue;
-            const value = fieldValue(b, p.name) ?? (p.required ? `matrix-${p.name}` : undefined);
-            if (value !== undefined) query.set(p.name, value);
-          }
-          const schema = op.requestBody?.content["application/json"]?.schema;
-          const body = schema ? JSON.stringify(bodyOf(b, schema)) : undefined;
-          const url = `${api.url}${path}${query.size ? `?${query}` : ""}`;
-          const sent = `${decodeURIComponent(url)} ${body ?? ""}`;
-          for (const credential of credentials) {
-            tried++;
-            const res = await fetch(url, {
-              method: method.toUpperCase(),
-              headers: { ...credential.headers, ...(body ? { "content-type": "application/json" } : {}) },
-              body,
-              redirect: "manual",
-            });
-            const text = `${[...res.headers].map(([k, v]) => `${k}: ${v}`).join("\n")}\n${await res.text()}`;
-            // What the caller sent and gets echoed back is not a leak; anything else of B is.
-            const found = b.secrets.filter((s) => !sent.includes(s) && text.includes(s));
-            if (found.length)
-              leaks.push(
-                `${method.toUpperCase()} ${template} as ${credential.name} → ${res.status}: ${found.join(", ")}`,
-              );
+          // Aimed at B; and a route that names no B id in its path is also called aimed at A itself.
+          const aims = path === template ? [aimAtB(b), aimAtA(a)] : [aimAtB(b)];
+          for (const aim of aims) {
+            const query = new URLSearchParams();
+            for (const p of op.parameters ?? []) {
+              if (p.in !== "query") continue;
+              const value = aim[p.name] ?? (p.required ? `matrix-${p.name}` : undefined);
+              if (value !== undefined) query.set(p.name, value);
+            }
+            const schema = op.requestBody?.content["application/json"]?.schema;
+            const body = schema ? JSON.stringify(bodyOf(aim, schema)) : undefined;
+            const url = `${api.url}${path}${query.size ? `?${query}` : ""}`;
+            const sent = `${decodeURIComponent(url)} ${body ?? ""}`;
+            for (const credential of credentials) {
+              tried++;
+              const res = await fetch(url, {
+                method: method.toUpperCase(),
+                headers: { ...credential.headers, ...(body ? { "content-type": "application/json" } : {}) },
+                body,
+                redirect: "manual",
+              });
+              statuses.set(res.status, (statuses.get(res.status) ?? 0) + 1);
+              const text = `${[...res.headers].map(([k, v]) => `${k}: ${v}`).join("\n")}\n${await res.text()}`;
+              // What the caller sent and gets echoed back is not a leak; anything else of B is.
+              const found = b.secrets.filter((s) => !sent.includes(s) && text.includes(s));
+              if (found.length)
+                leaks.push(
+                  `${method.toUpperCase()} ${template}${aim.organization_id === a.orgId ? " (aimed at A)" : ""} as ${credential.name} → ${res.status}: ${found.join(", ")}`,
+                );
+            }
           }
         }
       }
@@ -215,8 +238,14 @@ for (const dialect of DIALECTS) {
         (table) => JSON.stringify(before[table]) !== JSON.stringify(after[table]),
       );
       console.log(
-        `${dialect}: ${routes} routes × ${credentials.length} credentials = ${tried} requests tried; ` +
+        `${dialect}: ${routes} routes × ${credentials.length} credentials (routes without a B id twice) = ${tried} requests tried; ` +
           `${leaks.length} leaks; B's rows changed in: ${changed.join(", ") || "none"}`,
+      );
+      console.log(
+        `  answers by status: ${[...statuses]
+          .sort(([x], [y]) => x - y)
+          .map(([k, n]) => `${k}×${n}`)
+          .join(", ")}`,
       );
       for (const leak of leaks) console.log(`  leak: ${leak}`);
       expect(routes).toBeGreaterThan(100);
