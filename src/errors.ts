@@ -1,5 +1,6 @@
 // The error type every feature throws, and the one table that maps each code to an HTTP status,
 // a Clerk Backend API error code and a CLI exit code; no throw site picks a status.
+import { EngineInputError } from "./engine/errors.js";
 
 /** How one error code travels over each transport. */
 export interface ErrorSpec {
@@ -73,7 +74,6 @@ export const ERROR_CODES = Object.freeze({
   "session.not_found": notFound(),
   "session.not_active": refused("session_not_active", 400),
   "session.not_member": notFound(),
-  "session.instance_admin_only": refused("authorization_invalid", 403),
   "secrets.master_key_invalid": { status: 500, clerk: "master_key_invalid", exit: 2 },
   "secrets.unseal_failed": { status: 500, clerk: "master_key_mismatch", exit: 1 },
   "remote.unreachable": { status: 502, clerk: "remote_unreachable", exit: 1 },
@@ -115,7 +115,6 @@ export const ERROR_CODES = Object.freeze({
   "approval.already_counted": refused("approval_already_counted", 409),
   "approval.form_invalid": invalid(),
   "approval.reviewer_not_eligible": refused("approval_reviewer_not_eligible", 422),
-  "jobs.instance_admin_only": refused("authorization_invalid", 403),
   "notify.invalid_message": invalid(),
   "notify.unknown_placeholder": invalid("form_param_value_invalid"),
   "notify.invalid_channel": invalid("form_param_value_invalid"),
@@ -124,11 +123,11 @@ export const ERROR_CODES = Object.freeze({
   "notify.provider_not_configured": refused("notification_provider_missing", 422),
   "notify.not_found": notFound(),
   "notify.not_dead": refused("notification_not_dead", 409),
-  "notify.instance_admin_only": refused("authorization_invalid", 403),
   "signing_key.rotation_pending": refused("signing_key_rotation_pending", 409),
   internal: { status: 500, clerk: "internal_clerk_error", exit: 1 },
   "notify.destination_refused": invalid("form_param_value_invalid"),
   "notify.purged": refused("notification_purged", 409),
+  "auth.instance_admin_required": refused("authorization_invalid", 403),
 } satisfies Record<string, ErrorSpec>);
 
 /** A stable, dotted error code such as `role.not_found`. */
@@ -160,6 +159,17 @@ export class ClerkError extends Error {
   get spec(): ErrorSpec {
     return ERROR_CODES[this.code];
   }
+}
+
+/**
+ * The one boundary where a failure from below becomes a ClerkError: an engine input error (a bad key, scope
+ * or resource that reached the pure core) is the caller's mistake, `input.invalid`, never a 500. Anything
+ * else unknown stays unknown (undefined) for the transport to log.
+ */
+export function asClerkError(error: unknown): ClerkError | undefined {
+  if (error instanceof ClerkError) return error;
+  if (error instanceof EngineInputError) return new ClerkError("input.invalid", error.message, { cause: error });
+  return undefined;
 }
 
 /** Whether `error` is a ClerkError (also across module copies). */

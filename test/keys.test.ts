@@ -114,7 +114,7 @@ for (const dialect of DIALECTS) {
         ] as const) {
           const before = await listKeys(t.ctx);
           const refused = await call(secret, method, target, body, headers);
-          expect([refused.status, refused.body.errors[0]?.code]).toEqual([403, "missing_organization_permission"]);
+          expect([refused.status, refused.body.errors[0]?.code]).toEqual([403, "authorization_invalid"]);
           expect(refused.body.errors[0]?.long_message).toMatch(
             /^bot@acme\.com may not .*only an instance secret key or the local operator/,
           );
@@ -128,8 +128,8 @@ for (const dialect of DIALECTS) {
     it("refuses a member context in the service too (what --as does locally)", async () => {
       await ensureUser(t.ctx, "bot@acme.com");
       const bot = await actingAs(t, "bot@acme.com");
-      await refusedUnchanged(t, () => createKey(bot, { name: "mine" }), "permission.denied");
-      await expect(listKeys(bot)).rejects.toMatchObject({ code: "permission.denied" });
+      await refusedUnchanged(t, () => createKey(bot, { name: "mine" }), "auth.instance_admin_required");
+      await expect(listKeys(bot)).rejects.toMatchObject({ code: "auth.instance_admin_required" });
     });
 
     it("reports the store's engine, its location without a password, and counts", async () => {

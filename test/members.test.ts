@@ -175,8 +175,11 @@ for (const dialect of DIALECTS) {
     it("refuses a member (--as) any change to the instance-wide permission catalogue", async () => {
       await addMember(t.ctx, { organization: "engineering-team", email: "dev@acme.com", roles: "Developer" });
       const dev = await actingAs("dev@acme.com");
-      await refusedWithoutChange(() => createPermission(dev, { key: "deploy:prod" }), "permission.denied");
-      await refusedWithoutChange(() => deletePermission(dev, "read:code", { force: true }), "permission.denied");
+      await refusedWithoutChange(() => createPermission(dev, { key: "deploy:prod" }), "auth.instance_admin_required");
+      await refusedWithoutChange(
+        () => deletePermission(dev, "read:code", { force: true }),
+        "auth.instance_admin_required",
+      );
     });
 
     it("lets a member act only within their permissions (--as)", async () => {

@@ -552,7 +552,7 @@ for (const dialect of DIALECTS) {
           "a member configuring providers",
           async () =>
             configureProvider(await actingAs(t, "rev@acme.com"), { kind: "webhook", url: "https://x.example.com" }),
-          "notify.instance_admin_only",
+          "auth.instance_admin_required",
         ],
       ];
       for (const [, op, code] of cases) await refusedUnchanged(t, op, code);

@@ -390,12 +390,12 @@ for (const dialect of DIALECTS) {
       await refusedUnchanged(
         t,
         () => createSession(asAlice, { user: "alice@acme.com" }),
-        "session.instance_admin_only",
+        "auth.instance_admin_required",
       );
       await expect(issueToken(asAlice, { sessionId: s.id })).rejects.toMatchObject({
-        code: "session.instance_admin_only",
+        code: "auth.instance_admin_required",
       });
-      await expect(rotateSigningKey(asAlice)).rejects.toMatchObject({ code: "session.instance_admin_only" });
+      await expect(rotateSigningKey(asAlice)).rejects.toMatchObject({ code: "auth.instance_admin_required" });
       const agent = await createKey(t.ctx, { agent: "alice@acme.com" });
       for (const [method, path] of [
         ["POST", `/v1/sessions/${s.id}/tokens`],

@@ -1,6 +1,6 @@
 // Runs one command: opens a session, calls the handler, prints the result, maps errors to exit codes.
 import type { Command } from "commander";
-import { ClerkError } from "../errors.js";
+import { ClerkError, asClerkError } from "../errors.js";
 import { type CliSession, type GlobalOptions, openSession } from "./context.js";
 import { type CommandOutput, type Format, render } from "./output.js";
 
@@ -26,7 +26,8 @@ function formatOf(options: GlobalOptions): Format {
 }
 
 /** Prints an error the way every command does: one line on stderr, no stack, the error's exit code. */
-export function reportError(error: unknown, json: boolean): number {
+export function reportError(thrown: unknown, json: boolean): number {
+  const error = asClerkError(thrown) ?? thrown;
   if (error instanceof ClerkError) {
     if (json)
       process.stderr.write(

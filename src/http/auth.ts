@@ -2,6 +2,7 @@
 import type { FastifyRequest } from "fastify";
 import type { Actor } from "../context.js";
 import { ClerkError } from "../errors.js";
+import { assertAllowedNow } from "../features/access/index.js";
 import { authenticate } from "../features/keys/index.js";
 import { resolveUser } from "../features/users/index.js";
 import type { ServiceContext } from "../context.js";
@@ -27,11 +28,7 @@ export async function actorFor(base: ServiceContext, request: FastifyRequest): P
   const actor = await authenticate(base, bearerToken(request));
   const actAs = request.headers["clerk-act-as"];
   if (actAs === undefined) return actor;
-  if (actor.type !== "api_key")
-    throw new ClerkError(
-      "auth.act_as_refused",
-      "Only an instance secret key may act as another member; an agent key always acts as its own user.",
-    );
+  assertAllowedNow({ ...base, actor }, { kind: "act_as" });
   if (typeof actAs !== "string" || actAs.trim() === "")
     throw new ClerkError("input.invalid", "Clerk-Act-As must name one member by e-mail or user id.", {
       param: "Clerk-Act-As",

@@ -1,6 +1,6 @@
 // Turns every failure into Clerk's error envelope with the status from the one error table; never a stack trace.
 import type { FastifyError, FastifyReply, FastifyRequest } from "fastify";
-import { ClerkError, ERROR_CODES, type ErrorCode } from "../errors.js";
+import { ClerkError, ERROR_CODES, type ErrorCode, asClerkError } from "../errors.js";
 
 /** The body Clerk's Backend API sends for errors (and `@clerk/backend` parses into ClerkAPIResponseError). */
 export function envelope(error: ClerkError, traceId: string) {
@@ -32,7 +32,8 @@ const FASTIFY_CODES: Record<string, [ErrorCode, string]> = {
 
 /** Maps any thrown value to a ClerkError; unexpected ones become `internal` and are logged, not shown. */
 export function toClerkError(error: unknown, request: FastifyRequest): ClerkError {
-  if (error instanceof ClerkError) return error;
+  const clerkError = asClerkError(error);
+  if (clerkError) return clerkError;
   const fastifyError = error as FastifyError;
   const known = fastifyError.code ? FASTIFY_CODES[fastifyError.code] : undefined;
   if (known) return new ClerkError(known[0], known[1]);

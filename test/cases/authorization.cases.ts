@@ -1,5 +1,6 @@
 // One table of authorization cases, run by several implementations (the access service, POST /v1/check).
 import type { ServiceContext } from "../../src/context.js";
+import type { Requirement } from "../../src/features/access/index.js";
 import { addMember, grantToMember } from "../../src/features/members/index.js";
 import { createOrg } from "../../src/features/orgs/index.js";
 import { assignPermission, createRole } from "../../src/features/roles/index.js";
@@ -227,3 +228,106 @@ export const AUTHORIZATION_CASES: readonly AuthorizationCase[] = [
 
 /** The instant a case asks about. */
 export const caseTime = (c: AuthorizationCase) => Date.parse(c.at ?? "2026-01-15T00:00:00Z");
+
+/** Who asks in a requirement case: an instance admin, or a member of the world by name. */
+export type CaseActor = "operator" | "instance_key" | keyof World["users"];
+
+/** One guard question for `authorize()`: the requirement, who asks, and the answer (with the denial's code). */
+export interface RequirementCase {
+  name: string;
+  actor: CaseActor;
+  requirement: (w: World) => Requirement;
+  allowed: boolean;
+  /** The one error `assertAllowed` throws for this kind of denial. */
+  code?: string;
+}
+
+const eng = (w: World) => ({ id: w.orgs.eng, slug: "engineering" });
+
+export const REQUIREMENT_CASES: readonly RequirementCase[] = [
+  {
+    name: "the operator meets an organization permission nobody granted it",
+    actor: "operator",
+    requirement: (w) => ({ kind: "permission", organization: eng(w), anyOf: ["org:sys_profile:manage"] }),
+    allowed: true,
+  },
+  {
+    name: "a member without the permission is refused with permission.denied",
+    actor: "alice",
+    requirement: (w) => ({ kind: "permission", organization: eng(w), anyOf: ["org:sys_profile:manage"] }),
+    allowed: false,
+    code: "permission.denied",
+  },
+  {
+    name: "any one of several permissions is enough",
+    actor: "alice",
+    requirement: (w) => ({
+      kind: "permission",
+      organization: eng(w),
+      anyOf: ["org:sys_profile:manage", "org:pull_requests:approve"],
+    }),
+    allowed: true,
+  },
+  {
+    name: "membership of the organization itself is enough where membership is asked for",
+    actor: "bob",
+    requirement: (w) => ({
+      kind: "member_or_permission",
+      organization: eng(w),
+      anyOf: ["org:workflows:read"],
+      what: "read workflows",
+    }),
+    allowed: true,
+  },
+  {
+    name: "a member of another organization is not a member here",
+    actor: "erin",
+    requirement: (w) => ({
+      kind: "member_or_permission",
+      organization: eng(w),
+      anyOf: ["org:workflows:read"],
+      what: "read workflows",
+    }),
+    allowed: false,
+    code: "permission.denied",
+  },
+  {
+    name: "a member is refused instance-wide operations with auth.instance_admin_required",
+    actor: "carol",
+    requirement: () => ({ kind: "instance_admin", what: "create API keys" }),
+    allowed: false,
+    code: "auth.instance_admin_required",
+  },
+  {
+    name: "an instance secret key meets instance-wide operations",
+    actor: "instance_key",
+    requirement: () => ({ kind: "instance_admin", what: "create API keys" }),
+    allowed: true,
+  },
+  {
+    name: "a member reads their own user record",
+    actor: "alice",
+    requirement: (w) => ({ kind: "self_or_instance_admin", userId: w.users.alice, what: "read users" }),
+    allowed: true,
+  },
+  {
+    name: "a member does not read another user's record",
+    actor: "alice",
+    requirement: (w) => ({ kind: "self_or_instance_admin", userId: w.users.bob, what: "read users" }),
+    allowed: false,
+    code: "auth.instance_admin_required",
+  },
+  {
+    name: "an instance secret key may act as a member",
+    actor: "instance_key",
+    requirement: () => ({ kind: "act_as" }),
+    allowed: true,
+  },
+  {
+    name: "an agent key (a member) may not act as another member",
+    actor: "alice",
+    requirement: () => ({ kind: "act_as" }),
+    allowed: false,
+    code: "auth.act_as_refused",
+  },
+];

@@ -6,7 +6,7 @@ import { isId } from "../../ids.js";
 import { resolveOrg } from "../orgs/index.js";
 import { normalizePermissionKey } from "../permissions/index.js";
 import { resolveUser } from "../users/index.js";
-import { checkAccess, explainAccess, whoCanIn } from "./index.js";
+import { checkAccess, explainAccess, isInstanceAdmin, whoCanIn } from "./index.js";
 
 const checkBody = z
   .object({
@@ -35,7 +35,7 @@ export const accessEndpoints = {
     async ({ ctx, body }) => {
       // The hot path: an instance key naming an organization by id needs no lookup (the policy load finds
       // a missing one); members, slugs and names go through resolveOrg's visibility rule.
-      const direct = ctx.actor.type !== "user" && isId(body.organization_id, "org");
+      const direct = isInstanceAdmin(ctx) && isId(body.organization_id, "org");
       const organizationId = direct ? body.organization_id : (await resolveOrg(ctx, body.organization_id)).id;
       // A user id is used as given (a stranger is simply denied); an e-mail is looked up.
       const userId = isId(body.user_id, "user") ? body.user_id : (await resolveUser(ctx, body.user_id)).id;

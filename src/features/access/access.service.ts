@@ -18,7 +18,7 @@ import {
 } from "../../engine/index.js";
 import type { ServiceContext } from "../../context.js";
 import { ClerkError } from "../../errors.js";
-import { escalationRefused, invalidResource, lastManager, permissionDenied } from "./access.errors.js";
+import { escalationRefused, invalidResource, lastManager } from "./access.errors.js";
 import { loadPolicy, policyStamp } from "./policy.loader.js";
 
 interface CacheEntry {
@@ -154,21 +154,6 @@ export async function whoCanIn(
     validateResource(resource),
     at ?? ctx.clock.now(),
   );
-}
-
-/**
- * Refuses a user actor who lacks `permission` in the organization. The operator (local CLI without
- * --as), instance API keys and the system act as instance admins and pass.
- */
-export async function assertActorMay(
-  ctx: ServiceContext,
-  organizationId: string,
-  organizationLabel: string,
-  permission: string,
-): Promise<void> {
-  if (ctx.actor.type !== "user" || ctx.actor.id === null) return;
-  const decision = await checkAccess(ctx, { organizationId, userId: ctx.actor.id, permission });
-  if (!decision.allowed) throw permissionDenied(ctx.actor.label, permission, organizationLabel, decision.reason);
 }
 
 /** A permission being granted: its key, scopes (empty = every resource) and expiry. */

@@ -1,7 +1,6 @@
 // The access feature's public face.
 export {
   type AccessQuery,
-  assertActorMay,
   assertMayGrant,
   checkAccess,
   compiledPolicy,
@@ -17,3 +16,15 @@ export {
   validateResource,
   whoCanIn,
 } from "./access.service.js";
+export {
+  type AuthorizationDecision,
+  type OrgRef,
+  type Requirement,
+  actingUserId,
+  assertActorMay,
+  assertAllowed,
+  assertAllowedNow,
+  authorize,
+  denialError,
+  isInstanceAdmin,
+} from "./authorize.js";

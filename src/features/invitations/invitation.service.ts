@@ -4,7 +4,7 @@ import { type ServiceContext, inTransaction } from "../../context.js";
 import { ClerkError } from "../../errors.js";
 import { isId, newId } from "../../ids.js";
 import { parseInput } from "../../validation.js";
-import { assertActorMay, assertMayGrant } from "../access/index.js";
+import { actingUserId, assertActorMay, assertMayGrant } from "../access/index.js";
 import { recordAudit } from "../audit/index.js";
 import { addMember, getMember } from "../members/index.js";
 import { enqueueEmail, escapeHtml } from "../notifications/index.js";
@@ -99,9 +99,10 @@ async function onBehalfOf(
   userId: string | undefined,
   param: string,
 ): Promise<string | null> {
-  if (ctx.actor.type === "user" && ctx.actor.id !== null) {
-    if (userId !== undefined && userId !== ctx.actor.id) throw inviterMustBeActor(ctx.actor.label, param);
-    return ctx.actor.id;
+  const me = actingUserId(ctx);
+  if (me !== null) {
+    if (userId !== undefined && userId !== me) throw inviterMustBeActor(ctx.actor.label, param);
+    return me;
   }
   if (userId === undefined) return null;
   const user = await resolveUser(ctx, userId);

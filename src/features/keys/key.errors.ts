@@ -8,11 +8,3 @@ export function keyNotFound(ref: string): ClerkError {
 export function unauthenticated(why: string): ClerkError {
   return new ClerkError("auth.unauthenticated", why);
 }
-
-/** Keys are instance-wide credentials: a member (an agent key, `--as`, Clerk-Act-As) may not see or manage them. */
-export function keysNeedInstanceAdmin(who: string, what: string): ClerkError {
-  return new ClerkError(
-    "permission.denied",
-    `${who} may not ${what}: API keys are instance-wide, so only an instance secret key or the local operator (clerk without --as) may manage them.`,
-  );
-}

@@ -5,7 +5,8 @@ import { type Actor, type ServiceContext, inTransaction } from "../../context.js
 import { isId, newId } from "../../ids.js";
 import { recordAudit } from "../audit/index.js";
 import { resolveUser } from "../users/index.js";
-import { keyNotFound, keysNeedInstanceAdmin, unauthenticated } from "./key.errors.js";
+import { assertAllowedNow } from "../access/index.js";
+import { keyNotFound, unauthenticated } from "./key.errors.js";
 import type { ApiKeysTable } from "./key.table.js";
 
 /** A key as listed: never the secret. */
@@ -51,7 +52,7 @@ function toKey(row: ApiKeysTable): ApiKey {
 
 /** Refuses members: only an instance secret key, the local operator or clerk itself manage keys. */
 function assertMayManageKeys(ctx: ServiceContext, what: string): void {
-  if (ctx.actor.type === "user") throw keysNeedInstanceAdmin(ctx.actor.label, what);
+  assertAllowedNow(ctx, { kind: "instance_admin", what, why: "API keys are instance-wide" });
 }
 
 /** Creates a key and returns its secret, which is never retrievable again. `agent` binds it to that user. */

@@ -2,7 +2,7 @@
 import { type ServiceContext, inTransaction } from "../../context.js";
 import { newId } from "../../ids.js";
 import { parseInput } from "../../validation.js";
-import { assertActorMay, assertMayGrant, keepingManagers } from "../access/index.js";
+import { actingUserId, assertActorMay, assertMayGrant, keepingManagers } from "../access/index.js";
 import { recordAudit } from "../audit/index.js";
 import {
   type Grant,
@@ -174,7 +174,7 @@ export async function createOrganization(
   createdBy?: string,
 ): Promise<Organization> {
   return inTransaction(ctx, async (tx) => {
-    const creatorId = tx.actor.type === "user" && tx.actor.id !== null ? tx.actor.id : createdBy;
+    const creatorId = actingUserId(tx) ?? createdBy;
     const creatorUser = creatorId === undefined ? undefined : await resolveUser(tx, creatorId);
     const org = await createOrg(tx, { ...input, createdBy: creatorUser?.id });
     if (creatorUser) {

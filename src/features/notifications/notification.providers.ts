@@ -16,16 +16,17 @@ import {
 } from "./notification.senders.js";
 import type { NotificationProvidersTable, NotificationsTable, ProviderKind } from "./notification.table.js";
 import { escapeHtml } from "./notification.template.js";
+import { assertAllowedNow } from "../access/index.js";
 
 const PURPOSE = "notification-provider";
 
 /** Refuses member actors: providers, the dead letter and the log are the instance's, not an organization's. */
 export function instanceAdminOnly(ctx: ServiceContext, what: string): void {
-  if (ctx.actor.type === "user")
-    throw new ClerkError(
-      "notify.instance_admin_only",
-      `${ctx.actor.label} may not ${what}; only an instance secret key or the local operator may.`,
-    );
+  assertAllowedNow(ctx, {
+    kind: "instance_admin",
+    what,
+    why: "notifications are the instance's, not an organization's",
+  });
 }
 
 /** What configures a provider (secrets included: they are sealed before they are stored). */

@@ -3,7 +3,7 @@ import { type ServiceContext, inTransaction } from "../../context.js";
 import { ClerkError } from "../../errors.js";
 import { newId } from "../../ids.js";
 import { recordAudit } from "../audit/index.js";
-import { resolveOrg } from "../orgs/index.js";
+import { organizationOf, resolveOrg } from "../orgs/index.js";
 import { SIGNALS, type Signal, assertMayManageWorkflows, resolveWorkflow } from "../workflows/index.js";
 import { formatChannel, parseChannel } from "./notification.channels.js";
 import { checkTemplate } from "./notification.template.js";
@@ -86,14 +86,16 @@ export async function listRules(ctx: ServiceContext, workflow: string, organizat
 export async function removeRule(ctx: ServiceContext, id: string): Promise<Rule> {
   return inTransaction(ctx, async (tx) => {
     const row = await tx.db.selectFrom("notification_rules").selectAll().where("id", "=", id.trim()).executeTakeFirst();
-    if (!row)
-      throw new ClerkError(
+    const notFound = () =>
+      new ClerkError(
         "notify.not_found",
         `No notification rule "${id}". List them with: clerk workflow notify list --workflow <workflow>`,
         { param: "rule" },
       );
+    if (!row) throw notFound();
+    const org = await organizationOf(tx, row.organization_id, notFound);
     const wf = await resolveWorkflow(tx, row.workflow_id);
-    await assertMayManageWorkflows(tx, await resolveOrg(tx, row.organization_id), "remove notification rules");
+    await assertMayManageWorkflows(tx, org, "remove notification rules");
     await tx.db.deleteFrom("notification_rules").where("id", "=", row.id).execute();
     await recordAudit(tx, {
       organizationId: row.organization_id,

@@ -15,10 +15,12 @@ export {
   type OrgTreeEntry,
   type Organization,
   orgInfo,
+  organizationOf,
   organizationsToRead,
   resolveOrg,
   toOrganization,
   updateOrg,
   updateOrgMetadata,
+  visibleOrgIds,
 } from "./org.service.js";
 export { organizationObject } from "./org.view.js";

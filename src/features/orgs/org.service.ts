@@ -23,7 +23,7 @@ import {
 } from "./org.repository.js";
 import { type CreateOrgInput, type UpdateOrgInput, createOrgSchema, slugify, updateOrgSchema } from "./org.schema.js";
 import { parseInput } from "../../validation.js";
-import { assertActorMay, organizationsWhereActorMay } from "../access/index.js";
+import { actingUserId, assertActorMay, isInstanceAdmin, organizationsWhereActorMay } from "../access/index.js";
 import { likeContains } from "../../store/like.js";
 
 /** An organization as services return it. */
@@ -61,6 +61,8 @@ export function toOrganization(row: OrgRow): Organization {
   };
 }
 
+const PROFILE_MANAGE = "org:sys_profile:manage";
+
 /**
  * Finds an organization by id, slug or name (case-insensitive), or throws `org.not_found` with near
  * matches. A user actor (agent key, `--as`) only finds organizations they or an ancestor's membership
@@ -73,7 +75,7 @@ export async function resolveOrg(ctx: ServiceContext, ref: string): Promise<Orga
     (await findOrgBySlug(ctx.db, value.toLowerCase())) ??
     (await uniqueByName(ctx, value));
   if (row && (await visibleToActor(ctx, row))) return toOrganization(row);
-  if (ctx.actor.type === "user") throw orgNotFound(value);
+  if (!isInstanceAdmin(ctx)) throw orgNotFound(value);
   const known = (await allOrgs(ctx.db)).flatMap((o) => [o.slug, o.name]);
   throw orgNotFound(value, known);
 }
@@ -82,12 +84,13 @@ export async function resolveOrg(ctx: ServiceContext, ref: string): Promise<Orga
  * The organizations the actor may see, or null for "all" (instance admins): where a user is a member,
  * and those organizations' descendants (where ancestor members get read access).
  */
-async function visibleOrgIds(ctx: ServiceContext): Promise<Set<string> | null> {
-  if (ctx.actor.type !== "user" || ctx.actor.id === null) return null;
+export async function visibleOrgIds(ctx: ServiceContext): Promise<Set<string> | null> {
+  const userId = actingUserId(ctx);
+  if (userId === null) return null;
   const mine = new Set(
-    (
-      await ctx.db.selectFrom("memberships").select("organization_id").where("user_id", "=", ctx.actor.id).execute()
-    ).map((r) => r.organization_id),
+    (await ctx.db.selectFrom("memberships").select("organization_id").where("user_id", "=", userId).execute()).map(
+      (r) => r.organization_id,
+    ),
   );
   const parentOf = new Map(
     (await ctx.db.selectFrom("organizations").select(["id", "parent_id"]).execute()).map((o) => [o.id, o.parent_id]),
@@ -104,13 +107,29 @@ async function visibleOrgIds(ctx: ServiceContext): Promise<Set<string> | null> {
   return visible;
 }
 
+/**
+ * The organization of a record the actor found by the record's own id. When the actor may not see that
+ * organization, the record's own not-found error is thrown instead, so the 404 names nothing of another tenant.
+ */
+export async function organizationOf(
+  ctx: ServiceContext,
+  organizationId: string,
+  notFound: () => ClerkError,
+): Promise<Organization> {
+  const row = await findOrgById(ctx.db, organizationId);
+  if (!row || !(await visibleToActor(ctx, row))) throw notFound();
+  return toOrganization(row);
+}
+
 async function visibleToActor(ctx: ServiceContext, row: OrgRow): Promise<boolean> {
   const visible = await visibleOrgIds(ctx);
   return visible === null || visible.has(row.id);
 }
 
 async function uniqueByName(ctx: ServiceContext, name: string): Promise<OrgRow | undefined> {
-  const rows = await findOrgsByName(ctx.db, name);
+  const visible = await visibleOrgIds(ctx);
+  // Another tenant's organization of the same name is neither a match nor worth mentioning.
+  const rows = (await findOrgsByName(ctx.db, name)).filter((r) => visible === null || visible.has(r.id));
   if (rows.length > 1) {
     throw new ClerkError(
       "input.invalid",
@@ -149,6 +168,8 @@ export async function createOrg(ctx: ServiceContext, input: CreateOrgInput): Pro
   return inTransaction(ctx, async (tx) => {
     await freeSlug(tx, slug);
     const parent = data.parent === undefined ? null : await resolveOrg(tx, data.parent);
+    // A child inherits its parent's read access and reaches its roles: growing the tree is the parent's call.
+    if (parent) await assertActorMay(tx, parent.id, parent.slug, PROFILE_MANAGE);
     const now = tx.clock.now();
     const row: OrgRow = {
       id: newId("org", now),
@@ -160,7 +181,7 @@ export async function createOrg(ctx: ServiceContext, input: CreateOrgInput): Pro
       max_allowed_memberships: data.maxAllowedMemberships ?? 0,
       public_metadata: JSON.stringify(data.publicMetadata ?? {}),
       private_metadata: JSON.stringify(data.privateMetadata ?? {}),
-      created_by: data.createdBy ?? (tx.actor.type === "user" ? tx.actor.id : null),
+      created_by: data.createdBy ?? actingUserId(tx),
       policy_version: 1,
       created_at: now,
       updated_at: now,
@@ -182,7 +203,7 @@ export async function updateOrg(ctx: ServiceContext, ref: string, input: UpdateO
   const data = parseInput(updateOrgSchema, input);
   return inTransaction(ctx, async (tx) => {
     const before = await resolveOrg(tx, ref);
-    await assertActorMay(tx, before.id, before.slug, "org:sys_profile:manage");
+    await assertActorMay(tx, before.id, before.slug, PROFILE_MANAGE);
     const patch: Parameters<typeof updateOrgRow>[2] = { updated_at: tx.clock.now() };
     if (data.name !== undefined) patch.name = data.name;
     if (data.description !== undefined) patch.description = data.description;
@@ -196,6 +217,12 @@ export async function updateOrg(ctx: ServiceContext, ref: string, input: UpdateO
       const parent = data.parent === null ? null : await resolveOrg(tx, data.parent);
       const lineage = parent ? [parent, ...(await ancestorsOfOrg(tx, parent))] : [];
       if (parent && lineage.some((o) => o.id === before.id)) throw parentCycle(before.slug, parent.slug);
+      // Moving takes the organization out of one tree and grafts it onto another: both parents must agree.
+      if ((parent?.id ?? null) !== before.parentId) {
+        const oldParent = before.parentId === null ? undefined : await findOrgById(tx.db, before.parentId);
+        if (oldParent) await assertActorMay(tx, oldParent.id, oldParent.slug, PROFILE_MANAGE);
+        if (parent) await assertActorMay(tx, parent.id, parent.slug, PROFILE_MANAGE);
+      }
       const subtree = [before.id, ...(await descendantIds(tx.db, before.id))];
       const kept = new Set([...subtree, ...lineage.map((o) => o.id)]);
       const stranded = await rolesOutside(tx.db, subtree, kept);

@@ -13,6 +13,8 @@ import {
   systemPermission,
 } from "./permission.errors.js";
 import type { PermissionsTable } from "./permission.table.js";
+import { assertAllowedNow, compiledPolicy } from "../access/index.js";
+import { visibleOrgIds } from "../orgs/index.js";
 
 /** A permission as services return it. */
 export interface Permission {
@@ -133,12 +135,7 @@ export async function ensureSystemPermissions(ctx: ServiceContext): Promise<void
 
 /** The catalogue is instance-wide: a member acting as themselves (`--as`, agent keys) may not edit it. */
 function assertInstanceAdmin(ctx: ServiceContext, what: string): void {
-  if (ctx.actor.type === "user") {
-    throw new ClerkError(
-      "permission.denied",
-      `${ctx.actor.label} may not ${what}: the permission catalogue is instance-wide and only an instance admin may change it.`,
-    );
-  }
+  assertAllowedNow(ctx, { kind: "instance_admin", what, why: "the permission catalogue is instance-wide" });
 }
 
 /** Custom keys may not use the `org:sys_` namespace, which Clerk reserves for system permissions. */
@@ -179,10 +176,10 @@ export async function resolvePermission(ctx: ServiceContext, ref: string): Promi
   const value = ref.trim();
   if (isId(value, "perm")) {
     const row = await ctx.db.selectFrom("permissions").selectAll().where("id", "=", value).executeTakeFirst();
-    if (row) return toPermission(row);
+    if (row && (await readableKeys(ctx, [row.key]))[0]) return toPermission(row);
   } else {
     const found = await findByKey(ctx, normalizePermissionKey(value));
-    if (found) return found;
+    if (found && (await readableKeys(ctx, [found.key]))[0]) return found;
   }
   const known = (await listPermissions(ctx)).map((p) => p.key);
   throw permissionNotFound(value, known);
@@ -191,7 +188,27 @@ export async function resolvePermission(ctx: ServiceContext, ref: string): Promi
 /** The whole catalogue, system permissions first, then by key. */
 export async function listPermissions(ctx: ServiceContext): Promise<Permission[]> {
   const rows = await ctx.db.selectFrom("permissions").selectAll().orderBy("type", "desc").orderBy("key").execute();
-  return rows.map(toPermission);
+  const readable = await readableKeys(
+    ctx,
+    rows.map((r) => r.key),
+  );
+  return rows.filter((_, i) => readable[i]).map(toPermission);
+}
+
+/**
+ * Which of `keys` the actor may see in the catalogue. Custom permissions are named by organizations' roles and
+ * grants, so a member sees the system ones and those used where they can read; another tenant's custom keys
+ * stay invisible. An instance admin sees everything.
+ */
+async function readableKeys(ctx: ServiceContext, keys: readonly string[]): Promise<boolean[]> {
+  const visible = await visibleOrgIds(ctx);
+  if (visible === null) return keys.map(() => true);
+  const used = new Set(SYSTEM_PERMISSIONS.map((p) => p.key));
+  for (const organizationId of visible) {
+    const { source } = await compiledPolicy(ctx, organizationId);
+    for (const holder of [...source.roles, ...source.members]) for (const g of holder.grants) used.add(g.permission);
+  }
+  return keys.map((k) => used.has(k));
 }
 
 /** Renames or re-describes a custom permission. */

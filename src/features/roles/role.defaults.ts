@@ -7,6 +7,7 @@ import { SYSTEM_PERMISSIONS, ensureSystemPermissions } from "../permissions/inde
 import { getSetting, putSetting } from "../settings/index.js";
 import { findRoleRowById, findRoleRowsByKey } from "./role.repository.js";
 import { type Role, type RoleRef, createRole, permissionsOfRoles, resolveRole, updateRole } from "./role.service.js";
+import { assertAllowedNow } from "../access/index.js";
 
 /** An arbitrary, fixed advisory-lock key for first-run setup. */
 const INSTANCE_SETUP_LOCK = 7_341_001;
@@ -145,12 +146,7 @@ export async function setRoleDefaults(
   ctx: ServiceContext,
   input: { creator?: string | undefined; default?: string | undefined },
 ): Promise<RoleDefaults> {
-  if (ctx.actor.type === "user") {
-    throw new ClerkError(
-      "permission.denied",
-      `${ctx.actor.label} may not change the instance's role defaults; only an instance admin may.`,
-    );
-  }
+  assertAllowedNow(ctx, { kind: "instance_admin", what: "change the instance's role defaults" });
   return inTransaction(ctx, async (tx) => {
     const before = await getRoleDefaults(tx);
     const apply = async (ref: string | undefined, key: "creator_role_id" | "default_role_id") => {

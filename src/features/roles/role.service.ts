@@ -4,10 +4,10 @@ import { type ServiceContext, inTransaction } from "../../context.js";
 import { ClerkError } from "../../errors.js";
 import { isId, newId } from "../../ids.js";
 import { parseInput } from "../../validation.js";
-import { type GrantRequest, assertMayGrant } from "../access/index.js";
+import { type GrantRequest, assertAllowedNow, assertMayGrant, isInstanceAdmin } from "../access/index.js";
 import { recordAudit } from "../audit/index.js";
 import { type Grant, grantNotFound, grantsOf, removeGrant, upsertGrant } from "../grants/index.js";
-import { type Organization, ancestorsOfOrg, bumpPolicyVersion, resolveOrg } from "../orgs/index.js";
+import { type Organization, ancestorsOfOrg, bumpPolicyVersion, resolveOrg, visibleOrgIds } from "../orgs/index.js";
 import { type Permission, ensurePermission, resolvePermission } from "../permissions/index.js";
 import { bumpInstancePolicyVersion, getSetting } from "../settings/index.js";
 import {
@@ -138,13 +138,16 @@ export async function listRoles(
 ): Promise<(Role & { members: number; organizationSlug: string | null })[]> {
   const rows =
     organization === undefined
-      ? await ctx.db
-          .selectFrom("roles")
-          .selectAll()
-          .orderBy(instanceWideFirst)
-          .orderBy("organization_id")
-          .orderBy("name")
-          .execute()
+      ? await readableRoles(
+          ctx,
+          await ctx.db
+            .selectFrom("roles")
+            .selectAll()
+            .orderBy(instanceWideFirst)
+            .orderBy("organization_id")
+            .orderBy("name")
+            .execute(),
+        )
       : await usableRoleRows(ctx.db, (await homeOf(ctx, organization)).owners);
   const counts = await memberCountsByRole(ctx.db);
   const slugs = await organizationSlugs(
@@ -156,6 +159,15 @@ export async function listRoles(
     members: counts.get(r.id) ?? 0,
     organizationSlug: r.organizationId === null ? null : (slugs.get(r.organizationId) ?? null),
   }));
+}
+
+/**
+ * The roles the actor may read among `rows`: every one for an instance admin; for a member, the instance-wide
+ * roles and those of organizations they can see (their own and, by ancestor read, their descendants).
+ */
+async function readableRoles(ctx: ServiceContext, rows: RoleRow[]): Promise<RoleRow[]> {
+  const visible = await visibleOrgIds(ctx);
+  return visible === null ? rows : rows.filter((r) => r.organization_id === null || visible.has(r.organization_id));
 }
 
 function matchRole(rows: readonly RoleRow[], ref: string): RoleRow | undefined {
@@ -198,7 +210,7 @@ async function resolveRoleRow(ctx: ServiceContext, ref: string, home: RoleHome):
 async function resolveRoleAnywhere(ctx: ServiceContext, ref: string): Promise<RoleRow> {
   const instance = matchRole(await usableRoleRows(ctx.db, []), ref);
   if (instance) return instance;
-  const all = await ctx.db.selectFrom("roles").selectAll().execute();
+  const all = await readableRoles(ctx, await ctx.db.selectFrom("roles").selectAll().execute());
   const value = ref.trim().toLowerCase();
   const hits = all.filter(
     (r) =>
@@ -295,14 +307,9 @@ export async function touchPolicy(ctx: ServiceContext, organizationId: string | 
 }
 
 export async function assertUserMayEditRoles(ctx: ServiceContext, home: RoleHome, grants: readonly GrantRequest[]) {
-  if (ctx.actor.type !== "user") return;
-  if (home.org === null) {
-    throw new ClerkError(
-      "permission.denied",
-      `${ctx.actor.label} may not change instance-wide roles; only an instance admin (the local operator or an instance key) may.`,
-    );
-  }
-  await assertMayGrant(ctx, home.org.id, home.org.slug, grants);
+  if (isInstanceAdmin(ctx)) return;
+  if (home.org === null) assertAllowedNow(ctx, { kind: "instance_admin", what: "change instance-wide roles" });
+  else await assertMayGrant(ctx, home.org.id, home.org.slug, grants);
 }
 
 /** Creates a role (key from the name), with parents and permissions; unknown permissions are created as custom ones. */

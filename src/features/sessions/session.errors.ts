@@ -26,14 +26,6 @@ export function notAMember(user: string, organization: string): ClerkError {
   );
 }
 
-/** Sessions and tokens act for any user: only the instance (a secret key, the local operator) may handle them. */
-export function instanceAdminOnly(who: string, what: string): ClerkError {
-  return new ClerkError(
-    "session.instance_admin_only",
-    `${who} may not ${what}: sessions and tokens speak for any user, so only an instance secret key or the local operator (clerk without --as) may manage them.`,
-  );
-}
-
 /** A rotation is already announced: a second one would make verifiers miss the key announced first. */
 export function rotationPending(kid: string, signsFrom: number): ClerkError {
   return new ClerkError(

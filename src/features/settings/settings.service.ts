@@ -1,7 +1,7 @@
 // Instance settings: which role creators and new members get, and the instance-wide policy version.
 import { sql } from "kysely";
 import type { ServiceContext } from "../../context.js";
-import { statusNeedsInstanceAdmin } from "./settings.errors.js";
+import { assertAllowedNow } from "../access/index.js";
 
 /** The setting keys clerk uses. */
 export type SettingKey =
@@ -56,7 +56,11 @@ export interface InstanceStatus {
 
 /** The store and counts of the main things in it; for instance admins only. */
 export async function instanceStatus(ctx: ServiceContext): Promise<InstanceStatus> {
-  if (ctx.actor.type === "user") throw statusNeedsInstanceAdmin(ctx.actor.label);
+  assertAllowedNow(ctx, {
+    kind: "instance_admin",
+    what: "read the instance's status",
+    why: "it counts every organization's data",
+  });
   const count = async (table: "organizations" | "users" | "roles" | "permissions" | "audit_events") =>
     Number(
       (

@@ -1,11 +1,12 @@
 // A run's next step: the next stage whose condition holds becomes active and asks its reviewers; with none left, the run is approved.
 // whose condition is false, asking each active stage's approvals of reviewers, and ends approved or rejected.
 import type { ServiceContext } from "../../context.js";
+import type { ClerkError } from "../../errors.js";
 import { formatDuration } from "../../duration.js";
 import { newId } from "../../ids.js";
 import { recordAudit } from "../audit/index.js";
 import { type JobSpec, cancelJobs, scheduleJobs } from "../jobs/index.js";
-import { type Organization, resolveOrg } from "../orgs/index.js";
+import { type Organization, organizationOf } from "../orgs/index.js";
 import {
   type Stage,
   type Workflow,
@@ -267,6 +268,7 @@ export async function stopStageTimers(tx: ServiceContext, workflowId: string, ru
 
 /**
  * Locks a run and loads what its next step needs: the run, its workflow, its organization and its event's data.
+ * When the actor may not see the run's organization, `notFound` (the error for what the caller named) is thrown.
  * Every decision, cancellation, assignment and timer that changes a run calls this first, inside its transaction,
  * and reads what it decides on (tasks, stages) only after it: the row lock (`FOR UPDATE` where the store has row
  * locks; SQLite's BEGIN IMMEDIATE already serialises writers) makes concurrent changes of one run take turns, and
@@ -275,11 +277,12 @@ export async function stopStageTimers(tx: ServiceContext, workflowId: string, ru
 export async function runContext(
   tx: ServiceContext,
   runId: string,
+  notFound: () => ClerkError = () => runNotFound(runId),
 ): Promise<{ run: WorkflowRunsTable; wf: Workflow; org: Organization; data: Record<string, unknown> }> {
   const query = tx.db.selectFrom("workflow_runs").selectAll().where("id", "=", runId);
   const run = await (tx.dialect.supportsForUpdate ? query.forUpdate() : query).executeTakeFirst();
   if (!run) throw runNotFound(runId);
-  const org = await resolveOrg(tx, run.organization_id);
+  const org = await organizationOf(tx, run.organization_id, notFound);
   const wf = await resolveWorkflow(tx, run.workflow_id);
   const event = await tx.db
     .selectFrom("workflow_events")

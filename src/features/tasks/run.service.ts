@@ -3,9 +3,9 @@
 import { type ServiceContext, inTransaction } from "../../context.js";
 import { isId, newId } from "../../ids.js";
 import { parseInput } from "../../validation.js";
-import { compiledPolicy } from "../access/index.js";
+import { actingUserId, compiledPolicy } from "../access/index.js";
 import { recordAudit } from "../audit/index.js";
-import { type Organization, resolveOrg } from "../orgs/index.js";
+import { type Organization, organizationOf, resolveOrg } from "../orgs/index.js";
 import { resolveUser } from "../users/index.js";
 import {
   type Workflow,
@@ -51,7 +51,7 @@ export function subjectOf(data: Record<string, unknown>): string | null {
 
 async function requesterOf(ctx: ServiceContext, given: string | undefined): Promise<string | null> {
   if (given !== undefined) return (await resolveUser(ctx, given)).id;
-  return ctx.actor.type === "user" ? ctx.actor.id : null;
+  return actingUserId(ctx);
 }
 
 /** An event as services return it. */
@@ -295,7 +295,7 @@ export async function getRun(ctx: ServiceContext, ref: string): Promise<RunRecor
     ? await ctx.db.selectFrom("workflow_runs").selectAll().where("id", "=", id).executeTakeFirst()
     : undefined;
   if (!row) throw runNotFound(id);
-  await assertMayReadWorkflows(ctx, await resolveOrg(ctx, row.organization_id));
+  await assertMayReadWorkflows(ctx, await organizationOf(ctx, row.organization_id, () => runNotFound(id)));
   return (await runRecords(ctx, [row]))[0] as RunRecord;
 }
 

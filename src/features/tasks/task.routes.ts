@@ -3,7 +3,6 @@ import type { FastifyInstance } from "fastify";
 import { z } from "zod";
 import { jsonObject } from "../../json-limits.js";
 import type { ServiceContext } from "../../context.js";
-import { ClerkError } from "../../errors.js";
 import { endpoint, mountAll } from "../../http/route.js";
 import { jobSummary, runDueJobs } from "../jobs/index.js";
 import { runObject, taskObject } from "./run.records.js";
@@ -11,6 +10,7 @@ import { cancelRun, emitEvent, getRun, listRuns, subjectOf } from "./run.service
 import { workflowStats } from "./stats.service.js";
 import { TASK_JOB_HANDLERS } from "./task.jobs.js";
 import { approveTask, assignTask, getTask, listTasks, rejectTask } from "./task.service.js";
+import { assertAllowedNow } from "../access/index.js";
 
 const tag = "Workflow runs";
 const pageFields = {
@@ -65,11 +65,7 @@ const statsQuery = z.object({ period: z.string().optional(), organization_id: z.
 const jobsBody = z.object({ limit: z.number().int().min(1).max(100_000).optional() }).strict();
 
 function instanceAdminOnly(ctx: ServiceContext): void {
-  if (ctx.actor.type === "user")
-    throw new ClerkError(
-      "jobs.instance_admin_only",
-      `${ctx.actor.label} may not run the timer queue; only an instance secret key or the local operator may.`,
-    );
+  assertAllowedNow(ctx, { kind: "instance_admin", what: "run the timer queue" });
 }
 
 /** The run and task operations, served under /v1 and called by the CLI. */

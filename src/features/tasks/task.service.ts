@@ -3,7 +3,7 @@ import { type ServiceContext, inTransaction } from "../../context.js";
 import { ClerkError } from "../../errors.js";
 import { isId } from "../../ids.js";
 import { parseInput } from "../../validation.js";
-import { type Organization, resolveOrg } from "../orgs/index.js";
+import { type Organization, organizationOf, resolveOrg } from "../orgs/index.js";
 import { resolveUser } from "../users/index.js";
 import {
   type Stage,
@@ -37,6 +37,7 @@ import {
 } from "./task.schema.js";
 import { announce, signalValues } from "./task.signals.js";
 import type { RunStagesTable, TasksTable } from "./task.table.js";
+import { actingUserId } from "../access/index.js";
 
 /** What a decision returns: the task as decided and the run as it now stands. */
 export interface DecisionResult {
@@ -96,7 +97,7 @@ async function decide(
   return inTransaction(ctx, async (tx) => {
     const actorId = assertMember(tx, verdict === "approved" ? "approve a task" : "reject a task");
     const found = await loadTask(tx, ref);
-    const { run, wf, org, data } = await runContext(tx, found.run_id);
+    const { run, wf, org, data } = await runContext(tx, found.run_id, () => taskNotFound(ref));
     // Everything decided on is read after the run's lock, so a decision committed meanwhile is seen here.
     const given = await loadTask(tx, found.id);
     const rs = await tx.db
@@ -480,7 +481,7 @@ export async function listTasks(
 /** One task, readable by its assignee and by whoever may read the organization's workflows. */
 export async function getTask(ctx: ServiceContext, ref: string): Promise<TaskRecord> {
   const row = await loadTask(ctx, ref);
-  if (!(ctx.actor.type === "user" && ctx.actor.id === row.assignee_id))
-    await assertMayReadWorkflows(ctx, await resolveOrg(ctx, row.organization_id));
+  if (row.assignee_id === null || actingUserId(ctx) !== row.assignee_id)
+    await assertMayReadWorkflows(ctx, await organizationOf(ctx, row.organization_id, () => taskNotFound(ref)));
   return (await taskRecords(ctx, [row]))[0] as TaskRecord;
 }

@@ -2,6 +2,8 @@
 import type { FastifyInstance } from "fastify";
 import { z } from "zod";
 import { route } from "../../http/route.js";
+import { assertAllowedNow, isInstanceAdmin } from "../access/index.js";
+import { userNotFound } from "./user.errors.js";
 import { type User, countUsers, createUser, listUsers, resolveUser } from "./index.js";
 
 /** Clerk's User object: one verified e-mail address; no passwords, phones or external accounts (yet). */
@@ -90,6 +92,7 @@ export function registerUserRoutes(app: FastifyInstance): void {
       body: createBody,
     },
     async ({ ctx, body }) => {
+      assertAllowedNow(ctx, { kind: "instance_admin", what: "create users", why: "users are instance-wide" });
       const name = [body.first_name, body.last_name].filter((x) => x).join(" ");
       return userObject(
         await createUser(ctx, {
@@ -105,17 +108,21 @@ export function registerUserRoutes(app: FastifyInstance): void {
   route(
     app,
     { method: "GET", url: "/users", tag, summary: "List users, newest first (bare array, as Clerk)", query: listQuery },
-    async ({ ctx, query }) =>
-      (await listUsers(ctx, { limit: query.limit, offset: query.offset, ...filters(query) })).data.map(userObject),
+    async ({ ctx, query }) => {
+      assertAllowedNow(ctx, { kind: "instance_admin", what: "list users", why: "users are instance-wide" });
+      return (await listUsers(ctx, { limit: query.limit, offset: query.offset, ...filters(query) })).data.map(
+        userObject,
+      );
+    },
   );
 
   route(
     app,
     { method: "GET", url: "/users/count", tag, summary: "Count users matching the same filters", query: countQuery },
-    async ({ ctx, query }) => ({
-      object: "total_count",
-      total_count: await countUsers(ctx, filters(query)),
-    }),
+    async ({ ctx, query }) => {
+      assertAllowedNow(ctx, { kind: "instance_admin", what: "count users", why: "users are instance-wide" });
+      return { object: "total_count", total_count: await countUsers(ctx, filters(query)) };
+    },
   );
 
   route(
@@ -127,6 +134,15 @@ export function registerUserRoutes(app: FastifyInstance): void {
       summary: "Get a user by id or e-mail address",
       params: z.object({ user_id: z.string() }),
     },
-    async ({ ctx, params }) => userObject(await resolveUser(ctx, params.user_id)),
+    async ({ ctx, params }) => {
+      if (isInstanceAdmin(ctx)) return userObject(await resolveUser(ctx, params.user_id));
+      // A member reads their own record only; anyone else's is "not found", looked up or not, so the answer
+      // says nothing about who exists.
+      const self = await resolveUser(ctx, ctx.actor.id as string);
+      const ref = params.user_id.trim();
+      if (ref !== self.id && ref.toLowerCase() !== self.email.toLowerCase()) throw userNotFound(ref);
+      assertAllowedNow(ctx, { kind: "self_or_instance_admin", userId: self.id, what: "read users" });
+      return userObject(self);
+    },
   );
 }

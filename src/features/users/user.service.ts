@@ -2,6 +2,7 @@
 import { type ServiceContext, inTransaction } from "../../context.js";
 import { newId } from "../../ids.js";
 import { isId } from "../../ids.js";
+import { isInstanceAdmin } from "../access/index.js";
 import { recordAudit } from "../audit/index.js";
 import { emailTaken, invalidEmail, userNotFound } from "./user.errors.js";
 import {
@@ -86,7 +87,8 @@ export async function resolveUser(ctx: ServiceContext, ref: string): Promise<Use
   const value = ref.trim();
   const row = isId(value, "user") ? await findUserById(ctx.db, value) : await findUserByEmail(ctx.db, value);
   if (row) return toUser(row);
-  throw userNotFound(value, await allEmails(ctx.db));
+  // Near matches name other users: only an instance admin, who may list them anyway, is shown them.
+  throw userNotFound(value, isInstanceAdmin(ctx) ? await allEmails(ctx.db) : []);
 }
 
 /** A page of users, newest first, optionally filtered. */

@@ -123,11 +123,3 @@ export function invalidFormSchema(name: string, why: string): ClerkError {
     param: "schema",
   });
 }
-
-export function mayNot(actor: string, what: string, organization: string, permissions: readonly string[]): ClerkError {
-  return new ClerkError(
-    "permission.denied",
-    `${actor} may not ${what} in ${organization}: it needs ${permissions.join(" or ")}.`,
-    { details: { permissions, organization } },
-  );
-}

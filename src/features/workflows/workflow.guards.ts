@@ -1,8 +1,7 @@
 // Who may define workflows, read them, and emit the events that start them.
 import type { ServiceContext } from "../../context.js";
-import { checkAccess, isMemberOf } from "../access/index.js";
+import { assertAllowed, authorize } from "../access/index.js";
 import type { Organization } from "../orgs/index.js";
-import { mayNot } from "./workflow.errors.js";
 
 /** Organization admins manage workflows as they manage the profile; so does whoever holds org:workflows:manage (or admin). */
 export const MANAGE_WORKFLOWS = ["org:workflows:manage", "org:sys_profile:manage"] as const;
@@ -17,11 +16,7 @@ export async function actorHoldsAny(
   org: Organization,
   permissions: readonly string[],
 ): Promise<boolean> {
-  if (ctx.actor.type !== "user" || ctx.actor.id === null) return true;
-  for (const permission of permissions) {
-    if ((await checkAccess(ctx, { organizationId: org.id, userId: ctx.actor.id, permission })).allowed) return true;
-  }
-  return false;
+  return (await authorize(ctx, { kind: "permission", organization: org, anyOf: permissions })).allowed;
 }
 
 async function assertAny(
@@ -30,7 +25,7 @@ async function assertAny(
   permissions: readonly string[],
   what: string,
 ): Promise<void> {
-  if (!(await actorHoldsAny(ctx, org, permissions))) throw mayNot(ctx.actor.label, what, org.slug, permissions);
+  await assertAllowed(ctx, { kind: "permission", organization: org, anyOf: permissions, what });
 }
 
 export const assertMayManageWorkflows = (ctx: ServiceContext, org: Organization, what: string) =>
@@ -40,8 +35,12 @@ export const assertMayManageWorkflows = (ctx: ServiceContext, org: Organization,
  * see what they are asked to approve, requesters what they asked for. Others need org:workflows:read.
  */
 export async function assertMayReadWorkflows(ctx: ServiceContext, org: Organization): Promise<void> {
-  if (ctx.actor.type === "user" && ctx.actor.id !== null && (await isMemberOf(ctx, org.id, ctx.actor.id))) return;
-  await assertAny(ctx, org, READ_WORKFLOWS, "read workflows");
+  await assertAllowed(ctx, {
+    kind: "member_or_permission",
+    organization: org,
+    anyOf: READ_WORKFLOWS,
+    what: "read workflows",
+  });
 }
 export const assertMayEmit = (ctx: ServiceContext, org: Organization) =>
   assertAny(ctx, org, EMIT_EVENTS, "emit events");

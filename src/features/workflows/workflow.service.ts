@@ -5,7 +5,7 @@ import { isId, newId } from "../../ids.js";
 import { parseInput } from "../../validation.js";
 import { recordAudit } from "../audit/index.js";
 import { cancelJobsContaining } from "../jobs/index.js";
-import { type Organization, resolveOrg, slugify } from "../orgs/index.js";
+import { type Organization, organizationOf, resolveOrg, slugify, visibleOrgIds } from "../orgs/index.js";
 import { type Role, resolveRole } from "../roles/index.js";
 import { fileSetsNamed, parseCondition } from "./condition.js";
 import { fileSetPatterns } from "./fileset.service.js";
@@ -219,16 +219,23 @@ export async function resolveWorkflow(
   if (isId(value, "wf")) {
     const row = await findWorkflowRow(ctx.db, value);
     if (!row) throw workflowNotFound(value, [], null);
-    return toWorkflow(ctx, await resolveOrg(ctx, row.organization_id), row);
+    return toWorkflow(
+      ctx,
+      await organizationOf(ctx, row.organization_id, () => workflowNotFound(value, [], null)),
+      row,
+    );
   }
-  const rows = await workflowRowsNamed(ctx.db, slugify(value), value.toLowerCase());
+  // Named without an organization: only workflows of organizations the actor can see match or are suggested.
+  const visible = await visibleOrgIds(ctx);
+  const seen = (r: { organization_id: string }) => visible === null || visible.has(r.organization_id);
+  const rows = (await workflowRowsNamed(ctx.db, slugify(value), value.toLowerCase())).filter(seen);
   if (rows.length > 1) {
     const orgs = await Promise.all(rows.map(async (r) => (await resolveOrg(ctx, r.organization_id)).slug));
     throw workflowAmbiguous(value, orgs);
   }
   const row = rows[0];
   if (!row) {
-    const all = await ctx.db.selectFrom("workflows").select("slug").execute();
+    const all = (await ctx.db.selectFrom("workflows").select(["slug", "organization_id"]).execute()).filter(seen);
     throw workflowNotFound(
       value,
       all.map((r) => r.slug),
