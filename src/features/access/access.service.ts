@@ -19,7 +19,7 @@ import {
 import type { ServiceContext } from "../../context.js";
 import { ClerkError } from "../../errors.js";
 import { escalationRefused, invalidResource, lastManager, permissionDenied } from "./access.errors.js";
-import { loadPolicy, policyStamp } from "./policy.loader.js";
+import { loadPolicy, memberUserIds, organizationIdsOfUser, policyStamp } from "../policy/index.js";
 
 interface CacheEntry {
   stamp: string;
@@ -276,17 +276,11 @@ const KEPT_PERMISSIONS = ["org:sys_memberships:manage", "org:sys_profile:manage"
 /** How many members hold each kept permission, unscoped and unexpired, in the organization. */
 async function holderCounts(ctx: ServiceContext, organizationId: string): Promise<number[]> {
   const policy = compilePolicy(await loadPolicy(ctx, organizationId));
-  const members = new Set(await memberIds(ctx, organizationId));
+  const members = new Set(await memberUserIds(ctx.db, organizationId));
   const now = ctx.clock.now();
   return KEPT_PERMISSIONS.map(
     (permission) => whoCan(policy, permission, undefined, now).filter((w) => members.has(w.userId)).length,
   );
-}
-
-async function memberIds(ctx: ServiceContext, organizationId: string): Promise<string[]> {
-  return (
-    await ctx.db.selectFrom("memberships").select("user_id").where("organization_id", "=", organizationId).execute()
-  ).map((r) => r.user_id);
 }
 
 /**
@@ -329,12 +323,7 @@ export async function organizationsWhereActorMay(
   permission: string,
 ): Promise<string[] | undefined> {
   if (ctx.actor.type !== "user" || ctx.actor.id === null) return undefined;
-  const mine = await ctx.db
-    .selectFrom("memberships")
-    .select("organization_id")
-    .where("user_id", "=", ctx.actor.id)
-    .execute();
-  const candidates = new Set(mine.map((m) => m.organization_id));
+  const candidates = new Set(await organizationIdsOfUser(ctx.db, ctx.actor.id));
   // Ancestors' members may read in descendants, so descendants of the actor's organizations are candidates too.
   const all = await ctx.db.selectFrom("organizations").select(["id", "parent_id"]).execute();
   for (let grew = true; grew;) {

@@ -6,10 +6,30 @@ import { isId, newId } from "../../ids.js";
 import { parseInput } from "../../validation.js";
 import { type GrantRequest, assertMayGrant } from "../access/index.js";
 import { recordAudit } from "../audit/index.js";
-import { type Grant, grantNotFound, grantsOf, removeGrant, upsertGrant } from "../grants/index.js";
-import { type Organization, ancestorsOfOrg, bumpPolicyVersion, resolveOrg } from "../orgs/index.js";
+import { grantNotFound } from "../grants/index.js";
+import { type Organization, ancestorsOfOrg, resolveOrg } from "../orgs/index.js";
 import { type Permission, ensurePermission, resolvePermission } from "../permissions/index.js";
-import { bumpInstancePolicyVersion, getSetting } from "../settings/index.js";
+import {
+  type Grant,
+  type RoleRow,
+  allRoleRows,
+  childLinks,
+  deleteRoleRows,
+  findRoleRowById,
+  findRoleRowsByKey,
+  grantsOf,
+  insertRole,
+  lockPolicyOwner,
+  memberCountsByRole,
+  membersHoldingRole,
+  parentLinks,
+  removeGrant,
+  replaceRoleParents,
+  updateRoleRow,
+  upsertGrant,
+  usableRoleRows,
+} from "../policy/index.js";
+import { getSetting } from "../settings/index.js";
 import {
   roleHasChildren,
   roleHasMembers,
@@ -19,21 +39,7 @@ import {
   roleNotFound,
   roleNotUsable,
 } from "./role.errors.js";
-import {
-  type RoleRow,
-  childLinks,
-  findRoleRowById,
-  findRoleRowsByKey,
-  insertRoleRow,
-  instanceWideFirst,
-  memberCountsByRole,
-  membersHoldingRole,
-  organizationSlugs,
-  parentLinks,
-  pendingInvitationsNaming,
-  replaceParents,
-  usableRoleRows,
-} from "./role.repository.js";
+import { organizationSlugs, pendingInvitationsNaming } from "./role.repository.js";
 import { assertNoCycle, guardedRoleChange } from "./role.guards.js";
 import { type CreateRoleInput, type UpdateRoleInput, createRoleSchema, updateRoleSchema } from "./role.schema.js";
 
@@ -138,13 +144,7 @@ export async function listRoles(
 ): Promise<(Role & { members: number; organizationSlug: string | null })[]> {
   const rows =
     organization === undefined
-      ? await ctx.db
-          .selectFrom("roles")
-          .selectAll()
-          .orderBy(instanceWideFirst)
-          .orderBy("organization_id")
-          .orderBy("name")
-          .execute()
+      ? await allRoleRows(ctx.db)
       : await usableRoleRows(ctx.db, (await homeOf(ctx, organization)).owners);
   const counts = await memberCountsByRole(ctx.db);
   const slugs = await organizationSlugs(
@@ -198,7 +198,7 @@ async function resolveRoleRow(ctx: ServiceContext, ref: string, home: RoleHome):
 async function resolveRoleAnywhere(ctx: ServiceContext, ref: string): Promise<RoleRow> {
   const instance = matchRole(await usableRoleRows(ctx.db, []), ref);
   if (instance) return instance;
-  const all = await ctx.db.selectFrom("roles").selectAll().execute();
+  const all = await allRoleRows(ctx.db);
   const value = ref.trim().toLowerCase();
   const hits = all.filter(
     (r) =>
@@ -289,11 +289,6 @@ async function resolveParents(
   return rows;
 }
 
-export async function touchPolicy(ctx: ServiceContext, organizationId: string | null): Promise<void> {
-  if (organizationId === null) await bumpInstancePolicyVersion(ctx);
-  else await bumpPolicyVersion(ctx, organizationId);
-}
-
 export async function assertUserMayEditRoles(ctx: ServiceContext, home: RoleHome, grants: readonly GrantRequest[]) {
   if (ctx.actor.type !== "user") return;
   if (home.org === null) {
@@ -340,14 +335,12 @@ export async function createRole(ctx: ServiceContext, input: CreateRoleInput): P
       created_at: now,
       updated_at: now,
     };
-    await insertRoleRow(tx.db, row);
-    await replaceParents(
-      tx.db,
-      row.id,
+    await insertRole(
+      tx,
+      row,
       parents.map((p) => p.id),
     );
     for (const p of permissions) await upsertGrant(tx, { roleId: row.id }, p, [], null);
-    await touchPolicy(tx, row.organization_id);
     const role = await toRole(tx, row);
     await recordAudit(tx, {
       organizationId: row.organization_id,
@@ -411,6 +404,8 @@ export async function updateRole(ctx: ServiceContext, ref: string, input: Update
     let newParents: string[] | undefined;
     if (data.extends !== undefined) {
       const parents = await resolveParents(tx, data.extends, roleHome, row.name);
+      // Under the owner's lock, so two changes (A extends B, B extends A) cannot both pass the cycle check.
+      await lockPolicyOwner(tx, row.organization_id);
       await assertNoCycle(
         tx,
         row.id,
@@ -432,15 +427,14 @@ export async function updateRole(ctx: ServiceContext, ref: string, input: Update
     const removed: Permission[] = [];
     for (const p of data.removePermissions ?? []) removed.push(await resolvePermission(tx, p));
     await guardedRoleChange(tx, row.id, async () => {
-      if (newParents) await replaceParents(tx.db, row.id, newParents);
+      if (newParents) await replaceRoleParents(tx, row, newParents);
       for (const p of added) await upsertGrant(tx, { roleId: row.id }, p, [], null);
       for (const permission of removed) {
         if (!(await removeGrant(tx, { roleId: row.id }, permission.id)))
           throw grantNotFound(permission.key, `Role ${row.name}`);
       }
-      await tx.db.updateTable("roles").set(patch).where("id", "=", row.id).execute();
+      await updateRoleRow(tx, row, patch);
     });
-    await touchPolicy(tx, row.organization_id);
     const after = await toRole(tx, (await findRoleRowById(tx.db, row.id)) as RoleRow);
     await recordAudit(tx, {
       organizationId: row.organization_id,
@@ -470,10 +464,7 @@ export async function deleteRole(ctx: ServiceContext, ref: string, organization?
       throw roleHasChildren(row.key, names);
     }
     const role = await toRole(tx, row);
-    await tx.db.deleteFrom("grants").where("role_id", "=", row.id).execute();
-    await tx.db.deleteFrom("role_parents").where("role_id", "=", row.id).execute();
-    await tx.db.deleteFrom("roles").where("id", "=", row.id).execute();
-    await touchPolicy(tx, row.organization_id);
+    await deleteRoleRows(tx, row);
     await recordAudit(tx, {
       organizationId: row.organization_id,
       action: "role.deleted",
