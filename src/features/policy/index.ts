@@ -40,6 +40,7 @@ export {
   type RoleRow,
   roleNames,
   roleOwners,
+  roleRefsById,
   rolesOutside,
   usableRoleRows,
 } from "./role.reads.js";

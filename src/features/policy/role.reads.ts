@@ -123,6 +123,24 @@ export async function roleNames(db: Kysely<Database>, roleIds: readonly string[]
   return new Map(rows.map((r) => [r.id, r.name]));
 }
 
+/** Roles by id (id, key, name), e.g. for the ancestors a role inherits from. */
+export async function roleRefsById(
+  db: Kysely<Database>,
+  roleIds: readonly string[],
+): Promise<Map<string, { id: string; key: string; name: string }>> {
+  const out = new Map<string, { id: string; key: string; name: string }>();
+  const ids = [...new Set(roleIds)];
+  for (let i = 0; i < ids.length; i += 500) {
+    const rows = await db
+      .selectFrom("roles")
+      .select(["id", "key", "name"])
+      .where("id", "in", ids.slice(i, i + 500))
+      .execute();
+    for (const r of rows) out.set(r.id, r);
+  }
+  return out;
+}
+
 /** How many roles there are (every organization's and the instance's). */
 export async function countRoles(db: Kysely<Database>): Promise<number> {
   const { n } = await db

@@ -25,6 +25,7 @@ import {
   parentLinks,
   removeGrant,
   replaceRoleParents,
+  roleRefsById,
   updateRoleRow,
   upsertGrant,
   usableRoleRows,
@@ -75,12 +76,23 @@ export interface RoleRef {
   name: string;
 }
 
-/** A role as services return it: its own grants and its direct parents. */
+/** A grant a role holds, its own or inherited, with the role it comes from. */
+export interface EffectiveGrant {
+  permission: string;
+  scopes: string[];
+  expiresAt: number | null;
+  /** The role holding the grant: the role itself, or the ancestor it inherits it from. */
+  fromRole: RoleRef;
+}
+
+/** A role as services return it: its own grants, its direct parents, and everything it can do. */
 export interface Role extends RoleRef {
   description: string;
   organizationId: string | null;
   parents: RoleRef[];
   grants: Grant[];
+  /** Its own grants first, then each parent's (and theirs) in order, each grant once. */
+  effectiveGrants: EffectiveGrant[];
   createdAt: number;
   updatedAt: number;
 }
@@ -98,9 +110,50 @@ export async function homeOf(ctx: ServiceContext, organization: string | undefin
   return { org, owners: [org.id, ...(await ancestorsOfOrg(ctx, org)).map((a) => a.id)] };
 }
 
+/** What each of these roles can do: its own grants, then each parent's in order (a stored cycle is walked once). */
+async function effectiveGrantsOf(
+  ctx: ServiceContext,
+  roleIds: readonly string[],
+): Promise<Map<string, EffectiveGrant[]>> {
+  const parents = new Map<string, string[]>();
+  for (const l of await parentLinks(ctx.db)) parents.set(l.role_id, [...(parents.get(l.role_id) ?? []), l.parent_id]);
+  const order = new Map<string, string[]>();
+  for (const id of roleIds) {
+    const seen: string[] = [];
+    const visit = (at: string) => {
+      if (seen.includes(at)) return;
+      seen.push(at);
+      for (const p of parents.get(at) ?? []) visit(p);
+    };
+    visit(id);
+    order.set(id, seen);
+  }
+  const reached = [...new Set([...order.values()].flat())];
+  const refs = await roleRefsById(ctx.db, reached);
+  const grants = await grantsOf(ctx, reached);
+  const out = new Map<string, EffectiveGrant[]>();
+  for (const [id, lineage] of order) {
+    out.set(
+      id,
+      lineage.flatMap((from) => {
+        const ref = refs.get(from);
+        if (!ref) return [];
+        return grants
+          .filter((g) => g.roleId === from)
+          .map((g) => ({ permission: g.permission, scopes: g.scopes, expiresAt: g.expiresAt, fromRole: ref }));
+      }),
+    );
+  }
+  return out;
+}
+
 async function toRoles(ctx: ServiceContext, rows: readonly RoleRow[]): Promise<Role[]> {
   const links = await parentLinks(
     ctx.db,
+    rows.map((r) => r.id),
+  );
+  const effective = await effectiveGrantsOf(
+    ctx,
     rows.map((r) => r.id),
   );
   const parentIds = [...new Set(links.map((l) => l.parent_id))];
@@ -125,6 +178,7 @@ async function toRoles(ctx: ServiceContext, rows: readonly RoleRow[]): Promise<R
       .filter((p): p is RoleRow => p !== undefined)
       .map((p) => ({ id: p.id, key: p.key, name: p.name })),
     grants: grants.filter((g) => g.roleId === r.id),
+    effectiveGrants: effective.get(r.id) ?? [],
     createdAt: r.created_at,
     updatedAt: r.updated_at,
   }));
