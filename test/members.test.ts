@@ -149,6 +149,13 @@ for (const dialect of DIALECTS) {
         () => updateRole(t.ctx, "org:admin", { removePermissions: "org:sys_profile:manage" }),
         "member.last_manager",
       );
+      // Through a parent too: an Owner role holding the profile only by extending org:admin.
+      await createRole(t.ctx, { name: "Owner", organization: "engineering-team", extends: "org:admin" });
+      await updateMemberRoles(t.ctx, { organization: "engineering-team", email: "admin@acme.com", roles: "Owner" });
+      await refusedWithoutChange(
+        () => updateRole(t.ctx, "Owner", { organization: "engineering-team", extends: "" }),
+        "member.last_manager",
+      );
       await addMember(t.ctx, { organization: "engineering-team", email: "owner@acme.com", roles: "org:admin" });
       await updateMemberRoles(hr, {
         organization: "engineering-team",
