@@ -10,8 +10,8 @@ import type { AuditEventsTable } from "../src/features/audit/audit.table.js";
 import { recordAudit } from "../src/features/audit/index.js";
 import { createOrg } from "../src/features/orgs/index.js";
 import { createRole, ensureInstance } from "../src/features/roles/index.js";
-import { findRoleRowById } from "../src/features/roles/role.repository.js";
-import { findRoleRow, toRole, touchPolicy } from "../src/features/roles/role.service.js";
+import { findRoleRowById, updateRoleRow } from "../src/features/policy/index.js";
+import { findRoleRow, toRole } from "../src/features/roles/role.service.js";
 import { openStore } from "../src/store/index.js";
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
@@ -102,12 +102,7 @@ export async function run(): Promise<void> {
       inTransaction(ctx, async (tx) => {
         const row = await findRoleRow(tx, "Developer", org.slug);
         const before = await toRole(tx, row);
-        await tx.db
-          .updateTable("roles")
-          .set({ description: `revision ${i}`, updated_at: tx.clock.now() })
-          .where("id", "=", row.id)
-          .execute();
-        await touchPolicy(tx, row.organization_id);
+        await updateRoleRow(tx, row, { description: `revision ${i}`, updated_at: tx.clock.now() });
         const after = await toRole(
           tx,
           (await findRoleRowById(tx.db, row.id)) as NonNullable<Awaited<ReturnType<typeof findRoleRowById>>>,

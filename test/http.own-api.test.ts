@@ -106,6 +106,51 @@ for (const dialect of DIALECTS) {
       expect(notUsable.status).toBe(404);
     });
 
+    it("shows what a role can do: its own grants and each inherited one with the role it comes from (issue 15 item 10)", async () => {
+      const org = (await call("POST", "/organizations", { name: "Eng" })).body;
+      await call("POST", "/roles", { name: "Auditor", permissions: "read:audit" });
+      await call("POST", `/organizations/${org.id}/roles`, {
+        name: "Developer",
+        extends: "Auditor",
+        permissions: ["read:code"],
+      });
+      await call("PUT", `/organizations/${org.id}/roles/Developer/grants/read:code`, { scopes: "repository:*-app" });
+      await call("POST", `/organizations/${org.id}/roles`, {
+        name: "Code Reviewer",
+        extends: ["Developer", "Auditor"],
+        permissions: ["approve:pull-requests"],
+      });
+      const reviewer = await call("GET", `/organizations/${org.id}/roles/Code Reviewer`);
+      expect(reviewer.status).toBe(200);
+      expect(reviewer.body.grants).toHaveLength(1);
+      expect(reviewer.body.effective_grants).toEqual([
+        {
+          permission: "org:pull_requests:approve",
+          scopes: [],
+          expires_at: null,
+          from_role: "org:code_reviewer",
+          from_role_name: "Code Reviewer",
+          inherited: false,
+        },
+        {
+          permission: "org:code:read",
+          scopes: ["repository:*-app"],
+          expires_at: null,
+          from_role: "org:developer",
+          from_role_name: "Developer",
+          inherited: true,
+        },
+        {
+          permission: "org:audit:read",
+          scopes: [],
+          expires_at: null,
+          from_role: "org:auditor",
+          from_role_name: "Auditor",
+          inherited: true,
+        },
+      ]);
+    });
+
     it("refuses an inheritance cycle with 422 naming it", async () => {
       const org = (await call("POST", "/organizations", { name: "Eng" })).body;
       await call("POST", `/organizations/${org.id}/roles`, { name: "A" });

@@ -116,6 +116,54 @@ for (const dialect of DIALECTS) {
       ]);
     });
 
+    it("never demotes or removes the last holder of org:sys_profile:manage, even when a member manager remains (issue 24 item 5)", async () => {
+      await createRole(t.ctx, {
+        name: "Membership Manager",
+        organization: "engineering-team",
+        permissions: "org:sys_memberships:manage",
+      });
+      await addMember(t.ctx, { organization: "engineering-team", email: "admin@acme.com", roles: "org:admin" });
+      await addMember(t.ctx, {
+        organization: "engineering-team",
+        email: "hr@acme.com",
+        roles: "Membership Manager",
+      });
+      const hr = await actingAs("hr@acme.com");
+      await refusedWithoutChange(
+        () =>
+          updateMemberRoles(hr, {
+            organization: "engineering-team",
+            email: "admin@acme.com",
+            roles: "Membership Manager",
+          }),
+        "member.last_manager",
+      );
+      await expect(
+        removeMember(hr, { organization: "engineering-team", email: "admin@acme.com" }),
+      ).rejects.toMatchObject({ code: "member.last_manager", details: { permission: "org:sys_profile:manage" } });
+      await refusedWithoutChange(
+        () => revokePermission(t.ctx, { role: "org:admin", permission: "org:sys_profile:manage" }),
+        "member.last_manager",
+      );
+      await refusedWithoutChange(
+        () => updateRole(t.ctx, "org:admin", { removePermissions: "org:sys_profile:manage" }),
+        "member.last_manager",
+      );
+      // Through a parent too: an Owner role holding the profile only by extending org:admin.
+      await createRole(t.ctx, { name: "Owner", organization: "engineering-team", extends: "org:admin" });
+      await updateMemberRoles(t.ctx, { organization: "engineering-team", email: "admin@acme.com", roles: "Owner" });
+      await refusedWithoutChange(
+        () => updateRole(t.ctx, "Owner", { organization: "engineering-team", extends: "" }),
+        "member.last_manager",
+      );
+      await addMember(t.ctx, { organization: "engineering-team", email: "owner@acme.com", roles: "org:admin" });
+      await updateMemberRoles(hr, {
+        organization: "engineering-team",
+        email: "admin@acme.com",
+        roles: "Membership Manager",
+      });
+    });
+
     it("counts a direct grant of manage as managing: revoking the last one is refused", async () => {
       await addMember(t.ctx, { organization: "engineering-team", email: "lead@acme.com", roles: "Developer" });
       await grantToMember(t.ctx, {
@@ -158,6 +206,12 @@ for (const dialect of DIALECTS) {
         organization: "engineering-team",
         email: "lead@acme.com",
         permission: "org:sys_memberships:manage",
+      });
+      // The profile must keep a manager too (issue 24 item 5), so the lead takes that over as well.
+      await grantToMember(t.ctx, {
+        organization: "engineering-team",
+        email: "lead@acme.com",
+        permission: "org:sys_profile:manage",
       });
       await updateMemberRoles(t.ctx, { organization: "engineering-team", email: "admin@acme.com", roles: "Developer" });
       await refusedWithoutChange(

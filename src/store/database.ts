@@ -10,13 +10,13 @@ import type {
   AuditRetentionTable,
 } from "../features/audit/audit.table.js";
 import type { OrganizationDomainsTable } from "../features/domains/domain.table.js";
-import type { GrantsTable } from "../features/grants/grant.table.js";
+import type { GrantsTable } from "../features/policy/grant.table.js";
 import type { OrganizationInvitationsTable } from "../features/invitations/invitation.table.js";
 import type { ApiKeysTable } from "../features/keys/key.table.js";
-import type { MembershipRolesTable, MembershipsTable } from "../features/members/member.table.js";
+import type { MembershipRolesTable, MembershipsTable } from "../features/policy/member.table.js";
 import type { OrganizationsTable } from "../features/orgs/org.table.js";
 import type { PermissionUsageTable, PermissionsTable } from "../features/permissions/permission.table.js";
-import type { RoleParentsTable, RolesTable } from "../features/roles/role.table.js";
+import type { RoleParentsTable, RolesTable } from "../features/policy/role.table.js";
 import type { SessionsTable } from "../features/sessions/session.table.js";
 import type { SigningKeysTable } from "../features/sessions/signing-key.table.js";
 import type { TokenSettingsTable } from "../features/sessions/token-settings.table.js";

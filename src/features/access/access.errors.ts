@@ -29,9 +29,10 @@ export function invalidResource(input: string, why: string): ClerkError {
   );
 }
 
-export function lastManager(organization: string): ClerkError {
+export function lastManager(organization: string, permission: string): ClerkError {
   return new ClerkError(
     "member.last_manager",
-    `This would leave ${organization} with nobody who holds org:sys_memberships:manage; give another member a managing role (e.g. org:admin) first.`,
+    `This would leave ${organization} with nobody who holds ${permission}; give another member a role that holds it (e.g. org:admin) first.`,
+    { details: { permission } },
   );
 }

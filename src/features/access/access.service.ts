@@ -19,7 +19,7 @@ import {
 import type { ServiceContext } from "../../context.js";
 import { ClerkError } from "../../errors.js";
 import { escalationRefused, invalidResource, lastManager } from "./access.errors.js";
-import { loadPolicy, policyStamp } from "./policy.loader.js";
+import { loadPolicy, memberUserIds, organizationIdsOfUser, policyStamp } from "../policy/index.js";
 
 interface CacheEntry {
   stamp: string;
@@ -252,24 +252,27 @@ export async function usageOf(
   return new Map(rows.map((r) => [r.permission_key, { count: r.count, lastUsedAt: r.last_used_at }]));
 }
 
-const MANAGE = "org:sys_memberships:manage";
+/**
+ * The permissions an organization must never lose its last holder of: managing members (else nobody can
+ * add or promote anyone) and managing the organization's profile (else nobody can rename or reconfigure it).
+ */
+const KEPT_PERMISSIONS = ["org:sys_memberships:manage", "org:sys_profile:manage"] as const;
 
-async function managerCount(ctx: ServiceContext, organizationId: string): Promise<number> {
+/** How many members hold each kept permission, unscoped and unexpired, in the organization. */
+async function holderCounts(ctx: ServiceContext, organizationId: string): Promise<number[]> {
   const policy = compilePolicy(await loadPolicy(ctx, organizationId));
-  const members = new Set(await memberIds(ctx, organizationId));
-  return whoCan(policy, MANAGE, undefined, ctx.clock.now()).filter((w) => members.has(w.userId)).length;
-}
-
-async function memberIds(ctx: ServiceContext, organizationId: string): Promise<string[]> {
-  return (
-    await ctx.db.selectFrom("memberships").select("user_id").where("organization_id", "=", organizationId).execute()
-  ).map((r) => r.user_id);
+  const members = new Set(await memberUserIds(ctx.db, organizationId));
+  const now = ctx.clock.now();
+  return KEPT_PERMISSIONS.map(
+    (permission) => whoCan(policy, permission, undefined, now).filter((w) => members.has(w.userId)).length,
+  );
 }
 
 /**
  * Runs a change inside the caller's transaction and refuses it (organization_minimum_permissions_needed)
- * when it leaves any of these organizations, which had a member able to manage members, with none.
- * The organizations' rows are locked first (PostgreSQL), so concurrent changes cannot both pass.
+ * when it leaves any of these organizations, which had a member holding org:sys_memberships:manage or
+ * org:sys_profile:manage, with nobody holding it. The organizations' rows are locked first (PostgreSQL),
+ * so concurrent changes cannot both pass.
  */
 export async function keepingManagers<T>(
   ctx: ServiceContext,
@@ -281,13 +284,16 @@ export async function keepingManagers<T>(
   if (ctx.dialect.supportsForUpdate && ids.length) {
     await ctx.db.selectFrom("organizations").select("id").where("id", "in", ids).orderBy("id").forUpdate().execute();
   }
-  const before = new Map<string, number>();
-  for (const id of ids) before.set(id, await managerCount(ctx, id));
+  const before = new Map<string, number[]>();
+  for (const id of ids) before.set(id, await holderCounts(ctx, id));
   const result = await change();
   for (const id of ids) {
-    if ((before.get(id) ?? 0) > 0 && (await managerCount(ctx, id)) === 0) {
+    const had = before.get(id) ?? [];
+    const has = await holderCounts(ctx, id);
+    const lost = KEPT_PERMISSIONS.find((_, i) => (had[i] ?? 0) > 0 && has[i] === 0);
+    if (lost) {
       const org = await ctx.db.selectFrom("organizations").select("slug").where("id", "=", id).executeTakeFirst();
-      throw lastManager(org?.slug ?? id);
+      throw lastManager(org?.slug ?? id, lost);
     }
   }
   return result;
@@ -302,12 +308,7 @@ export async function organizationsWhereActorMay(
   permission: string,
 ): Promise<string[] | undefined> {
   if (ctx.actor.type !== "user" || ctx.actor.id === null) return undefined;
-  const mine = await ctx.db
-    .selectFrom("memberships")
-    .select("organization_id")
-    .where("user_id", "=", ctx.actor.id)
-    .execute();
-  const candidates = new Set(mine.map((m) => m.organization_id));
+  const candidates = new Set(await organizationIdsOfUser(ctx.db, ctx.actor.id));
   // Ancestors' members may read in descendants, so descendants of the actor's organizations are candidates too.
   const all = await ctx.db.selectFrom("organizations").select(["id", "parent_id"]).execute();
   for (let grew = true; grew;) {

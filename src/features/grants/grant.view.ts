@@ -1,6 +1,6 @@
 // How a grant is shown to people and scripts, shared by the role and member commands.
 import { when } from "../../cli/output.js";
-import type { Grant } from "./grant.service.js";
+import type { Grant } from "../policy/index.js";
 
 /** The stable JSON form of a grant. */
 export const grantJson = (g: Grant) => ({

@@ -1,5 +1,5 @@
-// The grants feature's public face.
+// The grants feature's public face: parsing and showing grants (the policy store keeps them).
 export { parseExpiry, parseScopeList } from "./grant.schema.js";
 export { grantNotFound } from "./grant.errors.js";
-export { type Grant, type GrantHolder, grantsOf, removeGrant, removeGrantsOf, upsertGrant } from "./grant.service.js";
+export { type Grant, type GrantHolder, grantsOf } from "../policy/index.js";
 export { describeGrant, grantJson, grantObject } from "./grant.view.js";

@@ -26,7 +26,7 @@ import {
   unusedPermissions,
   viaText,
 } from "./health.checks.js";
-import { grantCreationTimes, roleOwners } from "./health.repository.js";
+import { grantCreationTimes, roleOwners } from "../policy/index.js";
 
 const READ = "org:sys_memberships:read";
 

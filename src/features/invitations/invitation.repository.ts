@@ -1,6 +1,7 @@
 // Reads and writes the organization_invitations table; a pending row past its expiry reads as expired.
 import type { Kysely, Selectable } from "kysely";
 import type { Database } from "../../store/database.js";
+import { roleNames } from "../policy/index.js";
 import type { InvitationStatus, OrganizationInvitationsTable } from "./invitation.table.js";
 import { likeContains } from "../../store/like.js";
 
@@ -50,14 +51,24 @@ function filtered(db: Kysely<Database>, f: InvitationFilter) {
   return q;
 }
 
+/** Adds each row's role name (the policy store owns roles). */
+async function withRoleNames<R extends InvitationRow>(
+  db: Kysely<Database>,
+  rows: readonly R[],
+): Promise<(R & { role_name: string | null })[]> {
+  const names = await roleNames(
+    db,
+    rows.map((r) => r.role_id).filter((id): id is string => id !== null),
+  );
+  return rows.map((r) => ({ ...r, role_name: r.role_id === null ? null : (names.get(r.role_id) ?? null) }));
+}
+
 function withDetails(q: ReturnType<typeof filtered>) {
   return q
     .innerJoin("organizations as o", "o.id", "i.organization_id")
-    .leftJoin("roles as r", "r.id", "i.role_id")
     .leftJoin("users as u", "u.id", "i.inviter_user_id")
     .selectAll("i")
     .select([
-      "r.name as role_name",
       "u.email as inviter_email",
       "u.name as inviter_name",
       "o.name as organization_name",
@@ -81,13 +92,14 @@ export async function listInvitationRecords(
     .limit(page.limit)
     .offset(page.offset)
     .execute();
-  return { rows, total: Number(n) };
+  return { rows: await withRoleNames(db, rows), total: Number(n) };
 }
 
 export async function findInvitationRecord(db: Kysely<Database>, id: string): Promise<InvitationRecord | undefined> {
-  return withDetails(filtered(db, { now: 0 }))
+  const row = await withDetails(filtered(db, { now: 0 }))
     .where("i.id", "=", id)
     .executeTakeFirst();
+  return row && (await withRoleNames(db, [row]))[0];
 }
 
 /** The invitation of this address to this organization that is still pending at `now`, if any. */
@@ -97,9 +109,10 @@ export async function findPendingInvitation(
   email: string,
   now: number,
 ): Promise<InvitationRecord | undefined> {
-  return withDetails(
+  const row = await withDetails(
     filtered(db, { now, organizationIds: [organizationId], email, statuses: ["pending"] }),
   ).executeTakeFirst();
+  return row && (await withRoleNames(db, [row]))[0];
 }
 
 export async function insertInvitation(db: Kysely<Database>, row: InvitationRow): Promise<void> {

@@ -1,20 +1,21 @@
 // Memberships: users (people and agents) in organizations, holding one or more roles and direct grants.
 import { type ServiceContext, inTransaction } from "../../context.js";
-import { newId } from "../../ids.js";
 import { parseInput } from "../../validation.js";
 import { actingUserId, assertActorMay, assertMayGrant, keepingManagers } from "../access/index.js";
 import { recordAudit } from "../audit/index.js";
+import { grantNotFound, parseExpiry, parseScopeList } from "../grants/index.js";
+import { type CreateOrgInput, type Organization, createOrg, resolveOrg } from "../orgs/index.js";
+import { ensurePermission, resolvePermission } from "../permissions/index.js";
 import {
   type Grant,
-  grantNotFound,
+  deleteMembership,
   grantsOf,
-  parseExpiry,
-  parseScopeList,
+  insertMembership,
+  membershipRecords,
   removeGrant,
+  replaceMembershipRoles,
   upsertGrant,
-} from "../grants/index.js";
-import { type CreateOrgInput, type Organization, bumpPolicyVersion, createOrg, resolveOrg } from "../orgs/index.js";
-import { ensurePermission, resolvePermission } from "../permissions/index.js";
+} from "../policy/index.js";
 import { type Role, type RoleRef, getRoleDefaults, permissionsOfRoles, resolveRole } from "../roles/index.js";
 import { type User, ensureUser, resolveUser } from "../users/index.js";
 import { alreadyMember, memberNotFound, quotaExceeded } from "./member.errors.js";
@@ -33,51 +34,7 @@ export interface Membership {
 }
 
 async function membershipsOf(ctx: ServiceContext, org: Organization, userId?: string): Promise<Membership[]> {
-  let q = ctx.db
-    .selectFrom("memberships")
-    .innerJoin("users", "users.id", "memberships.user_id")
-    .select([
-      "memberships.id",
-      "memberships.created_at",
-      "memberships.updated_at",
-      "users.id as user_id",
-      "users.email",
-      "users.name",
-      "users.kind",
-      "users.created_at as user_created_at",
-      "users.updated_at as user_updated_at",
-    ])
-    .where("memberships.organization_id", "=", org.id)
-    .orderBy("users.email");
-  if (userId) q = q.where("memberships.user_id", "=", userId);
-  const rows = await q.execute();
-  if (rows.length === 0) return [];
-  const roleRows = await ctx.db
-    .selectFrom("membership_roles")
-    .innerJoin("roles", "roles.id", "membership_roles.role_id")
-    .select(["membership_roles.membership_id", "roles.id", "roles.key", "roles.name"])
-    .where(
-      "membership_roles.membership_id",
-      "in",
-      rows.map((r) => r.id),
-    )
-    .orderBy("membership_roles.position")
-    .execute();
-  return rows.map((r) => ({
-    id: r.id,
-    organizationId: org.id,
-    user: {
-      id: r.user_id,
-      email: r.email,
-      name: r.name,
-      kind: r.kind,
-      createdAt: r.user_created_at,
-      updatedAt: r.user_updated_at,
-    },
-    roles: roleRows.filter((x) => x.membership_id === r.id).map((x) => ({ id: x.id, key: x.key, name: x.name })),
-    createdAt: r.created_at,
-    updatedAt: r.updated_at,
-  }));
+  return membershipRecords(ctx.db, org.id, userId);
 }
 
 async function findMembership(ctx: ServiceContext, org: Organization, emailOrId: string): Promise<Membership> {
@@ -87,13 +44,9 @@ async function findMembership(ctx: ServiceContext, org: Organization, emailOrId:
   return found;
 }
 
-/** A membership change under the last-manager guard, with the organization's policy version bumped. */
+/** A membership change under the last-manager guard (the policy store moves the policy version). */
 async function guardedChange<T>(ctx: ServiceContext, org: Organization, change: () => Promise<T>): Promise<T> {
-  return keepingManagers(ctx, [org.id], async () => {
-    const result = await change();
-    await bumpPolicyVersion(ctx, org.id);
-    return result;
-  });
+  return keepingManagers(ctx, [org.id], change);
 }
 
 async function resolveRoles(
@@ -108,14 +61,6 @@ async function resolveRoles(
     if (!roles.some((r) => r.id === role.id)) roles.push(role);
   }
   return roles;
-}
-
-async function setRoles(ctx: ServiceContext, membershipId: string, roles: readonly Role[]): Promise<void> {
-  await ctx.db.deleteFrom("membership_roles").where("membership_id", "=", membershipId).execute();
-  await ctx.db
-    .insertInto("membership_roles")
-    .values(roles.map((r, position) => ({ membership_id: membershipId, role_id: r.id, position })))
-    .execute();
 }
 
 const view = (m: Membership) => ({ email: m.user.email, roles: m.roles.map((r) => r.key) });
@@ -145,13 +90,11 @@ export async function addMember(ctx: ServiceContext, input: AddMemberInput): Pro
       if (org.maxAllowedMemberships > 0 && (await membershipsOf(tx, org)).length >= org.maxAllowedMemberships) {
         throw quotaExceeded(org.slug, org.maxAllowedMemberships);
       }
-      const now = tx.clock.now();
-      const id = newId("orgmem", now);
-      await tx.db
-        .insertInto("memberships")
-        .values({ id, organization_id: org.id, user_id: user.id, created_at: now, updated_at: now })
-        .execute();
-      await setRoles(tx, id, roles);
+      const id = await insertMembership(
+        tx,
+        { organizationId: org.id, userId: user.id },
+        roles.map((r) => r.id),
+      );
       const membership = (await membershipsOf(tx, org, user.id))[0] as Membership;
       await recordAudit(tx, {
         organizationId: org.id,
@@ -181,14 +124,7 @@ export async function createOrganization(
       const user = creatorUser;
       // The creator role is instance-wide (role defaults must be), so no organization lookup is needed.
       const creator = await resolveRole(tx, (await getRoleDefaults(tx)).creator.id, null);
-      const now = tx.clock.now();
-      const id = newId("orgmem", now);
-      await tx.db
-        .insertInto("memberships")
-        .values({ id, organization_id: org.id, user_id: user.id, created_at: now, updated_at: now })
-        .execute();
-      await setRoles(tx, id, [creator]);
-      await bumpPolicyVersion(tx, org.id);
+      const id = await insertMembership(tx, { organizationId: org.id, userId: user.id }, [creator.id]);
       await recordAudit(tx, {
         organizationId: org.id,
         action: "member.added",
@@ -231,8 +167,11 @@ export async function updateMemberRoles(ctx: ServiceContext, input: UpdateMember
       ),
     );
     return guardedChange(tx, org, async () => {
-      await setRoles(tx, before.id, roles);
-      await tx.db.updateTable("memberships").set({ updated_at: tx.clock.now() }).where("id", "=", before.id).execute();
+      await replaceMembershipRoles(
+        tx,
+        before,
+        roles.map((r) => r.id),
+      );
       const after = (await membershipsOf(tx, org, before.user.id))[0] as Membership;
       await recordAudit(tx, {
         organizationId: org.id,
@@ -256,9 +195,7 @@ export async function removeMember(
     const membership = await findMembership(tx, org, input.email);
     if (tx.actor.id !== membership.user.id) await assertActorMay(tx, org.id, org.slug, MANAGE);
     return guardedChange(tx, org, async () => {
-      await tx.db.deleteFrom("grants").where("membership_id", "=", membership.id).execute();
-      await tx.db.deleteFrom("membership_roles").where("membership_id", "=", membership.id).execute();
-      await tx.db.deleteFrom("memberships").where("id", "=", membership.id).execute();
+      await deleteMembership(tx, membership);
       await recordAudit(tx, {
         organizationId: org.id,
         action: "member.removed",

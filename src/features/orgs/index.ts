@@ -4,7 +4,6 @@ export { type CreateOrgInput, createOrgSchema, slugify, type UpdateOrgInput, upd
 export { noOrganization } from "./org.errors.js";
 export {
   ancestorsOfOrg,
-  bumpPolicyVersion,
   createOrg,
   deleteOrg,
   listOrganizations,

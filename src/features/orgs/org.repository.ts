@@ -65,43 +65,9 @@ export async function ancestorsOf(db: Kysely<Database>, org: OrgRow): Promise<Or
   return out;
 }
 
-export async function bumpOrgPolicyVersion(db: Kysely<Database>, id: string): Promise<void> {
-  await db
-    .updateTable("organizations")
-    .set((eb) => ({ policy_version: eb("policy_version", "+", 1) }))
-    .where("id", "=", id)
-    .execute();
-}
-
-/** Deletes an organization and everything that belongs only to it (its memberships, roles and their grants). */
-export async function deleteOrgCascade(db: Kysely<Database>, id: string): Promise<void> {
-  const roleIds = db.selectFrom("roles").select("id").where("organization_id", "=", id);
-  const membershipIds = db.selectFrom("memberships").select("id").where("organization_id", "=", id);
-  await db.deleteFrom("grants").where("membership_id", "in", membershipIds).execute();
-  await db.deleteFrom("membership_roles").where("membership_id", "in", membershipIds).execute();
-  await db.deleteFrom("memberships").where("organization_id", "=", id).execute();
-  await db.deleteFrom("grants").where("role_id", "in", roleIds).execute();
-  await db
-    .deleteFrom("role_parents")
-    .where((eb) => eb.or([eb("role_id", "in", roleIds), eb("parent_id", "in", roleIds)]))
-    .execute();
-  await db.deleteFrom("roles").where("organization_id", "=", id).execute();
+/** Deletes an organization's row (its policy is deleted first, by the policy store). */
+export async function deleteOrgRow(db: Kysely<Database>, id: string): Promise<void> {
   await db.deleteFrom("organizations").where("id", "=", id).execute();
-}
-
-/** Counts shown by `org info`. */
-export async function orgCounts(db: Kysely<Database>, id: string): Promise<{ members: number; roles: number }> {
-  const members = await db
-    .selectFrom("memberships")
-    .select((eb) => eb.fn.countAll<number>().as("n"))
-    .where("organization_id", "=", id)
-    .executeTakeFirstOrThrow();
-  const roles = await db
-    .selectFrom("roles")
-    .select((eb) => eb.fn.countAll<number>().as("n"))
-    .where("organization_id", "=", id)
-    .executeTakeFirstOrThrow();
-  return { members: Number(members.n), roles: Number(roles.n) };
 }
 
 /** Every organization below `id` (not itself). */
@@ -119,55 +85,4 @@ export async function descendantIds(db: Kysely<Database>, id: string): Promise<s
     }
   }
   return out;
-}
-
-/**
- * Roles the subtree uses (as parents of its own roles, or held by its members) that belong to an
- * organization outside `keptOwners`: a move that leaves their owner behind would strand them.
- */
-export async function rolesOutside(
-  db: Kysely<Database>,
-  subtree: readonly string[],
-  keptOwners: ReadonlySet<string>,
-): Promise<{ name: string; owner: string }[]> {
-  const asParents = await db
-    .selectFrom("role_parents")
-    .innerJoin("roles as child", "child.id", "role_parents.role_id")
-    .innerJoin("roles as parent", "parent.id", "role_parents.parent_id")
-    .select(["parent.name as name", "parent.organization_id as owner"])
-    .where("child.organization_id", "in", subtree)
-    .execute();
-  const held = await db
-    .selectFrom("membership_roles")
-    .innerJoin("memberships", "memberships.id", "membership_roles.membership_id")
-    .innerJoin("roles", "roles.id", "membership_roles.role_id")
-    .select(["roles.name as name", "roles.organization_id as owner"])
-    .where("memberships.organization_id", "in", subtree)
-    .execute();
-  const out = new Map<string, { name: string; owner: string }>();
-  for (const r of [...asParents, ...held])
-    if (r.owner !== null && !keptOwners.has(r.owner)) out.set(`${r.owner}/${r.name}`, { name: r.name, owner: r.owner });
-  return [...out.values()];
-}
-
-/** Role keys owned in the subtree that roles of `owners` already use. */
-export async function clashingRoleKeys(
-  db: Kysely<Database>,
-  subtree: readonly string[],
-  owners: readonly string[],
-): Promise<string[]> {
-  if (owners.length === 0) return [];
-  const mine = await db.selectFrom("roles").select("key").where("organization_id", "in", subtree).execute();
-  if (mine.length === 0) return [];
-  const theirs = await db
-    .selectFrom("roles")
-    .select("key")
-    .where("organization_id", "in", owners)
-    .where(
-      "key",
-      "in",
-      mine.map((r) => r.key),
-    )
-    .execute();
-  return [...new Set(theirs.map((r) => r.key))];
 }

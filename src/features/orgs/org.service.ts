@@ -8,23 +8,28 @@ import {
   type OrgRow,
   allOrgs,
   ancestorsOf,
-  bumpOrgPolicyVersion,
   childrenOf,
-  clashingRoleKeys,
-  deleteOrgCascade,
+  deleteOrgRow,
   descendantIds,
   findOrgById,
   findOrgBySlug,
   findOrgsByName,
   insertOrg,
-  orgCounts,
-  rolesOutside,
   updateOrgRow,
 } from "./org.repository.js";
 import { type CreateOrgInput, type UpdateOrgInput, createOrgSchema, slugify, updateOrgSchema } from "./org.schema.js";
 import { parseInput } from "../../validation.js";
 import { actingUserId, assertActorMay, isInstanceAdmin, organizationsWhereActorMay } from "../access/index.js";
 import { likeContains } from "../../store/like.js";
+import {
+  clashingRoleKeys,
+  deleteOrganizationPolicy,
+  markPolicyChanged,
+  membersCountColumn,
+  organizationIdsOfUser,
+  policyCountsOf,
+  rolesOutside,
+} from "../policy/index.js";
 
 /** An organization as services return it. */
 export interface Organization {
@@ -87,11 +92,7 @@ export async function resolveOrg(ctx: ServiceContext, ref: string): Promise<Orga
 export async function visibleOrgIds(ctx: ServiceContext): Promise<Set<string> | null> {
   const userId = actingUserId(ctx);
   if (userId === null) return null;
-  const mine = new Set(
-    (await ctx.db.selectFrom("memberships").select("organization_id").where("user_id", "=", userId).execute()).map(
-      (r) => r.organization_id,
-    ),
-  );
+  const mine = new Set(await organizationIdsOfUser(ctx.db, userId));
   const parentOf = new Map(
     (await ctx.db.selectFrom("organizations").select(["id", "parent_id"]).execute()).map((o) => [o.id, o.parent_id]),
   );
@@ -148,11 +149,6 @@ export async function ancestorsOfOrg(ctx: ServiceContext, org: Organization): Pr
   return row ? (await ancestorsOf(ctx.db, row)).map(toOrganization) : [];
 }
 
-/** Marks an organization's policy as changed, in the transaction of the change (the engine recompiles lazily). */
-export async function bumpPolicyVersion(ctx: ServiceContext, organizationId: string): Promise<void> {
-  await bumpOrgPolicyVersion(ctx.db, organizationId);
-}
-
 async function freeSlug(ctx: ServiceContext, slug: string): Promise<void> {
   if (await findOrgBySlug(ctx.db, slug)) throw slugTaken(slug);
 }
@@ -171,7 +167,8 @@ export async function createOrg(ctx: ServiceContext, input: CreateOrgInput): Pro
     // A child inherits its parent's read access and reaches its roles: growing the tree is the parent's call.
     if (parent) await assertActorMay(tx, parent.id, parent.slug, PROFILE_MANAGE);
     const now = tx.clock.now();
-    const row: OrgRow = {
+    // The policy version starts at the column's default; only the policy store moves it.
+    const row: Omit<OrgRow, "policy_version"> = {
       id: newId("org", now),
       name: data.name,
       slug,
@@ -182,12 +179,11 @@ export async function createOrg(ctx: ServiceContext, input: CreateOrgInput): Pro
       public_metadata: JSON.stringify(data.publicMetadata ?? {}),
       private_metadata: JSON.stringify(data.privateMetadata ?? {}),
       created_by: data.createdBy ?? actingUserId(tx),
-      policy_version: 1,
       created_at: now,
       updated_at: now,
     };
     await insertOrg(tx.db, row);
-    const org = toOrganization(row);
+    const org = toOrganization((await findOrgById(tx.db, row.id)) as OrgRow);
     await recordAudit(tx, {
       organizationId: org.id,
       action: "org.created",
@@ -244,7 +240,7 @@ export async function updateOrg(ctx: ServiceContext, ref: string, input: UpdateO
     }
     await updateOrgRow(tx.db, before.id, patch);
     const movedOrPolicy = data.parent !== undefined || data.inheritAncestorRead !== undefined;
-    if (movedOrPolicy) await bumpOrgPolicyVersion(tx.db, before.id);
+    if (movedOrPolicy) await markPolicyChanged(tx, before.id);
     const after = toOrganization((await findOrgById(tx.db, before.id)) as OrgRow);
     await recordAudit(tx, {
       organizationId: after.id,
@@ -274,7 +270,8 @@ export async function deleteOrg(
       );
     const deleted: Organization[] = [];
     for (const child of children) deleted.push(...(await deleteOrg(tx, child.id, options)));
-    await deleteOrgCascade(tx.db, org.id);
+    await deleteOrganizationPolicy(tx, org.id);
+    await deleteOrgRow(tx.db, org.id);
     await recordAudit(tx, {
       organizationId: org.id,
       action: "org.deleted",
@@ -326,7 +323,7 @@ export interface OrgInfo {
 export async function orgInfo(ctx: ServiceContext, ref: string): Promise<OrgInfo> {
   const org = await resolveOrg(ctx, ref);
   const parentRow = org.parentId ? await findOrgById(ctx.db, org.parentId) : undefined;
-  const counts = await orgCounts(ctx.db, org.id);
+  const counts = await policyCountsOf(ctx.db, org.id);
   return {
     organization: org,
     parent: parentRow ? toOrganization(parentRow) : null,
@@ -375,13 +372,7 @@ export async function listOrganizations(
     );
   }
   const total = await base.select((eb) => eb.fn.countAll<number>().as("n")).executeTakeFirstOrThrow();
-  const counted = base.selectAll("organizations").select((eb) =>
-    eb
-      .selectFrom("memberships")
-      .select((m) => m.fn.countAll<number>().as("c"))
-      .whereRef("memberships.organization_id", "=", "organizations.id")
-      .as("members_count"),
-  );
+  const counted = base.selectAll("organizations").select(membersCountColumn);
   const rows = await counted
     .orderBy(field as "name" | "created_at" | "members_count", direction)
     .orderBy("id", direction)
@@ -393,7 +384,7 @@ export async function listOrganizations(
 
 /** Number of members of an organization. */
 export async function membersCount(ctx: ServiceContext, organizationId: string): Promise<number> {
-  return (await orgCounts(ctx.db, organizationId)).members;
+  return (await policyCountsOf(ctx.db, organizationId)).members;
 }
 
 type Metadata = Record<string, unknown>;

@@ -4,7 +4,7 @@ import { type ServiceContext, inTransaction } from "../../context.js";
 import { ClerkError } from "../../errors.js";
 import { isId, newId } from "../../ids.js";
 import { recordAudit } from "../audit/index.js";
-import { bumpInstancePolicyVersion } from "../settings/index.js";
+import { holdersOfPermission, markPolicyChanged, revokePermissionEverywhere } from "../policy/index.js";
 import {
   invalidPermissionKey,
   permissionExists,
@@ -227,7 +227,7 @@ export async function updatePermission(
       assertNotSystemNamespace(key);
       if (await findByKey(tx, key)) throw permissionExists(key);
       // Grants refer to the permission by id, so a rename reaches every holder; compiled policies must follow.
-      await bumpInstancePolicyVersion(tx);
+      await markPolicyChanged(tx, null);
     }
     await tx.db
       .updateTable("permissions")
@@ -261,49 +261,26 @@ export async function deletePermission(
   return inTransaction(ctx, async (tx) => {
     const permission = await resolvePermission(tx, ref);
     if (permission.type === "system") throw systemPermission(permission.key);
-    const holders = await tx.db
-      .selectFrom("grants")
-      .leftJoin("roles", "roles.id", "grants.role_id")
-      .leftJoin("memberships", "memberships.id", "grants.membership_id")
-      .select([
-        "roles.name as role",
-        "roles.key as roleKey",
-        "roles.organization_id as roleOrg",
-        "memberships.organization_id as memberOrg",
-        "grants.membership_id",
-        "grants.role_id",
-        "grants.scopes",
-        "grants.expires_at",
-      ])
-      .where("grants.permission_id", "=", permission.id)
-      .execute();
-    if (holders.length > 0 && !options.force) {
+    const held = await holdersOfPermission(tx.db, permission.id);
+    if (held.length > 0 && !options.force) {
       throw permissionInUse(
         permission.key,
-        holders.map((h) => (h.role ? `role ${h.role}` : `membership ${h.membership_id}`)),
+        held.map((h) => (h.role ? `role ${h.role}` : `membership ${h.membershipId}`)),
       );
     }
-    const orgs = new Set(holders.map((h) => h.roleOrg ?? h.memberOrg).filter((o): o is string => o !== null));
-    await tx.db.deleteFrom("grants").where("permission_id", "=", permission.id).execute();
+    const holders = await revokePermissionEverywhere(tx, permission.id);
     await tx.db.deleteFrom("permissions").where("id", "=", permission.id).execute();
-    await bumpInstancePolicyVersion(tx);
     // Each revoked grant is recorded where its holder lives, so every organization's chain tells its own story.
     for (const h of holders) {
       await recordAudit(tx, {
-        organizationId: h.roleOrg ?? h.memberOrg ?? null,
+        organizationId: h.organizationId,
         action: "grant.deleted",
-        target: h.role_id
-          ? { type: "role", id: h.role_id, label: h.roleKey ?? "" }
-          : { type: "membership", id: h.membership_id, label: h.membership_id ?? "" },
-        before: { permission: permission.key, scopes: JSON.parse(h.scopes) as string[], expiresAt: h.expires_at },
+        target: h.roleId
+          ? { type: "role", id: h.roleId, label: h.roleKey ?? "" }
+          : { type: "membership", id: h.membershipId, label: h.membershipId ?? "" },
+        before: { permission: permission.key, scopes: h.scopes, expiresAt: h.expiresAt },
       });
     }
-    for (const org of orgs)
-      await tx.db
-        .updateTable("organizations")
-        .set((eb) => ({ policy_version: eb("policy_version", "+", 1) }))
-        .where("id", "=", org)
-        .execute();
     await recordAudit(tx, {
       organizationId: null,
       action: "permission.deleted",

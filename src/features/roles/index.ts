@@ -4,6 +4,7 @@ export { createRoleSchema, listSchema, updateRoleSchema } from "./role.schema.js
 export {
   createRole,
   deleteRole,
+  type EffectiveGrant,
   listRoles,
   permissionsOfRoles,
   resolveRole,

@@ -2,10 +2,11 @@
 import type { ServiceContext } from "../../context.js";
 import { inTransaction } from "../../context.js";
 import { recordAudit } from "../audit/index.js";
-import { type Grant, grantNotFound, parseExpiry, parseScopeList, removeGrant, upsertGrant } from "../grants/index.js";
+import { grantNotFound, parseExpiry, parseScopeList } from "../grants/index.js";
 import { ensurePermission, resolvePermission } from "../permissions/index.js";
+import { type Grant, removeGrant, upsertGrant } from "../policy/index.js";
 import { guardedRoleChange } from "./role.guards.js";
-import { type Role, assertUserMayEditRoles, findRoleRow, homeOf, toRole, touchPolicy } from "./role.service.js";
+import { type Role, assertUserMayEditRoles, findRoleRow, homeOf, toRole } from "./role.service.js";
 
 /** Input of `permission assign`: the role, the permission, optional scopes and expiry. */
 export interface AssignInput {
@@ -32,7 +33,6 @@ export async function assignPermission(
     const { before, after } = await guardedRoleChange(tx, row.id, () =>
       upsertGrant(tx, { roleId: row.id }, permission, scopes, expiresAt),
     );
-    await touchPolicy(tx, row.organization_id);
     await recordAudit(tx, {
       organizationId: row.organization_id,
       action: before ? "grant.updated" : "grant.created",
@@ -55,7 +55,6 @@ export async function revokePermission(
     const permission = await resolvePermission(tx, input.permission);
     const removed = await guardedRoleChange(tx, row.id, () => removeGrant(tx, { roleId: row.id }, permission.id));
     if (!removed) throw grantNotFound(permission.key, `Role ${row.name}`);
-    await touchPolicy(tx, row.organization_id);
     await recordAudit(tx, {
       organizationId: row.organization_id,
       action: "grant.deleted",

@@ -120,6 +120,15 @@ export function registerRoleCommands(program: Command): void {
             ["Description", r.description],
             ["Extends", r.extends_names.join(", ")],
             ["Permissions", grantText(r.grants).join("\n             ")],
+            [
+              "Can do",
+              grantText(r.effective_grants)
+                .map((line, i) => {
+                  const g = r.effective_grants[i];
+                  return g?.inherited ? `${line} (from ${g.from_role_name})` : line;
+                })
+                .join("\n             "),
+            ],
           ]),
         };
       }),

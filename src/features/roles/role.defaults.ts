@@ -5,7 +5,7 @@ import { ClerkError } from "../../errors.js";
 import { recordAudit } from "../audit/index.js";
 import { SYSTEM_PERMISSIONS, ensureSystemPermissions } from "../permissions/index.js";
 import { getSetting, putSetting } from "../settings/index.js";
-import { findRoleRowById, findRoleRowsByKey } from "./role.repository.js";
+import { findRoleRowById, findRoleRowsByKey } from "../policy/index.js";
 import { type Role, type RoleRef, createRole, permissionsOfRoles, resolveRole, updateRole } from "./role.service.js";
 import { assertAllowedNow } from "../access/index.js";
 

@@ -3,7 +3,7 @@ import type { ServiceContext } from "../../context.js";
 import { findInheritanceCycle } from "../../engine/index.js";
 import { keepingManagers } from "../access/index.js";
 import { inheritanceCycle } from "./role.errors.js";
-import { findRoleRowById, organizationsHoldingRoles, parentLinks } from "./role.repository.js";
+import { findRoleRowById, organizationsHoldingRoles, parentLinks } from "../policy/index.js";
 
 /** Organizations whose members hold this role or one that inherits from it: where a change to it lands. */
 async function organizationsUsing(ctx: ServiceContext, roleId: string): Promise<string[]> {

@@ -6,10 +6,31 @@ import { isId, newId } from "../../ids.js";
 import { parseInput } from "../../validation.js";
 import { type GrantRequest, assertAllowedNow, assertMayGrant, isInstanceAdmin } from "../access/index.js";
 import { recordAudit } from "../audit/index.js";
-import { type Grant, grantNotFound, grantsOf, removeGrant, upsertGrant } from "../grants/index.js";
-import { type Organization, ancestorsOfOrg, bumpPolicyVersion, resolveOrg, visibleOrgIds } from "../orgs/index.js";
+import { grantNotFound } from "../grants/index.js";
+import { type Organization, ancestorsOfOrg, resolveOrg, visibleOrgIds } from "../orgs/index.js";
 import { type Permission, ensurePermission, resolvePermission } from "../permissions/index.js";
-import { bumpInstancePolicyVersion, getSetting } from "../settings/index.js";
+import {
+  type Grant,
+  type RoleRow,
+  allRoleRows,
+  childLinks,
+  deleteRoleRows,
+  findRoleRowById,
+  findRoleRowsByKey,
+  grantsOf,
+  insertRole,
+  lockPolicyOwner,
+  memberCountsByRole,
+  membersHoldingRole,
+  parentLinks,
+  removeGrant,
+  replaceRoleParents,
+  roleRefsById,
+  updateRoleRow,
+  upsertGrant,
+  usableRoleRows,
+} from "../policy/index.js";
+import { getSetting } from "../settings/index.js";
 import {
   roleHasChildren,
   roleHasMembers,
@@ -19,21 +40,7 @@ import {
   roleNotFound,
   roleNotUsable,
 } from "./role.errors.js";
-import {
-  type RoleRow,
-  childLinks,
-  findRoleRowById,
-  findRoleRowsByKey,
-  insertRoleRow,
-  instanceWideFirst,
-  memberCountsByRole,
-  membersHoldingRole,
-  organizationSlugs,
-  parentLinks,
-  pendingInvitationsNaming,
-  replaceParents,
-  usableRoleRows,
-} from "./role.repository.js";
+import { organizationSlugs, pendingInvitationsNaming } from "./role.repository.js";
 import { assertNoCycle, guardedRoleChange } from "./role.guards.js";
 import { type CreateRoleInput, type UpdateRoleInput, createRoleSchema, updateRoleSchema } from "./role.schema.js";
 
@@ -69,12 +76,23 @@ export interface RoleRef {
   name: string;
 }
 
-/** A role as services return it: its own grants and its direct parents. */
+/** A grant a role holds, its own or inherited, with the role it comes from. */
+export interface EffectiveGrant {
+  permission: string;
+  scopes: string[];
+  expiresAt: number | null;
+  /** The role holding the grant: the role itself, or the ancestor it inherits it from. */
+  fromRole: RoleRef;
+}
+
+/** A role as services return it: its own grants, its direct parents, and everything it can do. */
 export interface Role extends RoleRef {
   description: string;
   organizationId: string | null;
   parents: RoleRef[];
   grants: Grant[];
+  /** Its own grants first, then each parent's (and theirs) in order, each grant once. */
+  effectiveGrants: EffectiveGrant[];
   createdAt: number;
   updatedAt: number;
 }
@@ -92,9 +110,50 @@ export async function homeOf(ctx: ServiceContext, organization: string | undefin
   return { org, owners: [org.id, ...(await ancestorsOfOrg(ctx, org)).map((a) => a.id)] };
 }
 
+/** What each of these roles can do: its own grants, then each parent's in order (a stored cycle is walked once). */
+async function effectiveGrantsOf(
+  ctx: ServiceContext,
+  roleIds: readonly string[],
+): Promise<Map<string, EffectiveGrant[]>> {
+  const parents = new Map<string, string[]>();
+  for (const l of await parentLinks(ctx.db)) parents.set(l.role_id, [...(parents.get(l.role_id) ?? []), l.parent_id]);
+  const order = new Map<string, string[]>();
+  for (const id of roleIds) {
+    const seen: string[] = [];
+    const visit = (at: string) => {
+      if (seen.includes(at)) return;
+      seen.push(at);
+      for (const p of parents.get(at) ?? []) visit(p);
+    };
+    visit(id);
+    order.set(id, seen);
+  }
+  const reached = [...new Set([...order.values()].flat())];
+  const refs = await roleRefsById(ctx.db, reached);
+  const grants = await grantsOf(ctx, reached);
+  const out = new Map<string, EffectiveGrant[]>();
+  for (const [id, lineage] of order) {
+    out.set(
+      id,
+      lineage.flatMap((from) => {
+        const ref = refs.get(from);
+        if (!ref) return [];
+        return grants
+          .filter((g) => g.roleId === from)
+          .map((g) => ({ permission: g.permission, scopes: g.scopes, expiresAt: g.expiresAt, fromRole: ref }));
+      }),
+    );
+  }
+  return out;
+}
+
 async function toRoles(ctx: ServiceContext, rows: readonly RoleRow[]): Promise<Role[]> {
   const links = await parentLinks(
     ctx.db,
+    rows.map((r) => r.id),
+  );
+  const effective = await effectiveGrantsOf(
+    ctx,
     rows.map((r) => r.id),
   );
   const parentIds = [...new Set(links.map((l) => l.parent_id))];
@@ -119,6 +178,7 @@ async function toRoles(ctx: ServiceContext, rows: readonly RoleRow[]): Promise<R
       .filter((p): p is RoleRow => p !== undefined)
       .map((p) => ({ id: p.id, key: p.key, name: p.name })),
     grants: grants.filter((g) => g.roleId === r.id),
+    effectiveGrants: effective.get(r.id) ?? [],
     createdAt: r.created_at,
     updatedAt: r.updated_at,
   }));
@@ -138,16 +198,7 @@ export async function listRoles(
 ): Promise<(Role & { members: number; organizationSlug: string | null })[]> {
   const rows =
     organization === undefined
-      ? await readableRoles(
-          ctx,
-          await ctx.db
-            .selectFrom("roles")
-            .selectAll()
-            .orderBy(instanceWideFirst)
-            .orderBy("organization_id")
-            .orderBy("name")
-            .execute(),
-        )
+      ? await readableRoles(ctx, await allRoleRows(ctx.db))
       : await usableRoleRows(ctx.db, (await homeOf(ctx, organization)).owners);
   const counts = await memberCountsByRole(ctx.db);
   const slugs = await organizationSlugs(
@@ -210,7 +261,7 @@ async function resolveRoleRow(ctx: ServiceContext, ref: string, home: RoleHome):
 async function resolveRoleAnywhere(ctx: ServiceContext, ref: string): Promise<RoleRow> {
   const instance = matchRole(await usableRoleRows(ctx.db, []), ref);
   if (instance) return instance;
-  const all = await readableRoles(ctx, await ctx.db.selectFrom("roles").selectAll().execute());
+  const all = await readableRoles(ctx, await allRoleRows(ctx.db));
   const value = ref.trim().toLowerCase();
   const hits = all.filter(
     (r) =>
@@ -301,11 +352,6 @@ async function resolveParents(
   return rows;
 }
 
-export async function touchPolicy(ctx: ServiceContext, organizationId: string | null): Promise<void> {
-  if (organizationId === null) await bumpInstancePolicyVersion(ctx);
-  else await bumpPolicyVersion(ctx, organizationId);
-}
-
 export async function assertUserMayEditRoles(ctx: ServiceContext, home: RoleHome, grants: readonly GrantRequest[]) {
   if (isInstanceAdmin(ctx)) return;
   if (home.org === null) assertAllowedNow(ctx, { kind: "instance_admin", what: "change instance-wide roles" });
@@ -347,14 +393,12 @@ export async function createRole(ctx: ServiceContext, input: CreateRoleInput): P
       created_at: now,
       updated_at: now,
     };
-    await insertRoleRow(tx.db, row);
-    await replaceParents(
-      tx.db,
-      row.id,
+    await insertRole(
+      tx,
+      row,
       parents.map((p) => p.id),
     );
     for (const p of permissions) await upsertGrant(tx, { roleId: row.id }, p, [], null);
-    await touchPolicy(tx, row.organization_id);
     const role = await toRole(tx, row);
     await recordAudit(tx, {
       organizationId: row.organization_id,
@@ -418,6 +462,8 @@ export async function updateRole(ctx: ServiceContext, ref: string, input: Update
     let newParents: string[] | undefined;
     if (data.extends !== undefined) {
       const parents = await resolveParents(tx, data.extends, roleHome, row.name);
+      // Under the owner's lock, so two changes (A extends B, B extends A) cannot both pass the cycle check.
+      await lockPolicyOwner(tx, row.organization_id);
       await assertNoCycle(
         tx,
         row.id,
@@ -439,15 +485,14 @@ export async function updateRole(ctx: ServiceContext, ref: string, input: Update
     const removed: Permission[] = [];
     for (const p of data.removePermissions ?? []) removed.push(await resolvePermission(tx, p));
     await guardedRoleChange(tx, row.id, async () => {
-      if (newParents) await replaceParents(tx.db, row.id, newParents);
+      if (newParents) await replaceRoleParents(tx, row, newParents);
       for (const p of added) await upsertGrant(tx, { roleId: row.id }, p, [], null);
       for (const permission of removed) {
         if (!(await removeGrant(tx, { roleId: row.id }, permission.id)))
           throw grantNotFound(permission.key, `Role ${row.name}`);
       }
-      await tx.db.updateTable("roles").set(patch).where("id", "=", row.id).execute();
+      await updateRoleRow(tx, row, patch);
     });
-    await touchPolicy(tx, row.organization_id);
     const after = await toRole(tx, (await findRoleRowById(tx.db, row.id)) as RoleRow);
     await recordAudit(tx, {
       organizationId: row.organization_id,
@@ -477,10 +522,7 @@ export async function deleteRole(ctx: ServiceContext, ref: string, organization?
       throw roleHasChildren(row.key, names);
     }
     const role = await toRole(tx, row);
-    await tx.db.deleteFrom("grants").where("role_id", "=", row.id).execute();
-    await tx.db.deleteFrom("role_parents").where("role_id", "=", row.id).execute();
-    await tx.db.deleteFrom("roles").where("id", "=", row.id).execute();
-    await touchPolicy(tx, row.organization_id);
+    await deleteRoleRows(tx, row);
     await recordAudit(tx, {
       organizationId: row.organization_id,
       action: "role.deleted",

@@ -40,6 +40,14 @@ export function scopedRoleObject(role: Role) {
     extends: role.parents.map((p) => p.key),
     extends_names: role.parents.map((p) => p.name),
     grants: role.grants.map(grantObject),
+    effective_grants: role.effectiveGrants.map((g) => ({
+      permission: g.permission,
+      scopes: g.scopes,
+      expires_at: g.expiresAt,
+      from_role: g.fromRole.key,
+      from_role_name: g.fromRole.name,
+      inherited: g.fromRole.id !== role.id,
+    })),
     created_at: role.createdAt,
     updated_at: role.updatedAt,
   };

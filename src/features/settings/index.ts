@@ -1,9 +1,2 @@
 // The settings feature's public face.
-export {
-  bumpInstancePolicyVersion,
-  getSetting,
-  type InstanceStatus,
-  instanceStatus,
-  putSetting,
-  type SettingKey,
-} from "./settings.service.js";
+export { getSetting, type InstanceStatus, instanceStatus, putSetting, type SettingKey } from "./settings.service.js";

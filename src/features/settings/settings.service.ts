@@ -1,11 +1,10 @@
 // Instance settings: which role creators and new members get, and the instance-wide policy version.
-import { sql } from "kysely";
 import type { ServiceContext } from "../../context.js";
 import { assertAllowedNow } from "../access/index.js";
+import { countRoles } from "../policy/index.js";
 
 /** The setting keys clerk uses. */
-export type SettingKey =
-  "creator_role_id" | "default_role_id" | "policy_version" | "instance_initialized" | "audit_roles_initialized";
+export type SettingKey = "creator_role_id" | "default_role_id" | "instance_initialized" | "audit_roles_initialized";
 
 /** A setting's value, or undefined when never set. */
 export async function getSetting(ctx: ServiceContext, key: SettingKey): Promise<string | undefined> {
@@ -20,25 +19,6 @@ export async function putSetting(ctx: ServiceContext, key: SettingKey, value: st
     .insertInto("settings")
     .values({ key, value, updated_at: now })
     .onConflict((oc) => oc.column("key").doUpdateSet({ value, updated_at: now }))
-    .execute();
-}
-
-/**
- * Moves the instance-wide policy version, which every organization's compiled policy depends on
- * (instance roles and the permission catalogue). Runs in the transaction of the change.
- */
-export async function bumpInstancePolicyVersion(ctx: ServiceContext): Promise<void> {
-  const now = ctx.clock.now();
-  await ctx.db
-    .insertInto("settings")
-    .values({ key: "policy_version", value: "1", updated_at: now })
-    .onConflict((oc) => oc.column("key").doNothing())
-    .execute();
-  // One atomic UPDATE, so two concurrent changes can never both write the same next version.
-  await ctx.db
-    .updateTable("settings")
-    .set({ value: sql<string>`cast(cast(value as integer) + 1 as text)`, updated_at: now })
-    .where("key", "=", "policy_version")
     .execute();
 }
 
@@ -61,7 +41,7 @@ export async function instanceStatus(ctx: ServiceContext): Promise<InstanceStatu
     what: "read the instance's status",
     why: "it counts every organization's data",
   });
-  const count = async (table: "organizations" | "users" | "roles" | "permissions" | "audit_events") =>
+  const count = async (table: "organizations" | "users" | "permissions" | "audit_events") =>
     Number(
       (
         await ctx.db
@@ -75,7 +55,7 @@ export async function instanceStatus(ctx: ServiceContext): Promise<InstanceStatu
     engine: ctx.dialect.name,
     organizations: await count("organizations"),
     users: await count("users"),
-    roles: await count("roles"),
+    roles: await countRoles(ctx.db),
     permissions: await count("permissions"),
     auditEvents: await count("audit_events"),
   };

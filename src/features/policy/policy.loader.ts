@@ -1,6 +1,6 @@
 // Reads one organization's policy (usable roles, grants, members, ancestors' members) into the engine's shape.
 import type { OrgPolicy, PolicyGrant, PolicyMember, PolicyRole, Scope } from "../../engine/index.js";
-import { parseScope } from "../../engine/index.js";
+import { findInheritanceCycle, parseScope } from "../../engine/index.js";
 import { sql } from "kysely";
 import type { ServiceContext } from "../../context.js";
 
@@ -80,6 +80,24 @@ export async function policyStamp(ctx: ServiceContext, organizationId: string): 
   return rows.map((r) => `${r.id}@${r.v}`).join("|");
 }
 
+/**
+ * Drops the links that close an inheritance cycle, each cycle's last link, so a cycle that reached the store
+ * anyway (the role service refuses them, under a lock) leaves that role without the looping parent instead
+ * of failing every check, listing and health report of the organization with a compile error.
+ */
+function withoutCycles(parents: Map<string, string[]>): void {
+  for (;;) {
+    const cycle = findInheritanceCycle([...parents].map(([id, parentIds]) => ({ id, parentIds })));
+    if (cycle === null) return;
+    const child = cycle.at(-2) as string;
+    const parent = cycle.at(-1) as string;
+    parents.set(
+      child,
+      (parents.get(child) ?? []).filter((id) => id !== parent),
+    );
+  }
+}
+
 /** Loads the policy of one organization as the engine compiles it. */
 export async function loadPolicy(ctx: ServiceContext, organizationId: string): Promise<OrgPolicy> {
   const org = await ctx.db
@@ -110,11 +128,13 @@ export async function loadPolicy(ctx: ServiceContext, organizationId: string): P
         .selectFrom("role_parents")
         .select(["role_id", "parent_id"])
         .where("role_id", "in", roleIds)
+        .orderBy("role_id")
         .orderBy("position")
         .execute()
     : [];
   const parents = new Map<string, string[]>();
   for (const p of parentRows) parents.set(p.role_id, [...(parents.get(p.role_id) ?? []), p.parent_id]);
+  withoutCycles(parents);
   const roleGrants = await grantsByHolder(ctx, roleIds);
   const roles: PolicyRole[] = roleRows.map((r) => ({
     id: r.id,

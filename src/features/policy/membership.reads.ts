@@ -1,0 +1,87 @@
+// Reads of memberships: who is in which organization, holding which roles.
+import type { Kysely } from "kysely";
+import type { Database } from "../../store/database.js";
+
+/** A membership row with its user and its roles in order. */
+export interface MembershipRecord {
+  id: string;
+  organizationId: string;
+  user: {
+    id: string;
+    email: string;
+    name: string | null;
+    kind: "human" | "agent";
+    createdAt: number;
+    updatedAt: number;
+  };
+  roles: { id: string; key: string; name: string }[];
+  createdAt: number;
+  updatedAt: number;
+}
+
+/** The memberships of an organization (or of one user in it), by e-mail. */
+export async function membershipRecords(
+  db: Kysely<Database>,
+  organizationId: string,
+  userId?: string,
+): Promise<MembershipRecord[]> {
+  let q = db
+    .selectFrom("memberships")
+    .innerJoin("users", "users.id", "memberships.user_id")
+    .select([
+      "memberships.id",
+      "memberships.created_at",
+      "memberships.updated_at",
+      "users.id as user_id",
+      "users.email",
+      "users.name",
+      "users.kind",
+      "users.created_at as user_created_at",
+      "users.updated_at as user_updated_at",
+    ])
+    .where("memberships.organization_id", "=", organizationId)
+    .orderBy("users.email");
+  if (userId) q = q.where("memberships.user_id", "=", userId);
+  const rows = await q.execute();
+  if (rows.length === 0) return [];
+  const roleRows = await db
+    .selectFrom("membership_roles")
+    .innerJoin("roles", "roles.id", "membership_roles.role_id")
+    .select(["membership_roles.membership_id", "roles.id", "roles.key", "roles.name"])
+    .where(
+      "membership_roles.membership_id",
+      "in",
+      rows.map((r) => r.id),
+    )
+    .orderBy("membership_roles.position")
+    .execute();
+  return rows.map((r) => ({
+    id: r.id,
+    organizationId,
+    user: {
+      id: r.user_id,
+      email: r.email,
+      name: r.name,
+      kind: r.kind,
+      createdAt: r.user_created_at,
+      updatedAt: r.user_updated_at,
+    },
+    roles: roleRows.filter((x) => x.membership_id === r.id).map((x) => ({ id: x.id, key: x.key, name: x.name })),
+    createdAt: r.created_at,
+    updatedAt: r.updated_at,
+  }));
+}
+
+/** The users who are members of an organization. */
+export async function memberUserIds(db: Kysely<Database>, organizationId: string): Promise<string[]> {
+  return (
+    await db.selectFrom("memberships").select("user_id").where("organization_id", "=", organizationId).execute()
+  ).map((r) => r.user_id);
+}
+
+/** The organizations a user is a member of (not counting ancestors or descendants). */
+export async function organizationIdsOfUser(db: Kysely<Database>, userId: string): Promise<string[]> {
+  return (await db.selectFrom("memberships").select("organization_id").where("user_id", "=", userId).execute()).map(
+    (r) => r.organization_id,
+  );
+}
