@@ -12,7 +12,7 @@ import { type LoadedKey, type SigningState, forgetSigningState, signingCache } f
 import { readTokenSettings, readTokenSettingsVersioned } from "./token-settings.service.js";
 
 /** Verifiers accept tokens up to this long past `exp` (`@clerk/backend`'s default skew); keys stay published as long. */
-export const VERIFIER_SKEW_MS = 5_000;
+const VERIFIER_SKEW_MS = 5_000;
 /**
  * How far past a token's `exp` the `signed_until` mark is moved when a token would pass it: one write per
  * minute of tokens instead of one per token, at the price of a retired key lingering up to a minute longer.
@@ -133,7 +133,7 @@ async function currentOrFirst(ctx: ServiceContext, algorithm: SigningAlgorithm):
 }
 
 /** Reads the settings and the key that signs now (creating the first key), and caches them for this process. */
-export async function loadSigningState(ctx: ServiceContext): Promise<SigningState> {
+async function loadSigningState(ctx: ServiceContext): Promise<SigningState> {
   const { settings, version } = await readTokenSettingsVersioned(ctx);
   const key = load(ctx, await currentOrFirst(ctx, settings.signingAlgorithm));
   const state: SigningState = { settings, settingsVersion: version, key };

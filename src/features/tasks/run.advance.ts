@@ -23,7 +23,7 @@ export const STAGE_TIMEOUT = "stage.timeout";
 export const STAGE_ESCALATE = "stage.escalate";
 
 /** One job per kind and run stage; the workflow id is in the key so deleting a workflow can cancel its timers. */
-export const jobKey = (kind: string, workflowId: string, runStageId: string) => `${kind}:${workflowId}:${runStageId}`;
+const jobKey = (kind: string, workflowId: string, runStageId: string) => `${kind}:${workflowId}:${runStageId}`;
 
 /** The run's label in the audit log: `pull-request-approval #123`. */
 export const runLabel = (wf: { slug: string }, subject: string | null) =>

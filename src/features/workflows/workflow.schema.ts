@@ -2,7 +2,7 @@
 import { z } from "zod";
 
 export const STRATEGIES = ["round-robin", "least-loaded", "manual"] as const;
-export const strategySchema = z.enum(STRATEGIES);
+const strategySchema = z.enum(STRATEGIES);
 
 const text = (max: number) =>
   z.string().trim().min(1, "must not be empty").max(max, `must be at most ${max} characters`);
