@@ -15,7 +15,7 @@ import { registerSessionCommands } from "../features/sessions/session.commands.j
 import { registerSettingsCommands } from "../features/settings/settings.commands.js";
 import { registerTaskCommands } from "../features/tasks/task.commands.js";
 import { registerWorkflowCommands } from "../features/workflows/workflow.commands.js";
-import { VERSION } from "../index.js";
+import { VERSION } from "../version.js";
 import { registerServeCommand } from "./serve.command.js";
 import { acceptSubjectEitherWay } from "./subject.js";
 
