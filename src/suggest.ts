@@ -14,23 +14,38 @@ function distance(a: string, b: string): number {
   return row[b.length] as number;
 }
 
-/** Up to three candidates close to `input` (case-insensitive), nearest first. */
-export function closest(input: string, candidates: readonly string[]): string[] {
+/**
+ * A candidate: one name, or the names of one object (a slug and a display name), which is suggested once,
+ * by whichever of its names is nearest.
+ */
+export type Candidate = string | readonly string[];
+
+/** Up to three candidates close to `input` (case-insensitive), nearest first, one name per object. */
+export function closest(input: string, candidates: readonly Candidate[]): string[] {
   const needle = input.toLowerCase();
   const limit = Math.max(2, Math.floor(needle.length / 3));
+  const score = (c: string) =>
+    c.toLowerCase().includes(needle) && needle.length >= 3 ? 1 : distance(needle, c.toLowerCase());
+  const seen = new Set<string>();
   return candidates
-    .map((c) => ({
-      c,
-      d: c.toLowerCase().includes(needle) && needle.length >= 3 ? 1 : distance(needle, c.toLowerCase()),
-    }))
+    .map((candidate) => {
+      const names = typeof candidate === "string" ? [candidate] : candidate;
+      let best = { c: names[0] ?? "", d: Number.POSITIVE_INFINITY };
+      for (const c of names) {
+        const d = score(c);
+        if (d < best.d) best = { c, d };
+      }
+      return best;
+    })
     .filter((x) => x.d <= limit)
     .sort((x, y) => x.d - y.d)
+    .filter((x) => !seen.has(x.c.toLowerCase()) && seen.add(x.c.toLowerCase()) !== undefined)
     .slice(0, 3)
     .map((x) => x.c);
 }
 
 /** " Did you mean "a" or "b"?" or "" when nothing is close. */
-export function didYouMean(input: string, candidates: readonly string[]): string {
+export function didYouMean(input: string, candidates: readonly Candidate[]): string {
   const near = closest(input, candidates);
   if (near.length === 0) return "";
   return ` Did you mean ${near.map((n) => `"${n}"`).join(" or ")}?`;

@@ -57,6 +57,13 @@ for (const dialect of DIALECTS) {
       await expect(resolveOrg(t.ctx, "enginering-team")).rejects.toThrow(/Did you mean "engineering-team"/);
     });
 
+    it("suggests an organization once, by its nearest name, not by its slug and its name (issue 15)", async () => {
+      await createOrg(t.ctx, { name: "Engineering Team" });
+      const error = await resolveOrg(t.ctx, "engineering").catch((e: Error) => e);
+      expect((error as Error).message).toMatch(/Did you mean "engineering-team"\?/);
+      expect((error as Error).message).not.toMatch(/Engineering Team/);
+    });
+
     it("nests organizations and lists them as a tree", async () => {
       await createOrg(t.ctx, { name: "ACME Engineering" });
       await createOrg(t.ctx, { name: "Platform Team", parent: "acme-engineering" });

@@ -15,8 +15,9 @@ import { registerSessionCommands } from "../features/sessions/session.commands.j
 import { registerSettingsCommands } from "../features/settings/settings.commands.js";
 import { registerTaskCommands } from "../features/tasks/task.commands.js";
 import { registerWorkflowCommands } from "../features/workflows/workflow.commands.js";
-import { VERSION } from "../index.js";
+import { VERSION } from "../version.js";
 import { registerServeCommand } from "./serve.command.js";
+import { acceptSubjectEitherWay } from "./subject.js";
 
 /** Builds the program (exported so tests can inspect the command table). */
 export function buildProgram(): Command {
@@ -67,13 +68,15 @@ export function buildProgram(): Command {
       `\nRun "clerk ${group.name()} <command> --help" for an example of each (${names.join(", ")}).`,
     );
   }
-  // Every subcommand reports usage errors through the same override, so they exit 2 as documented.
-  const visit = (c: Command) => {
+  // Every subcommand reports usage errors through the same override, so they exit 2 as documented, and
+  // takes its subject as a positional or as an option alike.
+  const visit = (c: Command, groups: readonly string[]) => {
     c.exitOverride();
     c.showSuggestionAfterError(true);
-    for (const sub of c.commands) visit(sub);
+    if (c !== program) acceptSubjectEitherWay(c, groups);
+    for (const sub of c.commands) visit(sub, c === program ? [] : [...groups, c.name()]);
   };
-  visit(program);
+  visit(program, []);
   return program;
 }
 

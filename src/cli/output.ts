@@ -10,20 +10,75 @@ export interface CommandOutput {
 /** `table` on a terminal, `json` otherwise, unless --format says. */
 export type Format = "table" | "json";
 
-/** A plain-text table; columns sized to their widest cell. */
+/** How a table is drawn: the width to fit (none: as wide as the cells) and whether to use colour. */
+export interface TableStyle {
+  width?: number;
+  color: boolean;
+}
+
+/**
+ * The style for standard output: a terminal's width and colour; a pipe or file gets neither, and `NO_COLOR`
+ * (https://no-color.org) or `TERM=dumb` turn colour off.
+ */
+export function terminalStyle(
+  stream: { isTTY?: boolean; columns?: number } = process.stdout,
+  env: NodeJS.ProcessEnv = process.env,
+): TableStyle {
+  if (stream.isTTY !== true) return { color: false };
+  const color = (env.NO_COLOR === undefined || env.NO_COLOR === "") && env.TERM !== "dumb";
+  return { width: stream.columns && stream.columns > 0 ? stream.columns : undefined, color };
+}
+
+const GAP = 2;
+/** No column is narrowed below this (or its header), so a fitted table still says what each column is. */
+const MIN_COLUMN = 8;
+
+/** Column widths that fit `width`: the widest column gives up a character at a time, down to its minimum. */
+function fit(widths: number[], minimums: readonly number[], width: number | undefined): number[] {
+  if (width === undefined) return widths;
+  const fitted = [...widths];
+  const total = () => fitted.reduce((a, b) => a + b, 0) + GAP * (fitted.length - 1);
+  while (total() > width) {
+    let widest = -1;
+    for (let i = 0; i < fitted.length; i++) {
+      if (
+        (fitted[i] as number) > (minimums[i] as number) &&
+        (widest < 0 || (fitted[i] as number) > (fitted[widest] as number))
+      )
+        widest = i;
+    }
+    if (widest < 0) break;
+    fitted[widest] = (fitted[widest] as number) - 1;
+  }
+  return fitted;
+}
+
+const truncate = (cell: string, width: number) => (cell.length <= width ? cell : `${cell.slice(0, width - 1)}…`);
+
+/**
+ * A text table; columns sized to their widest cell, the widest ones truncated (with …) to fit the terminal,
+ * the header bold on a colour terminal.
+ */
 export function table(
   headers: readonly string[],
   rows: readonly (readonly (string | number | null | undefined)[])[],
+  style: TableStyle = terminalStyle(),
 ): string {
   if (rows.length === 0) return "(none)";
   const cells = rows.map((r) => r.map((c) => (c === null || c === undefined ? "" : String(c))));
-  const widths = headers.map((h, i) => Math.max(h.length, ...cells.map((r) => (r[i] ?? "").length)));
+  const natural = headers.map((h, i) => Math.max(h.length, ...cells.map((r) => (r[i] ?? "").length)));
+  const widths = fit(
+    natural,
+    headers.map((h, i) => Math.min(natural[i] as number, Math.max(h.length, MIN_COLUMN))),
+    style.width,
+  );
   const line = (r: readonly string[]) =>
     r
-      .map((c, i) => c.padEnd(widths[i] ?? 0))
-      .join("  ")
+      .map((c, i) => truncate(c, widths[i] ?? 0).padEnd(widths[i] ?? 0))
+      .join(" ".repeat(GAP))
       .trimEnd();
-  return [line(headers), line(widths.map((w) => "-".repeat(w))), ...cells.map(line)].join("\n");
+  const paint = (code: string, text: string) => (style.color ? `\u001b[${code}m${text}\u001b[0m` : text);
+  return [paint("1", line(headers)), paint("2", line(widths.map((w) => "-".repeat(w)))), ...cells.map(line)].join("\n");
 }
 
 /** Key/value lines for one object. */

@@ -26,23 +26,40 @@ function usageFlushMs(): number | undefined {
   return seconds * 1000;
 }
 
+/** `listen EADDRINUSE` says which port, and what to do about it. */
+function listenError(error: unknown, host: string, port: number): unknown {
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  if (code === "EADDRINUSE")
+    return new Error(
+      `Port ${port} on ${host} is already in use (another clerk serve?). Choose another with --port ${port + 1} (or PORT=${port + 1}), or stop what listens there.`,
+    );
+  if (code === "EACCES")
+    return new Error(
+      `Not allowed to listen on port ${port} on ${host}; ports below 1024 need privileges. Choose another with --port.`,
+    );
+  return error;
+}
+
 export function registerServeCommand(program: Command): void {
   program
     .command("serve")
     .description("Run the HTTP API (Clerk-compatible Backend API under /v1). Prints a first key when none exists.")
-    .option("--port <port>", "port to listen on", process.env.PORT ?? "3000")
+    .option("--port <port>", "port to listen on (default: $PORT, else 3000)")
     .option("--host <host>", "address to listen on", "127.0.0.1")
     .addHelpText("after", "\nExample:\n  clerk serve --port 3000 --host 0.0.0.0")
     .action(async (_options: unknown, command: Command) => {
-      const o = command.optsWithGlobals() as GlobalOptions & { port: string; host: string };
+      const o = command.optsWithGlobals() as GlobalOptions & { port?: string; host: string };
+      const port = parsePort(o.port ?? process.env.PORT ?? "3000");
       try {
         const store = await openStore(o.database);
         const server = await serve({
           store,
           clock: cliClock(),
-          port: parsePort(o.port),
+          port,
           host: o.host,
           usageFlushMs: usageFlushMs(),
+        }).catch((error: unknown) => {
+          throw listenError(error, o.host, port);
         });
         process.stderr.write(`clerk is serving ${store.location} (${store.dialect.name}) at ${server.url}\n`);
         const shutdown = () => void server.stop().then(() => process.exit(0));

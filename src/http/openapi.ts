@@ -1,7 +1,7 @@
 // The OpenAPI 3.1 document, built from the routes' own zod schemas, and a self-contained docs page.
 import type { FastifyInstance } from "fastify";
 import { z } from "zod";
-import { VERSION } from "../index.js";
+import { VERSION } from "../version.js";
 import type { DocumentedRoute } from "./route.js";
 
 const jsonSchema = (schema: z.ZodType) => {

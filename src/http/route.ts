@@ -70,9 +70,6 @@ export interface DocumentedRoute {
   body?: z.ZodType | undefined;
 }
 
-/** Every route declared through `route`, per server (the OpenAPI document is built from it). */
-export const ROUTES_KEY = "documentedRoutes";
-
 declare module "fastify" {
   interface FastifyInstance {
     documentedRoutes: DocumentedRoute[];

@@ -45,7 +45,9 @@ export async function serve(
       { name: "first key" },
     );
     print(
-      `Created the first instance secret key (shown once, store it now):\n\n  ${secret}\n\nUse it as: Authorization: Bearer ${secret.slice(0, 12)}…  (more keys: clerk keys create)`,
+      `Created the first instance secret key (shown once, store it now):\n\n  ${secret}\n\nUse it as: Authorization: Bearer ${secret.slice(0, 12)}…\n` +
+        "This is printed on stderr: under a service manager (systemd, Docker) it is now in the logs too. To keep keys out of logs, " +
+        "create them with `clerk keys create --name <name>` before the first start (then none is printed here), and revoke this one with `clerk keys revoke`.",
     );
   }
   const app = await buildApp({

@@ -57,7 +57,9 @@ export function registerAccessCommands(program: Command): void {
           reason: result.reason,
           ...(o.explain ? { path: result.path, nearest_miss: result.nearest_miss } : {}),
         };
-        const lines = [`${result.allowed ? "allowed" : "denied"}: ${result.reason}`];
+        // The engine's reason already starts with its verdict ("allowed: …", "denied: …"); say it once.
+        const verdict = result.allowed ? "allowed" : "denied";
+        const lines = [`${verdict}: ${result.reason.replace(/^(allowed|denied): /, "")}`];
         if (o.explain && result.path?.length) lines.push(...result.path.map((s) => `  ${s.kind}: ${s.label}`));
         if (o.explain && result.nearest_miss) lines.push(`  nearest miss: ${result.nearest_miss}`);
         const output = { json, text: lines.join("\n") };

@@ -1,17 +1,6 @@
 // The audit feature's error codes and the errors it throws.
 import { ClerkError } from "../../errors.js";
 
-/** Codes this feature throws (see ERROR_CODES in src/errors.ts). */
-export const AUDIT_ERROR_CODES = Object.freeze([
-  "audit.invalid_filter",
-  "audit.invalid_time",
-  "audit.invalid_cursor",
-  "audit.invalid_retention",
-  "audit.instance_admin_only",
-  "permission.denied",
-  "org.not_found",
-] as const);
-
 export function invalidFilter(part: string, why: string): ClerkError {
   return new ClerkError(
     "audit.invalid_filter",

@@ -18,7 +18,7 @@ import { type EventPageQuery, chainHead, pageEvents } from "./audit.repository.j
 
 /** Reading the log needs this; exporting it needs `AUDIT_EXPORT` too. */
 export const AUDIT_READ = "org:sys_audit:read";
-export const AUDIT_EXPORT = "org:sys_audit:export";
+const AUDIT_EXPORT = "org:sys_audit:export";
 
 /** The chain a request reads: an organization's, or the instance's (`*`) when none is named. */
 export interface AuditScope {

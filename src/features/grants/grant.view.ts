@@ -2,14 +2,6 @@
 import { when } from "../../cli/output.js";
 import type { Grant } from "../policy/index.js";
 
-/** The stable JSON form of a grant. */
-export const grantJson = (g: Grant) => ({
-  id: g.id,
-  permission: g.permission,
-  scopes: g.scopes,
-  expires_at: g.expiresAt,
-});
-
 /** "org:code:read on repository:*-app until 2026-07-01T00:00:00.000Z". */
 export const describeGrant = (g: Pick<Grant, "permission" | "scopes" | "expiresAt">) =>
   `${g.permission}${g.scopes.length ? ` on ${g.scopes.join(", ")}` : ""}${g.expiresAt ? ` until ${when(g.expiresAt)}` : ""}`;

@@ -81,10 +81,10 @@ export interface AdminFinding extends FindingBase {
 export type MemberFinding = OverPermissionedFinding | ExpiredGrantFinding;
 
 /** The filters each audit accepts. */
-export const ROLE_FILTERS = ["no-members"] as const;
-export const MEMBER_FILTERS = ["over-permissioned", "expired-grants"] as const;
+const ROLE_FILTERS = ["no-members"] as const;
+const MEMBER_FILTERS = ["over-permissioned", "expired-grants"] as const;
 /** The window `clerk health` uses for unused permissions when none is given. */
-export const DEFAULT_UNUSED_FOR = "90d";
+const DEFAULT_UNUSED_FOR = "90d";
 
 const iso = (ms: number) => new Date(ms).toISOString();
 const scopesText = (scopes: readonly string[]) => (scopes.length ? ` on ${scopes.join(", ")}` : "");

@@ -2,7 +2,6 @@
 export {
   cancelJobs,
   cancelJobsContaining,
-  failedJobs,
   type Job,
   type JobHandler,
   type JobRunReport,

@@ -258,14 +258,3 @@ export async function jobSummary(
     nextDueAt: by.get("pending")?.next ?? null,
   };
 }
-
-/** Jobs that failed for good, newest first, with their last error. */
-export async function failedJobs(ctx: ServiceContext, limit = 50): Promise<JobsTable[]> {
-  return ctx.db
-    .selectFrom("jobs")
-    .selectAll()
-    .where("status", "=", "failed")
-    .orderBy("updated_at", "desc")
-    .limit(limit)
-    .execute();
-}

@@ -35,7 +35,7 @@ function secretBody(): string {
   return out;
 }
 
-export const hashKey = (secret: string) => createHash("sha256").update(secret).digest("hex");
+const hashKey = (secret: string) => createHash("sha256").update(secret).digest("hex");
 
 function toKey(row: ApiKeysTable): ApiKey {
   return {

@@ -56,7 +56,7 @@ export function checkTemplate(message: string): string[] {
 export type Target = "text" | "slack" | "html";
 
 /** Slack mrkdwn treats &, < and > as control characters. */
-export function escapeSlack(value: string): string {
+function escapeSlack(value: string): string {
   return value.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
 }
 

@@ -1,8 +1,8 @@
 // The errors the organizations feature throws.
 import { ClerkError } from "../../errors.js";
-import { didYouMean } from "../../suggest.js";
+import { type Candidate, didYouMean } from "../../suggest.js";
 
-export function orgNotFound(ref: string, known: readonly string[] = []): ClerkError {
+export function orgNotFound(ref: string, known: readonly Candidate[] = []): ClerkError {
   return new ClerkError(
     "org.not_found",
     `No organization "${ref}".${didYouMean(ref, known)} List them with: clerk org list`,

@@ -4,7 +4,7 @@ import { jsonObject } from "../../json-limits.js";
 import { int32 } from "../../validation.js";
 
 const name = z.string().trim().min(1, "must not be empty").max(256, "must be at most 256 characters");
-export const slugSchema = z
+const slugSchema = z
   .string()
   .trim()
   .regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/, 'must be lowercase letters, digits and single dashes, e.g. "engineering-team"')

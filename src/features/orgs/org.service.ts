@@ -81,7 +81,7 @@ export async function resolveOrg(ctx: ServiceContext, ref: string): Promise<Orga
     (await uniqueByName(ctx, value));
   if (row && (await visibleToActor(ctx, row))) return toOrganization(row);
   if (!isInstanceAdmin(ctx)) throw orgNotFound(value);
-  const known = (await allOrgs(ctx.db)).flatMap((o) => [o.slug, o.name]);
+  const known = (await allOrgs(ctx.db)).map((o) => [o.slug, o.name]);
   throw orgNotFound(value, known);
 }
 

@@ -1,8 +1,8 @@
 // The errors the roles feature throws.
 import { ClerkError } from "../../errors.js";
-import { didYouMean } from "../../suggest.js";
+import { type Candidate, didYouMean } from "../../suggest.js";
 
-export function roleNotFound(ref: string, known: readonly string[], organizationSlug: string | null): ClerkError {
+export function roleNotFound(ref: string, known: readonly Candidate[], organizationSlug: string | null): ClerkError {
   const where = organizationSlug ? ` --organization "${organizationSlug}"` : "";
   return new ClerkError(
     "role.not_found",

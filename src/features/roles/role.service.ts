@@ -249,7 +249,7 @@ async function resolveRoleRow(ctx: ServiceContext, ref: string, home: RoleHome):
   if (found) return found;
   throw roleNotFound(
     ref.trim(),
-    rows.flatMap((r) => [r.name, r.key]),
+    rows.map((r) => [r.name, r.key]),
     home.org?.slug ?? null,
   );
 }
@@ -291,7 +291,7 @@ async function resolveRoleAnywhere(ctx: ServiceContext, ref: string): Promise<Ro
   }
   throw roleNotFound(
     ref.trim(),
-    all.flatMap((r) => [r.name, r.key]),
+    all.map((r) => [r.name, r.key]),
     null,
   );
 }

@@ -19,7 +19,7 @@ export {
   publishedKeys,
   rotateSigningKey,
 } from "./signing-key.service.js";
-export { type IssuedToken, type TokenRequest, authorizationOf, issueToken } from "./token.service.js";
+export { type IssuedToken, type TokenRequest, issueToken } from "./token.service.js";
 export {
   DEFAULT_TOKEN_SETTINGS,
   type TokenSettings,

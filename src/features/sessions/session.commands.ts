@@ -10,7 +10,7 @@ import { sessionEndpoints } from "./session.routes.js";
 const UNITS: Record<string, number> = { s: 1, m: 60, h: 3600, d: 86_400 };
 
 /** "90", "90s", "5m", "1h", "7d" → seconds; anything else is a clear error naming the flag. */
-export function parseSeconds(value: string, flag: string): number {
+function parseSeconds(value: string, flag: string): number {
   const match = /^(\d+)\s*([smhd]?)$/.exec(value.trim());
   if (!match)
     throw new ClerkError(

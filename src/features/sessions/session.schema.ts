@@ -3,7 +3,7 @@ import { z } from "zod";
 import { SIGNING_ALGORITHMS } from "./signing-key.algorithms.js";
 
 /** The longest token a request may ask for (a day); the default lifetime is a setting. */
-export const MAX_TOKEN_LIFETIME_SECONDS = 86_400;
+const MAX_TOKEN_LIFETIME_SECONDS = 86_400;
 
 const seconds = (what: string, min: number, max: number) =>
   z

@@ -13,7 +13,7 @@ import { type LoadedKey, type SigningState, forgetSigningState, signingCache } f
 import { readTokenSettings, readTokenSettingsVersioned } from "./token-settings.service.js";
 
 /** Verifiers accept tokens up to this long past `exp` (`@clerk/backend`'s default skew); keys stay published as long. */
-export const VERIFIER_SKEW_MS = 5_000;
+const VERIFIER_SKEW_MS = 5_000;
 /**
  * How far past a token's `exp` the `signed_until` mark is moved when a token would pass it: one write per
  * minute of tokens instead of one per token, at the price of a retired key lingering up to a minute longer.
@@ -207,7 +207,7 @@ async function currentOrFirst(ctx: ServiceContext, algorithm: SigningAlgorithm):
  * Reads the settings and the key that signs now (creating the first key, handing over to an announced key
  * whose time has come), and caches them for this process.
  */
-export async function loadSigningState(ctx: ServiceContext): Promise<SigningState> {
+async function loadSigningState(ctx: ServiceContext): Promise<SigningState> {
   const { settings, version } = await readTokenSettingsVersioned(ctx);
   let row = await currentOrFirst(ctx, settings.signingAlgorithm);
   if (row.retired_at !== null && row.retired_at <= ctx.clock.now()) {

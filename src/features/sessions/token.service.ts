@@ -89,14 +89,6 @@ function computeAuthorization(
   };
 }
 
-/**
- * What a member holds in an organization at `atMs`, for the token's claims: role keys in order, non-system
- * permissions held unscoped, and scopes of those held only scoped. Grants that expire by `atMs` are left out.
- */
-export function authorizationOf(policy: CompiledPolicy, userId: string, atMs: number): OrgAuthorization | undefined {
-  return computeAuthorization(policy, userId, atMs)?.org;
-}
-
 /** A member's claims, computed once per compiled policy and reused while no grant of theirs expires in between. */
 interface ClaimsEntry {
   from: number;

@@ -24,7 +24,7 @@ export const STAGE_TIMEOUT = "stage.timeout";
 export const STAGE_ESCALATE = "stage.escalate";
 
 /** One job per kind and run stage; the workflow id is in the key so deleting a workflow can cancel its timers. */
-export const jobKey = (kind: string, workflowId: string, runStageId: string) => `${kind}:${workflowId}:${runStageId}`;
+const jobKey = (kind: string, workflowId: string, runStageId: string) => `${kind}:${workflowId}:${runStageId}`;
 
 /**
  * The definition a run's stage follows: the one it was started with (kept on the run stage), so a change to the

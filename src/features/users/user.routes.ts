@@ -7,7 +7,7 @@ import { userNotFound } from "./user.errors.js";
 import { type User, countUsers, createUser, listUsers, resolveUser } from "./index.js";
 
 /** Clerk's User object: one verified e-mail address; no passwords, phones or external accounts (yet). */
-export function userObject(u: User) {
+function userObject(u: User) {
   const [first, ...rest] = (u.name ?? "").split(" ");
   const emailId = `idn_${u.id.slice("user_".length)}`;
   return {

@@ -11,7 +11,7 @@ const KEY = /^[a-z0-9_]+(\.[a-z0-9_]+)*$/;
 const NAME = /^[a-z0-9][a-z0-9_-]*$/;
 
 /** `estimated-impact` and `estimated_impact` name the same attribute; case never matters. */
-export function normaliseKey(key: string): string {
+function normaliseKey(key: string): string {
   return key.trim().toLowerCase().replace(/-/g, "_");
 }
 

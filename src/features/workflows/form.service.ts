@@ -43,7 +43,7 @@ export const BUILT_IN_FORMS: readonly Form[] = Object.freeze([
 ]);
 
 /** Compiles a JSON Schema of an object into a validator, or says why it cannot. */
-export function compileFormSchema(name: string, schema: Record<string, unknown>): z.ZodType {
+function compileFormSchema(name: string, schema: Record<string, unknown>): z.ZodType {
   if (schema.type !== "object")
     throw invalidFormSchema(name, 'its top level must be {"type": "object", …} (form data is an object).');
   try {

@@ -46,7 +46,7 @@ function stageLine(s: StageObject): string {
 }
 
 /** A workflow for people: its fields, its stages, then any warning. */
-export function workflowText(w: WorkflowObject, headline?: string): string {
+function workflowText(w: WorkflowObject, headline?: string): string {
   const body = fields([
     ["Workflow", `${w.name} (${w.slug})`],
     ["Organization", w.organization_slug],

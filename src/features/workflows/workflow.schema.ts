@@ -4,7 +4,7 @@ import { jsonObject } from "../../json-limits.js";
 import { int32 } from "../../validation.js";
 
 export const STRATEGIES = ["round-robin", "least-loaded", "manual"] as const;
-export const strategySchema = z.enum(STRATEGIES);
+const strategySchema = z.enum(STRATEGIES);
 
 const text = (max: number) =>
   z.string().trim().min(1, "must not be empty").max(max, `must be at most ${max} characters`);

@@ -163,11 +163,7 @@ function toStage(r: StageRow): Stage {
 }
 
 /** Workflows with their stages, from rows of one organization. */
-export async function toWorkflows(
-  ctx: ServiceContext,
-  org: Organization,
-  rows: readonly WorkflowRow[],
-): Promise<Workflow[]> {
+async function toWorkflows(ctx: ServiceContext, org: Organization, rows: readonly WorkflowRow[]): Promise<Workflow[]> {
   const stages = await stageRowsOf(
     ctx.db,
     rows.map((r) => r.id),

@@ -84,7 +84,7 @@ function cacheStatements(database: BetterSqlite3.Database): void {
  * Requests that start in the same turn of the event loop share one `data_version` read: they arrived
  * together, so a commit by another process is no more "before" one of them than another.
  */
-export function changeProbeOf(database: BetterSqlite3.Database): () => () => string {
+function changeProbeOf(database: BetterSqlite3.Database): () => () => string {
   const version = database.prepare("pragma data_version").pluck();
   const changes = database.prepare("select total_changes()").pluck();
   let shared: number | undefined;
