@@ -126,6 +126,7 @@ export const ERROR_CODES = Object.freeze({
   "notify.not_dead": refused("notification_not_dead", 409),
   "notify.instance_admin_only": refused("authorization_invalid", 403),
   internal: { status: 500, clerk: "internal_clerk_error", exit: 1 },
+  "secrets.master_key_conflict": { status: 500, clerk: "master_key_conflict", exit: 2 },
 } satisfies Record<string, ErrorSpec>);
 
 /** A stable, dotted error code such as `role.not_found`. */

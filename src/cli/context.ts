@@ -5,7 +5,8 @@ import { userInfo } from "node:os";
 import { type Clock, systemClock } from "../clock.js";
 import { configDir } from "../config-dir.js";
 import { ClerkError } from "../errors.js";
-import { type Actor, type ServiceContext, createRuntime } from "../context.js";
+import { type Actor, type ServiceContext, SYSTEM_ACTOR } from "../context.js";
+import { contextFor } from "../context-builder.js";
 import { flushUsage } from "../features/access/index.js";
 import { ensureInstance } from "../features/roles/index.js";
 import { noOrganization } from "../features/orgs/index.js";
@@ -126,16 +127,9 @@ export async function openSession(options: GlobalOptions): Promise<CliSession> {
 export async function openLocal(options: GlobalOptions): Promise<{ store: Store; ctx: ServiceContext }> {
   const clock = cliClock();
   const store = await openStore(options.database);
-  const base: ServiceContext = {
-    db: store.db,
-    dialect: store.dialect,
-    clock,
-    actor: operator(),
-    runtime: createRuntime(),
-    storeLocation: store.location,
-  };
   try {
-    await ensureInstance({ ...base, actor: { type: "system", id: null, label: "system" } });
+    const base = contextFor(store, { clock, actor: operator() });
+    await ensureInstance({ ...base, actor: SYSTEM_ACTOR });
     if (options.as === undefined) return { store, ctx: base };
     const user = await resolveUser(base, options.as);
     return { store, ctx: { ...base, actor: { type: "user", id: user.id, label: user.email } } };
