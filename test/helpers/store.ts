@@ -40,9 +40,9 @@ export interface TestStore {
 
 export const OPERATOR: Actor = Object.freeze({ type: "operator", id: null, label: "operator:test" });
 
-/** Opens a fresh, prepared store on `dialect` with a manual clock at 2026-01-01. */
-export async function openTestStore(dialect: "sqlite" | "postgres"): Promise<TestStore> {
-  const store = await openStore(await freshLocation(dialect));
+/** Opens a fresh, prepared store on `dialect` (SQLite in memory unless given a file) with a manual clock at 2026-01-01. */
+export async function openTestStore(dialect: "sqlite" | "postgres", sqlitePath?: string): Promise<TestStore> {
+  const store = await openStore(await freshLocation(dialect, sqlitePath));
   const clock = manualClock("2026-01-01T00:00:00.000Z");
   const base = contextFor(store, { clock });
   const as = (actor: Actor): ServiceContext => ({ ...base, actor });
