@@ -2,8 +2,7 @@
 import type { Command } from "commander";
 import { ClerkError } from "../errors.js";
 import { serve } from "../http/serve.js";
-import { openStore } from "../store/index.js";
-import { cliClock, type GlobalOptions } from "./context.js";
+import { cliClock, type GlobalOptions, openChosenStore } from "./context.js";
 import { reportError } from "./run.js";
 
 function parsePort(value: string): number {
@@ -36,7 +35,7 @@ export function registerServeCommand(program: Command): void {
     .action(async (_options: unknown, command: Command) => {
       const o = command.optsWithGlobals() as GlobalOptions & { port: string; host: string };
       try {
-        const store = await openStore(o.database);
+        const store = await openChosenStore(o.database);
         const server = await serve({
           store,
           clock: cliClock(),
