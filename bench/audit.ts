@@ -4,7 +4,8 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { systemClock } from "../src/clock.js";
-import { type ServiceContext, createRuntime, inTransaction } from "../src/context.js";
+import { type ServiceContext, inTransaction } from "../src/context.js";
+import { contextFor } from "../src/context-builder.js";
 import { GENESIS_HASH, canonicalEvent, chainHash } from "../src/features/audit/audit.repository.js";
 import type { AuditEventsTable } from "../src/features/audit/audit.table.js";
 import { recordAudit } from "../src/features/audit/index.js";
@@ -81,14 +82,7 @@ export async function run(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), "clerk-bench-audit-"));
   process.env.CLERK_CONFIG_DIR = dir;
   const store = await openStore(join(dir, "clerk.db"));
-  const ctx: ServiceContext = {
-    db: store.db,
-    dialect: store.dialect,
-    clock: systemClock,
-    actor: { type: "operator", id: null, label: "operator:bench" },
-    runtime: createRuntime(),
-    storeLocation: store.location,
-  };
+  const ctx = contextFor(store, { clock: systemClock, actor: { type: "operator", id: null, label: "operator:bench" } });
   try {
     await ensureInstance({ ...ctx, actor: { type: "system", id: null, label: "system" } });
     const org = await createOrg(ctx, { name: "Bench Org" });

@@ -5,7 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { importJWK, jwtVerify } from "jose";
 import { systemClock } from "../src/clock.js";
-import { type ServiceContext, createRuntime } from "../src/context.js";
+import { contextFor } from "../src/context-builder.js";
 import { addMember } from "../src/features/members/index.js";
 import { createOrg } from "../src/features/orgs/index.js";
 import { createRole, ensureInstance } from "../src/features/roles/index.js";
@@ -71,13 +71,7 @@ function rawVerifier(key: KeyObject, algorithm: "RS256" | "ES256") {
 export async function run(): Promise<void> {
   process.env.CLERK_MASTER_KEY ??= Buffer.alloc(32, 7).toString("base64");
   const store = await openStore(join(mkdtempSync(join(tmpdir(), "clerk-bench-tokens-")), "clerk.db"));
-  const ctx: ServiceContext = {
-    db: store.db,
-    dialect: store.dialect,
-    clock: systemClock,
-    actor: { type: "operator", id: null, label: "bench" },
-    runtime: createRuntime(),
-  };
+  const ctx = contextFor(store, { clock: systemClock, actor: { type: "operator", id: null, label: "bench" } });
   await ensureInstance(ctx);
   const org = await createOrg(ctx, { name: "Bench Org" });
   await createRole(ctx, {

@@ -4,7 +4,8 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { systemClock } from "../src/clock.js";
-import { type ServiceContext, createRuntime, inTransaction } from "../src/context.js";
+import { inTransaction } from "../src/context.js";
+import { contextFor } from "../src/context-builder.js";
 import { recordAudit } from "../src/features/audit/index.js";
 import { runDueJobs } from "../src/features/jobs/index.js";
 import { addMember, createOrganization } from "../src/features/members/index.js";
@@ -40,14 +41,7 @@ export async function run(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), "clerk-bench-workflows-"));
   process.env.CLERK_CONFIG_DIR = dir;
   const store = await openStore(join(dir, "clerk.db"));
-  const ctx: ServiceContext = {
-    db: store.db,
-    dialect: store.dialect,
-    clock: systemClock,
-    actor: { type: "operator", id: null, label: "operator:bench" },
-    runtime: createRuntime(),
-    storeLocation: store.location,
-  };
+  const ctx = contextFor(store, { clock: systemClock, actor: { type: "operator", id: null, label: "operator:bench" } });
   try {
     await ensureInstance({ ...ctx, actor: { type: "system", id: null, label: "system" } });
     const org = await createOrganization(ctx, { name: "Bench Eng" });

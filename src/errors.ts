@@ -128,6 +128,7 @@ export const ERROR_CODES = Object.freeze({
   "notify.destination_refused": invalid("form_param_value_invalid"),
   "notify.purged": refused("notification_purged", 409),
   "auth.instance_admin_required": refused("authorization_invalid", 403),
+  "secrets.master_key_conflict": { status: 500, clerk: "master_key_conflict", exit: 2 },
 } satisfies Record<string, ErrorSpec>);
 
 /** A stable, dotted error code such as `role.not_found`. */

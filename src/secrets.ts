@@ -1,6 +1,6 @@
 // Secrets at rest: AES-256-GCM sealing under the instance master key (CLERK_MASTER_KEY, or a 0600 key file).
 import { createCipheriv, createDecipheriv, hkdfSync, randomBytes } from "node:crypto";
-import { chmodSync, mkdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { chmodSync, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { dirname, isAbsolute, join } from "node:path";
 import { configDir } from "./config-dir.js";
 import type { ServiceContext } from "./context.js";
@@ -62,6 +62,36 @@ export function masterKeyFileFor(storeLocation: string | undefined): string {
   return join(configDir(), MASTER_KEY_FILE);
 }
 
+/**
+ * The key file in the config directory when this store's key lives elsewhere (beside its database file) and
+ * both exist: one of them was created by mistake (by an older clerk that looked in the wrong place). A config
+ * directory holding a database of its own keeps that database's key, which is no stray.
+ */
+export function strayMasterKeyFile(storeLocation: string | undefined): string | undefined {
+  const chosen = masterKeyFileFor(storeLocation);
+  const other = join(configDir(), MASTER_KEY_FILE);
+  if (other === chosen || !existsSync(chosen) || !existsSync(other)) return undefined;
+  if (existsSync(join(configDir(), "clerk.db"))) return undefined;
+  return other;
+}
+
+/**
+ * Refuses a store with two master key files (`secrets.master_key_conflict`), naming both, rather than guess
+ * which one sealed its secrets. Nothing to check when CLERK_MASTER_KEY is set: the files are then unused.
+ */
+export function assertOneMasterKeyFile(storeLocation: string | undefined): void {
+  const fromEnv = process.env[MASTER_KEY_ENV];
+  if (fromEnv !== undefined && fromEnv !== "") return;
+  const stray = strayMasterKeyFile(storeLocation);
+  if (stray === undefined) return;
+  const chosen = masterKeyFileFor(storeLocation);
+  throw new ClerkError(
+    "secrets.master_key_conflict",
+    `Two master key files were found: ${chosen} (beside the database, the one clerk uses) and ${stray} (in the config directory). Keep the one that opens the stored secrets (normally ${chosen}) and move the other away, then start again.`,
+    { details: { used: chosen, stray } },
+  );
+}
+
 function decodeKey(text: string, where: string): Buffer {
   const value = text.trim();
   const bytes = /^[A-Za-z0-9+/]+={0,2}$/.test(value) ? Buffer.from(value, "base64") : Buffer.alloc(0);
@@ -120,6 +150,7 @@ export function masterKey(ctx: Pick<ServiceContext, "runtime" | "storeLocation">
   }
   let key = cache.get(source);
   if (!key) {
+    assertOneMasterKeyFile(ctx.storeLocation);
     key =
       fromEnv !== undefined && fromEnv !== ""
         ? decodeKey(fromEnv, MASTER_KEY_ENV)

@@ -257,6 +257,7 @@ for (const dialect of DIALECTS) {
         ["workflow.blocked", true],
         ["task.overdue", true],
         ["notification.dead_lettered", true],
+        ["store.file_permissions", true],
       ]);
       const findings = report.sections.flatMap((s) => (s.available ? s.findings : []));
       expect(findings).toMatchObject([

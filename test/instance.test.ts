@@ -6,7 +6,7 @@ import { dirname, join, resolve } from "node:path";
 import { promisify } from "node:util";
 import { describe, expect, it } from "vitest";
 import { manualClock } from "../src/clock.js";
-import { type ServiceContext, SYSTEM_ACTOR, createRuntime } from "../src/context.js";
+import { contextFor } from "../src/context-builder.js";
 import { ensureInstance, listRoles } from "../src/features/roles/index.js";
 import { type Store, openStore } from "../src/store/index.js";
 import { DIALECTS, freshLocation } from "./helpers/store.js";
@@ -15,13 +15,7 @@ import { childEnv } from "./helpers/cli.js";
 const run = promisify(execFile);
 
 async function assertSetUpOnce(store: Store): Promise<void> {
-  const ctx: ServiceContext = {
-    db: store.db,
-    dialect: store.dialect,
-    clock: manualClock(),
-    actor: SYSTEM_ACTOR,
-    runtime: createRuntime(),
-  };
+  const ctx = contextFor(store, { clock: manualClock() });
   expect((await listRoles(ctx, null)).map((r) => r.key).sort()).toEqual([
     "org:admin",
     "org:audit_reader",
@@ -73,17 +67,7 @@ describe("instance setup", () => {
       await client.query(`CREATE DATABASE ${dbName}`);
       await client.end();
       const stores = await Promise.all([openStore(url), openStore(url), openStore(url)]);
-      await Promise.all(
-        stores.map((s) =>
-          ensureInstance({
-            db: s.db,
-            dialect: s.dialect,
-            clock: manualClock(),
-            actor: SYSTEM_ACTOR,
-            runtime: createRuntime(),
-          }),
-        ),
-      );
+      await Promise.all(stores.map((s) => ensureInstance(contextFor(s, { clock: manualClock() }))));
       await assertSetUpOnce(stores[0] as Store);
       await Promise.all(stores.map((s) => s.close()));
     });

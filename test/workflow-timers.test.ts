@@ -5,7 +5,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { manualClock } from "../src/clock.js";
-import { type ServiceContext, createRuntime } from "../src/context.js";
+import type { ServiceContext } from "../src/context.js";
+import { contextFor } from "../src/context-builder.js";
 import { auditEventsOf } from "../src/features/audit/index.js";
 import { LEASE_MS, MAX_ATTEMPTS, type JobHandler, runDueJobs, scheduleJobs } from "../src/features/jobs/index.js";
 import { addMember, createOrganization } from "../src/features/members/index.js";
@@ -28,13 +29,7 @@ for (const dialect of DIALECTS) {
     async function processAt(at: number): Promise<ServiceContext> {
       const store = await openStore(location);
       open.push(store);
-      return {
-        db: store.db,
-        dialect: store.dialect,
-        clock: manualClock(at),
-        actor: OPERATOR,
-        runtime: createRuntime(),
-      };
+      return contextFor(store, { clock: manualClock(at), actor: OPERATOR });
     }
 
     beforeEach(async () => {

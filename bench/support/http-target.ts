@@ -4,7 +4,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import Fastify from "fastify";
 import { systemClock } from "../../src/clock.js";
-import { type ServiceContext, createRuntime } from "../../src/context.js";
+import { contextFor } from "../../src/context-builder.js";
+import { createRuntime } from "../../src/context.js";
 import { createKey } from "../../src/features/keys/index.js";
 import { addMember } from "../../src/features/members/index.js";
 import { createOrg } from "../../src/features/orgs/index.js";
@@ -20,13 +21,7 @@ if (mode === "hello") {
   process.stdout.write(`${JSON.stringify({ url })}\n`);
 } else {
   const store = await openStore(join(mkdtempSync(join(tmpdir(), "clerk-bench-")), "clerk.db"));
-  const ctx: ServiceContext = {
-    db: store.db,
-    dialect: store.dialect,
-    clock: systemClock,
-    actor: { type: "operator", id: null, label: "bench" },
-    runtime: createRuntime(),
-  };
+  const ctx = contextFor(store, { clock: systemClock, actor: { type: "operator", id: null, label: "bench" } });
   await ensureInstance(ctx);
   const org = await createOrg(ctx, { name: "Bench Org" });
   await createRole(ctx, { name: "Developer", organization: org.id, permissions: "read:code,write:code,read:reviews" });

@@ -2,8 +2,7 @@
 import type { Command } from "commander";
 import { ClerkError } from "../errors.js";
 import { serve } from "../http/serve.js";
-import { openStore } from "../store/index.js";
-import { cliClock, type GlobalOptions } from "./context.js";
+import { cliClock, type GlobalOptions, openChosenStore } from "./context.js";
 import { reportError } from "./run.js";
 
 function parsePort(value: string): number {
@@ -51,7 +50,7 @@ export function registerServeCommand(program: Command): void {
       const o = command.optsWithGlobals() as GlobalOptions & { port?: string; host: string };
       const port = parsePort(o.port ?? process.env.PORT ?? "3000");
       try {
-        const store = await openStore(o.database);
+        const store = await openChosenStore(o.database);
         const server = await serve({
           store,
           clock: cliClock(),

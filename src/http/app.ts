@@ -4,7 +4,8 @@ import rateLimit from "@fastify/rate-limit";
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from "fastify";
 import { sql } from "kysely";
 import type { Clock } from "../clock.js";
-import { type Runtime, type ServiceContext, SYSTEM_ACTOR } from "../context.js";
+import type { Runtime, ServiceContext } from "../context.js";
+import { contextFor } from "../context-builder.js";
 import { ClerkError } from "../errors.js";
 import { MAX_JSON_DEPTH, TOO_DEEP, jsonDepth } from "../json-limits.js";
 import { registerAccessRoutes } from "../features/access/access.routes.js";
@@ -109,14 +110,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     genReqId: () => `req_${randomUUID().replace(/-/g, "")}`,
     requestIdHeader: false,
   });
-  const base: ServiceContext = {
-    db: options.store.db,
-    dialect: options.store.dialect,
-    clock: options.clock,
-    actor: SYSTEM_ACTOR,
-    runtime: options.runtime,
-    storeLocation: options.store.location,
-  };
+  const base = contextFor(options.store, { clock: options.clock, runtime: options.runtime });
 
   app.decorate("documentedRoutes", []);
   app.setErrorHandler(errorHandler);

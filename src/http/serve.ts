@@ -1,7 +1,7 @@
 // `clerk serve`: runs the HTTP API until SIGINT/SIGTERM, then finishes in-flight requests and closes the store.
 import type { FastifyInstance } from "fastify";
 import { type Clock } from "../clock.js";
-import { type ServiceContext, SYSTEM_ACTOR, createRuntime } from "../context.js";
+import { contextFor } from "../context-builder.js";
 import { flushUsage } from "../features/access/index.js";
 import { createKey, hasActiveKey } from "../features/keys/index.js";
 import { runDueJobs } from "../features/jobs/index.js";
@@ -30,14 +30,9 @@ export async function serve(
   options: ServeOptions,
 ): Promise<{ app: FastifyInstance; url: string; stop: () => Promise<void> }> {
   const print = options.print ?? ((line: string) => process.stderr.write(`${line}\n`));
-  const runtime = createRuntime();
-  const ctx: ServiceContext = {
-    db: options.store.db,
-    dialect: options.store.dialect,
-    clock: options.clock,
-    actor: SYSTEM_ACTOR,
-    runtime,
-  };
+  // The background work (timers, notification dispatch) and every request share one context's store location
+  // and caches: the dispatcher must open secrets with the same master key file the requests sealed them with.
+  const ctx = contextFor(options.store, { clock: options.clock });
   await ensureInstance(ctx);
   if (!(await hasActiveKey(ctx))) {
     const { secret } = await createKey(
@@ -53,7 +48,7 @@ export async function serve(
   const app = await buildApp({
     store: options.store,
     clock: options.clock,
-    runtime,
+    runtime: ctx.runtime,
     logger: { level: process.env.CLERK_LOG_LEVEL ?? "info" },
   });
   // Usage counters live in memory between flushes; the timer must not keep a stopping process alive.

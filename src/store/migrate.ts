@@ -8,9 +8,9 @@ const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };
 /**
  * Brings the schema up to date. Kysely holds a lock while it runs (a PostgreSQL advisory lock; on
  * SQLite the BEGIN IMMEDIATE transaction) and re-reads what has run, so a second process waits and
- * then finds nothing to do.
+ * then finds nothing to do. Returns how many migrations ran.
  */
-export async function migrateToLatest(db: Kysely<Database>): Promise<void> {
+export async function migrateToLatest(db: Kysely<Database>): Promise<number> {
   const migrator = new Migrator({
     db,
     provider,
@@ -24,4 +24,8 @@ export async function migrateToLatest(db: Kysely<Database>): Promise<void> {
       cause: error,
     });
   }
+  return results?.filter((r) => r.status === "Success").length ?? 0;
 }
+
+/** How many migrations a new store runs. */
+export const MIGRATION_COUNT = Object.keys(MIGRATIONS).length;

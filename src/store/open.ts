@@ -1,14 +1,30 @@
 // Opens the store named by a flag, CLERK_DATABASE_URL or the default file, and migrates it.
-import { resolve } from "node:path";
+import { join, resolve } from "node:path";
 import { Kysely } from "kysely";
+import { locateConfigDir } from "../config-dir.js";
 import type { Database } from "./database.js";
 import { type DialectCapabilities, POSTGRES_CAPABILITIES, SQLITE_CAPABILITIES } from "./dialect.js";
 import { postgresDialect } from "./dialects/postgres.js";
 import { sqliteDialect } from "./dialects/sqlite.js";
-import { migrateToLatest } from "./migrate.js";
+import { MIGRATION_COUNT, migrateToLatest } from "./migrate.js";
 
-/** Where clerk keeps its data when nothing else is configured. */
-export const DEFAULT_DATABASE = "./.clerk/clerk.db";
+/** The database file's name in the config directory, when no location is given. */
+export const DATABASE_FILE = "clerk.db";
+
+/** How a store's location was chosen. */
+export type StoreSource = "flag" | "env" | "config-dir" | "found" | "new";
+
+/**
+ * The store to open, and why: `--database`, else `CLERK_DATABASE_URL`, else `clerk.db` in the config directory
+ * (`CLERK_CONFIG_DIR`, else the nearest `.clerk/` in the current directory or above, else a new `./.clerk/`).
+ */
+export function chooseStore(flag?: string): { location: string; source: StoreSource } {
+  if (flag !== undefined) return { location: flag, source: "flag" };
+  const fromEnv = process.env.CLERK_DATABASE_URL;
+  if (fromEnv !== undefined && fromEnv !== "") return { location: fromEnv, source: "env" };
+  const { dir, source } = locateConfigDir();
+  return { location: join(dir, DATABASE_FILE), source: source === "env" ? "config-dir" : source };
+}
 
 /** An open store: the Kysely instance, what its engine can do, and how to close it. */
 export interface Store {
@@ -22,6 +38,8 @@ export interface Store {
    * Absent where the engine offers none (PostgreSQL).
    */
   readonly changeProbe?: (() => () => string) | undefined;
+  /** Whether opening created it: a new SQLite file, or a PostgreSQL database that had none of clerk's tables. */
+  readonly created: boolean;
   close(): Promise<void>;
 }
 
@@ -56,17 +74,17 @@ export function redact(location: string): string {
   return location.replace(/(\/\/[^:/@]+):[^@/]*@/, "$1:***@");
 }
 
-/** Opens and migrates the store at `location` (default: flag, then CLERK_DATABASE_URL, then ./.clerk/clerk.db). */
+/** Opens and migrates the store at `location` (default: as `chooseStore` decides). */
 export async function openStore(location?: string): Promise<Store> {
-  const chosen = location ?? process.env.CLERK_DATABASE_URL ?? DEFAULT_DATABASE;
-  const target = parseStoreLocation(chosen);
+  const target = parseStoreLocation(chooseStore(location).location);
   const sqlite = target.kind === "sqlite" ? sqliteDialect(target.path) : undefined;
   const db = new Kysely<Database>({
     dialect: sqlite ? sqlite.dialect : postgresDialect((target as { url: string }).url),
   });
   const dialect = target.kind === "postgres" ? POSTGRES_CAPABILITIES : SQLITE_CAPABILITIES;
+  let applied: number;
   try {
-    await migrateToLatest(db);
+    applied = await migrateToLatest(db);
   } catch (error) {
     await db.destroy();
     throw error;
@@ -76,6 +94,7 @@ export async function openStore(location?: string): Promise<Store> {
     dialect,
     location: target.kind === "postgres" ? redact(target.url) : target.path,
     changeProbe: sqlite?.changeProbe,
+    created: sqlite ? sqlite.created : applied === MIGRATION_COUNT,
     close: () => db.destroy(),
   };
 }

@@ -3,7 +3,8 @@ import { randomBytes } from "node:crypto";
 import pg from "pg";
 import { expect, inject } from "vitest";
 import { type ManualClock, manualClock } from "../../src/clock.js";
-import { type Actor, type ServiceContext, createRuntime } from "../../src/context.js";
+import { type Actor, type ServiceContext } from "../../src/context.js";
+import { contextFor } from "../../src/context-builder.js";
 import { ensureInstance } from "../../src/features/roles/index.js";
 import { resolveUser } from "../../src/features/users/index.js";
 import { snapshot } from "./snapshot.js";
@@ -39,13 +40,13 @@ export interface TestStore {
 
 export const OPERATOR: Actor = Object.freeze({ type: "operator", id: null, label: "operator:test" });
 
-/** Opens a fresh, prepared store on `dialect` with a manual clock at 2026-01-01. */
-export async function openTestStore(dialect: "sqlite" | "postgres"): Promise<TestStore> {
-  const store = await openStore(await freshLocation(dialect));
+/** Opens a fresh, prepared store on `dialect` (SQLite in memory unless given a file) with a manual clock at 2026-01-01. */
+export async function openTestStore(dialect: "sqlite" | "postgres", sqlitePath?: string): Promise<TestStore> {
+  const store = await openStore(await freshLocation(dialect, sqlitePath));
   const clock = manualClock("2026-01-01T00:00:00.000Z");
-  const runtime = createRuntime();
-  const as = (actor: Actor): ServiceContext => ({ db: store.db, dialect: store.dialect, clock, actor, runtime });
-  await ensureInstance(as({ type: "system", id: null, label: "system" }));
+  const base = contextFor(store, { clock });
+  const as = (actor: Actor): ServiceContext => ({ ...base, actor });
+  await ensureInstance(base);
   return { store, clock, ctx: as(OPERATOR), as, close: () => store.close() };
 }
 

@@ -2,7 +2,7 @@
 import type { ServiceContext } from "../../context.js";
 import { ClerkError } from "../../errors.js";
 import type { OrgPolicy } from "../../engine/index.js";
-import { assertActorMay, compiledPolicy, usageOf, whoCanIn } from "../access/index.js";
+import { assertActorMay, compiledPolicy, isInstanceAdmin, usageOf, whoCanIn } from "../access/index.js";
 import { type Organization, listOrgTree, resolveOrg } from "../orgs/index.js";
 import { deadLetteredFindings } from "../notifications/index.js";
 import { getRoleDefaults } from "../roles/index.js";
@@ -27,6 +27,7 @@ import {
   viaText,
 } from "./health.checks.js";
 import { grantCreationTimes, roleOwners } from "../policy/index.js";
+import { type StoreFileFinding, storeFileFindings } from "./health.files.js";
 
 const READ = "org:sys_memberships:read";
 
@@ -353,6 +354,7 @@ export type HealthSection =
         | BlockedRunFinding
         | OverdueTaskFinding
         | Awaited<ReturnType<typeof deadLetteredFindings>>[number]
+        | StoreFileFinding
       )[];
     }
   | { check: string; title: string; available: false; note: string };
@@ -422,6 +424,14 @@ export async function healthReport(
       findings: await deadLetteredFindings(ctx, org),
     },
   ];
+  // The server's files are the instance's business: a member (or a key acting as one) is not shown its paths.
+  if (isInstanceAdmin(ctx))
+    sections.push({
+      check: "store.file_permissions",
+      title: "Store files readable by other users",
+      available: true,
+      findings: storeFileFindings(ctx, org.slug),
+    });
   const total = sections.reduce((n, s) => n + (s.available ? s.findings.length : 0), 0);
   return {
     object: "health_report",

@@ -1,5 +1,6 @@
 // The health feature's public face.
 export { parseDuration, parseFilters } from "./health.checks.js";
+export { type StoreFileFinding } from "./health.files.js";
 export {
   type AdminFinding,
   auditAdmins,

@@ -1,5 +1,5 @@
 // The embedded engine: better-sqlite3 under Kysely, tuned for durability (WAL, synchronous=FULL) and one writer.
-import { mkdirSync } from "node:fs";
+import { chmodSync, mkdirSync, writeFileSync } from "node:fs";
 import { dirname } from "node:path";
 import BetterSqlite3 from "better-sqlite3";
 import {
@@ -101,14 +101,40 @@ function changeProbeOf(database: BetterSqlite3.Database): () => () => string {
   };
 }
 
-/** Opens (creating when missing) the SQLite file at `path` and returns the Kysely dialect for it. */
-export function sqliteDialect(path: string): { dialect: SqliteDialect; changeProbe: () => () => string } {
-  if (path !== ":memory:") mkdirSync(dirname(path), { recursive: true });
+/**
+ * Creates the database file when missing, readable by its owner only: the directory 0700 (when clerk makes it),
+ * the file 0600. SQLite gives its `-wal` and `-shm` files the database file's mode, so all three stay private
+ * whatever the umask. An existing file keeps its mode (`clerk health` warns when others can read it).
+ * Returns whether this call created the file.
+ */
+function createPrivately(path: string): boolean {
+  mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
+  try {
+    writeFileSync(path, "", { flag: "wx", mode: 0o600 });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === "EEXIST") return false;
+    throw error;
+  }
+  // A filesystem that ignored the mode gets it set explicitly.
+  chmodSync(path, 0o600);
+  return true;
+}
+
+/**
+ * Opens (creating when missing) the SQLite file at `path` and returns the Kysely dialect for it, and whether
+ * the file was new.
+ */
+export function sqliteDialect(path: string): {
+  dialect: SqliteDialect;
+  changeProbe: () => () => string;
+  created: boolean;
+} {
+  const created = path !== ":memory:" && createPrivately(path);
   const database = new BetterSqlite3(path);
   cacheStatements(database);
   database.pragma("journal_mode = WAL");
   database.pragma("synchronous = FULL");
   database.pragma("foreign_keys = ON");
   database.pragma("busy_timeout = 5000");
-  return { dialect: new ImmediateSqliteDialect({ database }), changeProbe: changeProbeOf(database) };
+  return { dialect: new ImmediateSqliteDialect({ database }), changeProbe: changeProbeOf(database), created };
 }

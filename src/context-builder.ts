@@ -1,0 +1,31 @@
+// The one place a service context is built: for HTTP requests, CLI commands, the server's background work and tests.
+import type { Clock } from "./clock.js";
+import { type Actor, type Runtime, type ServiceContext, SYSTEM_ACTOR, createRuntime } from "./context.js";
+import { assertOneMasterKeyFile } from "./secrets.js";
+import type { Store } from "./store/index.js";
+
+/** What a context needs besides its store. */
+export interface ContextOptions {
+  readonly clock: Clock;
+  /** Who acts (default: clerk itself). */
+  readonly actor?: Actor | undefined;
+  /** The process's caches, when another part (the HTTP app) shares them (default: a fresh runtime). */
+  readonly runtime?: Runtime | undefined;
+}
+
+/**
+ * A service context on `store`. The store's location is set here, once, so everything derived from it agrees
+ * (the master key file beside a SQLite database, `clerk status`); a store with two master key files is
+ * refused here, before any work starts, rather than when the first secret fails to open.
+ */
+export function contextFor(store: Store, options: ContextOptions): ServiceContext {
+  assertOneMasterKeyFile(store.location);
+  return {
+    db: store.db,
+    dialect: store.dialect,
+    clock: options.clock,
+    actor: options.actor ?? SYSTEM_ACTOR,
+    runtime: options.runtime ?? createRuntime(),
+    storeLocation: store.location,
+  };
+}
