@@ -84,7 +84,6 @@ export const ERROR_CODES = Object.freeze({
   "audit.invalid_time": invalid(),
   "audit.invalid_cursor": invalid(),
   "audit.invalid_retention": invalid(),
-  "audit.instance_admin_only": refused("authorization_invalid", 403),
   "workflow.not_found": notFound(),
   "workflow.ambiguous": invalid("form_param_value_invalid"),
   "workflow.name_taken": refused("form_identifier_exists", 422),

@@ -183,9 +183,9 @@ for (const dialect of DIALECTS) {
         addMember(audrey, { organization: "engineering-team", email: "eve@acme.com", roles: "org:admin" }),
       ).rejects.toMatchObject({ code: "permission.denied" });
       await expect(applyRetention(audrey, { organization: "engineering-team", keep: "1d" })).rejects.toMatchObject({
-        code: "audit.instance_admin_only",
+        code: "auth.instance_admin_required",
       });
-      await expect(verifyAudit(audrey, {})).rejects.toMatchObject({ code: "audit.instance_admin_only" });
+      await expect(verifyAudit(audrey, {})).rejects.toMatchObject({ code: "auth.instance_admin_required" });
       await expect(listAuditEvents(bob, { organization: "engineering-team", limit: 5 })).rejects.toMatchObject({
         code: "permission.denied",
       });

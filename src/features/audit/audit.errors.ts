@@ -36,10 +36,3 @@ export function invalidRetention(value: string, why: string): ClerkError {
     },
   );
 }
-
-export function instanceAdminOnly(actor: string, what: string): ClerkError {
-  return new ClerkError(
-    "audit.instance_admin_only",
-    `${actor} may not ${what}; only an instance admin (the local operator or an instance secret key) may.`,
-  );
-}

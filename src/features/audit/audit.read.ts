@@ -2,9 +2,8 @@
 import { type ServiceContext } from "../../context.js";
 import { EngineInputError, roleKeyFromName } from "../../engine/index.js";
 import { isClerkError } from "../../errors.js";
-import { assertActorMay } from "../access/index.js";
+import { assertActorMay, assertAllowedNow, isInstanceAdmin } from "../access/index.js";
 import { resolveOrg } from "../orgs/index.js";
-import { instanceAdminOnly } from "./audit.errors.js";
 import { StreamedBody } from "../../http/route.js";
 import {
   type AuditEventObject,
@@ -27,11 +26,6 @@ export interface AuditScope {
   label: string;
 }
 
-/** Whether the actor acts as the instance (operator, instance key, system) rather than as a member. */
-export function isInstanceAdmin(ctx: ServiceContext): boolean {
-  return ctx.actor.type !== "user";
-}
-
 /**
  * Resolves the organization to a chain and holds a member to `permission` there. The instance chain is for
  * instance admins; so is the chain of a deleted organization, named by its id.
@@ -42,11 +36,11 @@ export async function auditScope(
   permissions: readonly string[],
 ): Promise<AuditScope> {
   if (organization === undefined || organization === "") {
-    if (!isInstanceAdmin(ctx))
-      throw instanceAdminOnly(
-        ctx.actor.label,
-        "read the instance's audit log (name an organization with --organization)",
-      );
+    assertAllowedNow(ctx, {
+      kind: "instance_admin",
+      what: "read the instance's audit log",
+      why: "name an organization with --organization",
+    });
     return { chain: "*", organizationId: null, label: "the instance" };
   }
   try {

@@ -4,9 +4,9 @@ import { type ServiceContext, inTransaction } from "../../context.js";
 import { ClerkError } from "../../errors.js";
 import { derivedKey } from "../../secrets.js";
 import { findOrgById } from "../orgs/index.js";
-import { instanceAdminOnly } from "./audit.errors.js";
+import { assertAllowedNow } from "../access/index.js";
 import { parseRetention } from "./audit.query.js";
-import { AUDIT_READ, auditScope, isInstanceAdmin } from "./audit.read.js";
+import { AUDIT_READ, auditScope } from "./audit.read.js";
 import {
   GENESIS_HASH,
   allChains,
@@ -471,8 +471,7 @@ export async function verifyAudit(
 }
 
 async function everyChain(ctx: ServiceContext, what: string): Promise<string[]> {
-  if (!isInstanceAdmin(ctx))
-    throw instanceAdminOnly(ctx.actor.label, `${what} (name an organization with --organization)`);
+  assertAllowedNow(ctx, { kind: "instance_admin", what, why: "name an organization with --organization" });
   return allChains(ctx.db);
 }
 
@@ -539,7 +538,7 @@ export async function recordCheckpoints(
   ctx: ServiceContext,
   input: { organization?: string | undefined },
 ): Promise<{ anchor: CheckpointAnchor; chains: CheckpointObject[] }> {
-  if (!isInstanceAdmin(ctx)) throw instanceAdminOnly(ctx.actor.label, "record audit checkpoints");
+  assertAllowedNow(ctx, { kind: "instance_admin", what: "record audit checkpoints" });
   const scope = input.organization ? await auditScope(ctx, input.organization, [AUDIT_READ]) : undefined;
   return inTransaction(ctx, async (tx) => {
     const checkpoint = await writeCheckpoint(tx);
@@ -578,7 +577,7 @@ export async function applyRetention(
   ctx: ServiceContext,
   input: { organization: string; keep: string; through?: number | undefined; dryRun?: boolean | undefined },
 ): Promise<RetentionResult> {
-  if (!isInstanceAdmin(ctx)) throw instanceAdminOnly(ctx.actor.label, "delete audit events");
+  assertAllowedNow(ctx, { kind: "instance_admin", what: "delete audit events" });
   const keepMs = parseRetention(input.keep);
   const scope = await auditScope(ctx, input.organization, [AUDIT_READ]);
   if (scope.organizationId === null) throw new TypeError("retention applies to an organization's chain");

@@ -300,7 +300,7 @@ export interface RotationInput {
  * Creates a new signing key (the settings' algorithm unless one is given) and publishes it at once; it starts
  * signing after the pre-announce window, when every verifier has refetched the JWKS, and the old key signs
  * until then. With `now`, it signs at once. Refused while another announced key is waiting, unless `now`.
- * @throws ClerkError `signing_key.rotation_pending`, `session.instance_admin_only`.
+ * @throws ClerkError `signing_key.rotation_pending`, `auth.instance_admin_required`.
  */
 export async function rotateSigningKey(ctx: ServiceContext, input: RotationInput = {}): Promise<Rotation> {
   assertInstanceAdmin(ctx, "rotate the signing key");

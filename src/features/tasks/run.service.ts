@@ -185,7 +185,7 @@ async function startRun(
     workflow_id: wf.id,
     event_id: event.id,
     requester_id: requesterId,
-    emitter_id: tx.actor.type === "user" ? tx.actor.id : null,
+    emitter_id: actingUserId(tx),
     status: "open",
     subject,
     blocked_reason: null,
@@ -238,7 +238,8 @@ export async function cancelRun(ctx: ServiceContext, ref: string, reason?: strin
   return inTransaction(ctx, async (tx) => {
     if (!isId(ref.trim(), "run")) throw runNotFound(ref);
     const { run, wf, org } = await runContext(tx, ref.trim());
-    const requester = tx.actor.type === "user" && tx.actor.id === run.requester_id;
+    const userId = actingUserId(tx);
+    const requester = userId !== null && userId === run.requester_id;
     if (!requester) await assertMayManageWorkflows(tx, org, "cancel runs");
     if (run.status !== "open") throw runNotOpen(run.id, run.status);
     const now = tx.clock.now();
@@ -348,6 +349,7 @@ export async function listRuns(
 
 /** Refuses actors that are not members (decisions are a person's). */
 export function assertMember(ctx: ServiceContext, what: string): string {
-  if (ctx.actor.type !== "user" || ctx.actor.id === null) throw memberRequired(what);
-  return ctx.actor.id;
+  const userId = actingUserId(ctx);
+  if (userId === null) throw memberRequired(what);
+  return userId;
 }
