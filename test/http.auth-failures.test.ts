@@ -19,7 +19,7 @@ for (const dialect of DIALECTS) {
         remoteAddress: ip,
         headers: { authorization: `Bearer ${key}` },
       });
-    const start = async (options: { authFailuresPerMinute?: number } = {}) => {
+    const start = async (options: { authFailuresPerMinute?: number; trustProxy?: string } = {}) => {
       app = await buildApp({ store: t.store, clock: t.clock, runtime: { caches: new Map() }, ...options });
     };
 
@@ -57,6 +57,25 @@ for (const dialect of DIALECTS) {
       expect((await get(WRONG)).statusCode).toBe(401);
     });
 
+    it("behind a trusted proxy, limits each client named in X-Forwarded-For, not the proxy", async () => {
+      const viaProxy = (key: string, client: string) =>
+        app.inject({
+          method: "GET",
+          url: "/v1/organizations",
+          remoteAddress: "127.0.0.1",
+          headers: { authorization: `Bearer ${key}`, "x-forwarded-for": client },
+        });
+      await start({ authFailuresPerMinute: 3, trustProxy: "127.0.0.1" });
+      for (let i = 0; i < 3; i++) expect((await viaProxy(WRONG, "198.51.100.1")).statusCode).toBe(401);
+      expect((await viaProxy(secret, "198.51.100.1")).statusCode).toBe(429);
+      expect((await viaProxy(secret, "198.51.100.2")).statusCode).toBe(200);
+      await app.close();
+      // Without trusting the proxy, the header is ignored: every client is the proxy, and shares its limit.
+      await start({ authFailuresPerMinute: 3 });
+      for (let i = 0; i < 3; i++) expect((await viaProxy(WRONG, "198.51.100.3")).statusCode).toBe(401);
+      expect((await viaProxy(secret, "198.51.100.4")).statusCode).toBe(429);
+    });
+
     it("does not count successful requests or public paths", async () => {
       await start({ authFailuresPerMinute: 2 });
       for (let i = 0; i < 10; i++) expect((await get(secret)).statusCode).toBe(200);
@@ -68,3 +87,14 @@ for (const dialect of DIALECTS) {
     });
   });
 }
+
+describe("a trusted proxy names the client (CLERK_TRUST_PROXY)", () => {
+  it("reads the env value as addresses, true or nothing, and refuses anything else", async () => {
+    const { trustProxyFrom } = await import("../src/cli/serve.command.js");
+    expect(trustProxyFrom(undefined)).toBeUndefined();
+    expect(trustProxyFrom("false")).toBeUndefined();
+    expect(trustProxyFrom("true")).toBe(true);
+    expect(trustProxyFrom("127.0.0.1, 10.0.0.0/8")).toBe("127.0.0.1,10.0.0.0/8");
+    expect(() => trustProxyFrom("everyone")).toThrow(/CLERK_TRUST_PROXY/);
+  });
+});

@@ -25,6 +25,22 @@ function usageFlushMs(): number | undefined {
   return seconds * 1000;
 }
 
+/**
+ * CLERK_TRUST_PROXY: the proxies allowed to name the client in X-Forwarded-For, as Fastify's trustProxy takes
+ * them: addresses or CIDRs ("127.0.0.1,10.0.0.0/8"), or "true" for any (only when nothing but
+ * the proxy can reach clerk). Unset or "false": the client is the connection's peer.
+ */
+export function trustProxyFrom(value: string | undefined): boolean | string | undefined {
+  const v = value?.trim();
+  if (v === undefined || v === "" || v === "false") return undefined;
+  if (v === "true") return true;
+  if (/^[0-9a-fA-F:.,/\s]+$/.test(v)) return v.replace(/\s+/g, "");
+  throw new ClerkError(
+    "input.invalid",
+    `CLERK_TRUST_PROXY="${value}" is not a list of proxy addresses or CIDRs (e.g. 127.0.0.1,10.0.0.0/8), true or false.`,
+  );
+}
+
 /** `listen EADDRINUSE` says which port, and what to do about it. */
 function listenError(error: unknown, host: string, port: number): unknown {
   const code = (error as NodeJS.ErrnoException | undefined)?.code;
@@ -57,6 +73,7 @@ export function registerServeCommand(program: Command): void {
           port,
           host: o.host,
           usageFlushMs: usageFlushMs(),
+          trustProxy: trustProxyFrom(process.env.CLERK_TRUST_PROXY),
         }).catch((error: unknown) => {
           throw listenError(error, o.host, port);
         });

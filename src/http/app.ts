@@ -48,6 +48,12 @@ export interface AppOptions {
   rateLimitPerMinute?: number;
   /** Failed authentications per minute per client address before it is refused with 429 (default 30). */
   authFailuresPerMinute?: number;
+  /**
+   * Which proxies may name the client in `X-Forwarded-For` (Fastify's `trustProxy`: addresses or CIDRs, or
+   * true for any). Unset, the client is the connection's peer, so behind a proxy every client shares
+   * the proxy's address and its auth-failure and rate limits.
+   */
+  trustProxy?: boolean | string;
 }
 
 // The JWKS is public by nature: verifiers fetch it to check tokens (@clerk/backend sends its secret key anyway).
@@ -109,6 +115,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     // Request ids only need to be unique; randomUUID draws from a cached pool, cheaper than an id per request.
     genReqId: () => `req_${randomUUID().replace(/-/g, "")}`,
     requestIdHeader: false,
+    trustProxy: options.trustProxy ?? false,
   });
   const base = contextFor(options.store, { clock: options.clock, runtime: options.runtime });
 

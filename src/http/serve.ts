@@ -21,6 +21,8 @@ export interface ServeOptions {
   print?: (line: string) => void;
   /** How often in-memory usage counters are written to the store (default 30 s). */
   usageFlushMs?: number;
+  /** Proxies trusted to name the client (`CLERK_TRUST_PROXY`); see `AppOptions.trustProxy`. */
+  trustProxy?: boolean | string;
   /** How often due timers (stage timeouts, escalations) run and due notifications are sent (default 250 ms). */
   jobsIntervalMs?: number;
 }
@@ -49,6 +51,7 @@ export async function serve(
     store: options.store,
     clock: options.clock,
     runtime: ctx.runtime,
+    trustProxy: options.trustProxy,
     logger: { level: process.env.CLERK_LOG_LEVEL ?? "info" },
   });
   // Usage counters live in memory between flushes; the timer must not keep a stopping process alive.
