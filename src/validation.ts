@@ -15,19 +15,33 @@ export const int32 = (min = 0) =>
 
 /** The path (`name`, `data.files.0`, a key itself) of the first string in `value` holding a NUL byte, if any. */
 export function nulBytePath(value: unknown, path: readonly (string | number)[] = []): (string | number)[] | undefined {
-  if (typeof value === "string") return value.includes("\u0000") ? [...path] : undefined;
-  if (Array.isArray(value)) {
-    for (const [i, item] of value.entries()) {
-      const found = nulBytePath(item, [...path, i]);
-      if (found) return found;
-    }
-    return undefined;
+  // Iterative, so a 10 000-deep value (refused later by its schema's depth limit) cannot overflow the stack here.
+  interface Node {
+    value: unknown;
+    key: string | number | undefined;
+    parent: Node | undefined;
   }
-  if (value !== null && typeof value === "object") {
-    for (const [key, item] of Object.entries(value as Record<string, unknown>)) {
-      if (key.includes("\u0000")) return [...path, key];
-      const found = nulBytePath(item, [...path, key]);
-      if (found) return found;
+  const pathOf = (node: Node | undefined, last?: string): (string | number)[] => {
+    const keys: (string | number)[] = last === undefined ? [] : [last];
+    for (let n = node; n?.key !== undefined; n = n.parent) keys.push(n.key);
+    return [...path, ...keys.reverse()];
+  };
+  const stack: Node[] = [{ value, key: undefined, parent: undefined }];
+  while (stack.length > 0) {
+    const node = stack.pop() as Node;
+    const v = node.value;
+    if (typeof v === "string") {
+      if (v.includes("\u0000")) return pathOf(node);
+    } else if (Array.isArray(v)) {
+      for (let i = v.length - 1; i >= 0; i--) stack.push({ value: v[i], key: i, parent: node });
+    } else if (v !== null && typeof v === "object") {
+      const entries = Object.entries(v as Record<string, unknown>);
+      // An object's keys are checked before its values are walked.
+      for (const [key] of entries) if (key.includes("\u0000")) return pathOf(node, key);
+      for (let i = entries.length - 1; i >= 0; i--) {
+        const [key, item] = entries[i] as [string, unknown];
+        stack.push({ value: item, key, parent: node });
+      }
     }
   }
   return undefined;

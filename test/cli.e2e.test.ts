@@ -642,7 +642,7 @@ for (const [dialect, transport] of DIALECTS.flatMap((d) => TRANSPORTS.map((t) =>
         "table",
       );
       expect(shown.stdout).toMatch(
-        /^Role: +External Contractor\nKey: +org:external_contractor\n[\s\S]*Permissions: org:code:read \[repository:partner-project\] \(until 2026-07-01T00:00:00.000Z\)\n$/,
+        /^Role: +External Contractor\nKey: +org:external_contractor\n[\s\S]*Permissions: org:code:read \[repository:partner-project\] \(until 2026-07-01T00:00:00.000Z\)\nCan do: +org:code:read \[repository:partner-project\] \(until 2026-07-01T00:00:00.000Z\)\n$/,
       );
     });
 
