@@ -26,7 +26,7 @@ export function buildProgram(): Command {
     .version(VERSION)
     .option(
       "--database <location>",
-      "SQLite file, sqlite:<path> or postgres:// URL (default: $CLERK_DATABASE_URL or ./.clerk/clerk.db)",
+      "SQLite file, sqlite:<path> or postgres:// URL (default: $CLERK_DATABASE_URL, else clerk.db in the nearest .clerk/ here or above, else a new ./.clerk/)",
     )
     .option("--format <format>", "table or json (default: table on a terminal, json otherwise)")
     .option(

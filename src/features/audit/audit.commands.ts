@@ -177,14 +177,18 @@ export function registerAuditCommands(program: Command): void {
       "Append a signed checkpoint of every chain's head to the checkpoint chain and print its hash, to keep outside the database.",
     )
     .option("--organization <org>", "slug, id or name: list only its chain (the checkpoint covers every chain)")
+    .option(
+      "--notify <channel>",
+      "also send the hash to webhook:<provider>, slack:<provider> or email:<address> (see clerk notify configure)",
+    )
     .addHelpText(
       "after",
-      "\nCheckpoints are also written automatically (every CLERK_AUDIT_CHECKPOINT_EVENTS events of a chain or\nCLERK_AUDIT_CHECKPOINT_SECONDS seconds). Keep the printed hash somewhere the database's writers cannot reach\n(a ticket, a log shipper, a WORM bucket) and pass it to clerk audit verify --anchor later.\n\nExample:\n  clerk audit checkpoint",
+      "\nCheckpoints are also written automatically (every CLERK_AUDIT_CHECKPOINT_EVENTS events of a chain or\nCLERK_AUDIT_CHECKPOINT_SECONDS seconds). Keep the printed hash somewhere the database's writers cannot reach\n(a ticket, a log shipper, a WORM bucket) and pass it to clerk audit verify --anchor later.\n\nExamples:\n  clerk audit checkpoint\n  clerk audit checkpoint --notify webhook:anchors",
     )
     .action(
-      action<{ organization?: string }>(async ({ api }, o) => {
+      action<{ organization?: string; notify?: string }>(async ({ api }, o) => {
         const { data, anchor } = await api.call(auditEndpoints.checkpoint, {
-          body: { organization_id: o.organization },
+          body: { organization_id: o.organization, notify: o.notify },
         });
         return {
           json: { anchor, data },
@@ -194,7 +198,9 @@ export function registerAuditCommands(program: Command): void {
               data.map((c) => [c.chain === "*" ? "instance" : c.chain, c.seq, when(c.event_at), c.id]),
             ),
             `Checkpoint #${anchor.seq}: ${anchor.hash}`,
-            `Keep this hash outside the database; clerk audit verify --anchor ${anchor.hash} proves the log still reaches it.`,
+            o.notify
+              ? `Queued to ${o.notify}; clerk audit verify --anchor ${anchor.hash} proves the log still reaches it.`
+              : `Keep this hash outside the database; clerk audit verify --anchor ${anchor.hash} proves the log still reaches it.`,
           ].join("\n"),
         };
       }),

@@ -4,7 +4,8 @@ import { z } from "zod";
 import { endpoint, mountAll } from "../../http/route.js";
 import { EXPORT_FORMATS } from "./audit.format.js";
 import { exportBody, listAuditEvents } from "./audit.read.js";
-import { applyRetention, recordCheckpoints, verifyAudit } from "./audit.verify.js";
+import { checkpointAndSend } from "./audit.anchor.js";
+import { applyRetention, verifyAudit } from "./audit.verify.js";
 
 const tag = "Audit log";
 
@@ -36,7 +37,13 @@ const verifyQuery = z
       .optional(),
   })
   .strict();
-const checkpointBody = z.object({ organization_id: z.string().optional() }).strict();
+const checkpointBody = z
+  .object({
+    organization_id: z.string().optional(),
+    /** Also send the checkpoint's hash to this channel (`webhook:<provider>`, `slack:<provider>`, `email:<address>`). */
+    notify: z.string().min(1).optional(),
+  })
+  .strict();
 const retentionBody = z
   .object({
     organization_id: z.string(),
@@ -104,7 +111,10 @@ export const auditEndpoints = {
       body: checkpointBody,
     },
     async ({ ctx, body }) => {
-      const { anchor, chains } = await recordCheckpoints(ctx, { organization: body?.organization_id });
+      const { anchor, chains } = await checkpointAndSend(ctx, {
+        organization: body?.organization_id,
+        notify: body?.notify,
+      });
       return { data: chains, total_count: chains.length, anchor };
     },
   ),

@@ -9,7 +9,14 @@ export {
   testProvider,
 } from "./notification.providers.js";
 export { addRule, listRules, removeRule, type Rule } from "./notification.rules.js";
-export { DEFAULT_MAX_AGE_MS, enqueueEmail, enqueueForSignal, type SignalMessage } from "./notification.outbox.js";
+export {
+  DEFAULT_MAX_AGE_MS,
+  enqueueEmail,
+  enqueueForSignal,
+  enqueueNotice,
+  type Notice,
+  type SignalMessage,
+} from "./notification.outbox.js";
 export {
   deadLetteredFindings,
   deliveryLog,

@@ -5,8 +5,8 @@ import { sealSecret } from "../../secrets.js";
 import type { Signal } from "../workflows/index.js";
 import { parseChannel } from "./notification.channels.js";
 import type { NotificationsTable } from "./notification.table.js";
-import { findProvider, sealedValuesPurpose } from "./notification.providers.js";
-import { render } from "./notification.template.js";
+import { findProvider, providerFor, sealedValuesPurpose } from "./notification.providers.js";
+import { escapeHtml, render } from "./notification.template.js";
 
 /** A message still undelivered this long after it was written is dead-lettered. */
 export const DEFAULT_MAX_AGE_MS = 24 * 3_600_000;
@@ -130,6 +130,44 @@ export async function enqueueForSignal(
     }
   }
   return written;
+}
+
+/** A one-off message to a channel, not a workflow rule's: e.g. an audit checkpoint's hash sent to be kept elsewhere. */
+export interface Notice {
+  /** `webhook:<provider>`, `slack:<provider>` or `email:<address>`. */
+  channel: string;
+  /** What caused it, e.g. `audit:checkpoint` (the webhook payload's `type`). */
+  source: string;
+  subject: string;
+  text: string;
+  /** The webhook payload's `data`. */
+  data: Record<string, unknown>;
+}
+
+/**
+ * Writes a notice to the outbox in the caller's transaction, so it commits (and is later delivered, with retries)
+ * with the change it tells of; a channel without a configured provider is refused before anything is written.
+ */
+export async function enqueueNotice(tx: ServiceContext, n: Notice, maxAgeMs = DEFAULT_MAX_AGE_MS): Promise<string> {
+  const channel = parseChannel(n.channel);
+  if (channel.kind === "email" && "assignee" in channel) throw new TypeError("a notice has no assignee");
+  const provider = await providerFor(tx, channel);
+  return insertOutbox(
+    tx,
+    {
+      organization_id: null,
+      rule_id: null,
+      source: n.source,
+      provider_id: provider.id,
+      kind: channel.kind,
+      recipient: channel.kind === "email" ? channel.address : channel.name,
+      subject: `[clerk] ${n.subject}`,
+      body_text: n.text,
+      body_html: channel.kind === "email" ? `<p>${escapeHtml(n.text)}</p>` : null,
+      payload: JSON.stringify({ type: n.source, timestamp: new Date(tx.clock.now()).toISOString(), data: n.data }),
+    },
+    maxAgeMs,
+  );
 }
 
 /**
