@@ -167,7 +167,9 @@ for (const dialect of DIALECTS) {
       a = tenants.a;
       b = { ...tenants.b, permissionId: (await resolvePermission(t.ctx, tenants.b.permissionKey)).id };
       b.secrets.push(b.permissionId);
-      api = await startApi(t, { rateLimitPerMinute: 1_000_000 });
+      // Limits off: the session-token credential fails authentication on every route, and a limiter answering 429
+      // would stand in for the routes the matrix is there to try.
+      api = await startApi(t, { rateLimitPerMinute: 1_000_000, authFailuresPerMinute: 1_000_000 });
     });
     afterAll(async () => {
       await api.app.close();
@@ -249,6 +251,8 @@ for (const dialect of DIALECTS) {
       );
       for (const leak of leaks) console.log(`  leak: ${leak}`);
       expect(routes).toBeGreaterThan(100);
+      // A 429 means a limiter answered instead of the route: the sweep would prove nothing for it.
+      expect(statuses.get(429) ?? 0).toBe(0);
       expect(leaks).toEqual([]);
       expect(changed).toEqual([]);
     });

@@ -14,12 +14,16 @@ export interface TestApi {
 }
 
 /** Starts the API on a free port over the test store (close `app` in afterEach). */
-export async function startApi(t: TestStore, options: { rateLimitPerMinute?: number } = {}): Promise<TestApi> {
+export async function startApi(
+  t: TestStore,
+  options: { rateLimitPerMinute?: number; authFailuresPerMinute?: number } = {},
+): Promise<TestApi> {
   const app = await buildApp({
     store: t.store,
     clock: t.clock,
     runtime: { caches: new Map() },
     rateLimitPerMinute: options.rateLimitPerMinute,
+    authFailuresPerMinute: options.authFailuresPerMinute,
   });
   const url = await app.listen({ port: 0, host: "127.0.0.1" });
   const secret = (await createKey(t.ctx, { name: "test" })).secret;
