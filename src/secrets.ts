@@ -2,7 +2,7 @@
 import { createCipheriv, createDecipheriv, hkdfSync, randomBytes } from "node:crypto";
 import { chmodSync, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { dirname, isAbsolute, join } from "node:path";
-import { configDir } from "./config-dir.js";
+import { configDir, locateConfigDir } from "./config-dir.js";
 import type { ServiceContext } from "./context.js";
 import { ClerkError } from "./errors.js";
 
@@ -68,6 +68,9 @@ export function masterKeyFileFor(storeLocation: string | undefined): string {
  * directory holding a database of its own keeps that database's key, which is no stray.
  */
 export function strayMasterKeyFile(storeLocation: string | undefined): string | undefined {
+  // A CLERK_CONFIG_DIR an operator chose holds the key of the stores that keep theirs there (PostgreSQL,
+  // in-memory) on purpose; only the implicit .clerk/ of the working directory is where older versions left one.
+  if (locateConfigDir().source === "env") return undefined;
   const chosen = masterKeyFileFor(storeLocation);
   const other = join(configDir(), MASTER_KEY_FILE);
   if (other === chosen || !existsSync(chosen) || !existsSync(other)) return undefined;

@@ -19,13 +19,20 @@ const put = (file: string) => {
 
 describe("master key file", () => {
   let dir: string;
-  const saved = { config: process.env.CLERK_CONFIG_DIR, key: process.env[MASTER_KEY_ENV] };
+  const saved = { config: process.env.CLERK_CONFIG_DIR, key: process.env[MASTER_KEY_ENV], cwd: process.cwd() };
+  /** The config directory as a user without CLERK_CONFIG_DIR gets it: the .clerk/ of the working directory. */
+  const implicitConfigDir = () => {
+    delete process.env.CLERK_CONFIG_DIR;
+    process.chdir(dir);
+    return join(dir, ".clerk");
+  };
   beforeEach(() => {
     dir = mkdtempSync(join(root, "case-"));
     process.env.CLERK_CONFIG_DIR = join(dir, "config");
     delete process.env[MASTER_KEY_ENV];
   });
   afterEach(() => {
+    process.chdir(saved.cwd);
     if (saved.config === undefined) delete process.env.CLERK_CONFIG_DIR;
     else process.env.CLERK_CONFIG_DIR = saved.config;
     if (saved.key === undefined) delete process.env[MASTER_KEY_ENV];
@@ -42,15 +49,15 @@ describe("master key file", () => {
     expect(strayMasterKeyFile("postgres://clerk:***@db/clerk")).toBeUndefined();
   });
 
-  it("refuses a second key file in the config directory, naming both paths", () => {
+  it("refuses a second key file in the working directory's .clerk/, naming both paths", () => {
     const database = join(dir, "data", "clerk.db");
     put(join(dir, "data", "master.key"));
-    put(join(dir, "config", "master.key"));
+    put(join(implicitConfigDir(), "master.key"));
     expect(() => assertOneMasterKeyFile(database)).toThrow(
       expect.objectContaining({
         code: "secrets.master_key_conflict",
         message: expect.stringContaining(`${join(dir, "data", "master.key")} (beside the database`),
-        details: { used: join(dir, "data", "master.key"), stray: join(dir, "config", "master.key") },
+        details: { used: join(dir, "data", "master.key"), stray: join(dir, ".clerk", "master.key") },
       }),
     );
     // CLERK_MASTER_KEY makes both files unused: nothing to choose between.
@@ -58,10 +65,18 @@ describe("master key file", () => {
     expect(() => assertOneMasterKeyFile(database)).not.toThrow();
   });
 
-  it("leaves alone the key of another store that lives in the config directory", () => {
+  it("leaves alone the key in a CLERK_CONFIG_DIR the operator chose (PostgreSQL and in-memory stores keep theirs there)", () => {
     put(join(dir, "data", "master.key"));
     put(join(dir, "config", "master.key"));
-    writeFileSync(join(dir, "config", "clerk.db"), "");
+    expect(strayMasterKeyFile(join(dir, "data", "clerk.db"))).toBeUndefined();
+    expect(() => assertOneMasterKeyFile(join(dir, "data", "clerk.db"))).not.toThrow();
+  });
+
+  it("leaves alone the key of another store that lives in the config directory", () => {
+    implicitConfigDir();
+    put(join(dir, "data", "master.key"));
+    put(join(dir, ".clerk", "master.key"));
+    writeFileSync(join(dir, ".clerk", "clerk.db"), "");
     expect(strayMasterKeyFile(join(dir, "data", "clerk.db"))).toBeUndefined();
   });
 
@@ -72,7 +87,7 @@ describe("master key file", () => {
       const ctx = contextFor(store, { clock: manualClock("2026-01-01T00:00:00.000Z") });
       expect(ctx.storeLocation).toBe(database);
       expect(masterKey(ctx)).toHaveLength(32);
-      put(join(dir, "config", "master.key"));
+      put(join(implicitConfigDir(), "master.key"));
       expect(() => contextFor(store, { clock: ctx.clock })).toThrow(/Two master key files/);
     } finally {
       await store.close();

@@ -14,10 +14,17 @@ const BIN = resolve("bin/clerk.js");
 const run = promisify(execFile);
 
 /** Starts `clerk serve` in `cwd` on `database`; resolves once it says where it listens. */
-function serve(cwd: string, database: string): Promise<{ child: ChildProcess; stderr: () => string }> {
+function serve(
+  cwd: string,
+  database: string,
+  options: { implicitConfigDir?: boolean } = {},
+): Promise<{ child: ChildProcess; stderr: () => string }> {
+  const env = childEnv(cwd, { CLERK_LOG_LEVEL: "warn", CLERK_DATABASE_URL: database });
+  // As a user without CLERK_CONFIG_DIR runs it: the config directory is the .clerk/ found from `cwd`.
+  if (options.implicitConfigDir) delete env.CLERK_CONFIG_DIR;
   const child = spawn(process.execPath, [BIN, "serve", "--port", "0"], {
     cwd,
-    env: childEnv(cwd, { CLERK_LOG_LEVEL: "warn", CLERK_DATABASE_URL: database }),
+    env,
     stdio: ["ignore", "pipe", "pipe"],
   });
   let err = "";
@@ -131,7 +138,7 @@ describe("clerk serve on an absolute database path, from another directory", () 
     const stray = join(serverDir, ".clerk", "master.key");
     mkdirSync(join(serverDir, ".clerk"), { recursive: true });
     writeFileSync(stray, `${Buffer.alloc(32, 1).toString("base64")}\n`, { mode: 0o600 });
-    await expect(serve(serverDir, database)).rejects.toThrow(
+    await expect(serve(serverDir, database, { implicitConfigDir: true })).rejects.toThrow(
       new RegExp(`Two master key files.*${join(root, "data", "master.key")}.*${stray}`),
     );
   });
