@@ -38,7 +38,10 @@ describe("clerk CLI usability", () => {
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), "clerk-usability-"));
-    await ok("org", "create", "--name", "Engineering Team");
+    // The first command creates the store and says so (on stderr); every later one is quiet there.
+    const first = await clerk("org", "create", "--name", "Engineering Team");
+    expect(first.code).toBe(0);
+    expect(first.stderr).toMatch(/^clerk: created a new, empty store at /);
     await ok(
       "role",
       "create",
