@@ -1,7 +1,8 @@
 // `clerk audit verify` names the first broken link: edited, deleted, inserted, swapped rows and a truncated tail.
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { sql } from "kysely";
-import { recordCheckpoints, verifyAudit } from "../src/features/audit/audit.verify.js";
+import { recordCheckpoints } from "../src/features/audit/audit.checkpoints.js";
+import { verifyAudit } from "../src/features/audit/audit.verify.js";
 import { addMember } from "../src/features/members/index.js";
 import { createOrg } from "../src/features/orgs/index.js";
 import { createRole } from "../src/features/roles/index.js";

@@ -5,7 +5,8 @@ import { endpoint, mountAll } from "../../http/route.js";
 import { EXPORT_FORMATS } from "./audit.format.js";
 import { exportBody, listAuditEvents } from "./audit.read.js";
 import { checkpointAndSend } from "./audit.anchor.js";
-import { applyRetention, verifyAudit } from "./audit.verify.js";
+import { applyRetention } from "./audit.checkpoints.js";
+import { verifyAudit } from "./audit.verify.js";
 
 const tag = "Audit log";
 
