@@ -10,6 +10,7 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 60_000,
     // In-process stores on PostgreSQL keep their master key file in the config dir: never the repository's ./.clerk.
-    env: { CLERK_CONFIG_DIR: join(tmpdir(), `clerk-test-config-${process.pid}`) },
+    // CLERK_CHECK_OUTPUT holds every answer, in-process and served, to its operation's declared output schema.
+    env: { CLERK_CONFIG_DIR: join(tmpdir(), `clerk-test-config-${process.pid}`), CLERK_CHECK_OUTPUT: "1" },
   },
 });

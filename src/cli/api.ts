@@ -2,7 +2,14 @@
 import type { z } from "zod";
 import type { ServiceContext } from "../context.js";
 import { ClerkError, ERROR_CODES, type ErrorCode } from "../errors.js";
-import { type Endpoint, type EndpointCall, type StreamedBody, invoke } from "../http/route.js";
+import {
+  type Operation,
+  type OperationCall,
+  type OutputOf,
+  type StreamedBody,
+  type StreamedOutput,
+  invoke,
+} from "../operations/index.js";
 
 /**
  * One call shape for both transports. Results are plain JSON either way (local results go through
@@ -10,14 +17,14 @@ import { type Endpoint, type EndpointCall, type StreamedBody, invoke } from "../
  */
 export interface Api {
   readonly remote: boolean;
-  call<P extends z.ZodType, Q extends z.ZodType, B extends z.ZodType, R>(
-    e: Endpoint<P, Q, B, R>,
-    input?: EndpointCall<P, Q, B>,
-  ): Promise<R>;
+  call<P extends z.ZodType, Q extends z.ZodType, B extends z.ZodType, O extends z.ZodType>(
+    e: Operation<P, Q, B, O>,
+    input?: OperationCall<P, Q, B>,
+  ): Promise<z.output<O>>;
   /** Calls an endpoint whose answer is a streamed body (an export); resolves once it has started, with its chunks. */
   stream<P extends z.ZodType, Q extends z.ZodType, B extends z.ZodType>(
-    e: Endpoint<P, Q, B, StreamedBody>,
-    input?: EndpointCall<P, Q, B>,
+    e: Operation<P, Q, B, StreamedOutput>,
+    input?: OperationCall<P, Q, B>,
   ): Promise<AsyncIterable<string | Uint8Array>>;
 }
 
@@ -37,9 +44,12 @@ export function localApi(ctx: ServiceContext): Api {
   return {
     remote: false,
     call: async (e, input = {}) =>
-      roundTrip(await invoke(e, ctx, { params: input.params, query: queryStrings(input.query), body: input.body })),
+      roundTrip(
+        await invoke(e, ctx, { params: input.params, query: queryStrings(input.query), body: input.body }),
+      ) as never,
     stream: async (e, input = {}) =>
-      (await invoke(e, ctx, { params: input.params, query: queryStrings(input.query), body: input.body })).chunks,
+      ((await invoke(e, ctx, { params: input.params, query: queryStrings(input.query), body: input.body })) as StreamedBody)
+        .chunks,
   };
 }
 
@@ -95,8 +105,8 @@ export function remoteApi(options: RemoteOptions): Api {
   const doFetch = options.fetch ?? fetch;
   /** Sends the request; an unreachable server is a clear error, not fetch's TypeError. */
   const send = async (
-    e: Endpoint,
-    input: EndpointCall<z.ZodType, z.ZodType, z.ZodType>,
+    e: Operation,
+    input: OperationCall<z.ZodType, z.ZodType, z.ZodType>,
     accept: string,
   ): Promise<Response> => {
     const query = new URLSearchParams(queryStrings(input.query)).toString();
@@ -135,8 +145,8 @@ export function remoteApi(options: RemoteOptions): Api {
     remote: true,
     call: async (e, input = {}) => {
       const response = await send(
-        e as Endpoint,
-        input as EndpointCall<z.ZodType, z.ZodType, z.ZodType>,
+        e as unknown as Operation,
+        input as OperationCall<z.ZodType, z.ZodType, z.ZodType>,
         "application/json",
       );
       const body = await jsonOf(response);
@@ -144,7 +154,7 @@ export function remoteApi(options: RemoteOptions): Api {
       return body as never;
     },
     stream: async (e, input = {}) => {
-      const response = await send(e as Endpoint, input as EndpointCall<z.ZodType, z.ZodType, z.ZodType>, "*/*");
+      const response = await send(e as unknown as Operation, input as OperationCall<z.ZodType, z.ZodType, z.ZodType>, "*/*");
       if (!response.ok) throw errorFrom(response.status, await jsonOf(response));
       if (!response.body)
         throw new ClerkError("remote.unreachable", `${base} answered ${response.status} without a body to stream.`);
@@ -162,8 +172,8 @@ export interface Page<T> {
 /** Every item of a paginated list: pages of 500 until `total_count` is reached. */
 export async function listAll<P extends z.ZodType, Q extends z.ZodType, B extends z.ZodType, T>(
   api: Api,
-  e: Endpoint<P, Q, B, Page<T>>,
-  input: EndpointCall<P, Q, B> = {},
+  e: Operation<P, Q, B, z.ZodType<Page<T>>>,
+  input: OperationCall<P, Q, B> = {},
 ): Promise<T[]> {
   const items: T[] = [];
   for (;;) {

@@ -14,7 +14,6 @@ import { registerDomainRoutes } from "../features/domains/domain.routes.js";
 import { registerHealthRoutes } from "../features/health/health.routes.js";
 import { registerInvitationRoutes } from "../features/invitations/invitation.routes.js";
 import { touchKey } from "../features/keys/index.js";
-import { registerKeyRoutes } from "../features/keys/key.routes.js";
 import { registerMemberRoutes } from "../features/members/member.routes.js";
 import { registerNotificationRoutes } from "../features/notifications/notification.routes.js";
 import { registerOrgRoutes } from "../features/orgs/org.routes.js";
@@ -29,7 +28,9 @@ import type { Store } from "../store/index.js";
 import { actorFor, bearerToken } from "./auth.js";
 import { AuthFailureLimiter } from "./auth-failures.js";
 import { errorHandler } from "./error-handler.js";
+import { OPERATIONS } from "../features/operations.js";
 import { registerDocs } from "./openapi.js";
+import { mountAll } from "./route.js";
 
 declare module "fastify" {
   interface FastifyRequest {
@@ -229,13 +230,13 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       registerPermissionRoutes(v1);
       registerUserRoutes(v1);
       registerSessionRoutes(v1);
-      registerKeyRoutes(v1);
       registerSettingsRoutes(v1);
       registerAuditRoutes(v1);
       registerHealthRoutes(v1);
       registerWorkflowRoutes(v1);
       registerTaskRoutes(v1);
       registerNotificationRoutes(v1);
+      for (const table of Object.values(OPERATIONS)) mountAll(v1, table);
     },
     { prefix: "/v1" },
   );

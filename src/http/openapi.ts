@@ -2,7 +2,8 @@
 import type { FastifyInstance } from "fastify";
 import { z } from "zod";
 import { VERSION } from "../version.js";
-import type { DocumentedRoute } from "./route.js";
+import { isStreamed } from "../operations/index.js";
+import { type DocumentedRoute, outputJsonSchema } from "./route.js";
 
 const jsonSchema = (schema: z.ZodType) => {
   const { $schema: _ignored, ...rest } = z.toJSONSchema(schema, { io: "input", unrepresentable: "any" }) as Record<
@@ -53,6 +54,16 @@ const ERROR = {
   },
 };
 
+function success(route: DocumentedRoute) {
+  const { output } = route;
+  if (isStreamed(output))
+    return {
+      description: output.description,
+      content: Object.fromEntries(output.contentTypes.map((type) => [type, { schema: { type: "string" } }])),
+    };
+  return { description: "OK", content: { "application/json": { schema: outputJsonSchema(output) } } };
+}
+
 /** The document for every route declared with `route()`. */
 export function openApiDocument(routes: readonly DocumentedRoute[]) {
   const paths: Record<string, Record<string, unknown>> = {};
@@ -71,7 +82,7 @@ export function openApiDocument(routes: readonly DocumentedRoute[]) {
             },
           }
         : {}),
-      responses: { "200": { description: "OK (application/json)" }, "4XX": ERROR },
+      responses: { "200": success(r), "4XX": ERROR },
     };
   }
   return {

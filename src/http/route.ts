@@ -1,63 +1,19 @@
-// Declares a route once: its zod schemas validate the request and describe it in the OpenAPI document.
+// Serves operations: each one's zod schemas validate the request, its output schema serializes the answer,
+// and both describe it in the OpenAPI document.
 import { Readable } from "node:stream";
 import type { FastifyInstance } from "fastify";
-import type { z } from "zod";
-import type { ServiceContext } from "../context.js";
-import { parseRequest } from "./validate.js";
-
-type Method = "GET" | "POST" | "PATCH" | "PUT" | "DELETE";
-
-/** What a route accepts, for validation and for /v1/openapi.json. */
-export interface RouteSpec<P extends z.ZodType, Q extends z.ZodType, B extends z.ZodType> {
-  method: Method;
-  url: string;
-  summary: string;
-  /** Grouping in the docs, e.g. "Organizations". */
-  tag: string;
-  params?: P;
-  query?: Q;
-  body?: B;
-}
-
-/** The parsed request a handler receives: the same over HTTP and in-process, so no handler may touch the raw request. */
-export interface RouteInput<P extends z.ZodType, Q extends z.ZodType, B extends z.ZodType> {
-  ctx: ServiceContext;
-  params: z.output<P>;
-  query: z.output<Q>;
-  body: z.output<B>;
-}
-
-/**
- * One operation of the API as a value: its spec and its handler. The server mounts it, and the CLI's client
- * calls it, in-process or over HTTP, so both transports share one table of operations.
- */
-export interface Endpoint<
-  P extends z.ZodType = z.ZodType,
-  Q extends z.ZodType = z.ZodType,
-  B extends z.ZodType = z.ZodType,
-  R = unknown,
-> {
-  readonly spec: RouteSpec<P, Q, B>;
-  readonly handler: (input: RouteInput<P, Q, B>) => Promise<R>;
-}
-
-/** What a caller passes to an endpoint: unparsed, as it would travel on the wire. */
-export interface EndpointCall<P extends z.ZodType, Q extends z.ZodType, B extends z.ZodType> {
-  params?: z.input<P>;
-  query?: z.input<Q>;
-  body?: z.input<B>;
-}
-
-/**
- * A response that is not one JSON value but a body sent as it is made (an export): the server streams
- * it, the CLI's local transport hands over the same chunks. Errors must be thrown before the first chunk.
- */
-export class StreamedBody {
-  constructor(
-    readonly contentType: string,
-    readonly chunks: AsyncIterable<string>,
-  ) {}
-}
+import { z } from "zod";
+import {
+  type Method,
+  type Operation,
+  type OperationInput,
+  type OperationSpec,
+  type OutputOf,
+  StreamedBody,
+  type StreamedOutput,
+  invoke,
+  isStreamed,
+} from "../operations/index.js";
 
 /** A documented route, as the OpenAPI builder reads it. */
 export interface DocumentedRoute {
@@ -68,6 +24,7 @@ export interface DocumentedRoute {
   params?: z.ZodType | undefined;
   query?: z.ZodType | undefined;
   body?: z.ZodType | undefined;
+  output: z.ZodType | StreamedOutput;
 }
 
 declare module "fastify" {
@@ -76,35 +33,18 @@ declare module "fastify" {
   }
 }
 
-/** Declares an endpoint; `mount` serves it, the CLI's client calls it. */
-export function endpoint<P extends z.ZodType, Q extends z.ZodType, B extends z.ZodType, R>(
-  spec: RouteSpec<P, Q, B>,
-  handler: (input: RouteInput<P, Q, B>) => Promise<R>,
-): Endpoint<P, Q, B, R> {
-  return { spec, handler };
+/** The JSON Schema of an answer, as the serializer and the OpenAPI document read it. */
+export function outputJsonSchema(output: z.ZodType): Record<string, unknown> {
+  const { $schema: _ignored, ...rest } = z.toJSONSchema(output, { io: "output", unrepresentable: "any" }) as Record<
+    string,
+    unknown
+  >;
+  return rest;
 }
 
-/** Parses a call's params, query and body with the endpoint's schemas, then runs its handler. */
-export function invoke<P extends z.ZodType, Q extends z.ZodType, B extends z.ZodType, R>(
-  e: Endpoint<P, Q, B, R>,
-  ctx: ServiceContext,
-  raw: { params?: unknown; query?: unknown; body?: unknown },
-): Promise<R> {
-  const { spec } = e;
-  return e.handler({
-    ctx,
-    params: spec.params ? parseRequest(spec.params, raw.params) : (raw.params as z.output<P>),
-    query: spec.query ? parseRequest(spec.query, raw.query) : (raw.query as z.output<Q>),
-    body: spec.body ? parseRequest(spec.body, raw.body) : (undefined as z.output<B>),
-  });
-}
-
-/** Serves an endpoint under the app's prefix and lists it in the OpenAPI document. */
-export function mount<P extends z.ZodType, Q extends z.ZodType, B extends z.ZodType, R>(
-  app: FastifyInstance,
-  e: Endpoint<P, Q, B, R>,
-): void {
-  const { spec } = e;
+/** Serves an operation under the app's prefix and lists it in the OpenAPI document. */
+export function mount(app: FastifyInstance, op: Operation): void {
+  const { spec } = op;
   app.documentedRoutes.push({
     method: spec.method,
     path: `${app.prefix}${spec.url}`,
@@ -113,12 +53,15 @@ export function mount<P extends z.ZodType, Q extends z.ZodType, B extends z.ZodT
     params: spec.params,
     query: spec.query,
     body: spec.body,
+    output: spec.output,
   });
   app.route({
     method: spec.method,
     url: spec.url,
+    // The serializer writes only the declared fields: a field added to a view without its schema never leaks.
+    ...(isStreamed(spec.output) ? {} : { schema: { response: { "2xx": outputJsonSchema(spec.output) } } }),
     handler: async (request, reply) => {
-      const result = await invoke(e, request.ctx, request);
+      const result = await invoke(op, request.ctx, request);
       return result instanceof StreamedBody
         ? reply.type(result.contentType).send(Readable.from(result.chunks))
         : result;
@@ -126,19 +69,48 @@ export function mount<P extends z.ZodType, Q extends z.ZodType, B extends z.ZodT
   });
 }
 
-/** Mounts every endpoint of a feature's table. */
-export function mountAll(
-  app: FastifyInstance,
-  table: Record<string, Endpoint<z.ZodType, z.ZodType, z.ZodType, unknown>>,
-): void {
-  for (const e of Object.values(table)) mount(app, e);
+/** Mounts every operation of a feature's table. */
+export function mountAll(app: FastifyInstance, table: Record<string, Operation>): void {
+  for (const op of Object.values(table)) mount(app, op);
 }
 
-/** Declares and mounts in one step, for endpoints no client calls. */
-export function route<P extends z.ZodType, Q extends z.ZodType, B extends z.ZodType, R>(
+/** Declares and mounts in one step, for operations no client calls. */
+export function route<
+  P extends z.ZodType,
+  Q extends z.ZodType,
+  B extends z.ZodType,
+  O extends z.ZodType | StreamedOutput,
+>(
   app: FastifyInstance,
-  spec: RouteSpec<P, Q, B>,
-  handler: (input: RouteInput<P, Q, B>) => Promise<R>,
+  spec: OperationSpec<P, Q, B, O>,
+  handler: (input: OperationInput<P, Q, B>) => Promise<OutputOf<O>>,
 ): void {
-  mount(app, endpoint(spec, handler));
+  mount(app, { spec, handler } as unknown as Operation);
+}
+
+/** Transition: `route` for a spec that does not declare its output yet. */
+export function undeclaredRoute<P extends z.ZodType, Q extends z.ZodType, B extends z.ZodType, R>(
+  app: FastifyInstance,
+  spec: Omit<OperationSpec<P, Q, B, z.ZodType>, "output">,
+  handler: (input: OperationInput<P, Q, B>) => Promise<R>,
+): void {
+  mount(app, endpoint(spec, handler) as unknown as Operation);
+}
+
+// --- Transition (removed once every feature declares its operations in <feature>.operations.ts) ---------------
+export { StreamedBody, invoke };
+export type Endpoint<
+  P extends z.ZodType = z.ZodType,
+  Q extends z.ZodType = z.ZodType,
+  B extends z.ZodType = z.ZodType,
+  R = unknown,
+> = Operation<P, Q, B, z.ZodType<R>>;
+export type { OperationCall as EndpointCall, OperationInput as RouteInput } from "../operations/index.js";
+/** The output of an endpoint that has not declared one yet. */
+export const UNDECLARED = z.unknown();
+export function endpoint<P extends z.ZodType, Q extends z.ZodType, B extends z.ZodType, R>(
+  spec: Omit<OperationSpec<P, Q, B, z.ZodType>, "output">,
+  handler: (input: OperationInput<P, Q, B>) => Promise<R>,
+): Endpoint<P, Q, B, R> {
+  return { spec: { ...spec, output: UNDECLARED }, handler } as unknown as Endpoint<P, Q, B, R>;
 }

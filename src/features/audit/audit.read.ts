@@ -4,7 +4,7 @@ import { EngineInputError, roleKeyFromName } from "../../engine/index.js";
 import { isClerkError } from "../../errors.js";
 import { assertActorMay, assertAllowedNow, isInstanceAdmin } from "../access/index.js";
 import { resolveOrg } from "../orgs/index.js";
-import { StreamedBody } from "../../http/route.js";
+import { StreamedBody } from "../../operations/index.js";
 import {
   type AuditEventObject,
   EXPORT_CONTENT_TYPES,

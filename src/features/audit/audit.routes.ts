@@ -2,7 +2,8 @@
 import type { FastifyInstance } from "fastify";
 import { z } from "zod";
 import { endpoint, mountAll } from "../../http/route.js";
-import { EXPORT_FORMATS } from "./audit.format.js";
+import { operation, streamed } from "../../operations/index.js";
+import { EXPORT_CONTENT_TYPES, EXPORT_FORMATS } from "./audit.format.js";
 import { exportBody, listAuditEvents } from "./audit.read.js";
 import { checkpointAndSend } from "./audit.anchor.js";
 import { applyRetention } from "./audit.checkpoints.js";
@@ -76,13 +77,14 @@ export const auditEndpoints = {
       }),
   ),
 
-  export: endpoint(
+  export: operation(
     {
       method: "GET",
       url: "/audit_events/export",
       tag,
       summary: "Stream the matching events oldest first as json, jsonl or csv",
       query: exportQuery,
+      output: streamed(Object.values(EXPORT_CONTENT_TYPES), "The events, oldest first, in the chosen format"),
     },
     async ({ ctx, query: q }) =>
       exportBody(ctx, { organization: q.organization_id, filter: q.filter, from: q.from, to: q.to, format: q.format }),

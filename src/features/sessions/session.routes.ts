@@ -1,6 +1,6 @@
 // Sessions and tokens over HTTP: Clerk's /v1/sessions endpoints, the JWKS, signing-key rotation and token settings.
 import type { FastifyInstance } from "fastify";
-import { endpoint, mountAll, route } from "../../http/route.js";
+import { endpoint, mountAll, undeclaredRoute as route } from "../../http/route.js";
 import {
   createSessionBody,
   listSessionsQuery,

@@ -1,7 +1,7 @@
 // Clerk-compatible /users: enough of Clerk's User object for the SDK, and for memberships to reference users.
 import type { FastifyInstance } from "fastify";
 import { z } from "zod";
-import { route } from "../../http/route.js";
+import { undeclaredRoute as route } from "../../http/route.js";
 import { assertAllowedNow, isInstanceAdmin } from "../access/index.js";
 import { userNotFound } from "./user.errors.js";
 import { type User, countUsers, createUser, listUsers, resolveUser } from "./index.js";

@@ -1,4 +1,4 @@
-// Parses request bodies and queries with a feature's zod schema into Clerk-style 422 errors naming the field.
+// Parses an operation's params, query or body with its zod schema into Clerk-style 422 errors naming the field.
 import type { z } from "zod";
 import { ClerkError } from "../errors.js";
 import { refuseNulBytes } from "../validation.js";
