@@ -10,17 +10,14 @@ import { ClerkError } from "../errors.js";
 import { MAX_JSON_DEPTH, TOO_DEEP, jsonDepth } from "../json-limits.js";
 import { registerAccessRoutes } from "../features/access/access.routes.js";
 import { registerAuditRoutes } from "../features/audit/audit.routes.js";
-import { registerDomainRoutes } from "../features/domains/domain.routes.js";
 import { registerHealthRoutes } from "../features/health/health.routes.js";
 import { registerInvitationRoutes } from "../features/invitations/invitation.routes.js";
 import { touchKey } from "../features/keys/index.js";
 import { registerMemberRoutes } from "../features/members/member.routes.js";
 import { registerNotificationRoutes } from "../features/notifications/notification.routes.js";
-import { registerOrgRoutes } from "../features/orgs/org.routes.js";
 import { registerPermissionRoutes } from "../features/permissions/permission.routes.js";
 import { registerRoleRoutes } from "../features/roles/role.routes.js";
 import { registerJwksRoute, registerSessionRoutes } from "../features/sessions/session.routes.js";
-import { registerSettingsRoutes } from "../features/settings/settings.routes.js";
 import { registerTaskRoutes } from "../features/tasks/task.routes.js";
 import { registerUserRoutes } from "../features/users/user.routes.js";
 import { registerWorkflowRoutes } from "../features/workflows/workflow.routes.js";
@@ -221,16 +218,13 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
 
   await app.register(
     async (v1) => {
-      registerOrgRoutes(v1);
       registerMemberRoutes(v1);
       registerInvitationRoutes(v1);
-      registerDomainRoutes(v1);
       registerAccessRoutes(v1);
       registerRoleRoutes(v1);
       registerPermissionRoutes(v1);
       registerUserRoutes(v1);
       registerSessionRoutes(v1);
-      registerSettingsRoutes(v1);
       registerAuditRoutes(v1);
       registerHealthRoutes(v1);
       registerWorkflowRoutes(v1);

@@ -1,11 +1,11 @@
 // `clerk org domain …`: add, list, update, remove.
 import type { Command } from "commander";
-import { listAll } from "../../cli/api.js";
+import { operationCommand } from "../../cli/command.js";
 import { organizationOrDefault } from "../../cli/context.js";
 import { table, when, commandNamed } from "../../cli/output.js";
 import { action } from "../../cli/run.js";
 import { ClerkError } from "../../errors.js";
-import { domainEndpoints } from "./domain.routes.js";
+import { domainOperations } from "./domain.operations.js";
 import { enrollmentModeSchema } from "./domain.schema.js";
 
 /** Whether a domain, as the API returns it, is verified (it then carries a verification). */
@@ -30,6 +30,14 @@ function parseBool(value: string | undefined): boolean | undefined {
   throw new ClerkError("input.invalid", `"${value}" is not true or false.`, { param: "verified" });
 }
 
+/** `--organization <org>`, falling back to the organization chosen with `clerk org use`. */
+const organizationFlag = {
+  flag: "organization",
+  value: "org",
+  help: "slug, id or name (default: clerk org use)",
+  resolve: organizationOrDefault,
+};
+
 /** Adds `clerk org domain add|list|update|remove` (after the `org` command exists). */
 export function registerDomainCommands(program: Command): void {
   const org = commandNamed(program, "org");
@@ -38,6 +46,7 @@ export function registerDomainCommands(program: Command): void {
     .alias("domains")
     .description("Verified domains: the e-mail domains of an organization's people.");
 
+  // Hand-written: --unverified is a switch, and --enrollment-mode has a default and lists the modes in its help.
   domain
     .command("add")
     .description("Add a domain to an organization (verified unless --unverified; at most 10 per organization).")
@@ -52,7 +61,7 @@ export function registerDomainCommands(program: Command): void {
     .action(
       action<{ organization?: string; name: string; enrollmentMode: string; unverified?: boolean }>(
         async ({ api }, o) => {
-          const d = await api.call(domainEndpoints.create, {
+          const d = await api.call(domainOperations.create, {
             params: { organization_id: organizationOrDefault(o.organization) },
             body: { name: o.name, enrollment_mode: parseMode(o.enrollmentMode), verified: !o.unverified },
           });
@@ -64,28 +73,25 @@ export function registerDomainCommands(program: Command): void {
       ),
     );
 
-  domain
-    .command("list")
-    .description("List an organization's domains, newest first.")
-    .option("--organization <org>", "slug, id or name (default: clerk org use)")
-    .option("--verified <bool>", "only verified (true) or unverified (false) domains")
-    .addHelpText("after", '\nExample:\n  clerk org domain list --organization "engineering-team"')
-    .action(
-      action<{ organization?: string; verified?: string }>(async ({ api }, o) => {
-        const domains = await listAll(api, domainEndpoints.list, {
-          params: { organization_id: organizationOrDefault(o.organization) },
-          query: { verified: parseBool(o.verified) },
-        });
-        return {
-          json: domains,
-          text: table(
-            ["DOMAIN", "ENROLLMENT", "VERIFIED", "SINCE", "ID"],
-            domains.map((d) => [d.name, d.enrollment_mode, verified(d) ? "yes" : "no", when(d.created_at), d.id]),
-          ),
-        };
-      }),
-    );
+  operationCommand(domain, "list", domainOperations.list, {
+    description: "List an organization's domains, newest first.",
+    paged: true,
+    flags: {
+      organization_id: organizationFlag,
+      verified: { value: "bool", resolve: parseBool },
+      enrollment_mode: false,
+    },
+    examples: ['clerk org domain list --organization "engineering-team"'],
+    render: ({ data: domains }) => ({
+      json: domains,
+      text: table(
+        ["DOMAIN", "ENROLLMENT", "VERIFIED", "SINCE", "ID"],
+        domains.map((d) => [d.name, d.enrollment_mode, verified(d) ? "yes" : "no", when(d.created_at), d.id]),
+      ),
+    }),
+  });
 
+  // Hand-written: --enrollment-mode lists the modes in its help, which the derived flag would repeat as choices.
   domain
     .command("update")
     .description("Rename a domain, change its enrollment mode, or mark it verified or not.")
@@ -101,7 +107,7 @@ export function registerDomainCommands(program: Command): void {
     .action(
       action<{ organization?: string; domain: string; name?: string; enrollmentMode?: string; verified?: string }>(
         async ({ api }, o) => {
-          const d = await api.call(domainEndpoints.update, {
+          const d = await api.call(domainOperations.update, {
             params: { organization_id: organizationOrDefault(o.organization), domain_id: o.domain },
             body: { name: o.name, enrollment_mode: parseMode(o.enrollmentMode), verified: parseBool(o.verified) },
           });
@@ -113,18 +119,10 @@ export function registerDomainCommands(program: Command): void {
       ),
     );
 
-  domain
-    .command("remove")
-    .description("Remove a domain from an organization.")
-    .option("--organization <org>", "slug, id or name (default: clerk org use)")
-    .requiredOption("--domain <domain>", "the domain's name or id")
-    .addHelpText("after", '\nExample:\n  clerk org domain remove --organization "engineering-team" --domain acme.com')
-    .action(
-      action<{ organization?: string; domain: string }>(async ({ api }, o) => {
-        const d = await api.call(domainEndpoints.remove, {
-          params: { organization_id: organizationOrDefault(o.organization), domain_id: o.domain },
-        });
-        return { json: d, text: `Removed ${d.name} from ${d.public_organization_data.slug}.` };
-      }),
-    );
+  operationCommand(domain, "remove", domainOperations.remove, {
+    description: "Remove a domain from an organization.",
+    flags: { organization_id: organizationFlag, domain_id: { flag: "domain", value: "domain" } },
+    examples: ['clerk org domain remove --organization "engineering-team" --domain acme.com'],
+    render: (d) => ({ json: d, text: `Removed ${d.name} from ${d.public_organization_data.slug}.` }),
+  });
 }

@@ -1,11 +1,52 @@
 // The OrganizationDomain object of Clerk's Backend API (@clerk/backend returns it as raw snake_case JSON).
+import { z } from "zod";
+import { millis } from "../../operations/index.js";
 import type { Domain } from "./domain.service.js";
+import { enrollmentModeSchema } from "./domain.schema.js";
+
+/** How a verified domain was verified: always by an admin, since clerk sends no verification e-mails. */
+const verificationSchema = z
+  .object({
+    status: z.literal("verified"),
+    strategy: z.literal("admin"),
+    attempts: z.null(),
+    expire_at: z.null(),
+  })
+  .nullable()
+  .describe("An admin verification when the domain is verified, null when it is not");
 
 /** `object: "organization_domain"`; a verified domain carries an admin verification, an unverified one null. */
-export function domainObject(d: Domain) {
-  const verification = d.verified ? { status: "verified", strategy: "admin", attempts: null, expire_at: null } : null;
+export const domainSchema = z.object({
+  object: z.literal("organization_domain"),
+  id: z.string(),
+  organization_id: z.string(),
+  name: z.string().describe("The host name, e.g. acme.com"),
+  enrollment_mode: enrollmentModeSchema.describe("How users with an address at the domain join"),
+  affiliation_email_address: z.null().describe("Always null: clerk sends no affiliation e-mails"),
+  verification: verificationSchema,
+  affiliation_verification: verificationSchema,
+  ownership_verification: verificationSchema,
+  total_pending_invitations: z.number().int().min(0).describe("Always 0: not counted yet"),
+  total_pending_suggestions: z.number().int().min(0).describe("Always 0: not counted yet"),
+  public_organization_data: z.object({
+    id: z.string(),
+    name: z.string(),
+    slug: z.string(),
+    image_url: z.string().describe("Always empty: clerk keeps no images"),
+    has_image: z.boolean().describe("Always false"),
+  }),
+  created_at: millis,
+  updated_at: millis,
+});
+
+export type DomainObject = z.infer<typeof domainSchema>;
+
+export function domainObject(d: Domain): DomainObject {
+  const verification = d.verified
+    ? { status: "verified" as const, strategy: "admin" as const, attempts: null, expire_at: null }
+    : null;
   return {
-    object: "organization_domain" as const,
+    object: "organization_domain",
     id: d.id,
     organization_id: d.organization.id,
     name: d.name,
@@ -27,3 +68,6 @@ export function domainObject(d: Domain) {
     updated_at: d.updatedAt,
   };
 }
+
+/** The removal answer: the domain as it was, with `deleted: true`. */
+export const deletedDomainSchema = domainSchema.extend({ deleted: z.literal(true) });

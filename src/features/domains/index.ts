@@ -19,4 +19,4 @@ export {
   verifyDomain,
 } from "./domain.service.js";
 export type { EnrollmentMode } from "./domain.table.js";
-export { domainObject } from "./domain.view.js";
+export { type DomainObject, domainObject, domainSchema } from "./domain.view.js";

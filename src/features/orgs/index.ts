@@ -22,4 +22,10 @@ export {
   updateOrgMetadata,
   visibleOrgIds,
 } from "./org.service.js";
-export { organizationObject } from "./org.view.js";
+export {
+  type DeletedOrganizationObject,
+  type OrganizationObject,
+  deletedOrganizationSchema,
+  organizationObject,
+  organizationSchema,
+} from "./org.view.js";

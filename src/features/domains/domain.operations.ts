@@ -1,16 +1,9 @@
-// Clerk-compatible verified-domain endpoints: create, list, update, delete, verify ownership, and the instance-wide list.
-import type { FastifyInstance } from "fastify";
+// Clerk-compatible verified-domain operations: create, list, update, delete, verify ownership, and the instance-wide list.
 import { z } from "zod";
-import { endpoint, mountAll } from "../../http/route.js";
-import {
-  addDomain,
-  domainObject,
-  enrollmentModeSchema,
-  listDomains,
-  removeDomain,
-  updateDomain,
-  verifyDomain,
-} from "./index.js";
+import { operation, pageOf } from "../../operations/index.js";
+import { enrollmentModeSchema } from "./domain.schema.js";
+import { addDomain, listDomains, removeDomain, updateDomain, verifyDomain } from "./domain.service.js";
+import { deletedDomainSchema, domainObject, domainSchema } from "./domain.view.js";
 
 const flag = z.union([z.boolean(), z.enum(["true", "false"]).transform((v) => v === "true")]);
 const many = z.union([z.string(), z.array(z.string())]).transform((v) => (Array.isArray(v) ? v : [v]));
@@ -19,9 +12,19 @@ const pageFields = {
   offset: z.coerce.number().int().min(0).default(0),
 };
 
-const params = z.object({ organization_id: z.string() });
-const domainParams = z.object({ organization_id: z.string(), domain_id: z.string() });
-const listQuery = z.object({ ...pageFields, verified: flag.optional(), enrollment_mode: many.optional() }).loose();
+const organizationId = z.string().describe("slug, id or name");
+const params = z.object({ organization_id: organizationId });
+const domainParams = z.object({
+  organization_id: organizationId,
+  domain_id: z.string().describe("the domain's name or id"),
+});
+const listQuery = z
+  .object({
+    ...pageFields,
+    verified: flag.optional().describe("only verified (true) or unverified (false) domains"),
+    enrollment_mode: many.optional(),
+  })
+  .loose();
 const instanceQuery = z
   .object({
     ...pageFields,
@@ -48,8 +51,8 @@ const tag = "Domains";
 const base = "/organizations/:organization_id/domains";
 
 /** The domain operations, served under /v1 and called by the CLI. */
-export const domainEndpoints = {
-  create: endpoint(
+export const domainOperations = {
+  create: operation(
     {
       method: "POST",
       url: base,
@@ -57,6 +60,7 @@ export const domainEndpoints = {
       summary: "Add a domain (verified unless verified=false; at most 10)",
       params,
       body: createBody,
+      output: domainSchema,
     },
     async ({ ctx, params: p, body }) =>
       domainObject(
@@ -69,7 +73,7 @@ export const domainEndpoints = {
       ),
   ),
 
-  list: endpoint(
+  list: operation(
     {
       method: "GET",
       url: base,
@@ -77,6 +81,7 @@ export const domainEndpoints = {
       summary: "List an organization's domains (filter by verified, enrollment mode)",
       params,
       query: listQuery,
+      output: pageOf(domainSchema),
     },
     async ({ ctx, params: p, query: q }) => {
       const page = await listDomains(ctx, {
@@ -90,7 +95,7 @@ export const domainEndpoints = {
     },
   ),
 
-  update: endpoint(
+  update: operation(
     {
       method: "PATCH",
       url: `${base}/:domain_id`,
@@ -98,6 +103,7 @@ export const domainEndpoints = {
       summary: "Change a domain's name, enrollment mode or verified flag (domain_id: id or name)",
       params: domainParams,
       body: updateBody,
+      output: domainSchema,
     },
     async ({ ctx, params: p, body }) =>
       domainObject(
@@ -109,13 +115,14 @@ export const domainEndpoints = {
       ),
   ),
 
-  remove: endpoint(
+  remove: operation(
     {
       method: "DELETE",
       url: `${base}/:domain_id`,
       tag,
       summary: "Remove a domain (domain_id: id or name); answers with the removed domain, deleted: true",
       params: domainParams,
+      output: deletedDomainSchema,
     },
     async ({ ctx, params: p }) => ({
       ...domainObject(await removeDomain(ctx, p.organization_id, p.domain_id)),
@@ -123,24 +130,26 @@ export const domainEndpoints = {
     }),
   ),
 
-  verify: endpoint(
+  verify: operation(
     {
       method: "POST",
       url: `${base}/:domain_id/verify_ownership`,
       tag,
       summary: "Mark a domain verified (manual ownership override)",
       params: domainParams,
+      output: domainSchema,
     },
     async ({ ctx, params: p }) => domainObject(await verifyDomain(ctx, p.organization_id, p.domain_id)),
   ),
 
-  listAll: endpoint(
+  listAll: operation(
     {
       method: "GET",
       url: "/organization_domains",
       tag,
       summary: "List domains across the organizations the caller may read",
       query: instanceQuery,
+      output: pageOf(domainSchema),
     },
     async ({ ctx, query: q }) => {
       const page = await listDomains(ctx, {
@@ -157,8 +166,3 @@ export const domainEndpoints = {
     },
   ),
 };
-
-/** Registers the domain endpoints under /v1. */
-export function registerDomainRoutes(app: FastifyInstance): void {
-  mountAll(app, domainEndpoints);
-}

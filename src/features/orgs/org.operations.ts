@@ -1,25 +1,31 @@
-// Clerk-compatible organization endpoints (list, create, get by id or slug, update, delete, metadata) and our own
+// Clerk-compatible organization operations (list, create, get by id or slug, update, delete, metadata) and our own
 // (children, the tree, an overview with roles).
-import type { FastifyInstance } from "fastify";
 import { z } from "zod";
 import { jsonObject } from "../../json-limits.js";
-import { type RouteInput, endpoint, mountAll } from "../../http/route.js";
+import { type OperationInput, operation, pageOf } from "../../operations/index.js";
 import { int32 } from "../../validation.js";
 import { createOrganization } from "../members/index.js";
 import { listRoles } from "../roles/index.js";
 import { countWorkflows } from "../workflows/index.js";
 import {
-  type Organization,
   deleteOrg,
   listOrgTree,
   listOrganizations,
   membersCount,
   orgInfo,
-  organizationObject,
   resolveOrg,
   updateOrg,
   updateOrgMetadata,
-} from "./index.js";
+} from "./org.service.js";
+import {
+  organizationDeletionObject,
+  organizationDeletionSchema,
+  organizationInfoObject,
+  organizationInfoSchema,
+  organizationObject,
+  organizationSchema,
+  organizationTreeEntrySchema,
+} from "./org.view.js";
 
 const metadata = jsonObject();
 const flag = z.union([z.boolean(), z.enum(["true", "false"]).transform((v) => v === "true")]);
@@ -28,25 +34,25 @@ const pageFields = {
   offset: z.coerce.number().int().min(0).default(0),
 };
 
-export const listQuery = z
+const listQuery = z
   .object({
     ...pageFields,
     include_members_count: flag.optional(),
-    query: z.string().optional(),
+    query: z.string().optional().describe("an exact id, or part of the name or slug"),
     order_by: z.string().optional(),
   })
   .loose();
 
 const createBody = z
   .object({
-    name: z.string(),
-    slug: z.string().optional(),
-    created_by: z.string().optional(),
+    name: z.string().describe('display name, e.g. "Engineering Team"'),
+    description: z.string().optional().describe("what the organization is for"),
+    parent_id: z.string().nullable().optional().describe("parent organization (slug, id or name) to nest under"),
+    slug: z.string().optional().describe("explicit slug instead of one made from the name"),
+    max_allowed_memberships: int32(0).optional().describe("member limit (0 = none)"),
+    created_by: z.string().optional().describe("the creating user, who becomes its first member"),
     public_metadata: metadata.optional(),
     private_metadata: metadata.optional(),
-    max_allowed_memberships: int32(0).optional(),
-    description: z.string().optional(),
-    parent_id: z.string().nullable().optional(),
   })
   .strict();
 
@@ -54,34 +60,29 @@ const updateBody = z
   .object({
     name: z.string().optional(),
     slug: z.string().optional(),
-    max_allowed_memberships: int32(0).optional(),
-    admin_delete_enabled: z.boolean().optional(),
     description: z.string().nullable().optional(),
-    parent_id: z.string().nullable().optional(),
-    inherit_ancestor_read: z.boolean().optional(),
+    parent_id: z
+      .string()
+      .nullable()
+      .optional()
+      .describe("move under this organization (slug, id or name); null makes it top-level"),
+    max_allowed_memberships: int32(0).optional().describe("member limit (0 = none)"),
+    inherit_ancestor_read: z.boolean().optional().describe("members of ancestors may read here"),
+    admin_delete_enabled: z.boolean().optional().describe("accepted for Clerk's SDK and ignored"),
   })
   .strict();
 
 const metadataBody = z.object({ public_metadata: metadata.optional(), private_metadata: metadata.optional() }).strict();
-const params = z.object({ organization_id: z.string() });
+const params = z.object({ organization_id: z.string().describe("slug, id or name") });
 const countQuery = z.object({ include_members_count: flag.optional() }).loose();
-const deleteQuery = z.object({ recursive: flag.optional() }).loose();
+const deleteQuery = z.object({ recursive: flag.optional().describe("delete child organizations too") }).loose();
 const treeQuery = z.object(pageFields).loose();
-
-/** Clerk's DeletedObject for an organization, with its name for people reading the answer. */
-const deletedObject = (o: Organization) => ({
-  object: "organization" as const,
-  id: o.id,
-  slug: o.slug,
-  name: o.name,
-  deleted: true as const,
-});
 
 const tag = "Organizations";
 
 /** PATCH merges metadata, PUT replaces it; otherwise the same operation. */
 function writeMetadata(mode: "merge" | "replace") {
-  return async ({ ctx, params: p, body }: RouteInput<typeof params, z.ZodType, typeof metadataBody>) =>
+  return async ({ ctx, params: p, body }: OperationInput<typeof params, z.ZodType, typeof metadataBody>) =>
     organizationObject(
       await updateOrgMetadata(
         ctx,
@@ -93,14 +94,15 @@ function writeMetadata(mode: "merge" | "replace") {
 }
 
 /** The organization operations, served under /v1 and called by the CLI. */
-export const orgEndpoints = {
-  list: endpoint(
+export const orgOperations = {
+  list: operation(
     {
       method: "GET",
       url: "/organizations",
       tag,
       summary: "List organizations (filter by query, order, page)",
       query: listQuery,
+      output: pageOf(organizationSchema),
     },
     async ({ ctx, query: q }) => {
       const page = await listOrganizations(ctx, {
@@ -118,13 +120,14 @@ export const orgEndpoints = {
     },
   ),
 
-  create: endpoint(
+  create: operation(
     {
       method: "POST",
       url: "/organizations",
       tag,
       summary: "Create an organization (created_by becomes its first member)",
       body: createBody,
+      output: organizationSchema,
     },
     async ({ ctx, body }) => {
       const org = await createOrganization(
@@ -144,7 +147,7 @@ export const orgEndpoints = {
     },
   ),
 
-  get: endpoint(
+  get: operation(
     {
       method: "GET",
       url: "/organizations/:organization_id",
@@ -152,6 +155,7 @@ export const orgEndpoints = {
       summary: "Get an organization by id or slug",
       params,
       query: countQuery,
+      output: organizationSchema,
     },
     async ({ ctx, params: p, query: q }) => {
       const org = await resolveOrg(ctx, p.organization_id);
@@ -159,7 +163,7 @@ export const orgEndpoints = {
     },
   ),
 
-  update: endpoint(
+  update: operation(
     {
       method: "PATCH",
       url: "/organizations/:organization_id",
@@ -167,6 +171,7 @@ export const orgEndpoints = {
       summary: "Update an organization (or move it: parent_id)",
       params,
       body: updateBody,
+      output: organizationSchema,
     },
     async ({ ctx, params: p, body }) => {
       const org = await updateOrg(ctx, p.organization_id, {
@@ -181,7 +186,7 @@ export const orgEndpoints = {
     },
   ),
 
-  delete: endpoint(
+  delete: operation(
     {
       method: "DELETE",
       url: "/organizations/:organization_id",
@@ -190,15 +195,13 @@ export const orgEndpoints = {
         "Delete an organization (children too with recursive=true; deleted_organizations lists all, children first)",
       params,
       query: deleteQuery,
+      output: organizationDeletionSchema,
     },
-    async ({ ctx, params: p, query: q }) => {
-      const deleted = await deleteOrg(ctx, p.organization_id, { recursive: q.recursive === true });
-      const org = deleted[deleted.length - 1] as Organization;
-      return { ...deletedObject(org), deleted_organizations: deleted.map(deletedObject) };
-    },
+    async ({ ctx, params: p, query: q }) =>
+      organizationDeletionObject(await deleteOrg(ctx, p.organization_id, { recursive: q.recursive === true })),
   ),
 
-  mergeMetadata: endpoint(
+  mergeMetadata: operation(
     {
       method: "PATCH",
       url: "/organizations/:organization_id/metadata",
@@ -206,11 +209,12 @@ export const orgEndpoints = {
       summary: "Merge metadata (null deletes a key)",
       params,
       body: metadataBody,
+      output: organizationSchema,
     },
     writeMetadata("merge"),
   ),
 
-  replaceMetadata: endpoint(
+  replaceMetadata: operation(
     {
       method: "PUT",
       url: "/organizations/:organization_id/metadata",
@@ -218,17 +222,19 @@ export const orgEndpoints = {
       summary: "Replace metadata",
       params,
       body: metadataBody,
+      output: organizationSchema,
     },
     writeMetadata("replace"),
   ),
 
-  children: endpoint(
+  children: operation(
     {
       method: "GET",
       url: "/organizations/:organization_id/children",
       tag,
       summary: "Child organizations (nesting)",
       params,
+      output: pageOf(organizationSchema),
     },
     async ({ ctx, params: p }) => {
       const info = await orgInfo(ctx, p.organization_id);
@@ -236,35 +242,31 @@ export const orgEndpoints = {
     },
   ),
 
-  info: endpoint(
+  info: operation(
     {
       method: "GET",
       url: "/organizations/:organization_id/info",
       tag,
       summary: "An organization with its parent, children, member count and own roles",
       params,
+      output: organizationInfoSchema,
     },
     async ({ ctx, params: p }) => {
       const info = await orgInfo(ctx, p.organization_id);
       const org = info.organization;
       const roles = (await listRoles(ctx, org.id)).filter((r) => r.organizationId === org.id);
-      return {
-        ...organizationObject(org, info.membersCount),
-        parent: info.parent && { id: info.parent.id, slug: info.parent.slug, name: info.parent.name },
-        children: info.children.map((c) => ({ id: c.id, slug: c.slug, name: c.name })),
-        roles: roles.map((r) => ({ id: r.id, key: r.key, name: r.name, members: r.members })),
-        workflows_count: await countWorkflows(ctx, org.id),
-      };
+      return organizationInfoObject(info, roles, await countWorkflows(ctx, org.id));
     },
   ),
 
-  tree: endpoint(
+  tree: operation(
     {
       method: "GET",
       url: "/organization_tree",
       tag,
       summary: "Every organization the caller may see, in tree order (parents first, siblings by name) with its depth",
       query: treeQuery,
+      output: pageOf(organizationTreeEntrySchema),
     },
     async ({ ctx, query: q }) => {
       const tree = await listOrgTree(ctx);
@@ -277,7 +279,3 @@ export const orgEndpoints = {
     },
   ),
 };
-
-export function registerOrgRoutes(app: FastifyInstance): void {
-  mountAll(app, orgEndpoints);
-}
