@@ -4,8 +4,6 @@ export { type CreateOrgInput, createOrgSchema, slugify, type UpdateOrgInput, upd
 export { noOrganization } from "./org.errors.js";
 export {
   ancestorsOfOrg,
-  createOrg,
-  deleteOrg,
   listOrganizations,
   listOrgTree,
   membersCount,
@@ -18,10 +16,9 @@ export {
   organizationsToRead,
   resolveOrg,
   toOrganization,
-  updateOrg,
-  updateOrgMetadata,
   visibleOrgIds,
-} from "./org.service.js";
+} from "./org.read.js";
+export { createOrg, deleteOrg, updateOrg, updateOrgMetadata } from "./org.service.js";
 export {
   type DeletedOrganizationObject,
   type OrganizationObject,

@@ -7,16 +7,8 @@ import { int32 } from "../../validation.js";
 import { createOrganization } from "../members/index.js";
 import { listRoles } from "../roles/index.js";
 import { countWorkflows } from "../workflows/index.js";
-import {
-  deleteOrg,
-  listOrgTree,
-  listOrganizations,
-  membersCount,
-  orgInfo,
-  resolveOrg,
-  updateOrg,
-  updateOrgMetadata,
-} from "./org.service.js";
+import { listOrgTree, listOrganizations, membersCount, orgInfo, resolveOrg } from "./org.read.js";
+import { deleteOrg, updateOrg, updateOrgMetadata } from "./org.service.js";
 import {
   organizationDeletionObject,
   organizationDeletionSchema,

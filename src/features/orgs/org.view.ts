@@ -2,7 +2,7 @@
 // fields, and the shapes built from it: the deletion answer, the tree entry and the overview of `org info`.
 import { z } from "zod";
 import { metadata, millis } from "../../operations/index.js";
-import type { OrgInfo, Organization } from "./org.service.js";
+import type { OrgInfo, Organization } from "./org.read.js";
 
 /** `object: "organization"` with Clerk's fields; `description`, `parent_id` and `inherit_ancestor_read` are clerk's own. */
 export const organizationSchema = z.object({
