@@ -6,7 +6,7 @@ import { action } from "../../cli/run.js";
 import { ClerkError } from "../../errors.js";
 import { listSchema } from "../roles/index.js";
 import { invitationStatusSchema } from "./invitation.schema.js";
-import { invitationEndpoints } from "./invitation.routes.js";
+import { invitationOperations } from "./invitation.operations.js";
 
 function parseDays(value: string): number {
   const n = Number(value);
@@ -67,7 +67,7 @@ export function registerInvitationCommands(program: Command): void {
         redirectUrl?: string;
         notify: boolean;
       }>(async ({ api }, o) => {
-        const i = await api.call(invitationEndpoints.create, {
+        const i = await api.call(invitationOperations.create, {
           params: { organization_id: organizationOrDefault(o.organization) },
           body: {
             email_address: o.email,
@@ -94,7 +94,7 @@ export function registerInvitationCommands(program: Command): void {
     .addHelpText("after", '\nExample:\n  clerk org invitation list --organization "engineering-team" --status pending')
     .action(
       action<{ organization?: string; status?: string; limit: string }>(async ({ api }, o) => {
-        const { data } = await api.call(invitationEndpoints.list, {
+        const { data } = await api.call(invitationOperations.list, {
           params: { organization_id: organizationOrDefault(o.organization) },
           query: {
             status: o.status === undefined ? undefined : parseStatuses(o.status).join(","),
@@ -119,7 +119,7 @@ export function registerInvitationCommands(program: Command): void {
     .addHelpText("after", '\nExample:\n  clerk org invitation revoke dana@acme.com --organization "engineering-team"')
     .action(
       action<{ organization?: string }>(async ({ api }, o, args) => {
-        const i = await api.call(invitationEndpoints.revoke, {
+        const i = await api.call(invitationOperations.revoke, {
           params: { organization_id: organizationOrDefault(o.organization), invitation_id: args[0] as string },
           body: {},
         });

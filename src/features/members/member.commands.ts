@@ -5,7 +5,7 @@ import { organizationOrDefault } from "../../cli/context.js";
 import { table, when, commandNamed } from "../../cli/output.js";
 import { action } from "../../cli/run.js";
 import { describeGrant } from "../grants/index.js";
-import { memberEndpoints } from "./member.routes.js";
+import { memberOperations } from "./member.operations.js";
 
 /** The grant fields the text output reads, as the API returns them. */
 const described = (g: { permission: string; scopes: string[]; expires_at: number | null }) =>
@@ -28,7 +28,7 @@ export function registerMemberCommands(program: Command): void {
     )
     .action(
       action<{ organization?: string; email: string; role?: string; agent?: boolean }>(async ({ api }, o) => {
-        const m = await api.call(memberEndpoints.add, {
+        const m = await api.call(memberOperations.add, {
           params: { organization_id: organizationOrDefault(o.organization) },
           body: { email_address: o.email, role: o.role, kind: o.agent ? "agent" : undefined },
         });
@@ -46,7 +46,7 @@ export function registerMemberCommands(program: Command): void {
     .addHelpText("after", '\nExample:\n  clerk org member list --organization "engineering-team"')
     .action(
       action<{ organization?: string }>(async ({ api }, o) => {
-        const members = await listAll(api, memberEndpoints.list, {
+        const members = await listAll(api, memberOperations.list, {
           params: { organization_id: organizationOrDefault(o.organization) },
           query: { order_by: "email_address" },
         });
@@ -77,7 +77,7 @@ export function registerMemberCommands(program: Command): void {
     )
     .action(
       action<{ organization?: string; email: string; role: string }>(async ({ api }, o) => {
-        const m = await api.call(memberEndpoints.update, {
+        const m = await api.call(memberOperations.update, {
           params: { organization_id: organizationOrDefault(o.organization), user_id: o.email },
           body: { role: o.role },
         });
@@ -96,7 +96,7 @@ export function registerMemberCommands(program: Command): void {
     )
     .action(
       action<{ organization?: string; email: string }>(async ({ api }, o) => {
-        const m = await api.call(memberEndpoints.remove, {
+        const m = await api.call(memberOperations.remove, {
           params: { organization_id: organizationOrDefault(o.organization), user_id: o.email },
         });
         return { json: { ...m, deleted: true }, text: `Removed ${m.public_user_data.identifier}.` };
@@ -122,7 +122,7 @@ export function registerMemberCommands(program: Command): void {
     .action(
       action<{ organization?: string; email: string; permission: string; scope?: string; expires?: string }>(
         async ({ api }, o) => {
-          const grant = await api.call(memberEndpoints.grant, {
+          const grant = await api.call(memberOperations.grant, {
             params: { organization_id: organizationOrDefault(o.organization), user_id: o.email },
             body: { permission: o.permission, scopes: o.scope, expires_at: o.expires },
           });
@@ -146,7 +146,7 @@ export function registerMemberCommands(program: Command): void {
     )
     .action(
       action<{ organization?: string; email: string; permission: string }>(async ({ api }, o) => {
-        const g = await api.call(memberEndpoints.revoke, {
+        const g = await api.call(memberOperations.revoke, {
           params: {
             organization_id: organizationOrDefault(o.organization),
             user_id: o.email,
@@ -165,7 +165,7 @@ export function registerMemberCommands(program: Command): void {
     .addHelpText("after", "\nExample:\n  clerk member list --organization engineering-team")
     .action(
       action<{ organization?: string; email?: string }>(async ({ api }, o) => {
-        const { data: rows } = await api.call(memberEndpoints.directGrants, {
+        const { data: rows } = await api.call(memberOperations.directGrants, {
           params: { organization_id: organizationOrDefault(o.organization) },
           query: { user_id: o.email },
         });
@@ -190,7 +190,7 @@ export function registerMemberCommands(program: Command): void {
     )
     .action(
       action<{ organization?: string; email: string }>(async ({ api }, o) => {
-        const { data: rows } = await api.call(memberEndpoints.permissions, {
+        const { data: rows } = await api.call(memberOperations.permissions, {
           params: { organization_id: organizationOrDefault(o.organization), user_id: o.email },
         });
         return {

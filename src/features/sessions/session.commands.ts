@@ -5,7 +5,7 @@ import { commandNamed, fields, table, when } from "../../cli/output.js";
 import { action } from "../../cli/run.js";
 import { ClerkError } from "../../errors.js";
 import { SIGNING_ALGORITHMS, type SigningAlgorithm } from "./signing-key.algorithms.js";
-import { sessionEndpoints } from "./session.routes.js";
+import { sessionOperations } from "./session.operations.js";
 
 const UNITS: Record<string, number> = { s: 1, m: 60, h: 3600, d: 86_400 };
 
@@ -63,7 +63,7 @@ export function registerSessionCommands(program: Command): void {
     .addHelpText("after", '\nExample:\n  clerk sessions create --user "alice@acme.com"')
     .action(
       action<{ user: string }>(async ({ api }, o) => {
-        const s = await api.call(sessionEndpoints.create, { body: { user_id: o.user } });
+        const s = await api.call(sessionOperations.create, { body: { user_id: o.user } });
         return {
           json: s,
           text: `Created session ${s.id} for ${o.user} (expires ${when(s.expire_at)}).\nMint a token with: clerk sessions token ${s.id}`,
@@ -79,7 +79,7 @@ export function registerSessionCommands(program: Command): void {
     .addHelpText("after", '\nExample:\n  clerk sessions list --user "alice@acme.com" --status active')
     .action(
       action<{ user?: string; status?: string }>(async ({ api }, o) => {
-        const all = await listAll(api, sessionEndpoints.list, {
+        const all = await listAll(api, sessionOperations.list, {
           query: { user_id: o.user, status: o.status as "active" | "revoked" | "expired" | undefined },
         });
         return {
@@ -99,7 +99,7 @@ export function registerSessionCommands(program: Command): void {
     .addHelpText("after", "\nExample:\n  clerk sessions revoke sess_2Wg7pQ0ZkYzE3m1bX9aT4cL8vRd")
     .action(
       action(async ({ api }, _o, args) => {
-        const s = await api.call(sessionEndpoints.revoke, { params: { session_id: args[0] as string } });
+        const s = await api.call(sessionOperations.revoke, { params: { session_id: args[0] as string } });
         return { json: s, text: `Revoked session ${s.id}.` };
       }),
     );
@@ -126,7 +126,7 @@ export function registerSessionCommands(program: Command): void {
             : o.organization.trim().toLowerCase() === "none"
               ? null
               : o.organization;
-        const token = await api.call(sessionEndpoints.token, {
+        const token = await api.call(sessionOperations.token, {
           params: { session_id: args[0] as string },
           body: {
             organization_id: organization,
@@ -175,8 +175,8 @@ export function registerSessionCommands(program: Command): void {
         };
         const changing = Object.values(body).some((v) => v !== undefined);
         const s = changing
-          ? await api.call(sessionEndpoints.updateSettings, { body })
-          : await api.call(sessionEndpoints.settings);
+          ? await api.call(sessionOperations.updateSettings, { body })
+          : await api.call(sessionOperations.settings);
         return {
           json: s,
           text: fields([
@@ -212,7 +212,7 @@ export function registerSessionCommands(program: Command): void {
     )
     .action(
       action<{ algorithm?: string; preAnnounce?: string; now?: boolean }>(async ({ api }, o) => {
-        const r = await api.call(sessionEndpoints.rotateSigningKey, {
+        const r = await api.call(sessionOperations.rotateSigningKey, {
           body: {
             algorithm: parseAlgorithm(o.algorithm),
             pre_announce_seconds:

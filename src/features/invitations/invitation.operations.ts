@@ -1,20 +1,18 @@
-// Clerk-compatible invitation endpoints: create (one or a bulk of ten), list, pending, get, revoke, and the instance-wide list.
-import type { FastifyInstance } from "fastify";
+// Clerk-compatible invitation operations: accept, create (one or a bulk of ten), list, pending, get, revoke, and the
+// instance-wide list. The accept link's HTML page and form post are the server's (src/http/invitation-page.ts).
 import { z } from "zod";
 import { jsonObject } from "../../json-limits.js";
-import { endpoint, mount, mountAll } from "../../http/route.js";
+import { operation, pageOf } from "../../operations/index.js";
+import { type BulkInvitationInput, invitationStatusSchema } from "./invitation.schema.js";
 import {
-  type BulkInvitationInput,
   acceptInvitation,
   createInvitation,
   createInvitations,
   getInvitation,
-  invitationObject,
-  invitationStatusSchema,
   listInvitations,
   revokeInvitation,
-} from "./index.js";
-import { registerAcceptPage } from "./invitation.page.js";
+} from "./invitation.service.js";
+import { invitationObject, invitationSchema } from "./invitation.view.js";
 
 const metadata = jsonObject();
 // Clerk repeats the parameter (?status=pending&status=expired); a comma-separated value is accepted too.
@@ -73,21 +71,26 @@ function toInput(b: z.output<typeof createBody>): BulkInvitationInput {
 const tag = "Invitations";
 const base = "/organizations/:organization_id/invitations";
 
-/** The invitation operations, served under /v1 and called by the CLI. */
-export const invitationEndpoints = {
-  accept: endpoint(
-    {
-      method: "POST",
-      url: "/invitations/accept",
-      tag,
-      summary:
-        "Accept an invitation with the token of its e-mailed link (public: the token is the proof; JSON or an HTML form); the invitee becomes a member. GET on the same path only shows the form.",
-      body: z.object({ token: z.string().min(1) }).strict(),
-    },
-    async ({ ctx, body: b }) => invitationObject(await acceptInvitation(ctx, b.token)),
-  ),
+/**
+ * Accepting by the e-mailed link's token: public (the token is the proof). The server mounts it beside the link's
+ * page, in the one scope that reads HTML form bodies (src/http/invitation-page.ts), not with the catalogue.
+ */
+export const acceptInvitationOperation = operation(
+  {
+    method: "POST",
+    url: "/invitations/accept",
+    tag,
+    summary:
+      "Accept an invitation with the token of its e-mailed link (public: the token is the proof; JSON or an HTML form); the invitee becomes a member. GET on the same path only shows the form.",
+    body: z.object({ token: z.string().min(1) }).strict(),
+    output: invitationSchema,
+  },
+  async ({ ctx, body: b }) => invitationObject(await acceptInvitation(ctx, b.token)),
+);
 
-  create: endpoint(
+/** The invitation operations, served under /v1 and called by the CLI. */
+export const invitationOperations = {
+  create: operation(
     {
       method: "POST",
       url: base,
@@ -95,12 +98,13 @@ export const invitationEndpoints = {
       summary: "Invite an e-mail address with a role (default: the default role; one pending invitation per address)",
       params,
       body: createBody,
+      output: invitationSchema,
     },
     async ({ ctx, params: p, body }) =>
       invitationObject(await createInvitation(ctx, { organization: p.organization_id, ...toInput(body) })),
   ),
 
-  list: endpoint(
+  list: operation(
     {
       method: "GET",
       url: base,
@@ -108,6 +112,7 @@ export const invitationEndpoints = {
       summary: "List an organization's invitations (filter by status, address; order; page)",
       params,
       query: listQuery,
+      output: pageOf(invitationSchema),
     },
     async ({ ctx, params: p, query: q }) => {
       const page = await listInvitations(ctx, {
@@ -122,7 +127,7 @@ export const invitationEndpoints = {
     },
   ),
 
-  bulk: endpoint(
+  bulk: operation(
     {
       method: "POST",
       url: `${base}/bulk`,
@@ -130,6 +135,7 @@ export const invitationEndpoints = {
       summary: "Invite up to 10 addresses at once, all or none",
       params,
       body: bulkBody,
+      output: pageOf(invitationSchema),
     },
     async ({ ctx, params: p, body }) => {
       const created = await createInvitations(ctx, p.organization_id, body.map(toInput));
@@ -137,7 +143,7 @@ export const invitationEndpoints = {
     },
   ),
 
-  pending: endpoint(
+  pending: operation(
     {
       method: "GET",
       url: `${base}/pending`,
@@ -145,6 +151,7 @@ export const invitationEndpoints = {
       summary: "List pending invitations (older endpoint)",
       params,
       query: pendingQuery,
+      output: pageOf(invitationSchema),
     },
     async ({ ctx, params: p, query: q }) => {
       const page = await listInvitations(ctx, {
@@ -157,12 +164,19 @@ export const invitationEndpoints = {
     },
   ),
 
-  get: endpoint(
-    { method: "GET", url: `${base}/:invitation_id`, tag, summary: "Get an invitation", params: invitationParams },
+  get: operation(
+    {
+      method: "GET",
+      url: `${base}/:invitation_id`,
+      tag,
+      summary: "Get an invitation",
+      params: invitationParams,
+      output: invitationSchema,
+    },
     async ({ ctx, params: p }) => invitationObject(await getInvitation(ctx, p.organization_id, p.invitation_id)),
   ),
 
-  revoke: endpoint(
+  revoke: operation(
     {
       method: "POST",
       url: `${base}/:invitation_id/revoke`,
@@ -170,6 +184,7 @@ export const invitationEndpoints = {
       summary: "Revoke a pending invitation (by id or by the invited address)",
       params: invitationParams,
       body: revokeBody,
+      output: invitationSchema,
     },
     async ({ ctx, params: p, body }) =>
       invitationObject(
@@ -181,13 +196,14 @@ export const invitationEndpoints = {
       ),
   ),
 
-  listAll: endpoint(
+  listAll: operation(
     {
       method: "GET",
       url: "/organization_invitations",
       tag,
       summary: "List invitations across the organizations the caller may read",
       query: instanceQuery,
+      output: pageOf(invitationSchema),
     },
     async ({ ctx, query: q }) => {
       const page = await listInvitations(ctx, {
@@ -201,14 +217,3 @@ export const invitationEndpoints = {
     },
   ),
 };
-
-/** Registers the invitation endpoints under /v1. */
-export function registerInvitationRoutes(app: FastifyInstance): void {
-  const { accept, ...rest } = invitationEndpoints;
-  mountAll(app, rest);
-  // The accept link's page and its form post live in their own scope: only they read form bodies.
-  void app.register(async (scope) => {
-    registerAcceptPage(scope);
-    mount(scope, accept);
-  });
-}
