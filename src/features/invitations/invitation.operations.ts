@@ -19,41 +19,69 @@ const metadata = jsonObject();
 const statuses = z
   .union([z.string(), z.array(z.string())])
   .transform((v) => (Array.isArray(v) ? v : [v]).flatMap((s) => s.split(",")).map((s) => s.trim()))
-  .pipe(z.array(invitationStatusSchema));
+  .pipe(z.array(invitationStatusSchema))
+  .describe("pending, accepted, revoked or expired: repeated, or comma-separated");
 const pageFields = {
   limit: z.coerce.number().int().min(1).max(500).default(10),
   offset: z.coerce.number().int().min(0).default(0),
 };
 
 const params = z.object({ organization_id: z.string() });
-const invitationParams = z.object({ organization_id: z.string(), invitation_id: z.string() });
+const invitationParams = z.object({
+  organization_id: z.string(),
+  invitation_id: z.string().describe("The invitation's id, or the invited e-mail address"),
+});
+const orderBy = z
+  .string()
+  .optional()
+  .describe("created_at or email_address, - first for descending (default -created_at)");
 const listQuery = z
   .object({
     ...pageFields,
     status: statuses.optional(),
-    email_address: z.string().optional(),
-    order_by: z.string().optional(),
+    email_address: z.string().optional().describe("Only invitations of this address (case-insensitive)"),
+    order_by: orderBy,
   })
   .loose();
 const instanceQuery = z
-  .object({ ...pageFields, status: statuses.optional(), query: z.string().optional(), order_by: z.string().optional() })
+  .object({
+    ...pageFields,
+    status: statuses.optional(),
+    query: z.string().optional().describe("Part of the invited address"),
+    order_by: orderBy,
+  })
   .loose();
 const pendingQuery = z.object(pageFields).loose();
 const createBody = z
   .object({
     email_address: z.string(),
     // Clerk requires it; left out here, the instance's default role is used.
-    role: z.string().optional(),
-    inviter_user_id: z.string().nullable().optional(),
-    notify: z.boolean().optional(),
+    role: z.string().optional().describe("Role key, name or id (default: the default role)"),
+    inviter_user_id: z
+      .string()
+      .nullable()
+      .optional()
+      .describe("The member it is sent on behalf of (e-mail or user id; must manage members)"),
+    notify: z
+      .boolean()
+      .optional()
+      .describe("E-mail the accept link when an e-mail provider is configured (default true)"),
     public_metadata: metadata.optional(),
     private_metadata: metadata.optional(),
-    redirect_url: z.string().optional(),
-    expires_in_days: z.number().int().optional(),
+    redirect_url: z.string().optional().describe("Where the accept link leads"),
+    expires_in_days: z.number().int().optional().describe("1 to 365 (default 30)"),
   })
   .strict();
 const bulkBody = z.array(createBody);
-const revokeBody = z.object({ requesting_user_id: z.string().nullable().optional() }).strict();
+const revokeBody = z
+  .object({
+    requesting_user_id: z
+      .string()
+      .nullable()
+      .optional()
+      .describe("The member it is revoked on behalf of (must manage members)"),
+  })
+  .strict();
 
 function toInput(b: z.output<typeof createBody>): BulkInvitationInput {
   return {

@@ -18,7 +18,10 @@ import {
 import { effectivePermissionSchema, membershipObject, membershipSchema } from "./member.view.js";
 
 const params = z.object({ organization_id: z.string() });
-const memberParams = z.object({ organization_id: z.string(), user_id: z.string() });
+const memberParams = z.object({
+  organization_id: z.string(),
+  user_id: z.string().describe("The member's user id or e-mail address"),
+});
 const listQuery = z
   .object({
     limit: z.coerce.number().int().min(1).max(500).default(10),
@@ -30,22 +33,33 @@ const listQuery = z
 // new, as a person or an agent), several roles comma-separated, or no role (the organization's default).
 const createBody = z
   .object({
-    user_id: z.string().optional(),
-    email_address: z.string().optional(),
-    kind: z.enum(["human", "agent"]).optional(),
-    role: z.string().optional(),
-    public_metadata: jsonObject().optional(),
-    private_metadata: jsonObject().optional(),
+    user_id: z.string().optional().describe("An existing user (id or e-mail); or give email_address"),
+    email_address: z.string().optional().describe("The member's e-mail address; the user is created when new"),
+    kind: z.enum(["human", "agent"]).optional().describe("For a new user: a person (default) or an AI agent"),
+    role: z.string().optional().describe("Role key, name or id; several comma-separated (default: the default role)"),
+    public_metadata: jsonObject().optional().describe("Accepted as Clerk's, not stored"),
+    private_metadata: jsonObject().optional().describe("Accepted as Clerk's, not stored"),
   })
   .strict();
-const updateBody = z.object({ role: z.string() }).strict();
-const grantsQuery = z.object({ user_id: z.string().optional() }).loose();
+const updateBody = z
+  .object({ role: z.string().describe("The new role(s): key, name or id, comma-separated; replaces every role") })
+  .strict();
+const grantsQuery = z
+  .object({ user_id: z.string().optional().describe("Only this member's (e-mail or user id)") })
+  .loose();
 
 const grantBody = z
   .object({
-    permission: z.string(),
-    scopes: z.union([z.array(z.string()), z.string()]).optional(),
-    expires_at: z.union([z.number().int(), z.string()]).nullable().optional(),
+    permission: z.string().describe("org:<feature>:<action> or <action>:<feature>; created when new"),
+    scopes: z
+      .union([z.array(z.string()), z.string()])
+      .optional()
+      .describe("type:pattern scopes (a list, or comma-separated), e.g. repository:*-app; none means everywhere"),
+    expires_at: z
+      .union([z.number().int(), z.string()])
+      .nullable()
+      .optional()
+      .describe("Unix milliseconds, a date (through that day, UTC) or an ISO time; null or absent never expires"),
   })
   .strict();
 const grantParams = z.object({ organization_id: z.string(), user_id: z.string(), permission: z.string() });
