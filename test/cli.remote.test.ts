@@ -11,7 +11,7 @@ import { type Api, localApi, remoteApi } from "../src/cli/api.js";
 import { ClerkError } from "../src/errors.js";
 import { accessEndpoints } from "../src/features/access/access.routes.js";
 import { createKey } from "../src/features/keys/index.js";
-import { memberEndpoints } from "../src/features/members/member.routes.js";
+import { memberOperations } from "../src/features/members/member.operations.js";
 import { createOrganization } from "../src/features/members/index.js";
 import { createRole } from "../src/features/roles/index.js";
 import { type TestApi, startApi } from "./helpers/api.js";
@@ -50,7 +50,7 @@ for (const dialect of DIALECTS) {
     });
 
     it("answers what the in-process transport answers, as the same JSON", async () => {
-      const added = await remote.call(memberEndpoints.add, {
+      const added = await remote.call(memberOperations.add, {
         params: { organization_id: "engineering-team" },
         body: { email_address: "alice@acme.com", role: "Developer" },
       });
@@ -62,7 +62,7 @@ for (const dialect of DIALECTS) {
       });
       const local = localApi(t.ctx);
       const call = { params: { organization_id: "engineering-team" }, query: { order_by: "email_address" } };
-      expect(await remote.call(memberEndpoints.list, call)).toEqual(await local.call(memberEndpoints.list, call));
+      expect(await remote.call(memberOperations.list, call)).toEqual(await local.call(memberOperations.list, call));
       const check = {
         body: {
           organization_id: "engineering-team",
@@ -78,8 +78,8 @@ for (const dialect of DIALECTS) {
       const local = localApi(t.ctx);
       const input = { params: { organization_id: "enginering-team" } };
       const [overHttp, inProcess] = [
-        await failure(remote.call(memberEndpoints.list, input)),
-        await failure(local.call(memberEndpoints.list, input)),
+        await failure(remote.call(memberOperations.list, input)),
+        await failure(local.call(memberOperations.list, input)),
       ];
       expect(overHttp.code).toBe("org.not_found");
       expect({ code: overHttp.code, message: overHttp.message, param: overHttp.param }).toEqual({
@@ -91,26 +91,26 @@ for (const dialect of DIALECTS) {
     });
 
     it("acts as a member with an instance key (Clerk-Act-As), held to that member's permissions", async () => {
-      await remote.call(memberEndpoints.add, {
+      await remote.call(memberOperations.add, {
         params: { organization_id: "engineering-team" },
         body: { email_address: "alice@acme.com", role: "Developer" },
       });
       const alice = remoteApi({ url: api.url, secretKey: api.secret, actAs: "alice@acme.com" });
       const refused = await failure(
-        alice.call(memberEndpoints.add, {
+        alice.call(memberOperations.add, {
           params: { organization_id: "engineering-team" },
           body: { email_address: "mallory@acme.com", role: "Developer" },
         }),
       );
       expect(refused.code).toBe("permission.denied");
-      const members = await remote.call(memberEndpoints.list, { params: { organization_id: "engineering-team" } });
+      const members = await remote.call(memberOperations.list, { params: { organization_id: "engineering-team" } });
       expect(members.data.map((m) => m.public_user_data.identifier)).toEqual(["alice@acme.com"]);
       // Once she may manage members, what she does is hers in the audit log.
-      await remote.call(memberEndpoints.update, {
+      await remote.call(memberOperations.update, {
         params: { organization_id: "engineering-team", user_id: "alice@acme.com" },
         body: { role: "org:admin,Developer" },
       });
-      await alice.call(memberEndpoints.add, {
+      await alice.call(memberOperations.add, {
         params: { organization_id: "engineering-team" },
         body: { email_address: "mallory@acme.com", role: "Developer" },
       });
@@ -126,25 +126,25 @@ for (const dialect of DIALECTS) {
     });
 
     it("refuses Clerk-Act-As from an agent key, and for a user that does not exist", async () => {
-      await remote.call(memberEndpoints.add, {
+      await remote.call(memberOperations.add, {
         params: { organization_id: "engineering-team" },
         body: { email_address: "bot@acme.com", role: "Developer", kind: "agent" },
       });
       const agentKey = (await createKey(t.ctx, { agent: "bot@acme.com" })).secret;
       const agent = remoteApi({ url: api.url, secretKey: agentKey, actAs: "alice@acme.com" });
       const refused = await failure(
-        agent.call(memberEndpoints.list, { params: { organization_id: "engineering-team" } }),
+        agent.call(memberOperations.list, { params: { organization_id: "engineering-team" } }),
       );
       expect(refused.code).toBe("auth.act_as_refused");
       const nobody = remoteApi({ url: api.url, secretKey: api.secret, actAs: "nobody@acme.com" });
       expect(
-        (await failure(nobody.call(memberEndpoints.list, { params: { organization_id: "engineering-team" } }))).code,
+        (await failure(nobody.call(memberOperations.list, { params: { organization_id: "engineering-team" } }))).code,
       ).toBe("user.not_found");
     });
 
     it("says a wrong key is wrong", async () => {
       const wrong = remoteApi({ url: api.url, secretKey: "sk_live_00000000000000000000000000000000" });
-      const e = await failure(wrong.call(memberEndpoints.list, { params: { organization_id: "engineering-team" } }));
+      const e = await failure(wrong.call(memberOperations.list, { params: { organization_id: "engineering-team" } }));
       expect(e.code).toBe("auth.unauthenticated");
       expect(e.message).toMatch(/invalid or revoked/);
     });

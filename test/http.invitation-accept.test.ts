@@ -102,6 +102,37 @@ for (const dialect of DIALECTS) {
       expect(elsewhere.statusCode).toBe(415);
     });
 
+    it("answers a form post with the page's security headers, accepted or refused", async () => {
+      const post = () =>
+        app.inject({
+          method: "POST",
+          url: "/v1/invitations/accept",
+          headers: { "content-type": "application/x-www-form-urlencoded" },
+          payload: `token=${encodeURIComponent(token)}`,
+        });
+      for (const res of [await post(), await post()]) {
+        expect(res.headers["content-security-policy"]).toContain("form-action 'self'");
+        expect([res.headers["referrer-policy"], res.headers["cache-control"], res.headers["x-frame-options"]]).toEqual([
+          "no-referrer",
+          "no-store",
+          "DENY",
+        ]);
+        expect(res.body).not.toContain("organization_invitation");
+      }
+    });
+
+    it("publishes the accept operation's answer (the invitation) in the OpenAPI document", async () => {
+      const doc = (await app.inject({ method: "GET", url: "/v1/openapi.json" })).json() as {
+        paths: Record<string, Record<string, { responses: Record<string, { content: Record<string, unknown> }> }>>;
+      };
+      const answer = doc.paths["/v1/invitations/accept"]?.post?.responses["200"]?.content["application/json"] as {
+        schema: { properties: Record<string, unknown> };
+      };
+      expect(Object.keys(answer.schema.properties)).toEqual(expect.arrayContaining(["object", "status", "url"]));
+      const res = await app.inject({ method: "POST", url: "/v1/invitations/accept", payload: { token } });
+      expect(res.json()).toMatchObject({ object: "organization_invitation", id: invitationId, url: null });
+    });
+
     it("keeps the token out of the request log", async () => {
       await app.inject({ method: "GET", url: `/v1/invitations/accept?token=${token}` });
       expect(logged).toContain("/v1/invitations/accept?token=[redacted]");

@@ -5,7 +5,6 @@ import { ClerkError, ERROR_CODES, type ErrorCode } from "../errors.js";
 import {
   type Operation,
   type OperationCall,
-  type OutputOf,
   type StreamedBody,
   type StreamedOutput,
   invoke,
@@ -48,8 +47,13 @@ export function localApi(ctx: ServiceContext): Api {
         await invoke(e, ctx, { params: input.params, query: queryStrings(input.query), body: input.body }),
       ) as never,
     stream: async (e, input = {}) =>
-      ((await invoke(e, ctx, { params: input.params, query: queryStrings(input.query), body: input.body })) as StreamedBody)
-        .chunks,
+      (
+        (await invoke(e, ctx, {
+          params: input.params,
+          query: queryStrings(input.query),
+          body: input.body,
+        })) as StreamedBody
+      ).chunks,
   };
 }
 
@@ -154,7 +158,11 @@ export function remoteApi(options: RemoteOptions): Api {
       return body as never;
     },
     stream: async (e, input = {}) => {
-      const response = await send(e as unknown as Operation, input as OperationCall<z.ZodType, z.ZodType, z.ZodType>, "*/*");
+      const response = await send(
+        e as unknown as Operation,
+        input as OperationCall<z.ZodType, z.ZodType, z.ZodType>,
+        "*/*",
+      );
       if (!response.ok) throw errorFrom(response.status, await jsonOf(response));
       if (!response.body)
         throw new ClerkError("remote.unreachable", `${base} answered ${response.status} without a body to stream.`);

@@ -5,6 +5,10 @@ import { domainOperations } from "./domains/domain.operations.js";
 import { keyOperations } from "./keys/key.operations.js";
 import { orgOperations } from "./orgs/org.operations.js";
 import { settingsOperations } from "./settings/settings.operations.js";
+import { invitationOperations } from "./invitations/invitation.operations.js";
+import { memberOperations } from "./members/member.operations.js";
+import { sessionOperations } from "./sessions/session.operations.js";
+import { userOperations } from "./users/user.operations.js";
 
 type Table = Readonly<Record<string, Operation>>;
 // Each table keeps its precise types for its callers; the catalogue only needs what every operation shares.
@@ -14,5 +18,9 @@ export const OPERATIONS: Readonly<Record<string, Table>> = {
   orgs: table(orgOperations),
   domains: table(domainOperations),
   settings: table(settingsOperations),
+  members: table(memberOperations),
+  invitations: table(invitationOperations),
+  users: table(userOperations),
+  sessions: table(sessionOperations),
   keys: table(keyOperations),
 };

@@ -11,23 +11,23 @@ import { MAX_JSON_DEPTH, TOO_DEEP, jsonDepth } from "../json-limits.js";
 import { registerAccessRoutes } from "../features/access/access.routes.js";
 import { registerAuditRoutes } from "../features/audit/audit.routes.js";
 import { registerHealthRoutes } from "../features/health/health.routes.js";
-import { registerInvitationRoutes } from "../features/invitations/invitation.routes.js";
 import { touchKey } from "../features/keys/index.js";
-import { registerMemberRoutes } from "../features/members/member.routes.js";
+import { wellKnownJwks } from "../features/sessions/session.operations.js";
 import { registerNotificationRoutes } from "../features/notifications/notification.routes.js";
 import { registerPermissionRoutes } from "../features/permissions/permission.routes.js";
 import { registerRoleRoutes } from "../features/roles/role.routes.js";
 import { registerJwksRoute, registerSessionRoutes } from "../features/sessions/session.routes.js";
+import { registerSettingsRoutes } from "../features/settings/settings.routes.js";
 import { registerTaskRoutes } from "../features/tasks/task.routes.js";
-import { registerUserRoutes } from "../features/users/user.routes.js";
 import { registerWorkflowRoutes } from "../features/workflows/workflow.routes.js";
 import type { Store } from "../store/index.js";
 import { actorFor, bearerToken } from "./auth.js";
 import { AuthFailureLimiter } from "./auth-failures.js";
 import { errorHandler } from "./error-handler.js";
 import { OPERATIONS } from "../features/operations.js";
+import { registerAcceptPage } from "./invitation-page.js";
 import { registerDocs } from "./openapi.js";
-import { mountAll } from "./route.js";
+import { mount, mountAll } from "./route.js";
 
 declare module "fastify" {
   interface FastifyRequest {
@@ -205,7 +205,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   });
 
   registerDocs(app);
-  registerJwksRoute(app);
+  mount(app, wellKnownJwks);
   app.get("/healthz", async () => ({ status: "ok" }));
   app.get("/readyz", async (_request, reply) => {
     try {
@@ -225,12 +225,16 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       registerPermissionRoutes(v1);
       registerUserRoutes(v1);
       registerSessionRoutes(v1);
+      registerOrgRoutes(v1);
+      registerDomainRoutes(v1);
+      registerSettingsRoutes(v1);
       registerAuditRoutes(v1);
       registerHealthRoutes(v1);
       registerWorkflowRoutes(v1);
       registerTaskRoutes(v1);
       registerNotificationRoutes(v1);
       for (const table of Object.values(OPERATIONS)) mountAll(v1, table);
+      registerAcceptPage(v1);
     },
     { prefix: "/v1" },
   );

@@ -17,4 +17,4 @@ export {
   revokeInvitation,
 } from "./invitation.service.js";
 export type { InvitationStatus } from "./invitation.table.js";
-export { invitationObject } from "./invitation.view.js";
+export { type InvitationObject, invitationObject, invitationSchema } from "./invitation.view.js";

@@ -1,12 +1,14 @@
-// `clerk org invitation …`: create, list, revoke.
+// `clerk org invitation …`: create, list, revoke. Create and list stay hand-written: their flags carry CLI
+// defaults (30 days, 100 rows) and checks with their own messages that derived flags would not keep.
 import type { Command } from "commander";
+import { operationCommand } from "../../cli/command.js";
 import { organizationOrDefault } from "../../cli/context.js";
 import { table, when, commandNamed } from "../../cli/output.js";
 import { action } from "../../cli/run.js";
 import { ClerkError } from "../../errors.js";
 import { listSchema } from "../roles/index.js";
 import { invitationStatusSchema } from "./invitation.schema.js";
-import { invitationEndpoints } from "./invitation.routes.js";
+import { invitationOperations } from "./invitation.operations.js";
 
 function parseDays(value: string): number {
   const n = Number(value);
@@ -67,7 +69,7 @@ export function registerInvitationCommands(program: Command): void {
         redirectUrl?: string;
         notify: boolean;
       }>(async ({ api }, o) => {
-        const i = await api.call(invitationEndpoints.create, {
+        const i = await api.call(invitationOperations.create, {
           params: { organization_id: organizationOrDefault(o.organization) },
           body: {
             email_address: o.email,
@@ -94,7 +96,7 @@ export function registerInvitationCommands(program: Command): void {
     .addHelpText("after", '\nExample:\n  clerk org invitation list --organization "engineering-team" --status pending')
     .action(
       action<{ organization?: string; status?: string; limit: string }>(async ({ api }, o) => {
-        const { data } = await api.call(invitationEndpoints.list, {
+        const { data } = await api.call(invitationOperations.list, {
           params: { organization_id: organizationOrDefault(o.organization) },
           query: {
             status: o.status === undefined ? undefined : parseStatuses(o.status).join(","),
@@ -111,19 +113,28 @@ export function registerInvitationCommands(program: Command): void {
       }),
     );
 
-  invitation
-    .command("revoke")
-    .description("Revoke a pending invitation, by id or by the invited address.")
-    .argument("<invitation>", "invitation id (orginv_…) or the invited e-mail address")
-    .option("--organization <org>", "slug, id or name (default: clerk org use)")
-    .addHelpText("after", '\nExample:\n  clerk org invitation revoke dana@acme.com --organization "engineering-team"')
-    .action(
-      action<{ organization?: string }>(async ({ api }, o, args) => {
-        const i = await api.call(invitationEndpoints.revoke, {
-          params: { organization_id: organizationOrDefault(o.organization), invitation_id: args[0] as string },
-          body: {},
-        });
-        return { json: i, text: `Revoked the invitation of ${i.email_address} to ${i.public_organization_data.slug}.` };
-      }),
-    );
+  operationCommand(invitation, "revoke", invitationOperations.revoke, {
+    description: "Revoke a pending invitation, by id or by the invited address.",
+    args: [
+      {
+        field: "invitation_id",
+        name: "invitation",
+        description: "invitation id (orginv_…) or the invited e-mail address",
+      },
+    ],
+    flags: {
+      organization_id: {
+        flag: "organization",
+        value: "org",
+        help: "slug, id or name (default: clerk org use)",
+        resolve: organizationOrDefault,
+      },
+      requesting_user_id: false,
+    },
+    examples: ['clerk org invitation revoke dana@acme.com --organization "engineering-team"'],
+    render: (i) => ({
+      json: i,
+      text: `Revoked the invitation of ${i.email_address} to ${i.public_organization_data.slug}.`,
+    }),
+  });
 }

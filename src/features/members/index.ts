@@ -13,3 +13,4 @@ export {
   revokeFromMember,
   updateMemberRoles,
 } from "./member.service.js";
+export { type MembershipObject, membershipObject, membershipSchema } from "./member.view.js";

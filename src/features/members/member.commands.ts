@@ -1,15 +1,26 @@
-// `clerk org member …` (membership) and `clerk member …` (direct grants, effective permissions).
+// `clerk org member …` (membership) and `clerk member …` (direct grants, effective permissions). `org member add`
+// stays hand-written: its --agent switch takes no value, which a derived flag cannot spell.
 import type { Command } from "commander";
-import { listAll } from "../../cli/api.js";
+import { type FlagSpec, operationCommand } from "../../cli/command.js";
 import { organizationOrDefault } from "../../cli/context.js";
 import { table, when, commandNamed } from "../../cli/output.js";
 import { action } from "../../cli/run.js";
 import { describeGrant } from "../grants/index.js";
-import { memberEndpoints } from "./member.routes.js";
+import { memberOperations } from "./member.operations.js";
 
 /** The grant fields the text output reads, as the API returns them. */
 const described = (g: { permission: string; scopes: string[]; expires_at: number | null }) =>
   describeGrant({ permission: g.permission, scopes: g.scopes, expiresAt: g.expires_at });
+
+/** `--organization <org>`, defaulting to `clerk org use`'s. */
+const organization: FlagSpec = {
+  flag: "organization",
+  value: "org",
+  help: "slug, id or name (default: clerk org use)",
+  resolve: organizationOrDefault,
+};
+/** The member, named by e-mail (the API's user_id takes an e-mail or an id). */
+const email: FlagSpec = { flag: "email", value: "email", help: "the member's e-mail address" };
 
 export function registerMemberCommands(program: Command): void {
   const org = commandNamed(program, "org");
@@ -28,7 +39,7 @@ export function registerMemberCommands(program: Command): void {
     )
     .action(
       action<{ organization?: string; email: string; role?: string; agent?: boolean }>(async ({ api }, o) => {
-        const m = await api.call(memberEndpoints.add, {
+        const m = await api.call(memberOperations.add, {
           params: { organization_id: organizationOrDefault(o.organization) },
           body: { email_address: o.email, role: o.role, kind: o.agent ? "agent" : undefined },
         });
@@ -39,167 +50,102 @@ export function registerMemberCommands(program: Command): void {
       }),
     );
 
-  member
-    .command("list")
-    .description("List an organization's members and their roles.")
-    .option("--organization <org>", "slug, id or name (default: clerk org use)")
-    .addHelpText("after", '\nExample:\n  clerk org member list --organization "engineering-team"')
-    .action(
-      action<{ organization?: string }>(async ({ api }, o) => {
-        const members = await listAll(api, memberEndpoints.list, {
-          params: { organization_id: organizationOrDefault(o.organization) },
-          query: { order_by: "email_address" },
-        });
-        return {
-          json: members,
-          text: table(
-            ["EMAIL", "KIND", "ROLES", "SINCE"],
-            members.map((m) => [
-              m.public_user_data.identifier,
-              m.public_user_data.kind,
-              m.role_names.join(", "),
-              when(m.created_at),
-            ]),
-          ),
-        };
-      }),
-    );
+  operationCommand(member, "list", memberOperations.list, {
+    description: "List an organization's members and their roles.",
+    paged: true,
+    flags: { organization_id: organization, order_by: { fixed: "email_address" } },
+    examples: ['clerk org member list --organization "engineering-team"'],
+    render: ({ data: members }) => ({
+      json: members,
+      text: table(
+        ["EMAIL", "KIND", "ROLES", "SINCE"],
+        members.map((m) => [
+          m.public_user_data.identifier,
+          m.public_user_data.kind,
+          m.role_names.join(", "),
+          when(m.created_at),
+        ]),
+      ),
+    }),
+  });
 
-  member
-    .command("update")
-    .description("Replace a member's roles.")
-    .option("--organization <org>", "slug, id or name (default: clerk org use)")
-    .requiredOption("--email <email>", "the member's e-mail address")
-    .requiredOption("--role <roles>", "the new role(s), comma-separated")
-    .addHelpText(
-      "after",
-      '\nExample:\n  clerk org member update --organization "engineering-team" --email "alice@acme.com" --role "Developer,Code Reviewer"',
-    )
-    .action(
-      action<{ organization?: string; email: string; role: string }>(async ({ api }, o) => {
-        const m = await api.call(memberEndpoints.update, {
-          params: { organization_id: organizationOrDefault(o.organization), user_id: o.email },
-          body: { role: o.role },
-        });
-        return { json: m, text: `${m.public_user_data.identifier} now holds ${m.role_names.join(", ")}.` };
-      }),
-    );
+  operationCommand(member, "update", memberOperations.update, {
+    description: "Replace a member's roles.",
+    flags: {
+      organization_id: organization,
+      user_id: email,
+      role: { value: "roles", help: "the new role(s), comma-separated" },
+    },
+    examples: [
+      'clerk org member update --organization "engineering-team" --email "alice@acme.com" --role "Developer,Code Reviewer"',
+    ],
+    render: (m) => ({ json: m, text: `${m.public_user_data.identifier} now holds ${m.role_names.join(", ")}.` }),
+  });
 
-  member
-    .command("remove")
-    .description("Remove a member (and their direct grants) from an organization.")
-    .option("--organization <org>", "slug, id or name (default: clerk org use)")
-    .requiredOption("--email <email>", "the member's e-mail address")
-    .addHelpText(
-      "after",
-      '\nExample:\n  clerk org member remove --organization "engineering-team" --email "bob@acme.com"',
-    )
-    .action(
-      action<{ organization?: string; email: string }>(async ({ api }, o) => {
-        const m = await api.call(memberEndpoints.remove, {
-          params: { organization_id: organizationOrDefault(o.organization), user_id: o.email },
-        });
-        return { json: { ...m, deleted: true }, text: `Removed ${m.public_user_data.identifier}.` };
-      }),
-    );
+  operationCommand(member, "remove", memberOperations.remove, {
+    description: "Remove a member (and their direct grants) from an organization.",
+    flags: { organization_id: organization, user_id: email },
+    examples: ['clerk org member remove --organization "engineering-team" --email "bob@acme.com"'],
+    render: (m) => ({ json: { ...m, deleted: true }, text: `Removed ${m.public_user_data.identifier}.` }),
+  });
 
   const direct = program
     .command("member")
     .description("Direct (temporary or scoped) grants to members, and what members may do.");
 
-  direct
-    .command("grant")
-    .description("Grant a permission directly to a member, beside their roles (temporary access).")
-    .option("--organization <org>", "slug, id or name (default: clerk org use)")
-    .requiredOption("--email <email>", "the member's e-mail address")
-    .requiredOption("--permission <permission>", "org:<feature>:<action> or <action>:<feature>")
-    .option("--scope <scopes>", "comma-separated type:pattern scopes, e.g. repository:*-app")
-    .option("--expires <when>", "a date (through that day, UTC) or an ISO time")
-    .addHelpText(
-      "after",
-      '\nExample:\n  clerk member grant --organization engineering-team --email "carol@acme.com" --permission write:deployments --scope environment:staging --expires 2026-12-31',
-    )
-    .action(
-      action<{ organization?: string; email: string; permission: string; scope?: string; expires?: string }>(
-        async ({ api }, o) => {
-          const grant = await api.call(memberEndpoints.grant, {
-            params: { organization_id: organizationOrDefault(o.organization), user_id: o.email },
-            body: { permission: o.permission, scopes: o.scope, expires_at: o.expires },
-          });
-          const verb = grant.previous
-            ? `Changed ${o.email}'s direct grant from ${described(grant.previous)} to`
-            : `Granted ${o.email}`;
-          return { json: grant, text: `${verb} ${described(grant)}.` };
-        },
+  operationCommand(direct, "grant", memberOperations.grant, {
+    description: "Grant a permission directly to a member, beside their roles (temporary access).",
+    flags: {
+      organization_id: organization,
+      user_id: email,
+      permission: { help: "org:<feature>:<action> or <action>:<feature>" },
+      scopes: { flag: "scope", value: "scopes", help: "comma-separated type:pattern scopes, e.g. repository:*-app" },
+      expires_at: { flag: "expires", value: "when", help: "a date (through that day, UTC) or an ISO time" },
+    },
+    examples: [
+      'clerk member grant --organization engineering-team --email "carol@acme.com" --permission write:deployments --scope environment:staging --expires 2026-12-31',
+    ],
+    render: (grant, { options }) => {
+      const who = String(options.email);
+      const verb = grant.previous
+        ? `Changed ${who}'s direct grant from ${described(grant.previous)} to`
+        : `Granted ${who}`;
+      return { json: grant, text: `${verb} ${described(grant)}.` };
+    },
+  });
+
+  operationCommand(direct, "revoke", memberOperations.revoke, {
+    description: "Take a direct grant away from a member.",
+    flags: { organization_id: organization, user_id: email, permission: { help: "the permission to revoke" } },
+    examples: [
+      'clerk member revoke --organization engineering-team --email "carol@acme.com" --permission write:deployments',
+    ],
+    render: (g, { options }) => ({ json: g, text: `Revoked ${described(g)} from ${String(options.email)}.` }),
+  });
+
+  operationCommand(direct, "list", memberOperations.directGrants, {
+    description: "List members' direct grants (all members, or one with --email).",
+    flags: { organization_id: organization, user_id: { ...email, help: "only this member" } },
+    examples: ["clerk member list --organization engineering-team"],
+    render: ({ data: rows }) => ({
+      json: rows,
+      text: table(
+        ["MEMBER", "PERMISSION", "SCOPES", "EXPIRES"],
+        rows.map((r) => [r.identifier, r.permission, r.scopes.join(", ") || "(all)", when(r.expires_at)]),
       ),
-    );
+    }),
+  });
 
-  direct
-    .command("revoke")
-    .description("Take a direct grant away from a member.")
-    .option("--organization <org>", "slug, id or name (default: clerk org use)")
-    .requiredOption("--email <email>", "the member's e-mail address")
-    .requiredOption("--permission <permission>", "the permission to revoke")
-    .addHelpText(
-      "after",
-      '\nExample:\n  clerk member revoke --organization engineering-team --email "carol@acme.com" --permission write:deployments',
-    )
-    .action(
-      action<{ organization?: string; email: string; permission: string }>(async ({ api }, o) => {
-        const g = await api.call(memberEndpoints.revoke, {
-          params: {
-            organization_id: organizationOrDefault(o.organization),
-            user_id: o.email,
-            permission: o.permission,
-          },
-        });
-        return { json: g, text: `Revoked ${described(g)} from ${o.email}.` };
-      }),
-    );
-
-  direct
-    .command("list")
-    .description("List members' direct grants (all members, or one with --email).")
-    .option("--organization <org>", "slug, id or name (default: clerk org use)")
-    .option("--email <email>", "only this member")
-    .addHelpText("after", "\nExample:\n  clerk member list --organization engineering-team")
-    .action(
-      action<{ organization?: string; email?: string }>(async ({ api }, o) => {
-        const { data: rows } = await api.call(memberEndpoints.directGrants, {
-          params: { organization_id: organizationOrDefault(o.organization) },
-          query: { user_id: o.email },
-        });
-        return {
-          json: rows,
-          text: table(
-            ["MEMBER", "PERMISSION", "SCOPES", "EXPIRES"],
-            rows.map((r) => [r.identifier, r.permission, r.scopes.join(", ") || "(all)", when(r.expires_at)]),
-          ),
-        };
-      }),
-    );
-
-  direct
-    .command("permissions")
-    .description("Everything a member may do in an organization, with where each permission comes from.")
-    .option("--organization <org>", "slug, id or name (default: clerk org use)")
-    .requiredOption("--email <email>", "the member's e-mail address")
-    .addHelpText(
-      "after",
-      "\nExample:\n  clerk member permissions --organization engineering-team --email alice@acme.com",
-    )
-    .action(
-      action<{ organization?: string; email: string }>(async ({ api }, o) => {
-        const { data: rows } = await api.call(memberEndpoints.permissions, {
-          params: { organization_id: organizationOrDefault(o.organization), user_id: o.email },
-        });
-        return {
-          json: rows,
-          text: table(
-            ["PERMISSION", "SCOPES", "EXPIRES", "FROM"],
-            rows.map((r) => [r.permission, r.scopes.join(", ") || "(all)", when(r.expires_at), r.sources.join("; ")]),
-          ),
-        };
-      }),
-    );
+  operationCommand(direct, "permissions", memberOperations.permissions, {
+    description: "Everything a member may do in an organization, with where each permission comes from.",
+    flags: { organization_id: organization, user_id: email },
+    examples: ["clerk member permissions --organization engineering-team --email alice@acme.com"],
+    render: ({ data: rows }) => ({
+      json: rows,
+      text: table(
+        ["PERMISSION", "SCOPES", "EXPIRES", "FROM"],
+        rows.map((r) => [r.permission, r.scopes.join(", ") || "(all)", when(r.expires_at), r.sources.join("; ")]),
+      ),
+    }),
+  });
 }

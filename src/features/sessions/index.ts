@@ -26,3 +26,13 @@ export {
   readTokenSettings,
   updateTokenSettings,
 } from "./token-settings.service.js";
+export {
+  type SessionObject,
+  type SigningKeyObject,
+  type TokenSettingsObject,
+  jwksSchema,
+  sessionObject,
+  sessionSchema,
+  signingKeySchema,
+  tokenSettingsSchema,
+} from "./session.view.js";

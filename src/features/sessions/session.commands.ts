@@ -1,11 +1,14 @@
-// `clerk sessions …`, `clerk tokens settings` and `clerk keys rotate-signing`: all through the API.
+// `clerk sessions …`, `clerk tokens settings` and `clerk keys rotate-signing`: all through the API. Hand-written:
+// `sessions list` (a derived --status would list its choices in help), `tokens settings` (shows or changes: two
+// operations) and `keys rotate-signing` (--now takes no value).
 import type { Command } from "commander";
 import { listAll } from "../../cli/api.js";
+import { operationCommand } from "../../cli/command.js";
 import { commandNamed, fields, table, when } from "../../cli/output.js";
 import { action } from "../../cli/run.js";
 import { ClerkError } from "../../errors.js";
 import { SIGNING_ALGORITHMS, type SigningAlgorithm } from "./signing-key.algorithms.js";
-import { sessionEndpoints } from "./session.routes.js";
+import { sessionOperations } from "./session.operations.js";
 
 const UNITS: Record<string, number> = { s: 1, m: 60, h: 3600, d: 86_400 };
 
@@ -56,20 +59,15 @@ export function registerSessionCommands(program: Command): void {
     .command("sessions")
     .description("Sessions of users, and the session tokens (JWTs) they mint.");
 
-  sessions
-    .command("create")
-    .description("Create an active session for a user (server-side sign-in, e.g. for tests or a trusted backend).")
-    .requiredOption("--user <user>", "the user's e-mail or id")
-    .addHelpText("after", '\nExample:\n  clerk sessions create --user "alice@acme.com"')
-    .action(
-      action<{ user: string }>(async ({ api }, o) => {
-        const s = await api.call(sessionEndpoints.create, { body: { user_id: o.user } });
-        return {
-          json: s,
-          text: `Created session ${s.id} for ${o.user} (expires ${when(s.expire_at)}).\nMint a token with: clerk sessions token ${s.id}`,
-        };
-      }),
-    );
+  operationCommand(sessions, "create", sessionOperations.create, {
+    description: "Create an active session for a user (server-side sign-in, e.g. for tests or a trusted backend).",
+    flags: { user_id: { flag: "user", value: "user", help: "the user's e-mail or id" } },
+    examples: ['clerk sessions create --user "alice@acme.com"'],
+    render: (s, { options }) => ({
+      json: s,
+      text: `Created session ${s.id} for ${String(options.user)} (expires ${when(s.expire_at)}).\nMint a token with: clerk sessions token ${s.id}`,
+    }),
+  });
 
   sessions
     .command("list")
@@ -79,7 +77,7 @@ export function registerSessionCommands(program: Command): void {
     .addHelpText("after", '\nExample:\n  clerk sessions list --user "alice@acme.com" --status active')
     .action(
       action<{ user?: string; status?: string }>(async ({ api }, o) => {
-        const all = await listAll(api, sessionEndpoints.list, {
+        const all = await listAll(api, sessionOperations.list, {
           query: { user_id: o.user, status: o.status as "active" | "revoked" | "expired" | undefined },
         });
         return {
@@ -92,51 +90,39 @@ export function registerSessionCommands(program: Command): void {
       }),
     );
 
-  sessions
-    .command("revoke")
-    .description("Revoke a session: it mints no more tokens (those already minted expire within their lifetime).")
-    .argument("<session-id>", "the session's id (sess_…)")
-    .addHelpText("after", "\nExample:\n  clerk sessions revoke sess_2Wg7pQ0ZkYzE3m1bX9aT4cL8vRd")
-    .action(
-      action(async ({ api }, _o, args) => {
-        const s = await api.call(sessionEndpoints.revoke, { params: { session_id: args[0] as string } });
-        return { json: s, text: `Revoked session ${s.id}.` };
-      }),
-    );
+  const sessionArg = { field: "session_id", name: "session-id", description: "the session's id (sess_…)" };
 
-  sessions
-    .command("token")
-    .description("Mint a session token (a JWT) and print it.")
-    .argument("<session-id>", "the session's id (sess_…)")
-    .option(
-      "--organization <org>",
-      "make this organization active (slug, id or name; the user must be a member); none to clear",
-    )
-    .option("--lifetime <duration>", "how long the token lives, e.g. 60s or 10m (default: the token settings')")
-    .option("--authorized-party <origin>", "the azp claim: the origin of the app the token is for")
-    .addHelpText(
-      "after",
-      '\nExample:\n  clerk sessions token sess_2Wg7pQ0ZkYzE3m1bX9aT4cL8vRd --organization engineering-team --lifetime 5m\n  curl -H "Authorization: Bearer $(clerk sessions token sess_…)" https://app.example.com/api',
-    )
-    .action(
-      action<{ organization?: string; lifetime?: string; authorizedParty?: string }>(async ({ api }, o, args) => {
-        const organization =
-          o.organization === undefined
-            ? undefined
-            : o.organization.trim().toLowerCase() === "none"
-              ? null
-              : o.organization;
-        const token = await api.call(sessionEndpoints.token, {
-          params: { session_id: args[0] as string },
-          body: {
-            organization_id: organization,
-            expires_in_seconds: o.lifetime === undefined ? undefined : parseSeconds(o.lifetime, "--lifetime"),
-            authorized_party: o.authorizedParty,
-          },
-        });
-        return { json: token, text: token.jwt };
-      }),
-    );
+  operationCommand(sessions, "revoke", sessionOperations.revoke, {
+    description: "Revoke a session: it mints no more tokens (those already minted expire within their lifetime).",
+    args: [sessionArg],
+    examples: ["clerk sessions revoke sess_2Wg7pQ0ZkYzE3m1bX9aT4cL8vRd"],
+    render: (s) => ({ json: s, text: `Revoked session ${s.id}.` }),
+  });
+
+  operationCommand(sessions, "token", sessionOperations.token, {
+    description: "Mint a session token (a JWT) and print it.",
+    args: [sessionArg],
+    flags: {
+      organization_id: {
+        flag: "organization",
+        value: "org",
+        help: "make this organization active (slug, id or name; the user must be a member); none to clear",
+        resolve: (given) => (given?.trim().toLowerCase() === "none" ? null : given),
+      },
+      expires_in_seconds: {
+        flag: "lifetime",
+        value: "duration",
+        help: "how long the token lives, e.g. 60s or 10m (default: the token settings')",
+        resolve: (given) => (given === undefined ? undefined : parseSeconds(given, "--lifetime")),
+      },
+      authorized_party: { value: "origin", help: "the azp claim: the origin of the app the token is for" },
+    },
+    examples: [
+      "clerk sessions token sess_2Wg7pQ0ZkYzE3m1bX9aT4cL8vRd --organization engineering-team --lifetime 5m",
+      'curl -H "Authorization: Bearer $(clerk sessions token sess_…)" https://app.example.com/api',
+    ],
+    render: (token) => ({ json: token, text: token.jwt }),
+  });
 
   const tokens = program
     .command("tokens")
@@ -175,8 +161,8 @@ export function registerSessionCommands(program: Command): void {
         };
         const changing = Object.values(body).some((v) => v !== undefined);
         const s = changing
-          ? await api.call(sessionEndpoints.updateSettings, { body })
-          : await api.call(sessionEndpoints.settings);
+          ? await api.call(sessionOperations.updateSettings, { body })
+          : await api.call(sessionOperations.settings);
         return {
           json: s,
           text: fields([
@@ -212,7 +198,7 @@ export function registerSessionCommands(program: Command): void {
     )
     .action(
       action<{ algorithm?: string; preAnnounce?: string; now?: boolean }>(async ({ api }, o) => {
-        const r = await api.call(sessionEndpoints.rotateSigningKey, {
+        const r = await api.call(sessionOperations.rotateSigningKey, {
           body: {
             algorithm: parseAlgorithm(o.algorithm),
             pre_announce_seconds:

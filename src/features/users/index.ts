@@ -10,3 +10,4 @@ export {
   toUser,
   type User,
 } from "./user.service.js";
+export { type UserObject, userObject, userSchema } from "./user.view.js";

@@ -1,6 +1,7 @@
-// Sessions and tokens over HTTP: Clerk's /v1/sessions endpoints, the JWKS, signing-key rotation and token settings.
-import type { FastifyInstance } from "fastify";
-import { endpoint, mountAll, undeclaredRoute as route } from "../../http/route.js";
+// Sessions and tokens as operations: Clerk's /v1/sessions endpoints, the JWKS, signing-key rotation and token settings.
+import { z } from "zod";
+import type { ServiceContext } from "../../context.js";
+import { millis, operation, pageOf } from "../../operations/index.js";
 import {
   createSessionBody,
   listSessionsQuery,
@@ -13,34 +14,47 @@ import { createSession, getSession, listSessions, revokeSession } from "./sessio
 import { publishedKeys, rotateSigningKey } from "./signing-key.service.js";
 import { issueToken } from "./token.service.js";
 import { readTokenSettings, updateTokenSettings } from "./token-settings.service.js";
-import { sessionObject, signingKeyObject, tokenSettingsObject } from "./session.view.js";
+import {
+  type publicJwkSchema,
+  jwksSchema,
+  sessionObject,
+  sessionSchema,
+  signingKeyObject,
+  signingKeySchema,
+  tokenSettingsObject,
+  tokenSettingsSchema,
+} from "./session.view.js";
 import { assertInstanceAdmin } from "./session.guard.js";
-import type { ServiceContext } from "../../context.js";
 
 const tag = "Sessions";
 
-const jwks = async ({ ctx }: { ctx: ServiceContext }) => ({ keys: await publishedKeys(ctx) });
+const jwks = async ({ ctx }: { ctx: ServiceContext }) => ({
+  keys: (await publishedKeys(ctx)) as z.input<typeof publicJwkSchema>[],
+});
+const jwksSummary = "The public keys that verify session tokens (public; no key needed)";
 
 /** The session and token operations, served under /v1 and called by the CLI. */
-export const sessionEndpoints = {
-  create: endpoint(
+export const sessionOperations = {
+  create: operation(
     {
       method: "POST",
       url: "/sessions",
       tag,
       summary: "Create an active session for a user (user_id: id or e-mail)",
       body: createSessionBody,
+      output: sessionSchema,
     },
     async ({ ctx, body }) => sessionObject(await createSession(ctx, { user: body.user_id })),
   ),
 
-  list: endpoint(
+  list: operation(
     {
       method: "GET",
       url: "/sessions",
       tag,
       summary: "List sessions, newest first (filter by user_id and status)",
       query: listSessionsQuery,
+      output: pageOf(sessionSchema),
     },
     async ({ ctx, query }) => {
       const page = await listSessions(ctx, {
@@ -53,23 +67,31 @@ export const sessionEndpoints = {
     },
   ),
 
-  get: endpoint(
-    { method: "GET", url: "/sessions/:session_id", tag, summary: "Get a session", params: sessionParams },
+  get: operation(
+    {
+      method: "GET",
+      url: "/sessions/:session_id",
+      tag,
+      summary: "Get a session",
+      params: sessionParams,
+      output: sessionSchema,
+    },
     async ({ ctx, params }) => sessionObject(await getSession(ctx, params.session_id)),
   ),
 
-  revoke: endpoint(
+  revoke: operation(
     {
       method: "POST",
       url: "/sessions/:session_id/revoke",
       tag,
       summary: "Revoke a session: it mints no more tokens",
       params: sessionParams,
+      output: sessionSchema,
     },
     async ({ ctx, params }) => sessionObject(await revokeSession(ctx, params.session_id)),
   ),
 
-  token: endpoint(
+  token: operation(
     {
       method: "POST",
       url: "/sessions/:session_id/tokens",
@@ -77,6 +99,7 @@ export const sessionEndpoints = {
       summary: "Mint a session token (organization_id makes an organization active; the user must be a member)",
       params: sessionParams,
       body: tokenBody,
+      output: z.object({ object: z.literal("token"), jwt: z.string().describe("The session token") }),
     },
     async ({ ctx, params, body }) => {
       const token = await issueToken(ctx, {
@@ -89,12 +112,9 @@ export const sessionEndpoints = {
     },
   ),
 
-  jwks: endpoint(
-    { method: "GET", url: "/jwks", tag, summary: "The public keys that verify session tokens (public; no key needed)" },
-    jwks,
-  ),
+  jwks: operation({ method: "GET", url: "/jwks", tag, summary: jwksSummary, output: jwksSchema }, jwks),
 
-  rotateSigningKey: endpoint(
+  rotateSigningKey: operation(
     {
       method: "POST",
       url: "/signing_keys/rotate",
@@ -102,6 +122,11 @@ export const sessionEndpoints = {
       summary:
         "Publish a new signing key now and sign with it after pre_announce_seconds (default 600), or at once with now: true; the old key stays in the JWKS until its tokens expire",
       body: rotateBody,
+      output: z.object({
+        current: signingKeySchema.describe("The new key: next (signing from signs_from) or, with now, current"),
+        previous: signingKeySchema.nullable().describe("The key it replaces, published until its tokens expire"),
+        signs_from: millis.describe("When the new key starts signing"),
+      }),
     },
     async ({ ctx, body }) => {
       const { current, previous, signsFrom } = await rotateSigningKey(ctx, {
@@ -117,13 +142,14 @@ export const sessionEndpoints = {
     },
   ),
 
-  settings: endpoint(
+  settings: operation(
     {
       method: "GET",
       url: "/tokens/settings",
       tag,
       summary:
         'Session token settings (defaults: v2 claims, 60 s tokens, 4096-byte budget, RS256, issuer "clerk", 7-day sessions)',
+      output: tokenSettingsSchema,
     },
     async ({ ctx }) => {
       assertInstanceAdmin(ctx, "read token settings");
@@ -131,13 +157,14 @@ export const sessionEndpoints = {
     },
   ),
 
-  updateSettings: endpoint(
+  updateSettings: operation(
     {
       method: "PATCH",
       url: "/tokens/settings",
       tag,
       summary: "Change session token settings",
       body: tokenSettingsBody,
+      output: tokenSettingsSchema,
     },
     async ({ ctx, body }) =>
       tokenSettingsObject(
@@ -153,21 +180,8 @@ export const sessionEndpoints = {
   ),
 };
 
-/** Mounts the /v1 endpoints. */
-export function registerSessionRoutes(app: FastifyInstance): void {
-  mountAll(app, sessionEndpoints);
-}
-
-/** The JWKS at its well-known address (mount at the root, not under /v1). */
-export function registerJwksRoute(app: FastifyInstance): void {
-  route(
-    app,
-    {
-      method: "GET",
-      url: "/.well-known/jwks.json",
-      tag,
-      summary: "The public keys that verify session tokens (public; no key needed)",
-    },
-    jwks,
-  );
-}
+/** The JWKS at its well-known address: served at the root, not under /v1 (so outside the catalogue). */
+export const wellKnownJwks = operation(
+  { method: "GET", url: "/.well-known/jwks.json", tag, summary: jwksSummary, output: jwksSchema },
+  jwks,
+);

@@ -1,14 +1,11 @@
-// Clerk-compatible membership endpoints, addressed by user id, embedding the organization and public user data.
-import type { FastifyInstance } from "fastify";
+// Clerk-compatible membership operations, addressed by user id, embedding the organization and public user data.
 import { z } from "zod";
 import { jsonObject } from "../../json-limits.js";
-import type { ServiceContext } from "../../context.js";
-import { endpoint, mountAll } from "../../http/route.js";
-import { grantObject } from "../grants/index.js";
+import { operation, pageOf } from "../../operations/index.js";
 import { effectivePermissionsOf } from "../access/index.js";
-import { type Organization, organizationObject, resolveOrg } from "../orgs/index.js";
+import { grantObject, grantSchema } from "../grants/index.js";
+import { resolveOrg } from "../orgs/index.js";
 import {
-  type Membership,
   addMember,
   getMember,
   grantToMember,
@@ -17,39 +14,14 @@ import {
   removeMember,
   revokeFromMember,
   updateMemberRoles,
-} from "./index.js";
-
-async function membershipObject(ctx: ServiceContext, org: Organization, m: Membership) {
-  const permissions = (await effectivePermissionsOf(ctx, org.id, m.user.id)).map((p) => p.permission);
-  const [first, ...rest] = (m.user.name ?? "").split(" ");
-  return {
-    object: "organization_membership" as const,
-    id: m.id,
-    role: m.roles[0]?.key ?? "",
-    role_name: m.roles[0]?.name ?? "",
-    roles: m.roles.map((r) => r.key),
-    role_names: m.roles.map((r) => r.name),
-    permissions,
-    public_metadata: {},
-    private_metadata: {},
-    organization: organizationObject(org),
-    public_user_data: {
-      user_id: m.user.id,
-      first_name: first || null,
-      last_name: rest.join(" ") || null,
-      image_url: "",
-      has_image: false,
-      profile_image_url: null,
-      identifier: m.user.email,
-      kind: m.user.kind,
-    },
-    created_at: m.createdAt,
-    updated_at: m.updatedAt,
-  };
-}
+} from "./member.service.js";
+import { effectivePermissionSchema, membershipObject, membershipSchema } from "./member.view.js";
 
 const params = z.object({ organization_id: z.string() });
-const memberParams = z.object({ organization_id: z.string(), user_id: z.string() });
+const memberParams = z.object({
+  organization_id: z.string(),
+  user_id: z.string().describe("The member's user id or e-mail address"),
+});
 const listQuery = z
   .object({
     limit: z.coerce.number().int().min(1).max(500).default(10),
@@ -61,22 +33,33 @@ const listQuery = z
 // new, as a person or an agent), several roles comma-separated, or no role (the organization's default).
 const createBody = z
   .object({
-    user_id: z.string().optional(),
-    email_address: z.string().optional(),
-    kind: z.enum(["human", "agent"]).optional(),
-    role: z.string().optional(),
-    public_metadata: jsonObject().optional(),
-    private_metadata: jsonObject().optional(),
+    user_id: z.string().optional().describe("An existing user (id or e-mail); or give email_address"),
+    email_address: z.string().optional().describe("The member's e-mail address; the user is created when new"),
+    kind: z.enum(["human", "agent"]).optional().describe("For a new user: a person (default) or an AI agent"),
+    role: z.string().optional().describe("Role key, name or id; several comma-separated (default: the default role)"),
+    public_metadata: jsonObject().optional().describe("Accepted as Clerk's, not stored"),
+    private_metadata: jsonObject().optional().describe("Accepted as Clerk's, not stored"),
   })
   .strict();
-const updateBody = z.object({ role: z.string() }).strict();
-const grantsQuery = z.object({ user_id: z.string().optional() }).loose();
+const updateBody = z
+  .object({ role: z.string().describe("The new role(s): key, name or id, comma-separated; replaces every role") })
+  .strict();
+const grantsQuery = z
+  .object({ user_id: z.string().optional().describe("Only this member's (e-mail or user id)") })
+  .loose();
 
 const grantBody = z
   .object({
-    permission: z.string(),
-    scopes: z.union([z.array(z.string()), z.string()]).optional(),
-    expires_at: z.union([z.number().int(), z.string()]).nullable().optional(),
+    permission: z.string().describe("org:<feature>:<action> or <action>:<feature>; created when new"),
+    scopes: z
+      .union([z.array(z.string()), z.string()])
+      .optional()
+      .describe("type:pattern scopes (a list, or comma-separated), e.g. repository:*-app; none means everywhere"),
+    expires_at: z
+      .union([z.number().int(), z.string()])
+      .nullable()
+      .optional()
+      .describe("Unix milliseconds, a date (through that day, UTC) or an ISO time; null or absent never expires"),
   })
   .strict();
 const grantParams = z.object({ organization_id: z.string(), user_id: z.string(), permission: z.string() });
@@ -84,8 +67,8 @@ const grantParams = z.object({ organization_id: z.string(), user_id: z.string(),
 const tag = "Memberships";
 
 /** The membership operations, served under /v1 and called by the CLI. */
-export const memberEndpoints = {
-  list: endpoint(
+export const memberOperations = {
+  list: operation(
     {
       method: "GET",
       url: "/organizations/:organization_id/memberships",
@@ -93,6 +76,7 @@ export const memberEndpoints = {
       summary: "List members with their roles and permissions",
       params,
       query: listQuery,
+      output: pageOf(membershipSchema),
     },
     async ({ ctx, params: p, query: q }) => {
       const org = await resolveOrg(ctx, p.organization_id);
@@ -109,7 +93,7 @@ export const memberEndpoints = {
     },
   ),
 
-  add: endpoint(
+  add: operation(
     {
       method: "POST",
       url: "/organizations/:organization_id/memberships",
@@ -117,6 +101,7 @@ export const memberEndpoints = {
       summary: "Add a user (by user_id, or by email_address, created when new) with a role",
       params,
       body: createBody,
+      output: membershipSchema,
     },
     async ({ ctx, params: p, body }) => {
       const org = await resolveOrg(ctx, p.organization_id);
@@ -131,7 +116,7 @@ export const memberEndpoints = {
     },
   ),
 
-  update: endpoint(
+  update: operation(
     {
       method: "PATCH",
       url: "/organizations/:organization_id/memberships/:user_id",
@@ -139,6 +124,7 @@ export const memberEndpoints = {
       summary: "Change a member's role",
       params: memberParams,
       body: updateBody,
+      output: membershipSchema,
     },
     async ({ ctx, params: p, body }) => {
       const org = await resolveOrg(ctx, p.organization_id);
@@ -147,13 +133,14 @@ export const memberEndpoints = {
     },
   ),
 
-  remove: endpoint(
+  remove: operation(
     {
       method: "DELETE",
       url: "/organizations/:organization_id/memberships/:user_id",
       tag,
       summary: "Remove a member (returns the removed membership)",
       params: memberParams,
+      output: membershipSchema,
     },
     async ({ ctx, params: p }) => {
       const org = await resolveOrg(ctx, p.organization_id);
@@ -163,13 +150,14 @@ export const memberEndpoints = {
     },
   ),
 
-  permissions: endpoint(
+  permissions: operation(
     {
       method: "GET",
       url: "/organizations/:organization_id/memberships/:user_id/permissions",
       tag,
       summary: "Effective permissions of a member, with where each comes from",
       params: memberParams,
+      output: pageOf(effectivePermissionSchema),
     },
     async ({ ctx, params: p }) => {
       const org = await resolveOrg(ctx, p.organization_id);
@@ -187,13 +175,14 @@ export const memberEndpoints = {
     },
   ),
 
-  grants: endpoint(
+  grants: operation(
     {
       method: "GET",
       url: "/organizations/:organization_id/memberships/:user_id/grants",
       tag,
       summary: "A member's direct grants",
       params: memberParams,
+      output: pageOf(grantSchema),
     },
     async ({ ctx, params: p }) => {
       const rows = await listDirectGrants(ctx, p.organization_id, p.user_id);
@@ -201,7 +190,7 @@ export const memberEndpoints = {
     },
   ),
 
-  grant: endpoint(
+  grant: operation(
     {
       method: "POST",
       url: "/organizations/:organization_id/memberships/:user_id/grants",
@@ -209,6 +198,9 @@ export const memberEndpoints = {
       summary: "Grant a permission directly (scopes, expiry); replaces an earlier grant of it, returned as previous",
       params: memberParams,
       body: grantBody,
+      output: grantSchema.extend({
+        previous: grantSchema.nullable().describe("The grant of the same permission this one replaced, if any"),
+      }),
     },
     async ({ ctx, params: p, body }) => {
       const { grant, before } = await grantToMember(ctx, {
@@ -222,7 +214,7 @@ export const memberEndpoints = {
     },
   ),
 
-  directGrants: endpoint(
+  directGrants: operation(
     {
       method: "GET",
       url: "/organizations/:organization_id/grants",
@@ -230,6 +222,7 @@ export const memberEndpoints = {
       summary: "Direct grants of every member (or of user_id), with whose each is",
       params,
       query: grantsQuery,
+      output: pageOf(grantSchema.extend({ identifier: z.string().describe("The member's e-mail address") })),
     },
     async ({ ctx, params: p, query: q }) => {
       const rows = await listDirectGrants(ctx, p.organization_id, q.user_id);
@@ -237,13 +230,14 @@ export const memberEndpoints = {
     },
   ),
 
-  revoke: endpoint(
+  revoke: operation(
     {
       method: "DELETE",
       url: "/organizations/:organization_id/memberships/:user_id/grants/:permission",
       tag,
       summary: "Revoke a direct grant",
       params: grantParams,
+      output: grantSchema.extend({ deleted: z.literal(true) }),
     },
     async ({ ctx, params: p }) => {
       const grant = await revokeFromMember(ctx, {
@@ -251,11 +245,7 @@ export const memberEndpoints = {
         email: p.user_id,
         permission: p.permission,
       });
-      return { ...grantObject(grant), deleted: true };
+      return { ...grantObject(grant), deleted: true as const };
     },
   ),
 };
-
-export function registerMemberRoutes(app: FastifyInstance): void {
-  mountAll(app, memberEndpoints);
-}

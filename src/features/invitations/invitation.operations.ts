@@ -1,61 +1,87 @@
-// Clerk-compatible invitation endpoints: create (one or a bulk of ten), list, pending, get, revoke, and the instance-wide list.
-import type { FastifyInstance } from "fastify";
+// Clerk-compatible invitation operations: accept, create (one or a bulk of ten), list, pending, get, revoke, and the
+// instance-wide list. The accept link's HTML page and form post are the server's (src/http/invitation-page.ts).
 import { z } from "zod";
 import { jsonObject } from "../../json-limits.js";
-import { endpoint, mount, mountAll } from "../../http/route.js";
+import { operation, pageOf } from "../../operations/index.js";
+import { type BulkInvitationInput, invitationStatusSchema } from "./invitation.schema.js";
 import {
-  type BulkInvitationInput,
   acceptInvitation,
   createInvitation,
   createInvitations,
   getInvitation,
-  invitationObject,
-  invitationStatusSchema,
   listInvitations,
   revokeInvitation,
-} from "./index.js";
-import { registerAcceptPage } from "./invitation.page.js";
+} from "./invitation.service.js";
+import { invitationObject, invitationSchema } from "./invitation.view.js";
 
 const metadata = jsonObject();
 // Clerk repeats the parameter (?status=pending&status=expired); a comma-separated value is accepted too.
 const statuses = z
   .union([z.string(), z.array(z.string())])
   .transform((v) => (Array.isArray(v) ? v : [v]).flatMap((s) => s.split(",")).map((s) => s.trim()))
-  .pipe(z.array(invitationStatusSchema));
+  .pipe(z.array(invitationStatusSchema))
+  .describe("pending, accepted, revoked or expired: repeated, or comma-separated");
 const pageFields = {
   limit: z.coerce.number().int().min(1).max(500).default(10),
   offset: z.coerce.number().int().min(0).default(0),
 };
 
 const params = z.object({ organization_id: z.string() });
-const invitationParams = z.object({ organization_id: z.string(), invitation_id: z.string() });
+const invitationParams = z.object({
+  organization_id: z.string(),
+  invitation_id: z.string().describe("The invitation's id, or the invited e-mail address"),
+});
+const orderBy = z
+  .string()
+  .optional()
+  .describe("created_at or email_address, - first for descending (default -created_at)");
 const listQuery = z
   .object({
     ...pageFields,
     status: statuses.optional(),
-    email_address: z.string().optional(),
-    order_by: z.string().optional(),
+    email_address: z.string().optional().describe("Only invitations of this address (case-insensitive)"),
+    order_by: orderBy,
   })
   .loose();
 const instanceQuery = z
-  .object({ ...pageFields, status: statuses.optional(), query: z.string().optional(), order_by: z.string().optional() })
+  .object({
+    ...pageFields,
+    status: statuses.optional(),
+    query: z.string().optional().describe("Part of the invited address"),
+    order_by: orderBy,
+  })
   .loose();
 const pendingQuery = z.object(pageFields).loose();
 const createBody = z
   .object({
     email_address: z.string(),
     // Clerk requires it; left out here, the instance's default role is used.
-    role: z.string().optional(),
-    inviter_user_id: z.string().nullable().optional(),
-    notify: z.boolean().optional(),
+    role: z.string().optional().describe("Role key, name or id (default: the default role)"),
+    inviter_user_id: z
+      .string()
+      .nullable()
+      .optional()
+      .describe("The member it is sent on behalf of (e-mail or user id; must manage members)"),
+    notify: z
+      .boolean()
+      .optional()
+      .describe("E-mail the accept link when an e-mail provider is configured (default true)"),
     public_metadata: metadata.optional(),
     private_metadata: metadata.optional(),
-    redirect_url: z.string().optional(),
-    expires_in_days: z.number().int().optional(),
+    redirect_url: z.string().optional().describe("Where the accept link leads"),
+    expires_in_days: z.number().int().optional().describe("1 to 365 (default 30)"),
   })
   .strict();
 const bulkBody = z.array(createBody);
-const revokeBody = z.object({ requesting_user_id: z.string().nullable().optional() }).strict();
+const revokeBody = z
+  .object({
+    requesting_user_id: z
+      .string()
+      .nullable()
+      .optional()
+      .describe("The member it is revoked on behalf of (must manage members)"),
+  })
+  .strict();
 
 function toInput(b: z.output<typeof createBody>): BulkInvitationInput {
   return {
@@ -73,21 +99,26 @@ function toInput(b: z.output<typeof createBody>): BulkInvitationInput {
 const tag = "Invitations";
 const base = "/organizations/:organization_id/invitations";
 
-/** The invitation operations, served under /v1 and called by the CLI. */
-export const invitationEndpoints = {
-  accept: endpoint(
-    {
-      method: "POST",
-      url: "/invitations/accept",
-      tag,
-      summary:
-        "Accept an invitation with the token of its e-mailed link (public: the token is the proof; JSON or an HTML form); the invitee becomes a member. GET on the same path only shows the form.",
-      body: z.object({ token: z.string().min(1) }).strict(),
-    },
-    async ({ ctx, body: b }) => invitationObject(await acceptInvitation(ctx, b.token)),
-  ),
+/**
+ * Accepting by the e-mailed link's token: public (the token is the proof). The server mounts it beside the link's
+ * page, in the one scope that reads HTML form bodies (src/http/invitation-page.ts), not with the catalogue.
+ */
+export const acceptInvitationOperation = operation(
+  {
+    method: "POST",
+    url: "/invitations/accept",
+    tag,
+    summary:
+      "Accept an invitation with the token of its e-mailed link (public: the token is the proof; JSON or an HTML form); the invitee becomes a member. GET on the same path only shows the form.",
+    body: z.object({ token: z.string().min(1) }).strict(),
+    output: invitationSchema,
+  },
+  async ({ ctx, body: b }) => invitationObject(await acceptInvitation(ctx, b.token)),
+);
 
-  create: endpoint(
+/** The invitation operations, served under /v1 and called by the CLI. */
+export const invitationOperations = {
+  create: operation(
     {
       method: "POST",
       url: base,
@@ -95,12 +126,13 @@ export const invitationEndpoints = {
       summary: "Invite an e-mail address with a role (default: the default role; one pending invitation per address)",
       params,
       body: createBody,
+      output: invitationSchema,
     },
     async ({ ctx, params: p, body }) =>
       invitationObject(await createInvitation(ctx, { organization: p.organization_id, ...toInput(body) })),
   ),
 
-  list: endpoint(
+  list: operation(
     {
       method: "GET",
       url: base,
@@ -108,6 +140,7 @@ export const invitationEndpoints = {
       summary: "List an organization's invitations (filter by status, address; order; page)",
       params,
       query: listQuery,
+      output: pageOf(invitationSchema),
     },
     async ({ ctx, params: p, query: q }) => {
       const page = await listInvitations(ctx, {
@@ -122,7 +155,7 @@ export const invitationEndpoints = {
     },
   ),
 
-  bulk: endpoint(
+  bulk: operation(
     {
       method: "POST",
       url: `${base}/bulk`,
@@ -130,6 +163,7 @@ export const invitationEndpoints = {
       summary: "Invite up to 10 addresses at once, all or none",
       params,
       body: bulkBody,
+      output: pageOf(invitationSchema),
     },
     async ({ ctx, params: p, body }) => {
       const created = await createInvitations(ctx, p.organization_id, body.map(toInput));
@@ -137,7 +171,7 @@ export const invitationEndpoints = {
     },
   ),
 
-  pending: endpoint(
+  pending: operation(
     {
       method: "GET",
       url: `${base}/pending`,
@@ -145,6 +179,7 @@ export const invitationEndpoints = {
       summary: "List pending invitations (older endpoint)",
       params,
       query: pendingQuery,
+      output: pageOf(invitationSchema),
     },
     async ({ ctx, params: p, query: q }) => {
       const page = await listInvitations(ctx, {
@@ -157,12 +192,19 @@ export const invitationEndpoints = {
     },
   ),
 
-  get: endpoint(
-    { method: "GET", url: `${base}/:invitation_id`, tag, summary: "Get an invitation", params: invitationParams },
+  get: operation(
+    {
+      method: "GET",
+      url: `${base}/:invitation_id`,
+      tag,
+      summary: "Get an invitation",
+      params: invitationParams,
+      output: invitationSchema,
+    },
     async ({ ctx, params: p }) => invitationObject(await getInvitation(ctx, p.organization_id, p.invitation_id)),
   ),
 
-  revoke: endpoint(
+  revoke: operation(
     {
       method: "POST",
       url: `${base}/:invitation_id/revoke`,
@@ -170,6 +212,7 @@ export const invitationEndpoints = {
       summary: "Revoke a pending invitation (by id or by the invited address)",
       params: invitationParams,
       body: revokeBody,
+      output: invitationSchema,
     },
     async ({ ctx, params: p, body }) =>
       invitationObject(
@@ -181,13 +224,14 @@ export const invitationEndpoints = {
       ),
   ),
 
-  listAll: endpoint(
+  listAll: operation(
     {
       method: "GET",
       url: "/organization_invitations",
       tag,
       summary: "List invitations across the organizations the caller may read",
       query: instanceQuery,
+      output: pageOf(invitationSchema),
     },
     async ({ ctx, query: q }) => {
       const page = await listInvitations(ctx, {
@@ -201,14 +245,3 @@ export const invitationEndpoints = {
     },
   ),
 };
-
-/** Registers the invitation endpoints under /v1. */
-export function registerInvitationRoutes(app: FastifyInstance): void {
-  const { accept, ...rest } = invitationEndpoints;
-  mountAll(app, rest);
-  // The accept link's page and its form post live in their own scope: only they read form bodies.
-  void app.register(async (scope) => {
-    registerAcceptPage(scope);
-    mount(scope, accept);
-  });
-}

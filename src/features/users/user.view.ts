@@ -1,0 +1,105 @@
+// Clerk's User object as we answer it: one verified e-mail address; no passwords, phones or external accounts (yet).
+import { z } from "zod";
+import { metadata, millis } from "../../operations/index.js";
+import type { User } from "./user.service.js";
+
+const emailAddressSchema = z.object({
+  object: z.literal("email_address"),
+  id: z.string().describe("idn_ followed by the user id's suffix"),
+  email_address: z.string(),
+  verification: z
+    .object({
+      status: z.literal("verified"),
+      strategy: z.literal("admin"),
+      attempts: z.null(),
+      expire_at: z.null(),
+    })
+    .describe("Always verified by an administrator: addresses are not verified by clerk"),
+  linked_to: z.array(z.never()).describe("Always empty"),
+});
+
+/** `object: "user"`: Clerk's fields, most of them constant here (no passwords, phones, wallets or images). */
+export const userSchema = z.object({
+  object: z.literal("user"),
+  id: z.string(),
+  kind: z.enum(["human", "agent"]).describe("Not Clerk's: an agent is an AI agent acting with its own permissions"),
+  username: z.null(),
+  first_name: z.string().nullable().describe("The first word of the name"),
+  last_name: z.string().nullable().describe("The rest of the name"),
+  image_url: z.literal(""),
+  has_image: z.literal(false),
+  primary_email_address_id: z.string(),
+  primary_phone_number_id: z.null(),
+  primary_web3_wallet_id: z.null(),
+  email_addresses: z.array(emailAddressSchema).describe("Exactly one"),
+  phone_numbers: z.array(z.never()),
+  web3_wallets: z.array(z.never()),
+  external_accounts: z.array(z.never()),
+  enterprise_accounts: z.array(z.never()),
+  password_enabled: z.literal(false),
+  totp_enabled: z.literal(false),
+  backup_code_enabled: z.literal(false),
+  two_factor_enabled: z.literal(false),
+  banned: z.literal(false),
+  locked: z.literal(false),
+  external_id: z.null(),
+  public_metadata: metadata.describe("Always empty"),
+  private_metadata: metadata.describe("Always empty"),
+  unsafe_metadata: metadata.describe("Always empty"),
+  last_sign_in_at: z.null(),
+  last_active_at: z.null(),
+  create_organization_enabled: z.literal(true),
+  delete_self_enabled: z.literal(false),
+  created_at: millis,
+  updated_at: millis,
+});
+
+export type UserObject = z.infer<typeof userSchema>;
+
+/** The API form of a user. */
+export function userObject(u: User): UserObject {
+  const [first, ...rest] = (u.name ?? "").split(" ");
+  const emailId = `idn_${u.id.slice("user_".length)}`;
+  return {
+    object: "user",
+    id: u.id,
+    kind: u.kind,
+    username: null,
+    first_name: first || null,
+    last_name: rest.join(" ") || null,
+    image_url: "",
+    has_image: false,
+    primary_email_address_id: emailId,
+    primary_phone_number_id: null,
+    primary_web3_wallet_id: null,
+    email_addresses: [
+      {
+        object: "email_address",
+        id: emailId,
+        email_address: u.email,
+        verification: { status: "verified", strategy: "admin", attempts: null, expire_at: null },
+        linked_to: [],
+      },
+    ],
+    phone_numbers: [],
+    web3_wallets: [],
+    external_accounts: [],
+    enterprise_accounts: [],
+    password_enabled: false,
+    totp_enabled: false,
+    backup_code_enabled: false,
+    two_factor_enabled: false,
+    banned: false,
+    locked: false,
+    external_id: null,
+    public_metadata: {},
+    private_metadata: {},
+    unsafe_metadata: {},
+    last_sign_in_at: null,
+    last_active_at: null,
+    create_organization_enabled: true,
+    delete_self_enabled: false,
+    created_at: u.createdAt,
+    updated_at: u.updatedAt,
+  };
+}
