@@ -2,6 +2,8 @@
 // serves this catalogue, the CLI calls into it, and the OpenAPI document (later MCP) describes it.
 import type { Operation } from "../operations/index.js";
 import { keyOperations } from "./keys/key.operations.js";
+import { taskOperations } from "./tasks/task.operations.js";
+import { workflowOperations } from "./workflows/workflow.operations.js";
 
 type Table = Readonly<Record<string, Operation>>;
 // Each table keeps its precise types for its callers; the catalogue only needs what every operation shares.
@@ -9,4 +11,6 @@ const table = (operations: object): Table => operations as Table;
 
 export const OPERATIONS: Readonly<Record<string, Table>> = {
   keys: table(keyOperations),
+  workflows: table(workflowOperations),
+  tasks: table(taskOperations),
 };

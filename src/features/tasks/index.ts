@@ -1,6 +1,7 @@
 // The tasks feature's public face: events start runs, runs ask tasks of reviewers, timers keep them moving.
 export { type Candidate, pickReviewers, rotation } from "./assignment.js";
-export { type RunRecord, runObject, type TaskRecord, taskObject } from "./run.records.js";
+export { type RunRecord, type TaskRecord } from "./run.records.js";
+export { runObject, taskObject } from "./task.view.js";
 export { STAGE_ESCALATE, STAGE_TIMEOUT } from "./run.advance.js";
 export { cancelRun, type EmitResult, emitEvent, type EventRecord, getRun, listRuns, subjectOf } from "./run.service.js";
 export { workflowStats, type WorkflowStats } from "./stats.service.js";

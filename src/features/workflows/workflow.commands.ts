@@ -1,17 +1,32 @@
 // `clerk workflow …` (definitions), `clerk fileset …` and `clerk form …`.
 import type { Command } from "commander";
+import { type FlagSpec, operationCommand } from "../../cli/command.js";
 import { organizationOrDefault } from "../../cli/context.js";
-import { jsonObject, orgHint } from "../../cli/input.js";
+import { orgHint } from "../../cli/input.js";
 import { fields, table, when } from "../../cli/output.js";
 import { action } from "../../cli/run.js";
 import { ClerkError } from "../../errors.js";
-import { workflowEndpoints } from "./workflow.routes.js";
+import { workflowOperations as ops } from "./workflow.operations.js";
 import { STRATEGIES } from "./workflow.schema.js";
 import { TEMPLATE_NAMES } from "./workflow.templates.js";
-import type { stageObject, workflowObject } from "./workflow.view.js";
+import type { StageObject, WorkflowObject } from "./workflow.view.js";
 
-type WorkflowObject = ReturnType<typeof workflowObject>;
-type StageObject = ReturnType<typeof stageObject>;
+/** `--organization <org>` for an organization's own objects: clerk org use when left out. */
+const orgOrDefault = (help = "slug, id or name (default: clerk org use)"): FlagSpec => ({
+  flag: "organization",
+  value: "org",
+  help,
+  resolve: organizationOrDefault,
+});
+/** `--organization <org>` telling which organization's workflow a slug names. */
+const orgHintFlag = (help = "slug, id or name"): FlagSpec => ({
+  flag: "organization",
+  value: "org",
+  help,
+  resolve: orgHint,
+});
+const workflowFlag: FlagSpec = { flag: "workflow", value: "workflow", help: "slug, id or name" };
+const stageFlag: FlagSpec = { flag: "stage", value: "stage", help: "the stage's name or id" };
 
 function parseStrategy(value: string | undefined) {
   if (value === undefined) return undefined;
@@ -97,7 +112,7 @@ export function registerWorkflowCommands(program: Command): void {
         template?: string;
         paused?: boolean;
       }>(async ({ api }, o) => {
-        const w = await api.call(workflowEndpoints.create, {
+        const w = await api.call(ops.create, {
           params: { organization_id: organizationOrDefault(o.organization) },
           body: {
             name: o.name,
@@ -112,48 +127,35 @@ export function registerWorkflowCommands(program: Command): void {
       }),
     );
 
-  workflow
-    .command("list")
-    .description("List an organization's workflows.")
-    .option("--organization <org>", "slug, id or name (default: clerk org use)")
-    .addHelpText("after", '\nExample:\n  clerk workflow list --organization "engineering-team"')
-    .action(
-      action<{ organization?: string }>(async ({ api }, o) => {
-        const { data } = await api.call(workflowEndpoints.list, {
-          params: { organization_id: organizationOrDefault(o.organization) },
-        });
-        return {
-          json: data,
-          text: table(
-            ["WORKFLOW", "SLUG", "TRIGGER", "CONDITION", "STAGES", "STATUS"],
-            data.map((w) => [
-              w.name,
-              w.slug,
-              w.trigger,
-              w.condition ?? "",
-              w.stages.map((s) => s.name).join(" → "),
-              w.status,
-            ]),
-          ),
-        };
-      }),
-    );
+  operationCommand(workflow, "list", ops.list, {
+    description: "List an organization's workflows.",
+    flags: { organization_id: orgOrDefault() },
+    examples: ['clerk workflow list --organization "engineering-team"'],
+    render: ({ data }) => ({
+      json: data,
+      text: table(
+        ["WORKFLOW", "SLUG", "TRIGGER", "CONDITION", "STAGES", "STATUS"],
+        data.map((w) => [
+          w.name,
+          w.slug,
+          w.trigger,
+          w.condition ?? "",
+          w.stages.map((s) => s.name).join(" → "),
+          w.status,
+        ]),
+      ),
+    }),
+  });
 
-  workflow
-    .command("show")
-    .description("Show a workflow and its stages.")
-    .requiredOption("--workflow <workflow>", "slug, id or name")
-    .option("--organization <org>", "slug, id or name (default: clerk org use, else wherever the workflow is)")
-    .addHelpText("after", '\nExample:\n  clerk workflow show --workflow "pull-request-approval"')
-    .action(
-      action<{ workflow: string; organization?: string }>(async ({ api }, o) => {
-        const w = await api.call(workflowEndpoints.get, {
-          params: { workflow_id: o.workflow },
-          query: { organization_id: orgHint(o.organization) },
-        });
-        return { json: w, text: workflowText(w) };
-      }),
-    );
+  operationCommand(workflow, "show", ops.get, {
+    description: "Show a workflow and its stages.",
+    flags: {
+      workflow_id: workflowFlag,
+      organization_id: orgHintFlag("slug, id or name (default: clerk org use, else wherever the workflow is)"),
+    },
+    examples: ['clerk workflow show --workflow "pull-request-approval"'],
+    render: (w) => ({ json: w, text: workflowText(w) }),
+  });
 
   workflow
     .command("update")
@@ -178,7 +180,7 @@ export function registerWorkflowCommands(program: Command): void {
         condition?: string | false;
         description?: string;
       }>(async ({ api }, o) => {
-        const w = await api.call(workflowEndpoints.update, {
+        const w = await api.call(ops.update, {
           params: { workflow_id: o.workflow },
           query: { organization_id: orgHint(o.organization) },
           body: {
@@ -196,65 +198,48 @@ export function registerWorkflowCommands(program: Command): void {
     ["pause", "paused"],
     ["resume", "active"],
   ] as const) {
-    workflow
-      .command(verb)
-      .description(
+    operationCommand(workflow, verb, ops.update, {
+      description:
         verb === "pause"
           ? "Pause a workflow: events start no runs of it (open runs go on)."
           : "Resume a paused workflow.",
-      )
-      .requiredOption("--workflow <workflow>", "slug, id or name")
-      .option("--organization <org>", "slug, id or name")
-      .addHelpText("after", `\nExample:\n  clerk workflow ${verb} --workflow "pull-request-approval"`)
-      .action(
-        action<{ workflow: string; organization?: string }>(async ({ api }, o) => {
-          const w = await api.call(workflowEndpoints.update, {
-            params: { workflow_id: o.workflow },
-            query: { organization_id: orgHint(o.organization) },
-            body: { status },
-          });
-          return { json: w, text: `Workflow ${w.slug} is ${w.status}.` };
-        }),
-      );
+      flags: {
+        workflow_id: workflowFlag,
+        organization_id: orgHintFlag(),
+        name: false,
+        description: false,
+        trigger: false,
+        condition: false,
+        status: { fixed: status },
+      },
+      examples: [`clerk workflow ${verb} --workflow "pull-request-approval"`],
+      render: (w) => ({ json: w, text: `Workflow ${w.slug} is ${w.status}.` }),
+    });
   }
 
-  workflow
-    .command("delete")
-    .description("Delete a workflow with its runs and tasks.")
-    .requiredOption("--workflow <workflow>", "slug, id or name")
-    .option("--organization <org>", "slug, id or name")
-    .addHelpText("after", '\nExample:\n  clerk workflow delete --workflow "pull-request-approval"')
-    .action(
-      action<{ workflow: string; organization?: string }>(async ({ api }, o) => {
-        const w = await api.call(workflowEndpoints.remove, {
-          params: { workflow_id: o.workflow },
-          query: { organization_id: orgHint(o.organization) },
-        });
-        return { json: w, text: `Deleted workflow ${w.name} (${w.slug}).` };
-      }),
-    );
+  operationCommand(workflow, "delete", ops.remove, {
+    description: "Delete a workflow with its runs and tasks.",
+    flags: { workflow_id: workflowFlag, organization_id: orgHintFlag() },
+    examples: ['clerk workflow delete --workflow "pull-request-approval"'],
+    render: (w) => ({ json: w, text: `Deleted workflow ${w.name} (${w.slug}).` }),
+  });
 
-  workflow
-    .command("templates")
-    .description("List the built-in workflow templates.")
-    .addHelpText("after", "\nExample:\n  clerk workflow templates")
-    .action(
-      action(async ({ api }) => {
-        const { data } = await api.call(workflowEndpoints.templates);
-        return {
-          json: data,
-          text: table(
-            ["TEMPLATE", "TRIGGER", "CONDITION", "STAGES"],
-            data.map((t) => [
-              t.name,
-              t.trigger,
-              t.condition ?? "",
-              t.stages.map((s) => `${s.name} (${s.requiresRole})`).join(" → "),
-            ]),
-          ),
-        };
-      }),
-    );
+  operationCommand(workflow, "templates", ops.templates, {
+    description: "List the built-in workflow templates.",
+    examples: ["clerk workflow templates"],
+    render: ({ data }) => ({
+      json: data,
+      text: table(
+        ["TEMPLATE", "TRIGGER", "CONDITION", "STAGES"],
+        data.map((t) => [
+          t.name,
+          t.trigger,
+          t.condition ?? "",
+          t.stages.map((s) => `${s.name} (${s.requiresRole})`).join(" → "),
+        ]),
+      ),
+    }),
+  });
 
   const stage = workflow
     .command("stage")
@@ -293,7 +278,7 @@ export function registerWorkflowCommands(program: Command): void {
         strategy?: string;
         position?: string;
       }>(async ({ api }, o) => {
-        const w = await api.call(workflowEndpoints.addStage, {
+        const w = await api.call(ops.addStage, {
           params: { workflow_id: o.workflow },
           query: { organization_id: orgHint(o.organization) },
           body: {
@@ -345,7 +330,7 @@ export function registerWorkflowCommands(program: Command): void {
         strategy?: string;
       }>(async ({ api }, o) => {
         const orNull = (v: string | false | undefined) => (v === false ? null : v);
-        const w = await api.call(workflowEndpoints.updateStage, {
+        const w = await api.call(ops.updateStage, {
           params: { workflow_id: o.workflow, stage: o.stage },
           query: { organization_id: orgHint(o.organization) },
           body: {
@@ -362,25 +347,15 @@ export function registerWorkflowCommands(program: Command): void {
       }),
     );
 
-  stage
-    .command("remove")
-    .description("Remove a stage.")
-    .requiredOption("--workflow <workflow>", "slug, id or name")
-    .option("--organization <org>", "slug, id or name")
-    .requiredOption("--stage <stage>", "the stage's name or id")
-    .addHelpText(
-      "after",
-      '\nExample:\n  clerk workflow stage remove --workflow "pull-request-approval" --stage "Security Approval"',
-    )
-    .action(
-      action<{ workflow: string; organization?: string; stage: string }>(async ({ api }, o) => {
-        const w = await api.call(workflowEndpoints.removeStage, {
-          params: { workflow_id: o.workflow, stage: o.stage },
-          query: { organization_id: orgHint(o.organization) },
-        });
-        return { json: w, text: workflowText(w, `Removed stage ${o.stage} from ${w.slug}.`) };
-      }),
-    );
+  operationCommand(stage, "remove", ops.removeStage, {
+    description: "Remove a stage.",
+    flags: { workflow_id: workflowFlag, stage: stageFlag, organization_id: orgHintFlag() },
+    examples: ['clerk workflow stage remove --workflow "pull-request-approval" --stage "Security Approval"'],
+    render: (w, { options }) => ({
+      json: w,
+      text: workflowText(w, `Removed stage ${String(options.stage)} from ${w.slug}.`),
+    }),
+  });
 
   workflow
     .command("assign")
@@ -397,7 +372,7 @@ export function registerWorkflowCommands(program: Command): void {
     .action(
       action<{ workflow: string; organization?: string; strategy: string; role?: string; stage?: string }>(
         async ({ api }, o) => {
-          const w = await api.call(workflowEndpoints.assign, {
+          const w = await api.call(ops.assign, {
             params: { workflow_id: o.workflow },
             query: { organization_id: orgHint(o.organization) },
             body: { strategy: parseStrategy(o.strategy) as (typeof STRATEGIES)[number], role: o.role, stage: o.stage },
@@ -434,186 +409,112 @@ export function registerWorkflowCommands(program: Command): void {
   const escalation = workflow
     .command("escalation")
     .description("Escalation: open tasks of a stage go to another role after a while.");
-  escalation
-    .command("set")
-    .description("Escalate a stage's open tasks to holders of another role after a while, and tell someone.")
-    .requiredOption("--workflow <workflow>", "slug, id or name")
-    .option("--organization <org>", "slug, id or name")
-    .requiredOption("--stage <stage>", "the stage's name or id")
-    .requiredOption("--after <duration>", "e.g. 48h")
-    .requiredOption("--escalate-to <role>", "the role whose holders take over")
-    .option("--notify <email>", "who is told when it escalates")
-    .addHelpText(
-      "after",
-      '\nExample:\n  clerk workflow escalation set --workflow "pull-request-approval" --stage "Technical Review" --after "48h" --escalate-to "Senior Reviewer" --notify "tech-lead@acme.com"',
-    )
-    .action(
-      action<{
-        workflow: string;
-        organization?: string;
-        stage: string;
-        after: string;
-        escalateTo: string;
-        notify?: string;
-      }>(async ({ api }, o) => {
-        const w = await api.call(workflowEndpoints.escalation, {
-          params: { workflow_id: o.workflow },
-          query: { organization_id: orgHint(o.organization) },
-          body: { stage: o.stage, after: o.after, escalate_to: o.escalateTo, notify: o.notify },
-        });
-        const s = w.stages.find((x) => x.name.toLowerCase() === o.stage.toLowerCase() || x.id === o.stage);
-        return {
-          json: w,
-          text: `Stage ${s?.name ?? o.stage} of ${w.slug} escalates to ${s?.escalation?.escalate_to} after ${s?.escalation?.after}${s?.escalation?.notify ? `, notifying ${s.escalation.notify}` : ""}.`,
-        };
-      }),
-    );
-  escalation
-    .command("clear")
-    .description("Remove a stage's escalation.")
-    .requiredOption("--workflow <workflow>", "slug, id or name")
-    .option("--organization <org>", "slug, id or name")
-    .requiredOption("--stage <stage>", "the stage's name or id")
-    .addHelpText(
-      "after",
-      '\nExample:\n  clerk workflow escalation clear --workflow "pull-request-approval" --stage "Technical Review"',
-    )
-    .action(
-      action<{ workflow: string; organization?: string; stage: string }>(async ({ api }, o) => {
-        const w = await api.call(workflowEndpoints.clearEscalation, {
-          params: { workflow_id: o.workflow, stage: o.stage },
-          query: { organization_id: orgHint(o.organization) },
-        });
-        return { json: w, text: `Stage ${o.stage} of ${w.slug} no longer escalates.` };
-      }),
-    );
+  operationCommand(escalation, "set", ops.escalation, {
+    description: "Escalate a stage's open tasks to holders of another role after a while, and tell someone.",
+    flags: {
+      workflow_id: workflowFlag,
+      organization_id: orgHintFlag(),
+      stage: stageFlag,
+      after: { value: "duration", help: "e.g. 48h" },
+      escalate_to: { value: "role", help: "the role whose holders take over" },
+      notify: { value: "email", help: "who is told when it escalates" },
+    },
+    examples: [
+      'clerk workflow escalation set --workflow "pull-request-approval" --stage "Technical Review" --after "48h" --escalate-to "Senior Reviewer" --notify "tech-lead@acme.com"',
+    ],
+    render: (w, { options }) => {
+      const name = String(options.stage);
+      const s = w.stages.find((x) => x.name.toLowerCase() === name.toLowerCase() || x.id === name);
+      return {
+        json: w,
+        text: `Stage ${s?.name ?? name} of ${w.slug} escalates to ${s?.escalation?.escalate_to} after ${s?.escalation?.after}${s?.escalation?.notify ? `, notifying ${s.escalation.notify}` : ""}.`,
+      };
+    },
+  });
+  operationCommand(escalation, "clear", ops.clearEscalation, {
+    description: "Remove a stage's escalation.",
+    flags: { workflow_id: workflowFlag, stage: stageFlag, organization_id: orgHintFlag() },
+    examples: ['clerk workflow escalation clear --workflow "pull-request-approval" --stage "Technical Review"'],
+    render: (w, { options }) => ({ json: w, text: `Stage ${String(options.stage)} of ${w.slug} no longer escalates.` }),
+  });
 
   const fileset = program
     .command("fileset")
     .alias("filesets")
     .description("File sets: named glob patterns for files:touched:<name> conditions.");
-  fileset
-    .command("create")
-    .description("Create a file set.")
-    .argument("<name>", "e.g. security-sensitive")
-    .option("--organization <org>", "slug, id or name (default: clerk org use)")
-    .requiredOption(
-      "--paths <patterns>",
-      "comma-separated globs: * within a folder, ** across folders, a trailing / for everything below",
-    )
-    .addHelpText(
-      "after",
-      '\nExample:\n  clerk fileset create security-sensitive --organization engineering-team --paths "src/auth/**,**/*.pem"',
-    )
-    .action(
-      action<{ organization?: string; paths: string }>(async ({ api }, o, args) => {
-        const f = await api.call(workflowEndpoints.saveFileSet, {
-          params: { organization_id: organizationOrDefault(o.organization) },
-          body: { name: args[0] as string, paths: o.paths },
-        });
-        return { json: f, text: `Created file set ${f.name}: ${f.patterns.join(", ")}.` };
-      }),
-    );
-  fileset
-    .command("update")
-    .description("Replace a file set's patterns.")
-    .argument("<name>", "the file set")
-    .option("--organization <org>", "slug, id or name (default: clerk org use)")
-    .requiredOption("--paths <patterns>", "comma-separated globs")
-    .addHelpText(
-      "after",
-      '\nExample:\n  clerk fileset update security-sensitive --paths "src/auth/**,**/*.pem,**/*.key"',
-    )
-    .action(
-      action<{ organization?: string; paths: string }>(async ({ api }, o, args) => {
-        const f = await api.call(workflowEndpoints.replaceFileSet, {
-          params: { organization_id: organizationOrDefault(o.organization), name: args[0] as string },
-          body: { paths: o.paths },
-        });
-        return { json: f, text: `File set ${f.name} is now: ${f.patterns.join(", ")}.` };
-      }),
-    );
-  fileset
-    .command("list")
-    .description("List an organization's file sets.")
-    .option("--organization <org>", "slug, id or name (default: clerk org use)")
-    .addHelpText("after", "\nExample:\n  clerk fileset list --organization engineering-team")
-    .action(
-      action<{ organization?: string }>(async ({ api }, o) => {
-        const { data } = await api.call(workflowEndpoints.listFileSets, {
-          params: { organization_id: organizationOrDefault(o.organization) },
-        });
-        return {
-          json: data,
-          text: table(
-            ["FILE SET", "PATTERNS", "UPDATED"],
-            data.map((f) => [f.name, f.patterns.join(", "), when(f.updated_at)]),
-          ),
-        };
-      }),
-    );
-  fileset
-    .command("delete")
-    .description("Delete a file set (conditions naming it then count as true).")
-    .argument("<name>", "the file set")
-    .option("--organization <org>", "slug, id or name (default: clerk org use)")
-    .addHelpText("after", "\nExample:\n  clerk fileset delete security-sensitive --organization engineering-team")
-    .action(
-      action<{ organization?: string }>(async ({ api }, o, args) => {
-        const f = await api.call(workflowEndpoints.deleteFileSet, {
-          params: { organization_id: organizationOrDefault(o.organization), name: args[0] as string },
-        });
-        return { json: f, text: `Deleted file set ${f.name}.` };
-      }),
-    );
+  operationCommand(fileset, "create", ops.saveFileSet, {
+    description: "Create a file set.",
+    args: [{ field: "name", name: "name", description: "e.g. security-sensitive" }],
+    flags: {
+      organization_id: orgOrDefault(),
+      paths: {
+        value: "patterns",
+        help: "comma-separated globs: * within a folder, ** across folders, a trailing / for everything below",
+      },
+    },
+    examples: [
+      'clerk fileset create security-sensitive --organization engineering-team --paths "src/auth/**,**/*.pem"',
+    ],
+    render: (f) => ({ json: f, text: `Created file set ${f.name}: ${f.patterns.join(", ")}.` }),
+  });
+  operationCommand(fileset, "update", ops.replaceFileSet, {
+    description: "Replace a file set's patterns.",
+    args: [{ field: "name", name: "name", description: "the file set" }],
+    flags: { organization_id: orgOrDefault(), paths: { value: "patterns", help: "comma-separated globs" } },
+    examples: ['clerk fileset update security-sensitive --paths "src/auth/**,**/*.pem,**/*.key"'],
+    render: (f) => ({ json: f, text: `File set ${f.name} is now: ${f.patterns.join(", ")}.` }),
+  });
+  operationCommand(fileset, "list", ops.listFileSets, {
+    description: "List an organization's file sets.",
+    flags: { organization_id: orgOrDefault() },
+    examples: ["clerk fileset list --organization engineering-team"],
+    render: ({ data }) => ({
+      json: data,
+      text: table(
+        ["FILE SET", "PATTERNS", "UPDATED"],
+        data.map((f) => [f.name, f.patterns.join(", "), when(f.updated_at)]),
+      ),
+    }),
+  });
+  operationCommand(fileset, "delete", ops.deleteFileSet, {
+    description: "Delete a file set (conditions naming it then count as true).",
+    args: [{ field: "name", name: "name", description: "the file set" }],
+    flags: { organization_id: orgOrDefault() },
+    examples: ["clerk fileset delete security-sensitive --organization engineering-team"],
+    render: (f) => ({ json: f, text: `Deleted file set ${f.name}.` }),
+  });
 
   const form = program
     .command("form")
     .alias("forms")
     .description("Forms: JSON Schema templates approvers fill in (built in: change-request-template).");
-  form
-    .command("create")
-    .description("Create a form from a JSON Schema of an object.")
-    .requiredOption("--name <name>", "e.g. security-checklist")
-    .option("--organization <org>", "slug, id or name (default: clerk org use)")
-    .requiredOption("--schema <json>", "the JSON Schema inline, or @file.json")
-    .option("--description <text>", "what it records")
-    .addHelpText(
-      "after",
-      '\nExample:\n  clerk form create --name security-checklist --schema \'{"type":"object","required":["threat_model"],"properties":{"threat_model":{"type":"string"}}}\'',
-    )
-    .action(
-      action<{ name: string; organization?: string; schema: string; description?: string }>(async ({ api }, o) => {
-        const f = await api.call(workflowEndpoints.createForm, {
-          params: { organization_id: organizationOrDefault(o.organization) },
-          body: {
-            name: o.name,
-            description: o.description,
-            schema: jsonObject(o.schema, "schema") as Record<string, unknown>,
-          },
-        });
-        return { json: f, text: `Created form ${f.name}.` };
-      }),
-    );
-  form
-    .command("list")
-    .description("List the forms usable in an organization.")
-    .option("--organization <org>", "slug, id or name (default: clerk org use)")
-    .addHelpText("after", "\nExample:\n  clerk form list --organization engineering-team")
-    .action(
-      action<{ organization?: string }>(async ({ api }, o) => {
-        const { data } = await api.call(workflowEndpoints.listForms, {
-          params: { organization_id: organizationOrDefault(o.organization) },
-        });
-        const fieldsOf = (s: Record<string, unknown>) =>
-          Object.keys((s.properties ?? {}) as Record<string, unknown>).join(", ");
-        return {
-          json: data,
-          text: table(
-            ["FORM", "FIELDS", "BUILT IN", "DESCRIPTION"],
-            data.map((f) => [f.name, fieldsOf(f.schema), f.built_in ? "yes" : "no", f.description]),
-          ),
-        };
-      }),
-    );
+  operationCommand(form, "create", ops.createForm, {
+    description: "Create a form from a JSON Schema of an object.",
+    flags: {
+      organization_id: orgOrDefault(),
+      name: { help: "e.g. security-checklist" },
+      description: { value: "text", help: "what it records" },
+      schema: { value: "json", help: "the JSON Schema inline, or @file.json" },
+    },
+    examples: [
+      'clerk form create --name security-checklist --schema \'{"type":"object","required":["threat_model"],"properties":{"threat_model":{"type":"string"}}}\'',
+    ],
+    render: (f) => ({ json: f, text: `Created form ${f.name}.` }),
+  });
+  operationCommand(form, "list", ops.listForms, {
+    description: "List the forms usable in an organization.",
+    flags: { organization_id: orgOrDefault() },
+    examples: ["clerk form list --organization engineering-team"],
+    render: ({ data }) => {
+      const fieldsOf = (s: Record<string, unknown>) =>
+        Object.keys((s.properties ?? {}) as Record<string, unknown>).join(", ");
+      return {
+        json: data,
+        text: table(
+          ["FORM", "FIELDS", "BUILT IN", "DESCRIPTION"],
+          data.map((f) => [f.name, fieldsOf(f.schema), f.built_in ? "yes" : "no", f.description]),
+        ),
+      };
+    },
+  });
 }
