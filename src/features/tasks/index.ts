@@ -6,15 +6,8 @@ export { STAGE_ESCALATE, STAGE_TIMEOUT } from "./run.advance.js";
 export { cancelRun, type EmitResult, emitEvent, type EventRecord, getRun, listRuns, subjectOf } from "./run.service.js";
 export { workflowStats, type WorkflowStats } from "./stats.service.js";
 export { TASK_JOB_HANDLERS } from "./task.jobs.js";
-export {
-  approveTask,
-  assignTask,
-  type DecisionResult,
-  getTask,
-  listTasks,
-  rejectTask,
-  type TaskQuery,
-} from "./task.service.js";
+export { assignTask } from "./assign.service.js";
+export { approveTask, type DecisionResult, getTask, listTasks, rejectTask, type TaskQuery } from "./task.service.js";
 export { type Signal, SIGNALS } from "./task.signals.js";
 export {
   type BlockedRunFinding,

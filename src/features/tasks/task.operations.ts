@@ -7,7 +7,8 @@ import { jobSummary, runDueJobs } from "../jobs/index.js";
 import { cancelRun, emitEvent, getRun, listRuns, subjectOf } from "./run.service.js";
 import { workflowStats } from "./stats.service.js";
 import { TASK_JOB_HANDLERS } from "./task.jobs.js";
-import { approveTask, assignTask, getTask, listTasks, rejectTask } from "./task.service.js";
+import { assignTask } from "./assign.service.js";
+import { approveTask, getTask, listTasks, rejectTask } from "./task.service.js";
 import { assertAllowedNow } from "../access/index.js";
 import {
   type QueueCounts,

@@ -6,7 +6,8 @@ import { deleteFileSet, listFileSets, saveFileSet } from "./fileset.service.js";
 import { createForm, listForms } from "./form.service.js";
 import { STRATEGIES } from "./workflow.schema.js";
 import { addStage, clearEscalation, removeStage, setAssignment, setEscalation, updateStage } from "./stage.service.js";
-import { createWorkflow, deleteWorkflow, getWorkflow, listWorkflows, updateWorkflow } from "./workflow.service.js";
+import { getWorkflow, listWorkflows } from "./workflow.records.js";
+import { createWorkflow, deleteWorkflow, updateWorkflow } from "./workflow.service.js";
 import { TEMPLATES } from "./workflow.templates.js";
 import {
   fileSetObject,

@@ -4,7 +4,7 @@ import { millis } from "../../operations/index.js";
 import type { FileSet } from "./fileset.service.js";
 import type { Form } from "./form.service.js";
 import { STRATEGIES } from "./workflow.schema.js";
-import type { Stage, Workflow } from "./workflow.service.js";
+import type { Stage, Workflow } from "./workflow.records.js";
 import type { WorkflowTemplate } from "./workflow.templates.js";
 
 /** `object: "workflow_stage"`: one step of a workflow, approved by holders of a role. */
