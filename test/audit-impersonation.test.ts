@@ -10,23 +10,23 @@ import { auditEndpoints } from "../src/features/audit/audit.routes.js";
 import { verifyAudit } from "../src/features/audit/audit.verify.js";
 import { addMember, createOrganization } from "../src/features/members/index.js";
 import { createRole } from "../src/features/roles/index.js";
-import { taskEndpoints } from "../src/features/tasks/task.routes.js";
-import { workflowEndpoints } from "../src/features/workflows/workflow.routes.js";
+import { taskOperations } from "../src/features/tasks/task.operations.js";
+import { workflowOperations } from "../src/features/workflows/workflow.operations.js";
 import { type TestApi, startApi } from "./helpers/api.js";
 import { tamper } from "./helpers/audit.js";
 import { DIALECTS, type TestStore, freshLocation, openTestStore } from "./helpers/store.js";
 
 /** A one-stage review with rev@acme.com as its reviewer, and the open task of a run started by dev@acme.com. */
 async function openTask(admin: Api): Promise<string> {
-  await admin.call(workflowEndpoints.create, {
+  await admin.call(workflowOperations.create, {
     params: { organization_id: "eng" },
     body: { name: "Review", trigger: "event:pull_request_opened" },
   });
-  await admin.call(workflowEndpoints.addStage, {
+  await admin.call(workflowOperations.addStage, {
     params: { workflow_id: "review" },
     body: { name: "Code", requires_role: "Code Reviewer" },
   });
-  const event = await admin.call(taskEndpoints.emit, {
+  const event = await admin.call(taskOperations.emit, {
     body: { organization_id: "eng", type: "pull_request_opened", requester: "dev@acme.com" },
   });
   return event.runs[0]!.stages[0]!.tasks[0]!.id;
@@ -57,7 +57,7 @@ for (const dialect of DIALECTS) {
       const admin = remoteApi({ url: api.url, secretKey: api.secret });
       const rev = remoteApi({ url: api.url, secretKey: api.secret, actAs: "rev@acme.com" });
       const taskId = await openTask(admin);
-      await rev.call(taskEndpoints.approve, { params: { id: taskId }, body: { comment: "ok" } });
+      await rev.call(taskOperations.approve, { params: { id: taskId }, body: { comment: "ok" } });
 
       const page = await admin.call(auditEndpoints.list, {
         query: { organization_id: "eng", filter: "action:approval.granted" },
@@ -119,7 +119,7 @@ for (const dialect of DIALECTS) {
           label: "rev@acme.com",
           via: { type: "operator", id: null, label: expect.stringMatching(/^operator:/) },
         });
-        await localApi(rev.ctx).call(taskEndpoints.approve, { params: { id: taskId }, body: {} });
+        await localApi(rev.ctx).call(taskOperations.approve, { params: { id: taskId }, body: {} });
       } finally {
         await rev.store.close();
       }

@@ -5,8 +5,8 @@ import { remoteApi } from "../src/cli/api.js";
 import { createKey } from "../src/features/keys/index.js";
 import { addMember, createOrganization } from "../src/features/members/index.js";
 import { createRole } from "../src/features/roles/index.js";
-import { taskEndpoints } from "../src/features/tasks/task.routes.js";
-import { workflowEndpoints } from "../src/features/workflows/workflow.routes.js";
+import { taskOperations } from "../src/features/tasks/task.operations.js";
+import { workflowOperations } from "../src/features/workflows/workflow.operations.js";
 import { type TestApi, startApi } from "./helpers/api.js";
 import { DIALECTS, type TestStore, openTestStore } from "./helpers/store.js";
 
@@ -33,12 +33,12 @@ for (const dialect of DIALECTS) {
 
     it("defines a workflow, starts a run from an event, and approves it as the assignee", async () => {
       const admin = as();
-      const created = await admin.call(workflowEndpoints.create, {
+      const created = await admin.call(workflowOperations.create, {
         params: { organization_id: "eng" },
         body: { name: "Review", trigger: "event:pull_request_opened" },
       });
       expect(created).toMatchObject({ object: "workflow", slug: "review", status: "active", stages: [], warnings: [] });
-      const staged = await admin.call(workflowEndpoints.addStage, {
+      const staged = await admin.call(workflowOperations.addStage, {
         params: { workflow_id: "review" },
         body: { name: "Code", requires_role: "Code Reviewer", timeout: "2h" },
       });
@@ -52,7 +52,7 @@ for (const dialect of DIALECTS) {
           strategy: "round-robin",
         }),
       ]);
-      const event = await admin.call(taskEndpoints.emit, {
+      const event = await admin.call(taskOperations.emit, {
         body: {
           organization_id: "eng",
           type: "pull_request_opened",
@@ -67,15 +67,15 @@ for (const dialect of DIALECTS) {
         duplicate: false,
         runs: [{ object: "workflow_run", status: "open", current_stage: "Code", requester: "dev@acme.com" }],
       });
-      const mine = await as("rev@acme.com").call(taskEndpoints.listTasks, { query: { mine: true } });
+      const mine = await as("rev@acme.com").call(taskOperations.listTasks, { query: { mine: true } });
       expect(mine.data.map((x) => [x.assignee, x.stage, x.subject])).toEqual([["rev@acme.com", "Code", "7"]]);
       const taskId = mine.data[0]!.id;
-      const approved = await as("rev@acme.com").call(taskEndpoints.approve, {
+      const approved = await as("rev@acme.com").call(taskOperations.approve, {
         params: { id: taskId },
         body: { comment: "ok" },
       });
       expect(approved).toMatchObject({ status: "approved", decided_by: "rev@acme.com", run: { status: "approved" } });
-      const stats = await admin.call(taskEndpoints.stats, {
+      const stats = await admin.call(taskOperations.stats, {
         params: { workflow_id: "review" },
         query: { period: "7d" },
       });
@@ -90,15 +90,15 @@ for (const dialect of DIALECTS) {
 
     it("answers refusals with their status and a message that says what would be right", async () => {
       const admin = as();
-      await admin.call(workflowEndpoints.create, {
+      await admin.call(workflowOperations.create, {
         params: { organization_id: "eng" },
         body: { name: "Review", trigger: "event:pull_request_opened" },
       });
-      await admin.call(workflowEndpoints.addStage, {
+      await admin.call(workflowOperations.addStage, {
         params: { workflow_id: "review" },
         body: { name: "Code", requires_role: "Code Reviewer" },
       });
-      const event = await admin.call(taskEndpoints.emit, {
+      const event = await admin.call(taskOperations.emit, {
         body: { organization_id: "eng", type: "pull_request_opened", requester: "rev@acme.com" },
       });
       const run = event.runs[0]!;
@@ -157,15 +157,15 @@ for (const dialect of DIALECTS) {
 
     it("runs the timer queue only for instance admins", async () => {
       const admin = as();
-      await admin.call(workflowEndpoints.create, {
+      await admin.call(workflowOperations.create, {
         params: { organization_id: "eng" },
         body: { name: "Review", trigger: "event:pull_request_opened" },
       });
-      await admin.call(workflowEndpoints.addStage, {
+      await admin.call(workflowOperations.addStage, {
         params: { workflow_id: "review" },
         body: { name: "Code", requires_role: "Code Reviewer", timeout: "1h" },
       });
-      await admin.call(taskEndpoints.emit, { body: { organization_id: "eng", type: "pull_request_opened" } });
+      await admin.call(taskOperations.emit, { body: { organization_id: "eng", type: "pull_request_opened" } });
       const agent = (await createKey(t.ctx, { agent: "rev@acme.com" })).secret;
       const refused = await api.app.inject({
         method: "POST",
@@ -175,13 +175,13 @@ for (const dialect of DIALECTS) {
       });
       expect(refused.statusCode).toBe(403);
       t.clock.advance(2 * HOUR);
-      expect(await admin.call(taskEndpoints.runJobs, { body: {} })).toMatchObject({
+      expect(await admin.call(taskOperations.runJobs, { body: {} })).toMatchObject({
         object: "job_run",
         ran: 1,
         pending: 0,
         done: 1,
       });
-      const tasks = await admin.call(taskEndpoints.listTasks, { query: { organization_id: "eng" } });
+      const tasks = await admin.call(taskOperations.listTasks, { query: { organization_id: "eng" } });
       expect(tasks.data.map((x) => x.overdue)).toEqual([true]);
     });
   });

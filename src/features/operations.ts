@@ -9,6 +9,8 @@ import { invitationOperations } from "./invitations/invitation.operations.js";
 import { memberOperations } from "./members/member.operations.js";
 import { sessionOperations } from "./sessions/session.operations.js";
 import { userOperations } from "./users/user.operations.js";
+import { taskOperations } from "./tasks/task.operations.js";
+import { workflowOperations } from "./workflows/workflow.operations.js";
 
 type Table = Readonly<Record<string, Operation>>;
 // Each table keeps its precise types for its callers; the catalogue only needs what every operation shares.
@@ -23,4 +25,6 @@ export const OPERATIONS: Readonly<Record<string, Table>> = {
   users: table(userOperations),
   sessions: table(sessionOperations),
   keys: table(keyOperations),
+  workflows: table(workflowOperations),
+  tasks: table(taskOperations),
 };

@@ -20,6 +20,7 @@ import { registerJwksRoute, registerSessionRoutes } from "../features/sessions/s
 import { registerSettingsRoutes } from "../features/settings/settings.routes.js";
 import { registerTaskRoutes } from "../features/tasks/task.routes.js";
 import { registerWorkflowRoutes } from "../features/workflows/workflow.routes.js";
+import { registerUserRoutes } from "../features/users/user.routes.js";
 import type { Store } from "../store/index.js";
 import { actorFor, bearerToken } from "./auth.js";
 import { AuthFailureLimiter } from "./auth-failures.js";
@@ -230,8 +231,6 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       registerSettingsRoutes(v1);
       registerAuditRoutes(v1);
       registerHealthRoutes(v1);
-      registerWorkflowRoutes(v1);
-      registerTaskRoutes(v1);
       registerNotificationRoutes(v1);
       for (const table of Object.values(OPERATIONS)) mountAll(v1, table);
       registerAcceptPage(v1);

@@ -1,19 +1,13 @@
 // The tasks feature's public face: events start runs, runs ask tasks of reviewers, timers keep them moving.
 export { type Candidate, pickReviewers, rotation } from "./assignment.js";
-export { type RunRecord, runObject, type TaskRecord, taskObject } from "./run.records.js";
+export { type RunRecord, type TaskRecord } from "./run.records.js";
+export { runObject, taskObject } from "./task.view.js";
 export { STAGE_ESCALATE, STAGE_TIMEOUT } from "./run.advance.js";
 export { cancelRun, type EmitResult, emitEvent, type EventRecord, getRun, listRuns, subjectOf } from "./run.service.js";
 export { workflowStats, type WorkflowStats } from "./stats.service.js";
 export { TASK_JOB_HANDLERS } from "./task.jobs.js";
-export {
-  approveTask,
-  assignTask,
-  type DecisionResult,
-  getTask,
-  listTasks,
-  rejectTask,
-  type TaskQuery,
-} from "./task.service.js";
+export { assignTask } from "./assign.service.js";
+export { approveTask, type DecisionResult, getTask, listTasks, rejectTask, type TaskQuery } from "./task.service.js";
 export { type Signal, SIGNALS } from "./task.signals.js";
 export {
   type BlockedRunFinding,

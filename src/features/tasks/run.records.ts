@@ -1,4 +1,4 @@
-// Loads runs, their stages and tasks with the names people read, and shapes them for the API.
+// Loads runs, their stages and tasks with the names people read (task.view.ts shapes them for the API).
 import type { ServiceContext } from "../../context.js";
 import type { RunStagesTable, TasksTable, WorkflowRunsTable } from "./task.table.js";
 
@@ -207,62 +207,4 @@ export async function runRecords(ctx: ServiceContext, rows: readonly WorkflowRun
       completedAt: r.completed_at,
     };
   });
-}
-
-/** The API's task object. */
-export function taskObject(t: TaskRecord) {
-  return {
-    object: "task" as const,
-    id: t.id,
-    organization_id: t.organizationId,
-    run_id: t.runId,
-    workflow: t.workflow,
-    stage: t.stage,
-    subject: t.subject,
-    assignee: t.assignee?.email ?? null,
-    assigned_via: t.assignedVia,
-    status: t.status,
-    decided_by: t.decidedBy?.email ?? null,
-    comment: t.comment,
-    reason: t.reason,
-    form_data: t.formData,
-    escalated: t.escalated,
-    overdue: t.overdue,
-    created_at: t.createdAt,
-    decided_at: t.decidedAt,
-  };
-}
-
-/** The API's run object. */
-export function runObject(r: RunRecord) {
-  return {
-    object: "workflow_run" as const,
-    id: r.id,
-    organization_id: r.organizationId,
-    workflow: r.workflow,
-    event: r.event,
-    requester: r.requester?.email ?? null,
-    status: r.status,
-    subject: r.subject,
-    blocked: r.blockedReason !== null,
-    blocked_reason: r.blockedReason,
-    outcome_reason: r.outcomeReason,
-    current_stage: r.currentStage,
-    stages: r.stages.map((s) => ({
-      name: s.name,
-      position: s.position,
-      status: s.status,
-      approvals_needed: s.approvalsNeeded,
-      approvals: s.approvals,
-      note: s.note,
-      started_at: s.startedAt,
-      completed_at: s.completedAt,
-      overdue_at: s.overdueAt,
-      escalated_at: s.escalatedAt,
-      tasks: s.tasks.map(taskObject),
-    })),
-    created_at: r.createdAt,
-    updated_at: r.updatedAt,
-    completed_at: r.completedAt,
-  };
 }

@@ -1,15 +1,13 @@
 // `clerk event emit`, `clerk task …`, `clerk run …`, `clerk workflow stats` and `clerk jobs …`.
 import type { Command } from "commander";
+import { operationCommand } from "../../cli/command.js";
 import { organizationOrDefault, readState } from "../../cli/context.js";
 import { commandNamed, fields, table, when } from "../../cli/output.js";
 import { action } from "../../cli/run.js";
 import { formatDuration } from "../../duration.js";
-import { jsonObject, orgHint } from "../../cli/input.js";
-import type { runObject, taskObject } from "./run.records.js";
-import { taskEndpoints } from "./task.routes.js";
-
-type RunObject = ReturnType<typeof runObject>;
-type TaskObject = ReturnType<typeof taskObject>;
+import { orgHint } from "../../cli/input.js";
+import type { RunObject, TaskObject } from "./task.view.js";
+import { taskOperations as ops } from "./task.operations.js";
 
 const ms = (v: number | null) => (v === null ? "-" : formatDuration(v));
 
@@ -55,47 +53,40 @@ export function registerTaskCommands(program: Command): void {
     .command("event")
     .alias("events")
     .description("Events start runs of the workflows they trigger.");
-  event
-    .command("emit")
-    .description("Emit an event: each active workflow whose trigger and condition match starts a run.")
-    .option("--organization <org>", "slug, id or name (default: clerk org use)")
-    .requiredOption("--type <type>", "the event type, e.g. pull_request_opened")
-    .option(
-      "--data <json>",
-      'the event\'s attributes as a JSON object (or @file.json), e.g. \'{"pr": {"number": 123}, "files": ["src/auth/a.ts"]}\'',
-    )
-    .option("--idempotency-key <key>", "a redelivery with the same key starts nothing new")
-    .option(
-      "--requester <email>",
-      "who asked for the change (default: --as); never assigned or approving their own run",
-    )
-    .addHelpText(
-      "after",
-      '\nExample:\n  clerk event emit --organization engineering-team --type pull_request_opened --idempotency-key gh-123-opened \\\n    --data \'{"pr": {"number": 123, "title": "Rotate keys", "url": "https://git.example.com/pr/123"}, "files": ["src/auth/keys.ts"]}\'',
-    )
-    .action(
-      action<{ organization?: string; type: string; data?: string; idempotencyKey?: string; requester?: string }>(
-        async ({ api }, o) => {
-          const e = await api.call(taskEndpoints.emit, {
-            body: {
-              organization_id: organizationOrDefault(o.organization),
-              type: o.type,
-              data: jsonObject(o.data, "data"),
-              idempotency_key: o.idempotencyKey,
-              requester: o.requester,
-            },
-          });
-          const runs = e.runs.map(
-            (r) =>
-              `  ${r.id} ${r.workflow.slug}: ${r.status}${r.current_stage ? `, at ${r.current_stage}` : ""}${r.blocked_reason ? ` (blocked: ${r.blocked_reason})` : ""}`,
-          );
-          const headline = e.duplicate
-            ? `Event ${e.id} was already received (idempotency key ${e.idempotency_key}); nothing new started.`
-            : `Received ${e.type} (${e.id}); ${e.runs.length} run(s) started.`;
-          return { json: e, text: [headline, ...runs].join("\n") };
-        },
-      ),
-    );
+  operationCommand(event, "emit", ops.emit, {
+    description: "Emit an event: each active workflow whose trigger and condition match starts a run.",
+    flags: {
+      organization_id: {
+        flag: "organization",
+        value: "org",
+        help: "slug, id or name (default: clerk org use)",
+        resolve: organizationOrDefault,
+      },
+      type: { help: "the event type, e.g. pull_request_opened" },
+      data: {
+        value: "json",
+        help: 'the event\'s attributes as a JSON object (or @file.json), e.g. \'{"pr": {"number": 123}, "files": ["src/auth/a.ts"]}\'',
+      },
+      idempotency_key: { value: "key", help: "a redelivery with the same key starts nothing new" },
+      requester: {
+        value: "email",
+        help: "who asked for the change (default: --as); never assigned or approving their own run",
+      },
+    },
+    examples: [
+      'clerk event emit --organization engineering-team --type pull_request_opened --idempotency-key gh-123-opened \\\n    --data \'{"pr": {"number": 123, "title": "Rotate keys", "url": "https://git.example.com/pr/123"}, "files": ["src/auth/keys.ts"]}\'',
+    ],
+    render: (e) => {
+      const runs = e.runs.map(
+        (r) =>
+          `  ${r.id} ${r.workflow.slug}: ${r.status}${r.current_stage ? `, at ${r.current_stage}` : ""}${r.blocked_reason ? ` (blocked: ${r.blocked_reason})` : ""}`,
+      );
+      const headline = e.duplicate
+        ? `Event ${e.id} was already received (idempotency key ${e.idempotency_key}); nothing new started.`
+        : `Received ${e.type} (${e.id}); ${e.runs.length} run(s) started.`;
+      return { json: e, text: [headline, ...runs].join("\n") };
+    },
+  });
 
   const task = program
     .command("task")
@@ -117,7 +108,7 @@ export function registerTaskCommands(program: Command): void {
       action<{ mine?: boolean; organization?: string; workflow?: string; assignee?: string; status: string }>(
         async ({ api }, o) => {
           const organization = o.mine || o.workflow ? o.organization : organizationOrDefault(o.organization);
-          const { data } = await api.call(taskEndpoints.listTasks, {
+          const { data } = await api.call(ops.listTasks, {
             query: {
               mine: o.mine,
               organization_id: organization ?? (o.workflow ? readState().organization : undefined),
@@ -131,60 +122,41 @@ export function registerTaskCommands(program: Command): void {
         },
       ),
     );
-  task
-    .command("show")
-    .description("Show a task.")
-    .argument("<task>", "the task id")
-    .addHelpText("after", "\nExample:\n  clerk task show task_2Wg7…")
-    .action(
-      action(async ({ api }, _o, args) => {
-        const t = await api.call(taskEndpoints.getTask, { params: { id: args[0] as string } });
-        return { json: t, text: taskRows([t]) };
-      }),
-    );
-  task
-    .command("approve")
-    .description("Approve a task (as a member: --as, or that member's key).")
-    .argument("<task>", "the task id")
-    .option("--comment <text>", "why, for the record")
-    .option("--form-data <json>", "the stage's form, as a JSON object (or @file.json)")
-    .addHelpText(
-      "after",
-      '\nExamples:\n  clerk task approve task_2Wg7… --comment "LGTM" --as bob@acme.com\n  clerk task approve task_2Wg7… --as lead@acme.com --form-data \'{"summary":"Rotate keys","risk":"low","rollback_plan":"Restore old key","ticket":"CHG-1"}\'',
-    )
-    .action(
-      action<{ comment?: string; formData?: string }>(async ({ api }, o, args) => {
-        const t = await api.call(taskEndpoints.approve, {
-          params: { id: args[0] as string },
-          body: { comment: o.comment, form_data: jsonObject(o.formData, "form-data") },
-        });
-        return {
-          json: t,
-          text: runText(
-            t.run,
-            `Approved ${t.id} (${t.stage} of ${t.workflow.slug}). The run is ${t.run.status}${t.run.current_stage ? `, now at ${t.run.current_stage}` : ""}.`,
-          ),
-        };
-      }),
-    );
-  task
-    .command("reject")
-    .description("Reject a task; the run ends rejected.")
-    .argument("<task>", "the task id")
-    .requiredOption("--reason <text>", "why (shown to the requester, counted in stats)")
-    .addHelpText(
-      "after",
-      '\nExample:\n  clerk task reject task_2Wg7… --reason "Missing tests for the token refresh" --as bob@acme.com',
-    )
-    .action(
-      action<{ reason: string }>(async ({ api }, o, args) => {
-        const t = await api.call(taskEndpoints.reject, {
-          params: { id: args[0] as string },
-          body: { reason: o.reason },
-        });
-        return { json: t, text: `Rejected ${t.id} (${t.stage} of ${t.workflow.slug}); run ${t.run_id} is rejected.` };
-      }),
-    );
+  operationCommand(task, "show", ops.getTask, {
+    description: "Show a task.",
+    args: [{ field: "id", name: "task", description: "the task id" }],
+    examples: ["clerk task show task_2Wg7…"],
+    render: (t) => ({ json: t, text: taskRows([t]) }),
+  });
+  operationCommand(task, "approve", ops.approve, {
+    description: "Approve a task (as a member: --as, or that member's key).",
+    args: [{ field: "id", name: "task", description: "the task id" }],
+    flags: {
+      comment: { value: "text", help: "why, for the record" },
+      form_data: { value: "json", help: "the stage's form, as a JSON object (or @file.json)" },
+    },
+    examples: [
+      'clerk task approve task_2Wg7… --comment "LGTM" --as bob@acme.com',
+      'clerk task approve task_2Wg7… --as lead@acme.com --form-data \'{"summary":"Rotate keys","risk":"low","rollback_plan":"Restore old key","ticket":"CHG-1"}\'',
+    ],
+    render: (t) => ({
+      json: t,
+      text: runText(
+        t.run,
+        `Approved ${t.id} (${t.stage} of ${t.workflow.slug}). The run is ${t.run.status}${t.run.current_stage ? `, now at ${t.run.current_stage}` : ""}.`,
+      ),
+    }),
+  });
+  operationCommand(task, "reject", ops.reject, {
+    description: "Reject a task; the run ends rejected.",
+    args: [{ field: "id", name: "task", description: "the task id" }],
+    flags: { reason: { value: "text", help: "why (shown to the requester, counted in stats)" } },
+    examples: ['clerk task reject task_2Wg7… --reason "Missing tests for the token refresh" --as bob@acme.com'],
+    render: (t) => ({
+      json: t,
+      text: `Rejected ${t.id} (${t.stage} of ${t.workflow.slug}); run ${t.run_id} is rejected.`,
+    }),
+  });
   task
     .command("assign")
     .description("Assign a reviewer by hand: to a task, a run, or a workflow's run for a pull request.")
@@ -207,7 +179,7 @@ export function registerTaskCommands(program: Command): void {
         run?: string;
         task?: string;
       }>(async ({ api }, o) => {
-        const t = await api.call(taskEndpoints.assign, {
+        const t = await api.call(ops.assign, {
           body: {
             reviewer: o.reviewer,
             workflow: o.workflow,
@@ -225,17 +197,12 @@ export function registerTaskCommands(program: Command): void {
     );
 
   const run = program.command("run").alias("runs").description("Runs: one workflow's progress on one event.");
-  run
-    .command("show")
-    .description("Show a run: its stages, tasks and whether it is blocked.")
-    .argument("<run>", "the run id")
-    .addHelpText("after", "\nExample:\n  clerk run show run_2Wg7…")
-    .action(
-      action(async ({ api }, _o, args) => {
-        const r = await api.call(taskEndpoints.getRun, { params: { id: args[0] as string } });
-        return { json: r, text: runText(r) };
-      }),
-    );
+  operationCommand(run, "show", ops.getRun, {
+    description: "Show a run: its stages, tasks and whether it is blocked.",
+    args: [{ field: "id", name: "run", description: "the run id" }],
+    examples: ["clerk run show run_2Wg7…"],
+    render: (r) => ({ json: r, text: runText(r) }),
+  });
   run
     .command("list")
     .description("List runs of a workflow (or an organization), newest first.")
@@ -248,7 +215,7 @@ export function registerTaskCommands(program: Command): void {
     .action(
       action<{ workflow?: string; organization?: string; status?: string; pullRequest?: string; limit: string }>(
         async ({ api }, o) => {
-          const { data } = await api.call(taskEndpoints.listRuns, {
+          const { data } = await api.call(ops.listRuns, {
             query: {
               workflow: o.workflow,
               organization_id: o.workflow ? orgHint(o.organization) : organizationOrDefault(o.organization),
@@ -275,21 +242,13 @@ export function registerTaskCommands(program: Command): void {
         },
       ),
     );
-  run
-    .command("cancel")
-    .description("Cancel an open run (its requester or a workflow manager).")
-    .argument("<run>", "the run id")
-    .option("--reason <text>", "why")
-    .addHelpText("after", '\nExample:\n  clerk run cancel run_2Wg7… --reason "Superseded by #124"')
-    .action(
-      action<{ reason?: string }>(async ({ api }, o, args) => {
-        const r = await api.call(taskEndpoints.cancelRun, {
-          params: { id: args[0] as string },
-          body: { reason: o.reason },
-        });
-        return { json: r, text: `Cancelled run ${r.id} (${r.workflow.slug}).` };
-      }),
-    );
+  operationCommand(run, "cancel", ops.cancelRun, {
+    description: "Cancel an open run (its requester or a workflow manager).",
+    args: [{ field: "id", name: "run", description: "the run id" }],
+    flags: { reason: { value: "text", help: "why" } },
+    examples: ['clerk run cancel run_2Wg7… --reason "Superseded by #124"'],
+    render: (r) => ({ json: r, text: `Cancelled run ${r.id} (${r.workflow.slug}).` }),
+  });
 
   commandNamed(program, "workflow")
     .command("stats")
@@ -302,7 +261,7 @@ export function registerTaskCommands(program: Command): void {
     .addHelpText("after", '\nExample:\n  clerk workflow stats --workflow "pull-request-approval" --period "30d"')
     .action(
       action<{ workflow: string; organization?: string; period: string }>(async ({ api }, o) => {
-        const s = await api.call(taskEndpoints.stats, {
+        const s = await api.call(ops.stats, {
           params: { workflow_id: o.workflow },
           query: { period: o.period, organization_id: orgHint(o.organization) },
         });
@@ -336,36 +295,27 @@ export function registerTaskCommands(program: Command): void {
   const jobs = program
     .command("jobs")
     .description("The timer queue: stage timeouts and escalations (clerk serve runs it; use this without a server).");
-  jobs
-    .command("run")
-    .description("Run the timers that are due now, e.g. from cron when no server runs.")
-    .addHelpText("after", "\nExample:\n  clerk jobs run")
-    .action(
-      action(async ({ api }) => {
-        const r = await api.call(taskEndpoints.runJobs, { body: {} });
-        return {
-          json: r,
-          text: `Ran ${r.ran} timer(s)${r.retried ? `, ${r.retried} to retry` : ""}${r.failed ? `, ${r.failed} failed` : ""}; ${r.pending} pending${r.next_due_at ? `, next due ${when(r.next_due_at)}` : ""}.`,
-        };
-      }),
-    );
-  jobs
-    .command("status")
-    .description("Count the timers by state.")
-    .addHelpText("after", "\nExample:\n  clerk jobs status")
-    .action(
-      action(async ({ api }) => {
-        const r = await api.call(taskEndpoints.jobs);
-        return {
-          json: r,
-          text: fields([
-            ["Pending", r.pending],
-            ["Next due", r.next_due_at === null ? null : when(r.next_due_at)],
-            ["Done", r.done],
-            ["Failed", r.failed_total],
-            ["Cancelled", r.cancelled],
-          ]),
-        };
-      }),
-    );
+  operationCommand(jobs, "run", ops.runJobs, {
+    description: "Run the timers that are due now, e.g. from cron when no server runs.",
+    flags: { limit: false },
+    examples: ["clerk jobs run"],
+    render: (r) => ({
+      json: r,
+      text: `Ran ${r.ran} timer(s)${r.retried ? `, ${r.retried} to retry` : ""}${r.failed ? `, ${r.failed} failed` : ""}; ${r.pending} pending${r.next_due_at ? `, next due ${when(r.next_due_at)}` : ""}.`,
+    }),
+  });
+  operationCommand(jobs, "status", ops.jobs, {
+    description: "Count the timers by state.",
+    examples: ["clerk jobs status"],
+    render: (r) => ({
+      json: r,
+      text: fields([
+        ["Pending", r.pending],
+        ["Next due", r.next_due_at === null ? null : when(r.next_due_at)],
+        ["Done", r.done],
+        ["Failed", r.failed_total],
+        ["Cancelled", r.cancelled],
+      ]),
+    }),
+  });
 }

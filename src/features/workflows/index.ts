@@ -14,18 +14,20 @@ export { type Signal, SIGNALS, STRATEGIES } from "./workflow.schema.js";
 export { addStage, clearEscalation, removeStage, setAssignment, setEscalation, updateStage } from "./stage.service.js";
 export {
   countWorkflows,
-  createWorkflow,
-  deleteWorkflow,
-  eventTypeKey,
   getWorkflow,
   listWorkflows,
-  parseEventType,
-  parseTrigger,
   resolveWorkflow,
   type Stage,
   triggeredWorkflows,
-  updateWorkflow,
   type WithWarnings,
   type Workflow,
+} from "./workflow.records.js";
+export {
+  createWorkflow,
+  deleteWorkflow,
+  eventTypeKey,
+  parseEventType,
+  parseTrigger,
+  updateWorkflow,
 } from "./workflow.service.js";
 export { TEMPLATE_NAMES, TEMPLATES } from "./workflow.templates.js";

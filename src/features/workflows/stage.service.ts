@@ -14,16 +14,8 @@ import {
   escalationSchema,
   updateStageSchema,
 } from "./workflow.schema.js";
-import {
-  type WithWarnings,
-  type Workflow,
-  type Stage,
-  changeWorkflow,
-  duration,
-  checkCondition,
-  insertStage,
-  stageRole,
-} from "./workflow.service.js";
+import type { Stage, WithWarnings, Workflow } from "./workflow.records.js";
+import { changeWorkflow, duration, checkCondition, insertStage, stageRole } from "./workflow.service.js";
 
 function findStage(wf: Workflow, ref: string): Stage {
   const value = ref.trim();

@@ -1,15 +1,24 @@
-// Workflow definitions over HTTP: workflows, stages, assignment, escalation, file sets, forms, templates.
-import type { FastifyInstance } from "fastify";
+// The workflow-definition operations: workflows, stages, assignment, escalation, file sets, forms, templates.
 import { z } from "zod";
 import { jsonObject } from "../../json-limits.js";
-import { endpoint, mountAll } from "../../http/route.js";
+import { operation, pageOf } from "../../operations/index.js";
 import { deleteFileSet, listFileSets, saveFileSet } from "./fileset.service.js";
 import { createForm, listForms } from "./form.service.js";
 import { STRATEGIES } from "./workflow.schema.js";
 import { addStage, clearEscalation, removeStage, setAssignment, setEscalation, updateStage } from "./stage.service.js";
-import { createWorkflow, deleteWorkflow, getWorkflow, listWorkflows, updateWorkflow } from "./workflow.service.js";
+import { getWorkflow, listWorkflows } from "./workflow.records.js";
+import { createWorkflow, deleteWorkflow, updateWorkflow } from "./workflow.service.js";
 import { TEMPLATES } from "./workflow.templates.js";
-import { fileSetObject, formObject, workflowObject } from "./workflow.view.js";
+import {
+  fileSetObject,
+  fileSetObjectSchema,
+  formObject,
+  formObjectSchema,
+  templateObject,
+  templateSchema,
+  workflowObject,
+  workflowSchema,
+} from "./workflow.view.js";
 
 const tag = "Workflows";
 const list = <T>(data: T[]) => ({ data, total_count: data.length });
@@ -78,9 +87,11 @@ const formBody = z.object({ name: z.string(), description: z.string().optional()
 const view = (r: { value: Parameters<typeof workflowObject>[0]; warnings: string[] }) =>
   workflowObject(r.value, r.warnings);
 
+const deleted = z.literal(true).describe("Always true: it is gone");
+
 /** The workflow-definition operations, served under /v1 and called by the CLI. */
-export const workflowEndpoints = {
-  create: endpoint(
+export const workflowOperations = {
+  create: operation(
     {
       method: "POST",
       url: "/organizations/:organization_id/workflows",
@@ -88,20 +99,22 @@ export const workflowEndpoints = {
       summary: "Create a workflow (trigger event:<type>, optional condition), blank or from a template",
       params: orgParams,
       body: createBody,
+      output: workflowSchema,
     },
     async ({ ctx, params: p, body }) => view(await createWorkflow(ctx, { organization: p.organization_id, ...body })),
   ),
-  list: endpoint(
+  list: operation(
     {
       method: "GET",
       url: "/organizations/:organization_id/workflows",
       tag,
       summary: "An organization's workflows with their stages",
       params: orgParams,
+      output: pageOf(workflowSchema),
     },
     async ({ ctx, params: p }) => list((await listWorkflows(ctx, p.organization_id)).map((w) => workflowObject(w))),
   ),
-  get: endpoint(
+  get: operation(
     {
       method: "GET",
       url: "/workflows/:workflow_id",
@@ -109,10 +122,11 @@ export const workflowEndpoints = {
       summary: "One workflow (id, or slug with organization_id)",
       params: wfParams,
       query: wfQuery,
+      output: workflowSchema,
     },
     async ({ ctx, params: p, query: q }) => workflowObject(await getWorkflow(ctx, p.workflow_id, q.organization_id)),
   ),
-  update: endpoint(
+  update: operation(
     {
       method: "PATCH",
       url: "/workflows/:workflow_id",
@@ -121,11 +135,12 @@ export const workflowEndpoints = {
       params: wfParams,
       query: wfQuery,
       body: updateBody,
+      output: workflowSchema,
     },
     async ({ ctx, params: p, query: q, body }) =>
       view(await updateWorkflow(ctx, p.workflow_id, body, q.organization_id)),
   ),
-  remove: endpoint(
+  remove: operation(
     {
       method: "DELETE",
       url: "/workflows/:workflow_id",
@@ -133,13 +148,14 @@ export const workflowEndpoints = {
       summary: "Delete a workflow with its runs and tasks",
       params: wfParams,
       query: wfQuery,
+      output: workflowSchema.extend({ deleted }),
     },
     async ({ ctx, params: p, query: q }) => ({
       ...workflowObject(await deleteWorkflow(ctx, p.workflow_id, q.organization_id)),
       deleted: true as const,
     }),
   ),
-  addStage: endpoint(
+  addStage: operation(
     {
       method: "POST",
       url: "/workflows/:workflow_id/stages",
@@ -148,6 +164,7 @@ export const workflowEndpoints = {
       params: wfParams,
       query: wfQuery,
       body: stageBody,
+      output: workflowSchema,
     },
     async ({ ctx, params: p, query: q, body }) =>
       view(
@@ -168,7 +185,7 @@ export const workflowEndpoints = {
         ),
       ),
   ),
-  updateStage: endpoint(
+  updateStage: operation(
     {
       method: "PATCH",
       url: "/workflows/:workflow_id/stages/:stage",
@@ -177,6 +194,7 @@ export const workflowEndpoints = {
       params: stageParams,
       query: wfQuery,
       body: stageUpdateBody,
+      output: workflowSchema,
     },
     async ({ ctx, params: p, query: q, body }) =>
       view(
@@ -197,7 +215,7 @@ export const workflowEndpoints = {
         ),
       ),
   ),
-  removeStage: endpoint(
+  removeStage: operation(
     {
       method: "DELETE",
       url: "/workflows/:workflow_id/stages/:stage",
@@ -205,10 +223,11 @@ export const workflowEndpoints = {
       summary: "Remove a stage (stage: id or name)",
       params: stageParams,
       query: wfQuery,
+      output: workflowSchema,
     },
     async ({ ctx, params: p, query: q }) => view(await removeStage(ctx, p.workflow_id, p.stage, q.organization_id)),
   ),
-  assign: endpoint(
+  assign: operation(
     {
       method: "POST",
       url: "/workflows/:workflow_id/assignment",
@@ -217,11 +236,12 @@ export const workflowEndpoints = {
       params: wfParams,
       query: wfQuery,
       body: assignBody,
+      output: workflowSchema,
     },
     async ({ ctx, params: p, query: q, body }) =>
       view(await setAssignment(ctx, p.workflow_id, body, q.organization_id)),
   ),
-  escalation: endpoint(
+  escalation: operation(
     {
       method: "POST",
       url: "/workflows/:workflow_id/escalation",
@@ -230,6 +250,7 @@ export const workflowEndpoints = {
       params: wfParams,
       query: wfQuery,
       body: escalationBody,
+      output: workflowSchema,
     },
     async ({ ctx, params: p, query: q, body }) =>
       view(
@@ -241,7 +262,7 @@ export const workflowEndpoints = {
         ),
       ),
   ),
-  clearEscalation: endpoint(
+  clearEscalation: operation(
     {
       method: "DELETE",
       url: "/workflows/:workflow_id/stages/:stage/escalation",
@@ -249,25 +270,21 @@ export const workflowEndpoints = {
       summary: "Remove a stage's escalation",
       params: stageParams,
       query: wfQuery,
+      output: workflowSchema,
     },
     async ({ ctx, params: p, query: q }) => view(await clearEscalation(ctx, p.workflow_id, p.stage, q.organization_id)),
   ),
-  templates: endpoint(
-    { method: "GET", url: "/workflow_templates", tag, summary: "The built-in workflow templates" },
-    async () =>
-      list(
-        TEMPLATES.map((t) => ({
-          object: "workflow_template" as const,
-          name: t.name,
-          title: t.title,
-          description: t.description,
-          trigger: t.trigger,
-          condition: t.condition ?? null,
-          stages: t.stages,
-        })),
-      ),
+  templates: operation(
+    {
+      method: "GET",
+      url: "/workflow_templates",
+      tag,
+      summary: "The built-in workflow templates",
+      output: pageOf(templateSchema),
+    },
+    async () => list(TEMPLATES.map(templateObject)),
   ),
-  saveFileSet: endpoint(
+  saveFileSet: operation(
     {
       method: "POST",
       url: "/organizations/:organization_id/file_sets",
@@ -275,11 +292,12 @@ export const workflowEndpoints = {
       summary: "Create a file set of glob patterns (src/auth/**, **/*.pem)",
       params: orgParams,
       body: fileSetBody,
+      output: fileSetObjectSchema,
     },
     async ({ ctx, params: p, body }) =>
       fileSetObject(await saveFileSet(ctx, { organization: p.organization_id, name: body.name, paths: body.paths })),
   ),
-  replaceFileSet: endpoint(
+  replaceFileSet: operation(
     {
       method: "PUT",
       url: "/organizations/:organization_id/file_sets/:name",
@@ -287,36 +305,39 @@ export const workflowEndpoints = {
       summary: "Replace a file set's patterns",
       params: fileSetParams,
       body: z.object({ paths: fileSetBody.shape.paths }).strict(),
+      output: fileSetObjectSchema,
     },
     async ({ ctx, params: p, body }) =>
       fileSetObject(
         await saveFileSet(ctx, { organization: p.organization_id, name: p.name, paths: body.paths }, { replace: true }),
       ),
   ),
-  listFileSets: endpoint(
+  listFileSets: operation(
     {
       method: "GET",
       url: "/organizations/:organization_id/file_sets",
       tag,
       summary: "An organization's file sets",
       params: orgParams,
+      output: pageOf(fileSetObjectSchema),
     },
     async ({ ctx, params: p }) => list((await listFileSets(ctx, p.organization_id)).map(fileSetObject)),
   ),
-  deleteFileSet: endpoint(
+  deleteFileSet: operation(
     {
       method: "DELETE",
       url: "/organizations/:organization_id/file_sets/:name",
       tag,
       summary: "Delete a file set",
       params: fileSetParams,
+      output: fileSetObjectSchema.extend({ deleted }),
     },
     async ({ ctx, params: p }) => ({
       ...fileSetObject(await deleteFileSet(ctx, p.organization_id, p.name)),
       deleted: true as const,
     }),
   ),
-  createForm: endpoint(
+  createForm: operation(
     {
       method: "POST",
       url: "/organizations/:organization_id/forms",
@@ -324,21 +345,19 @@ export const workflowEndpoints = {
       summary: "Create a form template (a JSON Schema of an object)",
       params: orgParams,
       body: formBody,
+      output: formObjectSchema,
     },
     async ({ ctx, params: p, body }) => formObject(await createForm(ctx, { organization: p.organization_id, ...body })),
   ),
-  listForms: endpoint(
+  listForms: operation(
     {
       method: "GET",
       url: "/organizations/:organization_id/forms",
       tag,
       summary: "The forms usable in an organization (built-in first)",
       params: orgParams,
+      output: pageOf(formObjectSchema),
     },
     async ({ ctx, params: p }) => list((await listForms(ctx, p.organization_id)).map(formObject)),
   ),
 };
-
-export function registerWorkflowRoutes(app: FastifyInstance): void {
-  mountAll(app, workflowEndpoints);
-}

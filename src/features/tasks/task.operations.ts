@@ -1,16 +1,29 @@
-// Events, runs, tasks and workflow stats over HTTP; and the timer queue's manual run.
-import type { FastifyInstance } from "fastify";
+// The operations on events, runs, tasks and workflow stats; and the timer queue's manual run.
 import { z } from "zod";
 import { jsonObject } from "../../json-limits.js";
 import type { ServiceContext } from "../../context.js";
-import { endpoint, mountAll } from "../../http/route.js";
+import { operation, pageOf } from "../../operations/index.js";
 import { jobSummary, runDueJobs } from "../jobs/index.js";
-import { runObject, taskObject } from "./run.records.js";
 import { cancelRun, emitEvent, getRun, listRuns, subjectOf } from "./run.service.js";
 import { workflowStats } from "./stats.service.js";
 import { TASK_JOB_HANDLERS } from "./task.jobs.js";
-import { approveTask, assignTask, getTask, listTasks, rejectTask } from "./task.service.js";
+import { assignTask } from "./assign.service.js";
+import { approveTask, getTask, listTasks, rejectTask } from "./task.service.js";
 import { assertAllowedNow } from "../access/index.js";
+import {
+  type QueueCounts,
+  decidedTaskSchema,
+  eventObject,
+  eventSchema,
+  jobRunSchema,
+  jobSummarySchema,
+  runObject,
+  runSchema,
+  statsObject,
+  statsSchema,
+  taskObject,
+  taskSchema,
+} from "./task.view.js";
 
 const tag = "Workflow runs";
 const pageFields = {
@@ -69,8 +82,8 @@ function instanceAdminOnly(ctx: ServiceContext): void {
 }
 
 /** The run and task operations, served under /v1 and called by the CLI. */
-export const taskEndpoints = {
-  emit: endpoint(
+export const taskOperations = {
+  emit: operation(
     {
       method: "POST",
       url: "/events",
@@ -78,6 +91,7 @@ export const taskEndpoints = {
       summary:
         "Emit an event: starts a run of each active workflow whose trigger and condition match (idempotency_key makes redelivery safe)",
       body: eventBody,
+      output: eventSchema,
     },
     async ({ ctx, body }) => {
       const r = await emitEvent(ctx, {
@@ -87,27 +101,17 @@ export const taskEndpoints = {
         idempotencyKey: body.idempotency_key,
         requester: body.requester,
       });
-      return {
-        object: "event" as const,
-        id: r.event.id,
-        organization_id: r.event.organizationId,
-        type: r.event.type,
-        data: r.event.data,
-        subject: subjectOf(r.event.data),
-        idempotency_key: r.event.idempotencyKey,
-        duplicate: r.duplicate,
-        runs: r.runs.map(runObject),
-        created_at: r.event.createdAt,
-      };
+      return eventObject(r, subjectOf(r.event.data));
     },
   ),
-  listRuns: endpoint(
+  listRuns: operation(
     {
       method: "GET",
       url: "/runs",
       tag,
       summary: "Runs of a workflow or an organization, newest first (status, subject filters)",
       query: runsQuery,
+      output: pageOf(runSchema),
     },
     async ({ ctx, query: q }) => {
       const page = await listRuns(ctx, {
@@ -121,11 +125,18 @@ export const taskEndpoints = {
       return { data: page.data.map(runObject), total_count: page.totalCount };
     },
   ),
-  getRun: endpoint(
-    { method: "GET", url: "/runs/:id", tag, summary: "One run with its stages and tasks", params: idParams },
+  getRun: operation(
+    {
+      method: "GET",
+      url: "/runs/:id",
+      tag,
+      summary: "One run with its stages and tasks",
+      params: idParams,
+      output: runSchema,
+    },
     async ({ ctx, params: p }) => runObject(await getRun(ctx, p.id)),
   ),
-  cancelRun: endpoint(
+  cancelRun: operation(
     {
       method: "POST",
       url: "/runs/:id/cancel",
@@ -133,16 +144,18 @@ export const taskEndpoints = {
       summary: "Cancel an open run (its requester or a workflow manager)",
       params: idParams,
       body: cancelBody,
+      output: runSchema,
     },
     async ({ ctx, params: p, body }) => runObject(await cancelRun(ctx, p.id, body?.reason)),
   ),
-  listTasks: endpoint(
+  listTasks: operation(
     {
       method: "GET",
       url: "/tasks",
       tag,
       summary: "Tasks: mine=true for the caller's, or an organization's (status defaults to open)",
       query: tasksQuery,
+      output: pageOf(taskSchema),
     },
     async ({ ctx, query: q }) => {
       const page = await listTasks(ctx, {
@@ -157,11 +170,18 @@ export const taskEndpoints = {
       return { data: page.data.map(taskObject), total_count: page.totalCount };
     },
   ),
-  getTask: endpoint(
-    { method: "GET", url: "/tasks/:id", tag, summary: "One task", params: idParams },
+  getTask: operation(
+    {
+      method: "GET",
+      url: "/tasks/:id",
+      tag,
+      summary: "One task",
+      params: idParams,
+      output: taskSchema,
+    },
     async ({ ctx, params: p }) => taskObject(await getTask(ctx, p.id)),
   ),
-  approve: endpoint(
+  approve: operation(
     {
       method: "POST",
       url: "/tasks/:id/approve",
@@ -169,13 +189,14 @@ export const taskEndpoints = {
       summary: "Approve a task as the acting member (form_data when the stage has a form)",
       params: idParams,
       body: approveBody,
+      output: decidedTaskSchema,
     },
     async ({ ctx, params: p, body }) => {
       const r = await approveTask(ctx, p.id, { comment: body?.comment, formData: body?.form_data });
       return { ...taskObject(r.task), run: runObject(r.run) };
     },
   ),
-  reject: endpoint(
+  reject: operation(
     {
       method: "POST",
       url: "/tasks/:id/reject",
@@ -183,19 +204,21 @@ export const taskEndpoints = {
       summary: "Reject a task, and with it the run, saying why",
       params: idParams,
       body: rejectBody,
+      output: decidedTaskSchema,
     },
     async ({ ctx, params: p, body }) => {
       const r = await rejectTask(ctx, p.id, { reason: body.reason });
       return { ...taskObject(r.task), run: runObject(r.run) };
     },
   ),
-  assign: endpoint(
+  assign: operation(
     {
       method: "POST",
       url: "/tasks/assign",
       tag,
       summary: "Assign a reviewer by hand: to a task, a run's open task, or a workflow's run for a pull request",
       body: assignBody,
+      output: decidedTaskSchema,
     },
     async ({ ctx, body }) => {
       const r = await assignTask(ctx, {
@@ -209,7 +232,7 @@ export const taskEndpoints = {
       return { ...taskObject(r.task), run: runObject(r.run) };
     },
   ),
-  stats: endpoint(
+  stats: operation(
     {
       method: "GET",
       url: "/workflows/:workflow_id/stats",
@@ -218,36 +241,21 @@ export const taskEndpoints = {
         "A workflow's figures for a period (default 30d): outcomes, approval rate, completion times, stages, rejections",
       params: z.object({ workflow_id: z.string() }),
       query: statsQuery,
+      output: statsSchema,
     },
     async ({ ctx, params: p, query: q }) => {
       const s = await workflowStats(ctx, p.workflow_id, { period: q.period, organization: q.organization_id });
-      return {
-        object: "workflow_stats" as const,
-        workflow: s.workflow,
-        period: s.period,
-        from: s.from,
-        to: s.to,
-        runs: s.runs,
-        approved: s.approved,
-        rejected: s.rejected,
-        open: s.open,
-        cancelled: s.cancelled,
-        approval_rate: s.approvalRate,
-        completion_ms: { average: s.completion.averageMs, p50: s.completion.p50Ms, p90: s.completion.p90Ms },
-        stages: s.stages.map((x) => ({ name: x.name, completed: x.completed, average_ms: x.averageMs })),
-        overdue: s.overdue,
-        escalations: s.escalations,
-        top_rejection_reasons: s.topRejectionReasons,
-      };
+      return statsObject(s);
     },
   ),
-  runJobs: endpoint(
+  runJobs: operation(
     {
       method: "POST",
       url: "/jobs/run",
       tag,
       summary: "Run the timers that are due now (clerk serve does this every 250 ms)",
       body: jobsBody,
+      output: jobRunSchema,
     },
     async ({ ctx, body }) => {
       instanceAdminOnly(ctx);
@@ -261,12 +269,13 @@ export const taskEndpoints = {
       };
     },
   ),
-  jobs: endpoint(
+  jobs: operation(
     {
       method: "GET",
       url: "/jobs",
       tag,
       summary: "The timer queue: pending, done, failed and cancelled counts, and the next due time",
+      output: jobSummarySchema,
     },
     async ({ ctx }) => {
       instanceAdminOnly(ctx);
@@ -275,11 +284,7 @@ export const taskEndpoints = {
   ),
 };
 
-async function summary(ctx: ServiceContext) {
+async function summary(ctx: ServiceContext): Promise<QueueCounts> {
   const s = await jobSummary(ctx);
   return { pending: s.pending, done: s.done, failed_total: s.failed, cancelled: s.cancelled, next_due_at: s.nextDueAt };
-}
-
-export function registerTaskRoutes(app: FastifyInstance): void {
-  mountAll(app, taskEndpoints);
 }
