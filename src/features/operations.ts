@@ -1,7 +1,9 @@
 // Every feature's operations, in the order the server mounts them and the docs list them. The HTTP server
 // serves this catalogue, the CLI calls into it, and the OpenAPI document (later MCP) describes it.
 import type { Operation } from "../operations/index.js";
+import { healthOperations } from "./health/health.operations.js";
 import { keyOperations } from "./keys/key.operations.js";
+import { notificationOperations } from "./notifications/notification.operations.js";
 
 type Table = Readonly<Record<string, Operation>>;
 // Each table keeps its precise types for its callers; the catalogue only needs what every operation shares.
@@ -9,4 +11,6 @@ const table = (operations: object): Table => operations as Table;
 
 export const OPERATIONS: Readonly<Record<string, Table>> = {
   keys: table(keyOperations),
+  health: table(healthOperations),
+  notifications: table(notificationOperations),
 };

@@ -11,11 +11,9 @@ import { MAX_JSON_DEPTH, TOO_DEEP, jsonDepth } from "../json-limits.js";
 import { registerAccessRoutes } from "../features/access/access.routes.js";
 import { registerAuditRoutes } from "../features/audit/audit.routes.js";
 import { registerDomainRoutes } from "../features/domains/domain.routes.js";
-import { registerHealthRoutes } from "../features/health/health.routes.js";
 import { registerInvitationRoutes } from "../features/invitations/invitation.routes.js";
 import { touchKey } from "../features/keys/index.js";
 import { registerMemberRoutes } from "../features/members/member.routes.js";
-import { registerNotificationRoutes } from "../features/notifications/notification.routes.js";
 import { registerOrgRoutes } from "../features/orgs/org.routes.js";
 import { registerPermissionRoutes } from "../features/permissions/permission.routes.js";
 import { registerRoleRoutes } from "../features/roles/role.routes.js";
@@ -232,10 +230,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       registerSessionRoutes(v1);
       registerSettingsRoutes(v1);
       registerAuditRoutes(v1);
-      registerHealthRoutes(v1);
       registerWorkflowRoutes(v1);
       registerTaskRoutes(v1);
-      registerNotificationRoutes(v1);
       for (const table of Object.values(OPERATIONS)) mountAll(v1, table);
     },
     { prefix: "/v1" },
