@@ -1,6 +1,7 @@
 // Every feature's operations, in the order the server mounts them and the docs list them. The HTTP server
 // serves this catalogue, the CLI calls into it, and the OpenAPI document (later MCP) describes it.
 import type { Operation } from "../operations/index.js";
+import { auditOperations } from "./audit/audit.operations.js";
 import { healthOperations } from "./health/health.operations.js";
 import { keyOperations } from "./keys/key.operations.js";
 import { notificationOperations } from "./notifications/notification.operations.js";
@@ -11,6 +12,7 @@ const table = (operations: object): Table => operations as Table;
 
 export const OPERATIONS: Readonly<Record<string, Table>> = {
   keys: table(keyOperations),
+  audit: table(auditOperations),
   health: table(healthOperations),
   notifications: table(notificationOperations),
 };

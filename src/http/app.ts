@@ -9,7 +9,6 @@ import { contextFor } from "../context-builder.js";
 import { ClerkError } from "../errors.js";
 import { MAX_JSON_DEPTH, TOO_DEEP, jsonDepth } from "../json-limits.js";
 import { registerAccessRoutes } from "../features/access/access.routes.js";
-import { registerAuditRoutes } from "../features/audit/audit.routes.js";
 import { registerDomainRoutes } from "../features/domains/domain.routes.js";
 import { registerInvitationRoutes } from "../features/invitations/invitation.routes.js";
 import { touchKey } from "../features/keys/index.js";
@@ -229,7 +228,6 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       registerUserRoutes(v1);
       registerSessionRoutes(v1);
       registerSettingsRoutes(v1);
-      registerAuditRoutes(v1);
       registerWorkflowRoutes(v1);
       registerTaskRoutes(v1);
       for (const table of Object.values(OPERATIONS)) mountAll(v1, table);
