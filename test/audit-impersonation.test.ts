@@ -6,7 +6,7 @@ import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { type Api, localApi, remoteApi } from "../src/cli/api.js";
 import { openLocal } from "../src/cli/context.js";
-import { auditEndpoints } from "../src/features/audit/audit.routes.js";
+import { auditOperations } from "../src/features/audit/audit.operations.js";
 import { verifyAudit } from "../src/features/audit/audit.verify.js";
 import { addMember, createOrganization } from "../src/features/members/index.js";
 import { createRole } from "../src/features/roles/index.js";
@@ -59,7 +59,7 @@ for (const dialect of DIALECTS) {
       const taskId = await openTask(admin);
       await rev.call(taskOperations.approve, { params: { id: taskId }, body: { comment: "ok" } });
 
-      const page = await admin.call(auditEndpoints.list, {
+      const page = await admin.call(auditOperations.list, {
         query: { organization_id: "eng", filter: "action:approval.granted" },
       });
       expect(page.data).toHaveLength(1);
@@ -69,7 +69,7 @@ for (const dialect of DIALECTS) {
       expect(granted.via!.label.endsWith(api.secret.slice(-4))).toBe(true);
       expect(granted.via!.id).toMatch(/^key_/);
       // Without Clerk-Act-As the key acts as itself: nobody acted for it.
-      const created = await admin.call(auditEndpoints.list, {
+      const created = await admin.call(auditOperations.list, {
         query: { organization_id: "eng", filter: "action:workflow.created" },
       });
       expect(created.data.map((e) => [e.actor.type, e.via])).toEqual([["api_key", null]]);
@@ -126,7 +126,7 @@ for (const dialect of DIALECTS) {
 
       const reader = await openLocal({ database });
       try {
-        const page = await localApi(reader.ctx).call(auditEndpoints.list, {
+        const page = await localApi(reader.ctx).call(auditOperations.list, {
           query: { organization_id: "eng", filter: "action:approval.granted" },
         });
         expect(page.data.map((e) => [e.actor.label, e.via?.type, e.via?.label.startsWith("operator:")])).toEqual([

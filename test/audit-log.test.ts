@@ -6,7 +6,7 @@ import { sql } from "kysely";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { localApi } from "../src/cli/api.js";
 import { type AuditEventObject, CSV_COLUMNS, auditEventObject } from "../src/features/audit/index.js";
-import { exportToFile } from "../src/features/audit/audit.export-file.js";
+import { exportToFile } from "../src/features/audit/audit.commands.js";
 import { exportAuditEvents, listAuditEvents } from "../src/features/audit/audit.read.js";
 import { applyRetention } from "../src/features/audit/audit.checkpoints.js";
 import { verifyAudit } from "../src/features/audit/audit.verify.js";

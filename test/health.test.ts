@@ -5,7 +5,7 @@ import { remoteApi, localApi } from "../src/cli/api.js";
 import { main } from "../src/cli/main.js";
 import { checkAccess, flushUsage } from "../src/features/access/index.js";
 import { auditAdmins, auditMembers, auditPermissions, auditRoles, healthReport } from "../src/features/health/index.js";
-import { healthEndpoints } from "../src/features/health/health.routes.js";
+import { healthOperations } from "../src/features/health/health.operations.js";
 import { addMember, createOrganization, grantToMember } from "../src/features/members/index.js";
 import { assignPermission, createRole } from "../src/features/roles/index.js";
 import { type TestApi, startApi } from "./helpers/api.js";
@@ -285,7 +285,7 @@ for (const dialect of DIALECTS) {
       const local = localApi(t.ctx);
       expect(
         (
-          await local.call(healthEndpoints.roles, {
+          await local.call(healthOperations.roles, {
             params: { organization_id: "eng" },
             query: { filter: "no-members" },
           })
@@ -293,7 +293,7 @@ for (const dialect of DIALECTS) {
       ).toMatchObject(ROLE_FINDINGS);
       expect(
         (
-          await local.call(healthEndpoints.members, {
+          await local.call(healthOperations.members, {
             params: { organization_id: "eng" },
             query: { filter: "expired-grants" },
           })
@@ -301,14 +301,14 @@ for (const dialect of DIALECTS) {
       ).toMatchObject(EXPIRED);
       api = await startApi(t);
       const remote = remoteApi({ url: api.url, secretKey: api.secret });
-      const perms = await remote.call(healthEndpoints.permissions, {
+      const perms = await remote.call(healthOperations.permissions, {
         params: { organization_id: "eng" },
         query: { unused_for: "90d" },
       });
       expect(perms).toMatchObject({ data: PERMISSION_FINDINGS, total_count: 2 });
-      const report = await remote.call(healthEndpoints.report, { params: { organization_id: "eng" } });
+      const report = await remote.call(healthOperations.report, { params: { organization_id: "eng" } });
       expect(report.total_findings).toBe(9);
-      expect(await remote.call(healthEndpoints.admins, { params: { organization_id: "eng" } })).toMatchObject({
+      expect(await remote.call(healthOperations.admins, { params: { organization_id: "eng" } })).toMatchObject({
         data: ADMINS,
         total_count: 1,
       });
@@ -325,7 +325,7 @@ for (const dialect of DIALECTS) {
       });
       expect(body.errors[0]?.long_message).toContain("90d (days), 12h (hours) or 30m (minutes)");
       await expect(
-        remote.call(healthEndpoints.members, { params: { organization_id: "eng" }, query: { filter: "lonely" } }),
+        remote.call(healthOperations.members, { params: { organization_id: "eng" }, query: { filter: "lonely" } }),
       ).rejects.toMatchObject({
         code: "health.unknown_filter",
         message: '"lonely" is not a filter here; use over-permissioned or expired-grants (several comma-separated).',

@@ -18,6 +18,8 @@ export interface FlagSpec {
   /** The placeholder in help, e.g. `<email>` (default: the flag's name). */
   value?: string;
   help?: string;
+  /** The value when the flag is not given, shown in help as commander shows a default. */
+  default?: string;
   /** Turns the flag's value (undefined when not given) into the field's, e.g. the organization from `clerk org use`. */
   resolve?: (given: string | undefined) => unknown;
   /** A field the CLI sets itself rather than asking for (e.g. a constant), never a flag. */
@@ -137,6 +139,7 @@ export function operationCommand<P extends z.ZodType, Q extends z.ZodType, B ext
     const help = custom?.help ?? field.schema.description ?? base.description ?? field.name.replace(/_/g, " ");
     const option = new Option(`--${flag} <${custom?.value ?? flag}>`, help);
     if (base instanceof z.ZodEnum) option.choices(base.options.map(String));
+    if (custom?.default !== undefined) option.default(custom.default);
     if (field.required && !custom?.resolve) option.makeOptionMandatory();
     command.addOption(option);
     flagged.push({ field, flag, attribute: camel(flag), resolve: custom?.resolve });

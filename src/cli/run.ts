@@ -68,3 +68,26 @@ export function action<O>(handler: Handler<O>) {
     }
   };
 }
+
+/**
+ * Wraps a handler whose output is a file or a stream of its own rather than a table or JSON (an export): its
+ * options may use --format for that output, and what it returns, if anything, is one line printed after it.
+ */
+export function fileAction<O>(
+  handler: (session: CliSession, options: O & GlobalOptions, args: string[]) => Promise<string | undefined>,
+) {
+  return async (...received: unknown[]): Promise<void> => {
+    const command = received[received.length - 1] as Command;
+    const options = command.optsWithGlobals() as O & GlobalOptions;
+    let session: CliSession | undefined;
+    try {
+      session = await openSession(options);
+      const summary = await handler(session, options, command.args);
+      if (summary !== undefined) process.stdout.write(`${summary}\n`);
+    } catch (error) {
+      process.exitCode = reportError(error, false);
+    } finally {
+      await session?.close();
+    }
+  };
+}

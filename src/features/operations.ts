@@ -11,6 +11,9 @@ import { sessionOperations } from "./sessions/session.operations.js";
 import { userOperations } from "./users/user.operations.js";
 import { taskOperations } from "./tasks/task.operations.js";
 import { workflowOperations } from "./workflows/workflow.operations.js";
+import { auditOperations } from "./audit/audit.operations.js";
+import { healthOperations } from "./health/health.operations.js";
+import { notificationOperations } from "./notifications/notification.operations.js";
 
 type Table = Readonly<Record<string, Operation>>;
 // Each table keeps its precise types for its callers; the catalogue only needs what every operation shares.
@@ -27,4 +30,7 @@ export const OPERATIONS: Readonly<Record<string, Table>> = {
   keys: table(keyOperations),
   workflows: table(workflowOperations),
   tasks: table(taskOperations),
+  audit: table(auditOperations),
+  health: table(healthOperations),
+  notifications: table(notificationOperations),
 };

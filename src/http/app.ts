@@ -14,6 +14,10 @@ import { registerHealthRoutes } from "../features/health/health.routes.js";
 import { touchKey } from "../features/keys/index.js";
 import { wellKnownJwks } from "../features/sessions/session.operations.js";
 import { registerNotificationRoutes } from "../features/notifications/notification.routes.js";
+import { registerDomainRoutes } from "../features/domains/domain.routes.js";
+import { registerInvitationRoutes } from "../features/invitations/invitation.routes.js";
+import { registerMemberRoutes } from "../features/members/member.routes.js";
+import { registerOrgRoutes } from "../features/orgs/org.routes.js";
 import { registerPermissionRoutes } from "../features/permissions/permission.routes.js";
 import { registerRoleRoutes } from "../features/roles/role.routes.js";
 import { registerJwksRoute, registerSessionRoutes } from "../features/sessions/session.routes.js";
@@ -232,6 +236,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       registerAuditRoutes(v1);
       registerHealthRoutes(v1);
       registerNotificationRoutes(v1);
+      registerWorkflowRoutes(v1);
+      registerTaskRoutes(v1);
       for (const table of Object.values(OPERATIONS)) mountAll(v1, table);
       registerAcceptPage(v1);
     },

@@ -1,7 +1,8 @@
 // Anchoring: a checkpoint's hash sent out of the database (a webhook, Slack, e-mail) in the checkpoint's transaction.
 import { type ServiceContext, inTransaction } from "../../context.js";
 import { enqueueNotice } from "../notifications/index.js";
-import { type CheckpointAnchor, type CheckpointObject, recordCheckpoints } from "./audit.checkpoints.js";
+import { recordCheckpoints } from "./audit.checkpoints.js";
+import type { CheckpointAnchor, CheckpointObject } from "./audit.view.js";
 
 /**
  * Records a checkpoint and, with `notify`, queues its hash to that channel in the same transaction: the notice

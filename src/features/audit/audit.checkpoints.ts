@@ -9,30 +9,7 @@ import { countThrough, deleteThrough, eventAt, lastSeqBefore, putRetention } fro
 import { recordAudit } from "./audit.service.js";
 import type { AuditCheckpointChainTable } from "./audit.table.js";
 import { checkpointMarks, writeCheckpoint } from "./audit.checkpoint.js";
-
-/** A signed checkpoint as the API returns it. */
-export interface CheckpointObject {
-  object: "audit_checkpoint";
-  id: string;
-  chain: string;
-  organization_id: string | null;
-  seq: number;
-  hash: string;
-  event_at: number;
-  kind: "head" | "base";
-  created_at: number;
-}
-
-/** The checkpoint chain's newest link as the API returns it: its hash is what to keep outside the database. */
-export interface CheckpointAnchor {
-  object: "audit_checkpoint_anchor";
-  seq: number;
-  id: string;
-  kind: "checkpoint" | "retention";
-  prev_hash: string;
-  hash: string;
-  created_at: number;
-}
+import type { CheckpointAnchor, CheckpointObject, RetentionResult } from "./audit.view.js";
 
 function anchorObject(c: AuditCheckpointChainTable): CheckpointAnchor {
   const { seq, id, kind, prev_hash, hash, created_at } = c;
@@ -87,20 +64,6 @@ export async function recordCheckpoints(
     });
     return { anchor: anchorObject(checkpoint), chains };
   });
-}
-
-/** What a retention run did (or, dry, would do). */
-export interface RetentionResult {
-  object: "audit_retention";
-  organization_id: string;
-  keep: string;
-  /** Events created before this instant (Unix ms) are deleted. */
-  cutoff: number;
-  deleted: number;
-  /** The last deleted seq; the chain now starts after it. */
-  through_seq: number | null;
-  dry_run: boolean;
-  checkpoint: CheckpointObject | null;
 }
 
 /**

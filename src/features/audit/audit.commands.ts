@@ -1,33 +1,36 @@
 // `clerk audit …`: list, export, verify, checkpoint and retention of the audit log, all through the API.
 import type { Command } from "commander";
-import { ClerkError } from "../../errors.js";
-import { type GlobalOptions, openSession } from "../../cli/context.js";
+import type { Api } from "../../cli/api.js";
+import { operationCommand } from "../../cli/command.js";
 import { table, when } from "../../cli/output.js";
-import { ExitWith, action, reportError } from "../../cli/run.js";
-import { exportToFile, exportToStream, formatForFile } from "./audit.export-file.js";
+import { ExitWith, action, fileAction } from "../../cli/run.js";
+import { ClerkError } from "../../errors.js";
+import { type ExportFileOptions, formatForFile, writeExport, writeExportFile } from "./audit.export-file.js";
 import { EXPORT_FORMATS, type ExportFormat } from "./audit.format.js";
-import { auditEndpoints } from "./audit.routes.js";
+import { auditOperations } from "./audit.operations.js";
 
 const ORG_HELP = "slug, id or name (default: the instance's own log; instance admins only)";
 
-/** Runs a command whose output is a file, not a table or JSON (so --format names the file's format). */
-function fileAction<O>(
-  run: (session: Awaited<ReturnType<typeof openSession>>, options: O & GlobalOptions) => Promise<string | undefined>,
-) {
-  return async (...received: unknown[]): Promise<void> => {
-    const command = received[received.length - 1] as Command;
-    const options = command.optsWithGlobals() as O & GlobalOptions;
-    let session: Awaited<ReturnType<typeof openSession>> | undefined;
-    try {
-      session = await openSession(options);
-      const summary = await run(session, options);
-      if (summary !== undefined) process.stdout.write(`${summary}\n`);
-    } catch (error) {
-      process.exitCode = reportError(error, false);
-    } finally {
-      await session?.close();
-    }
-  };
+/** Which events to export. */
+interface ExportQuery {
+  organization?: string | undefined;
+  filter?: string | undefined;
+  from?: string | undefined;
+  to?: string | undefined;
+}
+
+/** The export's chunks from the API (in-process or over HTTP, the same bytes), once it has started. */
+const exportSource = (api: Api, o: ExportQuery & { format: ExportFormat }) => () =>
+  api.stream(auditOperations.export, {
+    query: { organization_id: o.organization, filter: o.filter, from: o.from, to: o.to, format: o.format },
+  });
+
+/**
+ * Exports the matching events to a file, written beside it and renamed over it only when complete: a reader
+ * never sees half an export, and a failed one leaves the old file as it was.
+ */
+export function exportToFile(api: Api, o: ExportQuery & ExportFileOptions): Promise<{ count: number; path: string }> {
+  return writeExportFile(exportSource(api, o), o);
 }
 
 function exportFormat(given: string | undefined, file: string): ExportFormat {
@@ -47,52 +50,38 @@ export function registerAuditCommands(program: Command): void {
     .command("audit")
     .description("The tamper-evident audit log: list, export, verify, checkpoint, retention.");
 
-  audit
-    .command("list")
-    .description("List audit events, newest first.")
-    .option("--organization <org>", ORG_HELP)
-    .option(
-      "--filter <filters>",
-      "key:value pairs, comma-separated, all must hold: action:<category or action>, actor:<label or id>, role:<key or name>, target:<label or id>",
-    )
-    .option("--from <when>", "a date (from the start of that day, UTC) or an ISO time with zone")
-    .option("--to <when>", "a date (through the end of that day, UTC) or an ISO time with zone, included")
-    .option("--limit <n>", "events per page (1–1000)", "50")
-    .option("--cursor <cursor>", "the next page, as printed after the previous one")
-    .addHelpText(
-      "after",
-      '\nExamples:\n  clerk audit list --organization engineering-team --limit 50 --filter "action:approval"\n  clerk audit list --organization engineering-team --filter "action:role.created,actor:alice@acme.com" --from 2026-03-01 --to 2026-03-31',
-    )
-    .action(
-      action<{ organization?: string; filter?: string; from?: string; to?: string; limit: string; cursor?: string }>(
-        async ({ api }, o) => {
-          const page = await api.call(auditEndpoints.list, {
-            query: {
-              organization_id: o.organization,
-              filter: o.filter,
-              from: o.from,
-              to: o.to,
-              limit: o.limit,
-              cursor: o.cursor,
-            },
-          });
-          if (page.next_cursor) process.stderr.write(`More events: add --cursor ${page.next_cursor}\n`);
-          return {
-            json: page.data,
-            text: table(
-              ["TIME", "ACTION", "ACTOR", "TARGET", "SEQ"],
-              page.data.map((e) => [
-                when(e.created_at),
-                e.action,
-                e.via ? `${e.actor.label} (via ${e.via.label})` : e.actor.label,
-                `${e.target.type}:${e.target.label || e.target.id || ""}`,
-                e.seq,
-              ]),
-            ),
-          };
-        },
-      ),
-    );
+  operationCommand(audit, "list", auditOperations.list, {
+    description: "List audit events, newest first.",
+    flags: {
+      organization_id: { flag: "organization", value: "org", help: ORG_HELP },
+      filter: { value: "filters" },
+      from: { value: "when" },
+      to: { value: "when" },
+      limit: { value: "n", default: "50" },
+      cursor: { help: "the next page, as printed after the previous one" },
+      order: false,
+    },
+    examples: [
+      'clerk audit list --organization engineering-team --limit 50 --filter "action:approval"',
+      'clerk audit list --organization engineering-team --filter "action:role.created,actor:alice@acme.com" --from 2026-03-01 --to 2026-03-31',
+    ],
+    render: (page) => {
+      if (page.next_cursor) process.stderr.write(`More events: add --cursor ${page.next_cursor}\n`);
+      return {
+        json: page.data,
+        text: table(
+          ["TIME", "ACTION", "ACTOR", "TARGET", "SEQ"],
+          page.data.map((e) => [
+            when(e.created_at),
+            e.action,
+            e.via ? `${e.actor.label} (via ${e.via.label})` : e.actor.label,
+            `${e.target.type}:${e.target.label || e.target.id || ""}`,
+            e.seq,
+          ]),
+        ),
+      };
+    },
+  });
 
   audit
     .command("export")
@@ -116,7 +105,11 @@ export function registerAuditCommands(program: Command): void {
             const format = exportFormat(o.format, "");
             // The data owns stdout (a reader that stops early ends the CLI quietly, see bin/clerk.js); the
             // summary goes beside the progress line.
-            const { count } = await exportToStream(api, { ...o, format, progress }, process.stdout);
+            const { count } = await writeExport(
+              exportSource(api, { ...o, format }),
+              { format, progress },
+              process.stdout,
+            );
             process.stderr.write(`Exported ${count} events (${format}).\n`);
             return undefined;
           }
@@ -144,7 +137,7 @@ export function registerAuditCommands(program: Command): void {
     )
     .action(
       action<{ organization?: string; anchor?: string[] }>(async ({ api }, o) => {
-        const report = await api.call(auditEndpoints.verify, {
+        const report = await api.call(auditOperations.verify, {
           query: { organization_id: o.organization, anchor: o.anchor?.join(",") },
         });
         const name = (c: (typeof report.chains)[number]) =>
@@ -171,40 +164,37 @@ export function registerAuditCommands(program: Command): void {
       }),
     );
 
-  audit
-    .command("checkpoint")
-    .description(
+  operationCommand(audit, "checkpoint", auditOperations.checkpoint, {
+    description:
       "Append a signed checkpoint of every chain's head to the checkpoint chain and print its hash, to keep outside the database.",
-    )
-    .option("--organization <org>", "slug, id or name: list only its chain (the checkpoint covers every chain)")
-    .option(
-      "--notify <channel>",
-      "also send the hash to webhook:<provider>, slack:<provider> or email:<address> (see clerk notify configure)",
-    )
-    .addHelpText(
-      "after",
-      "\nCheckpoints are also written automatically (every CLERK_AUDIT_CHECKPOINT_EVENTS events of a chain or\nCLERK_AUDIT_CHECKPOINT_SECONDS seconds). Keep the printed hash somewhere the database's writers cannot reach\n(a ticket, a log shipper, a WORM bucket) and pass it to clerk audit verify --anchor later.\n\nExamples:\n  clerk audit checkpoint\n  clerk audit checkpoint --notify webhook:anchors",
-    )
-    .action(
-      action<{ organization?: string; notify?: string }>(async ({ api }, o) => {
-        const { data, anchor } = await api.call(auditEndpoints.checkpoint, {
-          body: { organization_id: o.organization, notify: o.notify },
-        });
-        return {
-          json: { anchor, data },
-          text: [
-            table(
-              ["CHAIN", "SEQ", "EVENT TIME", "CHECKPOINT"],
-              data.map((c) => [c.chain === "*" ? "instance" : c.chain, c.seq, when(c.event_at), c.id]),
-            ),
-            `Checkpoint #${anchor.seq}: ${anchor.hash}`,
-            o.notify
-              ? `Queued to ${o.notify}; clerk audit verify --anchor ${anchor.hash} proves the log still reaches it.`
-              : `Keep this hash outside the database; clerk audit verify --anchor ${anchor.hash} proves the log still reaches it.`,
-          ].join("\n"),
-        };
-      }),
-    );
+    flags: {
+      organization_id: {
+        flag: "organization",
+        value: "org",
+        help: "slug, id or name: list only its chain (the checkpoint covers every chain)",
+      },
+      notify: {
+        value: "channel",
+        help: "also send the hash to webhook:<provider>, slack:<provider> or email:<address> (see clerk notify configure)",
+      },
+    },
+    render: ({ data, anchor }, { options }) => ({
+      json: { anchor, data },
+      text: [
+        table(
+          ["CHAIN", "SEQ", "EVENT TIME", "CHECKPOINT"],
+          data.map((c) => [c.chain === "*" ? "instance" : c.chain, c.seq, when(c.event_at), c.id]),
+        ),
+        `Checkpoint #${anchor.seq}: ${anchor.hash}`,
+        options.notify
+          ? `Queued to ${String(options.notify)}; clerk audit verify --anchor ${anchor.hash} proves the log still reaches it.`
+          : `Keep this hash outside the database; clerk audit verify --anchor ${anchor.hash} proves the log still reaches it.`,
+      ].join("\n"),
+    }),
+  }).addHelpText(
+    "after",
+    "\nCheckpoints are also written automatically (every CLERK_AUDIT_CHECKPOINT_EVENTS events of a chain or\nCLERK_AUDIT_CHECKPOINT_SECONDS seconds). Keep the printed hash somewhere the database's writers cannot reach\n(a ticket, a log shipper, a WORM bucket) and pass it to clerk audit verify --anchor later.\n\nExamples:\n  clerk audit checkpoint\n  clerk audit checkpoint --notify webhook:anchors",
+  );
 
   const retention = audit.command("retention").description("How long audit events are kept.");
   retention
@@ -233,7 +223,7 @@ export function registerAuditCommands(program: Command): void {
         let exported = "";
         let through: number | undefined;
         if (o.exportBeforeDelete) {
-          const plan = await api.call(auditEndpoints.retention, {
+          const plan = await api.call(auditOperations.retention, {
             body: { organization_id: o.organization, keep: o.keep, dry_run: true },
           });
           through = plan.cutoff;
@@ -246,7 +236,7 @@ export function registerAuditCommands(program: Command): void {
           });
           exported = `Exported ${count} events to ${path}. `;
         }
-        const r = await api.call(auditEndpoints.retention, {
+        const r = await api.call(auditOperations.retention, {
           body: { organization_id: o.organization, keep: o.keep, through },
         });
         return {

@@ -1,28 +1,26 @@
-// Writes an export to a file (atomically) or stdout from the API's streamed export: constant memory, the same locally and remotely.
+// Writes an export's chunks to a file (atomically) or a stream: constant memory, counting events for the progress
+// line. Where the chunks come from (the API, in-process or over HTTP) is the caller's business.
 import { randomBytes } from "node:crypto";
 import { createWriteStream, renameSync, rmSync } from "node:fs";
 import { once } from "node:events";
 import { basename, dirname, join, resolve } from "node:path";
-import type { Api } from "../../cli/api.js";
 import { ClerkError } from "../../errors.js";
 import { type ExportFormat, eventCounter } from "./audit.format.js";
-import { auditEndpoints } from "./audit.routes.js";
 
-/** What to export. */
-export interface ExportStreamOptions {
-  organization?: string | undefined;
+/** Starts an export and hands over its chunks once it is under way (a refusal rejects before the first). */
+export type ExportSource = () => Promise<AsyncIterable<string | Uint8Array>>;
+
+/** How to write an export. */
+export interface ExportWriteOptions {
   format: ExportFormat;
-  filter?: string | undefined;
-  from?: string | undefined;
-  to?: string | undefined;
   /** Where the progress line goes (a terminal); none when absent. */
   progress?: NodeJS.WritableStream | undefined;
   /** Milliseconds since some origin, for the rate on the progress line. */
   now?: () => number;
 }
 
-/** What to export, and the file it goes to. */
-export interface ExportFileOptions extends ExportStreamOptions {
+/** How to write an export, and the file it goes to. */
+export interface ExportFileOptions extends ExportWriteOptions {
   output: string;
 }
 
@@ -33,18 +31,13 @@ export function formatForFile(file: string): ExportFormat {
   return "jsonl";
 }
 
-/**
- * Streams `GET /v1/audit_events/export` into `out` (in-process or over HTTP, the same bytes), counting the
- * events as they pass for the progress line and the summary.
- */
-export async function exportToStream(
-  api: Api,
-  o: ExportStreamOptions,
+/** Streams the export from `source` into `out`, counting the events as they pass for the progress line and the summary. */
+export async function writeExport(
+  source: ExportSource,
+  o: ExportWriteOptions,
   out: NodeJS.WritableStream,
 ): Promise<{ count: number }> {
-  const chunks = await api.stream(auditEndpoints.export, {
-    query: { organization_id: o.organization, filter: o.filter, from: o.from, to: o.to, format: o.format },
-  });
+  const chunks = await source();
   const counter = eventCounter(o.format);
   const now = o.now ?? (() => performance.now());
   const started = now();
@@ -76,7 +69,10 @@ export async function exportToStream(
  * Writes the export to a temporary file beside the target, renamed over it only when complete: a reader
  * never sees half an export, and a failed one leaves the old file as it was.
  */
-export async function exportToFile(api: Api, o: ExportFileOptions): Promise<{ count: number; path: string }> {
+export async function writeExportFile(
+  source: ExportSource,
+  o: ExportFileOptions,
+): Promise<{ count: number; path: string }> {
   const path = resolve(o.output);
   const temp = join(dirname(path), `.${basename(path)}.${randomBytes(6).toString("hex")}.tmp`);
   const out = createWriteStream(temp, { flags: "wx", mode: 0o600 });
@@ -84,7 +80,7 @@ export async function exportToFile(api: Api, o: ExportFileOptions): Promise<{ co
   const failed = new Promise<never>((_, reject) => out.once("error", reject));
   failed.catch(() => undefined);
   try {
-    const { count } = await Promise.race([exportToStream(api, o, out), failed]);
+    const { count } = await Promise.race([writeExport(source, o, out), failed]);
     out.end();
     await Promise.race([once(out, "close"), failed]);
     renameSync(temp, path);

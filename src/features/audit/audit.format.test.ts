@@ -1,6 +1,7 @@
 // The export writers: JSON is one array, JSONL one line per event, CSV quoted and safe to open in a spreadsheet.
 import { describe, expect, it } from "vitest";
-import { type AuditEventObject, CSV_COLUMNS, eventCounter, exportWriter } from "./audit.format.js";
+import { CSV_COLUMNS, eventCounter, exportWriter } from "./audit.format.js";
+import type { AuditEventObject } from "./audit.view.js";
 
 const event = (over: Partial<AuditEventObject> = {}): AuditEventObject => ({
   object: "audit_event",

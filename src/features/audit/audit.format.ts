@@ -1,50 +1,5 @@
 // The audit event as the API and exports show it, and the JSON, JSONL and CSV writers the export streams through.
-import type { AuditEventsTable } from "./audit.table.js";
-
-/** An audit event on the wire. `before`/`after` are the recorded JSON values; times are Unix ms plus ISO. */
-export interface AuditEventObject {
-  object: "audit_event";
-  id: string;
-  seq: number;
-  organization_id: string | null;
-  created_at: number;
-  time: string;
-  actor: { type: string; id: string | null; label: string };
-  action: string;
-  target: { type: string; id: string | null; label: string };
-  before: unknown;
-  after: unknown;
-  request_id: string | null;
-  ip: string | null;
-  /** Who acted for `actor`: the instance key that sent `Clerk-Act-As`, or the local operator behind `--as`. */
-  via: { type: string; id: string | null; label: string } | null;
-  /** The checkpoint the row was written under (part of its hash); null on rows older than chained checkpoints. */
-  checkpoint_seq: number | null;
-  prev_hash: string;
-  hash: string;
-}
-
-export function auditEventObject(row: AuditEventsTable): AuditEventObject {
-  return {
-    object: "audit_event",
-    id: row.id,
-    seq: Number(row.seq),
-    organization_id: row.organization_id,
-    created_at: Number(row.created_at),
-    time: new Date(Number(row.created_at)).toISOString(),
-    actor: { type: row.actor_type, id: row.actor_id, label: row.actor_label },
-    action: row.action,
-    target: { type: row.target_type, id: row.target_id, label: row.target_label },
-    before: row.before === null ? null : JSON.parse(row.before),
-    after: row.after === null ? null : JSON.parse(row.after),
-    request_id: row.request_id,
-    ip: row.ip,
-    via: row.via_type ? { type: row.via_type, id: row.via_id ?? null, label: row.via_label ?? "" } : null,
-    checkpoint_seq: row.checkpoint_seq === null || row.checkpoint_seq === undefined ? null : Number(row.checkpoint_seq),
-    prev_hash: row.prev_hash,
-    hash: row.hash,
-  };
-}
+import type { AuditEventObject } from "./audit.view.js";
 
 /** The formats an export is written in. */
 export const EXPORT_FORMATS = ["json", "jsonl", "csv"] as const;

@@ -5,15 +5,10 @@ import { isClerkError } from "../../errors.js";
 import { assertActorMay, assertAllowedNow, isInstanceAdmin } from "../access/index.js";
 import { resolveOrg } from "../orgs/index.js";
 import { StreamedBody } from "../../operations/index.js";
-import {
-  type AuditEventObject,
-  EXPORT_CONTENT_TYPES,
-  type ExportFormat,
-  auditEventObject,
-  exportWriter,
-} from "./audit.format.js";
+import { EXPORT_CONTENT_TYPES, type ExportFormat, exportWriter } from "./audit.format.js";
 import { decodeCursor, encodeCursor, parseFilters, parseTimeBound } from "./audit.query.js";
 import { type EventPageQuery, chainHead, pageEvents } from "./audit.repository.js";
+import { type AuditEventObject, type AuditPage, auditEventObject } from "./audit.view.js";
 
 /** Reading the log needs this; exporting it needs `AUDIT_EXPORT` too. */
 export const AUDIT_READ = "org:sys_audit:read";
@@ -88,12 +83,6 @@ function narrowing(input: AuditQueryInput): Narrowing {
     targets: filters.targets,
     roles: filters.roles.map(roleForms),
   };
-}
-
-/** One page of a list: the events and the cursor of the next page (null on the last). */
-export interface AuditPage {
-  data: AuditEventObject[];
-  next_cursor: string | null;
 }
 
 /** The events of one chain matching every filter, newest first (or oldest first with `order: "asc"`). */

@@ -18,7 +18,6 @@ import {
 } from "./audit.repository.js";
 import type { AuditCheckpointChainTable, AuditCheckpointsTable } from "./audit.table.js";
 import {
-  type Cadence,
   type HeadMark,
   checkpointCadence,
   checkpointHead,
@@ -26,6 +25,7 @@ import {
   checkpointSound,
   parseHeads,
 } from "./audit.checkpoint.js";
+import type { ChainProblem, ChainProblemKind, ChainReport, CheckpointChainReport, VerifyReport } from "./audit.view.js";
 
 const SIGNING_PURPOSE = "audit-checkpoint";
 const PAGE = 1000;
@@ -39,61 +39,6 @@ function signedByUs(ctx: ServiceContext, c: AuditCheckpointsTable): boolean {
   const expected = Buffer.from(signature(ctx, c), "hex");
   const given = Buffer.from(c.signature, "hex");
   return given.length === expected.length && timingSafeEqual(given, expected);
-}
-
-/** What is wrong at the first broken link. */
-export type ChainProblemKind =
-  | "edited"
-  | "deleted"
-  | "inserted"
-  | "reordered"
-  | "truncated"
-  | "checkpoint_invalid"
-  /** A chain the checkpoints recorded has no events and no head left. */
-  | "disappeared"
-  /** Checkpoints were deleted: a row names one that is gone, the cadence was not kept, or an anchor is absent. */
-  | "checkpoint_missing"
-  /** The checkpoint chain itself does not link, or a checkpoint's fields no longer hash to its hash. */
-  | "checkpoint_chain_broken";
-
-/** The first break of a chain: the row (seq and id) it is found at, and what is wrong there. */
-export interface ChainProblem {
-  kind: ChainProblemKind;
-  seq: number;
-  id: string | null;
-  message: string;
-}
-
-/** The result of walking one chain. */
-export interface ChainReport {
-  chain: string;
-  organization_id: string | null;
-  /** The organization's slug; null for the instance chain and for an organization since deleted. */
-  organization_slug: string | null;
-  ok: boolean;
-  events_checked: number;
-  /** The first seq still stored (after retention, the one after the base checkpoint). */
-  first_seq: number;
-  last_seq: number;
-  checkpoint: { id: string; seq: number; created_at: number } | null;
-  problem: ChainProblem | null;
-}
-
-/** The result of walking the checkpoint chain. */
-export interface CheckpointChainReport {
-  ok: boolean;
-  checkpoints_checked: number;
-  newest: { seq: number; id: string; hash: string; created_at: number } | null;
-  /** The cadence the newest checkpoint was written under (this process's when there is none). */
-  cadence: Cadence;
-  problem: ChainProblem | null;
-}
-
-/** The result of `clerk audit verify`. */
-export interface VerifyReport {
-  ok: boolean;
-  checkpoints: CheckpointChainReport;
-  chains: ChainReport[];
 }
 
 /** What verify learns from the checkpoint chain: its sound prefix, the newest checkpoint, the retention bases. */

@@ -6,12 +6,7 @@ import { assertActorMay, compiledPolicy, isInstanceAdmin, usageOf, whoCanIn } fr
 import { type Organization, listOrgTree, resolveOrg } from "../orgs/index.js";
 import { deadLetteredFindings } from "../notifications/index.js";
 import { getRoleDefaults } from "../roles/index.js";
-import {
-  type BlockedRunFinding,
-  type OverdueTaskFinding,
-  blockedRunFindings,
-  overdueTaskFindings,
-} from "../tasks/index.js";
+import { blockedRunFindings, overdueTaskFindings } from "../tasks/index.js";
 import {
   type HeldGrant,
   MANAGE,
@@ -27,59 +22,19 @@ import {
   viaText,
 } from "./health.checks.js";
 import { grantCreationTimes, roleOwners } from "../policy/index.js";
-import { type StoreFileFinding, storeFileFindings } from "./health.files.js";
+import { storeFileFindings } from "./health.files.js";
+import type {
+  AdminFinding,
+  ExpiredGrantFinding,
+  HealthReport,
+  HealthSection,
+  MemberFinding,
+  OverPermissionedFinding,
+  PermissionFinding,
+  RoleFinding,
+} from "./health.view.js";
 
 const READ = "org:sys_memberships:read";
-
-/** What every finding has: which check found it, where, one line for people, and the commands that would fix it. */
-interface FindingBase {
-  organization: string;
-  summary: string;
-  fix: string[];
-}
-
-/** A role nobody holds (`clerk role audit --filter no-members`). */
-export interface RoleFinding extends FindingBase {
-  check: "role.no_members";
-  role: { id: string; key: string; name: string };
-}
-
-/** A granted permission unused for the window (`clerk permission audit --unused-for`). */
-export interface PermissionFinding extends FindingBase {
-  check: "permission.unused";
-  permission: string;
-  last_used_at: number | null;
-  holders: { email: string; via: string }[];
-}
-
-/** A direct grant beyond a member's roles (`clerk member audit --filter over-permissioned`). */
-export interface OverPermissionedFinding extends FindingBase {
-  check: "member.over_permissioned";
-  email: string;
-  permission: string;
-  scopes: string[];
-  expires_at: number | null;
-  reason: "not_in_roles" | "wider_scope" | "later_expiry";
-  role_grants: { via: string; scopes: string[]; expires_at: number | null }[];
-}
-
-/** A grant past its expiry still stored (`clerk member audit --filter expired-grants`). */
-export interface ExpiredGrantFinding extends FindingBase {
-  check: "grant.expired";
-  holder: { type: "role" | "member"; name: string };
-  permission: string;
-  scopes: string[];
-  expired_at: number;
-}
-
-/** An organization with one admin, or none (part of `clerk health`). */
-export interface AdminFinding extends FindingBase {
-  check: "organization.single_admin";
-  admins: string[];
-}
-
-/** A finding of `clerk member audit`. */
-export type MemberFinding = OverPermissionedFinding | ExpiredGrantFinding;
 
 /** The filters each audit accepts. */
 const ROLE_FILTERS = ["no-members"] as const;
@@ -338,35 +293,6 @@ export async function auditAdmins(ctx: ServiceContext, organization: string): Pr
     if (finding) out.push(finding);
   }
   return out;
-}
-
-/** One section of the report: a check's findings, or a check whose feature does not exist yet. */
-export type HealthSection =
-  | {
-      check: string;
-      title: string;
-      available: true;
-      findings: (
-        | RoleFinding
-        | PermissionFinding
-        | MemberFinding
-        | AdminFinding
-        | BlockedRunFinding
-        | OverdueTaskFinding
-        | Awaited<ReturnType<typeof deadLetteredFindings>>[number]
-        | StoreFileFinding
-      )[];
-    }
-  | { check: string; title: string; available: false; note: string };
-
-/** `clerk health`: every check in one report. */
-export interface HealthReport {
-  object: "health_report";
-  organization: string;
-  checked_at: number;
-  unused_for: string;
-  total_findings: number;
-  sections: HealthSection[];
 }
 
 /** Runs every check on the organization (admins also in its descendants). */

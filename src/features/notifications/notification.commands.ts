@@ -1,10 +1,11 @@
 // `clerk notify …` (providers, tests, the dead letter, the log) and `clerk workflow notify` (rules).
 import type { Command } from "commander";
+import { operationCommand } from "../../cli/command.js";
 import { orgHint, promptSecret } from "../../cli/input.js";
 import { commandNamed, table, when } from "../../cli/output.js";
 import { action } from "../../cli/run.js";
 import { ClerkError } from "../../errors.js";
-import { notificationEndpoints } from "./notification.routes.js";
+import { notificationOperations } from "./notification.operations.js";
 
 /** The SMTP password: CLERK_SMTP_PASSWORD, else asked on a terminal; never a flag, so never in shell history. */
 async function smtpPassword(user: string | undefined): Promise<string | undefined> {
@@ -63,7 +64,7 @@ export function registerNotificationCommands(program: Command): void {
         allowPrivateNetwork?: boolean;
       }>(async ({ api }, o) => {
         const port = Number(o.smtpPort);
-        const p = await api.call(notificationEndpoints.configure, {
+        const p = await api.call(notificationOperations.configure, {
           body: {
             provider: o.provider.trim().toLowerCase(),
             webhook: o.webhook,
@@ -89,29 +90,24 @@ export function registerNotificationCommands(program: Command): void {
       }),
     );
 
-  notify
-    .command("providers")
-    .description("List the configured providers (never their secrets).")
-    .addHelpText("after", "\nExample:\n  clerk notify providers")
-    .action(
-      action(async ({ api }) => {
-        const { data } = await api.call(notificationEndpoints.providers);
-        return {
-          json: data,
-          text: table(
-            ["PROVIDER", "NAME", "SETTINGS", "UPDATED"],
-            data.map((p) => [
-              p.provider,
-              p.name,
-              Object.entries(p.config)
-                .map(([k, v]) => `${k}=${v}`)
-                .join(" "),
-              when(p.updated_at),
-            ]),
-          ),
-        };
-      }),
-    );
+  operationCommand(notify, "providers", notificationOperations.providers, {
+    description: "List the configured providers (never their secrets).",
+    examples: ["clerk notify providers"],
+    render: ({ data }) => ({
+      json: data,
+      text: table(
+        ["PROVIDER", "NAME", "SETTINGS", "UPDATED"],
+        data.map((p) => [
+          p.provider,
+          p.name,
+          Object.entries(p.config)
+            .map(([k, v]) => `${k}=${String(v)}`)
+            .join(" "),
+          when(p.updated_at),
+        ]),
+      ),
+    }),
+  });
 
   notify
     .command("test")
@@ -127,7 +123,7 @@ export function registerNotificationCommands(program: Command): void {
     .action(
       action<{ provider: string; channel?: string; name: string; to?: string }>(async ({ api }, o) => {
         const kind = o.provider.trim().toLowerCase();
-        const r = await api.call(notificationEndpoints.test, {
+        const r = await api.call(notificationOperations.test, {
           body: {
             provider: kind,
             name: kind === "slack" ? o.channel : kind === "webhook" ? o.name : undefined,
@@ -143,109 +139,83 @@ export function registerNotificationCommands(program: Command): void {
       }),
     );
 
-  notify
-    .command("failures")
-    .description("List dead-lettered messages (undelivered past their maximum age).")
-    .addHelpText("after", "\nExample:\n  clerk notify failures")
-    .action(
-      action(async ({ api }) => {
-        const { data } = await api.call(notificationEndpoints.failures);
-        return {
-          json: data,
-          text: table(
-            ["NOTIFICATION", "SOURCE", "TO", "ATTEMPTS", "LAST ERROR", "SINCE"],
-            data.map((n) => [
-              n.id,
-              n.source,
-              `${n.kind}:${n.recipient}`,
-              n.attempts,
-              n.last_error ?? "",
-              when(n.created_at),
-            ]),
-          ),
-        };
-      }),
-    );
+  operationCommand(notify, "failures", notificationOperations.failures, {
+    description: "List dead-lettered messages (undelivered past their maximum age).",
+    examples: ["clerk notify failures"],
+    render: ({ data }) => ({
+      json: data,
+      text: table(
+        ["NOTIFICATION", "SOURCE", "TO", "ATTEMPTS", "LAST ERROR", "SINCE"],
+        data.map((n) => [
+          n.id,
+          n.source,
+          `${n.kind}:${n.recipient}`,
+          n.attempts,
+          n.last_error ?? "",
+          when(n.created_at),
+        ]),
+      ),
+    }),
+  });
 
-  notify
-    .command("retry")
-    .description("Queue a dead-lettered message again.")
-    .argument("<notification>", "its id (from clerk notify failures)")
-    .addHelpText("after", "\nExample:\n  clerk notify retry ntf_2Wg7…")
-    .action(
-      action(async ({ api }, _o, args) => {
-        const n = await api.call(notificationEndpoints.retry, { params: { id: args[0] as string } });
-        return { json: n, text: `Queued ${n.id} to ${n.kind}:${n.recipient} again.` };
-      }),
-    );
+  operationCommand(notify, "retry", notificationOperations.retry, {
+    description: "Queue a dead-lettered message again.",
+    args: [{ field: "id", name: "notification", description: "its id (from clerk notify failures)" }],
+    examples: ["clerk notify retry ntf_2Wg7…"],
+    render: (n) => ({ json: n, text: `Queued ${n.id} to ${n.kind}:${n.recipient} again.` }),
+  });
 
-  notify
-    .command("log")
-    .description("Every delivery attempt, newest first.")
-    .option("--notification <id>", "only this message's")
-    .option("--limit <n>", "at most this many", "100")
-    .addHelpText("after", "\nExample:\n  clerk notify log --limit 20")
-    .action(
-      action<{ notification?: string; limit: string }>(async ({ api }, o) => {
-        const { data } = await api.call(notificationEndpoints.log, {
-          query: { notification: o.notification, limit: o.limit },
-        });
-        return {
-          json: data,
-          text: table(
-            ["AT", "NOTIFICATION", "TO", "ATTEMPT", "OUTCOME", "DETAIL"],
-            data.map((a) => [
-              when(a.started_at),
-              a.notification_id,
-              `${a.kind}:${a.recipient}`,
-              a.attempt,
-              a.outcome,
-              a.error ?? (a.status_code === null ? "" : String(a.status_code)),
-            ]),
-          ),
-        };
-      }),
-    );
+  operationCommand(notify, "log", notificationOperations.log, {
+    description: "Every delivery attempt, newest first.",
+    flags: {
+      notification: { value: "id", help: "only this message's" },
+      limit: { value: "n", help: "at most this many", default: "100" },
+    },
+    examples: ["clerk notify log --limit 20"],
+    render: ({ data }) => ({
+      json: data,
+      text: table(
+        ["AT", "NOTIFICATION", "TO", "ATTEMPT", "OUTCOME", "DETAIL"],
+        data.map((a) => [
+          when(a.started_at),
+          a.notification_id,
+          `${a.kind}:${a.recipient}`,
+          a.attempt,
+          a.outcome,
+          a.error ?? (a.status_code === null ? "" : String(a.status_code)),
+        ]),
+      ),
+    }),
+  });
 
-  notify
-    .command("dispatch")
-    .description("Deliver what is due now (clerk serve does this every 250 ms; use this from cron without a server).")
-    .addHelpText("after", "\nExample:\n  clerk notify dispatch")
-    .action(
-      action(async ({ api }) => {
-        const r = await api.call(notificationEndpoints.dispatch);
-        return { json: r, text: `Delivered ${r.delivered}, will retry ${r.retried}, dead-lettered ${r.dead}.` };
-      }),
-    );
+  operationCommand(notify, "dispatch", notificationOperations.dispatch, {
+    description: "Deliver what is due now (clerk serve does this every 250 ms; use this from cron without a server).",
+    examples: ["clerk notify dispatch"],
+    render: (r) => ({ json: r, text: `Delivered ${r.delivered}, will retry ${r.retried}, dead-lettered ${r.dead}.` }),
+  });
 
   const workflow = commandNamed(program, "workflow");
-  workflow
-    .command("notify")
-    .description("On a workflow's signal, send a message to a channel (placeholders and channel are checked now).")
-    .requiredOption("--workflow <workflow>", "slug, id or name")
-    .option("--organization <org>", "slug, id or name")
-    .requiredOption("--on <signal>", "stage:assigned, stage:overdue, stage:escalated, run:approved or run:rejected")
-    .requiredOption(
-      "--message <text>",
-      "with placeholders such as {pr.url}, {pr.title}, {elapsed}, {stage.name}, {workflow.name}, {assignee.email}, {run.url}, {event.<attr>}",
-    )
-    .requiredOption("--channel <channel>", "slack:#channel, email:<address>, email:assignee or webhook:<name>")
-    .addHelpText(
-      "after",
-      '\nExamples:\n  clerk workflow notify --workflow "pull-request-approval" --on "stage:assigned" --message "You have a new pull request to review: {pr.url}" --channel "slack:#code-reviews"\n  clerk workflow notify --workflow "pull-request-approval" --on "stage:overdue" --message "Review overdue: {pr.title} has been waiting {elapsed}" --channel "slack:#engineering-alerts"',
-    )
-    .action(
-      action<{ workflow: string; organization?: string; on: string; message: string; channel: string }>(
-        async ({ api }, o) => {
-          const r = await api.call(notificationEndpoints.addRule, {
-            params: { workflow_id: o.workflow },
-            query: { organization_id: orgHint(o.organization) },
-            body: { on: o.on, message: o.message, channel: o.channel },
-          });
-          return { json: r, text: `On ${r.on}, ${r.workflow.slug} now tells ${r.channel}: ${r.message} (${r.id}).` };
-        },
-      ),
-    );
+  operationCommand(workflow, "notify", notificationOperations.addRule, {
+    description: "On a workflow's signal, send a message to a channel (placeholders and channel are checked now).",
+    flags: {
+      workflow_id: { flag: "workflow", help: "slug, id or name" },
+      organization_id: { flag: "organization", value: "org", help: "slug, id or name", resolve: orgHint },
+      on: { value: "signal", help: "stage:assigned, stage:overdue, stage:escalated, run:approved or run:rejected" },
+      message: {
+        value: "text",
+        help: "with placeholders such as {pr.url}, {pr.title}, {elapsed}, {stage.name}, {workflow.name}, {assignee.email}, {run.url}, {event.<attr>}",
+      },
+      channel: { help: "slack:#channel, email:<address>, email:assignee or webhook:<name>" },
+    },
+    examples: [
+      'clerk workflow notify --workflow "pull-request-approval" --on "stage:assigned" --message "You have a new pull request to review: {pr.url}" --channel "slack:#code-reviews"',
+      'clerk workflow notify --workflow "pull-request-approval" --on "stage:overdue" --message "Review overdue: {pr.title} has been waiting {elapsed}" --channel "slack:#engineering-alerts"',
+    ],
+    render: (r) => ({
+      json: r,
+      text: `On ${r.on}, ${r.workflow.slug} now tells ${r.channel}: ${r.message} (${r.id}).`,
+    }),
+  });
   workflow
     .command("notifications")
     .description("List a workflow's notification rules, or remove one with --remove.")
@@ -256,10 +226,10 @@ export function registerNotificationCommands(program: Command): void {
     .action(
       action<{ workflow: string; organization?: string; remove?: string }>(async ({ api }, o) => {
         if (o.remove) {
-          const r = await api.call(notificationEndpoints.removeRule, { params: { id: o.remove } });
+          const r = await api.call(notificationOperations.removeRule, { params: { id: o.remove } });
           return { json: r, text: `Removed rule ${r.id} (${r.on} → ${r.channel}).` };
         }
-        const { data } = await api.call(notificationEndpoints.rules, {
+        const { data } = await api.call(notificationOperations.rules, {
           params: { workflow_id: o.workflow },
           query: { organization_id: orgHint(o.organization) },
         });

@@ -1,7 +1,6 @@
-// Notifications over HTTP: providers, workflow rules, the dead letter, retries, the delivery log, a dispatch pass.
-import type { FastifyInstance } from "fastify";
+// The notification operations: providers, workflow rules, the dead letter, retries, the delivery log, a dispatch pass.
 import { z } from "zod";
-import { endpoint, mountAll } from "../../http/route.js";
+import { operation, pageOf } from "../../operations/index.js";
 import {
   addRule,
   configureProvider,
@@ -15,6 +14,17 @@ import {
   retryNotification,
   testProvider,
 } from "./index.js";
+import {
+  attemptSchema,
+  configuredProviderSchema,
+  dispatchSchema,
+  notificationSchema,
+  notificationTestSchema,
+  providerObject,
+  providerSchema,
+  ruleObject,
+  ruleSchema,
+} from "./notification.view.js";
 
 const tag = "Notifications";
 const list = <T>(data: T[]) => ({ data, total_count: data.length });
@@ -45,35 +55,16 @@ const logQuery = z
   .object({ notification: z.string().optional(), limit: z.coerce.number().int().min(1).max(1000).optional() })
   .strict();
 
-const providerObject = (p: Awaited<ReturnType<typeof listProviders>>[number]) => ({
-  object: "notification_provider" as const,
-  id: p.id,
-  provider: p.kind,
-  name: p.name,
-  config: p.config,
-  allow_insecure: p.allowInsecure,
-  created_at: p.createdAt,
-  updated_at: p.updatedAt,
-});
-const ruleObject = (r: Awaited<ReturnType<typeof listRules>>[number]) => ({
-  object: "notification_rule" as const,
-  id: r.id,
-  workflow: r.workflow,
-  on: r.on,
-  message: r.message,
-  channel: r.channel,
-  created_at: r.createdAt,
-});
-
 /** The notification operations, served under /v1 and called by the CLI. */
-export const notificationEndpoints = {
-  configure: endpoint(
+export const notificationOperations = {
+  configure: operation(
     {
       method: "POST",
       url: "/notification_providers",
       tag,
       summary: "Configure a provider (slack, email, webhook); secrets are sealed at rest and never shown again",
       body: providerBody,
+      output: configuredProviderSchema,
     },
     async ({ ctx, body: b }) => {
       const r = await configureProvider(ctx, {
@@ -94,17 +85,24 @@ export const notificationEndpoints = {
       return { ...providerObject(r.provider), replaced: r.replaced, signing_secret: r.signingSecret };
     },
   ),
-  providers: endpoint(
-    { method: "GET", url: "/notification_providers", tag, summary: "The configured providers (without their secrets)" },
+  providers: operation(
+    {
+      method: "GET",
+      url: "/notification_providers",
+      tag,
+      summary: "The configured providers (without their secrets)",
+      output: pageOf(providerSchema),
+    },
     async ({ ctx }) => list((await listProviders(ctx)).map(providerObject)),
   ),
-  test: endpoint(
+  test: operation(
     {
       method: "POST",
       url: "/notification_providers/test",
       tag,
       summary: "Send a test message through a provider now",
       body: testBody,
+      output: notificationTestSchema,
     },
     async ({ ctx, body: b }) => {
       const r = await testProvider(ctx, { kind: b.provider, name: b.name, to: b.to });
@@ -117,7 +115,7 @@ export const notificationEndpoints = {
       };
     },
   ),
-  addRule: endpoint(
+  addRule: operation(
     {
       method: "POST",
       url: "/workflows/:workflow_id/notification_rules",
@@ -126,6 +124,7 @@ export const notificationEndpoints = {
       params: wfParams,
       query: wfQuery,
       body: ruleBody,
+      output: ruleSchema,
     },
     async ({ ctx, params: p, query: q, body: b }) =>
       ruleObject(
@@ -138,7 +137,7 @@ export const notificationEndpoints = {
         }),
       ),
   ),
-  rules: endpoint(
+  rules: operation(
     {
       method: "GET",
       url: "/workflows/:workflow_id/notification_rules",
@@ -146,44 +145,61 @@ export const notificationEndpoints = {
       summary: "A workflow's notification rules",
       params: wfParams,
       query: wfQuery,
+      output: pageOf(ruleSchema),
     },
     async ({ ctx, params: p, query: q }) =>
       list((await listRules(ctx, p.workflow_id, q.organization_id)).map(ruleObject)),
   ),
-  removeRule: endpoint(
-    { method: "DELETE", url: "/notification_rules/:id", tag, summary: "Remove a notification rule", params: idParams },
+  removeRule: operation(
+    {
+      method: "DELETE",
+      url: "/notification_rules/:id",
+      tag,
+      summary: "Remove a notification rule",
+      params: idParams,
+      output: ruleSchema.extend({ deleted: z.literal(true) }),
+    },
     async ({ ctx, params: p }) => ({ ...ruleObject(await removeRule(ctx, p.id)), deleted: true as const }),
   ),
-  failures: endpoint(
-    { method: "GET", url: "/notifications/failures", tag, summary: "Dead-lettered messages, newest first" },
+  failures: operation(
+    {
+      method: "GET",
+      url: "/notifications/failures",
+      tag,
+      summary: "Dead-lettered messages, newest first",
+      output: pageOf(notificationSchema),
+    },
     async ({ ctx }) => list(await listFailures(ctx)),
   ),
-  retry: endpoint(
+  retry: operation(
     {
       method: "POST",
       url: "/notifications/:id/retry",
       tag,
       summary: "Queue a dead-lettered message again",
       params: idParams,
+      output: notificationSchema,
     },
     async ({ ctx, params: p }) => retryNotification(ctx, p.id),
   ),
-  log: endpoint(
+  log: operation(
     {
       method: "GET",
       url: "/notifications/attempts",
       tag,
       summary: "Every delivery attempt, newest first",
       query: logQuery,
+      output: pageOf(attemptSchema),
     },
     async ({ ctx, query: q }) => list(await deliveryLog(ctx, { notification: q.notification, limit: q.limit })),
   ),
-  dispatch: endpoint(
+  dispatch: operation(
     {
       method: "POST",
       url: "/notifications/dispatch",
       tag,
       summary: "Deliver what is due now (clerk serve does this every 250 ms)",
+      output: dispatchSchema,
     },
     async ({ ctx }) => {
       instanceAdminOnly(ctx, "dispatch notifications");
@@ -191,7 +207,3 @@ export const notificationEndpoints = {
     },
   ),
 };
-
-export function registerNotificationRoutes(app: FastifyInstance): void {
-  mountAll(app, notificationEndpoints);
-}

@@ -1,27 +1,34 @@
-// The audit log over HTTP: filtered lists with cursors, a streamed export, verification, checkpoints, retention.
-import type { FastifyInstance } from "fastify";
+// The audit operations: filtered lists with cursors, a streamed export, verification, checkpoints, retention.
 import { z } from "zod";
-import { endpoint, mountAll } from "../../http/route.js";
 import { operation, streamed } from "../../operations/index.js";
 import { EXPORT_CONTENT_TYPES, EXPORT_FORMATS } from "./audit.format.js";
 import { exportBody, listAuditEvents } from "./audit.read.js";
 import { checkpointAndSend } from "./audit.anchor.js";
 import { applyRetention } from "./audit.checkpoints.js";
 import { verifyAudit } from "./audit.verify.js";
+import { auditPageSchema, auditVerificationSchema, checkpointsSchema, retentionSchema } from "./audit.view.js";
 
 const tag = "Audit log";
 
 const filters = {
-  organization_id: z.string().optional(),
-  filter: z.string().optional(),
-  from: z.string().optional(),
-  to: z.string().optional(),
+  organization_id: z
+    .string()
+    .optional()
+    .describe("slug, id or name (default: the instance's own log; instance admins only)"),
+  filter: z
+    .string()
+    .optional()
+    .describe(
+      "key:value pairs, comma-separated, all must hold: action:<category or action>, actor:<label or id>, role:<key or name>, target:<label or id>",
+    ),
+  from: z.string().optional().describe("a date (from the start of that day, UTC) or an ISO time with zone"),
+  to: z.string().optional().describe("a date (through the end of that day, UTC) or an ISO time with zone, included"),
 };
 const listQuery = z
   .object({
     ...filters,
-    limit: z.coerce.number().int().min(1).max(1000).default(50),
-    cursor: z.string().optional(),
+    limit: z.coerce.number().int().min(1).max(1000).default(50).describe("events per page (1–1000)"),
+    cursor: z.string().optional().describe("the next page, as the previous page's next_cursor"),
     order: z.enum(["asc", "desc"]).optional(),
   })
   .strict();
@@ -56,14 +63,15 @@ const retentionBody = z
   .strict();
 
 /** The audit operations, served under /v1 and called by the CLI. */
-export const auditEndpoints = {
-  list: endpoint(
+export const auditOperations = {
+  list: operation(
     {
       method: "GET",
       url: "/audit_events",
       tag,
       summary: "Audit events of an organization (or the instance), newest first, filtered, with a cursor",
       query: listQuery,
+      output: auditPageSchema,
     },
     async ({ ctx, query: q }) =>
       listAuditEvents(ctx, {
@@ -90,13 +98,14 @@ export const auditEndpoints = {
       exportBody(ctx, { organization: q.organization_id, filter: q.filter, from: q.from, to: q.to, format: q.format }),
   ),
 
-  verify: endpoint(
+  verify: operation(
     {
       method: "GET",
       url: "/audit_events/verify",
       tag,
       summary: "Walk the hash chains and report the first broken link of each",
       query: verifyQuery,
+      output: auditVerificationSchema,
     },
     async ({ ctx, query: q }) => ({
       object: "audit_verification" as const,
@@ -104,7 +113,7 @@ export const auditEndpoints = {
     }),
   ),
 
-  checkpoint: endpoint(
+  checkpoint: operation(
     {
       method: "POST",
       url: "/audit_checkpoints",
@@ -112,6 +121,7 @@ export const auditEndpoints = {
       summary:
         "Append a signed checkpoint of every chain's head to the checkpoint chain; `anchor.hash` is what to keep outside the database",
       body: checkpointBody,
+      output: checkpointsSchema,
     },
     async ({ ctx, body }) => {
       const { anchor, chains } = await checkpointAndSend(ctx, {
@@ -122,13 +132,14 @@ export const auditEndpoints = {
     },
   ),
 
-  retention: endpoint(
+  retention: operation(
     {
       method: "POST",
       url: "/audit_retention",
       tag,
       summary: "Set how long an organization keeps audit events and delete older ones (checkpointed first)",
       body: retentionBody,
+      output: retentionSchema,
     },
     async ({ ctx, body }) =>
       applyRetention(ctx, {
@@ -139,7 +150,3 @@ export const auditEndpoints = {
       }),
   ),
 };
-
-export function registerAuditRoutes(app: FastifyInstance): void {
-  mountAll(app, auditEndpoints);
-}
