@@ -1,7 +1,10 @@
 // Every feature's operations, in the order the server mounts them and the docs list them. The HTTP server
 // serves this catalogue, the CLI calls into it, and the OpenAPI document (later MCP) describes it.
 import type { Operation } from "../operations/index.js";
+import { accessOperations } from "./access/access.operations.js";
 import { keyOperations } from "./keys/key.operations.js";
+import { permissionOperations } from "./permissions/permission.operations.js";
+import { roleOperations } from "./roles/role.operations.js";
 
 type Table = Readonly<Record<string, Operation>>;
 // Each table keeps its precise types for its callers; the catalogue only needs what every operation shares.
@@ -9,4 +12,7 @@ const table = (operations: object): Table => operations as Table;
 
 export const OPERATIONS: Readonly<Record<string, Table>> = {
   keys: table(keyOperations),
+  access: table(accessOperations),
+  roles: table(roleOperations),
+  permissions: table(permissionOperations),
 };

@@ -2,4 +2,4 @@
 export { parseExpiry, parseScopeList } from "./grant.schema.js";
 export { grantNotFound } from "./grant.errors.js";
 export { type Grant, type GrantHolder, grantsOf } from "../policy/index.js";
-export { describeGrant, grantObject } from "./grant.view.js";
+export { describeGrant, type GrantObject, grantObject, grantSchema } from "./grant.view.js";
