@@ -9,7 +9,7 @@ import { promisify } from "node:util";
 import { afterAll, afterEach, beforeEach, describe, expect, it } from "vitest";
 import { type Api, localApi, remoteApi } from "../src/cli/api.js";
 import { ClerkError } from "../src/errors.js";
-import { accessEndpoints } from "../src/features/access/access.routes.js";
+import { accessOperations } from "../src/features/access/access.operations.js";
 import { createKey } from "../src/features/keys/index.js";
 import { memberOperations } from "../src/features/members/member.operations.js";
 import { createOrganization } from "../src/features/members/index.js";
@@ -71,7 +71,7 @@ for (const dialect of DIALECTS) {
           explain: true,
         },
       };
-      expect(await remote.call(accessEndpoints.check, check)).toEqual(await local.call(accessEndpoints.check, check));
+      expect(await remote.call(accessOperations.check, check)).toEqual(await local.call(accessOperations.check, check));
     });
 
     it("rebuilds the server's error, code, message and parameter, as local mode raises it", async () => {

@@ -14,6 +14,9 @@ import { workflowOperations } from "./workflows/workflow.operations.js";
 import { auditOperations } from "./audit/audit.operations.js";
 import { healthOperations } from "./health/health.operations.js";
 import { notificationOperations } from "./notifications/notification.operations.js";
+import { accessOperations } from "./access/access.operations.js";
+import { permissionOperations } from "./permissions/permission.operations.js";
+import { roleOperations } from "./roles/role.operations.js";
 
 type Table = Readonly<Record<string, Operation>>;
 // Each table keeps its precise types for its callers; the catalogue only needs what every operation shares.
@@ -33,4 +36,7 @@ export const OPERATIONS: Readonly<Record<string, Table>> = {
   audit: table(auditOperations),
   health: table(healthOperations),
   notifications: table(notificationOperations),
+  access: table(accessOperations),
+  roles: table(roleOperations),
+  permissions: table(permissionOperations),
 };

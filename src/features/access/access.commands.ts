@@ -1,10 +1,11 @@
 // `clerk check` and `clerk who-can`: asking the access engine from the shell.
 import type { Command } from "commander";
+import { operationCommand } from "../../cli/command.js";
 import { organizationOrDefault } from "../../cli/context.js";
 import { table } from "../../cli/output.js";
 import { ExitWith, action } from "../../cli/run.js";
 import { ClerkError } from "../../errors.js";
-import { accessEndpoints } from "./access.routes.js";
+import { accessOperations } from "./access.operations.js";
 
 /** `--at 2026-07-01` (start of that day, UTC) or an ISO time; any instant, past or future. */
 function parseAt(value: string | undefined): number | undefined {
@@ -20,6 +21,7 @@ function parseAt(value: string | undefined): number | undefined {
 }
 
 export function registerAccessCommands(program: Command): void {
+  // Hand-written: --explain is a switch, --at takes a date, and a denial exits 4 with the answer printed.
   program
     .command("check")
     .description("May a member do something (on a resource)? Exit 0 allowed, 4 denied.")
@@ -42,7 +44,7 @@ export function registerAccessCommands(program: Command): void {
         at?: string;
         explain?: boolean;
       }>(async ({ api }, o) => {
-        const result = await api.call(accessEndpoints.check, {
+        const result = await api.call(accessOperations.check, {
           body: {
             organization_id: organizationOrDefault(o.organization),
             user_id: o.member,
@@ -68,29 +70,23 @@ export function registerAccessCommands(program: Command): void {
       }),
     );
 
-  program
-    .command("who-can")
-    .description("Which members may do something (on a resource), and through what.")
-    .option("--organization <org>", "slug, id or name (default: clerk org use)")
-    .requiredOption("--permission <permission>", "org:<feature>:<action> or <action>:<feature>")
-    .option("--resource <resource>", "type:id")
-    .addHelpText(
-      "after",
-      "\nExample:\n  clerk who-can --organization engineering-team --permission approve:pull-requests",
-    )
-    .action(
-      action<{ organization?: string; permission: string; resource?: string }>(async ({ api }, o) => {
-        const { data: rows } = await api.call(accessEndpoints.whoCan, {
-          params: { organization_id: organizationOrDefault(o.organization) },
-          query: { permission: o.permission, resource: o.resource },
-        });
-        return {
-          json: rows,
-          text: table(
-            ["MEMBER", "THROUGH"],
-            rows.map((r) => [r.identifier, r.reason]),
-          ),
-        };
-      }),
-    );
+  operationCommand(program, "who-can", accessOperations.whoCan, {
+    description: "Which members may do something (on a resource), and through what.",
+    flags: {
+      organization_id: {
+        flag: "organization",
+        value: "org",
+        help: "slug, id or name (default: clerk org use)",
+        resolve: organizationOrDefault,
+      },
+    },
+    examples: ["clerk who-can --organization engineering-team --permission approve:pull-requests"],
+    render: ({ data: rows }) => ({
+      json: rows,
+      text: table(
+        ["MEMBER", "THROUGH"],
+        rows.map((r) => [r.identifier, r.reason]),
+      ),
+    }),
+  });
 }

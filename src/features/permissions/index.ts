@@ -11,4 +11,5 @@ export {
   SYSTEM_PERMISSIONS,
   updatePermission,
 } from "./permission.service.js";
-export { page, pageQuery, permissionObject } from "./permission.routes.js";
+export { page, pageQuery } from "./permission.page.js";
+export { type PermissionObject, permissionObject, permissionSchema } from "./permission.view.js";

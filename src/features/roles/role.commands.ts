@@ -4,7 +4,7 @@ import { listAll } from "../../cli/api.js";
 import { commandNamed, fields, table, when } from "../../cli/output.js";
 import { action } from "../../cli/run.js";
 import { describeGrant } from "../grants/index.js";
-import { roleEndpoints } from "./role.routes.js";
+import { roleOperations } from "./role.operations.js";
 
 /** A grant as the API returns it. */
 interface GrantFields {
@@ -61,8 +61,8 @@ export function registerRoleCommands(program: Command): void {
         };
         const r =
           o.organization === undefined
-            ? await api.call(roleEndpoints.create, { body })
-            : await api.call(roleEndpoints.createInOrg, { params: { organization_id: o.organization }, body });
+            ? await api.call(roleOperations.create, { body })
+            : await api.call(roleOperations.createInOrg, { params: { organization_id: o.organization }, body });
         const parents = r.extends_names.length ? `, extending ${r.extends_names.join(", ")}` : "";
         return { json: r, text: `Created role ${r.name} (${r.key}) with ${r.grants.length} permission(s)${parents}.` };
       }),
@@ -79,8 +79,8 @@ export function registerRoleCommands(program: Command): void {
       action<{ organization?: string }>(async ({ api }, o) => {
         const roles =
           o.organization === undefined
-            ? await listAll(api, roleEndpoints.list)
-            : await listAll(api, roleEndpoints.listInOrg, { params: { organization_id: o.organization } });
+            ? await listAll(api, roleOperations.list)
+            : await listAll(api, roleOperations.listInOrg, { params: { organization_id: o.organization } });
         return {
           json: roles,
           text: table(
@@ -109,8 +109,8 @@ export function registerRoleCommands(program: Command): void {
         const ref = args[0] as string;
         const r =
           o.organization === undefined
-            ? await api.call(roleEndpoints.get, { params: { role: ref } })
-            : await api.call(roleEndpoints.getInOrg, { params: { organization_id: o.organization, role: ref } });
+            ? await api.call(roleOperations.get, { params: { role: ref } })
+            : await api.call(roleOperations.getInOrg, { params: { organization_id: o.organization, role: ref } });
         return {
           json: r,
           text: fields([
@@ -164,8 +164,8 @@ export function registerRoleCommands(program: Command): void {
         };
         const r =
           o.organization === undefined
-            ? await api.call(roleEndpoints.update, { params: { role: o.role }, body })
-            : await api.call(roleEndpoints.updateInOrg, {
+            ? await api.call(roleOperations.update, { params: { role: o.role }, body })
+            : await api.call(roleOperations.updateInOrg, {
                 params: { organization_id: o.organization, role: o.role },
                 body,
               });
@@ -186,8 +186,8 @@ export function registerRoleCommands(program: Command): void {
       action<{ role: string; organization?: string }>(async ({ api }, o) => {
         const r =
           o.organization === undefined
-            ? await api.call(roleEndpoints.delete, { params: { role: o.role } })
-            : await api.call(roleEndpoints.deleteInOrg, { params: { organization_id: o.organization, role: o.role } });
+            ? await api.call(roleOperations.delete, { params: { role: o.role } })
+            : await api.call(roleOperations.deleteInOrg, { params: { organization_id: o.organization, role: o.role } });
         return { json: r, text: `Deleted role ${r.name} (${r.key}).` };
       }),
     );
@@ -204,10 +204,10 @@ export function registerRoleCommands(program: Command): void {
       action<{ creatorRole?: string; defaultRole?: string }>(async ({ api }, o) => {
         const d =
           o.creatorRole || o.defaultRole
-            ? await api.call(roleEndpoints.setDefaults, {
+            ? await api.call(roleOperations.setDefaults, {
                 body: { creator_role: o.creatorRole, default_role: o.defaultRole },
               })
-            : await api.call(roleEndpoints.defaults);
+            : await api.call(roleOperations.defaults);
         return {
           json: d,
           text: fields([
@@ -245,8 +245,8 @@ export function registerRoleCommands(program: Command): void {
           const body = { scopes: o.scope, expires_at: o.expires };
           const g =
             o.organization === undefined
-              ? await api.call(roleEndpoints.grant, { params: { role: o.role, permission: o.permission }, body })
-              : await api.call(roleEndpoints.grantInOrg, {
+              ? await api.call(roleOperations.grant, { params: { role: o.role, permission: o.permission }, body })
+              : await api.call(roleOperations.grantInOrg, {
                   params: { organization_id: o.organization, role: o.role, permission: o.permission },
                   body,
                 });
@@ -267,8 +267,8 @@ export function registerRoleCommands(program: Command): void {
       action<{ role: string; organization?: string; permission: string }>(async ({ api }, o) => {
         const r =
           o.organization === undefined
-            ? await api.call(roleEndpoints.revoke, { params: { role: o.role, permission: o.permission } })
-            : await api.call(roleEndpoints.revokeInOrg, {
+            ? await api.call(roleOperations.revoke, { params: { role: o.role, permission: o.permission } })
+            : await api.call(roleOperations.revokeInOrg, {
                 params: { organization_id: o.organization, role: o.role, permission: o.permission },
               });
         return { json: r, text: `Revoked ${o.permission} from ${r.name}.` };

@@ -1,29 +1,29 @@
-// Roles over HTTP: Clerk-compatible /organization_roles (instance-wide, permissions as ids), and clerk's own
-// role endpoints, per organization (/organizations/{id}/roles) or named anywhere (/roles), and the defaults.
-import type { FastifyInstance } from "fastify";
+// The role operations: Clerk-compatible /organization_roles (instance-wide, permissions as ids), and clerk's own
+// role operations, per organization (/organizations/{id}/roles) or named anywhere (/roles), and the defaults.
 import { z } from "zod";
 import type { ServiceContext } from "../../context.js";
 import { ClerkError } from "../../errors.js";
-import { endpoint, mountAll } from "../../http/route.js";
+import { operation, pageOf } from "../../operations/index.js";
 import { listPermissions, page, pageQuery, resolvePermission } from "../permissions/index.js";
+import { getRoleDefaults, setRoleDefaults } from "./role.defaults.js";
+import { assignPermission, revokePermission } from "./role-grant.service.js";
+import { createRole, deleteRole, listRoles, resolveRole, updateRole } from "./role.service.js";
 import {
-  assignPermission,
-  createRole,
-  deleteRole,
-  getRoleDefaults,
-  listRoles,
-  resolveRole,
-  revokePermission,
-  setRoleDefaults,
-  updateRole,
-} from "./index.js";
-import {
+  clerkDeletedRoleSchema,
   deletedRoleObject,
+  deletedRoleSchema,
   listedRoleObject,
+  listedRoleSchema,
+  organizationSettingsObject,
+  organizationSettingsSchema,
   roleDefaultsObject,
+  roleDefaultsSchema,
   roleGrantObject,
+  roleGrantSchema,
   roleObject,
+  roleSchema,
   scopedRoleObject,
+  scopedRoleSchema,
 } from "./role.view.js";
 
 async function permissionKeys(ctx: ServiceContext, ids: readonly string[]): Promise<string[]> {
@@ -32,33 +32,41 @@ async function permissionKeys(ctx: ServiceContext, ids: readonly string[]): Prom
   return keys;
 }
 
-const idParams = z.object({ organization_role_id: z.string() });
-const pairParams = z.object({ organization_role_id: z.string(), permission_id: z.string() });
+const idParams = z.object({ organization_role_id: z.string().describe("role id, key or name") });
+const pairParams = z.object({
+  organization_role_id: z.string().describe("role id, key or name"),
+  permission_id: z.string().describe("permission id or key"),
+});
 const createBody = z
   .object({
     name: z.string().min(1),
-    key: z.string(),
+    key: z.string().describe("org:<name>"),
     description: z.string().nullable().optional(),
-    permissions: z.array(z.string()).optional(),
-    include_in_initial_role_set: z.boolean().optional(),
+    permissions: z.array(z.string()).optional().describe("permission ids (or keys)"),
+    include_in_initial_role_set: z.boolean().optional().describe("accepted for Clerk's SDKs and ignored"),
   })
   .strict();
 const updateBody = z
   .object({
     name: z.string().min(1).optional(),
-    key: z.string().optional(),
+    key: z.string().optional().describe("must be the role's key: a key never changes"),
     description: z.string().nullable().optional(),
-    permissions: z.array(z.string()).optional(),
+    permissions: z.array(z.string()).optional().describe("permission ids (or keys) replacing the role's own"),
   })
   .strict();
 
 /** Role names or permissions: an array, or comma-separated as the CLI's flags give them. */
 const names = z.union([z.array(z.string()), z.string()]);
-const orgParams = z.object({ organization_id: z.string() });
-const orgRoleParams = z.object({ organization_id: z.string(), role: z.string() });
-const orgGrantParams = z.object({ organization_id: z.string(), role: z.string(), permission: z.string() });
-const roleParams = z.object({ role: z.string() });
-const grantParams = z.object({ role: z.string(), permission: z.string() });
+const orgParams = z.object({ organization_id: z.string().describe("slug, id or name") });
+const roleRef = z.string().describe("name, key or id");
+const orgRoleParams = orgParams.extend({ role: roleRef });
+const orgGrantParams = orgRoleParams.extend({
+  permission: z.string().describe("org:<feature>:<action> or <action>:<feature>"),
+});
+const roleParams = z.object({ role: roleRef });
+const grantParams = roleParams.extend({
+  permission: z.string().describe("org:<feature>:<action> or <action>:<feature>"),
+});
 /** Our role lists are short: everything unless `limit` is given. */
 const listQuery = z
   .object({
@@ -68,26 +76,38 @@ const listQuery = z
   .loose();
 const orgCreateBody = z
   .object({
-    name: z.string().min(1),
-    key: z.string().optional(),
-    description: z.string().optional(),
-    extends: names.optional(),
-    permissions: names.optional(),
+    name: z.string().min(1).describe("display name; the key is org:<name in snake_case>"),
+    key: z.string().optional().describe("explicit key, org:<name>"),
+    description: z.string().optional().describe("what the role is for"),
+    extends: names.optional().describe("parent role(s); the role holds their permissions too"),
+    permissions: names.optional().describe("e.g. read:code,approve:pull-requests; unknown ones are created"),
   })
   .strict();
 const orgUpdateBody = z
   .object({
-    name: z.string().min(1).optional(),
-    description: z.string().optional(),
-    extends: names.optional(),
-    add_permissions: names.optional(),
-    remove_permissions: names.optional(),
+    name: z.string().min(1).optional().describe("new name"),
+    description: z.string().optional().describe("new description"),
+    extends: names.optional().describe('replace the parents ("" or [] for none)'),
+    add_permissions: names.optional().describe("permissions to add"),
+    remove_permissions: names.optional().describe("permissions to remove"),
   })
   .strict();
 const grantBody = z
-  .object({ scopes: names.optional(), expires_at: z.union([z.number().int(), z.string()]).nullable().optional() })
+  .object({
+    scopes: names.optional().describe("type:pattern, e.g. repository:frontend-app,repository:*-app or path:docs/"),
+    expires_at: z
+      .union([z.number().int(), z.string()])
+      .nullable()
+      .optional()
+      .describe("Unix ms, a date (through that day, UTC) or an ISO time; null for never"),
+  })
   .strict();
-const defaultsBody = z.object({ creator_role: z.string().optional(), default_role: z.string().optional() }).strict();
+const defaultsBody = z
+  .object({
+    creator_role: z.string().optional().describe("instance-wide role for organization creators"),
+    default_role: z.string().optional().describe("instance-wide role for new members"),
+  })
+  .strict();
 
 function listed(roles: Awaited<ReturnType<typeof listRoles>>, q: z.output<typeof listQuery>) {
   const slice = roles.slice(q.offset, q.limit === undefined ? undefined : q.offset + q.limit);
@@ -99,9 +119,16 @@ const tag = "Roles (organization)";
 const anywhereTag = "Roles";
 
 /** The role operations, served under /v1 and called by the CLI. */
-export const roleEndpoints = {
-  clerkList: endpoint(
-    { method: "GET", url: "/organization_roles", tag: clerkTag, summary: "List instance-wide roles", query: pageQuery },
+export const roleOperations = {
+  clerkList: operation(
+    {
+      method: "GET",
+      url: "/organization_roles",
+      tag: clerkTag,
+      summary: "List instance-wide roles",
+      query: pageQuery,
+      output: pageOf(roleSchema),
+    },
     async ({ ctx, query }) => {
       const catalogue = await listPermissions(ctx);
       const result = page(await listRoles(ctx, null), query);
@@ -112,13 +139,14 @@ export const roleEndpoints = {
     },
   ),
 
-  clerkCreate: endpoint(
+  clerkCreate: operation(
     {
       method: "POST",
       url: "/organization_roles",
       tag: clerkTag,
       summary: "Create an instance-wide role (permissions as ids)",
       body: createBody,
+      output: roleSchema,
     },
     async ({ ctx, body }) => {
       const role = await createRole(ctx, {
@@ -131,18 +159,19 @@ export const roleEndpoints = {
     },
   ),
 
-  clerkGet: endpoint(
+  clerkGet: operation(
     {
       method: "GET",
       url: "/organization_roles/:organization_role_id",
       tag: clerkTag,
       summary: "Get an instance-wide role",
       params: idParams,
+      output: roleSchema,
     },
     async ({ ctx, params }) => roleObject(ctx, await resolveRole(ctx, params.organization_role_id, null)),
   ),
 
-  clerkUpdate: endpoint(
+  clerkUpdate: operation(
     {
       method: "PATCH",
       url: "/organization_roles/:organization_role_id",
@@ -150,6 +179,7 @@ export const roleEndpoints = {
       summary: "Update a role; permissions (ids) replace the role's own",
       params: idParams,
       body: updateBody,
+      output: roleSchema,
     },
     async ({ ctx, params, body }) => {
       const current = await resolveRole(ctx, params.organization_role_id, null);
@@ -173,27 +203,29 @@ export const roleEndpoints = {
     },
   ),
 
-  clerkDelete: endpoint(
+  clerkDelete: operation(
     {
       method: "DELETE",
       url: "/organization_roles/:organization_role_id",
       tag: clerkTag,
       summary: "Delete a role (refused while creator/default, held, or extended)",
       params: idParams,
+      output: clerkDeletedRoleSchema,
     },
     async ({ ctx, params }) => {
       const role = await deleteRole(ctx, params.organization_role_id, null);
-      return { object: "role" as const, id: role.id, deleted: true };
+      return { object: "role" as const, id: role.id, deleted: true as const };
     },
   ),
 
-  clerkAssign: endpoint(
+  clerkAssign: operation(
     {
       method: "POST",
       url: "/organization_roles/:organization_role_id/permissions/:permission_id",
       tag: clerkTag,
       summary: "Add a permission to a role (409 if present)",
       params: pairParams,
+      output: roleSchema,
     },
     async ({ ctx, params }) => {
       const permission = await resolvePermission(ctx, params.permission_id);
@@ -212,13 +244,14 @@ export const roleEndpoints = {
     },
   ),
 
-  clerkRemove: endpoint(
+  clerkRemove: operation(
     {
       method: "DELETE",
       url: "/organization_roles/:organization_role_id/permissions/:permission_id",
       tag: clerkTag,
       summary: "Remove a permission from a role",
       params: pairParams,
+      output: roleSchema,
     },
     async ({ ctx, params }) => {
       const permission = await resolvePermission(ctx, params.permission_id);
@@ -233,32 +266,18 @@ export const roleEndpoints = {
     },
   ),
 
-  organizationSettings: endpoint(
+  organizationSettings: operation(
     {
       method: "GET",
       url: "/instance/organization_settings",
       tag: clerkTag,
       summary: "Instance organization settings (creator and default role)",
+      output: organizationSettingsSchema,
     },
-    async ({ ctx }) => {
-      const defaults = await getRoleDefaults(ctx);
-      return {
-        object: "organization_settings" as const,
-        enabled: true,
-        max_allowed_memberships: 0,
-        max_allowed_roles: 0,
-        max_allowed_permissions: 0,
-        creator_role: defaults.creator.key,
-        admin_delete_enabled: true,
-        domains_enabled: false,
-        slug_disabled: false,
-        domains_enrollment_modes: [],
-        domains_default_role: defaults.default.key,
-      };
-    },
+    async ({ ctx }) => organizationSettingsObject(await getRoleDefaults(ctx)),
   ),
 
-  listInOrg: endpoint(
+  listInOrg: operation(
     {
       method: "GET",
       url: "/organizations/:organization_id/roles",
@@ -266,11 +285,12 @@ export const roleEndpoints = {
       summary: "Roles usable in an organization: instance-wide, ancestors', its own",
       params: orgParams,
       query: listQuery,
+      output: pageOf(listedRoleSchema),
     },
     async ({ ctx, params, query }) => listed(await listRoles(ctx, params.organization_id), query),
   ),
 
-  createInOrg: endpoint(
+  createInOrg: operation(
     {
       method: "POST",
       url: "/organizations/:organization_id/roles",
@@ -278,23 +298,25 @@ export const roleEndpoints = {
       summary: "Create a role in an organization, extending several parents",
       params: orgParams,
       body: orgCreateBody,
+      output: scopedRoleSchema,
     },
     async ({ ctx, params, body }) =>
       scopedRoleObject(await createRole(ctx, { ...body, organization: params.organization_id })),
   ),
 
-  getInOrg: endpoint(
+  getInOrg: operation(
     {
       method: "GET",
       url: "/organizations/:organization_id/roles/:role",
       tag,
       summary: "Get a role by id, key or name",
       params: orgRoleParams,
+      output: scopedRoleSchema,
     },
     async ({ ctx, params }) => scopedRoleObject(await resolveRole(ctx, params.role, params.organization_id)),
   ),
 
-  updateInOrg: endpoint(
+  updateInOrg: operation(
     {
       method: "PATCH",
       url: "/organizations/:organization_id/roles/:role",
@@ -302,6 +324,7 @@ export const roleEndpoints = {
       summary: "Rename, re-parent, add or remove permissions",
       params: orgRoleParams,
       body: orgUpdateBody,
+      output: scopedRoleSchema,
     },
     async ({ ctx, params, body }) =>
       scopedRoleObject(
@@ -316,18 +339,19 @@ export const roleEndpoints = {
       ),
   ),
 
-  deleteInOrg: endpoint(
+  deleteInOrg: operation(
     {
       method: "DELETE",
       url: "/organizations/:organization_id/roles/:role",
       tag,
       summary: "Delete a role (guards apply)",
       params: orgRoleParams,
+      output: deletedRoleSchema,
     },
     async ({ ctx, params }) => deletedRoleObject(await deleteRole(ctx, params.role, params.organization_id)),
   ),
 
-  grantInOrg: endpoint(
+  grantInOrg: operation(
     {
       method: "PUT",
       url: "/organizations/:organization_id/roles/:role/grants/:permission",
@@ -336,6 +360,7 @@ export const roleEndpoints = {
         "Grant a permission to a role with scopes and expiry (replaces an earlier grant of it, returned as previous)",
       params: orgGrantParams,
       body: grantBody,
+      output: roleGrantSchema,
     },
     async ({ ctx, params, body }) => {
       const { role, grant, before } = await assignPermission(ctx, {
@@ -349,13 +374,14 @@ export const roleEndpoints = {
     },
   ),
 
-  revokeInOrg: endpoint(
+  revokeInOrg: operation(
     {
       method: "DELETE",
       url: "/organizations/:organization_id/roles/:role/grants/:permission",
       tag,
       summary: "Take a permission away from a role (returns the role)",
       params: orgGrantParams,
+      output: scopedRoleSchema,
     },
     async ({ ctx, params }) =>
       scopedRoleObject(
@@ -367,40 +393,43 @@ export const roleEndpoints = {
       ),
   ),
 
-  list: endpoint(
+  list: operation(
     {
       method: "GET",
       url: "/roles",
       tag: anywhereTag,
       summary: "Every role: instance-wide ones and every organization's",
       query: listQuery,
+      output: pageOf(listedRoleSchema),
     },
     async ({ ctx, query }) => listed(await listRoles(ctx), query),
   ),
 
-  create: endpoint(
+  create: operation(
     {
       method: "POST",
       url: "/roles",
       tag: anywhereTag,
       summary: "Create an instance-wide role, extending several parents",
       body: orgCreateBody,
+      output: scopedRoleSchema,
     },
     async ({ ctx, body }) => scopedRoleObject(await createRole(ctx, body)),
   ),
 
-  get: endpoint(
+  get: operation(
     {
       method: "GET",
       url: "/roles/:role",
       tag: anywhereTag,
       summary: "Get a role by id, key or name: instance-wide first, else the one organization's role so named",
       params: roleParams,
+      output: scopedRoleSchema,
     },
     async ({ ctx, params }) => scopedRoleObject(await resolveRole(ctx, params.role)),
   ),
 
-  update: endpoint(
+  update: operation(
     {
       method: "PATCH",
       url: "/roles/:role",
@@ -408,6 +437,7 @@ export const roleEndpoints = {
       summary: "Rename, re-parent, add or remove permissions of a role named anywhere",
       params: roleParams,
       body: orgUpdateBody,
+      output: scopedRoleSchema,
     },
     async ({ ctx, params, body }) =>
       scopedRoleObject(
@@ -421,18 +451,19 @@ export const roleEndpoints = {
       ),
   ),
 
-  delete: endpoint(
+  delete: operation(
     {
       method: "DELETE",
       url: "/roles/:role",
       tag: anywhereTag,
       summary: "Delete a role named anywhere (guards apply)",
       params: roleParams,
+      output: deletedRoleSchema,
     },
     async ({ ctx, params }) => deletedRoleObject(await deleteRole(ctx, params.role)),
   ),
 
-  grant: endpoint(
+  grant: operation(
     {
       method: "PUT",
       url: "/roles/:role/grants/:permission",
@@ -441,6 +472,7 @@ export const roleEndpoints = {
         "Grant a permission to a role named anywhere, with scopes and expiry (replaces an earlier grant of it, returned as previous)",
       params: grantParams,
       body: grantBody,
+      output: roleGrantSchema,
     },
     async ({ ctx, params, body }) => {
       const { role, grant, before } = await assignPermission(ctx, {
@@ -453,41 +485,40 @@ export const roleEndpoints = {
     },
   ),
 
-  revoke: endpoint(
+  revoke: operation(
     {
       method: "DELETE",
       url: "/roles/:role/grants/:permission",
       tag: anywhereTag,
       summary: "Take a permission away from a role named anywhere (returns the role)",
       params: grantParams,
+      output: scopedRoleSchema,
     },
     async ({ ctx, params }) =>
       scopedRoleObject(await revokePermission(ctx, { role: params.role, permission: params.permission })),
   ),
 
-  defaults: endpoint(
+  defaults: operation(
     {
       method: "GET",
       url: "/instance/role_defaults",
       tag: anywhereTag,
       summary: "The creator role (organization creators) and default role (new members)",
+      output: roleDefaultsSchema,
     },
     async ({ ctx }) => roleDefaultsObject(await getRoleDefaults(ctx)),
   ),
 
-  setDefaults: endpoint(
+  setDefaults: operation(
     {
       method: "PATCH",
       url: "/instance/role_defaults",
       tag: anywhereTag,
       summary: "Change the creator and/or default role (instance-wide roles)",
       body: defaultsBody,
+      output: roleDefaultsSchema,
     },
     async ({ ctx, body }) =>
       roleDefaultsObject(await setRoleDefaults(ctx, { creator: body.creator_role, default: body.default_role })),
   ),
 };
-
-export function registerRoleRoutes(app: FastifyInstance): void {
-  mountAll(app, roleEndpoints);
-}

@@ -1,36 +1,44 @@
-// POST /v1/check and GET /v1/organizations/{id}/who_can: the access engine over HTTP.
-import type { FastifyInstance } from "fastify";
+// POST /v1/check and GET /v1/organizations/{id}/who_can: the access engine as operations.
 import { z } from "zod";
-import { endpoint, mountAll } from "../../http/route.js";
 import { isId } from "../../ids.js";
+import { operation, pageOf } from "../../operations/index.js";
 import { resolveOrg } from "../orgs/index.js";
 import { normalizePermissionKey } from "../permissions/index.js";
 import { resolveUser } from "../users/index.js";
-import { checkAccess, explainAccess, isInstanceAdmin, whoCanIn } from "./index.js";
+import { checkAccess, explainAccess, whoCanIn } from "./access.service.js";
+import { checkSchema, whoCanSchema } from "./access.view.js";
+import { isInstanceAdmin } from "./authorize.js";
 
 const checkBody = z
   .object({
-    organization_id: z.string(),
-    user_id: z.string(),
-    permission: z.string(),
-    resource: z.string().optional(),
-    at: z.number().int().optional(),
-    explain: z.boolean().optional(),
+    organization_id: z.string().describe("slug, id or name"),
+    user_id: z.string().describe("the member's e-mail address (or user id)"),
+    permission: z.string().describe("org:<feature>:<action> or <action>:<feature>"),
+    resource: z.string().optional().describe("type:id, e.g. repository:frontend-app or path:docs/guide.md"),
+    at: z.number().int().optional().describe("decide as of this instant (Unix ms) instead of now"),
+    explain: z.boolean().optional().describe("also answer the full path, or the nearest miss"),
   })
   .strict();
-const whoCanQuery = z.object({ permission: z.string(), resource: z.string().optional() }).loose();
+const whoCanParams = z.object({ organization_id: z.string().describe("slug, id or name") });
+const whoCanQuery = z
+  .object({
+    permission: z.string().describe("org:<feature>:<action> or <action>:<feature>"),
+    resource: z.string().optional().describe("type:id"),
+  })
+  .loose();
 
 const tag = "Access";
 
 /** The access engine's operations, served under /v1 and called by the CLI. */
-export const accessEndpoints = {
-  check: endpoint(
+export const accessOperations = {
+  check: operation(
     {
       method: "POST",
       url: "/check",
       tag,
       summary: "May a member do something (on a resource)? explain=true gives the path or nearest miss",
       body: checkBody,
+      output: checkSchema,
     },
     async ({ ctx, body }) => {
       // The hot path: an instance key naming an organization by id needs no lookup (the policy load finds
@@ -48,13 +56,7 @@ export const accessEndpoints = {
       };
       if (!body.explain) {
         const d = await checkAccess(ctx, query);
-        return {
-          object: "check" as const,
-          allowed: d.allowed,
-          reason: d.reason,
-          path: undefined,
-          nearest_miss: undefined,
-        };
+        return { object: "check" as const, allowed: d.allowed, reason: d.reason };
       }
       const e = await explainAccess(ctx, query);
       return {
@@ -67,14 +69,15 @@ export const accessEndpoints = {
     },
   ),
 
-  whoCan: endpoint(
+  whoCan: operation(
     {
       method: "GET",
       url: "/organizations/:organization_id/who_can",
       tag,
       summary: "Members who may do something (on a resource), with the path",
-      params: z.object({ organization_id: z.string() }),
+      params: whoCanParams,
       query: whoCanQuery,
+      output: pageOf(whoCanSchema),
     },
     async ({ ctx, params, query }) => {
       const org = await resolveOrg(ctx, params.organization_id);
@@ -86,7 +89,3 @@ export const accessEndpoints = {
     },
   ),
 };
-
-export function registerAccessRoutes(app: FastifyInstance): void {
-  mountAll(app, accessEndpoints);
-}
