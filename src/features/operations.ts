@@ -1,22 +1,22 @@
 // Every feature's operations, in the order the server mounts them and the docs list them. The HTTP server
 // serves this catalogue, the CLI calls into it, and the OpenAPI document (later MCP) describes it.
 import type { Operation } from "../operations/index.js";
-import { domainOperations } from "./domains/domain.operations.js";
-import { keyOperations } from "./keys/key.operations.js";
-import { orgOperations } from "./orgs/org.operations.js";
-import { settingsOperations } from "./settings/settings.operations.js";
-import { invitationOperations } from "./invitations/invitation.operations.js";
-import { memberOperations } from "./members/member.operations.js";
-import { sessionOperations } from "./sessions/session.operations.js";
-import { userOperations } from "./users/user.operations.js";
-import { taskOperations } from "./tasks/task.operations.js";
-import { workflowOperations } from "./workflows/workflow.operations.js";
-import { auditOperations } from "./audit/audit.operations.js";
-import { healthOperations } from "./health/health.operations.js";
-import { notificationOperations } from "./notifications/notification.operations.js";
 import { accessOperations } from "./access/access.operations.js";
+import { auditOperations } from "./audit/audit.operations.js";
+import { domainOperations } from "./domains/domain.operations.js";
+import { healthOperations } from "./health/health.operations.js";
+import { invitationOperations } from "./invitations/invitation.operations.js";
+import { keyOperations } from "./keys/key.operations.js";
+import { memberOperations } from "./members/member.operations.js";
+import { notificationOperations } from "./notifications/notification.operations.js";
+import { orgOperations } from "./orgs/org.operations.js";
 import { permissionOperations } from "./permissions/permission.operations.js";
 import { roleOperations } from "./roles/role.operations.js";
+import { sessionOperations } from "./sessions/session.operations.js";
+import { settingsOperations } from "./settings/settings.operations.js";
+import { taskOperations } from "./tasks/task.operations.js";
+import { userOperations } from "./users/user.operations.js";
+import { workflowOperations } from "./workflows/workflow.operations.js";
 
 type Table = Readonly<Record<string, Operation>>;
 // Each table keeps its precise types for its callers; the catalogue only needs what every operation shares.
@@ -24,19 +24,19 @@ const table = (operations: object): Table => operations as Table;
 
 export const OPERATIONS: Readonly<Record<string, Table>> = {
   orgs: table(orgOperations),
-  domains: table(domainOperations),
-  settings: table(settingsOperations),
   members: table(memberOperations),
   invitations: table(invitationOperations),
-  users: table(userOperations),
-  sessions: table(sessionOperations),
-  keys: table(keyOperations),
-  workflows: table(workflowOperations),
-  tasks: table(taskOperations),
-  audit: table(auditOperations),
-  health: table(healthOperations),
-  notifications: table(notificationOperations),
+  domains: table(domainOperations),
   access: table(accessOperations),
   roles: table(roleOperations),
   permissions: table(permissionOperations),
+  users: table(userOperations),
+  sessions: table(sessionOperations),
+  keys: table(keyOperations),
+  settings: table(settingsOperations),
+  audit: table(auditOperations),
+  health: table(healthOperations),
+  workflows: table(workflowOperations),
+  tasks: table(taskOperations),
+  notifications: table(notificationOperations),
 };

@@ -8,25 +8,13 @@ import type { Runtime, ServiceContext } from "../context.js";
 import { contextFor } from "../context-builder.js";
 import { ClerkError } from "../errors.js";
 import { MAX_JSON_DEPTH, TOO_DEEP, jsonDepth } from "../json-limits.js";
-import { registerAuditRoutes } from "../features/audit/audit.routes.js";
-import { registerHealthRoutes } from "../features/health/health.routes.js";
 import { touchKey } from "../features/keys/index.js";
+import { OPERATIONS } from "../features/operations.js";
 import { wellKnownJwks } from "../features/sessions/session.operations.js";
-import { registerNotificationRoutes } from "../features/notifications/notification.routes.js";
-import { registerDomainRoutes } from "../features/domains/domain.routes.js";
-import { registerInvitationRoutes } from "../features/invitations/invitation.routes.js";
-import { registerMemberRoutes } from "../features/members/member.routes.js";
-import { registerOrgRoutes } from "../features/orgs/org.routes.js";
-import { registerJwksRoute, registerSessionRoutes } from "../features/sessions/session.routes.js";
-import { registerSettingsRoutes } from "../features/settings/settings.routes.js";
-import { registerTaskRoutes } from "../features/tasks/task.routes.js";
-import { registerWorkflowRoutes } from "../features/workflows/workflow.routes.js";
-import { registerUserRoutes } from "../features/users/user.routes.js";
 import type { Store } from "../store/index.js";
 import { actorFor, bearerToken } from "./auth.js";
 import { AuthFailureLimiter } from "./auth-failures.js";
 import { errorHandler } from "./error-handler.js";
-import { OPERATIONS } from "../features/operations.js";
 import { registerAcceptPage } from "./invitation-page.js";
 import { registerDocs } from "./openapi.js";
 import { mount, mountAll } from "./route.js";
@@ -220,22 +208,6 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
 
   await app.register(
     async (v1) => {
-      registerMemberRoutes(v1);
-      registerInvitationRoutes(v1);
-      registerAccessRoutes(v1);
-      registerRoleRoutes(v1);
-      registerPermissionRoutes(v1);
-      registerDomainRoutes(v1);
-      registerUserRoutes(v1);
-      registerSessionRoutes(v1);
-      registerOrgRoutes(v1);
-      registerDomainRoutes(v1);
-      registerSettingsRoutes(v1);
-      registerAuditRoutes(v1);
-      registerHealthRoutes(v1);
-      registerNotificationRoutes(v1);
-      registerWorkflowRoutes(v1);
-      registerTaskRoutes(v1);
       for (const table of Object.values(OPERATIONS)) mountAll(v1, table);
       registerAcceptPage(v1);
     },

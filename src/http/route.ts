@@ -87,30 +87,3 @@ export function route<
 ): void {
   mount(app, { spec, handler } as unknown as Operation);
 }
-
-/** Transition: `route` for a spec that does not declare its output yet. */
-export function undeclaredRoute<P extends z.ZodType, Q extends z.ZodType, B extends z.ZodType, R>(
-  app: FastifyInstance,
-  spec: Omit<OperationSpec<P, Q, B, z.ZodType>, "output">,
-  handler: (input: OperationInput<P, Q, B>) => Promise<R>,
-): void {
-  mount(app, endpoint(spec, handler) as unknown as Operation);
-}
-
-// --- Transition (removed once every feature declares its operations in <feature>.operations.ts) ---------------
-export { StreamedBody, invoke };
-export type Endpoint<
-  P extends z.ZodType = z.ZodType,
-  Q extends z.ZodType = z.ZodType,
-  B extends z.ZodType = z.ZodType,
-  R = unknown,
-> = Operation<P, Q, B, z.ZodType<R>>;
-export type { OperationCall as EndpointCall, OperationInput as RouteInput } from "../operations/index.js";
-/** The output of an endpoint that has not declared one yet. */
-export const UNDECLARED = z.unknown();
-export function endpoint<P extends z.ZodType, Q extends z.ZodType, B extends z.ZodType, R>(
-  spec: Omit<OperationSpec<P, Q, B, z.ZodType>, "output">,
-  handler: (input: OperationInput<P, Q, B>) => Promise<R>,
-): Endpoint<P, Q, B, R> {
-  return { spec: { ...spec, output: UNDECLARED }, handler } as unknown as Endpoint<P, Q, B, R>;
-}
