@@ -6,9 +6,6 @@ import { z } from "zod";
 import {
   type Method,
   type Operation,
-  type OperationInput,
-  type OperationSpec,
-  type OutputOf,
   StreamedBody,
   type StreamedOutput,
   invoke,
@@ -72,18 +69,4 @@ export function mount(app: FastifyInstance, op: Operation): void {
 /** Mounts every operation of a feature's table. */
 export function mountAll(app: FastifyInstance, table: Record<string, Operation>): void {
   for (const op of Object.values(table)) mount(app, op);
-}
-
-/** Declares and mounts in one step, for operations no client calls. */
-export function route<
-  P extends z.ZodType,
-  Q extends z.ZodType,
-  B extends z.ZodType,
-  O extends z.ZodType | StreamedOutput,
->(
-  app: FastifyInstance,
-  spec: OperationSpec<P, Q, B, O>,
-  handler: (input: OperationInput<P, Q, B>) => Promise<OutputOf<O>>,
-): void {
-  mount(app, { spec, handler } as unknown as Operation);
 }
