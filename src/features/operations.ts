@@ -2,6 +2,7 @@
 // serves this catalogue, the CLI calls into it, and the OpenAPI document (later MCP) describes it.
 import type { Operation } from "../operations/index.js";
 import { keyOperations } from "./keys/key.operations.js";
+import { ssoOperations } from "./sso/sso.operations.js";
 
 type Table = Readonly<Record<string, Operation>>;
 // Each table keeps its precise types for its callers; the catalogue only needs what every operation shares.
@@ -9,4 +10,5 @@ const table = (operations: object): Table => operations as Table;
 
 export const OPERATIONS: Readonly<Record<string, Table>> = {
   keys: table(keyOperations),
+  sso: table(ssoOperations),
 };

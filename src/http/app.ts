@@ -31,6 +31,7 @@ import { errorHandler } from "./error-handler.js";
 import { OPERATIONS } from "../features/operations.js";
 import { registerDocs } from "./openapi.js";
 import { mountAll } from "./route.js";
+import { isSignInPath, registerSignIn } from "./sign-in.js";
 
 declare module "fastify" {
   interface FastifyRequest {
@@ -179,7 +180,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   app.addHook("onRequest", async (request, reply) => {
     const path = request.url.split("?")[0] ?? "";
     const changeToken = options.store.changeProbe?.();
-    if (PUBLIC_PATHS.has(path)) {
+    if (PUBLIC_PATHS.has(path) || isSignInPath(path)) {
       request.ctx = { ...base, changeToken, requestId: String(request.id), ip: request.ip };
       return;
     }
@@ -219,6 +220,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     }
   });
 
+  await registerSignIn(app);
   await app.register(
     async (v1) => {
       registerOrgRoutes(v1);
