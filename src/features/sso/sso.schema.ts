@@ -53,12 +53,18 @@ const oidcBody = z
 
 const roleKey = z.string().trim().min(1);
 const common = {
-  name: z.string().trim().min(1).max(256),
-  domains: z.array(domainNameSchema).min(1).max(10),
-  active: z.boolean().nullish(),
+  name: z.string().trim().min(1).max(256).describe("the display name"),
+  domains: z
+    .array(domainNameSchema)
+    .min(1)
+    .max(10)
+    .describe("the e-mail domains whose users sign in through it (comma-separated in the CLI)"),
+  active: z.boolean().nullish().describe("default: active once the IdP settings are complete"),
   sync_user_attributes: z.boolean().nullish().describe("Update mapped roles on every sign-in"),
-  saml: samlBody.nullish(),
-  oidc: oidcBody.nullish(),
+  saml: samlBody
+    .nullish()
+    .describe("SAML IdP settings (JSON): idp_entity_id, idp_sso_url, idp_certificate(s), attribute_mapping, …"),
+  oidc: oidcBody.nullish().describe("OIDC settings (JSON): discovery_url, client_id, client_secret, requires_pkce"),
   default_role: roleKey.nullish().describe("The role a new member gets (default: the instance's default role)"),
   role_mapping: z
     .record(z.string().min(1), roleKey)
@@ -69,7 +75,7 @@ const common = {
 export const createConnectionBody = z
   .object({
     ...common,
-    provider: providerSchema,
+    provider: providerSchema.describe(PROVIDERS.join(" | ")),
     organization_id: z.string().trim().min(1).describe("The organization (id or slug) its users join"),
   })
   .strict();
