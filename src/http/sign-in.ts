@@ -7,10 +7,13 @@ import {
   type SignedIn,
   checkedRedirect,
   connectionForEmail,
+  finishOidcSignIn,
   finishSamlSignIn,
   onLoopback,
+  oidcCallbackUrl as oidcCallback,
   publicUrl,
   spMetadata,
+  startOidcSignIn,
   startSamlSignIn,
 } from "../features/sso/index.js";
 import { ClerkError } from "../errors.js";
@@ -95,7 +98,8 @@ export async function registerSignIn(app: FastifyInstance): Promise<void> {
           "Sign in",
           signInForm(redirectUrl, "No single sign-on is set up for that address's domain."),
         );
-      const start = await startSamlSignIn(ctxOf(request), connection.id, { redirectUrl });
+      const begin = connection.provider.startsWith("saml_") ? startSamlSignIn : startOidcSignIn;
+      const start = await begin(ctxOf(request), connection.id, { redirectUrl });
       return reply.redirect(start.url, 303);
     });
 
@@ -120,6 +124,21 @@ export async function registerSignIn(app: FastifyInstance): Promise<void> {
         SAMLResponse: body.SAMLResponse,
         RelayState: text(body.RelayState),
       });
+      return reply.header("set-cookie", sessionCookie(signedIn)).redirect(signedIn.redirectUrl, 303);
+    });
+
+    scope.get("/sso/oidc/:id/start", { config }, async (request, reply) => {
+      const { id } = request.params as { id: string };
+      const query = request.query as Record<string, unknown>;
+      const start = await startOidcSignIn(ctxOf(request), id, { redirectUrl: text(query.redirect_url) });
+      return reply.redirect(start.url, 302);
+    });
+
+    scope.get("/sso/oidc/:id/callback", { config }, async (request, reply) => {
+      const { id } = request.params as { id: string };
+      const at = request.url.indexOf("?");
+      const query = at < 0 ? "" : request.url.slice(at);
+      const signedIn = await finishOidcSignIn(ctxOf(request), id, `${oidcCallback(id)}${query}`);
       return reply.header("set-cookie", sessionCookie(signedIn)).redirect(signedIn.redirectUrl, 303);
     });
   });

@@ -8,6 +8,7 @@ export {
   listConnections,
   updateConnection,
 } from "./connection.service.js";
+export { finishOidcSignIn, startOidcSignIn } from "./oidc.service.js";
 export { finishSamlSignIn, spMetadata, startSamlSignIn } from "./saml.service.js";
 export { type SignedIn } from "./signin.service.js";
-export { checkedRedirect, onLoopback, publicUrl } from "./sso.urls.js";
+export { checkedRedirect, oidcCallbackUrl, onLoopback, publicUrl } from "./sso.urls.js";
