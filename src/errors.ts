@@ -128,6 +128,13 @@ export const ERROR_CODES = Object.freeze({
   "notify.purged": refused("notification_purged", 409),
   "auth.instance_admin_required": refused("authorization_invalid", 403),
   "secrets.master_key_conflict": { status: 500, clerk: "master_key_conflict", exit: 2 },
+  "sso.connection_not_found": notFound(),
+  "sso.domain_taken": refused("form_identifier_exists", 422),
+  "sso.public_domain": invalid("form_param_value_invalid"),
+  "sso.invalid_connection": invalid("form_param_value_invalid"),
+  "sso.sign_in_refused": refused("sso_sign_in_refused", 401),
+  "sso.redirect_not_allowed": invalid("form_param_value_invalid"),
+  "sso.no_connection": notFound(),
 } satisfies Record<string, ErrorSpec>);
 
 /** A stable, dotted error code such as `role.not_found`. */

@@ -28,7 +28,9 @@ export type IdPrefix =
   | "ntf"
   | "ntfa"
   | "sess"
-  | "jwk";
+  | "jwk"
+  | "ssoc"
+  | "ssor";
 
 const ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
 const KSUID_EPOCH_S = 1_400_000_000;

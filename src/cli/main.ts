@@ -6,6 +6,7 @@ import { registerDomainCommands } from "../features/domains/domain.commands.js";
 import { registerHealthCommands } from "../features/health/health.commands.js";
 import { registerInvitationCommands } from "../features/invitations/invitation.commands.js";
 import { registerKeyCommands } from "../features/keys/key.commands.js";
+import { registerSsoCommands } from "../features/sso/sso.commands.js";
 import { registerMemberCommands } from "../features/members/member.commands.js";
 import { registerNotificationCommands } from "../features/notifications/notification.commands.js";
 import { registerOrgCommands } from "../features/orgs/org.commands.js";
@@ -47,6 +48,7 @@ export function buildProgram(): Command {
   registerAccessCommands(program);
   registerSettingsCommands(program);
   registerKeyCommands(program);
+  registerSsoCommands(program);
   registerSessionCommands(program);
   registerAuditCommands(program);
   registerHealthCommands(program);

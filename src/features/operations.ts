@@ -17,6 +17,7 @@ import { settingsOperations } from "./settings/settings.operations.js";
 import { taskOperations } from "./tasks/task.operations.js";
 import { userOperations } from "./users/user.operations.js";
 import { workflowOperations } from "./workflows/workflow.operations.js";
+import { ssoOperations } from "./sso/sso.operations.js";
 
 type Table = Readonly<Record<string, Operation>>;
 // Each table keeps its precise types for its callers; the catalogue only needs what every operation shares.
@@ -39,4 +40,5 @@ export const OPERATIONS: Readonly<Record<string, Table>> = {
   workflows: table(workflowOperations),
   tasks: table(taskOperations),
   notifications: table(notificationOperations),
+  sso: table(ssoOperations),
 };

@@ -18,6 +18,7 @@ import { errorHandler } from "./error-handler.js";
 import { registerAcceptPage } from "./invitation-page.js";
 import { registerDocs } from "./openapi.js";
 import { mount, mountAll } from "./route.js";
+import { isSignInPath, registerSignIn } from "./sign-in.js";
 
 declare module "fastify" {
   interface FastifyRequest {
@@ -166,7 +167,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   app.addHook("onRequest", async (request, reply) => {
     const path = request.url.split("?")[0] ?? "";
     const changeToken = options.store.changeProbe?.();
-    if (PUBLIC_PATHS.has(path)) {
+    if (PUBLIC_PATHS.has(path) || isSignInPath(path)) {
       request.ctx = { ...base, changeToken, requestId: String(request.id), ip: request.ip };
       return;
     }
@@ -206,6 +207,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     }
   });
 
+  await registerSignIn(app);
   await app.register(
     async (v1) => {
       for (const table of Object.values(OPERATIONS)) mountAll(v1, table);

@@ -20,6 +20,7 @@ import type { RoleParentsTable, RolesTable } from "../features/policy/role.table
 import type { SessionsTable } from "../features/sessions/session.table.js";
 import type { SigningKeysTable } from "../features/sessions/signing-key.table.js";
 import type { TokenSettingsTable } from "../features/sessions/token-settings.table.js";
+import type { SsoConnectionsTable, SsoReplaysTable, SsoRequestsTable } from "../features/sso/sso.table.js";
 import type { SettingsTable } from "../features/settings/settings.table.js";
 import type { UsersTable } from "../features/users/user.table.js";
 import type { JobsTable } from "../features/jobs/job.table.js";
@@ -67,6 +68,9 @@ export interface Database {
   organization_invitations: OrganizationInvitationsTable;
   organization_domains: OrganizationDomainsTable;
   sessions: SessionsTable;
+  sso_connections: SsoConnectionsTable;
+  sso_requests: SsoRequestsTable;
+  sso_replays: SsoReplaysTable;
   signing_keys: SigningKeysTable;
   token_settings: TokenSettingsTable;
   file_sets: FileSetsTable;

@@ -35,7 +35,7 @@ const LABEL = "[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?";
 const HOST_NAME = new RegExp(`^(?:${LABEL}\\.)+(?=[a-z0-9-]*[a-z])${LABEL}$`);
 
 /** A host name such as `acme.com`: trimmed, lowercased, without a trailing dot. */
-const domainNameSchema = z
+export const domainNameSchema = z
   .string()
   .trim()
   .toLowerCase()

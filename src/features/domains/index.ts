@@ -3,6 +3,7 @@ export {
   COMMON_EMAIL_PROVIDERS,
   type CreateDomainInput,
   createDomainSchema,
+  domainNameSchema,
   enrollmentModeSchema,
   type ListDomainsInput,
   MAX_DOMAINS_PER_ORGANIZATION,
