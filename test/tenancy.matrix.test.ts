@@ -47,6 +47,7 @@ function pathValue(b: TenantB & { permissionId: string }, path: string, name: st
     workflow_id: b.workflowId,
     stage: b.stage,
     name: b.fileSet,
+    enterprise_connection_id: b.connectionId,
   };
   if (name === "id") {
     const before = path.split("/{id}")[0]?.split("/").pop();

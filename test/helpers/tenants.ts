@@ -7,6 +7,7 @@ import { addMember, createOrganization, grantToMember } from "../../src/features
 import { createOrg } from "../../src/features/orgs/index.js";
 import { createRole } from "../../src/features/roles/index.js";
 import { createSession } from "../../src/features/sessions/index.js";
+import { createConnection } from "../../src/features/sso/index.js";
 import { emitEvent, listTasks } from "../../src/features/tasks/index.js";
 import { addStage, createWorkflow, saveFileSet } from "../../src/features/workflows/index.js";
 
@@ -40,6 +41,7 @@ export interface TenantB {
   keyId: string;
   sessionId: string;
   fileSet: string;
+  connectionId: string;
   /** Strings only B's data contains: ids, e-mails, keys, names. */
   secrets: string[];
 }
@@ -88,6 +90,13 @@ export async function buildTenants(ctx: ServiceContext): Promise<{ a: TenantA; b
   const domain = await addDomain(ctx, { organization: beta.id, name: "zeta-corp.test" });
   const betaKey = await createKey(ctx, { agent: "bea@zeta.test", name: "zeta key" });
   const session = await createSession(ctx, { user: "bea@zeta.test" });
+  const connection = await createConnection(ctx, {
+    name: "Zeta Okta",
+    provider: "saml_okta",
+    organization_id: beta.id,
+    domains: ["zeta-sso.test"],
+    saml: { idp_entity_id: "https://idp.zeta-sso.test/zeta", idp_sso_url: "https://idp.zeta-sso.test/sso" },
+  });
 
   const a: TenantA = {
     orgId: alpha.id,
@@ -116,6 +125,7 @@ export async function buildTenants(ctx: ServiceContext): Promise<{ a: TenantA; b
     keyId: betaKey.key.id,
     sessionId: session.id,
     fileSet: "zeta-files",
+    connectionId: connection.id,
     secrets: [],
   };
   b.secrets = [
@@ -145,6 +155,8 @@ export async function buildTenants(ctx: ServiceContext): Promise<{ a: TenantA; b
       b.keyId,
       b.sessionId,
       "zeta-files",
+      b.connectionId,
+      "zeta-sso",
       // Every name, e-mail and key of B carries "zeta": a catch-all for what the list above forgets.
       "zeta",
     ]),
