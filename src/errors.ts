@@ -135,6 +135,10 @@ export const ERROR_CODES = Object.freeze({
   "sso.sign_in_refused": refused("sso_sign_in_refused", 401),
   "sso.redirect_not_allowed": invalid("form_param_value_invalid"),
   "sso.no_connection": notFound(),
+  "webhook.unknown_event_type": invalid("form_param_value_invalid"),
+  "webhook.invalid_endpoint": invalid("form_param_value_invalid"),
+  "webhook.endpoint_not_found": notFound(),
+  "webhook.message_not_found": notFound(),
 } satisfies Record<string, ErrorSpec>);
 
 /** A stable, dotted error code such as `role.not_found`. */
