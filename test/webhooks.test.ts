@@ -39,6 +39,7 @@ import {
   testEndpoint,
   updateEndpoint,
 } from "../src/features/webhooks/index.js";
+import { startApi } from "./helpers/api.js";
 import { DIALECTS, type TestStore, actingAs, openTestStore, refusedUnchanged } from "./helpers/store.js";
 
 interface Received {
@@ -209,6 +210,39 @@ for (const dialect of DIALECTS) {
       // A deleted organization is Clerk's DeletedObject.
       const gone = hook.got.map((r) => JSON.parse(r.body)).find((e) => e.type === "organization.deleted");
       expect(gone.data).toEqual({ object: "organization", id: org.id, slug: "engineering", deleted: true });
+    });
+
+    it("over HTTP: an instance key subscribes, and an event's data equals what the API answers for the object", async () => {
+      const hook = await listen();
+      const api = await startApi(t);
+      try {
+        const res = await fetch(`${api.url}/v1/webhook_endpoints`, {
+          method: "POST",
+          headers: { authorization: `Bearer ${api.secret}`, "content-type": "application/json" },
+          body: JSON.stringify({
+            url: hook.url,
+            events: ["organization.*", "organizationMembership.*"],
+            allow_insecure: true,
+          }),
+        });
+        expect(res.status).toBe(200);
+        const created = (await res.json()) as { id: string; signing_secret: string };
+        const org = await api.clerk.organizations.createOrganization({ name: "Platform" });
+        await dispatchNotifications(t.ctx);
+        const event = await verified(hook.got[0] as Received, created.signing_secret);
+        expect(event.type).toBe("organization.created");
+        const answered = await fetch(`${api.url}/v1/organizations/${org.id}`, {
+          headers: { authorization: `Bearer ${api.secret}` },
+        });
+        expect(event.data).toEqual(await answered.json());
+        // The secret is shown once: the endpoint as listed has none.
+        const listed = await fetch(`${api.url}/v1/webhook_endpoints/${created.id}`, {
+          headers: { authorization: `Bearer ${api.secret}` },
+        });
+        expect(await listed.json()).not.toHaveProperty("signing_secret");
+      } finally {
+        await api.app.close();
+      }
     });
 
     it("queues nothing for a type no endpoint subscribes to, and exactly what a wildcard takes", async () => {
