@@ -199,7 +199,12 @@ export async function queueEvent(tx: ServiceContext, e: RecordedAudit): Promise<
       .execute()
   ).filter((ep) => filtersMatch(JSON.parse(ep.event_types) as string[], type));
   if (endpoints.length === 0) return;
-  const data = await dataOf(tx, type, e);
+  const data = await dataOf(tx, type, e).catch((error: unknown) => {
+    // An object the change left unreadable (a bug, not the caller's doing) must not undo the change itself: the
+    // receiver still learns what happened and to which id. Store errors are not caught (the transaction is lost).
+    if (!(error instanceof ClerkError)) throw error;
+    return { object: e.target.type, id: e.target.id ?? "" };
+  });
   const payload = {
     data,
     object: "event",
