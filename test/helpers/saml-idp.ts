@@ -13,7 +13,7 @@ import * as xmllint from "@authenio/samlify-node-xmllint";
 interface Samlify {
   setSchemaValidator(validator: { validate(xml: string): Promise<unknown> }): void;
   IdentityProvider(settings: Record<string, unknown>): SamlifyIdp;
-  ServiceProvider(settings: { metadata: string }): SamlifySp;
+  ServiceProvider(settings: { metadata: string; wantMessageSigned?: boolean }): SamlifySp;
   SamlLib: { replaceTagsByValue(template: string, values: Record<string, string>): string };
   Constants: { namespace: { binding: { redirect: string; post: string } } };
 }
@@ -54,6 +54,10 @@ export interface SamlLogin {
   signWith?: "idp" | "rotated" | "rogue";
   audience?: string;
   recipient?: string;
+  /** The Response's Destination (by default our ACS). */
+  destination?: string;
+  /** What the IdP signs: the assertion (the default), the whole response only, or both. */
+  signs?: "assertion" | "response" | "both";
   /** The request answered; null: none (IdP-initiated, the attribute left out). */
   inResponseTo?: string | null;
   /** Minutes the assertion stays valid from now (negative: already expired). */
@@ -114,6 +118,16 @@ export async function startSamlIdp(): Promise<TestSamlIdp> {
     if (`${target.origin}${target.pathname}` !== ssoUrl) throw new Error(`the SP sent the browser to ${redirect}`);
     const query = Object.fromEntries(target.searchParams);
     const sp = ServiceProvider({ metadata: spMetadataXml });
+    // samlify signs the assertion when the SP's metadata asks for it, and the response when told to or when the
+    // assertion goes unsigned: a response-only signature is what an IdP reading WantAssertionsSigned="false" sends.
+    const signer =
+      who.signs === "response"
+        ? ServiceProvider({
+            metadata: spMetadataXml.replace('WantAssertionsSigned="true"', 'WantAssertionsSigned="false"'),
+          })
+        : who.signs === "both"
+          ? ServiceProvider({ metadata: spMetadataXml, wantMessageSigned: true })
+          : sp;
     const idp = idpFor(testCert(who.signWith ?? "idp"));
     // The IdP reads and validates (schema included) our AuthnRequest, as Okta or Entra would.
     const request = await idp.parseLoginRequest(sp, "redirect", { query, octetString: target.search.slice(1) });
@@ -134,7 +148,7 @@ export async function startSamlIdp(): Promise<TestSamlIdp> {
       IssueInstant: now.toISOString(),
       NotBefore: now.toISOString(),
       NotOnOrAfter: until.toISOString(),
-      Destination: acs,
+      Destination: who.destination ?? acs,
       Recipient: who.recipient ?? acs,
       Audience: who.audience ?? sp.entityMeta.getEntityID(),
       Issuer: entityId,
@@ -144,7 +158,7 @@ export async function startSamlIdp(): Promise<TestSamlIdp> {
     let xml: string;
     if (who.unsigned) xml = SamlLib.replaceTagsByValue(template, values);
     else {
-      const response = await idp.createLoginResponse(sp, request, "post", { email: who.email }, (t: string) => ({
+      const response = await idp.createLoginResponse(signer, request, "post", { email: who.email }, (t: string) => ({
         id: values.ID,
         context: SamlLib.replaceTagsByValue(template || t, values),
       }));

@@ -2,6 +2,7 @@
 // the ACS (signature by a configured certificate, audience, issuer, time, InResponseTo: all the library's
 // checks), then clerk's own: Recipient, replay, the e-mail's domain; and the SP metadata XML.
 import { type CacheProvider, type Profile, SAML, ValidateInResponseTo } from "@node-saml/node-saml";
+import { createRequire } from "node:module";
 import type { ServiceContext } from "../../context.js";
 import { newId } from "../../ids.js";
 import { type Connection, connectionForSignIn, toConnection } from "./connection.service.js";
@@ -9,6 +10,18 @@ import { type SignInFailure, signInRefused } from "./sso.errors.js";
 import { type SignedIn, attemptSignIn, completeSignIn } from "./signin.service.js";
 import type { SsoConnectionsTable } from "./sso.table.js";
 import { acsUrl, checkedRedirect, publicUrl, spEntityId } from "./sso.urls.js";
+
+/** The part of @xmldom/xmldom (node-saml's own parser) read here. Its types pull in the DOM library, which would
+ * change every file's globals, so it is loaded untyped and described here. */
+interface XmlDocument {
+  doctype: unknown;
+  documentElement: { getAttribute(name: string): string | null } | null;
+}
+const { DOMParser } = createRequire(import.meta.url)("@xmldom/xmldom") as {
+  DOMParser: new (options: { errorHandler: Record<"warning" | "error" | "fatalError", () => void> }) => {
+    parseFromString(source: string, mimeType: string): XmlDocument | undefined;
+  };
+};
 
 /** How long an AuthnRequest stays answerable. */
 const REQUEST_TTL_MS = 10 * 60_000;
@@ -113,6 +126,23 @@ function failureOf(message: string): SignInFailure {
   return "invalid_response";
 }
 
+/**
+ * What clerk checks on the response document itself, beyond the library: no DOCTYPE at all (a DTD can declare
+ * external entities, XXE), and the Response's Destination, when the IdP names one, is our ACS.
+ */
+function responseDocument(samlResponse: string): { doctype: boolean; destination: string | undefined } {
+  const xml = Buffer.from(samlResponse, "base64").toString("utf8");
+  const ignore = () => undefined;
+  // What does not parse is left for the library to refuse; an empty source gives no document at all.
+  const document = new DOMParser({
+    errorHandler: { warning: ignore, error: ignore, fatalError: ignore },
+  }).parseFromString(xml, "text/xml");
+  // A textual DOCTYPE or ENTITY the parser missed is refused too.
+  const doctype = Boolean(document?.doctype) || /<!DOCTYPE|<!ENTITY/i.test(xml);
+  const destination = document?.documentElement?.getAttribute("Destination") || undefined;
+  return { doctype, destination };
+}
+
 /** The assertion's id, its Recipient and when it stops being valid, from what the library parsed and verified. */
 function assertionFacts(profile: Profile): { id: string; recipient: string | undefined; notOnOrAfter: number } {
   const parsed = (profile.getAssertion?.() ?? {}) as {
@@ -176,6 +206,12 @@ export async function finishSamlSignIn(
         return key;
       },
     };
+    const document = responseDocument(form.SAMLResponse ?? "");
+    if (document.doctype)
+      throw signInRefused(
+        "forbidden_dtd",
+        "The SAML response carries a DOCTYPE; a DTD can declare external entities (XXE), so clerk refuses any.",
+      );
     let profile: Profile | null;
     try {
       ({ profile } = await samlFor(connection, { cache }).validatePostResponseAsync({
@@ -187,6 +223,11 @@ export async function finishSamlSignIn(
       throw signInRefused(reason, `The SAML response was refused: ${message}`, cause);
     }
     if (!profile) throw signInRefused("invalid_response", "The SAML response signs nobody in.");
+    if (document.destination !== undefined && document.destination !== acsUrl(connection.id))
+      throw signInRefused(
+        "wrong_destination",
+        `The response is addressed (Destination) to ${document.destination}, not to ${acsUrl(connection.id)}.`,
+      );
     const facts = assertionFacts(profile);
     if (facts.recipient !== acsUrl(connection.id))
       throw signInRefused(
