@@ -135,6 +135,9 @@ export const ERROR_CODES = Object.freeze({
   "sso.sign_in_refused": refused("sso_sign_in_refused", 401),
   "sso.redirect_not_allowed": invalid("form_param_value_invalid"),
   "sso.no_connection": notFound(),
+  "sign_in_token.not_found": notFound(),
+  "sign_in_token.unusable": refused("sign_in_token_unusable", 401),
+  "auth.csrf_refused": refused("authorization_invalid", 403),
 } satisfies Record<string, ErrorSpec>);
 
 /** A stable, dotted error code such as `role.not_found`. */

@@ -30,7 +30,8 @@ export type IdPrefix =
   | "sess"
   | "jwk"
   | "ssoc"
-  | "ssor";
+  | "ssor"
+  | "sit";
 
 const ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
 const KSUID_EPOCH_S = 1_400_000_000;
