@@ -14,6 +14,7 @@ import { wellKnownJwks } from "../features/sessions/session.operations.js";
 import type { Store } from "../store/index.js";
 import { actorFor, bearerToken, cookieActor, sessionCookieOf } from "./auth.js";
 import { AuthFailureLimiter } from "./auth-failures.js";
+import { isDashboardPath, registerDashboard } from "./dashboard.js";
 import { errorHandler } from "./error-handler.js";
 import { registerAcceptPage } from "./invitation-page.js";
 import { registerDocs } from "./openapi.js";
@@ -167,7 +168,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   app.addHook("onRequest", async (request, reply) => {
     const path = request.url.split("?")[0] ?? "";
     const changeToken = options.store.changeProbe?.();
-    if (PUBLIC_PATHS.has(path) || isSignInPath(path)) {
+    if (PUBLIC_PATHS.has(path) || isSignInPath(path) || isDashboardPath(path)) {
       request.ctx = { ...base, changeToken, requestId: String(request.id), ip: request.ip };
       return;
     }
@@ -212,6 +213,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   });
 
   await registerSignIn(app);
+  registerDashboard(app);
   await app.register(
     async (v1) => {
       for (const table of Object.values(OPERATIONS)) mountAll(v1, table);

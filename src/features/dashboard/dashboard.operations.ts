@@ -1,6 +1,7 @@
 // Sign-in tokens as Clerk's Backend API has them: create (a one-time link for a user) and revoke.
 import { z } from "zod";
 import { operation } from "../../operations/index.js";
+import { isInstanceAdmin } from "../access/index.js";
 import { createSignInToken, revokeSignInToken } from "./sign-in-token.service.js";
 import { signInTokenObject, signInTokenSchema } from "./dashboard.view.js";
 
@@ -21,8 +22,33 @@ const createBody = z
   .strict();
 const tokenParams = z.object({ sign_in_token_id: z.string().describe("the sign-in token's id") });
 
-/** The sign-in token operations, served under /v1 and called by the CLI. */
+const whoAmISchema = z.object({
+  object: z.literal("dashboard_session"),
+  actor_type: z.enum(["operator", "user", "api_key", "system"]),
+  user_id: z.string().nullable().describe("The signed-in user; null for a key or the operator"),
+  label: z.string().describe("The user's e-mail, or the key's label"),
+  instance_admin: z.boolean().describe("Whether every instance-wide page is open to this caller"),
+});
+
+/** The sign-in token operations and the dashboard's "who am I", served under /v1 and called by the CLI. */
 export const dashboardOperations = {
+  whoAmI: operation(
+    {
+      method: "GET",
+      url: "/dashboard/session",
+      tag: "Dashboard",
+      summary: "Who the caller is (the dashboard's signed-in user), and whether an instance admin",
+      output: whoAmISchema,
+    },
+    async ({ ctx }) => ({
+      object: "dashboard_session" as const,
+      actor_type: ctx.actor.type,
+      user_id: ctx.actor.type === "user" ? ctx.actor.id : null,
+      label: ctx.actor.label,
+      instance_admin: isInstanceAdmin(ctx),
+    }),
+  ),
+
   createSignInToken: operation(
     {
       method: "POST",
