@@ -14,6 +14,11 @@ export interface Actor {
   readonly id: string | null;
   readonly label: string;
   /**
+   * A signed-in dashboard admin (`clerk dashboard login`): a user actor who is also an instance admin. The audit
+   * log records the user; authorize() lets them do what the operator may.
+   */
+  readonly admin?: true;
+  /**
    * Who acts for this actor when it is impersonated: the instance key that sent `Clerk-Act-As`, or the local
    * operator behind `--as`. The actor is held to its own permissions; the audit log records both.
    */

@@ -139,6 +139,9 @@ export const ERROR_CODES = Object.freeze({
   "webhook.invalid_endpoint": invalid("form_param_value_invalid"),
   "webhook.endpoint_not_found": notFound(),
   "webhook.message_not_found": notFound(),
+  "sign_in_token.not_found": notFound(),
+  "sign_in_token.unusable": refused("sign_in_token_unusable", 401),
+  "auth.csrf_refused": refused("authorization_invalid", 403),
 } satisfies Record<string, ErrorSpec>);
 
 /** A stable, dotted error code such as `role.not_found`. */

@@ -32,7 +32,8 @@ export type IdPrefix =
   | "ssoc"
   | "ssor"
   | "whep"
-  | "ins";
+  | "ins"
+  | "sit";
 
 const ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
 const KSUID_EPOCH_S = 1_400_000_000;

@@ -50,6 +50,7 @@ function pathValue(b: TenantB & { permissionId: string }, path: string, name: st
     enterprise_connection_id: b.connectionId,
     // Webhook endpoints are the instance's, not a tenant's: B has none; an id of the right shape stays a 403/404.
     endpoint_id: "whep_000000000000000000000000000",
+    sign_in_token_id: b.signInTokenId,
   };
   if (name === "id") {
     const before = path.split("/{id}")[0]?.split("/").pop();
@@ -188,6 +189,10 @@ for (const dialect of DIALECTS) {
         { name: "manager's agent key", headers: bearer(a.keys.manager) },
         { name: "admin's agent key", headers: bearer(a.keys.admin) },
         { name: "member's session token", headers: bearer(jwt) },
+        {
+          name: "member's dashboard session cookie",
+          headers: { cookie: `__session=${jwt}`, "x-clerk-dashboard": "1", origin: "http://127.0.0.1:3000" },
+        },
         {
           name: "instance key acting as the member",
           headers: { ...bearer(api.secret), "clerk-act-as": a.emails.member },

@@ -1,6 +1,7 @@
 // The `clerk` command: assembles every feature's commands under one program.
 import { Command, CommanderError } from "commander";
 import { registerAccessCommands } from "../features/access/access.commands.js";
+import { registerDashboardCommands } from "../features/dashboard/dashboard.commands.js";
 import { registerAuditCommands } from "../features/audit/audit.commands.js";
 import { registerDomainCommands } from "../features/domains/domain.commands.js";
 import { registerHealthCommands } from "../features/health/health.commands.js";
@@ -51,6 +52,7 @@ export function buildProgram(): Command {
   registerKeyCommands(program);
   registerSsoCommands(program);
   registerSessionCommands(program);
+  registerDashboardCommands(program);
   registerAuditCommands(program);
   registerHealthCommands(program);
   // Tasks add `workflow stats` to the workflow group, so workflows come first.

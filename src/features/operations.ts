@@ -19,6 +19,7 @@ import { userOperations } from "./users/user.operations.js";
 import { workflowOperations } from "./workflows/workflow.operations.js";
 import { ssoOperations } from "./sso/sso.operations.js";
 import { webhookOperations } from "./webhooks/webhook.operations.js";
+import { dashboardOperations } from "./dashboard/dashboard.operations.js";
 
 type Table = Readonly<Record<string, Operation>>;
 // Each table keeps its precise types for its callers; the catalogue only needs what every operation shares.
@@ -43,4 +44,5 @@ export const OPERATIONS: Readonly<Record<string, Table>> = {
   notifications: table(notificationOperations),
   sso: table(ssoOperations),
   webhooks: table(webhookOperations),
+  dashboard: table(dashboardOperations),
 };

@@ -12,8 +12,9 @@ import { touchKey } from "../features/keys/index.js";
 import { OPERATIONS } from "../features/operations.js";
 import { wellKnownJwks } from "../features/sessions/session.operations.js";
 import type { Store } from "../store/index.js";
-import { actorFor, bearerToken } from "./auth.js";
+import { actorFor, bearerToken, cookieActor, sessionCookieOf } from "./auth.js";
 import { AuthFailureLimiter } from "./auth-failures.js";
+import { isDashboardPath, registerDashboard } from "./dashboard.js";
 import { errorHandler } from "./error-handler.js";
 import { registerAcceptPage } from "./invitation-page.js";
 import { registerDocs } from "./openapi.js";
@@ -167,7 +168,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   app.addHook("onRequest", async (request, reply) => {
     const path = request.url.split("?")[0] ?? "";
     const changeToken = options.store.changeProbe?.();
-    if (PUBLIC_PATHS.has(path) || isSignInPath(path)) {
+    if (PUBLIC_PATHS.has(path) || isSignInPath(path) || isDashboardPath(path)) {
       request.ctx = { ...base, changeToken, requestId: String(request.id), ip: request.ip };
       return;
     }
@@ -180,11 +181,15 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
         `Too many failed authentications from this address; retry after ${wait} s.`,
       );
     }
-    const actor = await actorFor({ ...base, changeToken }, request).catch((error: unknown) => {
+    // A browser signed in to the dashboard sends its session cookie instead of a key (never both).
+    const cookie = request.headers.authorization === undefined ? sessionCookieOf(request) : undefined;
+    const authenticate = cookie === undefined ? actorFor : (c: ServiceContext) => cookieActor(c, request, cookie);
+    const actor = await authenticate({ ...base, changeToken }, request).catch((error: unknown) => {
       if (error instanceof ClerkError && error.code === "auth.unauthenticated") authFailures.fail(request.ip);
       throw error;
     });
     request.ctx = { ...base, actor, changeToken, requestId: String(request.id), ip: request.ip };
+    if (cookie !== undefined) return;
     // last_used_at is a hint for people, not a security record: write it at most once a minute per key,
     // so authentication never costs a (fsynced) write per request.
     const token = bearerToken(request);
@@ -208,6 +213,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   });
 
   await registerSignIn(app);
+  registerDashboard(app);
   await app.register(
     async (v1) => {
       for (const table of Object.values(OPERATIONS)) mountAll(v1, table);

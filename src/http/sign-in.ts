@@ -16,7 +16,8 @@ import {
   startOidcSignIn,
   startSamlSignIn,
 } from "../features/sso/index.js";
-import { ClerkError } from "../errors.js";
+import { ClerkError, isClerkError } from "../errors.js";
+import { consumeSignInToken } from "../features/dashboard/index.js";
 
 /** Paths any browser or IdP may reach without a key: the page, the IdP's endpoints. */
 export function isSignInPath(path: string): boolean {
@@ -56,7 +57,7 @@ function signInForm(redirectUrl: string, message = ""): string {
 }
 
 /** The session cookie: HttpOnly, SameSite=Lax, Secure unless the server is plain http on loopback. */
-export function sessionCookie(signedIn: SignedIn): string {
+export function sessionCookie(signedIn: Pick<SignedIn, "token">): string {
   const secure = !(onLoopback() && publicUrl().startsWith("http:"));
   return [
     `${SESSION_COOKIE}=${signedIn.token}`,
@@ -81,6 +82,18 @@ export async function registerSignIn(app: FastifyInstance): Promise<void> {
 
     scope.get("/sign-in", { config }, async (request, reply) => {
       const query = request.query as Record<string, unknown>;
+      const ticket = text(query.__clerk_ticket);
+      if (ticket !== undefined) {
+        // A sign-in link (Clerk's sign-in token): it signs its user in once, then lands on the dashboard.
+        const redirectUrl = checkedRedirect(text(query.redirect_url) ?? "/dashboard");
+        try {
+          const signedIn = await consumeSignInToken(ctxOf(request), ticket);
+          return reply.header("set-cookie", sessionCookie(signedIn)).redirect(redirectUrl, 303);
+        } catch (error) {
+          if (!isClerkError(error) || error.code !== "sign_in_token.unusable") throw error;
+          return sendPage(reply, 401, "Sign in", signInForm(redirectUrl, error.message));
+        }
+      }
       const redirectUrl = checkedRedirect(text(query.redirect_url));
       return sendPage(reply, 200, "Sign in", signInForm(redirectUrl));
     });

@@ -9,6 +9,7 @@ import type {
   AuditRetentionGateTable,
   AuditRetentionTable,
 } from "../features/audit/audit.table.js";
+import type { DashboardAdminsTable, SignInTokensTable } from "../features/dashboard/dashboard.table.js";
 import type { OrganizationDomainsTable } from "../features/domains/domain.table.js";
 import type { GrantsTable } from "../features/policy/grant.table.js";
 import type { OrganizationInvitationsTable } from "../features/invitations/invitation.table.js";
@@ -69,6 +70,8 @@ export interface Database {
   organization_invitations: OrganizationInvitationsTable;
   organization_domains: OrganizationDomainsTable;
   sessions: SessionsTable;
+  sign_in_tokens: SignInTokensTable;
+  dashboard_admins: DashboardAdminsTable;
   sso_connections: SsoConnectionsTable;
   sso_requests: SsoRequestsTable;
   sso_replays: SsoReplaysTable;

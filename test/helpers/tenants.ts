@@ -2,6 +2,7 @@
 import type { ServiceContext } from "../../src/context.js";
 import { addDomain } from "../../src/features/domains/index.js";
 import { createInvitation } from "../../src/features/invitations/index.js";
+import { createSignInToken } from "../../src/features/dashboard/index.js";
 import { createKey } from "../../src/features/keys/index.js";
 import { addMember, createOrganization, grantToMember } from "../../src/features/members/index.js";
 import { createOrg } from "../../src/features/orgs/index.js";
@@ -42,6 +43,7 @@ export interface TenantB {
   sessionId: string;
   fileSet: string;
   connectionId: string;
+  signInTokenId: string;
   /** Strings only B's data contains: ids, e-mails, keys, names. */
   secrets: string[];
 }
@@ -98,6 +100,8 @@ export async function buildTenants(ctx: ServiceContext): Promise<{ a: TenantA; b
     saml: { idp_entity_id: "https://idp.zeta-sso.test/zeta", idp_sso_url: "https://idp.zeta-sso.test/sso" },
   });
 
+  const signInToken = await createSignInToken(ctx, { user: "bea@zeta.test" });
+
   const a: TenantA = {
     orgId: alpha.id,
     slug: alpha.slug,
@@ -126,6 +130,7 @@ export async function buildTenants(ctx: ServiceContext): Promise<{ a: TenantA; b
     sessionId: session.id,
     fileSet: "zeta-files",
     connectionId: connection.id,
+    signInTokenId: signInToken.id,
     secrets: [],
   };
   b.secrets = [
@@ -157,6 +162,7 @@ export async function buildTenants(ctx: ServiceContext): Promise<{ a: TenantA; b
       "zeta-files",
       b.connectionId,
       "zeta-sso",
+      b.signInTokenId,
       // Every name, e-mail and key of B carries "zeta": a catch-all for what the list above forgets.
       "zeta",
     ]),

@@ -1,10 +1,14 @@
-// Vitest global setup: compiles the package once, so the CLI end-to-end tests run the real `bin/clerk.js`.
+// Vitest global setup: compiles the package once (the dashboard too), so the end-to-end tests run the real
+// `bin/clerk.js` and `clerk serve` serves the built dashboard.
 import { execFileSync } from "node:child_process";
 
 export default function setup(): void {
   // For a developer who has just built (e.g. `npx tsc -p tsconfig.build.json` while another file is mid-edit).
   if (process.env.CLERK_TEST_SKIP_BUILD === "1") return;
   execFileSync(process.execPath, ["node_modules/typescript/bin/tsc", "-p", "tsconfig.build.json"], {
+    stdio: "inherit",
+  });
+  execFileSync(process.execPath, ["node_modules/vite/bin/vite.js", "build", "dashboard", "--logLevel", "warn"], {
     stdio: "inherit",
   });
 }

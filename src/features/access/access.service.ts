@@ -188,7 +188,7 @@ export async function assertMayGrant(
   organizationLabel: string,
   grants: readonly GrantRequest[],
 ): Promise<void> {
-  if (ctx.actor.type !== "user" || ctx.actor.id === null) return;
+  if (ctx.actor.type !== "user" || ctx.actor.admin === true || ctx.actor.id === null) return;
   const held = await effectivePermissionsOf(ctx, organizationId, ctx.actor.id);
   const at = ctx.clock.now();
   const live = held.filter((h) => h.expiresAt === null || h.expiresAt > at);
@@ -307,7 +307,7 @@ export async function organizationsWhereActorMay(
   ctx: ServiceContext,
   permission: string,
 ): Promise<string[] | undefined> {
-  if (ctx.actor.type !== "user" || ctx.actor.id === null) return undefined;
+  if (ctx.actor.type !== "user" || ctx.actor.admin === true || ctx.actor.id === null) return undefined;
   const candidates = new Set(await organizationIdsOfUser(ctx.db, ctx.actor.id));
   // Ancestors' members may read in descendants, so descendants of the actor's organizations are candidates too.
   const all = await ctx.db.selectFrom("organizations").select(["id", "parent_id"]).execute();

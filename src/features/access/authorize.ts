@@ -47,9 +47,12 @@ export interface AuthorizationDecision {
   readonly actor: string;
 }
 
-/** Whether the actor is an instance admin: the operator, an instance secret key or clerk itself. */
+/**
+ * Whether the actor is an instance admin: the operator, an instance secret key, clerk itself, or a user signed
+ * in to the dashboard whom the operator made an admin (`clerk dashboard login`).
+ */
 export function isInstanceAdmin(ctx: ServiceContext): boolean {
-  return ctx.actor.type !== "user";
+  return ctx.actor.type !== "user" || ctx.actor.admin === true;
 }
 
 /** The user the actor acts as (agent key, --as, Clerk-Act-As), or null for instance admins. */
@@ -79,7 +82,8 @@ function decideNow(ctx: ServiceContext, requirement: Requirement): Authorization
       ? allow(ctx, requirement, "an instance secret key may act as a member")
       : deny(ctx, requirement, "only an instance secret key may act as another member");
   }
-  if (isInstanceAdmin(ctx)) return allow(ctx, requirement, `instance admin (${ctx.actor.type})`);
+  if (isInstanceAdmin(ctx))
+    return allow(ctx, requirement, `instance admin (${ctx.actor.admin ? "dashboard admin" : ctx.actor.type})`);
   if (ctx.actor.id === null) return deny(ctx, requirement, "the actor names no user");
   if (requirement.kind === "instance_admin") return deny(ctx, requirement, "only an instance admin may");
   if (requirement.kind === "self_or_instance_admin") {

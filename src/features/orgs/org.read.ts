@@ -76,7 +76,7 @@ export async function resolveOrg(ctx: ServiceContext, ref: string): Promise<Orga
  */
 export async function visibleOrgIds(ctx: ServiceContext): Promise<Set<string> | null> {
   const userId = actingUserId(ctx);
-  if (userId === null) return null;
+  if (userId === null || isInstanceAdmin(ctx)) return null;
   const mine = new Set(await organizationIdsOfUser(ctx.db, userId));
   const parentOf = new Map(
     (await ctx.db.selectFrom("organizations").select(["id", "parent_id"]).execute()).map((o) => [o.id, o.parent_id]),

@@ -1,0 +1,97 @@
+// The dashboard's frame: who is signed in, the navigation, and the page the URL names.
+import { type ReactNode, useEffect } from "react";
+import { ApiError, type Me, api } from "./api.js";
+import { Approvals } from "./pages/Approvals.js";
+import { Audit } from "./pages/Audit.js";
+import { OrganizationPage } from "./pages/Organization.js";
+import { Organizations } from "./pages/Organizations.js";
+import { RolePage } from "./pages/Role.js";
+import { Users } from "./pages/Users.js";
+import { Link, match, useLocation } from "./router.js";
+import { ErrorMessage, Loading, useLoad } from "./ui.js";
+
+const NAV = [
+  { to: "/", label: "Organizations" },
+  { to: "/approvals", label: "Approvals" },
+  { to: "/audit", label: "Audit log" },
+  { to: "/users", label: "Users" },
+];
+
+export function App() {
+  const [me] = useLoad("me", () => api<Me>("GET", "/dashboard/session"));
+  const signedOut = me.state === "error" && me.error instanceof ApiError && me.error.status === 401;
+  useEffect(() => {
+    if (signedOut) {
+      const back = `${window.location.pathname}${window.location.search}`;
+      window.location.assign(`/sign-in?redirect_url=${encodeURIComponent(back)}`);
+    }
+  }, [signedOut]);
+  if (me.state === "loading")
+    return (
+      <Frame>
+        <Loading what="your session" />
+      </Frame>
+    );
+  if (me.state === "error")
+    return <Frame>{signedOut ? <Loading what="the sign-in page" /> : <ErrorMessage error={me.error} />}</Frame>;
+  return (
+    <Frame me={me.value}>
+      <Route admin={me.value.instance_admin} />
+    </Frame>
+  );
+}
+
+function Frame({ me, children }: { me?: Me; children: ReactNode }) {
+  const { path } = useLocation();
+  return (
+    <>
+      <a className="skip" href="#main">
+        Skip to content
+      </a>
+      <header>
+        <span className="brand">clerk</span>
+        <nav aria-label="Main">
+          <ul>
+            {NAV.map((n) => (
+              <li key={n.to}>
+                <Link
+                  to={n.to}
+                  current={n.to === "/" ? path === "/" || path.startsWith("/orgs") : path.startsWith(n.to)}
+                >
+                  {n.label}
+                </Link>
+              </li>
+            ))}
+          </ul>
+        </nav>
+        {me ? (
+          <span className="who">
+            {me.label}
+            {me.instance_admin ? " (admin)" : ""}
+          </span>
+        ) : null}
+      </header>
+      <main id="main">{children}</main>
+    </>
+  );
+}
+
+function Route({ admin }: { admin: boolean }) {
+  const { path, query } = useLocation();
+  let params: Record<string, string> | null;
+  if (path === "/") return <Organizations admin={admin} />;
+  if ((params = match("/orgs/:org", path))) return <OrganizationPage slug={params.org as string} query={query} />;
+  if ((params = match("/orgs/:org/roles/:role", path)))
+    return <RolePage slug={params.org as string} role={params.role as string} />;
+  if (path === "/approvals") return <Approvals />;
+  if (path === "/audit") return <Audit query={query} />;
+  if (path === "/users") return <Users />;
+  return (
+    <>
+      <h1>Not found</h1>
+      <p>
+        No dashboard page at {path}. <Link to="/">Go to the organizations</Link>.
+      </p>
+    </>
+  );
+}

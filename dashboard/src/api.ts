@@ -1,0 +1,115 @@
+// Calls clerk's own API with the session cookie; state-changing calls carry the header the server's CSRF check wants.
+
+/** An API refusal, worded by the server (its `errors[0].message`). */
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+    readonly code: string,
+  ) {
+    super(message);
+  }
+}
+
+type Method = "GET" | "POST" | "PATCH" | "PUT" | "DELETE";
+
+/** Calls `/v1{path}`; resolves to the JSON answer or rejects with the server's message. */
+export async function api<T>(method: Method, path: string, body?: unknown): Promise<T> {
+  const res = await fetch(`/v1${path}`, {
+    method,
+    credentials: "same-origin",
+    headers: {
+      accept: "application/json",
+      "x-clerk-dashboard": "1",
+      ...(body === undefined ? {} : { "content-type": "application/json" }),
+    },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await res.text();
+  const json: unknown = text ? JSON.parse(text) : null;
+  if (!res.ok) {
+    const first = (json as { errors?: { message?: string; long_message?: string; code?: string }[] } | null)
+      ?.errors?.[0];
+    throw new ApiError(res.status, first?.long_message ?? first?.message ?? `HTTP ${res.status}`, first?.code ?? "");
+  }
+  return json as T;
+}
+
+/** A query string from the defined values. */
+export function qs(values: Record<string, string | number | boolean | undefined | null>): string {
+  const params = new URLSearchParams();
+  for (const [k, v] of Object.entries(values)) if (v !== undefined && v !== null && v !== "") params.set(k, String(v));
+  const s = params.toString();
+  return s ? `?${s}` : "";
+}
+
+export interface Page<T> {
+  data: T[];
+  total_count: number;
+}
+
+export interface Organization {
+  id: string;
+  name: string;
+  slug: string;
+  parent_id: string | null;
+  depth?: number;
+}
+
+export interface Membership {
+  id: string;
+  role: string;
+  roles?: string[];
+  role_names?: string[];
+  public_user_data: { user_id: string; identifier: string; first_name: string | null; last_name: string | null };
+}
+
+export interface Grant {
+  permission: string;
+  scopes: string[];
+  expires_at: number | null;
+}
+
+export interface Role {
+  id: string;
+  key: string;
+  name: string;
+  description: string | null;
+  organization_id: string | null;
+  extends: string[];
+  extends_names: string[];
+  grants: Grant[];
+  effective_grants: (Grant & { from_role: string; from_role_name: string; inherited: boolean })[];
+}
+
+export interface Task {
+  id: string;
+  organization_id: string;
+  run_id: string;
+  workflow: { id: string; name: string };
+  stage: string;
+  subject: string | null;
+  assignee: string | null;
+  status: string;
+  comment: string | null;
+  reason: string | null;
+  overdue: boolean;
+  created_at: number;
+}
+
+export interface AuditEvent {
+  id: string;
+  time: string;
+  action: string;
+  actor: { type: string; id: string | null; label: string };
+  target: { type: string; id: string | null; label: string };
+  organization_id: string | null;
+  before: unknown;
+  after: unknown;
+}
+
+export interface Me {
+  user_id: string | null;
+  label: string;
+  instance_admin: boolean;
+}

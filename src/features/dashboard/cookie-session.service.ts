@@ -1,0 +1,73 @@
+// The session cookie as a credential: its token is verified against this instance's own signing keys, and its
+// session must still be active (a revoked or expired session stops counting at once, whatever the token says).
+import type { JsonWebKey } from "node:crypto";
+import type { Actor, ServiceContext } from "../../context.js";
+import { ClerkError } from "../../errors.js";
+import { type TokenVerifier, createVerifier } from "../../sdk/verify-token.js";
+import { publishedKeys } from "../sessions/index.js";
+import { resolveUser } from "../users/index.js";
+import { isDashboardAdmin } from "./dashboard-admin.service.js";
+
+const VERIFIERS = "dashboard.cookie-verifiers";
+
+const refused = (why: string) =>
+  new ClerkError("auth.unauthenticated", `The session cookie is not valid (${why}); sign in again at /sign-in.`);
+
+function headerKid(token: string): string | undefined {
+  try {
+    const header = JSON.parse(Buffer.from(token.split(".")[0] ?? "", "base64url").toString("utf8")) as {
+      kid?: unknown;
+    };
+    return typeof header.kid === "string" ? header.kid : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+async function verifierFor(ctx: ServiceContext, kid: string): Promise<TokenVerifier | undefined> {
+  let cache = ctx.runtime.caches.get(VERIFIERS) as Map<string, TokenVerifier> | undefined;
+  if (!cache) {
+    cache = new Map();
+    ctx.runtime.caches.set(VERIFIERS, cache);
+  }
+  const hit = cache.get(kid);
+  if (hit) return hit;
+  const jwk = (await publishedKeys(ctx)).find((k) => (k as { kid?: string }).kid === kid);
+  if (!jwk) return undefined;
+  const verifier = createVerifier({ jwtKey: jwk as JsonWebKey, clock: ctx.clock });
+  cache.set(kid, verifier);
+  return verifier;
+}
+
+/**
+ * The actor a session cookie stands for: its user, an instance admin when a dashboard admin. Refuses (401) a
+ * token not signed by a published key of this instance, expired, or whose session is revoked or over.
+ */
+export async function actorForSessionCookie(ctx: ServiceContext, token: string): Promise<Actor> {
+  const kid = headerKid(token);
+  const verifier = kid === undefined ? undefined : await verifierFor(ctx, kid);
+  if (!verifier) throw refused("not signed by this instance");
+  let sid: unknown;
+  let sub: string;
+  try {
+    const { payload } = await verifier.verify(token);
+    sid = payload.sid;
+    sub = payload.sub;
+  } catch (error) {
+    throw refused((error as { reason?: string }).reason ?? "unverifiable");
+  }
+  if (typeof sid !== "string") throw refused("no session");
+  const session = await ctx.db
+    .selectFrom("sessions")
+    .select(["user_id", "status", "expire_at"])
+    .where("id", "=", sid)
+    .executeTakeFirst();
+  if (!session || session.user_id !== sub) throw refused("unknown session");
+  if (session.status !== "active") throw refused("session revoked");
+  if (session.expire_at <= ctx.clock.now()) throw refused("session expired");
+  const user = await resolveUser(ctx, sub);
+  const admin = await isDashboardAdmin(ctx.db, user.id);
+  return admin
+    ? { type: "user", id: user.id, label: user.email, admin: true }
+    : { type: "user", id: user.id, label: user.email };
+}
