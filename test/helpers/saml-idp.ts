@@ -21,6 +21,7 @@ interface SamlifySp {
   entityMeta: { getAssertionConsumerService(binding: string): string | string[]; getEntityID(): string };
 }
 interface SamlifyIdp {
+  getMetadata(): string;
   parseLoginRequest(
     sp: SamlifySp,
     binding: string,
@@ -79,6 +80,10 @@ export interface TestSamlIdp {
   url: string;
   entityId: string;
   ssoUrl: string;
+  /** Where the IdP serves its metadata XML (its entity id too). */
+  metadataUrl: string;
+  /** The signing certificates its metadata lists (the IdP's current one by default). */
+  published: ("idp" | "rotated" | "rogue")[];
   /** Handles the browser's GET of the IdP's sign-in URL (our AuthnRequest) and answers the form to post. */
   login(redirect: string, spMetadataXml: string, who: SamlLogin): Promise<PostedForm>;
   close(): Promise<void>;
@@ -97,11 +102,25 @@ const id = () => `_${randomBytes(16).toString("hex")}`;
 
 /** Starts the IdP on a free loopback port. */
 export async function startSamlIdp(): Promise<TestSamlIdp> {
-  const server = createServer((_req: IncomingMessage, res: ServerResponse) => res.writeHead(404).end());
+  const server = createServer((req: IncomingMessage, res: ServerResponse) => {
+    if (req.method === "GET" && req.url === "/metadata") {
+      const metadata = IdentityProvider({
+        entityID: entityId,
+        signingCert: published.published.map((name) => testCert(name).cert),
+        nameIDFormat: ["urn:oasis:names:tc:SAML:1.1:nameid-format:emailAddress"],
+        singleSignOnService: [{ Binding: Constants.namespace.binding.redirect, Location: ssoUrl }],
+        singleLogoutService: [{ Binding: Constants.namespace.binding.redirect, Location: `${url}/slo` }],
+      }).getMetadata();
+      res.writeHead(200, { "content-type": "application/samlmetadata+xml" }).end(metadata);
+      return;
+    }
+    res.writeHead(404).end();
+  });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   const entityId = `${url}/metadata`;
   const ssoUrl = `${url}/sso`;
+  const published: { published: TestSamlIdp["published"] } = { published: ["idp"] };
 
   const idpFor = (keys: { cert: string; key: string }) =>
     IdentityProvider({
@@ -172,6 +191,13 @@ export async function startSamlIdp(): Promise<TestSamlIdp> {
     url,
     entityId,
     ssoUrl,
+    metadataUrl: entityId,
+    get published() {
+      return published.published;
+    },
+    set published(names) {
+      published.published = names;
+    },
     login,
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };

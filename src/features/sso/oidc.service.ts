@@ -56,6 +56,14 @@ async function configFor(ctx: ServiceContext, row: SsoConnectionsTable): Promise
   }
 }
 
+/** The provider's discovery document, as `clerk sso test` checks it (throws what configFor throws). */
+export async function oidcServerMetadata(
+  ctx: ServiceContext,
+  row: SsoConnectionsTable,
+): Promise<ReturnType<oidc.Configuration["serverMetadata"]>> {
+  return (await configFor(ctx, row)).serverMetadata();
+}
+
 /** The library's message, with the provider's error code and the claim at fault when its causes name them. */
 function message(e: unknown): string {
   if (!(e instanceof Error)) return String(e);

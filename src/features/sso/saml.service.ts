@@ -2,7 +2,6 @@
 // the ACS (signature by a configured certificate, audience, issuer, time, InResponseTo: all the library's
 // checks), then clerk's own: Recipient, replay, the e-mail's domain; and the SP metadata XML.
 import { type CacheProvider, type Profile, SAML, ValidateInResponseTo } from "@node-saml/node-saml";
-import { createRequire } from "node:module";
 import type { ServiceContext } from "../../context.js";
 import { newId } from "../../ids.js";
 import { type Connection, connectionForSignIn, toConnection } from "./connection.service.js";
@@ -10,18 +9,7 @@ import { type SignInFailure, signInRefused } from "./sso.errors.js";
 import { type SignedIn, attemptSignIn, completeSignIn } from "./signin.service.js";
 import type { SsoConnectionsTable } from "./sso.table.js";
 import { acsUrl, checkedRedirect, publicUrl, spEntityId } from "./sso.urls.js";
-
-/** The part of @xmldom/xmldom (node-saml's own parser) read here. Its types pull in the DOM library, which would
- * change every file's globals, so it is loaded untyped and described here. */
-interface XmlDocument {
-  doctype: unknown;
-  documentElement: { getAttribute(name: string): string | null } | null;
-}
-const { DOMParser } = createRequire(import.meta.url)("@xmldom/xmldom") as {
-  DOMParser: new (options: { errorHandler: Record<"warning" | "error" | "fatalError", () => void> }) => {
-    parseFromString(source: string, mimeType: string): XmlDocument | undefined;
-  };
-};
+import { declaresDtd, parseXml } from "./sso.xml.js";
 
 /** How long an AuthnRequest stays answerable. */
 const REQUEST_TTL_MS = 10 * 60_000;
@@ -132,15 +120,11 @@ function failureOf(message: string): SignInFailure {
  */
 function responseDocument(samlResponse: string): { doctype: boolean; destination: string | undefined } {
   const xml = Buffer.from(samlResponse, "base64").toString("utf8");
-  const ignore = () => undefined;
-  // What does not parse is left for the library to refuse; an empty source gives no document at all.
-  const document = new DOMParser({
-    errorHandler: { warning: ignore, error: ignore, fatalError: ignore },
-  }).parseFromString(xml, "text/xml");
-  // A textual DOCTYPE or ENTITY the parser missed is refused too.
-  const doctype = Boolean(document?.doctype) || /<!DOCTYPE|<!ENTITY/i.test(xml);
-  const destination = document?.documentElement?.getAttribute("Destination") || undefined;
-  return { doctype, destination };
+  const document = parseXml(xml);
+  return {
+    doctype: declaresDtd(xml, document),
+    destination: document?.documentElement?.getAttribute("Destination") || undefined,
+  };
 }
 
 /** The assertion's id, its Recipient and when it stops being valid, from what the library parsed and verified. */
