@@ -10,7 +10,12 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { z } from "zod";
 import { auditEventsOf } from "../src/features/audit/index.js";
 import { addDomain, domainSchema, removeDomain, verifyDomain } from "../src/features/domains/index.js";
-import { createInvitation, invitationSchema, revokeInvitation } from "../src/features/invitations/index.js";
+import {
+  acceptInvitation,
+  createInvitation,
+  invitationSchema,
+  revokeInvitation,
+} from "../src/features/invitations/index.js";
 import {
   addMember,
   createOrganization,
@@ -18,7 +23,8 @@ import {
   removeMember,
   updateMemberRoles,
 } from "../src/features/members/index.js";
-import { dispatchNotifications } from "../src/features/notifications/index.js";
+import { dispatchNotifications, listProviders } from "../src/features/notifications/index.js";
+import { inTransaction } from "../src/context.js";
 import { deleteOrg, organizationSchema, updateOrg } from "../src/features/orgs/index.js";
 import {
   createPermission,
@@ -28,7 +34,7 @@ import {
 } from "../src/features/permissions/index.js";
 import { createRole, deleteRole, roleSchema, updateRole } from "../src/features/roles/index.js";
 import { createSession, revokeSession, sessionSchema } from "../src/features/sessions/index.js";
-import { createUser, userSchema } from "../src/features/users/index.js";
+import { countUsers, createUser, userSchema } from "../src/features/users/index.js";
 import {
   addEndpoint,
   failedEvents,
@@ -98,6 +104,7 @@ const DATA: Record<string, z.ZodType> = {
   "organizationMembership.deleted": membershipSchema.strict(),
   "organizationInvitation.created": invitationSchema.strict(),
   "organizationInvitation.revoked": invitationSchema.strict(),
+  "organizationInvitation.accepted": invitationSchema.strict(),
   "organizationDomain.created": domainSchema.strict(),
   "organizationDomain.updated": domainSchema.strict(),
   "organizationDomain.deleted": deletedObject,
@@ -150,6 +157,8 @@ for (const dialect of DIALECTS) {
       await updateMemberRoles(t.ctx, { organization: org.id, email: "alice@acme.com", roles: ["org:admin"] });
       const invitation = await createInvitation(t.ctx, { organization: org.id, email: "bob@acme.com" });
       await revokeInvitation(t.ctx, { organization: org.id, invitation: invitation.id });
+      const second = await createInvitation(t.ctx, { organization: org.id, email: "frank@acme.com" });
+      await acceptInvitation(t.ctx, new URL(second.acceptUrl as string).searchParams.get("token") as string);
       const domain = await addDomain(t.ctx, { organization: org.id, name: "acme.com", verified: false });
       await verifyDomain(t.ctx, org.id, domain.id);
       await removeDomain(t.ctx, org.id, domain.id);
@@ -194,6 +203,7 @@ for (const dialect of DIALECTS) {
           "organizationMembership.deleted",
           "organizationInvitation.created",
           "organizationInvitation.revoked",
+          "organizationInvitation.accepted",
           "organizationDomain.created",
           "organizationDomain.updated",
           "organizationDomain.deleted",
@@ -243,6 +253,20 @@ for (const dialect of DIALECTS) {
       } finally {
         await api.app.close();
       }
+    });
+
+    it("writes nothing when the change is rolled back: the event commits with its change or not at all", async () => {
+      const hook = await listen();
+      await subscribe(hook.url, ["*"]);
+      await expect(
+        inTransaction(t.ctx, async (tx) => {
+          await createUser(tx, { email: "carol@acme.com" });
+          expect(await webhookRows({ ...t, store: { ...t.store, db: tx.db } })).toHaveLength(1);
+          throw new Error("the rest of the change failed");
+        }),
+      ).rejects.toThrow("the rest of the change failed");
+      expect(await webhookRows(t)).toEqual([]);
+      expect(await countUsers(t.ctx, {})).toBe(0);
     });
 
     it("queues nothing for a type no endpoint subscribes to, and exactly what a wildcard takes", async () => {
@@ -340,6 +364,8 @@ for (const dialect of DIALECTS) {
       const { endpoint, signingSecret } = await subscribe(hook.url, ["user.*", "organization.created"]);
       expect(endpoint).toMatchObject({ url: hook.url, events: ["user.*", "organization.created"], enabled: true });
       expect(await listEndpoints(t.ctx)).toEqual([endpoint]);
+      // Its delivery row is not a notification provider a rule could name.
+      expect(await listProviders(t.ctx)).toEqual([]);
       // Neither the secret nor the full URL is stored in clear.
       const stored = JSON.stringify(await t.store.db.selectFrom("notification_providers").selectAll().execute());
       expect(stored).not.toContain(signingSecret.slice(6));
