@@ -36,6 +36,7 @@ import { createRole, deleteRole, roleSchema, updateRole } from "../src/features/
 import { createSession, revokeSession, sessionSchema } from "../src/features/sessions/index.js";
 import { countUsers, createUser, userSchema } from "../src/features/users/index.js";
 import {
+  SECRET_GRACE_MS,
   addEndpoint,
   failedEvents,
   listEndpoints,
@@ -379,9 +380,29 @@ for (const dialect of DIALECTS) {
       expect(rotated.signingSecret).not.toBe(signingSecret);
       await createUser(t.ctx, { email: "carol@acme.com" });
       await dispatchNotifications(t.ctx);
+      // For a day both secrets sign each delivery, so the receiver can switch without losing one.
+      const during = hook.got.at(-1) as Received;
+      await expect(verified(during, rotated.signingSecret)).resolves.toMatchObject({ type: "user.created" });
+      await expect(verified(during, signingSecret)).resolves.toMatchObject({ type: "user.created" });
+      // A day later only the new one signs.
+      t.clock.advance(SECRET_GRACE_MS + 1);
+      await testEndpoint(t.ctx, endpoint.id);
       const after = hook.got.at(-1) as Received;
-      await expect(verified(after, rotated.signingSecret)).resolves.toMatchObject({ type: "user.created" });
-      await expect(verifyWebhook(asRequest(after), { signingSecret })).rejects.toThrow();
+      const signedWith = (secret: string) =>
+        new Webhook(secret.slice(6)).sign(
+          String(after.headers["webhook-id"]),
+          new Date(Number(after.headers["webhook-timestamp"]) * 1000),
+          after.body,
+        );
+      expect(after.headers["webhook-signature"]).toBe(signedWith(rotated.signingSecret));
+      expect(after.headers["webhook-signature"]).not.toContain(signedWith(signingSecret).slice(3));
+      t.clock.set(Date.now());
+      // A leaked secret is dropped at once.
+      const leaked = await rotateSecret(t.ctx, endpoint.id, { immediately: true });
+      await testEndpoint(t.ctx, endpoint.id);
+      const now = hook.got.at(-1) as Received;
+      await expect(verified(now, leaked.signingSecret)).resolves.toMatchObject({ type: "webhook.test" });
+      await expect(verifyWebhook(asRequest(now), { signingSecret: rotated.signingSecret })).rejects.toThrow();
 
       await removeEndpoint(t.ctx, endpoint.id);
       expect(await listEndpoints(t.ctx)).toEqual([]);
@@ -390,6 +411,9 @@ for (const dialect of DIALECTS) {
         "webhook.endpoint_created",
         "webhook.tested",
         "webhook.secret_rotated",
+        "webhook.tested",
+        "webhook.secret_rotated",
+        "webhook.tested",
         "webhook.endpoint_removed",
       ]);
     });
