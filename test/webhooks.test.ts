@@ -246,6 +246,17 @@ for (const dialect of DIALECTS) {
           headers: { authorization: `Bearer ${api.secret}` },
         });
         expect(event.data).toEqual(await answered.json());
+        // Bad input is Clerk's 422 naming the parameter, and writes nothing.
+        const bad = await fetch(`${api.url}/v1/webhook_endpoints`, {
+          method: "POST",
+          headers: { authorization: `Bearer ${api.secret}`, "content-type": "application/json" },
+          body: JSON.stringify({ url: hook.url, events: ["user.signed_in"], allow_insecure: true }),
+        });
+        expect(bad.status).toBe(422);
+        expect(await bad.json()).toMatchObject({
+          errors: [{ code: "form_param_value_invalid", meta: { param_name: "events" } }],
+        });
+        expect(await listEndpoints(t.ctx)).toHaveLength(1);
         // The secret is shown once: the endpoint as listed has none.
         const listed = await fetch(`${api.url}/v1/webhook_endpoints/${created.id}`, {
           headers: { authorization: `Bearer ${api.secret}` },
