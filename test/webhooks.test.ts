@@ -10,7 +10,12 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { z } from "zod";
 import { auditEventsOf } from "../src/features/audit/index.js";
 import { addDomain, domainSchema, removeDomain, verifyDomain } from "../src/features/domains/index.js";
-import { createInvitation, invitationSchema, revokeInvitation } from "../src/features/invitations/index.js";
+import {
+  acceptInvitation,
+  createInvitation,
+  invitationSchema,
+  revokeInvitation,
+} from "../src/features/invitations/index.js";
 import {
   addMember,
   createOrganization,
@@ -18,7 +23,8 @@ import {
   removeMember,
   updateMemberRoles,
 } from "../src/features/members/index.js";
-import { dispatchNotifications } from "../src/features/notifications/index.js";
+import { dispatchNotifications, listProviders } from "../src/features/notifications/index.js";
+import { inTransaction } from "../src/context.js";
 import { deleteOrg, organizationSchema, updateOrg } from "../src/features/orgs/index.js";
 import {
   createPermission,
@@ -28,8 +34,9 @@ import {
 } from "../src/features/permissions/index.js";
 import { createRole, deleteRole, roleSchema, updateRole } from "../src/features/roles/index.js";
 import { createSession, revokeSession, sessionSchema } from "../src/features/sessions/index.js";
-import { createUser, userSchema } from "../src/features/users/index.js";
+import { countUsers, createUser, userSchema } from "../src/features/users/index.js";
 import {
+  SECRET_GRACE_MS,
   addEndpoint,
   failedEvents,
   listEndpoints,
@@ -98,6 +105,7 @@ const DATA: Record<string, z.ZodType> = {
   "organizationMembership.deleted": membershipSchema.strict(),
   "organizationInvitation.created": invitationSchema.strict(),
   "organizationInvitation.revoked": invitationSchema.strict(),
+  "organizationInvitation.accepted": invitationSchema.strict(),
   "organizationDomain.created": domainSchema.strict(),
   "organizationDomain.updated": domainSchema.strict(),
   "organizationDomain.deleted": deletedObject,
@@ -150,6 +158,8 @@ for (const dialect of DIALECTS) {
       await updateMemberRoles(t.ctx, { organization: org.id, email: "alice@acme.com", roles: ["org:admin"] });
       const invitation = await createInvitation(t.ctx, { organization: org.id, email: "bob@acme.com" });
       await revokeInvitation(t.ctx, { organization: org.id, invitation: invitation.id });
+      const second = await createInvitation(t.ctx, { organization: org.id, email: "frank@acme.com" });
+      await acceptInvitation(t.ctx, new URL(second.acceptUrl as string).searchParams.get("token") as string);
       const domain = await addDomain(t.ctx, { organization: org.id, name: "acme.com", verified: false });
       await verifyDomain(t.ctx, org.id, domain.id);
       await removeDomain(t.ctx, org.id, domain.id);
@@ -194,6 +204,7 @@ for (const dialect of DIALECTS) {
           "organizationMembership.deleted",
           "organizationInvitation.created",
           "organizationInvitation.revoked",
+          "organizationInvitation.accepted",
           "organizationDomain.created",
           "organizationDomain.updated",
           "organizationDomain.deleted",
@@ -235,6 +246,17 @@ for (const dialect of DIALECTS) {
           headers: { authorization: `Bearer ${api.secret}` },
         });
         expect(event.data).toEqual(await answered.json());
+        // Bad input is Clerk's 422 naming the parameter, and writes nothing.
+        const bad = await fetch(`${api.url}/v1/webhook_endpoints`, {
+          method: "POST",
+          headers: { authorization: `Bearer ${api.secret}`, "content-type": "application/json" },
+          body: JSON.stringify({ url: hook.url, events: ["user.signed_in"], allow_insecure: true }),
+        });
+        expect(bad.status).toBe(422);
+        expect(await bad.json()).toMatchObject({
+          errors: [{ code: "form_param_value_invalid", meta: { param_name: "events" } }],
+        });
+        expect(await listEndpoints(t.ctx)).toHaveLength(1);
         // The secret is shown once: the endpoint as listed has none.
         const listed = await fetch(`${api.url}/v1/webhook_endpoints/${created.id}`, {
           headers: { authorization: `Bearer ${api.secret}` },
@@ -243,6 +265,20 @@ for (const dialect of DIALECTS) {
       } finally {
         await api.app.close();
       }
+    });
+
+    it("writes nothing when the change is rolled back: the event commits with its change or not at all", async () => {
+      const hook = await listen();
+      await subscribe(hook.url, ["*"]);
+      await expect(
+        inTransaction(t.ctx, async (tx) => {
+          await createUser(tx, { email: "carol@acme.com" });
+          expect(await webhookRows({ ...t, store: { ...t.store, db: tx.db } })).toHaveLength(1);
+          throw new Error("the rest of the change failed");
+        }),
+      ).rejects.toThrow("the rest of the change failed");
+      expect(await webhookRows(t)).toEqual([]);
+      expect(await countUsers(t.ctx, {})).toBe(0);
     });
 
     it("queues nothing for a type no endpoint subscribes to, and exactly what a wildcard takes", async () => {
@@ -340,6 +376,8 @@ for (const dialect of DIALECTS) {
       const { endpoint, signingSecret } = await subscribe(hook.url, ["user.*", "organization.created"]);
       expect(endpoint).toMatchObject({ url: hook.url, events: ["user.*", "organization.created"], enabled: true });
       expect(await listEndpoints(t.ctx)).toEqual([endpoint]);
+      // Its delivery row is not a notification provider a rule could name.
+      expect(await listProviders(t.ctx)).toEqual([]);
       // Neither the secret nor the full URL is stored in clear.
       const stored = JSON.stringify(await t.store.db.selectFrom("notification_providers").selectAll().execute());
       expect(stored).not.toContain(signingSecret.slice(6));
@@ -353,9 +391,29 @@ for (const dialect of DIALECTS) {
       expect(rotated.signingSecret).not.toBe(signingSecret);
       await createUser(t.ctx, { email: "carol@acme.com" });
       await dispatchNotifications(t.ctx);
+      // For a day both secrets sign each delivery, so the receiver can switch without losing one.
+      const during = hook.got.at(-1) as Received;
+      await expect(verified(during, rotated.signingSecret)).resolves.toMatchObject({ type: "user.created" });
+      await expect(verified(during, signingSecret)).resolves.toMatchObject({ type: "user.created" });
+      // A day later only the new one signs.
+      t.clock.advance(SECRET_GRACE_MS + 1);
+      await testEndpoint(t.ctx, endpoint.id);
       const after = hook.got.at(-1) as Received;
-      await expect(verified(after, rotated.signingSecret)).resolves.toMatchObject({ type: "user.created" });
-      await expect(verifyWebhook(asRequest(after), { signingSecret })).rejects.toThrow();
+      const signedWith = (secret: string) =>
+        new Webhook(secret.slice(6)).sign(
+          String(after.headers["webhook-id"]),
+          new Date(Number(after.headers["webhook-timestamp"]) * 1000),
+          after.body,
+        );
+      expect(after.headers["webhook-signature"]).toBe(signedWith(rotated.signingSecret));
+      expect(after.headers["webhook-signature"]).not.toContain(signedWith(signingSecret).slice(3));
+      t.clock.set(Date.now());
+      // A leaked secret is dropped at once.
+      const leaked = await rotateSecret(t.ctx, endpoint.id, { immediately: true });
+      await testEndpoint(t.ctx, endpoint.id);
+      const now = hook.got.at(-1) as Received;
+      await expect(verified(now, leaked.signingSecret)).resolves.toMatchObject({ type: "webhook.test" });
+      await expect(verifyWebhook(asRequest(now), { signingSecret: rotated.signingSecret })).rejects.toThrow();
 
       await removeEndpoint(t.ctx, endpoint.id);
       expect(await listEndpoints(t.ctx)).toEqual([]);
@@ -364,6 +422,9 @@ for (const dialect of DIALECTS) {
         "webhook.endpoint_created",
         "webhook.tested",
         "webhook.secret_rotated",
+        "webhook.tested",
+        "webhook.secret_rotated",
+        "webhook.tested",
         "webhook.endpoint_removed",
       ]);
     });

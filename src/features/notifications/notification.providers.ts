@@ -297,8 +297,12 @@ export async function deliver(
     payload: JSON.parse(row.payload) as Record<string, unknown>,
   };
   if (provider.kind === "slack") return sendSlack(secret.webhook as string, row.recipient, m, policy);
-  if (provider.kind === "webhook" || provider.kind === "clerk_webhook")
-    return sendWebhook(secret.url as string, secret.signingSecret as string, m, ctx.clock.now(), policy);
+  if (provider.kind === "webhook" || provider.kind === "clerk_webhook") {
+    const now = ctx.clock.now();
+    // A rotated-out secret still signs until its grace period ends.
+    const previous = secret.previousSecret && Number(secret.previousUntil) > now ? [secret.previousSecret] : [];
+    return sendWebhook(secret.url as string, [secret.signingSecret as string, ...previous], m, now, policy);
+  }
   return sendEmail(
     {
       host: String(config.host),
@@ -366,6 +370,8 @@ export async function testProvider(
 export interface EndpointDelivery {
   url: string;
   signingSecret: string;
+  /** The secret it replaces, which still signs (beside the new one) until `until`. */
+  previous?: { secret: string; until: number } | undefined;
   allowInsecure: boolean;
   allowPrivateNetwork: boolean;
 }
@@ -403,7 +409,15 @@ export async function saveEndpointDelivery(
     kind: "clerk_webhook",
     name: endpointId,
     config: JSON.stringify({ host: url.host, ...(d.allowPrivateNetwork ? { allowPrivateNetwork: true } : {}) }),
-    secret: sealSecret(tx, JSON.stringify({ url: url.href, signingSecret: d.signingSecret }), PURPOSE),
+    secret: sealSecret(
+      tx,
+      JSON.stringify({
+        url: url.href,
+        signingSecret: d.signingSecret,
+        ...(d.previous ? { previousSecret: d.previous.secret, previousUntil: d.previous.until } : {}),
+      }),
+      PURPOSE,
+    ),
     allow_insecure: d.allowInsecure ? 1 : 0,
     created_at: now,
     updated_at: now,

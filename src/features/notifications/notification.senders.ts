@@ -120,14 +120,17 @@ function standardSignature(secret: string, id: string, timestamp: number, body: 
  */
 export function sendWebhook(
   url: string,
-  secret: string,
+  secret: string | readonly string[],
   m: Outgoing,
   nowMs: number,
   policy: DestinationPolicy,
 ): Promise<SendResult> {
   const body = JSON.stringify(m.payload);
   const timestamp = Math.floor(nowMs / 1000);
-  const signature = standardSignature(secret, m.id, timestamp, body);
+  // Several secrets (a rotation's grace period) sign side by side, space-separated: a receiver holding either verifies.
+  const signature = (typeof secret === "string" ? [secret] : secret)
+    .map((s) => standardSignature(s, m.id, timestamp, body))
+    .join(" ");
   return post(
     url,
     body,

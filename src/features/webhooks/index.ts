@@ -17,6 +17,7 @@ export {
   removeEndpoint,
   replayEvents,
   rotateSecret,
+  SECRET_GRACE_MS,
   testEndpoint,
   updateEndpoint,
 } from "./webhook.service.js";

@@ -76,9 +76,11 @@ export function registerWebhookCommands(program: Command): void {
   });
 
   operationCommand(webhooks, "rotate-secret", webhookOperations.rotate, {
-    description: "Give an endpoint a new signing secret (prints it once); the old one stops working at once.",
+    description:
+      "Give an endpoint a new signing secret (prints it once); for 24 hours deliveries carry signatures with both.",
     args: endpointArg,
-    examples: ["clerk webhooks rotate-secret whep_2Wg7…"],
+    flags: { immediately: { value: "true", help: "stop signing with the old secret now (it leaked)" } },
+    examples: ["clerk webhooks rotate-secret whep_2Wg7…", "clerk webhooks rotate-secret whep_2Wg7… --immediately true"],
     render: (e) => ({ json: e, text: `New secret for ${e.id}.${secretText(e.signing_secret)}` }),
   });
 

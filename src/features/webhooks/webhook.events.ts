@@ -50,6 +50,7 @@ const FROM_ACTION: Readonly<Record<string, EventType>> = {
   "org.deleted": "organization.deleted",
   "member.added": "organizationMembership.created",
   "member.updated": "organizationMembership.updated",
+  "member.metadata_updated": "organizationMembership.updated",
   "member.removed": "organizationMembership.deleted",
   "invitation.created": "organizationInvitation.created",
   "invitation.accepted": "organizationInvitation.accepted",

@@ -121,12 +121,21 @@ export const webhookOperations = {
       method: "POST",
       url: "/webhook_endpoints/:endpoint_id/rotate_secret",
       tag,
-      summary: "Give an endpoint a new signing secret, shown only in this answer",
+      summary:
+        "Give an endpoint a new signing secret, shown only in this answer; the old one also signs for 24 hours unless immediately",
       params: idParams,
+      body: z
+        .object({
+          immediately: z
+            .boolean()
+            .optional()
+            .describe("Stop signing with the old secret at once (it leaked), instead of in 24 hours"),
+        })
+        .strict(),
       output: endpointWithSecretSchema,
     },
-    async ({ ctx, params: p }) => {
-      const r = await rotateSecret(ctx, p.endpoint_id);
+    async ({ ctx, params: p, body: b }) => {
+      const r = await rotateSecret(ctx, p.endpoint_id, { immediately: b.immediately });
       return { ...endpointObject(r.endpoint), signing_secret: r.signingSecret };
     },
   ),

@@ -193,13 +193,17 @@ export async function removeEndpoint(ctx: ServiceContext, ref: string): Promise<
   });
 }
 
+/** How long a rotated-out secret keeps signing beside the new one, so receivers can switch without losing events. */
+export const SECRET_GRACE_MS = 24 * 3_600_000;
+
 /**
- * Gives an endpoint a new signing secret, returned this once; messages sent from now on (retries included) are
- * signed with it.
+ * Gives an endpoint a new signing secret, returned this once. For {@link SECRET_GRACE_MS} every message (retries
+ * included) is signed with both, the old one dropped after that; `immediately` drops the old one now (a leak).
  */
 export async function rotateSecret(
   ctx: ServiceContext,
   ref: string,
+  options: { immediately?: boolean | undefined } = {},
 ): Promise<{ endpoint: Endpoint; signingSecret: string }> {
   adminOnly(ctx, "rotate webhook secrets");
   return inTransaction(ctx, async (tx) => {
@@ -218,6 +222,9 @@ export async function rotateSecret(
       {
         url: current.url,
         signingSecret,
+        previous: options.immediately
+          ? undefined
+          : { secret: current.signingSecret, until: tx.clock.now() + SECRET_GRACE_MS },
         allowInsecure: provider.allow_insecure === 1,
         allowPrivateNetwork:
           (JSON.parse(provider.config) as { allowPrivateNetwork?: boolean }).allowPrivateNetwork === true,
@@ -230,6 +237,7 @@ export async function rotateSecret(
       organizationId: null,
       action: "webhook.secret_rotated",
       target: { type: "webhook_endpoint", id: row.id, label: row.url_host },
+      after: { previousSecretValidMs: options.immediately ? 0 : SECRET_GRACE_MS },
     });
     return { endpoint: await toEndpoint(tx, { ...row, updated_at: now }), signingSecret };
   });
