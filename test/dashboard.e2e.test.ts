@@ -1,0 +1,267 @@
+// The dashboard in a real browser (Debian's chromium, driven by playwright-core) against a real `clerk serve` on
+// a SQLite store seeded by the CLI: an admin signs in by the link `clerk dashboard login` prints and works through
+// the pages; a plain member signs in and is refused the admin's pages, in the API's words. axe-core checks each
+// page; screenshots go to test-results/dashboard/.
+import { type ChildProcess, execFile, spawn } from "node:child_process";
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { promisify } from "node:util";
+import axe from "axe-core";
+import { type Browser, type Page, chromium } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { childEnv } from "./helpers/cli.js";
+
+const BIN = resolve("bin/clerk.js");
+const CHROMIUM = process.env.CLERK_CHROMIUM ?? "/usr/bin/chromium";
+const SHOTS = resolve("test-results/dashboard");
+const run = promisify(execFile);
+
+/** A port nobody listens on now (the server's public URL must name it before it starts: CSRF checks the origin). */
+function freePort(): Promise<number> {
+  return new Promise((done, fail) => {
+    const server = createServer();
+    server.once("error", fail);
+    server.listen(0, "127.0.0.1", () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => done(port));
+    });
+  });
+}
+
+describe("the dashboard in chromium", () => {
+  const dir = mkdtempSync(join(tmpdir(), "clerk-dashboard-"));
+  let url: string;
+  let env: NodeJS.ProcessEnv;
+  let server: ChildProcess;
+  let browser: Browser;
+  let adminLink: string;
+  let memberLink: string;
+
+  const cli = async (...args: string[]) => (await run(process.execPath, [BIN, ...args], { cwd: dir, env })).stdout;
+
+  beforeAll(async () => {
+    const port = await freePort();
+    url = `http://127.0.0.1:${port}`;
+    env = childEnv(dir, { CLERK_PUBLIC_URL: url, CLERK_LOG_LEVEL: "warn" });
+    await cli("org", "create", "--name", "Engineering Team");
+    await cli("org", "create", "--name", "Platform", "--parent", "engineering-team");
+    await cli(
+      "role",
+      "create",
+      "--name",
+      "Developer",
+      "--organization",
+      "engineering-team",
+      "--permissions",
+      "read:code",
+    );
+    await cli(
+      "role",
+      "create",
+      "--name",
+      "Code Reviewer",
+      "--organization",
+      "engineering-team",
+      "--extends",
+      "Developer",
+      "--permissions",
+      "approve:pull-requests",
+    );
+    const member = (email: string, role: string) =>
+      cli("org", "member", "add", "--organization", "engineering-team", "--email", email, "--role", role);
+    await member("ann@acme.com", "Code Reviewer");
+    await member("alice@acme.com", "Developer");
+    await member("bob@acme.com", "org:member");
+    await cli(
+      "workflow",
+      "create",
+      "--name",
+      "Pull Request Approval",
+      "--organization",
+      "engineering-team",
+      "--trigger",
+      "event:pull_request_opened",
+    );
+    await cli(
+      "workflow",
+      "stage",
+      "add",
+      "--workflow",
+      "pull-request-approval",
+      "--name",
+      "Technical Review",
+      "--requires-role",
+      "Code Reviewer",
+    );
+    await cli(
+      "event",
+      "emit",
+      "--organization",
+      "engineering-team",
+      "--type",
+      "pull_request_opened",
+      "--requester",
+      "alice@acme.com",
+      "--data",
+      '{"pr": {"number": 123, "title": "Fix login"}}',
+    );
+    const login = await cli("dashboard", "login", "--email", "ann@acme.com", "--format", "table");
+    adminLink = /(http:\S+__clerk_ticket=\S+)/.exec(login)?.[1] as string;
+    expect(login).toContain("ann@acme.com is now a dashboard admin.");
+    const bob = JSON.parse(await cli("dashboard", "sign-in-token", "--user", "bob@acme.com", "--format", "json")) as {
+      url: string;
+    };
+    memberLink = bob.url;
+
+    server = spawn(process.execPath, [BIN, "serve", "--port", String(port)], {
+      cwd: dir,
+      env,
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    await new Promise<void>((done, fail) => {
+      let err = "";
+      server.stderr?.on("data", (chunk: Buffer) => {
+        err += chunk.toString();
+        if (err.includes(`at ${url}`)) done();
+      });
+      server.once("exit", (code) => fail(new Error(`clerk serve exited with ${code}: ${err}`)));
+    });
+    mkdirSync(SHOTS, { recursive: true });
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: ["--no-sandbox"] });
+  }, 120_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    server?.kill("SIGTERM");
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  /** Runs axe-core in the page (evaluated, so the page's CSP stays as served) and returns its serious findings. */
+  async function seriousViolations(page: Page): Promise<string[]> {
+    await page.evaluate(axe.source);
+    const result = (await page.evaluate(() =>
+      (globalThis as unknown as { axe: typeof axe }).axe.run({ resultTypes: ["violations"] }),
+    )) as axe.AxeResults;
+    return result.violations
+      .filter((v) => v.impact === "serious" || v.impact === "critical")
+      .map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(" ")).join("; ")})`);
+  }
+
+  /** Checks the page with axe-core and saves its screenshot. */
+  async function check(page: Page, name: string): Promise<void> {
+    await page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
+    expect(await seriousViolations(page), name).toEqual([]);
+  }
+
+  it(
+    "an admin signs in by the printed link, sees the tree, invites a member, reads a role, approves a task",
+    { timeout: 120_000 },
+    async () => {
+      expect(existsSync(CHROMIUM)).toBe(true);
+      const page = await browser.newPage();
+      page.setDefaultTimeout(15_000);
+      const failures: string[] = [];
+      page.on("pageerror", (error) => failures.push(error.message));
+      page.on("console", (m) => {
+        if (m.type() === "error" && !m.text().startsWith("Failed to load resource")) failures.push(m.text());
+      });
+      // The one refusal expected is the second invitation of the same address.
+      page.on("response", (r) => {
+        if (r.status() >= 400) failures.push(`${r.status()} ${r.request().method()} ${r.url()}`);
+      });
+
+      await page.goto(adminLink);
+      await page.waitForURL(`${url}/dashboard`);
+      await page.getByRole("heading", { name: "Organizations", level: 1 }).waitFor();
+      await expect.poll(() => page.getByText("ann@acme.com (admin)").count()).toBe(1);
+      const tree = page.locator("ul.tree");
+      await tree.getByRole("link", { name: "Platform" }).waitFor();
+      // Platform is nested under Engineering Team.
+      expect(await tree.locator("li li").getByRole("link", { name: "Platform" }).count()).toBe(1);
+      await check(page, "organizations");
+
+      await tree.getByRole("link", { name: "Engineering Team" }).first().click();
+      await page.waitForURL(`${url}/dashboard/orgs/engineering-team`);
+      await page.getByRole("cell", { name: "alice@acme.com", exact: true }).waitFor();
+      await page.getByLabel("Invite by e-mail").fill("carol@acme.com");
+      await page.getByRole("button", { name: "Invite" }).click();
+      await page.getByText("Invited carol@acme.com.").waitFor();
+      // A second invitation of the same address is refused in the API's words.
+      await page.getByLabel("Invite by e-mail").fill("carol@acme.com");
+      await page.getByRole("button", { name: "Invite" }).click();
+      await page.getByRole("alert").waitFor();
+      expect(await page.getByRole("alert").textContent()).toMatch(/carol@acme\.com/);
+      await page.getByLabel("Search members").fill("ali");
+      await page.waitForURL(/q=ali/);
+      await expect.poll(() => page.getByRole("cell", { name: "ann@acme.com", exact: true }).count()).toBe(0);
+      await check(page, "organization-members");
+
+      await page.getByRole("region", { name: "Roles" }).getByRole("link", { name: "Code Reviewer" }).click();
+      await page.waitForURL(/\/roles\//);
+      const inherited = page.getByRole("row", { name: /org:code:read/ });
+      await inherited.waitFor();
+      expect(await inherited.textContent()).toContain("inherited from Developer");
+      expect(await page.getByRole("row", { name: /org:pull_requests:approve/ }).textContent()).toContain("own");
+      await check(page, "role");
+      // The URL is shareable: a reload lands on the same page.
+      await page.reload();
+      await page.getByRole("row", { name: /org:code:read/ }).waitFor();
+
+      await page.getByRole("link", { name: "Approvals" }).click();
+      await page.getByRole("heading", { name: /Pull Request Approval: Technical Review/ }).waitFor();
+      await check(page, "approvals");
+      await page.getByLabel(/Comment/).fill("Looks good");
+      await page.getByRole("button", { name: "Approve" }).click();
+      await page.getByText("Nothing waits on you.").waitFor();
+
+      await page.goto(`${url}/dashboard/audit?org=engineering-team&action=approval&actor=ann@acme.com`);
+      await page.getByRole("cell", { name: "approval.granted" }).first().waitFor();
+      await check(page, "audit");
+
+      await page.emulateMedia({ colorScheme: "dark" });
+      await page.goto(`${url}/dashboard/orgs/engineering-team`);
+      await page.getByRole("cell", { name: "alice@acme.com", exact: true }).waitFor();
+      await check(page, "organization-members-dark");
+      expect(failures).toEqual([expect.stringMatching(/^400 POST .*\/invitations$/)]);
+      await page.close();
+    },
+  );
+
+  it(
+    "a plain member signs in and is refused the admin's pages with the API's message",
+    { timeout: 60_000 },
+    async () => {
+      const page = await browser.newPage();
+      page.setDefaultTimeout(15_000);
+      await page.goto(memberLink);
+      await page.waitForURL(`${url}/dashboard`);
+      await page.getByText("bob@acme.com", { exact: true }).waitFor();
+      await page.getByRole("link", { name: "Users" }).click();
+      const refusal = page.getByRole("alert");
+      await refusal.waitFor();
+      expect(await refusal.textContent()).toContain("bob@acme.com may not list users");
+      await check(page, "member-refused");
+      await page.goto(`${url}/dashboard/audit`);
+      await page.getByRole("alert").waitFor();
+      expect(await page.getByRole("alert").textContent()).toMatch(/Not allowed/);
+      // Removing someone is the API's call, not the page's: refused in its words.
+      await page.goto(`${url}/dashboard/orgs/engineering-team`);
+      await page.getByRole("cell", { name: "alice@acme.com", exact: true }).waitFor();
+      page.once("dialog", (d) => void d.accept());
+      await page.getByRole("button", { name: "Remove alice@acme.com" }).click();
+      await page.getByRole("alert").waitFor();
+      expect(await page.getByRole("alert").textContent()).toContain("bob@acme.com may not");
+      await page.close();
+    },
+  );
+
+  it("a used link signs nobody in the second time", async () => {
+    const page = await browser.newPage();
+    const res = await page.goto(adminLink);
+    expect(res?.status()).toBe(401);
+    expect(await page.getByRole("alert").textContent()).toContain("already used");
+    await page.close();
+  });
+});
