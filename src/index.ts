@@ -4,6 +4,7 @@ import type { Clock } from "./clock.js";
 import { systemClock } from "./clock.js";
 import { type Actor, createRuntime, type Runtime, type ServiceContext, SYSTEM_ACTOR } from "./context.js";
 import { ensureInstance } from "./features/roles/index.js";
+import { installWebhookEvents } from "./features/webhooks/index.js";
 import { openStore, type Store } from "./store/index.js";
 
 export { VERSION } from "./version.js";
@@ -96,6 +97,8 @@ export interface ContextOptions {
  * const ctx = createContext(store);
  */
 export function createContext(store: Store, options: ContextOptions = {}): ServiceContext {
+  // Changes made through the library send webhook events too, as the CLI's and the server's do.
+  installWebhookEvents();
   return {
     db: store.db,
     dialect: store.dialect,

@@ -435,6 +435,11 @@ for (const dialect of DIALECTS) {
       await refusedUnchanged(t, () => subscribe(hook.url, ["users.*"]), "webhook.unknown_event_type");
       await refusedUnchanged(t, () => subscribe(hook.url, []), "webhook.unknown_event_type");
       await refusedUnchanged(t, () => addEndpoint(t.ctx, { url: hook.url, events: ["*"] }), "notify.insecure_url");
+      await refusedUnchanged(
+        t,
+        () => addEndpoint(t.ctx, { url: "https://169.254.169.254/latest/meta-data", events: ["*"] }),
+        "notify.destination_refused",
+      );
       await refusedUnchanged(t, () => removeEndpoint(t.ctx, "whep_nope"), "webhook.endpoint_not_found");
     });
 

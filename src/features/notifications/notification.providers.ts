@@ -429,19 +429,25 @@ export async function saveEndpointDelivery(
   return row.id;
 }
 
-/** The URL and signing secret of a webhooks endpoint's delivery row (opened for an instance admin's listing). */
-export async function endpointDelivery(
-  ctx: ServiceContext,
-  providerId: string,
-): Promise<{ url: string; signingSecret: string } | undefined> {
+/** A webhooks endpoint's delivery settings, its URL and current secret unsealed (for an instance admin's listing). */
+export async function endpointDelivery(ctx: ServiceContext, providerId: string): Promise<EndpointDelivery | undefined> {
   const row = await ctx.db
     .selectFrom("notification_providers")
-    .select("secret")
+    .select(["secret", "config", "allow_insecure"])
     .where("id", "=", providerId)
     .where("kind", "=", "clerk_webhook")
     .executeTakeFirst();
   if (!row) return undefined;
-  return JSON.parse(unsealSecret(ctx, row.secret, PURPOSE).toString("utf8")) as { url: string; signingSecret: string };
+  const secret = JSON.parse(unsealSecret(ctx, row.secret, PURPOSE).toString("utf8")) as {
+    url: string;
+    signingSecret: string;
+  };
+  return {
+    url: secret.url,
+    signingSecret: secret.signingSecret,
+    allowInsecure: row.allow_insecure === 1,
+    allowPrivateNetwork: (JSON.parse(row.config) as { allowPrivateNetwork?: boolean }).allowPrivateNetwork === true,
+  };
 }
 
 /** Removes a webhooks endpoint's delivery row, and with it every message still queued for it. */

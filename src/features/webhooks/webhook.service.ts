@@ -210,11 +210,6 @@ export async function rotateSecret(
     const row = await findRow(tx, ref);
     const current = await endpointDelivery(tx, row.provider_id);
     if (!current) throw new TypeError(`endpoint ${row.id} has no delivery row`);
-    const provider = await tx.db
-      .selectFrom("notification_providers")
-      .select(["allow_insecure", "config"])
-      .where("id", "=", row.provider_id)
-      .executeTakeFirstOrThrow();
     const signingSecret = newSigningSecret();
     await saveEndpointDelivery(
       tx,
@@ -225,9 +220,8 @@ export async function rotateSecret(
         previous: options.immediately
           ? undefined
           : { secret: current.signingSecret, until: tx.clock.now() + SECRET_GRACE_MS },
-        allowInsecure: provider.allow_insecure === 1,
-        allowPrivateNetwork:
-          (JSON.parse(provider.config) as { allowPrivateNetwork?: boolean }).allowPrivateNetwork === true,
+        allowInsecure: current.allowInsecure,
+        allowPrivateNetwork: current.allowPrivateNetwork,
       },
       row.provider_id,
     );
