@@ -1,6 +1,7 @@
 // The one place a service context is built: for HTTP requests, CLI commands, the server's background work and tests.
 import type { Clock } from "./clock.js";
 import { type Actor, type Runtime, type ServiceContext, SYSTEM_ACTOR, createRuntime } from "./context.js";
+import { installWebhookEvents } from "./features/webhooks/index.js";
 import { assertOneMasterKeyFile } from "./secrets.js";
 import type { Store } from "./store/index.js";
 
@@ -20,6 +21,8 @@ export interface ContextOptions {
  */
 export function contextFor(store: Store, options: ContextOptions): ServiceContext {
   assertOneMasterKeyFile(store.location);
+  // Every change's audit event may become a webhook event, in its transaction: wired before any work starts.
+  installWebhookEvents();
   return {
     db: store.db,
     dialect: store.dialect,

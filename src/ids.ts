@@ -31,6 +31,8 @@ export type IdPrefix =
   | "jwk"
   | "ssoc"
   | "ssor"
+  | "whep"
+  | "ins"
   | "sit";
 
 const ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";

@@ -1,11 +1,12 @@
 // OIDC sign-in end to end against a real provider (oidc-provider on loopback): authorization code with PKCE,
 // state and nonce; a new user lands in the organization with the mapped role and a token @clerk/backend
 // accepts; a wrong state, a wrong nonce or a missing PKCE verifier signs nobody in and the audit log says why.
-import { createPublicKey } from "node:crypto";
+import { createPrivateKey, createPublicKey, generateKeyPairSync } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { verifyToken } from "@clerk/backend";
+import { SignJWT, UnsecuredJWT, decodeJwt } from "jose";
 import { afterAll, afterEach, beforeEach, describe, expect, it } from "vitest";
 import { createOrg } from "../src/features/orgs/index.js";
 import { decodeOrgClaims } from "../src/sdk/claims.js";
@@ -127,6 +128,20 @@ for (const dialect of DIALECTS) {
       ]);
     });
 
+    /** An attacker's ID token: the genuine one's claims, changed, then signed (or not) as the attack needs. */
+    const forge =
+      (change: Json, sign: "idp" | "unknown" | "none" = "idp") =>
+      async (genuine: string): Promise<string> => {
+        const claims = { ...decodeJwt(genuine), ...change };
+        if (sign === "none") return new UnsecuredJWT(claims).encode();
+        const key =
+          sign === "idp"
+            ? createPrivateKey({ key: idp.signingKey as never, format: "jwk" })
+            : generateKeyPairSync("rsa", { modulusLength: 2048 }).privateKey;
+        // The unknown key claims the provider's key id, as an attacker would.
+        return new SignJWT(claims).setProtectedHeader({ alg: "RS256", kid: idp.signingKey.kid }).sign(key);
+      };
+
     const ATTACKS: { name: string; tamper: (callback: string) => Promise<string>; reason: string; message: RegExp }[] =
       [
         {
@@ -145,7 +160,7 @@ for (const dialect of DIALECTS) {
             await t.store.db.updateTable("sso_requests").set({ nonce: "another-nonce" }).execute();
             return callback;
           },
-          reason: "oidc_rejected",
+          reason: "wrong_nonce",
           message: /nonce/,
         },
         {
@@ -156,6 +171,42 @@ for (const dialect of DIALECTS) {
           },
           reason: "oidc_rejected",
           message: /invalid_grant|verifier|PKCE/i,
+        },
+        {
+          name: "an ID token from another issuer",
+          tamper: async (callback) => {
+            idp.forgeIdToken = forge({ iss: "https://evil.example" });
+            return callback;
+          },
+          reason: "wrong_issuer",
+          message: /iss/,
+        },
+        {
+          name: "an ID token for another client (audience)",
+          tamper: async (callback) => {
+            idp.forgeIdToken = forge({ aud: "another-client" });
+            return callback;
+          },
+          reason: "wrong_audience",
+          message: /aud/,
+        },
+        {
+          name: 'an unsigned ID token (alg: "none")',
+          tamper: async (callback) => {
+            idp.forgeIdToken = forge({}, "none");
+            return callback;
+          },
+          reason: "invalid_signature",
+          message: /alg/,
+        },
+        {
+          name: "an ID token signed by a key the provider does not publish",
+          tamper: async (callback) => {
+            idp.forgeIdToken = forge({}, "unknown");
+            return callback;
+          },
+          reason: "invalid_signature",
+          message: /signature/i,
         },
       ];
     for (const attack of ATTACKS) {

@@ -144,6 +144,48 @@ for (const dialect of DIALECTS) {
       ]);
     });
 
+    it("keeps mapped roles as they are on a later sign-in, and syncs them once sync_user_attributes is on", async () => {
+      // Bo stays an admin, so Ada's demotion leaves the organization managed.
+      expect((await post(await throughIdp({ email: "bo@acme.com", groups: ["eng-leads"] }))).status).toBe(303);
+      expect((await post(await throughIdp({ email: "ada@acme.com", groups: ["eng-leads"] }))).status).toBe(303);
+      // The IdP no longer puts her in eng-leads; without sync, her role stays.
+      expect((await post(await throughIdp({ email: "ada@acme.com", groups: ["sales"] }))).status).toBe(303);
+      expect(await auditOf("sso.roles_synced")).toEqual([]);
+      expect(
+        (await call("PATCH", `/v1/enterprise_connections/${connectionId}`, { sync_user_attributes: true })).status,
+      ).toBe(200);
+      const res = await post(await throughIdp({ email: "ada@acme.com", groups: ["sales"] }));
+      expect(res.status).toBe(303);
+      const jwt = /^__session=([^;]+)/.exec(res.headers.get("set-cookie") as string)?.[1] as string;
+      expect(decodeOrgClaims((await verifyToken(jwt, { jwtKey: await jwtKey() })) as Json).orgRole).toBe("org:member");
+      const synced = await t.store.db
+        .selectFrom("audit_events")
+        .select(["before", "after"])
+        .where("action", "=", "sso.roles_synced")
+        .execute();
+      expect(synced.map((e) => [JSON.parse(e.before ?? "null"), JSON.parse(e.after ?? "null")])).toEqual([
+        [{ roles: ["org:admin"] }, { roles: ["org:member"], groups: ["sales"] }],
+      ]);
+      expect(await auditOf("sso.signin")).toHaveLength(4);
+      expect(await counts()).toMatchObject({ users: 2, memberships: 2, membership_roles: 2, sessions: 4 });
+    });
+
+    it("refuses a sync that would leave the organization with no manager: the sign-in fails, nothing changes", async () => {
+      expect((await post(await throughIdp({ email: "ada@acme.com", groups: ["eng-leads"] }))).status).toBe(303);
+      await call("PATCH", `/v1/enterprise_connections/${connectionId}`, { sync_user_attributes: true });
+      const before = await counts();
+      const res = await post(await throughIdp({ email: "ada@acme.com", groups: ["sales"] }));
+      expect(res.status).toBe(400);
+      expect(await counts()).toEqual(before);
+      expect((await auditOf("sso.signin_failed")).map((f) => f.reason)).toEqual(["member.last_manager"]);
+    });
+
+    it("accepts a response signed around a signed assertion (both signatures)", async () => {
+      const res = await post(await throughIdp({ email: "cy@acme.com", signs: "both" }));
+      expect(res.status).toBe(303);
+      expect(await counts()).toMatchObject({ users: 1, memberships: 1, sessions: 1 });
+    });
+
     it("signs a returning user in again without a second membership", async () => {
       expect((await post(await throughIdp({ email: "ada@acme.com" }))).status).toBe(303);
       expect((await post(await throughIdp({ email: "ada@acme.com" }))).status).toBe(303);
@@ -193,6 +235,31 @@ for (const dialect of DIALECTS) {
         who: { email: "eve@acme.com", recipient: "https://other.example/acs" },
         reason: "recipient_mismatch",
         message: /other\.example/,
+      },
+      {
+        name: "a signed response around an unsigned assertion",
+        who: { email: "eve@acme.com", signs: "response" },
+        reason: "invalid_signature",
+        message: /signature/i,
+      },
+      {
+        name: "a response whose Destination is another service provider's ACS",
+        who: { email: "eve@acme.com", destination: "https://other.example/acs" },
+        reason: "wrong_destination",
+        message: /Destination.*other\.example/,
+      },
+      {
+        // The DOCTYPE sits outside every signature, so a genuine response can carry one; its entity is used in
+        // the unsigned response Issuer. Any DTD is refused before the response is parsed for anything else.
+        name: "a DOCTYPE declaring an external entity (XXE)",
+        who: {
+          email: "eve@acme.com",
+          tamper: (xml) =>
+            '<?xml version="1.0"?><!DOCTYPE samlp:Response [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>' +
+            xml.replace("</saml:Issuer>", "&xxe;</saml:Issuer>"),
+        },
+        reason: "forbidden_dtd",
+        message: /DOCTYPE/,
       },
       {
         name: "an e-mail outside the connection's domains",
@@ -269,6 +336,32 @@ for (const dialect of DIALECTS) {
       expect((await post(form)).status).toBe(401);
       expect(await counts()).toEqual(before);
       expect((await auditOf("sso.signin_failed")).map((a) => a.reason)).toEqual(["unknown_request"]);
+    });
+
+    it("limits sign-in requests from one address: 429 with Retry-After once past 30 a minute", async () => {
+      const statuses: number[] = [];
+      let limited: Response | undefined;
+      for (let i = 0; i < 32; i++) {
+        const res = await fetch(`${api.url}/sign-in`, {
+          method: "POST",
+          headers: { "content-type": "application/x-www-form-urlencoded" },
+          body: new URLSearchParams({ email_address: "eve@unknown.example" }).toString(),
+        });
+        statuses.push(res.status);
+        if (res.status === 429) limited = res;
+        await res.arrayBuffer();
+      }
+      expect(statuses.slice(0, 30)).toEqual(Array(30).fill(404));
+      expect(statuses.slice(30)).toEqual([429, 429]);
+      expect(Number(limited?.headers.get("retry-after"))).toBeGreaterThan(0);
+    });
+
+    it("answers a SAMLResponse that is no XML at all with 401 invalid_response, never a 500", async () => {
+      for (const junk of ["", "x", Buffer.from("<a").toString("base64"), Buffer.from("é").toString("base64")]) {
+        const res = await post({ action: `${api.url}/sso/saml/${connectionId}/acs`, SAMLResponse: junk });
+        expect(res.status).toBe(401);
+      }
+      expect(new Set((await auditOf("sso.signin_failed")).map((f) => f.reason))).toEqual(new Set(["invalid_response"]));
     });
 
     it("refuses an open redirect before the IdP is ever involved", async () => {

@@ -48,6 +48,8 @@ function pathValue(b: TenantB & { permissionId: string }, path: string, name: st
     stage: b.stage,
     name: b.fileSet,
     enterprise_connection_id: b.connectionId,
+    // Webhook endpoints are the instance's, not a tenant's: B has none; an id of the right shape stays a 403/404.
+    endpoint_id: "whep_000000000000000000000000000",
     sign_in_token_id: b.signInTokenId,
   };
   if (name === "id") {

@@ -16,6 +16,7 @@ import { registerRoleCommands } from "../features/roles/role.commands.js";
 import { registerSessionCommands } from "../features/sessions/session.commands.js";
 import { registerSettingsCommands } from "../features/settings/settings.commands.js";
 import { registerTaskCommands } from "../features/tasks/task.commands.js";
+import { registerWebhookCommands } from "../features/webhooks/webhook.commands.js";
 import { registerWorkflowCommands } from "../features/workflows/workflow.commands.js";
 import { VERSION } from "../version.js";
 import { registerServeCommand } from "./serve.command.js";
@@ -58,6 +59,7 @@ export function buildProgram(): Command {
   registerWorkflowCommands(program);
   registerTaskCommands(program);
   registerNotificationCommands(program);
+  registerWebhookCommands(program);
   registerServeCommand(program);
   program.addHelpText(
     "after",

@@ -18,6 +18,7 @@ import { taskOperations } from "./tasks/task.operations.js";
 import { userOperations } from "./users/user.operations.js";
 import { workflowOperations } from "./workflows/workflow.operations.js";
 import { ssoOperations } from "./sso/sso.operations.js";
+import { webhookOperations } from "./webhooks/webhook.operations.js";
 import { dashboardOperations } from "./dashboard/dashboard.operations.js";
 
 type Table = Readonly<Record<string, Operation>>;
@@ -42,5 +43,6 @@ export const OPERATIONS: Readonly<Record<string, Table>> = {
   tasks: table(taskOperations),
   notifications: table(notificationOperations),
   sso: table(ssoOperations),
+  webhooks: table(webhookOperations),
   dashboard: table(dashboardOperations),
 };

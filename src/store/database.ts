@@ -25,6 +25,7 @@ import type { SsoConnectionsTable, SsoReplaysTable, SsoRequestsTable } from "../
 import type { SettingsTable } from "../features/settings/settings.table.js";
 import type { UsersTable } from "../features/users/user.table.js";
 import type { JobsTable } from "../features/jobs/job.table.js";
+import type { WebhookEndpointsTable } from "../features/webhooks/webhook.table.js";
 import type {
   NotificationAttemptsTable,
   NotificationProvidersTable,
@@ -90,4 +91,5 @@ export interface Database {
   notification_rules: NotificationRulesTable;
   notifications: NotificationsTable;
   notification_attempts: NotificationAttemptsTable;
+  webhook_endpoints: WebhookEndpointsTable;
 }

@@ -13,7 +13,7 @@ import * as xmllint from "@authenio/samlify-node-xmllint";
 interface Samlify {
   setSchemaValidator(validator: { validate(xml: string): Promise<unknown> }): void;
   IdentityProvider(settings: Record<string, unknown>): SamlifyIdp;
-  ServiceProvider(settings: { metadata: string }): SamlifySp;
+  ServiceProvider(settings: { metadata: string; wantMessageSigned?: boolean }): SamlifySp;
   SamlLib: { replaceTagsByValue(template: string, values: Record<string, string>): string };
   Constants: { namespace: { binding: { redirect: string; post: string } } };
 }
@@ -21,6 +21,7 @@ interface SamlifySp {
   entityMeta: { getAssertionConsumerService(binding: string): string | string[]; getEntityID(): string };
 }
 interface SamlifyIdp {
+  getMetadata(): string;
   parseLoginRequest(
     sp: SamlifySp,
     binding: string,
@@ -54,6 +55,10 @@ export interface SamlLogin {
   signWith?: "idp" | "rotated" | "rogue";
   audience?: string;
   recipient?: string;
+  /** The Response's Destination (by default our ACS). */
+  destination?: string;
+  /** What the IdP signs: the assertion (the default), the whole response only, or both. */
+  signs?: "assertion" | "response" | "both";
   /** The request answered; null: none (IdP-initiated, the attribute left out). */
   inResponseTo?: string | null;
   /** Minutes the assertion stays valid from now (negative: already expired). */
@@ -75,6 +80,10 @@ export interface TestSamlIdp {
   url: string;
   entityId: string;
   ssoUrl: string;
+  /** Where the IdP serves its metadata XML (its entity id too). */
+  metadataUrl: string;
+  /** The signing certificates its metadata lists (the IdP's current one by default). */
+  published: ("idp" | "rotated" | "rogue")[];
   /** Handles the browser's GET of the IdP's sign-in URL (our AuthnRequest) and answers the form to post. */
   login(redirect: string, spMetadataXml: string, who: SamlLogin): Promise<PostedForm>;
   close(): Promise<void>;
@@ -93,11 +102,25 @@ const id = () => `_${randomBytes(16).toString("hex")}`;
 
 /** Starts the IdP on a free loopback port. */
 export async function startSamlIdp(): Promise<TestSamlIdp> {
-  const server = createServer((_req: IncomingMessage, res: ServerResponse) => res.writeHead(404).end());
+  const server = createServer((req: IncomingMessage, res: ServerResponse) => {
+    if (req.method === "GET" && req.url === "/metadata") {
+      const metadata = IdentityProvider({
+        entityID: entityId,
+        signingCert: published.published.map((name) => testCert(name).cert),
+        nameIDFormat: ["urn:oasis:names:tc:SAML:1.1:nameid-format:emailAddress"],
+        singleSignOnService: [{ Binding: Constants.namespace.binding.redirect, Location: ssoUrl }],
+        singleLogoutService: [{ Binding: Constants.namespace.binding.redirect, Location: `${url}/slo` }],
+      }).getMetadata();
+      res.writeHead(200, { "content-type": "application/samlmetadata+xml" }).end(metadata);
+      return;
+    }
+    res.writeHead(404).end();
+  });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   const entityId = `${url}/metadata`;
   const ssoUrl = `${url}/sso`;
+  const published: { published: TestSamlIdp["published"] } = { published: ["idp"] };
 
   const idpFor = (keys: { cert: string; key: string }) =>
     IdentityProvider({
@@ -114,6 +137,16 @@ export async function startSamlIdp(): Promise<TestSamlIdp> {
     if (`${target.origin}${target.pathname}` !== ssoUrl) throw new Error(`the SP sent the browser to ${redirect}`);
     const query = Object.fromEntries(target.searchParams);
     const sp = ServiceProvider({ metadata: spMetadataXml });
+    // samlify signs the assertion when the SP's metadata asks for it, and the response when told to or when the
+    // assertion goes unsigned: a response-only signature is what an IdP reading WantAssertionsSigned="false" sends.
+    const signer =
+      who.signs === "response"
+        ? ServiceProvider({
+            metadata: spMetadataXml.replace('WantAssertionsSigned="true"', 'WantAssertionsSigned="false"'),
+          })
+        : who.signs === "both"
+          ? ServiceProvider({ metadata: spMetadataXml, wantMessageSigned: true })
+          : sp;
     const idp = idpFor(testCert(who.signWith ?? "idp"));
     // The IdP reads and validates (schema included) our AuthnRequest, as Okta or Entra would.
     const request = await idp.parseLoginRequest(sp, "redirect", { query, octetString: target.search.slice(1) });
@@ -134,7 +167,7 @@ export async function startSamlIdp(): Promise<TestSamlIdp> {
       IssueInstant: now.toISOString(),
       NotBefore: now.toISOString(),
       NotOnOrAfter: until.toISOString(),
-      Destination: acs,
+      Destination: who.destination ?? acs,
       Recipient: who.recipient ?? acs,
       Audience: who.audience ?? sp.entityMeta.getEntityID(),
       Issuer: entityId,
@@ -144,7 +177,7 @@ export async function startSamlIdp(): Promise<TestSamlIdp> {
     let xml: string;
     if (who.unsigned) xml = SamlLib.replaceTagsByValue(template, values);
     else {
-      const response = await idp.createLoginResponse(sp, request, "post", { email: who.email }, (t: string) => ({
+      const response = await idp.createLoginResponse(signer, request, "post", { email: who.email }, (t: string) => ({
         id: values.ID,
         context: SamlLib.replaceTagsByValue(template || t, values),
       }));
@@ -158,6 +191,13 @@ export async function startSamlIdp(): Promise<TestSamlIdp> {
     url,
     entityId,
     ssoUrl,
+    metadataUrl: entityId,
+    get published() {
+      return published.published;
+    },
+    set published(names) {
+      published.published = names;
+    },
     login,
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };

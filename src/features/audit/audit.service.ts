@@ -32,6 +32,25 @@ export interface AuditEvent {
   hash: string;
 }
 
+/** An audit event as hooks see it, in the transaction that records it. */
+export interface RecordedAudit extends AuditInput {
+  id: string;
+  createdAt: number;
+}
+
+/**
+ * Runs for every audit event inside the change's own transaction, after the event is appended: what it writes
+ * commits (or rolls back) with the change. The webhooks feature registers one to queue Clerk-format events.
+ */
+export type AuditHook = (tx: ServiceContext, event: RecordedAudit) => Promise<void>;
+
+const hooks = new Map<string, AuditHook>();
+
+/** Registers (or replaces) the hook named `name`; called once at startup by the feature that owns it. */
+export function onAuditEvent(name: string, hook: AuditHook): void {
+  hooks.set(name, hook);
+}
+
 /** Appends the audit event of a change; call it inside the change's transaction (`inTransaction`). */
 export async function recordAudit(ctx: ServiceContext, input: AuditInput): Promise<void> {
   if (!ctx.db.isTransaction)
@@ -41,8 +60,9 @@ export async function recordAudit(ctx: ServiceContext, input: AuditInput): Promi
   const chain = input.organizationId ?? "*";
   const checkpoint = await checkpointState(ctx.db, chain);
   const via = ctx.actor.via;
+  const id = newId("evt", now);
   const stored = await appendEvent(ctx.db, ctx.dialect, {
-    id: newId("evt", now),
+    id,
     chain,
     organization_id: input.organizationId,
     created_at: now,
@@ -63,6 +83,7 @@ export async function recordAudit(ctx: ServiceContext, input: AuditInput): Promi
     checkpoint_seq: checkpoint.seq,
   });
   await checkpointIfDue(ctx, checkpoint, stored);
+  for (const hook of hooks.values()) await hook(ctx, { ...input, id, createdAt: now });
 }
 
 function toEvent(row: AuditEventsTable): AuditEvent {

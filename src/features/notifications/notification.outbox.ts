@@ -213,3 +213,42 @@ export async function enqueueEmail(
 function flat(values: Record<string, unknown>): Record<string, unknown> {
   return Object.fromEntries(Object.entries(values).map(([k, v]) => [k.replace(/\./g, "_"), v]));
 }
+
+/** One event for a webhooks endpoint: its payload is the exact JSON body the endpoint receives. */
+export interface EndpointMessage {
+  /** Null keeps the message when its organization is deleted (the outbox row would go with it). */
+  organizationId: string | null;
+  /** The endpoint's delivery row ({@link saveEndpointDelivery}). */
+  providerId: string;
+  /** The endpoint's id. */
+  endpointId: string;
+  /** The event type, e.g. `user.created`. */
+  source: string;
+  /** A line for the delivery log, e.g. `user.created user_2Wg7…`. */
+  summary: string;
+  payload: Record<string, unknown>;
+}
+
+/** Writes one event for a webhooks endpoint to the outbox, in the transaction of the change it tells of. */
+export async function enqueueEndpointMessage(
+  tx: ServiceContext,
+  m: EndpointMessage,
+  maxAgeMs = DEFAULT_MAX_AGE_MS,
+): Promise<string> {
+  return insertOutbox(
+    tx,
+    {
+      organization_id: m.organizationId,
+      rule_id: null,
+      source: m.source,
+      provider_id: m.providerId,
+      kind: "clerk_webhook",
+      recipient: m.endpointId,
+      subject: m.summary,
+      body_text: m.summary,
+      body_html: null,
+      payload: JSON.stringify(m.payload),
+    },
+    maxAgeMs,
+  );
+}

@@ -205,9 +205,16 @@ export async function configureProvider(
 
 export async function listProviders(ctx: ServiceContext): Promise<Provider[]> {
   instanceAdminOnly(ctx, "list notification providers");
-  return (await ctx.db.selectFrom("notification_providers").selectAll().orderBy("kind").orderBy("name").execute()).map(
-    toProvider,
-  );
+  // Webhook endpoints are listed by `clerk webhooks list`, not here.
+  return (
+    await ctx.db
+      .selectFrom("notification_providers")
+      .selectAll()
+      .where("kind", "!=", "clerk_webhook")
+      .orderBy("kind")
+      .orderBy("name")
+      .execute()
+  ).map(toProvider);
 }
 
 /** The provider a channel goes through (e-mail channels share the one e-mail provider), if configured. */
@@ -290,8 +297,12 @@ export async function deliver(
     payload: JSON.parse(row.payload) as Record<string, unknown>,
   };
   if (provider.kind === "slack") return sendSlack(secret.webhook as string, row.recipient, m, policy);
-  if (provider.kind === "webhook")
-    return sendWebhook(secret.url as string, secret.signingSecret as string, m, ctx.clock.now(), policy);
+  if (provider.kind === "webhook" || provider.kind === "clerk_webhook") {
+    const now = ctx.clock.now();
+    // A rotated-out secret still signs until its grace period ends.
+    const previous = secret.previousSecret && Number(secret.previousUntil) > now ? [secret.previousSecret] : [];
+    return sendWebhook(secret.url as string, [secret.signingSecret as string, ...previous], m, now, policy);
+  }
   return sendEmail(
     {
       host: String(config.host),
@@ -353,4 +364,115 @@ export async function testProvider(
     }),
   );
   return { ...result, provider: `${provider.kind}:${provider.name}` };
+}
+
+/** Where a webhooks endpoint posts and how it signs: sealed in its delivery row, like any webhook provider's. */
+export interface EndpointDelivery {
+  url: string;
+  signingSecret: string;
+  /** The secret it replaces, which still signs (beside the new one) until `until`. */
+  previous?: { secret: string; until: number } | undefined;
+  allowInsecure: boolean;
+  allowPrivateNetwork: boolean;
+}
+
+/**
+ * Checks an endpoint's URL (https, or http to this machine with `allowInsecure`) and the addresses it resolves to
+ * against the destination policy, before anything is stored.
+ */
+export async function checkEndpointUrl(
+  value: string,
+  options: { allowInsecure: boolean; allowPrivateNetwork: boolean },
+): Promise<URL> {
+  const url = checkReceiverUrl(value, "url", options.allowInsecure);
+  await checkDestination(url.hostname, "url", {
+    loopback: options.allowInsecure,
+    privateNetwork: options.allowPrivateNetwork,
+  });
+  return url;
+}
+
+/**
+ * Writes the delivery row (a `clerk_webhook` provider named after the endpoint) of a webhooks endpoint in the
+ * caller's transaction, its URL and signing secret sealed; replaces the row when `existingId` is given.
+ */
+export async function saveEndpointDelivery(
+  tx: ServiceContext,
+  endpointId: string,
+  d: EndpointDelivery,
+  existingId?: string,
+): Promise<string> {
+  const now = tx.clock.now();
+  const url = new URL(d.url);
+  const row: NotificationProvidersTable = {
+    id: existingId ?? newId("ntfp", now),
+    kind: "clerk_webhook",
+    name: endpointId,
+    config: JSON.stringify({ host: url.host, ...(d.allowPrivateNetwork ? { allowPrivateNetwork: true } : {}) }),
+    secret: sealSecret(
+      tx,
+      JSON.stringify({
+        url: url.href,
+        signingSecret: d.signingSecret,
+        ...(d.previous ? { previousSecret: d.previous.secret, previousUntil: d.previous.until } : {}),
+      }),
+      PURPOSE,
+    ),
+    allow_insecure: d.allowInsecure ? 1 : 0,
+    created_at: now,
+    updated_at: now,
+  };
+  if (existingId) {
+    const { created_at: _c, ...rest } = row;
+    await tx.db.updateTable("notification_providers").set(rest).where("id", "=", existingId).execute();
+  } else await tx.db.insertInto("notification_providers").values(row).execute();
+  return row.id;
+}
+
+/** The URL and signing secret of a webhooks endpoint's delivery row (opened for an instance admin's listing). */
+export async function endpointDelivery(
+  ctx: ServiceContext,
+  providerId: string,
+): Promise<{ url: string; signingSecret: string } | undefined> {
+  const row = await ctx.db
+    .selectFrom("notification_providers")
+    .select("secret")
+    .where("id", "=", providerId)
+    .where("kind", "=", "clerk_webhook")
+    .executeTakeFirst();
+  if (!row) return undefined;
+  return JSON.parse(unsealSecret(ctx, row.secret, PURPOSE).toString("utf8")) as { url: string; signingSecret: string };
+}
+
+/** Removes a webhooks endpoint's delivery row, and with it every message still queued for it. */
+export async function removeEndpointDelivery(tx: ServiceContext, providerId: string): Promise<void> {
+  await tx.db
+    .deleteFrom("notification_providers")
+    .where("id", "=", providerId)
+    .where("kind", "=", "clerk_webhook")
+    .execute();
+}
+
+/** Posts one payload to a webhooks endpoint now, signed, outside the queue (`clerk webhooks test`). */
+export async function sendToEndpointNow(
+  ctx: ServiceContext,
+  providerId: string,
+  message: { id: string; subject: string; payload: Record<string, unknown> },
+): Promise<SendResult> {
+  const provider = await ctx.db
+    .selectFrom("notification_providers")
+    .selectAll()
+    .where("id", "=", providerId)
+    .where("kind", "=", "clerk_webhook")
+    .executeTakeFirstOrThrow();
+  const row = {
+    id: message.id,
+    recipient: provider.name,
+    subject: message.subject,
+    body_text: message.subject,
+    body_html: null,
+    sealed_values: null,
+    payload: JSON.stringify(message.payload),
+  } as NotificationsTable;
+  return deliver(ctx, row, provider);
 }

@@ -114,23 +114,33 @@ function standardSignature(secret: string, id: string, timestamp: number, body: 
   return `v1,${createHmac("sha256", key).update(`${id}.${timestamp}.${body}`).digest("base64")}`;
 }
 
-/** A generic webhook: the payload as JSON with webhook-id, webhook-timestamp and webhook-signature headers. */
+/**
+ * A webhook: the payload as JSON with webhook-id, webhook-timestamp and webhook-signature headers, and the same
+ * three as svix-id, svix-timestamp and svix-signature (what Clerk's `verifyWebhook` reads).
+ */
 export function sendWebhook(
   url: string,
-  secret: string,
+  secret: string | readonly string[],
   m: Outgoing,
   nowMs: number,
   policy: DestinationPolicy,
 ): Promise<SendResult> {
   const body = JSON.stringify(m.payload);
   const timestamp = Math.floor(nowMs / 1000);
+  // Several secrets (a rotation's grace period) sign side by side, space-separated: a receiver holding either verifies.
+  const signature = (typeof secret === "string" ? [secret] : secret)
+    .map((s) => standardSignature(s, m.id, timestamp, body))
+    .join(" ");
   return post(
     url,
     body,
     {
       "webhook-id": m.id,
       "webhook-timestamp": String(timestamp),
-      "webhook-signature": standardSignature(secret, m.id, timestamp, body),
+      "webhook-signature": signature,
+      "svix-id": m.id,
+      "svix-timestamp": String(timestamp),
+      "svix-signature": signature,
     },
     policy,
   );

@@ -1,6 +1,7 @@
 // Notifications: configured providers, per-workflow rules, the outbox of messages, and every delivery attempt.
 
-export type ProviderKind = "slack" | "email" | "webhook";
+/** `clerk_webhook`: an endpoint of the webhooks feature (Clerk-format events), never named by a rule. */
+export type ProviderKind = "slack" | "email" | "webhook" | "clerk_webhook";
 
 /** A row of `notification_providers`: where messages can go. Secrets are sealed under the master key. */
 export interface NotificationProvidersTable {

@@ -4,7 +4,8 @@ import { millis } from "../../operations/index.js";
 import type { Provider } from "./notification.providers.js";
 import type { Rule } from "./notification.rules.js";
 
-const kind = z.enum(["slack", "email", "webhook"]);
+/** What a message goes through: a provider's kind, or `clerk_webhook` (an endpoint of the webhooks feature). */
+const kind = z.enum(["slack", "email", "webhook", "clerk_webhook"]);
 
 /** A configured provider, never its secrets. */
 export const providerSchema = z.object({

@@ -13,3 +13,4 @@ export {
   updateRole,
 } from "./role.service.js";
 export { type AssignInput, assignPermission, revokePermission } from "./role-grant.service.js";
+export { type RoleObject, roleObject, roleSchema } from "./role.view.js";

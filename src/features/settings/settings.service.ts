@@ -4,7 +4,13 @@ import { assertAllowedNow } from "../access/index.js";
 import { countRoles } from "../policy/index.js";
 
 /** The setting keys clerk uses. */
-export type SettingKey = "creator_role_id" | "default_role_id" | "instance_initialized" | "audit_roles_initialized";
+export type SettingKey =
+  | "creator_role_id"
+  | "default_role_id"
+  | "instance_initialized"
+  | "audit_roles_initialized"
+  /** The `ins_…` id webhook events carry as `instance_id`, made when the first endpoint is added. */
+  | "instance_id";
 
 /** A setting's value, or undefined when never set. */
 export async function getSetting(ctx: ServiceContext, key: SettingKey): Promise<string | undefined> {

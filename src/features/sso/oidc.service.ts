@@ -6,7 +6,7 @@ import type { ServiceContext } from "../../context.js";
 import { newId } from "../../ids.js";
 import { sealSecret, unsealSecret } from "../../secrets.js";
 import { type Connection, clientSecretPurpose, connectionForSignIn, toConnection } from "./connection.service.js";
-import { signInRefused } from "./sso.errors.js";
+import { type SignInFailure, signInRefused } from "./sso.errors.js";
 import { type SignedIn, attemptSignIn, completeSignIn } from "./signin.service.js";
 import type { SsoConnectionsTable } from "./sso.table.js";
 import { checkedRedirect, oidcCallbackUrl } from "./sso.urls.js";
@@ -37,7 +37,15 @@ async function configFor(ctx: ServiceContext, row: SsoConnectionsTable): Promise
       row.oidc_client_id as string,
       undefined,
       secret === undefined ? oidc.None() : oidc.ClientSecretBasic(secret),
-      { execute: insecure ? [oidc.allowInsecureRequests] : [], timeout: 10 },
+      // The ID token's signature is checked against the provider's published keys even though it comes straight
+      // from the token endpoint (openid-client skips that by default, trusting TLS): a key the provider does not
+      // publish, or `alg: none`, is refused.
+      {
+        execute: insecure
+          ? [oidc.enableNonRepudiationChecks, oidc.allowInsecureRequests]
+          : [oidc.enableNonRepudiationChecks],
+        timeout: 10,
+      },
     );
   } catch (cause) {
     throw signInRefused(
@@ -48,6 +56,14 @@ async function configFor(ctx: ServiceContext, row: SsoConnectionsTable): Promise
   }
 }
 
+/** The provider's discovery document, as `clerk sso test` checks it (throws what configFor throws). */
+export async function oidcServerMetadata(
+  ctx: ServiceContext,
+  row: SsoConnectionsTable,
+): Promise<ReturnType<oidc.Configuration["serverMetadata"]>> {
+  return (await configFor(ctx, row)).serverMetadata();
+}
+
 /** The library's message, with the provider's error code and the claim at fault when its causes name them. */
 function message(e: unknown): string {
   if (!(e instanceof Error)) return String(e);
@@ -55,12 +71,35 @@ function message(e: unknown): string {
   let cause: unknown = e;
   for (let depth = 0; depth < 3 && typeof cause === "object" && cause !== null; depth++) {
     const x = cause as { error?: unknown; error_description?: unknown; claim?: unknown; cause?: unknown };
+    if (depth > 0 && cause instanceof Error && cause.message) parts.push(cause.message);
     if (typeof x.error === "string")
       parts.push(typeof x.error_description === "string" ? `${x.error}: ${x.error_description}` : x.error);
     if (typeof x.claim === "string") parts.push(`claim "${x.claim}"`);
     cause = x.cause;
   }
   return parts.join("; ");
+}
+
+/** The reason word for what openid-client refused, from the error codes and claim names its causes carry. */
+function failureOf(e: unknown): SignInFailure {
+  const codes: unknown[] = [];
+  const claims: unknown[] = [];
+  let cause: unknown = e;
+  for (let depth = 0; depth < 4 && typeof cause === "object" && cause !== null; depth++) {
+    const x = cause as { code?: unknown; claim?: unknown; cause?: unknown };
+    codes.push(x.code);
+    claims.push(x.claim);
+    cause = x.cause;
+  }
+  if (codes.includes("OAUTH_JWT_CLAIM_COMPARISON_FAILED")) {
+    if (claims.includes("iss")) return "wrong_issuer";
+    if (claims.includes("aud") || claims.includes("azp")) return "wrong_audience";
+    if (claims.includes("nonce")) return "wrong_nonce";
+  }
+  if (codes.includes("OAUTH_KEY_SELECTION_FAILED")) return "invalid_signature";
+  if (codes.includes("OAUTH_JWT_TIMESTAMP_CHECK_FAILED")) return "expired";
+  if (/signature verification failed|"alg"|JWS algorithm/i.test(message(e))) return "invalid_signature";
+  return "oidc_rejected";
 }
 
 /** Starts a sign-in: remembers state, nonce and the sealed PKCE verifier, and answers the provider's URL. */
@@ -144,7 +183,7 @@ export async function finishOidcSignIn(
           : {}),
       });
     } catch (cause) {
-      throw signInRefused("oidc_rejected", `The OIDC provider's answer was refused: ${message(cause)}`, cause);
+      throw signInRefused(failureOf(cause), `The OIDC provider's answer was refused: ${message(cause)}`, cause);
     }
     const claims = tokens.claims();
     if (!claims) throw signInRefused("oidc_rejected", "The OIDC provider answered without an ID token.");

@@ -9,6 +9,7 @@ import { type SignInFailure, signInRefused } from "./sso.errors.js";
 import { type SignedIn, attemptSignIn, completeSignIn } from "./signin.service.js";
 import type { SsoConnectionsTable } from "./sso.table.js";
 import { acsUrl, checkedRedirect, publicUrl, spEntityId } from "./sso.urls.js";
+import { declaresDtd, parseXml } from "./sso.xml.js";
 
 /** How long an AuthnRequest stays answerable. */
 const REQUEST_TTL_MS = 10 * 60_000;
@@ -113,6 +114,19 @@ function failureOf(message: string): SignInFailure {
   return "invalid_response";
 }
 
+/**
+ * What clerk checks on the response document itself, beyond the library: no DOCTYPE at all (a DTD can declare
+ * external entities, XXE), and the Response's Destination, when the IdP names one, is our ACS.
+ */
+function responseDocument(samlResponse: string): { doctype: boolean; destination: string | undefined } {
+  const xml = Buffer.from(samlResponse, "base64").toString("utf8");
+  const document = parseXml(xml);
+  return {
+    doctype: declaresDtd(xml, document),
+    destination: document?.documentElement?.getAttribute("Destination") || undefined,
+  };
+}
+
 /** The assertion's id, its Recipient and when it stops being valid, from what the library parsed and verified. */
 function assertionFacts(profile: Profile): { id: string; recipient: string | undefined; notOnOrAfter: number } {
   const parsed = (profile.getAssertion?.() ?? {}) as {
@@ -176,6 +190,12 @@ export async function finishSamlSignIn(
         return key;
       },
     };
+    const document = responseDocument(form.SAMLResponse ?? "");
+    if (document.doctype)
+      throw signInRefused(
+        "forbidden_dtd",
+        "The SAML response carries a DOCTYPE; a DTD can declare external entities (XXE), so clerk refuses any.",
+      );
     let profile: Profile | null;
     try {
       ({ profile } = await samlFor(connection, { cache }).validatePostResponseAsync({
@@ -187,6 +207,11 @@ export async function finishSamlSignIn(
       throw signInRefused(reason, `The SAML response was refused: ${message}`, cause);
     }
     if (!profile) throw signInRefused("invalid_response", "The SAML response signs nobody in.");
+    if (document.destination !== undefined && document.destination !== acsUrl(connection.id))
+      throw signInRefused(
+        "wrong_destination",
+        `The response is addressed (Destination) to ${document.destination}, not to ${acsUrl(connection.id)}.`,
+      );
     const facts = assertionFacts(profile);
     if (facts.recipient !== acsUrl(connection.id))
       throw signInRefused(

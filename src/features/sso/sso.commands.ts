@@ -4,7 +4,7 @@ import { operationCommand } from "../../cli/command.js";
 import { table, when } from "../../cli/output.js";
 import { ClerkError } from "../../errors.js";
 import { ssoOperations } from "./sso.operations.js";
-import type { ConnectionObject } from "./sso.view.js";
+import type { ConnectionCheckObject, ConnectionObject } from "./sso.view.js";
 
 /** `eng-leads=org:tech_lead,admins=org:admin` → `{ "eng-leads": "org:tech_lead", admins: "org:admin" }`. */
 function groupMap(given: string | undefined): Record<string, string> | undefined {
@@ -68,6 +68,20 @@ function describe(c: ConnectionObject): string {
   return lines.join("\n");
 }
 
+function describeCheck(r: ConnectionCheckObject): string {
+  const problems = r.checks.filter((c) => c.status === "error").length;
+  const width = Math.max(...Object.keys(r.give_idp).map((k) => k.length)) + 1;
+  return [
+    `${r.enterprise_connection_id} (${r.provider}): ${problems === 0 ? "ready" : `${problems} problem${problems === 1 ? "" : "s"}`}`,
+    "",
+    "Give the IdP:",
+    ...Object.entries(r.give_idp).map(([k, v]) => `  ${`${k}:`.padEnd(width)} ${v}`),
+    "",
+    "Checks:",
+    ...r.checks.map((c) => `  ${c.status.padEnd(7)} ${c.check}: ${c.message}`),
+  ].join("\n");
+}
+
 export function registerSsoCommands(program: Command): void {
   const sso = program
     .command("sso")
@@ -124,6 +138,17 @@ export function registerSsoCommands(program: Command): void {
       "clerk sso update ssoc_2abc… --active false",
     ],
     render: (c) => ({ json: c, text: describe(c) }),
+  });
+
+  operationCommand(sso, "test", ssoOperations.check, {
+    description:
+      "Check a connection without a browser: IdP metadata or OIDC discovery, certificate dates, what to give the IdP. Exits 1 when a check fails.",
+    args: [{ field: "enterprise_connection_id", name: "connection", description: "connection id" }],
+    examples: ["clerk sso test ssoc_2abc…"],
+    render: (r) => {
+      if (!r.ok) process.exitCode = 1;
+      return { json: r, text: describeCheck(r) };
+    },
   });
 
   operationCommand(sso, "remove", ssoOperations.remove, {

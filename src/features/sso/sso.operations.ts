@@ -1,6 +1,7 @@
 // The enterprise connection operations of Clerk's Backend API: list, create, read, update, delete.
 import { z } from "zod";
 import { operation, pageOf } from "../../operations/index.js";
+import { checkConnection } from "./check.service.js";
 import {
   createConnection,
   deleteConnection,
@@ -9,7 +10,7 @@ import {
   updateConnection,
 } from "./connection.service.js";
 import { createConnectionBody, updateConnectionBody } from "./sso.schema.js";
-import { connectionObject, connectionSchema } from "./sso.view.js";
+import { connectionCheckObject, connectionCheckSchema, connectionObject, connectionSchema } from "./sso.view.js";
 
 const listQuery = z
   .object({
@@ -78,6 +79,19 @@ export const ssoOperations = {
       output: connectionSchema,
     },
     async ({ ctx, params: p, body }) => connectionObject(await updateConnection(ctx, p.enterprise_connection_id, body)),
+  ),
+
+  check: operation(
+    {
+      method: "POST",
+      url: "/enterprise_connections/:enterprise_connection_id/test",
+      tag,
+      summary:
+        "Check a connection without a browser: reads the IdP's metadata or discovery document, its certificates' dates, and says what is wrong",
+      params: connectionParams,
+      output: connectionCheckSchema,
+    },
+    async ({ ctx, params: p }) => connectionCheckObject(await checkConnection(ctx, p.enterprise_connection_id)),
   ),
 
   remove: operation(

@@ -1,6 +1,7 @@
 // The enterprise connection object, in Clerk's shape, with clerk's role mapping and every accepted certificate.
 import { z } from "zod";
 import { millis } from "../../operations/index.js";
+import type { ConnectionCheckReport } from "./check.service.js";
 import type { Connection } from "./connection.service.js";
 import { isSaml } from "./sso.schema.js";
 import { acsUrl, oidcCallbackUrl, spEntityId, spMetadataUrl } from "./sso.urls.js";
@@ -124,5 +125,34 @@ export function connectionObject(c: Connection): ConnectionObject {
         },
     created_at: c.createdAt,
     updated_at: c.updatedAt,
+  };
+}
+
+/** `object: "enterprise_connection_check"`: what `clerk sso test` found. */
+export const connectionCheckSchema = z.object({
+  object: z.literal("enterprise_connection_check"),
+  enterprise_connection_id: z.string(),
+  provider: z.string(),
+  ok: z.boolean().describe("No check failed (warnings allowed)"),
+  give_idp: z.record(z.string(), z.string()).describe("What to enter at the IdP, by its usual label"),
+  checks: z.array(
+    z.object({
+      check: z.string(),
+      status: z.enum(["ok", "warning", "error"]),
+      message: z.string().describe("What was found, and what to do when it is wrong"),
+    }),
+  ),
+});
+
+export type ConnectionCheckObject = z.infer<typeof connectionCheckSchema>;
+
+export function connectionCheckObject(r: ConnectionCheckReport): ConnectionCheckObject {
+  return {
+    object: "enterprise_connection_check",
+    enterprise_connection_id: r.connection.id,
+    provider: r.connection.provider,
+    ok: r.ok,
+    give_idp: r.giveIdp,
+    checks: r.checks,
   };
 }

@@ -12,7 +12,8 @@ import * as runSnapshots from "./0009-run-parties-and-stage-snapshots.js";
 import * as auditCheckpointChain from "./0010-audit-checkpoint-chain.js";
 import * as notificationSecrets from "./0012-notification-secrets.js";
 import * as sso from "./0013-sso.js";
-import * as dashboard from "./0016-dashboard.js";
+import * as webhooks from "./0016-webhooks.js";
+import * as dashboard from "./0017-dashboard.js";
 
 /** Every migration by name; names sort in the order they apply. */
 export const MIGRATIONS: Record<string, Migration> = {
@@ -28,5 +29,6 @@ export const MIGRATIONS: Record<string, Migration> = {
   "0010-audit-checkpoint-chain": auditCheckpointChain,
   "0012-notification-secrets": notificationSecrets,
   "0013-sso": sso,
-  "0016-dashboard": dashboard,
+  "0016-webhooks": webhooks,
+  "0017-dashboard": dashboard,
 };
