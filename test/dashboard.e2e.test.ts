@@ -237,7 +237,7 @@ describe("the dashboard in chromium", () => {
       page.setDefaultTimeout(15_000);
       await page.goto(memberLink);
       await page.waitForURL(`${url}/dashboard`);
-      await page.getByText("bob@acme.com", { exact: true }).waitFor();
+      await page.getByText(/^bob@acme\.com\s*Sign out$/).waitFor();
       await page.getByRole("link", { name: "Users" }).click();
       const refusal = page.getByRole("alert");
       await refusal.waitFor();
@@ -253,6 +253,10 @@ describe("the dashboard in chromium", () => {
       await page.getByRole("button", { name: "Remove alice@acme.com" }).click();
       await page.getByRole("alert").waitFor();
       expect(await page.getByRole("alert").textContent()).toContain("bob@acme.com may not");
+      await page.getByRole("button", { name: "Sign out" }).click();
+      await page.waitForURL(/\/sign-in/);
+      await page.goto(`${url}/dashboard`);
+      await page.waitForURL(/\/sign-in\?redirect_url=%2Fdashboard/);
       await page.close();
     },
   );

@@ -162,6 +162,27 @@ for (const dialect of DIALECTS) {
       expect(byAnn.map((e) => [e.actor_type, e.actor_label])).toEqual([["user", "ann@acme.com"]]);
     });
 
+    it("keeps a browser signed in for its session's life, not a token's minute, and not a moment longer", async () => {
+      const bob = await signIn(bobId);
+      t.clock.advance(60 * 60_000);
+      expect((await call(bob, "GET", "/v1/organizations")).statusCode).toBe(200);
+      t.clock.advance(7 * 24 * 3600_000);
+      const late = await call(bob, "GET", "/v1/organizations");
+      expect(late.statusCode).toBe(401);
+    });
+
+    it("signs out: the session is revoked (a copied cookie is worthless) and the cookie cleared; only from our pages", async () => {
+      const bob = await signIn(bobId);
+      const signOut = (headers: Record<string, string>) =>
+        api.app.inject({ method: "POST", url: "/sign-out", headers: { cookie: `__session=${bob}`, ...headers } });
+      expect((await signOut({})).statusCode).toBe(403);
+      expect((await call(bob, "GET", "/v1/organizations")).statusCode).toBe(200);
+      const out = await signOut({ "x-clerk-dashboard": "1" });
+      expect(out.statusCode).toBe(204);
+      expect(out.headers["set-cookie"]).toBe("__session=; Path=/; Max-Age=0; HttpOnly; SameSite=Lax");
+      expect((await call(bob, "GET", "/v1/organizations")).statusCode).toBe(401);
+    });
+
     it("stops honouring the cookie once its session is revoked, and refuses a forged one", async () => {
       const bob = await signIn(bobId);
       expect((await call(bob, "GET", "/v1/organizations")).statusCode).toBe(200);

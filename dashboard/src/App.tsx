@@ -41,6 +41,12 @@ export function App() {
   );
 }
 
+/** Ends the session on the server (so the cookie is worthless everywhere), then shows the sign-in page. */
+async function signOut(): Promise<void> {
+  await fetch("/sign-out", { method: "POST", credentials: "same-origin", headers: { "x-clerk-dashboard": "1" } });
+  window.location.assign("/sign-in?redirect_url=%2Fdashboard");
+}
+
 function Frame({ me, children }: { me?: Me; children: ReactNode }) {
   const { path } = useLocation();
   return (
@@ -67,7 +73,10 @@ function Frame({ me, children }: { me?: Me; children: ReactNode }) {
         {me ? (
           <span className="who">
             {me.label}
-            {me.instance_admin ? " (admin)" : ""}
+            {me.instance_admin ? " (admin)" : ""}{" "}
+            <button type="button" className="link" onClick={() => void signOut()}>
+              Sign out
+            </button>
           </span>
         ) : null}
       </header>

@@ -17,11 +17,13 @@ import {
   startSamlSignIn,
 } from "../features/sso/index.js";
 import { ClerkError, isClerkError } from "../errors.js";
-import { consumeSignInToken } from "../features/dashboard/index.js";
+import { sessionCookieOf } from "./auth.js";
+import { consumeSignInToken, csrfRefused, sessionCookieToken, sessionOfCookie } from "../features/dashboard/index.js";
+import { revokeSession } from "../features/sessions/index.js";
 
 /** Paths any browser or IdP may reach without a key: the page, the IdP's endpoints. */
 export function isSignInPath(path: string): boolean {
-  return path === "/sign-in" || path.startsWith("/sso/");
+  return path === "/sign-in" || path === "/sign-out" || path.startsWith("/sso/");
 }
 
 /** The cookie @clerk/backend's authenticateRequest reads the session token from. */
@@ -116,6 +118,20 @@ export async function registerSignIn(app: FastifyInstance): Promise<void> {
       return reply.redirect(start.url, 303);
     });
 
+    // Sign-out revokes the cookie's session (so a copy of the cookie is worthless too) and clears the cookie. Only
+    // the dashboard's own pages may ask (its header), or any site could sign a browser out.
+    scope.post("/sign-out", { config }, async (request, reply) => {
+      if (request.headers["x-clerk-dashboard"] !== "1") throw csrfRefused("sign-out without x-clerk-dashboard: 1");
+      const token = sessionCookieOf(request);
+      const session =
+        token === undefined ? undefined : await sessionOfCookie(ctxOf(request), token).catch(() => undefined);
+      if (session) await revokeSession(ctxOf(request), session.sessionId);
+      return reply
+        .header("set-cookie", `${SESSION_COOKIE}=; Path=/; Max-Age=0; HttpOnly; SameSite=Lax`)
+        .status(204)
+        .send();
+    });
+
     scope.get("/sso/saml/:id/metadata", { config }, async (request, reply) => {
       const { id } = request.params as { id: string };
       return reply.type("application/samlmetadata+xml").send(await spMetadata(ctxOf(request), id));
@@ -137,7 +153,8 @@ export async function registerSignIn(app: FastifyInstance): Promise<void> {
         SAMLResponse: body.SAMLResponse,
         RelayState: text(body.RelayState),
       });
-      return reply.header("set-cookie", sessionCookie(signedIn)).redirect(signedIn.redirectUrl, 303);
+      const cookie = sessionCookie({ token: await sessionCookieToken(ctxOf(request), signedIn.sessionId) });
+      return reply.header("set-cookie", cookie).redirect(signedIn.redirectUrl, 303);
     });
 
     scope.get("/sso/oidc/:id/start", { config }, async (request, reply) => {
@@ -152,7 +169,8 @@ export async function registerSignIn(app: FastifyInstance): Promise<void> {
       const at = request.url.indexOf("?");
       const query = at < 0 ? "" : request.url.slice(at);
       const signedIn = await finishOidcSignIn(ctxOf(request), id, `${oidcCallback(id)}${query}`);
-      return reply.header("set-cookie", sessionCookie(signedIn)).redirect(signedIn.redirectUrl, 303);
+      const cookie = sessionCookie({ token: await sessionCookieToken(ctxOf(request), signedIn.sessionId) });
+      return reply.header("set-cookie", cookie).redirect(signedIn.redirectUrl, 303);
     });
   });
 }

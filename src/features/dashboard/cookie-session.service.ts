@@ -1,10 +1,10 @@
 // The session cookie as a credential: its token is verified against this instance's own signing keys, and its
 // session must still be active (a revoked or expired session stops counting at once, whatever the token says).
 import type { JsonWebKey } from "node:crypto";
-import type { Actor, ServiceContext } from "../../context.js";
+import { type Actor, type ServiceContext, SYSTEM_ACTOR } from "../../context.js";
 import { ClerkError } from "../../errors.js";
 import { type TokenVerifier, createVerifier } from "../../sdk/verify-token.js";
-import { publishedKeys } from "../sessions/index.js";
+import { issueToken, publishedKeys } from "../sessions/index.js";
 import { resolveUser } from "../users/index.js";
 import { isDashboardAdmin } from "./dashboard-admin.service.js";
 
@@ -40,10 +40,28 @@ async function verifierFor(ctx: ServiceContext, kid: string): Promise<TokenVerif
 }
 
 /**
- * The actor a session cookie stands for: its user, an instance admin when a dashboard admin. Refuses (401) a
- * token not signed by a published key of this instance, expired, or whose session is revoked or over.
+ * The token a new session's cookie carries: signed like any session token, but lasting as long as the session
+ * (a minute-long token would sign the browser out after a minute; the session row, read on every request, is
+ * what decides). Minted by clerk itself, since whoever signs in is not an instance admin.
  */
-export async function actorForSessionCookie(ctx: ServiceContext, token: string): Promise<Actor> {
+export async function sessionCookieToken(ctx: ServiceContext, sessionId: string): Promise<string> {
+  const session = await ctx.db
+    .selectFrom("sessions")
+    .select("expire_at")
+    .where("id", "=", sessionId)
+    .executeTakeFirst();
+  const seconds = Math.max(1, Math.floor(((session?.expire_at ?? 0) - ctx.clock.now()) / 1000));
+  return (await issueToken({ ...ctx, actor: SYSTEM_ACTOR }, { sessionId, expiresInSeconds: seconds })).jwt;
+}
+
+/**
+ * The session a cookie's token names, once verified: signed by a published key of this instance, unexpired,
+ * and its session active. Refuses (401) anything else.
+ */
+export async function sessionOfCookie(
+  ctx: ServiceContext,
+  token: string,
+): Promise<{ sessionId: string; userId: string }> {
   const kid = headerKid(token);
   const verifier = kid === undefined ? undefined : await verifierFor(ctx, kid);
   if (!verifier) throw refused("not signed by this instance");
@@ -65,7 +83,12 @@ export async function actorForSessionCookie(ctx: ServiceContext, token: string):
   if (!session || session.user_id !== sub) throw refused("unknown session");
   if (session.status !== "active") throw refused("session revoked");
   if (session.expire_at <= ctx.clock.now()) throw refused("session expired");
-  const user = await resolveUser(ctx, sub);
+  return { sessionId: sid, userId: sub };
+}
+
+/** The actor a session cookie stands for: its user, an instance admin when a dashboard admin. */
+export async function actorForSessionCookie(ctx: ServiceContext, token: string): Promise<Actor> {
+  const user = await resolveUser(ctx, (await sessionOfCookie(ctx, token)).userId);
   const admin = await isDashboardAdmin(ctx.db, user.id);
   return admin
     ? { type: "user", id: user.id, label: user.email, admin: true }

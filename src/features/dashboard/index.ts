@@ -1,5 +1,5 @@
 // The dashboard feature's public face: sign-in tokens, dashboard admins, and the session cookie as a credential.
-export { actorForSessionCookie } from "./cookie-session.service.js";
+export { actorForSessionCookie, sessionCookieToken, sessionOfCookie } from "./cookie-session.service.js";
 export { isDashboardAdmin, makeDashboardAdmin } from "./dashboard-admin.service.js";
 export { csrfRefused } from "./dashboard.errors.js";
 export {

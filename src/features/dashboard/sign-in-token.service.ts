@@ -5,9 +5,10 @@ import { type Actor, type ServiceContext, inTransaction } from "../../context.js
 import { isId, newId } from "../../ids.js";
 import { assertAllowedNow } from "../access/index.js";
 import { recordAudit } from "../audit/index.js";
-import { createSession, issueToken } from "../sessions/index.js";
+import { createSession } from "../sessions/index.js";
 import { publicUrl } from "../sso/index.js";
 import { resolveUser } from "../users/index.js";
+import { sessionCookieToken } from "./cookie-session.service.js";
 import { signInTokenNotFound, signInTokenUnusable } from "./dashboard.errors.js";
 import type { SignInTokensTable } from "./dashboard.table.js";
 
@@ -143,16 +144,13 @@ export async function consumeSignInToken(ctx: ServiceContext, token: string): Pr
     const signer = { ...tx, actor };
     const user = await resolveUser(signer, row.user_id);
     const session = await createSession(signer, { user: user.id });
-    const issued = await issueToken(signer, {
-      sessionId: session.id,
-      expiresInSeconds: Math.max(1, Math.floor((session.expireAt - now) / 1000)),
-    });
+    const cookieToken = await sessionCookieToken(signer, session.id);
     await recordAudit(signer, {
       organizationId: null,
       action: "sign_in_token.accepted",
       target: { type: "sign_in_token", id: row.id, label: user.email },
       after: { user_id: user.id, session_id: session.id },
     });
-    return { sessionId: session.id, userId: user.id, token: issued.jwt };
+    return { sessionId: session.id, userId: user.id, token: cookieToken };
   });
 }
