@@ -20,9 +20,10 @@ export interface Actor {
   readonly admin?: true;
   /**
    * Who acts for this actor when it is impersonated: the instance key that sent `Clerk-Act-As`, or the local
-   * operator behind `--as`. The actor is held to its own permissions; the audit log records both.
+   * operator behind `--as`; or the transport it came through when that is worth recording (`mcp`: a tool call of
+   * an MCP client). The actor is held to its own permissions; the audit log records both.
    */
-  readonly via?: { readonly type: "operator" | "api_key"; readonly id: string | null; readonly label: string };
+  readonly via?: { readonly type: "operator" | "api_key" | "mcp"; readonly id: string | null; readonly label: string };
 }
 
 /** Per-process state shared by every request: caches that must outlive one call. */

@@ -20,6 +20,7 @@ import { registerWebhookCommands } from "../features/webhooks/webhook.commands.j
 import { registerWorkflowCommands } from "../features/workflows/workflow.commands.js";
 import { VERSION } from "../version.js";
 import { registerServeCommand } from "./serve.command.js";
+import { registerMcpCommand } from "../mcp/index.js";
 import { acceptSubjectEitherWay } from "./subject.js";
 
 /** Builds the program (exported so tests can inspect the command table). */
@@ -61,6 +62,7 @@ export function buildProgram(): Command {
   registerNotificationCommands(program);
   registerWebhookCommands(program);
   registerServeCommand(program);
+  registerMcpCommand(program);
   program.addHelpText(
     "after",
     '\nExamples:\n  clerk org create --name "Engineering Team"\n  clerk role create --name "Developer" --organization engineering-team --permissions "read:code"\n  clerk check --organization engineering-team --member alice@acme.com --permission read:code --explain\n  clerk serve --port 3000',

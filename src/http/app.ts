@@ -18,6 +18,7 @@ import { isDashboardPath, registerDashboard } from "./dashboard.js";
 import { errorHandler } from "./error-handler.js";
 import { registerAcceptPage } from "./invitation-page.js";
 import { registerDocs } from "./openapi.js";
+import { PROTECTED_RESOURCE_PATH, registerMcp } from "../mcp/index.js";
 import { mount, mountAll } from "./route.js";
 import { isSignInPath, registerSignIn } from "./sign-in.js";
 
@@ -56,6 +57,7 @@ const PUBLIC_PATHS = new Set([
   "/.well-known/jwks.json",
   "/v1/jwks",
   "/v1/invitations/accept",
+  PROTECTED_RESOURCE_PATH,
 ]);
 const ONE_MB = 1024 * 1024;
 
@@ -214,6 +216,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
 
   await registerSignIn(app);
   registerDashboard(app);
+  registerMcp(app);
   await app.register(
     async (v1) => {
       for (const table of Object.values(OPERATIONS)) mountAll(v1, table);

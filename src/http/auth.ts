@@ -28,7 +28,10 @@ export function bearerToken(request: FastifyRequest): string {
  * that member's permissions (what the CLI's --as does remotely); it only ever narrows what the key may do.
  */
 export async function actorFor(base: ServiceContext, request: FastifyRequest): Promise<Actor> {
-  const actor = await authenticate(base, bearerToken(request));
+  const token = bearerToken(request);
+  // A session token (a JWT: three dot-separated parts) stands for its signed-in user, as the cookie does.
+  if (token.split(".").length === 3) return actorForSessionCookie(base, token);
+  const actor = await authenticate(base, token);
   const actAs = request.headers["clerk-act-as"];
   if (actAs === undefined) return actor;
   assertAllowedNow({ ...base, actor }, { kind: "act_as" });

@@ -308,6 +308,8 @@ export async function listRuns(
     workflow?: string | undefined;
     status?: string | undefined;
     subject?: string | undefined;
+    /** Only runs this member asked for (e-mail or user id). */
+    requester?: string | undefined;
     limit?: number;
     offset?: number;
   },
@@ -336,6 +338,7 @@ export async function listRuns(
   if (workflowId) base = base.where("workflow_id", "=", workflowId);
   if (statuses) base = base.where("status", "in", statuses as WorkflowRunsTable["status"][]);
   if (q.subject !== undefined) base = base.where("subject", "=", q.subject);
+  if (q.requester !== undefined) base = base.where("requester_id", "=", (await resolveUser(ctx, q.requester)).id);
   const { n } = await base.select((eb) => eb.fn.countAll<number>().as("n")).executeTakeFirstOrThrow();
   const rows = await base
     .selectAll()

@@ -48,6 +48,7 @@ const runsQuery = z
     workflow: z.string().optional(),
     status: z.string().optional(),
     subject: z.string().optional(),
+    requester: z.string().optional().describe("only runs this member asked for (e-mail or user id)"),
   })
   .strict();
 const idParams = z.object({ id: z.string() });
@@ -119,6 +120,7 @@ export const taskOperations = {
         workflow: q.workflow,
         status: q.status,
         subject: q.subject,
+        requester: q.requester,
         limit: q.limit,
         offset: q.offset,
       });

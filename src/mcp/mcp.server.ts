@@ -1,0 +1,167 @@
+// The MCP server: lists the tools the caller could ever succeed with and runs a call as that caller, audited
+// `via: mcp`. Transports (stdio for `clerk mcp`, Streamable HTTP for `/mcp`) only say who the caller is.
+import { randomUUID } from "node:crypto";
+import { Server } from "@modelcontextprotocol/sdk/server/index.js";
+import {
+  CallToolRequestSchema,
+  type CallToolResult,
+  ErrorCode,
+  ListToolsRequestSchema,
+  McpError,
+} from "@modelcontextprotocol/sdk/types.js";
+import type { ServiceContext } from "../context.js";
+import { ClerkError, asClerkError } from "../errors.js";
+import { authorize } from "../features/access/index.js";
+import { findOrgById } from "../features/orgs/index.js";
+import { organizationIdsOfUser } from "../features/policy/index.js";
+import { VERSION } from "../version.js";
+import { type McpTool, allTools } from "./mcp.tools.js";
+
+/** What an operator narrows the server to. */
+export interface McpOptions {
+  /** Hide (and refuse) every tool that changes something. */
+  readonly readOnly?: boolean | undefined;
+  /** Tool names to offer, `*` matching any run of characters (`request_*`); all when absent. */
+  readonly tools?: readonly string[] | undefined;
+  /** Which transport, for the audit log's `via` label. */
+  readonly transport: "stdio" | "http";
+  /** Where an unexpected failure is reported (the model only hears "internal error"). */
+  readonly log?: ((error: unknown) => void) | undefined;
+}
+
+const glob = (pattern: string) => new RegExp(`^${pattern.replace(/[.+?^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*")}$`);
+
+/**
+ * Parses `--tools "check,who_can,request_*"` against the tool names; a pattern that matches no tool is refused,
+ * so a typo never silently offers nothing.
+ */
+export function parseToolPatterns(value: string): string[] {
+  const names = allTools().map((t) => t.name);
+  const patterns = value
+    .split(",")
+    .map((p) => p.trim())
+    .filter((p) => p !== "");
+  if (patterns.length === 0)
+    throw new ClerkError("input.invalid", `--tools names no tool; choose from ${names.join(", ")}.`, {
+      param: "tools",
+    });
+  for (const p of patterns) {
+    if (!/^[a-z_*]+$/.test(p) || !names.some((n) => glob(p).test(n)))
+      throw new ClerkError("input.invalid", `--tools: "${p}" matches no tool; choose from ${names.join(", ")}.`, {
+        param: "tools",
+      });
+  }
+  return patterns;
+}
+
+/** The tools this server offers at all, before asking who calls. */
+export function offeredTools(options: Pick<McpOptions, "readOnly" | "tools">): McpTool[] {
+  const patterns = options.tools?.map(glob);
+  return allTools().filter(
+    (t) => !(options.readOnly && t.writes) && (patterns === undefined || patterns.some((p) => p.test(t.name))),
+  );
+}
+
+/**
+ * The tools the caller could ever succeed with: each tool's need is put to authorize() in every organization the
+ * caller belongs to. Instance admins (an instance secret key) meet every need; a member of nothing sees nothing.
+ */
+export async function visibleTools(ctx: ServiceContext, tools: readonly McpTool[]): Promise<McpTool[]> {
+  if (ctx.actor.type !== "user" || ctx.actor.admin === true) return [...tools];
+  if (ctx.actor.id === null) return [];
+  const orgs = [];
+  for (const id of await organizationIdsOfUser(ctx.db, ctx.actor.id)) {
+    const row = await findOrgById(ctx.db, id);
+    if (row) orgs.push({ id: row.id, slug: row.slug });
+  }
+  const out: McpTool[] = [];
+  for (const tool of tools) {
+    const need = tool.needs;
+    let met = false;
+    for (const organization of orgs) {
+      met =
+        need.kind === "member" ||
+        (await authorize(ctx, { kind: "permission", organization, anyOf: need.anyOf })).allowed;
+      if (met) break;
+    }
+    if (met) out.push(tool);
+  }
+  return out;
+}
+
+/** A ClerkError as a tool error the model can act on: the code, the message, and the field when there is one. */
+function toolError(error: ClerkError): CallToolResult {
+  return {
+    isError: true,
+    content: [{ type: "text", text: `${error.code}: ${error.message}` }],
+    structuredContent: {
+      error: { code: error.code, message: error.message, ...(error.param ? { param: error.param } : {}) },
+    },
+  };
+}
+
+function toolResult(result: unknown): CallToolResult {
+  const plain = JSON.parse(JSON.stringify(result ?? null)) as unknown;
+  return {
+    content: [{ type: "text", text: JSON.stringify(plain, null, 2) }],
+    ...(plain !== null && typeof plain === "object" && !Array.isArray(plain)
+      ? { structuredContent: plain as Record<string, unknown> }
+      : {}),
+  };
+}
+
+/** The caller as the audit log records an MCP call: the member, via the MCP transport. */
+export function viaMcp(ctx: ServiceContext, transport: McpOptions["transport"]): ServiceContext {
+  return {
+    ...ctx,
+    requestId: ctx.requestId ?? `req_${randomUUID().replace(/-/g, "")}`,
+    actor: { ...ctx.actor, via: ctx.actor.via ?? { type: "mcp", id: null, label: `mcp (${transport})` } },
+  };
+}
+
+/**
+ * An MCP server whose every request is answered as the caller `contextOf` names at that moment: a revoked key
+ * is refused on the next call, not at the next connection.
+ */
+export function createMcpServer(contextOf: () => Promise<ServiceContext>, options: McpOptions): Server {
+  const offered = offeredTools(options);
+  const server = new Server(
+    { name: "clerk", version: VERSION },
+    {
+      capabilities: { tools: {} },
+      instructions:
+        "clerk decides what you (an agent, a member of organizations) may do. Call check before an action you are unsure of. When the answer is no, do not try anyway: call request_approval and tell the user who must approve; check the run later with get_run.",
+    },
+  );
+  server.setRequestHandler(ListToolsRequestSchema, async () => {
+    const ctx = await contextOf().catch((error: unknown) => {
+      const e = asClerkError(error);
+      throw e ? new McpError(ErrorCode.InvalidRequest, `${e.code}: ${e.message}`) : error;
+    });
+    return {
+      tools: (await visibleTools(ctx, offered)).map((t) => ({
+        name: t.name,
+        description: t.description,
+        inputSchema: t.inputSchema,
+        annotations: { readOnlyHint: !t.writes, openWorldHint: false },
+      })),
+    };
+  });
+  server.setRequestHandler(CallToolRequestSchema, async (request) => {
+    const tool = offered.find((t) => t.name === request.params.name);
+    if (!tool) {
+      const why = allTools().some((t) => t.name === request.params.name) ? " on this server" : "";
+      throw new McpError(ErrorCode.InvalidParams, `No tool ${request.params.name}${why}; see tools/list.`);
+    }
+    try {
+      const ctx = viaMcp(await contextOf(), options.transport);
+      return toolResult(await tool.call(ctx, request.params.arguments ?? {}));
+    } catch (error) {
+      const e = asClerkError(error);
+      if (e) return toolError(e);
+      options.log?.(error);
+      return { isError: true, content: [{ type: "text", text: "internal error: clerk could not answer this call." }] };
+    }
+  });
+  return server;
+}
