@@ -57,6 +57,7 @@ export const ERROR_CODES = Object.freeze({
   "request.too_large": { status: 413, clerk: "request_body_too_large", exit: 2 },
   "request.malformed": { status: 400, clerk: "request_body_invalid", exit: 2 },
   "request.unknown_field": { status: 422, clerk: "form_param_unknown", exit: 2 },
+  "request.no_route": notFound(),
   "request.rate_limited": { status: 429, clerk: "too_many_requests", exit: 1 },
   "role.in_invitations": refused("organization_role_exists_in_invitations", 422),
   "invitation.not_found": notFound(),

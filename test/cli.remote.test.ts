@@ -58,7 +58,7 @@ for (const dialect of DIALECTS) {
         object: "organization_membership",
         role: "org:developer",
         role_names: ["Developer"],
-        public_user_data: { identifier: "alice@acme.com", kind: "human" },
+        public_user_data: { identifier: "alice@acme.com" },
       });
       const local = localApi(t.ctx);
       const call = { params: { organization_id: "engineering-team" }, query: { order_by: "email_address" } };

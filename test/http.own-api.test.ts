@@ -240,7 +240,6 @@ for (const dialect of DIALECTS) {
       expect((await call("DELETE", `/organization_permissions/${perm.id}`)).body).toEqual({
         object: "permission",
         id: perm.id,
-        key: "org:production:deploy",
         deleted: true,
       });
       expect((await call("GET", "/roles/Deployer")).body.grants).toEqual([]);

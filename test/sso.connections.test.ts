@@ -60,7 +60,8 @@ for (const dialect of DIALECTS) {
         saml: saml(),
         role_mapping: { "eng-leads": "org:admin" },
       });
-      expect(res.status).toBe(200);
+      // Created: 201, as Clerk's spec declares for POST /enterprise_connections.
+      expect(res.status).toBe(201);
       const id = res.body.id as string;
       expect(res.body).toMatchObject({
         object: "enterprise_connection",
@@ -121,7 +122,7 @@ for (const dialect of DIALECTS) {
         domains: ["acme.com"],
         oidc: { discovery_url: "https://idp.acme.test", client_id: "clerk", client_secret: "s3cret-value" },
       });
-      expect(res.status).toBe(200);
+      expect(res.status).toBe(201);
       expect(res.body.oauth_config).toMatchObject({ client_id: "clerk", has_client_secret: true, requires_pkce: true });
       expect(JSON.stringify(res.body)).not.toContain("s3cret-value");
       const row = await t.store.db.selectFrom("sso_connections").selectAll().executeTakeFirstOrThrow();

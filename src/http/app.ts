@@ -116,7 +116,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   app.setNotFoundHandler((request, reply) => {
     errorHandler(
       new ClerkError(
-        "input.invalid",
+        "request.no_route",
         `No endpoint ${request.method} ${request.url.split("?")[0]}; see /v1/openapi.json.`,
       ),
       request,

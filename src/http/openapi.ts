@@ -82,7 +82,7 @@ export function openApiDocument(routes: readonly DocumentedRoute[]) {
             },
           }
         : {}),
-      responses: { "200": success(r), "4XX": ERROR },
+      responses: { [String(r.status ?? 200)]: success(r), "4XX": ERROR },
     };
   }
   return {

@@ -22,6 +22,7 @@ export interface DocumentedRoute {
   query?: z.ZodType | undefined;
   body?: z.ZodType | undefined;
   output: z.ZodType | StreamedOutput;
+  status?: number | undefined;
 }
 
 declare module "fastify" {
@@ -51,6 +52,7 @@ export function mount(app: FastifyInstance, op: Operation): void {
     query: spec.query,
     body: spec.body,
     output: spec.output,
+    status: spec.status,
   });
   app.route({
     method: spec.method,
@@ -59,6 +61,7 @@ export function mount(app: FastifyInstance, op: Operation): void {
     ...(isStreamed(spec.output) ? {} : { schema: { response: { "2xx": outputJsonSchema(spec.output) } } }),
     handler: async (request, reply) => {
       const result = await invoke(op, request.ctx, request);
+      if (spec.status !== undefined) void reply.status(spec.status);
       return result instanceof StreamedBody
         ? reply.type(result.contentType).send(Readable.from(result.chunks))
         : result;

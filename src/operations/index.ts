@@ -14,4 +14,4 @@ export {
   streamed,
 } from "./operation.js";
 export { parseRequest } from "./parse.js";
-export { metadata, millis, pageOf } from "./shapes.js";
+export { deletedObject, deletedObjectSchema, metadata, millis, pageOf } from "./shapes.js";

@@ -50,6 +50,8 @@ export interface OperationSpec<
   body?: B;
   /** The answer's schema: the server serializes with it, the OpenAPI document publishes it, tests hold it exact. */
   output: O;
+  /** The success status, when Clerk's spec says other than 200 (e.g. 201 for a created enterprise connection). */
+  status?: 200 | 201;
 }
 
 /** The parsed input a handler receives: the same over every transport, so no handler may touch a raw request. */

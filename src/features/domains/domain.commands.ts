@@ -123,6 +123,9 @@ export function registerDomainCommands(program: Command): void {
     description: "Remove a domain from an organization.",
     flags: { organization_id: organizationFlag, domain_id: { flag: "domain", value: "domain" } },
     examples: ['clerk org domain remove --organization "engineering-team" --domain acme.com'],
-    render: (d) => ({ json: d, text: `Removed ${d.name} from ${d.public_organization_data.slug}.` }),
+    render: (d, { options }) => ({
+      json: d,
+      text: `Removed ${String(options.domain)} from ${String(options.organization ?? "the organization")}.`,
+    }),
   });
 }

@@ -1,6 +1,6 @@
 // Clerk-compatible verified-domain operations: create, list, update, delete, verify ownership, and the instance-wide list.
 import { z } from "zod";
-import { operation, pageOf } from "../../operations/index.js";
+import { deletedObject, operation, pageOf } from "../../operations/index.js";
 import { enrollmentModeSchema } from "./domain.schema.js";
 import { addDomain, listDomains, removeDomain, updateDomain, verifyDomain } from "./domain.service.js";
 import { deletedDomainSchema, domainObject, domainSchema } from "./domain.view.js";
@@ -120,14 +120,12 @@ export const domainOperations = {
       method: "DELETE",
       url: `${base}/:domain_id`,
       tag,
-      summary: "Remove a domain (domain_id: id or name); answers with the removed domain, deleted: true",
+      summary: "Remove a domain (domain_id: id or name); answers Clerk's DeletedObject",
       params: domainParams,
       output: deletedDomainSchema,
     },
-    async ({ ctx, params: p }) => ({
-      ...domainObject(await removeDomain(ctx, p.organization_id, p.domain_id)),
-      deleted: true as const,
-    }),
+    async ({ ctx, params: p }) =>
+      deletedObject("organization_domain", (await removeDomain(ctx, p.organization_id, p.domain_id)).id),
   ),
 
   verify: operation(

@@ -1,6 +1,6 @@
 // The OrganizationDomain object of Clerk's Backend API (@clerk/backend returns it as raw snake_case JSON).
 import { z } from "zod";
-import { millis } from "../../operations/index.js";
+import { deletedObjectSchema, millis } from "../../operations/index.js";
 import type { Domain } from "./domain.service.js";
 import { enrollmentModeSchema } from "./domain.schema.js";
 
@@ -11,6 +11,7 @@ const verificationSchema = z
     strategy: z.literal("admin"),
     attempts: z.null(),
     expire_at: z.null(),
+    verified_at: z.null().describe("Always null: the time of an admin verification is not recorded"),
   })
   .nullable()
   .describe("An admin verification when the domain is verified, null when it is not");
@@ -43,7 +44,7 @@ export type DomainObject = z.infer<typeof domainSchema>;
 
 export function domainObject(d: Domain): DomainObject {
   const verification = d.verified
-    ? { status: "verified" as const, strategy: "admin" as const, attempts: null, expire_at: null }
+    ? { status: "verified" as const, strategy: "admin" as const, attempts: null, expire_at: null, verified_at: null }
     : null;
   return {
     object: "organization_domain",
@@ -69,5 +70,5 @@ export function domainObject(d: Domain): DomainObject {
   };
 }
 
-/** The removal answer: the domain as it was, with `deleted: true`. */
-export const deletedDomainSchema = domainSchema.extend({ deleted: z.literal(true) });
+/** The removal answer: Clerk's DeletedObject. */
+export const deletedDomainSchema = deletedObjectSchema("organization_domain");

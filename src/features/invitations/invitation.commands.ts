@@ -82,7 +82,7 @@ export function registerInvitationCommands(program: Command): void {
         });
         return {
           json: i,
-          text: `Invited ${i.email_address} to ${i.public_organization_data.slug} as ${i.role_name} until ${when(i.expires_at)} (${i.id}).`,
+          text: `Invited ${i.email_address} to ${organizationOrDefault(o.organization)} as ${i.role_name} until ${when(i.expires_at)} (${i.id}).`,
         };
       }),
     );
@@ -132,9 +132,9 @@ export function registerInvitationCommands(program: Command): void {
       requesting_user_id: false,
     },
     examples: ['clerk org invitation revoke dana@acme.com --organization "engineering-team"'],
-    render: (i) => ({
+    render: (i, { options }) => ({
       json: i,
-      text: `Revoked the invitation of ${i.email_address} to ${i.public_organization_data.slug}.`,
+      text: `Revoked the invitation of ${i.email_address} to ${organizationOrDefault(options.organization as string | undefined)}.`,
     }),
   });
 }

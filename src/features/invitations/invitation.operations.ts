@@ -12,7 +12,12 @@ import {
   listInvitations,
   revokeInvitation,
 } from "./invitation.service.js";
-import { invitationObject, invitationSchema } from "./invitation.view.js";
+import {
+  invitationObject,
+  invitationSchema,
+  invitationWithOrganizationObject,
+  invitationWithOrganizationSchema,
+} from "./invitation.view.js";
 
 const metadata = jsonObject();
 // Clerk repeats the parameter (?status=pending&status=expired); a comma-separated value is accepted too.
@@ -231,7 +236,7 @@ export const invitationOperations = {
       tag,
       summary: "List invitations across the organizations the caller may read",
       query: instanceQuery,
-      output: pageOf(invitationSchema),
+      output: pageOf(invitationWithOrganizationSchema),
     },
     async ({ ctx, query: q }) => {
       const page = await listInvitations(ctx, {
@@ -241,7 +246,7 @@ export const invitationOperations = {
         limit: q.limit,
         offset: q.offset,
       });
-      return { data: page.data.map(invitationObject), total_count: page.totalCount };
+      return { data: page.data.map(invitationWithOrganizationObject), total_count: page.totalCount };
     },
   ),
 };

@@ -33,6 +33,12 @@ export const invitationSchema = z.object({
   expires_at: millis,
   created_at: millis,
   updated_at: millis,
+});
+
+export type InvitationObject = z.infer<typeof invitationSchema>;
+
+/** The instance-wide list's form (Clerk's OrganizationInvitationWithPublicOrganizationData): the organization too. */
+export const invitationWithOrganizationSchema = invitationSchema.extend({
   public_organization_data: z.object({
     id: z.string(),
     name: z.string(),
@@ -42,7 +48,19 @@ export const invitationSchema = z.object({
   }),
 });
 
-export type InvitationObject = z.infer<typeof invitationSchema>;
+/** An invitation with its organization's public data, as the instance-wide list answers it. */
+export function invitationWithOrganizationObject(i: Invitation): z.infer<typeof invitationWithOrganizationSchema> {
+  return {
+    ...invitationObject(i),
+    public_organization_data: {
+      id: i.organization.id,
+      name: i.organization.name,
+      slug: i.organization.slug,
+      image_url: "",
+      has_image: false,
+    },
+  };
+}
 
 export function invitationObject(i: Invitation): InvitationObject {
   const [first, ...rest] = (i.inviter?.name ?? "").split(" ");
@@ -69,12 +87,5 @@ export function invitationObject(i: Invitation): InvitationObject {
     expires_at: i.expiresAt,
     created_at: i.createdAt,
     updated_at: i.updatedAt,
-    public_organization_data: {
-      id: i.organization.id,
-      name: i.organization.name,
-      slug: i.organization.slug,
-      image_url: "",
-      has_image: false,
-    },
   };
 }

@@ -1,2 +1,11 @@
 // The keys feature's public face.
-export { type ApiKey, authenticate, createKey, hasActiveKey, listKeys, revokeKey, touchKey } from "./key.service.js";
+export {
+  type ApiKey,
+  authenticate,
+  createKey,
+  hasActiveKey,
+  listKeys,
+  removeKeysOfUser,
+  revokeKey,
+  touchKey,
+} from "./key.service.js";

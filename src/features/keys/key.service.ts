@@ -179,3 +179,19 @@ export async function touchKey(ctx: ServiceContext, secret: string): Promise<voi
     .where("hash", "=", hashKey(secret))
     .execute();
 }
+
+/** Removes every key bound to a user (agent keys), audited, before the user is deleted in the same transaction. */
+export async function removeKeysOfUser(ctx: ServiceContext, userId: string): Promise<number> {
+  const rows = await ctx.db.selectFrom("api_keys").selectAll().where("user_id", "=", userId).execute();
+  for (const row of rows) {
+    await ctx.db.deleteFrom("api_keys").where("id", "=", row.id).execute();
+    await recordAudit(ctx, {
+      organizationId: null,
+      action: "key.revoked",
+      target: { type: "api_key", id: row.id, label: row.name },
+      before: { name: row.name, revoked_at: row.revoked_at },
+      after: { deleted_with_user: userId },
+    });
+  }
+  return rows.length;
+}

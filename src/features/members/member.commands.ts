@@ -6,7 +6,21 @@ import { organizationOrDefault } from "../../cli/context.js";
 import { table, when, commandNamed } from "../../cli/output.js";
 import { action } from "../../cli/run.js";
 import { describeGrant } from "../grants/index.js";
+import type { CliSession } from "../../cli/context.js";
+import { userOperations } from "../users/index.js";
 import { memberOperations } from "./member.operations.js";
+
+/** Whether each member is a person or an agent: Clerk's membership omits it, the user's private metadata has it. */
+async function kindsOf(session: CliSession, emails: readonly string[]): Promise<Map<string, string>> {
+  const kinds = new Map<string, string>();
+  for (let i = 0; i < emails.length; i += 100) {
+    const chunk = emails.slice(i, i + 100);
+    const users = await session.api.call(userOperations.list, { query: { email_address: chunk, limit: 100 } });
+    for (const u of users)
+      for (const e of u.email_addresses) kinds.set(e.email_address.toLowerCase(), u.private_metadata.kind);
+  }
+  return kinds;
+}
 
 /** The grant fields the text output reads, as the API returns them. */
 const described = (g: { permission: string; scopes: string[]; expires_at: number | null }) =>
@@ -55,18 +69,24 @@ export function registerMemberCommands(program: Command): void {
     paged: true,
     flags: { organization_id: organization, order_by: { fixed: "email_address" } },
     examples: ['clerk org member list --organization "engineering-team"'],
-    render: ({ data: members }) => ({
-      json: members,
-      text: table(
-        ["EMAIL", "KIND", "ROLES", "SINCE"],
-        members.map((m) => [
-          m.public_user_data.identifier,
-          m.public_user_data.kind,
-          m.role_names.join(", "),
-          when(m.created_at),
-        ]),
-      ),
-    }),
+    render: async ({ data: members }, { session }) => {
+      const kinds = await kindsOf(
+        session,
+        members.map((m) => m.public_user_data.identifier),
+      );
+      return {
+        json: members,
+        text: table(
+          ["EMAIL", "KIND", "ROLES", "SINCE"],
+          members.map((m) => [
+            m.public_user_data.identifier,
+            kinds.get(m.public_user_data.identifier.toLowerCase()) ?? "",
+            m.role_names.join(", "),
+            when(m.created_at),
+          ]),
+        ),
+      };
+    },
   });
 
   operationCommand(member, "update", memberOperations.update, {

@@ -1,7 +1,7 @@
 // Clerk-compatible membership operations, addressed by user id, embedding the organization and public user data.
 import { z } from "zod";
 import { jsonObject } from "../../json-limits.js";
-import { operation, pageOf } from "../../operations/index.js";
+import { deletedObject, deletedObjectSchema, operation, pageOf } from "../../operations/index.js";
 import { effectivePermissionsOf } from "../access/index.js";
 import { grantObject, grantSchema } from "../grants/index.js";
 import { resolveOrg } from "../orgs/index.js";
@@ -11,8 +11,11 @@ import {
   grantToMember,
   listDirectGrants,
   listMembers,
+  listMembershipsAcross,
+  deleteUser,
   removeMember,
   revokeFromMember,
+  updateMemberMetadata,
   updateMemberRoles,
 } from "./member.service.js";
 import { effectivePermissionSchema, membershipObject, membershipSchema } from "./member.view.js";
@@ -37,13 +40,26 @@ const createBody = z
     email_address: z.string().optional().describe("The member's e-mail address; the user is created when new"),
     kind: z.enum(["human", "agent"]).optional().describe("For a new user: a person (default) or an AI agent"),
     role: z.string().optional().describe("Role key, name or id; several comma-separated (default: the default role)"),
-    public_metadata: jsonObject().optional().describe("Accepted as Clerk's, not stored"),
-    private_metadata: jsonObject().optional().describe("Accepted as Clerk's, not stored"),
+    public_metadata: jsonObject().nullable().optional().describe("Visible to the frontend and the backend"),
+    private_metadata: jsonObject().nullable().optional().describe("Visible to the backend only"),
   })
   .strict();
 const updateBody = z
   .object({ role: z.string().describe("The new role(s): key, name or id, comma-separated; replaces every role") })
   .strict();
+const metadataBody = z
+  .object({
+    public_metadata: jsonObject().optional().describe("Merged in: objects deeply, null deletes a key"),
+    private_metadata: jsonObject().optional().describe("Merged in: objects deeply, null deletes a key"),
+  })
+  .strict();
+const acrossQuery = z
+  .object({
+    limit: z.coerce.number().int().min(1).max(500).default(10),
+    offset: z.coerce.number().int().min(0).default(0),
+    order_by: z.string().optional(),
+  })
+  .loose();
 const grantsQuery = z
   .object({ user_id: z.string().optional().describe("Only this member's (e-mail or user id)") })
   .loose();
@@ -111,6 +127,8 @@ export const memberOperations = {
         email: body.email_address,
         kind: body.kind,
         roles: body.role,
+        publicMetadata: body.public_metadata ?? undefined,
+        privateMetadata: body.private_metadata ?? undefined,
       });
       return membershipObject(ctx, org, m);
     },
@@ -147,6 +165,81 @@ export const memberOperations = {
       const existing = await membershipObject(ctx, org, await getMember(ctx, org.id, p.user_id));
       await removeMember(ctx, { organization: org.id, email: p.user_id });
       return existing;
+    },
+  ),
+
+  metadata: operation(
+    {
+      method: "PATCH",
+      url: "/organizations/:organization_id/memberships/:user_id/metadata",
+      tag,
+      summary: "Merge into a member's public and private metadata",
+      params: memberParams,
+      body: metadataBody,
+      output: membershipSchema,
+    },
+    async ({ ctx, params: p, body }) => {
+      const org = await resolveOrg(ctx, p.organization_id);
+      const m = await updateMemberMetadata(ctx, {
+        organization: org.id,
+        email: p.user_id,
+        publicMetadata: body.public_metadata,
+        privateMetadata: body.private_metadata,
+      });
+      return membershipObject(ctx, org, m);
+    },
+  ),
+
+  // Here rather than with the users: deleting a user removes their memberships first.
+  deleteUser: operation(
+    {
+      method: "DELETE",
+      url: "/users/:user_id",
+      tag: "Users",
+      summary:
+        "Delete a user with their memberships (refused while they are an organization's last manager), agent keys and sessions",
+      params: z.object({ user_id: z.string() }),
+      output: deletedObjectSchema("user"),
+    },
+    async ({ ctx, params: p }) => deletedObject("user", (await deleteUser(ctx, p.user_id)).id),
+  ),
+
+  listAll: operation(
+    {
+      method: "GET",
+      url: "/organization_memberships",
+      tag,
+      summary: "List every membership of the instance, newest first (instance admins)",
+      query: acrossQuery,
+      output: pageOf(membershipSchema),
+    },
+    async ({ ctx, query: q }) => {
+      const all = await listMembershipsAcross(ctx);
+      const page = all.slice(q.offset, q.offset + q.limit);
+      return {
+        data: await Promise.all(page.map(({ org, membership }) => membershipObject(ctx, org, membership))),
+        total_count: all.length,
+      };
+    },
+  ),
+
+  listOfUser: operation(
+    {
+      method: "GET",
+      url: "/users/:user_id/organization_memberships",
+      tag,
+      summary: "List a user's memberships, newest first (the user or an instance admin; none for an unknown user)",
+      params: z.object({ user_id: z.string() }),
+      query: acrossQuery,
+      output: pageOf(membershipSchema),
+    },
+    async ({ ctx, params: p, query: q }) => {
+      const all = await listMembershipsAcross(ctx, p.user_id);
+      const page = all.slice(q.offset, q.offset + q.limit);
+      return {
+        data: await Promise.all(page.map(({ org, membership }) => membershipObject(ctx, org, membership))),
+        total_count: all.length,
+      };
     },
   ),
 

@@ -12,6 +12,8 @@ export const addMemberSchema = z
     userId: z.string().trim().min(1).optional(),
     roles: listSchema.optional(),
     kind: userKindSchema.optional(),
+    publicMetadata: z.record(z.string(), z.unknown()).optional(),
+    privateMetadata: z.record(z.string(), z.unknown()).optional(),
   })
   .refine((v) => v.email !== undefined || v.userId !== undefined, {
     message: "must name the member: an e-mail address or a user id",

@@ -1,10 +1,10 @@
 // Memberships: users (people and agents) in organizations, holding one or more roles and direct grants.
 import { type ServiceContext, inTransaction } from "../../context.js";
 import { parseInput } from "../../validation.js";
-import { actingUserId, assertActorMay, assertMayGrant, keepingManagers } from "../access/index.js";
+import { actingUserId, assertActorMay, assertAllowedNow, assertMayGrant, keepingManagers } from "../access/index.js";
 import { recordAudit } from "../audit/index.js";
 import { grantNotFound, parseExpiry, parseScopeList } from "../grants/index.js";
-import { type CreateOrgInput, type Organization, createOrg, resolveOrg } from "../orgs/index.js";
+import { type CreateOrgInput, type Organization, createOrg, deepMerge, resolveOrg } from "../orgs/index.js";
 import { ensurePermission, resolvePermission } from "../permissions/index.js";
 import {
   type Grant,
@@ -12,12 +12,16 @@ import {
   grantsOf,
   insertMembership,
   membershipRecords,
+  organizationIdsOfUser,
+  organizationIdsWithMembers,
   removeGrant,
   replaceMembershipRoles,
   upsertGrant,
+  writeMembershipMetadata,
 } from "../policy/index.js";
 import { type Role, type RoleRef, getRoleDefaults, permissionsOfRoles, resolveRole } from "../roles/index.js";
-import { type User, ensureUser, resolveUser } from "../users/index.js";
+import { type User, deleteUserRecord, ensureUser, resolveUser } from "../users/index.js";
+import { removeKeysOfUser } from "../keys/index.js";
 import { alreadyMember, memberNotFound, quotaExceeded } from "./member.errors.js";
 import { type AddMemberInput, type UpdateMemberInput, addMemberSchema, updateMemberSchema } from "./member.schema.js";
 
@@ -29,6 +33,8 @@ export interface Membership {
   organizationId: string;
   user: User;
   roles: RoleRef[];
+  publicMetadata: Record<string, unknown>;
+  privateMetadata: Record<string, unknown>;
   createdAt: number;
   updatedAt: number;
 }
@@ -92,7 +98,12 @@ export async function addMember(ctx: ServiceContext, input: AddMemberInput): Pro
       }
       const id = await insertMembership(
         tx,
-        { organizationId: org.id, userId: user.id },
+        {
+          organizationId: org.id,
+          userId: user.id,
+          publicMetadata: data.publicMetadata,
+          privateMetadata: data.privateMetadata,
+        },
         roles.map((r) => r.id),
       );
       const membership = (await membershipsOf(tx, org, user.id))[0] as Membership;
@@ -143,6 +154,37 @@ export async function listMembers(ctx: ServiceContext, organization: string): Pr
   return membershipsOf(ctx, org);
 }
 
+/**
+ * Memberships across organizations, newest first, each with its organization: every one (instance admins), or one
+ * user's (that user or an instance admin). An unknown user has none.
+ */
+export async function listMembershipsAcross(
+  ctx: ServiceContext,
+  userRef?: string,
+): Promise<{ org: Organization; membership: Membership }[]> {
+  let user: User | undefined;
+  if (userRef === undefined) {
+    assertAllowedNow(ctx, { kind: "instance_admin", what: "list every membership", why: "the list is instance-wide" });
+  } else {
+    user = await resolveUser(ctx, userRef).catch(() => undefined);
+    assertAllowedNow(ctx, {
+      kind: "self_or_instance_admin",
+      userId: user?.id ?? userRef,
+      what: "list a user's memberships",
+    });
+    if (!user) return [];
+  }
+  const orgIds = user ? await organizationIdsOfUser(ctx.db, user.id) : await organizationIdsWithMembers(ctx.db);
+  const out: { org: Organization; membership: Membership }[] = [];
+  for (const orgId of orgIds) {
+    const org = await resolveOrg(ctx, orgId);
+    for (const membership of await membershipRecords(ctx.db, org.id, user?.id)) out.push({ org, membership });
+  }
+  return out.sort(
+    (a, b) => b.membership.createdAt - a.membership.createdAt || a.membership.id.localeCompare(b.membership.id),
+  );
+}
+
 /** One membership, by the member's e-mail or user id. */
 export async function getMember(ctx: ServiceContext, organization: string, email: string): Promise<Membership> {
   const org = await resolveOrg(ctx, organization);
@@ -182,6 +224,38 @@ export async function updateMemberRoles(ctx: ServiceContext, input: UpdateMember
       });
       return after;
     });
+  });
+}
+
+/** Merges into a member's public and private metadata (Clerk's PATCH …/metadata: null deletes a key). */
+export async function updateMemberMetadata(
+  ctx: ServiceContext,
+  input: {
+    organization: string;
+    email: string;
+    publicMetadata?: Record<string, unknown> | undefined;
+    privateMetadata?: Record<string, unknown> | undefined;
+  },
+): Promise<Membership> {
+  return inTransaction(ctx, async (tx) => {
+    const org = await resolveOrg(tx, input.organization);
+    const before = await findMembership(tx, org, input.email);
+    await assertActorMay(tx, org.id, org.slug, MANAGE);
+    const merge = (current: Record<string, unknown>, patch: Record<string, unknown> | undefined) =>
+      patch === undefined ? current : deepMerge(current, patch);
+    await writeMembershipMetadata(tx, before, {
+      publicMetadata: merge(before.publicMetadata, input.publicMetadata),
+      privateMetadata: merge(before.privateMetadata, input.privateMetadata),
+    });
+    const after = (await membershipsOf(tx, org, before.user.id))[0] as Membership;
+    await recordAudit(tx, {
+      organizationId: org.id,
+      action: "member.metadata_updated",
+      target: { type: "membership", id: before.id, label: before.user.email },
+      before: { publicMetadata: before.publicMetadata, privateMetadata: before.privateMetadata },
+      after: { publicMetadata: after.publicMetadata, privateMetadata: after.privateMetadata },
+    });
+    return after;
   });
 }
 
@@ -280,4 +354,33 @@ export async function listDirectGrants(
     members.map((m) => m.id),
   );
   return grants.map((g) => ({ member: members.find((m) => m.id === g.membershipId)?.user.email ?? "", grant: g }));
+}
+
+/**
+ * Deletes a user (Clerk's DELETE /users/{id}), instance admins only, in one transaction: each membership is removed
+ * as `member.removed` would (with its direct grants; refused, and nothing changed, when the user is an
+ * organization's last manager), agent keys bound to the user are deleted, sessions go with the row, open tasks
+ * assigned to the user become unassigned, invitations they sent keep no inviter.
+ */
+export async function deleteUser(ctx: ServiceContext, ref: string): Promise<User> {
+  assertAllowedNow(ctx, { kind: "instance_admin", what: "delete users", why: "users are instance-wide" });
+  return inTransaction(ctx, async (tx) => {
+    const user = await resolveUser(tx, ref);
+    for (const orgId of await organizationIdsOfUser(tx.db, user.id)) {
+      const org = await resolveOrg(tx, orgId);
+      const membership = (await membershipsOf(tx, org, user.id))[0] as Membership;
+      await guardedChange(tx, org, async () => {
+        await deleteMembership(tx, membership);
+        await recordAudit(tx, {
+          organizationId: org.id,
+          action: "member.removed",
+          target: { type: "membership", id: membership.id, label: user.email },
+          before: view(membership),
+        });
+      });
+    }
+    await removeKeysOfUser(tx, user.id);
+    await deleteUserRecord(tx, user);
+    return user;
+  });
 }

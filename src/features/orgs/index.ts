@@ -18,7 +18,7 @@ export {
   toOrganization,
   visibleOrgIds,
 } from "./org.read.js";
-export { createOrg, deleteOrg, updateOrg, updateOrgMetadata } from "./org.service.js";
+export { createOrg, deepMerge, deleteOrg, updateOrg, updateOrgMetadata } from "./org.service.js";
 export {
   type DeletedOrganizationObject,
   type OrganizationObject,

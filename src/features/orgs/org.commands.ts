@@ -106,15 +106,23 @@ export function registerOrgCommands(program: Command): void {
     .addHelpText("after", "\nExample:\n  clerk org delete --organization frontend-guild")
     .action(
       action<{ organization: string; recursive?: boolean }>(async ({ api }, o) => {
+        const org = await api.call(orgOperations.get, { params: { organization_id: o.organization } });
         const result = await api.call(orgOperations.delete, {
-          params: { organization_id: o.organization },
+          params: { organization_id: org.id },
           query: { recursive: o.recursive === true },
         });
+        // The default organization may have gone with it (a descendant, with --recursive): forget it if so.
         const chosen = readState().organization;
-        if (result.deleted_organizations.some((d) => d.id === chosen || d.slug === chosen)) writeState({});
+        if (chosen !== undefined) {
+          const gone = await api.call(orgOperations.get, { params: { organization_id: chosen } }).then(
+            () => false,
+            (error: unknown) => (error as { code?: string }).code === "org.not_found",
+          );
+          if (gone) writeState({});
+        }
         return {
           json: result,
-          text: result.deleted_organizations.map((d) => `Deleted organization ${d.name} (${d.slug}).`).join("\n"),
+          text: `Deleted organization ${org.name} (${org.slug})${o.recursive ? " and its descendants" : ""}.`,
         };
       }),
     );

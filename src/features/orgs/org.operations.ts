@@ -7,11 +7,11 @@ import { int32 } from "../../validation.js";
 import { createOrganization } from "../members/index.js";
 import { listRoles } from "../roles/index.js";
 import { countWorkflows } from "../workflows/index.js";
-import { listOrgTree, listOrganizations, membersCount, orgInfo, resolveOrg } from "./org.read.js";
+import { type Organization, listOrgTree, listOrganizations, membersCount, orgInfo, resolveOrg } from "./org.read.js";
 import { deleteOrg, updateOrg, updateOrgMetadata } from "./org.service.js";
 import {
-  organizationDeletionObject,
-  organizationDeletionSchema,
+  deletedOrganizationObject,
+  deletedOrganizationSchema,
   organizationInfoObject,
   organizationInfoSchema,
   organizationObject,
@@ -184,13 +184,15 @@ export const orgOperations = {
       url: "/organizations/:organization_id",
       tag,
       summary:
-        "Delete an organization (children too with recursive=true; deleted_organizations lists all, children first)",
+        "Delete an organization (its descendants too with recursive=true, each in the audit log); answers Clerk's DeletedObject",
       params,
       query: deleteQuery,
-      output: organizationDeletionSchema,
+      output: deletedOrganizationSchema,
     },
-    async ({ ctx, params: p, query: q }) =>
-      organizationDeletionObject(await deleteOrg(ctx, p.organization_id, { recursive: q.recursive === true })),
+    async ({ ctx, params: p, query: q }) => {
+      const deleted = await deleteOrg(ctx, p.organization_id, { recursive: q.recursive === true });
+      return deletedOrganizationObject(deleted[deleted.length - 1] as Organization);
+    },
   ),
 
   mergeMetadata: operation(

@@ -160,7 +160,8 @@ export async function deleteOrg(
 
 type Metadata = Record<string, unknown>;
 
-function deepMerge(target: Metadata, patch: Metadata): Metadata {
+/** Merges `patch` into `target` (Clerk's metadata PATCH): objects merge deeply, null deletes a key. */
+export function deepMerge(target: Metadata, patch: Metadata): Metadata {
   const out: Metadata = { ...target };
   for (const [key, value] of Object.entries(patch)) {
     if (value === null) delete out[key];

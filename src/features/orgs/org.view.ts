@@ -1,7 +1,7 @@
 // The Organization object of Clerk's Backend API (what @clerk/backend's Organization.fromJSON reads), plus our
 // fields, and the shapes built from it: the deletion answer, the tree entry and the overview of `org info`.
 import { z } from "zod";
-import { metadata, millis } from "../../operations/index.js";
+import { deletedObject, deletedObjectSchema, metadata, millis } from "../../operations/index.js";
 import type { OrgInfo, Organization } from "./org.read.js";
 
 /** `object: "organization"` with Clerk's fields; `description`, `parent_id` and `inherit_ancestor_read` are clerk's own. */
@@ -54,34 +54,13 @@ export function organizationObject(org: Organization, membersCount?: number): Or
   };
 }
 
-/** Clerk's DeletedObject for an organization, with its slug and name for people reading the answer. */
-export const deletedOrganizationSchema = z.object({
-  object: z.literal("organization"),
-  id: z.string(),
-  slug: z.string(),
-  name: z.string(),
-  deleted: z.literal(true),
-});
+/** Clerk's DeletedObject for an organization (descendants deleted with it are in the audit log, one event each). */
+export const deletedOrganizationSchema = deletedObjectSchema("organization");
 
 export type DeletedOrganizationObject = z.infer<typeof deletedOrganizationSchema>;
 
 export function deletedOrganizationObject(o: Organization): DeletedOrganizationObject {
-  return { object: "organization", id: o.id, slug: o.slug, name: o.name, deleted: true };
-}
-
-/** The deletion answer: the organization asked for, and every organization deleted with it. */
-export const organizationDeletionSchema = deletedOrganizationSchema.extend({
-  deleted_organizations: z
-    .array(deletedOrganizationSchema)
-    .describe("Every organization deleted, children first; the last is the one asked for"),
-});
-
-/** `deleted` is every organization removed, children first, ending with the one asked for. */
-export function organizationDeletionObject(
-  deleted: readonly Organization[],
-): z.infer<typeof organizationDeletionSchema> {
-  const asked = deleted[deleted.length - 1] as Organization;
-  return { ...deletedOrganizationObject(asked), deleted_organizations: deleted.map(deletedOrganizationObject) };
+  return deletedObject("organization", o.id);
 }
 
 /** An organization in tree order, with its depth (0 at the top level). */

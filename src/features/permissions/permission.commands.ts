@@ -58,7 +58,7 @@ export function registerPermissionCommands(program: Command): void {
           params: { permission_id: o.permission },
           query: { force: o.force === true ? "true" : "false" },
         });
-        return { json: p, text: `Deleted permission ${p.key}.` };
+        return { json: p, text: `Deleted permission ${o.permission} (${p.id}).` };
       }),
     );
 }

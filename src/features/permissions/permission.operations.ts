@@ -1,6 +1,6 @@
 // Clerk-compatible /organization_permissions: the instance's permission catalogue.
 import { z } from "zod";
-import { operation, pageOf } from "../../operations/index.js";
+import { deletedObject, operation, pageOf } from "../../operations/index.js";
 import { page, pageQuery } from "./permission.page.js";
 import {
   createPermission,
@@ -106,7 +106,7 @@ export const permissionOperations = {
     },
     async ({ ctx, params, query }) => {
       const p = await deletePermission(ctx, params.permission_id, { force: query.force !== "false" });
-      return { object: "permission" as const, id: p.id, key: p.key, deleted: true as const };
+      return deletedObject("permission", p.id);
     },
   ),
 };

@@ -2,7 +2,7 @@
 import { EngineInputError, parsePermissionKey } from "../../engine/index.js";
 import { type ServiceContext, inTransaction } from "../../context.js";
 import { ClerkError } from "../../errors.js";
-import { isId, newId } from "../../ids.js";
+import { newId } from "../../ids.js";
 import { recordAudit } from "../audit/index.js";
 import { holdersOfPermission, markPolicyChanged, revokePermissionEverywhere } from "../policy/index.js";
 import {
@@ -174,7 +174,8 @@ export async function ensurePermission(ctx: ServiceContext, keyInput: string): P
 /** Finds a permission by id or key (shorthand accepted), or throws `permission.not_found`. */
 export async function resolvePermission(ctx: ServiceContext, ref: string): Promise<Permission> {
   const value = ref.trim();
-  if (isId(value, "perm")) {
+  // Anything spelled like an id is looked up as one (a key has a colon): an unknown id is "not found", not "malformed".
+  if (value.startsWith("perm_")) {
     const row = await ctx.db.selectFrom("permissions").selectAll().where("id", "=", value).executeTakeFirst();
     if (row && (await readableKeys(ctx, [row.key]))[0]) return toPermission(row);
   } else {

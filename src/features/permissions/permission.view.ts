@@ -1,6 +1,6 @@
 // Clerk's Permission object, as /organization_permissions and the Clerk role object answer it.
 import { z } from "zod";
-import { millis } from "../../operations/index.js";
+import { deletedObjectSchema, millis } from "../../operations/index.js";
 import type { Permission } from "./permission.service.js";
 
 /** `object: "permission"`: one entry of the instance's catalogue. */
@@ -33,10 +33,5 @@ export function permissionObject(p: Permission): PermissionObject {
   };
 }
 
-/** A deleted permission: its id and key, for a confirmation that names it. */
-export const deletedPermissionSchema = z.object({
-  object: z.literal("permission"),
-  id: z.string(),
-  key: z.string(),
-  deleted: z.literal(true),
-});
+/** A deleted permission: Clerk's DeletedObject. */
+export const deletedPermissionSchema = deletedObjectSchema("permission");

@@ -8,7 +8,13 @@ export {
   holdersOfPermission,
   type PermissionHolder,
 } from "./grant.reads.js";
-export { type MembershipRecord, memberUserIds, membershipRecords, organizationIdsOfUser } from "./membership.reads.js";
+export {
+  type MembershipRecord,
+  memberUserIds,
+  membershipRecords,
+  organizationIdsOfUser,
+  organizationIdsWithMembers,
+} from "./membership.reads.js";
 export { loadPolicy, policyStamp } from "./policy.loader.js";
 export {
   deleteMembership,
@@ -22,6 +28,7 @@ export {
   revokePermissionEverywhere,
   updateRoleRow,
   upsertGrant,
+  writeMembershipMetadata,
 } from "./policy.store.js";
 export { lockPolicyOwner, markPolicyChanged } from "./policy.version.js";
 export {

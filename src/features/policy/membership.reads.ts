@@ -15,6 +15,8 @@ export interface MembershipRecord {
     updatedAt: number;
   };
   roles: { id: string; key: string; name: string }[];
+  publicMetadata: Record<string, unknown>;
+  privateMetadata: Record<string, unknown>;
   createdAt: number;
   updatedAt: number;
 }
@@ -32,6 +34,8 @@ export async function membershipRecords(
       "memberships.id",
       "memberships.created_at",
       "memberships.updated_at",
+      "memberships.public_metadata",
+      "memberships.private_metadata",
       "users.id as user_id",
       "users.email",
       "users.name",
@@ -67,6 +71,8 @@ export async function membershipRecords(
       updatedAt: r.user_updated_at,
     },
     roles: roleRows.filter((x) => x.membership_id === r.id).map((x) => ({ id: x.id, key: x.key, name: x.name })),
+    publicMetadata: JSON.parse(r.public_metadata) as Record<string, unknown>,
+    privateMetadata: JSON.parse(r.private_metadata) as Record<string, unknown>,
     createdAt: r.created_at,
     updatedAt: r.updated_at,
   }));
@@ -77,6 +83,13 @@ export async function memberUserIds(db: Kysely<Database>, organizationId: string
   return (
     await db.selectFrom("memberships").select("user_id").where("organization_id", "=", organizationId).execute()
   ).map((r) => r.user_id);
+}
+
+/** Every organization that has at least one member. */
+export async function organizationIdsWithMembers(db: Kysely<Database>): Promise<string[]> {
+  return (await db.selectFrom("memberships").select("organization_id").distinct().execute()).map(
+    (r) => r.organization_id,
+  );
 }
 
 /** The organizations a user is a member of (not counting ancestors or descendants). */

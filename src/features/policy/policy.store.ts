@@ -159,14 +159,27 @@ export async function revokePermissionEverywhere(
 /** Adds a user to an organization holding these roles (in order); returns the membership's id. */
 export async function insertMembership(
   ctx: ServiceContext,
-  member: { organizationId: string; userId: string },
+  member: {
+    organizationId: string;
+    userId: string;
+    publicMetadata?: Record<string, unknown> | undefined;
+    privateMetadata?: Record<string, unknown> | undefined;
+  },
   roleIds: readonly string[],
 ): Promise<string> {
   const now = ctx.clock.now();
   const id = newId("orgmem", now);
   await ctx.db
     .insertInto("memberships")
-    .values({ id, organization_id: member.organizationId, user_id: member.userId, created_at: now, updated_at: now })
+    .values({
+      id,
+      organization_id: member.organizationId,
+      user_id: member.userId,
+      public_metadata: JSON.stringify(member.publicMetadata ?? {}),
+      private_metadata: JSON.stringify(member.privateMetadata ?? {}),
+      created_at: now,
+      updated_at: now,
+    })
     .execute();
   await writeMembershipRoles(ctx, id, roleIds);
   await markPolicyChanged(ctx, member.organizationId);
@@ -194,6 +207,23 @@ async function writeMembershipRoles(ctx: ServiceContext, membershipId: string, r
   await ctx.db
     .insertInto("membership_roles")
     .values(roleIds.map((role_id, position) => ({ membership_id: membershipId, role_id, position })))
+    .execute();
+}
+
+/** Replaces a membership's public and private metadata (metadata is not policy: the version stays). */
+export async function writeMembershipMetadata(
+  ctx: ServiceContext,
+  membership: MembershipRef,
+  metadata: { publicMetadata: Record<string, unknown>; privateMetadata: Record<string, unknown> },
+): Promise<void> {
+  await ctx.db
+    .updateTable("memberships")
+    .set({
+      public_metadata: JSON.stringify(metadata.publicMetadata),
+      private_metadata: JSON.stringify(metadata.privateMetadata),
+      updated_at: ctx.clock.now(),
+    })
+    .where("id", "=", membership.id)
     .execute();
 }
 

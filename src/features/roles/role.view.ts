@@ -179,11 +179,12 @@ export const organizationSettingsSchema = z.object({
   max_allowed_memberships: z.number().int().describe("Always 0: no limit"),
   max_allowed_roles: z.number().int().describe("Always 0: no limit"),
   max_allowed_permissions: z.number().int().describe("Always 0: no limit"),
+  max_allowed_domains: z.number().int().describe("Always 0: no limit"),
   creator_role: z.string().describe("Key of the role given to whoever creates an organization"),
   admin_delete_enabled: z.boolean().describe("Always true"),
-  domains_enabled: z.boolean().describe("Always false"),
+  domains_enabled: z.boolean().describe("Always true: organizations may verify domains"),
   slug_disabled: z.boolean().describe("Always false"),
-  domains_enrollment_modes: z.array(z.string()).describe("Always empty"),
+  domains_enrollment_modes: z.array(z.string()).describe("The enrollment modes a domain may have"),
   domains_default_role: z.string().describe("Key of the default role, which new members get"),
 });
 
@@ -195,11 +196,12 @@ export function organizationSettingsObject(d: RoleDefaults): z.infer<typeof orga
     max_allowed_memberships: 0,
     max_allowed_roles: 0,
     max_allowed_permissions: 0,
+    max_allowed_domains: 0,
     creator_role: d.creator.key,
     admin_delete_enabled: true,
-    domains_enabled: false,
+    domains_enabled: true,
     slug_disabled: false,
-    domains_enrollment_modes: [],
+    domains_enrollment_modes: ["manual_invitation", "automatic_invitation", "automatic_suggestion"],
     domains_default_role: d.default.key,
   };
 }

@@ -2,13 +2,13 @@
 // `sessions list` (a derived --status would list its choices in help), `tokens settings` (shows or changes: two
 // operations) and `keys rotate-signing` (--now takes no value).
 import type { Command } from "commander";
-import { listAll } from "../../cli/api.js";
 import { operationCommand } from "../../cli/command.js";
 import { commandNamed, fields, table, when } from "../../cli/output.js";
 import { action } from "../../cli/run.js";
 import { ClerkError } from "../../errors.js";
 import { SIGNING_ALGORITHMS, type SigningAlgorithm } from "./signing-key.algorithms.js";
 import { sessionOperations } from "./session.operations.js";
+import type { SessionObject } from "./session.view.js";
 
 const UNITS: Record<string, number> = { s: 1, m: 60, h: 3600, d: 86_400 };
 
@@ -77,9 +77,20 @@ export function registerSessionCommands(program: Command): void {
     .addHelpText("after", '\nExample:\n  clerk sessions list --user "alice@acme.com" --status active')
     .action(
       action<{ user?: string; status?: string }>(async ({ api }, o) => {
-        const all = await listAll(api, sessionOperations.list, {
-          query: { user_id: o.user, status: o.status as "active" | "revoked" | "expired" | undefined },
-        });
+        // The list is a bare array (as Clerk's): fetch pages until one comes back short.
+        const all: SessionObject[] = [];
+        for (;;) {
+          const page = await api.call(sessionOperations.list, {
+            query: {
+              user_id: o.user,
+              status: o.status as "active" | "revoked" | "expired" | undefined,
+              limit: 500,
+              offset: all.length,
+            },
+          });
+          all.push(...page);
+          if (page.length < 500) break;
+        }
         return {
           json: all,
           text: table(

@@ -1,7 +1,7 @@
 // Sessions and tokens as operations: Clerk's /v1/sessions endpoints, the JWKS, signing-key rotation and token settings.
 import { z } from "zod";
 import type { ServiceContext } from "../../context.js";
-import { millis, operation, pageOf } from "../../operations/index.js";
+import { millis, operation } from "../../operations/index.js";
 import {
   createSessionBody,
   listSessionsQuery,
@@ -44,7 +44,8 @@ export const sessionOperations = {
       body: createSessionBody,
       output: sessionSchema,
     },
-    async ({ ctx, body }) => sessionObject(await createSession(ctx, { user: body.user_id })),
+    async ({ ctx, body }) =>
+      sessionObject(await createSession(ctx, { user: body.user_id, activeOrganization: body.active_organization_id })),
   ),
 
   list: operation(
@@ -52,9 +53,9 @@ export const sessionOperations = {
       method: "GET",
       url: "/sessions",
       tag,
-      summary: "List sessions, newest first (filter by user_id and status)",
+      summary: "List sessions, newest first (filter by user_id and status); a bare array, as Clerk answers",
       query: listSessionsQuery,
-      output: pageOf(sessionSchema),
+      output: z.array(sessionSchema),
     },
     async ({ ctx, query }) => {
       const page = await listSessions(ctx, {
@@ -63,7 +64,7 @@ export const sessionOperations = {
         limit: query.limit,
         offset: query.offset,
       });
-      return { data: page.data.map(sessionObject), total_count: page.totalCount };
+      return page.data.map(sessionObject);
     },
   ),
 

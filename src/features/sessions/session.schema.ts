@@ -13,7 +13,15 @@ const seconds = (what: string, min: number, max: number) =>
     .max(max, `${what} must be at most ${max} seconds`);
 
 export const createSessionBody = z
-  .object({ user_id: z.string().trim().min(1, "user_id must name a user by id or e-mail") })
+  .object({
+    user_id: z.string().trim().min(1, "user_id must name a user by id or e-mail"),
+    active_organization_id: z
+      .string()
+      .trim()
+      .min(1)
+      .optional()
+      .describe("An organization the user is a member of, active in the session's tokens (id, slug or name)"),
+  })
   .strict();
 
 export const sessionParams = z.object({ session_id: z.string() });

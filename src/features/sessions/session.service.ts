@@ -3,7 +3,9 @@ import { type ServiceContext, inTransaction } from "../../context.js";
 import { isId, newId } from "../../ids.js";
 import { recordAudit } from "../audit/index.js";
 import { resolveUser } from "../users/index.js";
-import { sessionNotFound } from "./session.errors.js";
+import { resolveOrg } from "../orgs/index.js";
+import { organizationIdsOfUser } from "../policy/index.js";
+import { notAMember, sessionNotFound } from "./session.errors.js";
 import { assertInstanceAdmin } from "./session.guard.js";
 import type { SessionsTable } from "./session.table.js";
 import { readTokenSettings } from "./token-settings.service.js";
@@ -35,17 +37,27 @@ function toSession(row: SessionsTable, now: number): Session {
 }
 
 /** Creates an active session for a user (id or e-mail), lasting the configured session lifetime. */
-export async function createSession(ctx: ServiceContext, input: { user: string }): Promise<Session> {
+export async function createSession(
+  ctx: ServiceContext,
+  input: { user: string; activeOrganization?: string | undefined },
+): Promise<Session> {
   assertInstanceAdmin(ctx, "create sessions");
   return inTransaction(ctx, async (tx) => {
     const user = await resolveUser(tx, input.user);
+    // Clerk's active_organization_id: the organization the session's tokens carry until another is asked for.
+    let activeOrganizationId: string | null = null;
+    if (input.activeOrganization !== undefined) {
+      const org = await resolveOrg(tx, input.activeOrganization);
+      if (!(await organizationIdsOfUser(tx.db, user.id)).includes(org.id)) throw notAMember(user.email, org.slug);
+      activeOrganizationId = org.id;
+    }
     const { sessionLifetimeSeconds } = await readTokenSettings(tx);
     const now = tx.clock.now();
     const row: SessionsTable = {
       id: newId("sess", now),
       user_id: user.id,
       status: "active",
-      last_active_organization_id: null,
+      last_active_organization_id: activeOrganizationId,
       expire_at: now + sessionLifetimeSeconds * 1000,
       created_at: now,
       updated_at: now,

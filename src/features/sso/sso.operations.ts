@@ -49,6 +49,7 @@ export const ssoOperations = {
       method: "POST",
       url: "/enterprise_connections",
       tag,
+      status: 201,
       summary: "Create an organization's enterprise connection; active once its IdP settings are complete unless told",
       body: createConnectionBody,
       output: connectionSchema,

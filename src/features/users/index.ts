@@ -3,11 +3,14 @@ export { emailSchema, userKindSchema } from "./user.schema.js";
 export {
   countUsers,
   createUser,
+  deleteUserRecord,
   ensureUser,
   listUsers,
   parseEmail,
   resolveUser,
   toUser,
+  updateUser,
   type User,
 } from "./user.service.js";
 export { type UserObject, userObject, userSchema } from "./user.view.js";
+export { userOperations } from "./user.operations.js";

@@ -3,7 +3,7 @@ import { z } from "zod";
 import { operation } from "../../operations/index.js";
 import { assertAllowedNow, isInstanceAdmin } from "../access/index.js";
 import { userNotFound } from "./user.errors.js";
-import { countUsers, createUser, listUsers, resolveUser } from "./user.service.js";
+import { countUsers, createUser, listUsers, resolveUser, updateUser } from "./user.service.js";
 import { userObject, userSchema } from "./user.view.js";
 
 const createBody = z
@@ -15,6 +15,12 @@ const createBody = z
     first_name: z.string().max(100).optional(),
     last_name: z.string().max(100).optional(),
     kind: z.enum(["human", "agent"]).optional(),
+  })
+  .strict();
+const updateBody = z
+  .object({
+    first_name: z.string().max(100).nullable().optional(),
+    last_name: z.string().max(100).nullable().optional(),
   })
   .strict();
 const listQuery = z
@@ -114,5 +120,19 @@ export const userOperations = {
       assertAllowedNow(ctx, { kind: "self_or_instance_admin", userId: self.id, what: "read users" });
       return userObject(self);
     },
+  ),
+
+  update: operation(
+    {
+      method: "PATCH",
+      url: "/users/:user_id",
+      tag,
+      summary: "Rename a user (first_name, last_name); instance admins only",
+      params: userParams,
+      body: updateBody,
+      output: userSchema,
+    },
+    async ({ ctx, params, body }) =>
+      userObject(await updateUser(ctx, params.user_id, { firstName: body.first_name, lastName: body.last_name })),
   ),
 };

@@ -71,3 +71,17 @@ export async function countUserRows(db: Kysely<Database>, f: UserFilter = {}): P
 export async function allEmails(db: Kysely<Database>, limit = 5000): Promise<string[]> {
   return (await db.selectFrom("users").select("email").limit(limit).execute()).map((r) => r.email);
 }
+
+/** Changes a user's row. */
+export async function updateUserRow(
+  db: Kysely<Database>,
+  id: string,
+  changes: { name?: string | null; updated_at: number },
+): Promise<void> {
+  await db.updateTable("users").set(changes).where("id", "=", id).execute();
+}
+
+/** Deletes a user's row (its memberships and keys must be gone; sessions cascade, tasks and invitations keep null). */
+export async function deleteUserRow(db: Kysely<Database>, id: string): Promise<void> {
+  await db.deleteFrom("users").where("id", "=", id).execute();
+}

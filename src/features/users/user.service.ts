@@ -2,7 +2,7 @@
 import { type ServiceContext, inTransaction } from "../../context.js";
 import { newId } from "../../ids.js";
 import { isId } from "../../ids.js";
-import { isInstanceAdmin } from "../access/index.js";
+import { assertAllowedNow, isInstanceAdmin } from "../access/index.js";
 import { recordAudit } from "../audit/index.js";
 import { emailTaken, invalidEmail, userNotFound } from "./user.errors.js";
 import {
@@ -10,10 +10,12 @@ import {
   type UserRow,
   allEmails,
   countUserRows,
+  deleteUserRow,
   findUserByEmail,
   findUserById,
   insertUser,
   listUserRows,
+  updateUserRow,
 } from "./user.repository.js";
 import { type CreateUserInput, createUserSchema, emailSchema } from "./user.schema.js";
 
@@ -103,4 +105,44 @@ export async function listUsers(
 /** How many users match the filter. */
 export async function countUsers(ctx: ServiceContext, filter: UserFilter): Promise<number> {
   return countUserRows(ctx.db, filter);
+}
+
+/** Renames a user (Clerk's first_name and last_name make the name); instance admins only. */
+export async function updateUser(
+  ctx: ServiceContext,
+  ref: string,
+  input: { firstName?: string | null | undefined; lastName?: string | null | undefined },
+): Promise<User> {
+  assertAllowedNow(ctx, { kind: "instance_admin", what: "update users", why: "users are instance-wide" });
+  return inTransaction(ctx, async (tx) => {
+    const before = await resolveUser(tx, ref);
+    const [first, ...rest] = (before.name ?? "").split(" ");
+    const pick = (given: string | null | undefined, current: string) =>
+      given === undefined ? current : (given ?? "").trim();
+    const name = [pick(input.firstName, first ?? ""), pick(input.lastName, rest.join(" "))].filter((x) => x).join(" ");
+    await updateUserRow(tx.db, before.id, { name: name || null, updated_at: tx.clock.now() });
+    const after = toUser((await findUserById(tx.db, before.id)) as UserRow);
+    await recordAudit(tx, {
+      organizationId: null,
+      action: "user.updated",
+      target: { type: "user", id: after.id, label: after.email },
+      before: { name: before.name },
+      after: { name: after.name },
+    });
+    return after;
+  });
+}
+
+/**
+ * Deletes a user's own row and audits it; the caller (members' deleteUser) has removed their memberships and keys
+ * in the same transaction first.
+ */
+export async function deleteUserRecord(ctx: ServiceContext, user: User): Promise<void> {
+  await deleteUserRow(ctx.db, user.id);
+  await recordAudit(ctx, {
+    organizationId: null,
+    action: "user.deleted",
+    target: { type: "user", id: user.id, label: user.email },
+    before: user,
+  });
 }
