@@ -425,6 +425,14 @@ for (const dialect of DIALECTS) {
       await call("GET /jwks", {}, 200);
       await call("GET /instance/organization_settings", {}, 200);
 
+      // Sign-in tokens (a one-time sign-in link for a user).
+      const sit = await call("POST /sign_in_tokens", {}, 200, { body: { user_id: alice, expires_in_seconds: 600 } });
+      await call("POST /sign_in_tokens", {}, 422, { body: { expires_in_seconds: 600 } });
+      await call("POST /sign_in_tokens", {}, 404, { body: { user_id: "user_" + UNKNOWN } });
+      const sitId = { sign_in_token_id: String(sit.id) };
+      await call("POST /sign_in_tokens/{sign_in_token_id}/revoke", sitId, 200);
+      await call("POST /sign_in_tokens/{sign_in_token_id}/revoke", { sign_in_token_id: "sit_" + UNKNOWN }, 404);
+
       // Enterprise connections.
       const conn = await call("POST /enterprise_connections", {}, 201, {
         body: {

@@ -3,7 +3,7 @@
 import type { Command } from "commander";
 import { operationCommand } from "../../cli/command.js";
 import { type GlobalOptions, openLocal, remoteTarget } from "../../cli/context.js";
-import { render, when } from "../../cli/output.js";
+import { render } from "../../cli/output.js";
 import { reportError } from "../../cli/run.js";
 import { ClerkError } from "../../errors.js";
 import { makeDashboardAdmin } from "./dashboard-admin.service.js";
@@ -61,7 +61,7 @@ export function registerDashboardCommands(program: Command): void {
     description: "Create a one-time sign-in link for a user (it signs them in as themselves, with their permissions).",
     flags: { user_id: { flag: "user", value: "user", help: "the user (id or e-mail)" } },
     examples: ["clerk dashboard sign-in-token --user bob@acme.com --expires-in-seconds 900"],
-    render: (t) => ({ json: t, text: `${t.url ?? ""}\n(${t.id}, works once, until ${when(t.expire_at)})` }),
+    render: (t) => ({ json: t, text: `${t.url ?? ""}\n(${t.id}: works once, until it expires)` }),
   });
 
   operationCommand(dashboard, "revoke-sign-in-token", dashboardOperations.revokeSignInToken, {

@@ -153,6 +153,9 @@ async function dataOf(tx: ServiceContext, type: EventType, e: RecordedAudit): Pr
         roles: roles.map((r) => ({ id: r.id, key: r.key, name: r.name })),
         createdAt: e.createdAt,
         updatedAt: e.createdAt,
+        // The metadata went with the row; the audit view keeps only e-mail and roles.
+        publicMetadata: {},
+        privateMetadata: {},
       };
       return membershipObject(sys, o, m);
     }
