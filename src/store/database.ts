@@ -9,7 +9,7 @@ import type {
   AuditRetentionGateTable,
   AuditRetentionTable,
 } from "../features/audit/audit.table.js";
-import type { OrganizationDomainsTable } from "../features/domains/domain.table.js";
+import type { DomainVerificationsTable, OrganizationDomainsTable } from "../features/domains/domain.table.js";
 import type { GrantsTable } from "../features/policy/grant.table.js";
 import type { OrganizationInvitationsTable } from "../features/invitations/invitation.table.js";
 import type { ApiKeysTable } from "../features/keys/key.table.js";
@@ -67,6 +67,7 @@ export interface Database {
   api_keys: ApiKeysTable;
   organization_invitations: OrganizationInvitationsTable;
   organization_domains: OrganizationDomainsTable;
+  domain_verifications: DomainVerificationsTable;
   sessions: SessionsTable;
   sso_connections: SsoConnectionsTable;
   sso_requests: SsoRequestsTable;

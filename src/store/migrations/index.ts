@@ -12,6 +12,7 @@ import * as runSnapshots from "./0009-run-parties-and-stage-snapshots.js";
 import * as auditCheckpointChain from "./0010-audit-checkpoint-chain.js";
 import * as notificationSecrets from "./0012-notification-secrets.js";
 import * as sso from "./0013-sso.js";
+import * as domainVerifications from "./0016-domain-verifications.js";
 
 /** Every migration by name; names sort in the order they apply. */
 export const MIGRATIONS: Record<string, Migration> = {
@@ -27,4 +28,5 @@ export const MIGRATIONS: Record<string, Migration> = {
   "0010-audit-checkpoint-chain": auditCheckpointChain,
   "0012-notification-secrets": notificationSecrets,
   "0013-sso": sso,
+  "0016-domain-verifications": domainVerifications,
 };
