@@ -1,6 +1,13 @@
 // The one place a service context is built: for HTTP requests, CLI commands, the server's background work and tests.
 import type { Clock } from "./clock.js";
-import { type Actor, type Runtime, type ServiceContext, SYSTEM_ACTOR, createRuntime } from "./context.js";
+import {
+  type Actor,
+  type Runtime,
+  type ServiceContext,
+  SYSTEM_ACTOR,
+  type TxtResolver,
+  createRuntime,
+} from "./context.js";
 import { installWebhookEvents } from "./features/webhooks/index.js";
 import { assertOneMasterKeyFile } from "./secrets.js";
 import type { Store } from "./store/index.js";
@@ -12,6 +19,8 @@ export interface ContextOptions {
   readonly actor?: Actor | undefined;
   /** The process's caches, when another part (the HTTP app) shares them (default: a fresh runtime). */
   readonly runtime?: Runtime | undefined;
+  /** DNS TXT lookups for domain verification (default: node:dns/promises; tests pass their own). */
+  readonly resolveTxt?: TxtResolver | undefined;
 }
 
 /**
@@ -30,5 +39,6 @@ export function contextFor(store: Store, options: ContextOptions): ServiceContex
     actor: options.actor ?? SYSTEM_ACTOR,
     runtime: options.runtime ?? createRuntime(),
     storeLocation: store.location,
+    ...(options.resolveTxt ? { resolveTxt: options.resolveTxt } : {}),
   };
 }

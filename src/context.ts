@@ -45,7 +45,12 @@ export interface ServiceContext {
   readonly changeToken?: (() => string) | undefined;
   /** Where the store lives, printable (any password removed), for `clerk status`. */
   readonly storeLocation?: string | undefined;
+  /** Looks up a host name's TXT records (domain verification); default node:dns/promises `resolveTxt`. */
+  readonly resolveTxt?: TxtResolver | undefined;
 }
+
+/** A DNS TXT lookup: each record as its character-strings (node:dns's shape). */
+export type TxtResolver = (hostname: string) => Promise<string[][]>;
 
 /** The built-in actor for clerk's own work (jobs, first-run setup). */
 export const SYSTEM_ACTOR: Actor = Object.freeze({ type: "system", id: null, label: "system" });

@@ -70,6 +70,13 @@ export const ERROR_CODES = Object.freeze({
   "domain.exists_in_organization": refused("organization_domain_already_exists_same_organization", 422),
   "domain.exists": refused("organization_domain_already_exists", 422),
   "domain.quota_exceeded": refused("organization_domain_quota_exceeded", 403),
+  "domain.already_verified": refused("organization_domain_already_verified", 422),
+  "domain.verification_missing": refused("verification_missing", 422),
+  "domain.verification_failed": refused("verification_failed", 422),
+  "domain.verification_expired": refused("verification_expired", 422),
+  "domain.verification_attempts": refused("verification_too_many_attempts", 429),
+  "domain.email_outside_domain": invalid("form_param_value_invalid"),
+  "domain.no_email_provider": refused("verification_email_unavailable", 422),
   "store.conflict": refused("duplicate_record", 409),
   "auth.act_as_refused": { status: 403, clerk: "authorization_invalid", exit: 4 },
   "session.not_found": notFound(),
@@ -143,6 +150,7 @@ export const ERROR_CODES = Object.freeze({
   "sign_in_token.not_found": notFound(),
   "sign_in_token.unusable": refused("sign_in_token_unusable", 401),
   "auth.csrf_refused": refused("authorization_invalid", 403),
+  "sso.domain_unverified": refused("organization_domain_unverified", 422),
 } satisfies Record<string, ErrorSpec>);
 
 /** A stable, dotted error code such as `role.not_found`. */

@@ -9,6 +9,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { main } from "../src/cli/main.js";
+import { addDomain } from "../src/features/domains/index.js";
 import { createOrg } from "../src/features/orgs/index.js";
 import { MASTER_KEY_ENV } from "../src/secrets.js";
 import { type TestApi, startApi } from "./helpers/api.js";
@@ -83,6 +84,7 @@ for (const dialect of DIALECTS) {
       process.env.CLERK_PUBLIC_URL = api.url;
       idp = await startSamlIdp();
       orgId = (await createOrg(t.ctx, { name: "Acme" })).id;
+      for (const name of ["acme.com", "acme.org"]) await addDomain(t.ctx, { organization: orgId, name });
     });
 
     afterEach(async () => {
@@ -105,8 +107,8 @@ for (const dialect of DIALECTS) {
         "ACS URL (reply URL)": `${api.url}/sso/saml/${id}/acs`,
         "SP entity id (audience)": `${api.url}/sso/saml/${id}/metadata`,
       });
-      expect(report.checks.map((c) => c.check)).toEqual(["status", "settings", "certificate 1", "metadata"]);
-      expect(report.checks[2]?.message).toMatch(/CN=clerk-test-idp .* valid until 2126-11-10/);
+      expect(report.checks.map((c) => c.check)).toEqual(["status", "domains", "settings", "certificate 1", "metadata"]);
+      expect(report.checks[3]?.message).toMatch(/CN=clerk-test-idp .* valid until 2126-11-10/);
     });
 
     it("follows a rotation: the IdP's next certificate unaccepted is an error, the old one left over a warning", async () => {

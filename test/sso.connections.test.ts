@@ -4,6 +4,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, afterEach, beforeEach, describe, expect, it } from "vitest";
+import { addDomain } from "../src/features/domains/index.js";
 import { addMember } from "../src/features/members/index.js";
 import { createOrg } from "../src/features/orgs/index.js";
 import { createConnection } from "../src/features/sso/index.js";
@@ -44,6 +45,7 @@ for (const dialect of DIALECTS) {
       api = await startApi(t);
       process.env.CLERK_PUBLIC_URL = "https://clerk.acme.test";
       orgId = (await createOrg(t.ctx, { name: "Acme" })).id;
+      await addDomain(t.ctx, { organization: orgId, name: "acme.com" });
     });
     afterEach(async () => {
       await api.app.close();
@@ -187,6 +189,31 @@ for (const dialect of DIALECTS) {
         await refusedUnchanged(t, () => createConnection(t.ctx, c.body() as never), c.code);
       });
     }
+
+    it("activates a connection only for domains its organization verified, naming the one that is not", async () => {
+      await addDomain(t.ctx, { organization: orgId, name: "acme.org", verified: false });
+      const body = { name: "Acme", provider: "saml_okta", organization_id: orgId, domains: ["acme.com", "acme.org"] };
+      // Complete but for an unverified domain: created, inactive.
+      const created = await call("POST", "/enterprise_connections", { ...body, saml: saml() });
+      expect(created.status).toBe(200);
+      expect(created.body.active).toBe(false);
+      const id = created.body.id as string;
+      const refused = await call("PATCH", `/enterprise_connections/${id}`, { active: true });
+      expect(refused.status).toBe(422);
+      const error = (refused.body.errors as { code: string; message: string; meta: Json }[])[0];
+      expect(error?.code).toBe("organization_domain_unverified");
+      expect(error?.message).toMatch(/acme\.org is not a verified domain .*clerk org domain verify acme\.org/);
+      expect((await call("GET", `/enterprise_connections/${id}`)).body.active).toBe(false);
+      await addDomain(t.ctx, { organization: orgId, name: "acme.net", verified: false });
+      await refusedUnchanged(
+        t,
+        () =>
+          createConnection(t.ctx, { ...body, saml: saml(), name: "Net", domains: ["acme.net"], active: true } as never),
+        "sso.domain_unverified",
+      );
+      await call("PATCH", `/organizations/${orgId}/domains/acme.org`, { verified: true });
+      expect((await call("PATCH", `/enterprise_connections/${id}`, { active: true })).body.active).toBe(true);
+    });
 
     it("gives a domain to one connection only", async () => {
       await createConnection(t.ctx, {

@@ -8,6 +8,7 @@ import { join } from "node:path";
 import { verifyToken } from "@clerk/backend";
 import { SignJWT, UnsecuredJWT, decodeJwt } from "jose";
 import { afterAll, afterEach, beforeEach, describe, expect, it } from "vitest";
+import { addDomain } from "../src/features/domains/index.js";
 import { createOrg } from "../src/features/orgs/index.js";
 import { decodeOrgClaims } from "../src/sdk/claims.js";
 import { MASTER_KEY_ENV } from "../src/secrets.js";
@@ -47,6 +48,7 @@ for (const dialect of DIALECTS) {
       process.env.CLERK_PUBLIC_URL = api.url;
       process.env.CLERK_SIGN_IN_REDIRECT_ORIGINS = "https://app.acme.test";
       orgId = (await createOrg(t.ctx, { name: "Acme" })).id;
+      await addDomain(t.ctx, { organization: orgId, name: "acme.com" });
       idp = await startOidcIdp();
       connectionId = (
         await call("POST", "/v1/enterprise_connections", {

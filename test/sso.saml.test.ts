@@ -4,6 +4,7 @@
 import { createPublicKey } from "node:crypto";
 import { verifyToken } from "@clerk/backend";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { addDomain } from "../src/features/domains/index.js";
 import { createOrg } from "../src/features/orgs/index.js";
 import { decodeOrgClaims } from "../src/sdk/claims.js";
 import { type TestApi, startApi } from "./helpers/api.js";
@@ -39,6 +40,8 @@ for (const dialect of DIALECTS) {
       process.env.CLERK_SIGN_IN_REDIRECT_ORIGINS = "https://app.acme.test";
       idp = await startSamlIdp();
       orgId = (await createOrg(t.ctx, { name: "Acme" })).id;
+      // A connection is active only for domains its organization has verified.
+      await addDomain(t.ctx, { organization: orgId, name: "acme.com" });
       const created = await call("POST", "/v1/enterprise_connections", {
         name: "Acme Okta",
         provider: "saml_okta",
@@ -178,6 +181,17 @@ for (const dialect of DIALECTS) {
       expect(res.status).toBe(400);
       expect(await counts()).toEqual(before);
       expect((await auditOf("sso.signin_failed")).map((f) => f.reason)).toEqual(["member.last_manager"]);
+    });
+
+    it("refuses a sign-in for a domain the organization no longer has verified", async () => {
+      expect((await call("PATCH", `/v1/organizations/${orgId}/domains/acme.com`, { verified: false })).status).toBe(
+        200,
+      );
+      const form = await throughIdp({ email: "ada@acme.com" });
+      const before = await counts();
+      expect((await post(form)).status).toBe(401);
+      expect(await counts()).toEqual(before);
+      expect((await auditOf("sso.signin_failed")).map((f) => f.reason)).toEqual(["domain_unverified"]);
     });
 
     it("accepts a response signed around a signed assertion (both signatures)", async () => {

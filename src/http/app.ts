@@ -4,7 +4,7 @@ import rateLimit from "@fastify/rate-limit";
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from "fastify";
 import { sql } from "kysely";
 import type { Clock } from "../clock.js";
-import type { Runtime, ServiceContext } from "../context.js";
+import type { Runtime, ServiceContext, TxtResolver } from "../context.js";
 import { contextFor } from "../context-builder.js";
 import { ClerkError } from "../errors.js";
 import { MAX_JSON_DEPTH, TOO_DEEP, jsonDepth } from "../json-limits.js";
@@ -45,6 +45,8 @@ export interface AppOptions {
    * the proxy's address and its auth-failure and rate limits.
    */
   trustProxy?: boolean | string;
+  /** DNS TXT lookups for domain verification (default: node:dns/promises; tests pass their own). */
+  resolveTxt?: TxtResolver | undefined;
 }
 
 // The JWKS is public by nature: verifiers fetch it to check tokens (@clerk/backend sends its secret key anyway).
@@ -109,7 +111,11 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     requestIdHeader: false,
     trustProxy: options.trustProxy ?? false,
   });
-  const base = contextFor(options.store, { clock: options.clock, runtime: options.runtime });
+  const base = contextFor(options.store, {
+    clock: options.clock,
+    runtime: options.runtime,
+    resolveTxt: options.resolveTxt,
+  });
 
   app.decorate("documentedRoutes", []);
   app.setErrorHandler(errorHandler);

@@ -10,7 +10,7 @@ import type {
   AuditRetentionTable,
 } from "../features/audit/audit.table.js";
 import type { DashboardAdminsTable, SignInTokensTable } from "../features/dashboard/dashboard.table.js";
-import type { OrganizationDomainsTable } from "../features/domains/domain.table.js";
+import type { DomainVerificationsTable, OrganizationDomainsTable } from "../features/domains/domain.table.js";
 import type { GrantsTable } from "../features/policy/grant.table.js";
 import type { OrganizationInvitationsTable } from "../features/invitations/invitation.table.js";
 import type { ApiKeysTable } from "../features/keys/key.table.js";
@@ -69,6 +69,7 @@ export interface Database {
   api_keys: ApiKeysTable;
   organization_invitations: OrganizationInvitationsTable;
   organization_domains: OrganizationDomainsTable;
+  domain_verifications: DomainVerificationsTable;
   sessions: SessionsTable;
   sign_in_tokens: SignInTokensTable;
   dashboard_admins: DashboardAdminsTable;

@@ -16,7 +16,11 @@ export interface TestApi {
 /** Starts the API on a free port over the test store (close `app` in afterEach). */
 export async function startApi(
   t: TestStore,
-  options: { rateLimitPerMinute?: number; authFailuresPerMinute?: number } = {},
+  options: {
+    rateLimitPerMinute?: number;
+    authFailuresPerMinute?: number;
+    resolveTxt?: (hostname: string) => Promise<string[][]>;
+  } = {},
 ): Promise<TestApi> {
   const app = await buildApp({
     store: t.store,
@@ -24,6 +28,7 @@ export async function startApi(
     runtime: { caches: new Map() },
     rateLimitPerMinute: options.rateLimitPerMinute,
     authFailuresPerMinute: options.authFailuresPerMinute,
+    resolveTxt: options.resolveTxt,
   });
   const url = await app.listen({ port: 0, host: "127.0.0.1" });
   const secret = (await createKey(t.ctx, { name: "test" })).secret;

@@ -119,6 +119,58 @@ export function registerDomainCommands(program: Command): void {
       ),
     );
 
+  // Hand-written: one command starts a proof (--method) or completes it (--check, --code).
+  domain
+    .command("verify")
+    .description(
+      "Prove the organization owns a domain: --method dns prints a TXT record to publish (then --check), --method email sends a code to an address at the domain (then --code).",
+    )
+    .argument("<domain>", "the domain's name or id")
+    .option("--organization <org>", "slug, id or name (default: clerk org use)")
+    .option("--method <method>", "dns or email: start a proof")
+    .option("--email <address>", "email: an address at the domain to send the code to")
+    .option("--check", "dns: look the TXT record up now")
+    .option("--code <code>", "email: the code from the e-mail")
+    .addHelpText(
+      "after",
+      "\nExamples:\n  clerk org domain verify acme.com --method dns\n  clerk org domain verify acme.com --check\n  clerk org domain verify acme.com --method email --email it@acme.com\n  clerk org domain verify acme.com --code 123456",
+    )
+    .action(
+      action<{ organization?: string; method?: string; email?: string; check?: boolean; code?: string }>(
+        async ({ api }, o, [name]) => {
+          const params = { organization_id: organizationOrDefault(o.organization), domain_id: name ?? "" };
+          if (o.check || o.code !== undefined) {
+            const d = await api.call(domainOperations.attemptVerification, {
+              params,
+              body: o.code === undefined ? {} : { code: o.code },
+            });
+            return {
+              json: d,
+              text: `Verified ${d.name} for ${d.public_organization_data.slug} (${d.verification?.strategy ?? "admin"}).`,
+            };
+          }
+          if (o.method !== "dns" && o.method !== "email")
+            throw new ClerkError(
+              "input.invalid",
+              "Say how to prove it: --method dns or --method email --email it@<domain>; then --check or --code.",
+              { param: "method" },
+            );
+          const v = await api.call(domainOperations.startVerification, {
+            params,
+            body:
+              o.method === "dns"
+                ? { strategy: "dns_record" }
+                : { strategy: "email_code", ...(o.email === undefined ? {} : { email_address: o.email }) },
+          });
+          const until = new Date(v.expire_at).toISOString().replace(".000Z", "Z");
+          const text = v.dns_record
+            ? `Publish this DNS record (valid until ${until}):\n  ${v.dns_record.name}  TXT  "${v.dns_record.value}"\nThen run: clerk org domain verify ${v.domain.name} --check`
+            : `A code was sent to ${v.email_address ?? ""} (valid until ${until}).\nThen run: clerk org domain verify ${v.domain.name} --code <code>`;
+          return { json: v, text };
+        },
+      ),
+    );
+
   operationCommand(domain, "remove", domainOperations.remove, {
     description: "Remove a domain from an organization.",
     flags: { organization_id: organizationFlag, domain_id: { flag: "domain", value: "domain" } },

@@ -47,3 +47,53 @@ export function domainQuotaExceeded(organization: string): ClerkError {
     `${organization} already has ${MAX_DOMAINS_PER_ORGANIZATION} domains, the most an organization can have; remove one first (clerk org domain remove).`,
   );
 }
+
+export function domainAlreadyVerified(name: string): ClerkError {
+  return new ClerkError("domain.already_verified", `${name} is already verified; there is nothing to prove.`, {
+    param: "domain_id",
+  });
+}
+
+export function verificationMissing(name: string): ClerkError {
+  return new ClerkError(
+    "domain.verification_missing",
+    `No verification of ${name} is under way; start one with: clerk org domain verify ${name} --method dns (or --method email --email it@${name})`,
+    { param: "domain_id" },
+  );
+}
+
+export function verificationExpired(name: string): ClerkError {
+  return new ClerkError(
+    "domain.verification_expired",
+    `The verification of ${name} expired; start a new one with: clerk org domain verify ${name} --method …`,
+    { param: "domain_id" },
+  );
+}
+
+export function verificationFailed(message: string, param: string): ClerkError {
+  return new ClerkError("domain.verification_failed", message, { param });
+}
+
+export function tooManyAttempts(name: string): ClerkError {
+  return new ClerkError(
+    "domain.verification_attempts",
+    `Too many wrong codes for ${name}; the code is void. Send a new one with: clerk org domain verify ${name} --method email --email …`,
+    { param: "code" },
+  );
+}
+
+export function emailOutsideDomain(email: string, name: string): ClerkError {
+  return new ClerkError(
+    "domain.email_outside_domain",
+    `${email} is not an address at ${name}; the code must go to someone who receives mail at the domain (e.g. it@${name}).`,
+    { param: "email_address" },
+  );
+}
+
+export function noEmailProvider(): ClerkError {
+  return new ClerkError(
+    "domain.no_email_provider",
+    "No e-mail provider is configured, so no code can be sent; add one (clerk notify configure --provider email …) or verify by DNS (--method dns).",
+    { param: "strategy" },
+  );
+}

@@ -3,7 +3,8 @@ import { z } from "zod";
 import { deletedObject, operation, pageOf } from "../../operations/index.js";
 import { enrollmentModeSchema } from "./domain.schema.js";
 import { addDomain, listDomains, removeDomain, updateDomain, verifyDomain } from "./domain.service.js";
-import { deletedDomainSchema, domainObject, domainSchema } from "./domain.view.js";
+import { attemptDomainVerification, startDomainVerification } from "./domain.verification.js";
+import { deletedDomainSchema, domainObject, domainSchema, verificationStartedSchema } from "./domain.view.js";
 
 const flag = z.union([z.boolean(), z.enum(["true", "false"]).transform((v) => v === "true")]);
 const many = z.union([z.string(), z.array(z.string())]).transform((v) => (Array.isArray(v) ? v : [v]));
@@ -138,6 +139,53 @@ export const domainOperations = {
       output: domainSchema,
     },
     async ({ ctx, params: p }) => domainObject(await verifyDomain(ctx, p.organization_id, p.domain_id)),
+  ),
+
+  startVerification: operation(
+    {
+      method: "POST",
+      url: `${base}/:domain_id/verification`,
+      tag,
+      summary:
+        "Start proving the organization owns a domain: a DNS TXT record to publish (dns_record) or a code e-mailed to an address at the domain (email_code)",
+      params: domainParams,
+      body: z
+        .object({
+          strategy: z.enum(["dns_record", "email_code"]).describe("dns_record or email_code"),
+          email_address: z.string().optional().describe("email_code: an address at the domain to send the code to"),
+        })
+        .strict(),
+      output: verificationStartedSchema,
+    },
+    async ({ ctx, params: p, body }) => {
+      const started = await startDomainVerification(ctx, p.organization_id, p.domain_id, {
+        strategy: body.strategy,
+        emailAddress: body.email_address,
+      });
+      return {
+        object: "organization_domain_verification" as const,
+        strategy: started.strategy,
+        dns_record: started.dnsRecord,
+        email_address: started.emailAddress,
+        expire_at: started.expireAt,
+        domain: domainObject(started.domain),
+      };
+    },
+  ),
+
+  attemptVerification: operation(
+    {
+      method: "POST",
+      url: `${base}/:domain_id/verification/attempt`,
+      tag,
+      summary:
+        "Complete a domain's proof: looks the TXT record up (dns_record) or checks the e-mailed code (email_code, five tries)",
+      params: domainParams,
+      body: z.object({ code: z.string().optional().describe("email_code: the code from the e-mail") }).strict(),
+      output: domainSchema,
+    },
+    async ({ ctx, params: p, body }) =>
+      domainObject(await attemptDomainVerification(ctx, p.organization_id, p.domain_id, { code: body.code })),
   ),
 
   listAll: operation(

@@ -1,7 +1,7 @@
 // Reads and writes the organization_domains table.
 import type { Kysely, Selectable, Updateable } from "kysely";
 import type { Database } from "../../store/database.js";
-import type { OrganizationDomainsTable } from "./domain.table.js";
+import type { OrganizationDomainsTable, VerificationStrategy } from "./domain.table.js";
 import { likeContains } from "../../store/like.js";
 
 export type DomainRow = Selectable<OrganizationDomainsTable>;
@@ -10,6 +10,11 @@ export type DomainRow = Selectable<OrganizationDomainsTable>;
 export interface DomainRecord extends DomainRow {
   organization_name: string;
   organization_slug: string;
+  /** The latest DNS or e-mail proof (domain_verifications), null when none was started. */
+  verification_strategy: VerificationStrategy | null;
+  verification_attempts: number | null;
+  verification_expire_at: number | null;
+  verification_verified_at: number | null;
 }
 
 /** Which domains a list returns. */
@@ -40,8 +45,16 @@ function filtered(db: Kysely<Database>, f: DomainFilter) {
 function withOrganization(q: ReturnType<typeof filtered>) {
   return q
     .innerJoin("organizations as o", "o.id", "d.organization_id")
+    .leftJoin("domain_verifications as v", "v.domain_id", "d.id")
     .selectAll("d")
-    .select(["o.name as organization_name", "o.slug as organization_slug"]);
+    .select([
+      "o.name as organization_name",
+      "o.slug as organization_slug",
+      "v.strategy as verification_strategy",
+      "v.attempts as verification_attempts",
+      "v.expire_at as verification_expire_at",
+      "v.verified_at as verification_verified_at",
+    ]);
 }
 
 /** A page of domains and the total that match, ordered by name or created_at (id breaks ties). */
@@ -113,4 +126,15 @@ export async function updateDomainRow(
 
 export async function deleteDomainRow(db: Kysely<Database>, id: string): Promise<void> {
   await db.deleteFrom("organization_domains").where("id", "=", id).execute();
+}
+
+/** The names of an organization's verified domains. */
+export async function verifiedDomainNames(db: Kysely<Database>, organizationId: string): Promise<Set<string>> {
+  const rows = await db
+    .selectFrom("organization_domains")
+    .select("name")
+    .where("organization_id", "=", organizationId)
+    .where("verified", "=", 1)
+    .execute();
+  return new Set(rows.map((r) => r.name));
 }

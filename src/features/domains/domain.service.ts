@@ -22,6 +22,7 @@ import {
   insertDomain,
   listDomainRecords,
   updateDomainRow,
+  verifiedDomainNames,
 } from "./domain.repository.js";
 import {
   COMMON_EMAIL_PROVIDERS,
@@ -33,7 +34,7 @@ import {
   listDomainsSchema,
   updateDomainSchema,
 } from "./domain.schema.js";
-import type { EnrollmentMode } from "./domain.table.js";
+import type { EnrollmentMode, VerificationStrategy } from "./domain.table.js";
 
 const MANAGE = "org:sys_domains:manage";
 const READ = "org:sys_domains:read";
@@ -45,17 +46,33 @@ export interface Domain {
   name: string;
   enrollmentMode: EnrollmentMode;
   verified: boolean;
+  /** The latest DNS or e-mail proof started (null: none, or the domain was vouched for by an admin). */
+  verification: {
+    strategy: VerificationStrategy;
+    attempts: number;
+    expireAt: number;
+    verifiedAt: number | null;
+  } | null;
   createdAt: number;
   updatedAt: number;
 }
 
-function toDomain(row: DomainRecord): Domain {
+export function toDomain(row: DomainRecord): Domain {
   return {
     id: row.id,
     organization: { id: row.organization_id, name: row.organization_name, slug: row.organization_slug },
     name: row.name,
     enrollmentMode: row.enrollment_mode,
     verified: row.verified === 1,
+    verification:
+      row.verification_strategy === null
+        ? null
+        : {
+            strategy: row.verification_strategy,
+            attempts: Number(row.verification_attempts ?? 0),
+            expireAt: Number(row.verification_expire_at ?? 0),
+            verifiedAt: row.verification_verified_at === null ? null : Number(row.verification_verified_at),
+          },
     createdAt: row.created_at,
     updatedAt: row.updated_at,
   };
@@ -137,7 +154,7 @@ export async function listDomains(
 }
 
 /** Finds a domain of the organization by id or by name. */
-async function findDomain(ctx: ServiceContext, org: Organization, ref: string): Promise<Domain> {
+export async function findDomain(ctx: ServiceContext, org: Organization, ref: string): Promise<Domain> {
   const value = ref.trim();
   const row = isId(value, "orgdmn")
     ? await findDomainRecord(ctx.db, value)
@@ -217,4 +234,9 @@ export async function removeDomain(ctx: ServiceContext, organization: string, re
     });
     return domain;
   });
+}
+
+/** The names of an organization's verified domains (an enterprise connection serves only those). */
+export async function verifiedDomainsOf(ctx: ServiceContext, organizationId: string): Promise<Set<string>> {
+  return verifiedDomainNames(ctx.db, organizationId);
 }

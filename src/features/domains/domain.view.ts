@@ -4,17 +4,21 @@ import { deletedObjectSchema, millis } from "../../operations/index.js";
 import type { Domain } from "./domain.service.js";
 import { enrollmentModeSchema } from "./domain.schema.js";
 
-/** How a verified domain was verified: always by an admin, since clerk sends no verification e-mails. */
+/** How a domain was verified (an admin vouched, a DNS TXT record, an e-mailed code), or the proof under way. */
 const verificationSchema = z
   .object({
-    status: z.literal("verified"),
-    strategy: z.literal("admin"),
-    attempts: z.null(),
-    expire_at: z.null(),
-    verified_at: z.null().describe("Always null: the time of an admin verification is not recorded"),
+    status: z.enum(["unverified", "verified"]),
+    strategy: z.enum(["admin", "dns_record", "email_code"]),
+    attempts: z.number().int().min(0).nullable(),
+    expire_at: z.number().int().nullable().describe("When a proof under way stops being accepted"),
+    verified_at: z
+      .number()
+      .int()
+      .nullable()
+      .describe("When ownership was proven (DNS or e-mail); null for an admin's word, which records no time"),
   })
   .nullable()
-  .describe("An admin verification when the domain is verified, null when it is not");
+  .describe("How the domain was verified, or the proof under way; null when unverified with none started");
 
 /** `object: "organization_domain"`; a verified domain carries an admin verification, an unverified one null. */
 export const domainSchema = z.object({
@@ -43,9 +47,26 @@ export const domainSchema = z.object({
 export type DomainObject = z.infer<typeof domainSchema>;
 
 export function domainObject(d: Domain): DomainObject {
+  const v = d.verification;
   const verification = d.verified
-    ? { status: "verified" as const, strategy: "admin" as const, attempts: null, expire_at: null, verified_at: null }
-    : null;
+    ? v && v.verifiedAt !== null
+      ? {
+          status: "verified" as const,
+          strategy: v.strategy,
+          attempts: v.attempts,
+          expire_at: null,
+          verified_at: v.verifiedAt,
+        }
+      : { status: "verified" as const, strategy: "admin" as const, attempts: null, expire_at: null, verified_at: null }
+    : v && v.verifiedAt === null
+      ? {
+          status: "unverified" as const,
+          strategy: v.strategy,
+          attempts: v.attempts,
+          expire_at: v.expireAt,
+          verified_at: null,
+        }
+      : null;
   return {
     object: "organization_domain",
     id: d.id,
@@ -72,3 +93,16 @@ export function domainObject(d: Domain): DomainObject {
 
 /** The removal answer: Clerk's DeletedObject. */
 export const deletedDomainSchema = deletedObjectSchema("organization_domain");
+
+/** The answer to starting a proof: what to publish (DNS) or where the code went (e-mail), and the domain. */
+export const verificationStartedSchema = z.object({
+  object: z.literal("organization_domain_verification"),
+  strategy: z.enum(["dns_record", "email_code"]),
+  dns_record: z
+    .object({ type: z.literal("TXT"), name: z.string(), value: z.string() })
+    .nullable()
+    .describe("dns_record: publish this TXT record, then attempt"),
+  email_address: z.string().nullable().describe("email_code: where the code was sent"),
+  expire_at: z.number().int().describe("When the proof stops being accepted"),
+  domain: domainSchema,
+});

@@ -17,7 +17,9 @@ export {
   listDomains,
   removeDomain,
   updateDomain,
+  verifiedDomainsOf,
   verifyDomain,
 } from "./domain.service.js";
+export { attemptDomainVerification, startDomainVerification } from "./domain.verification.js";
 export type { EnrollmentMode } from "./domain.table.js";
 export { type DomainObject, domainObject, domainSchema } from "./domain.view.js";

@@ -3,7 +3,7 @@
 // IdP publishes with what clerk accepts, and says in words what is wrong and what to give the IdP.
 import { X509Certificate } from "node:crypto";
 import type { ServiceContext } from "../../context.js";
-import { type Connection, connectionForSignIn, getConnection } from "./connection.service.js";
+import { type Connection, connectionForSignIn, getConnection, unverifiedDomain } from "./connection.service.js";
 import { oidcServerMetadata } from "./oidc.service.js";
 import { isSaml } from "./sso.schema.js";
 import { acsUrl, oidcCallbackUrl, spEntityId, spMetadataUrl } from "./sso.urls.js";
@@ -201,6 +201,17 @@ async function oidcChecks(ctx: ServiceContext, c: Connection): Promise<Connectio
   return checks;
 }
 
+async function domainCheck(ctx: ServiceContext, c: Connection): Promise<ConnectionCheck> {
+  const unverified = await unverifiedDomain(ctx, await connectionForSignIn(ctx, c.id));
+  return unverified === undefined
+    ? { check: "domains", status: "ok", message: `${c.domains.join(", ")} verified by the organization` }
+    : {
+        check: "domains",
+        status: "error",
+        message: `${unverified} is not verified by the organization; nobody signs in for it until it is (clerk org domain verify ${unverified} --method dns)`,
+      };
+}
+
 /** Checks a connection; every problem found is a check with status `error` (or `warning`), none is thrown. */
 export async function checkConnection(ctx: ServiceContext, id: string): Promise<ConnectionCheckReport> {
   const connection = await getConnection(ctx, id);
@@ -219,6 +230,7 @@ export async function checkConnection(ctx: ServiceContext, id: string): Promise<
       status: connection.active ? "ok" : "warning",
       message: connection.active ? "active" : "inactive: nobody signs in through it until it is activated",
     } satisfies ConnectionCheck,
+    await domainCheck(ctx, connection),
     ...(saml ? await samlChecks(ctx, connection) : await oidcChecks(ctx, connection)),
   ];
   return { connection, ok: checks.every((c) => c.status !== "error"), giveIdp, checks };

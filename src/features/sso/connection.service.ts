@@ -5,10 +5,10 @@ import { isId, newId } from "../../ids.js";
 import { sealSecret } from "../../secrets.js";
 import { assertAllowedNow } from "../access/index.js";
 import { recordAudit } from "../audit/index.js";
-import { COMMON_EMAIL_PROVIDERS } from "../domains/index.js";
+import { COMMON_EMAIL_PROVIDERS, verifiedDomainsOf } from "../domains/index.js";
 import { resolveOrg } from "../orgs/index.js";
 import { getRoleDefaults, resolveRole } from "../roles/index.js";
-import { connectionNotFound, domainTaken, invalidConnection, publicDomain } from "./sso.errors.js";
+import { connectionNotFound, domainTaken, domainUnverified, invalidConnection, publicDomain } from "./sso.errors.js";
 import {
   type CreateConnectionBody,
   type Provider,
@@ -137,7 +137,16 @@ function complete(row: SsoConnectionsTable): boolean {
   return row.oidc_discovery_url !== null && row.oidc_client_id !== null;
 }
 
-function assertActivatable(row: SsoConnectionsTable): void {
+/** The connection's first domain its organization has not verified, if any. */
+export async function unverifiedDomain(ctx: ServiceContext, row: SsoConnectionsTable): Promise<string | undefined> {
+  const verified = await verifiedDomainsOf(ctx, row.organization_id);
+  return (JSON.parse(row.domains) as string[]).find((d) => !verified.has(d));
+}
+
+/** An active connection needs its IdP settings complete and every domain verified by its organization. */
+async function assertActivatable(ctx: ServiceContext, row: SsoConnectionsTable): Promise<void> {
+  const unverified = await unverifiedDomain(ctx, row);
+  if (unverified !== undefined) throw domainUnverified(unverified, row.organization_id);
   if (complete(row)) return;
   throw isSaml(row.provider)
     ? invalidConnection(
@@ -185,7 +194,10 @@ function applyProtocol(
 /** What the audit log keeps of a connection: everything but the secret (already absent). */
 const audited = (c: Connection) => c;
 
-/** Creates a connection for an organization; active when asked, or by default once its IdP settings are complete. */
+/**
+ * Creates a connection for an organization; active when asked, or by default once its IdP settings are complete
+ * and every domain is verified by the organization (an unverified domain with `active: true` is refused).
+ */
 export async function createConnection(ctx: ServiceContext, input: CreateConnectionBody): Promise<Connection> {
   assertMayManage(ctx, "create enterprise connections");
   return inTransaction(ctx, async (tx) => {
@@ -221,8 +233,9 @@ export async function createConnection(ctx: ServiceContext, input: CreateConnect
       updated_at: now,
     };
     applyProtocol(tx, row, input.saml, input.oidc);
-    if (input.active === true) assertActivatable(row);
-    row.active = (input.active ?? complete(row)) ? 1 : 0;
+    if (input.active === true) await assertActivatable(tx, row);
+    // Active by default once it could sign anyone in: settings complete, every domain verified.
+    row.active = (input.active ?? (complete(row) && (await unverifiedDomain(tx, row)) === undefined)) ? 1 : 0;
     await tx.db.insertInto("sso_connections").values(row).execute();
     const connection = toConnection(row);
     await recordAudit(tx, {
@@ -296,7 +309,7 @@ export async function updateConnection(
     ]);
     applyProtocol(tx, row, input.saml, input.oidc);
     if (input.active != null) row.active = input.active ? 1 : 0;
-    if (row.active === 1) assertActivatable(row);
+    if (row.active === 1) await assertActivatable(tx, row);
     row.updated_at = tx.clock.now();
     await tx.db.updateTable("sso_connections").set(row).where("id", "=", row.id).execute();
     const connection = toConnection(row);

@@ -4,6 +4,7 @@
 import { type Actor, type ServiceContext, inTransaction } from "../../context.js";
 import { isClerkError } from "../../errors.js";
 import { recordAudit } from "../audit/index.js";
+import { verifiedDomainsOf } from "../domains/index.js";
 import { addMember, updateMemberRoles } from "../members/index.js";
 import { membershipRecords } from "../policy/index.js";
 import { createSession, issueToken } from "../sessions/index.js";
@@ -70,6 +71,12 @@ export async function completeSignIn(
 ): Promise<SignedIn> {
   const tx = { ...ctx, actor: connectionActor(connection) };
   const email = checkedEmail(connection, identity.email);
+  const domain = email.slice(email.lastIndexOf("@") + 1).toLowerCase();
+  if (!(await verifiedDomainsOf(tx, connection.organizationId)).has(domain))
+    throw signInRefused(
+      "domain_unverified",
+      `${domain} is no longer a verified domain of the connection's organization; nobody signs in for it until it is verified again.`,
+    );
   const user = await ensureUser(tx, email, "human");
   const roles = rolesFor(connection, identity.groups);
   const target = { type: "enterprise_connection", id: connection.id, label: email };

@@ -25,6 +25,14 @@ export function publicDomain(domain: string): ClerkError {
   );
 }
 
+export function domainUnverified(domain: string, organizationId: string): ClerkError {
+  return new ClerkError(
+    "sso.domain_unverified",
+    `An active connection signs people in only for verified domains, and ${domain} is not a verified domain of organization ${organizationId}; verify it first (clerk org domain verify ${domain} --method dns), or leave the connection inactive.`,
+    { param: "domains", details: { domain } },
+  );
+}
+
 export function invalidConnection(message: string, param: string): ClerkError {
   return new ClerkError("sso.invalid_connection", message, { param });
 }
@@ -46,6 +54,7 @@ export type SignInFailure =
   | "email_outside_domains"
   | "redirect_not_allowed"
   | "connection_inactive"
+  | "domain_unverified"
   | "oidc_rejected";
 
 export function signInRefused(reason: SignInFailure, message: string, cause?: unknown): ClerkError {

@@ -14,6 +14,7 @@ import * as notificationSecrets from "./0012-notification-secrets.js";
 import * as sso from "./0013-sso.js";
 import * as webhooks from "./0016-webhooks.js";
 import * as dashboard from "./0017-dashboard.js";
+import * as domainVerifications from "./0018-domain-verifications.js";
 
 /** Every migration by name; names sort in the order they apply. */
 export const MIGRATIONS: Record<string, Migration> = {
@@ -31,4 +32,5 @@ export const MIGRATIONS: Record<string, Migration> = {
   "0013-sso": sso,
   "0016-webhooks": webhooks,
   "0017-dashboard": dashboard,
+  "0018-domain-verifications": domainVerifications,
 };
