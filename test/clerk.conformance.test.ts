@@ -425,6 +425,17 @@ for (const dialect of DIALECTS) {
       await call("GET /jwks", {}, 200);
       await call("GET /instance/organization_settings", {}, 200);
 
+      // Sign-in tokens, once served (helper "dashboard" builds them): driven as the spec spells them.
+      if (SERVED.has(shape("POST /sign_in_tokens"))) {
+        const token = await call("POST /sign_in_tokens", {}, 200, {
+          body: { user_id: alice, expires_in_seconds: 600 },
+        });
+        await call("POST /sign_in_tokens", {}, 422, { body: { expires_in_seconds: 600 } });
+        const revokeToken = "POST /sign_in_tokens/{sign_in_token_id}/revoke";
+        await call(revokeToken, { sign_in_token_id: String(token.id) }, 200);
+        await call(revokeToken, { sign_in_token_id: "sit_" + UNKNOWN }, 404);
+      }
+
       // Enterprise connections.
       const conn = await call("POST /enterprise_connections", {}, 201, {
         body: {
