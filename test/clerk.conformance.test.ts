@@ -60,7 +60,6 @@ const UNSERVED: Record<string, string> = {
   "GET /users/{user_id}/billing/credits": "no billing",
   "POST /users/{user_id}/billing/credits": "no billing",
   "GET /users/{user_id}/oauth_access_tokens/{provider}": "no social connections",
-  "GET /users/{user_id}/organization_invitations": "invitations are listed per organization and instance-wide",
   "POST /users/{user_id}/remove_password": "no passwords",
   "POST /users/{user_id}/verify_password": "no passwords",
   "POST /users/{user_id}/verify_totp": "no multi-factor authentication",
@@ -368,6 +367,10 @@ for (const dialect of DIALECTS) {
       await call("GET /organizations/{organization_id}/invitations", { organization_id: orgId }, 200);
       await call("GET /organizations/{organization_id}/invitations/pending", { organization_id: orgId }, 200);
       await call("GET /organization_invitations", {}, 200);
+      const dave = await call("POST /users", {}, 200, { body: { email_address: ["dave@acme.com"] } });
+      const daves = await call("GET /users/{user_id}/organization_invitations", { user_id: String(dave.id) }, 200);
+      expect(daves.total_count).toBe(1);
+      await call("GET /users/{user_id}/organization_invitations", { user_id: "user_" + UNKNOWN }, 404);
       const invIds = { organization_id: orgId, invitation_id: String(inv.id) };
       await call("GET /organizations/{organization_id}/invitations/{invitation_id}", invIds, 200);
       await call(

@@ -68,6 +68,22 @@ for (const dialect of DIALECTS) {
       expect(await snapshot(t.store)).toEqual(before);
     });
 
+    it("finds users by several e-mail addresses, repeated or comma-separated (the CLI's member list reads kinds so)", async () => {
+      await ensureUser(t.ctx, "alice@acme.com");
+      await ensureUser(t.ctx, "bot@acme.com", "agent");
+      await ensureUser(t.ctx, "carol@acme.com");
+      const kinds = async (query: string) =>
+        ((await call("GET", `/users?${query}`)).body as unknown as Json[])
+          .map((u) => [(u.email_addresses as Json[])[0]?.email_address, (u.private_metadata as Json).kind])
+          .sort();
+      const expected = [
+        ["alice@acme.com", "human"],
+        ["bot@acme.com", "agent"],
+      ];
+      expect(await kinds("email_address=alice@acme.com&email_address=bot@acme.com")).toEqual(expected);
+      expect(await kinds("email_address=alice@acme.com,Bot@acme.com")).toEqual(expected);
+    });
+
     it("renames a user from first_name and last_name, keeping the part not given", async () => {
       const carol = await ensureUser(t.ctx, "carol@acme.com");
       await call("PATCH", `/users/${carol.id}`, { first_name: "Carol", last_name: "Danvers" });

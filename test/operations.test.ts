@@ -40,7 +40,9 @@ describe("operations: the OpenAPI document", () => {
     for (const [path, methods] of Object.entries(doc.paths))
       for (const [method, op] of Object.entries(methods)) {
         operations += 1;
-        const content = op.responses["200"]?.content ?? {};
+        // The success status is 200, or another 2xx the operation declares (201 for a created connection).
+        const success = Object.keys(op.responses).find((status) => status.startsWith("2")) ?? "200";
+        const content = op.responses[success]?.content ?? {};
         const schemas = Object.values(content).map((c) => c.schema);
         // An undeclared output is published as the empty schema `{}`, which describes nothing.
         if (schemas.length === 0 || schemas.some((s) => !s || Object.keys(s).length === 0))

@@ -3,6 +3,8 @@
 import { z } from "zod";
 import { jsonObject } from "../../json-limits.js";
 import { operation, pageOf } from "../../operations/index.js";
+import { assertAllowedNow } from "../access/index.js";
+import { resolveUser } from "../users/index.js";
 import { type BulkInvitationInput, invitationStatusSchema } from "./invitation.schema.js";
 import {
   acceptInvitation,
@@ -243,6 +245,33 @@ export const invitationOperations = {
         status: q.status,
         query: q.query,
         orderBy: q.order_by,
+        limit: q.limit,
+        offset: q.offset,
+      });
+      return { data: page.data.map(invitationWithOrganizationObject), total_count: page.totalCount };
+    },
+  ),
+
+  ofUser: operation(
+    {
+      method: "GET",
+      url: "/users/:user_id/organization_invitations",
+      tag,
+      summary: "List the invitations sent to a user's e-mail address (instance admins)",
+      params: z.object({ user_id: z.string().describe("The user's id or e-mail address") }),
+      query: z.object({ ...pageFields, status: statuses.optional() }).loose(),
+      output: pageOf(invitationWithOrganizationSchema),
+    },
+    async ({ ctx, params: p, query: q }) => {
+      assertAllowedNow(ctx, {
+        kind: "instance_admin",
+        what: "list a user's invitations",
+        why: "they span organizations",
+      });
+      const user = await resolveUser(ctx, p.user_id);
+      const page = await listInvitations(ctx, {
+        emailAddress: user.email,
+        status: q.status,
         limit: q.limit,
         offset: q.offset,
       });

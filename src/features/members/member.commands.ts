@@ -109,6 +109,22 @@ export function registerMemberCommands(program: Command): void {
     render: (m) => ({ json: { ...m, deleted: true }, text: `Removed ${m.public_user_data.identifier}.` }),
   });
 
+  operationCommand(member, "metadata", memberOperations.metadata, {
+    description: "Merge into a member's public and private metadata (JSON objects; null deletes a key).",
+    flags: {
+      organization_id: organization,
+      user_id: email,
+      public_metadata: { flag: "public", value: "json", help: "a JSON object merged into the public metadata" },
+      private_metadata: { flag: "private", value: "json", help: "a JSON object merged into the private metadata" },
+    },
+    examples: [
+      'clerk org member metadata --organization "engineering-team" --email "bob@acme.com" --public \'{"team":"web"}\'',
+    ],
+    render: (m) => ({ json: m, text: `Updated the metadata of ${m.public_user_data.identifier}.` }),
+  });
+
+  registerUserCommands(program);
+
   const direct = program
     .command("member")
     .description("Direct (temporary or scoped) grants to members, and what members may do.");
@@ -167,5 +183,61 @@ export function registerMemberCommands(program: Command): void {
         rows.map((r) => [r.permission, r.scopes.join(", ") || "(all)", when(r.expires_at), r.sources.join("; ")]),
       ),
     }),
+  });
+}
+
+/** `clerk user …`: the instance's users (people and agents) across organizations. */
+function registerUserCommands(program: Command): void {
+  const user = program.command("user").description("Users (people and AI agents) of the instance.");
+  const userFlag: FlagSpec = { flag: "user", value: "user", help: "the user's e-mail address or id" };
+
+  operationCommand(user, "list", userOperations.list, {
+    description: "List users, newest first.",
+    flags: { limit: { value: "n", help: "at most this many (1-500, default 10)" }, offset: false },
+    examples: ["clerk user list --limit 50"],
+    render: (users) => ({
+      json: users,
+      text: table(
+        ["EMAIL", "KIND", "NAME", "SINCE"],
+        users.map((u) => [
+          u.email_addresses[0]?.email_address ?? "",
+          u.private_metadata.kind,
+          [u.first_name, u.last_name].filter((x) => x).join(" "),
+          when(u.created_at),
+        ]),
+      ),
+    }),
+  });
+
+  operationCommand(user, "update", userOperations.update, {
+    description: "Rename a user.",
+    flags: { user_id: userFlag },
+    examples: ['clerk user update --user "carol@acme.com" --first-name "Carol" --last-name "Danvers"'],
+    render: (u) => ({
+      json: u,
+      text: `Renamed ${u.email_addresses[0]?.email_address ?? u.id} to ${[u.first_name, u.last_name].filter((x) => x).join(" ") || "(no name)"}.`,
+    }),
+  });
+
+  operationCommand(user, "memberships", memberOperations.listOfUser, {
+    description: "List a user's memberships across organizations, newest first.",
+    paged: true,
+    flags: { user_id: userFlag },
+    examples: ['clerk user memberships --user "alice@acme.com"'],
+    render: ({ data }) => ({
+      json: data,
+      text: table(
+        ["ORGANIZATION", "ROLES", "SINCE"],
+        data.map((m) => [m.organization.slug, m.role_names.join(", "), when(m.created_at)]),
+      ),
+    }),
+  });
+
+  operationCommand(user, "delete", memberOperations.deleteUser, {
+    description:
+      "Delete a user: their memberships (refused while they are an organization's last manager), agent keys and sessions go too.",
+    flags: { user_id: userFlag },
+    examples: ['clerk user delete --user "bob@acme.com"'],
+    render: (d, { options }) => ({ json: d, text: `Deleted user ${String(options.user)} (${d.id}).` }),
   });
 }

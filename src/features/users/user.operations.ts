@@ -36,7 +36,8 @@ const userParams = z.object({ user_id: z.string() });
 
 const filters = (q: { query?: string | undefined; email_address?: string | string[] | undefined }) => ({
   query: q.query,
-  emails: q.email_address === undefined ? undefined : [q.email_address].flat(),
+  // Repeated (?email_address=a&email_address=b, as Clerk's SDK sends) or comma-separated (no address has a comma).
+  emails: q.email_address === undefined ? undefined : [q.email_address].flat().flatMap((e) => e.split(",")),
 });
 
 const tag = "Users";
