@@ -20,7 +20,7 @@ import { registerAcceptPage } from "./invitation-page.js";
 import { registerDocs } from "./openapi.js";
 import { PROTECTED_RESOURCE_PATH, registerMcp } from "../mcp/index.js";
 import { mount, mountAll } from "./route.js";
-import { isSignInPath, registerSignIn } from "./sign-in.js";
+import { isSignInPath, registerSignIn, sessionCookie } from "./sign-in.js";
 
 declare module "fastify" {
   interface FastifyRequest {
@@ -191,7 +191,9 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     }
     // A browser signed in to the dashboard sends its session cookie instead of a key (never both).
     const cookie = request.headers.authorization === undefined ? sessionCookieOf(request) : undefined;
-    const authenticate = cookie === undefined ? actorFor : (c: ServiceContext) => cookieActor(c, request, cookie);
+    const renew = (token: string) => void reply.header("set-cookie", sessionCookie({ token }));
+    const authenticate =
+      cookie === undefined ? actorFor : (c: ServiceContext) => cookieActor(c, request, cookie, renew);
     const actor = await authenticate({ ...base, changeToken }, request).catch((error: unknown) => {
       if (error instanceof ClerkError && error.code === "auth.unauthenticated") authFailures.fail(request.ip);
       throw error;

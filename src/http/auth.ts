@@ -62,9 +62,15 @@ export function sessionCookieOf(request: FastifyRequest): string | undefined {
 /**
  * The actor of a cookie-authenticated request. A state-changing method must carry the dashboard's header and,
  * when the browser names it, an Origin equal to this server's public origin (CSRF: SameSite=Lax already keeps
- * the cookie off cross-site POSTs; this holds even for same-site neighbours and older browsers).
+ * the cookie off cross-site POSTs; this holds even for same-site neighbours and older browsers). A token past
+ * half its hour is renewed through `onRenewed` (the caller sets the cookie on its answer).
  */
-export async function cookieActor(base: ServiceContext, request: FastifyRequest, token: string): Promise<Actor> {
+export async function cookieActor(
+  base: ServiceContext,
+  request: FastifyRequest,
+  token: string,
+  onRenewed: (token: string) => void,
+): Promise<Actor> {
   if (!SAFE_METHODS.has(request.method)) {
     const origin = request.headers.origin;
     if (origin !== undefined && origin !== new URL(publicUrl()).origin)
@@ -72,5 +78,7 @@ export async function cookieActor(base: ServiceContext, request: FastifyRequest,
     if (request.headers[DASHBOARD_HEADER] !== "1")
       throw csrfRefused(`${request.method} without ${DASHBOARD_HEADER}: 1`);
   }
-  return actorForSessionCookie(base, token);
+  const { actor, renewed } = await actorForSessionCookie(base, token);
+  if (renewed !== undefined) onRenewed(renewed);
+  return actor;
 }

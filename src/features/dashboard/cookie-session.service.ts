@@ -40,9 +40,16 @@ async function verifierFor(ctx: ServiceContext, kid: string): Promise<TokenVerif
 }
 
 /**
- * The token a new session's cookie carries: signed like any session token, but lasting as long as the session
- * (a minute-long token would sign the browser out after a minute; the session row, read on every request, is
- * what decides). Minted by clerk itself, since whoever signs in is not an instance admin.
+ * How long a cookie's token lasts: an hour, renewed on use once half of it is gone. Longer than a token's usual
+ * minute (which would sign a browser out after a minute), but short, because a signing key stays published until
+ * the tokens it signed expire: a rotated key must not linger for a session's week.
+ */
+export const COOKIE_TOKEN_SECONDS = 3600;
+
+/**
+ * The token a session's cookie carries: signed like any session token, lasting COOKIE_TOKEN_SECONDS (never past
+ * the session; the session row, read on every request, is what decides). Minted by clerk itself, since whoever
+ * signs in is not an instance admin.
  */
 export async function sessionCookieToken(ctx: ServiceContext, sessionId: string): Promise<string> {
   const session = await ctx.db
@@ -50,7 +57,8 @@ export async function sessionCookieToken(ctx: ServiceContext, sessionId: string)
     .select("expire_at")
     .where("id", "=", sessionId)
     .executeTakeFirst();
-  const seconds = Math.max(1, Math.floor(((session?.expire_at ?? 0) - ctx.clock.now()) / 1000));
+  const left = Math.floor(((session?.expire_at ?? 0) - ctx.clock.now()) / 1000);
+  const seconds = Math.max(1, Math.min(COOKIE_TOKEN_SECONDS, left));
   return (await issueToken({ ...ctx, actor: SYSTEM_ACTOR }, { sessionId, expiresInSeconds: seconds })).jwt;
 }
 
@@ -61,16 +69,18 @@ export async function sessionCookieToken(ctx: ServiceContext, sessionId: string)
 export async function sessionOfCookie(
   ctx: ServiceContext,
   token: string,
-): Promise<{ sessionId: string; userId: string }> {
+): Promise<{ sessionId: string; userId: string; tokenExpiresAt: number; sessionExpiresAt: number }> {
   const kid = headerKid(token);
   const verifier = kid === undefined ? undefined : await verifierFor(ctx, kid);
   if (!verifier) throw refused("not signed by this instance");
   let sid: unknown;
   let sub: string;
+  let exp: number;
   try {
     const { payload } = await verifier.verify(token);
     sid = payload.sid;
     sub = payload.sub;
+    exp = payload.exp;
   } catch (error) {
     throw refused((error as { reason?: string }).reason ?? "unverifiable");
   }
@@ -83,14 +93,24 @@ export async function sessionOfCookie(
   if (!session || session.user_id !== sub) throw refused("unknown session");
   if (session.status !== "active") throw refused("session revoked");
   if (session.expire_at <= ctx.clock.now()) throw refused("session expired");
-  return { sessionId: sid, userId: sub };
+  return { sessionId: sid, userId: sub, tokenExpiresAt: exp * 1000, sessionExpiresAt: session.expire_at };
 }
 
-/** The actor a session cookie stands for: its user, an instance admin when a dashboard admin. */
-export async function actorForSessionCookie(ctx: ServiceContext, token: string): Promise<Actor> {
-  const user = await resolveUser(ctx, (await sessionOfCookie(ctx, token)).userId);
+/**
+ * The actor a session cookie stands for (its user; an instance admin when a dashboard admin), and a renewed
+ * token when half of this one's hour is gone and the session outlasts it.
+ */
+export async function actorForSessionCookie(
+  ctx: ServiceContext,
+  token: string,
+): Promise<{ actor: Actor; renewed: string | undefined }> {
+  const session = await sessionOfCookie(ctx, token);
+  const user = await resolveUser(ctx, session.userId);
   const admin = await isDashboardAdmin(ctx.db, user.id);
-  return admin
+  const actor: Actor = admin
     ? { type: "user", id: user.id, label: user.email, admin: true }
     : { type: "user", id: user.id, label: user.email };
+  const halfGone = session.tokenExpiresAt - ctx.clock.now() < (COOKIE_TOKEN_SECONDS * 1000) / 2;
+  const renewable = session.sessionExpiresAt > session.tokenExpiresAt;
+  return { actor, renewed: halfGone && renewable ? await sessionCookieToken(ctx, session.sessionId) : undefined };
 }
