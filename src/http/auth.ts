@@ -30,7 +30,7 @@ export function bearerToken(request: FastifyRequest): string {
 export async function actorFor(base: ServiceContext, request: FastifyRequest): Promise<Actor> {
   const token = bearerToken(request);
   // A session token (a JWT: three dot-separated parts) stands for its signed-in user, as the cookie does.
-  if (token.split(".").length === 3) return actorForSessionCookie(base, token);
+  if (token.split(".").length === 3) return (await actorForSessionCookie(base, token)).actor;
   const actor = await authenticate(base, token);
   const actAs = request.headers["clerk-act-as"];
   if (actAs === undefined) return actor;
