@@ -106,6 +106,7 @@ for (const dialect of DIALECTS) {
         strategy: "dns_record",
         attempts: 1,
         expire_at: null,
+        verified_at: t.clock.now(),
       });
       expect(await audit()).toEqual(["domain.created", "domain.verification_started", "domain.verified"]);
       // Nothing left to prove.

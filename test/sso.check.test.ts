@@ -73,7 +73,7 @@ for (const dialect of DIALECTS) {
           ...settings,
         },
       });
-      expect(res.status).toBe(200);
+      expect(res.status).toBe(201);
       return res.body.id as string;
     };
 

@@ -195,7 +195,7 @@ for (const dialect of DIALECTS) {
       const body = { name: "Acme", provider: "saml_okta", organization_id: orgId, domains: ["acme.com", "acme.org"] };
       // Complete but for an unverified domain: created, inactive.
       const created = await call("POST", "/enterprise_connections", { ...body, saml: saml() });
-      expect(created.status).toBe(200);
+      expect(created.status).toBe(201);
       expect(created.body.active).toBe(false);
       const id = created.body.id as string;
       const refused = await call("PATCH", `/enterprise_connections/${id}`, { active: true });

@@ -54,7 +54,7 @@ for (const dialect of DIALECTS) {
         },
         role_mapping: { "eng-leads": "org:admin" },
       });
-      expect(created.status).toBe(200);
+      expect(created.status).toBe(201);
       connectionId = created.body.id as string;
     });
 
