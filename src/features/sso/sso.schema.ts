@@ -59,7 +59,10 @@ const common = {
     .min(1)
     .max(10)
     .describe("the e-mail domains whose users sign in through it (comma-separated in the CLI)"),
-  active: z.boolean().nullish().describe("default: active once the IdP settings are complete"),
+  active: z
+    .boolean()
+    .nullish()
+    .describe("default: active once the IdP settings are complete and every domain is verified"),
   sync_user_attributes: z.boolean().nullish().describe("Update mapped roles on every sign-in"),
   saml: samlBody
     .nullish()
