@@ -51,7 +51,7 @@ for (const dialect of DIALECTS) {
         },
         role_mapping: { "eng-leads": "org:admin" },
       });
-      expect(created.status).toBe(200);
+      expect(created.status).toBe(201);
       connectionId = created.body.id as string;
     });
 
