@@ -1,7 +1,8 @@
 // Wire-exactness with Clerk (issue 16): every operation we serve whose path is in Clerk's published Backend API spec
 // (test/fixtures/clerk-bapi-2025-11-10.yml, from clerk/openapi-specs) is driven through the real HTTP server, on its
 // happy path and its declared error cases, and each answer's status and body are validated against the spec with
-// Ajv. Spec operations we do not serve must answer 404 resource_not_found. A table per tag is printed.
+// Ajv; a refused body must be a form_param_* error naming the parameter and change nothing. Spec operations we do
+// not serve must answer 404 resource_not_found. A table per tag is printed.
 import { readFileSync } from "node:fs";
 import { Ajv, type ValidateFunction } from "ajv";
 import formatsPlugin from "ajv-formats";
@@ -9,6 +10,7 @@ import { parse } from "yaml";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { OPERATIONS } from "../src/features/operations.js";
 import { type TestApi, startApi } from "./helpers/api.js";
+import { snapshot } from "./helpers/snapshot.js";
 import { DIALECTS, type TestStore, openTestStore } from "./helpers/store.js";
 
 type Json = Record<string, unknown>;
@@ -195,6 +197,7 @@ for (const dialect of DIALECTS) {
         if (value === undefined) throw new Error(`${key}: no value for ${name}`);
         return encodeURIComponent(value);
       });
+      const before = expected === 422 ? await snapshot(t.store) : undefined;
       const response = await fetch(`${api.url}/v1${path}${options.query ? `?${options.query}` : ""}`, {
         method: op.method,
         headers: { authorization: `Bearer ${api.secret}`, "content-type": "application/json" },
@@ -219,6 +222,16 @@ for (const dialect of DIALECTS) {
           .slice(0, 4)
           .map((e) => `${e.instancePath || "/"} ${e.message} ${JSON.stringify(e.params)}`);
         violations.push(`${label}: ${errors.join("; ")}`);
+        return body;
+      }
+      // Bad input is Clerk's form_param_* error naming the parameter.
+      const first = (body.errors as { code?: string; meta?: { param_name?: string } }[] | undefined)?.[0];
+      if (response.status === 422 && (!first?.code?.startsWith("form_param_") || !first.meta?.param_name)) {
+        violations.push(`${label}: not a form_param_* error with meta.param_name: ${text.slice(0, 300)}`);
+        return body;
+      }
+      if (before && JSON.stringify(await snapshot(t.store)) !== JSON.stringify(before)) {
+        violations.push(`${label}: refused, yet the store changed`);
         return body;
       }
       validated.add(key);
