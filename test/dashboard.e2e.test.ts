@@ -188,6 +188,7 @@ describe("the dashboard in chromium", () => {
       await page.getByLabel("Invite by e-mail").fill("carol@acme.com");
       await page.getByRole("button", { name: "Invite" }).click();
       await page.getByText("Invited carol@acme.com.").waitFor();
+      await page.getByText(/Invited, not yet joined \(1\): carol@acme\.com \(org:member\)/).waitFor();
       // A second invitation of the same address is refused in the API's words.
       await page.getByLabel("Invite by e-mail").fill("carol@acme.com");
       await page.getByRole("button", { name: "Invite" }).click();

@@ -36,6 +36,7 @@ function Members({ org, query }: { org: Organization; query: URLSearchParams }) 
     ),
   );
   const [notice, setNotice] = useState<Error | null>(null);
+  const [invited, setInvited] = useState(0);
   const go = (values: { q?: string; page?: number }) =>
     navigate(`${base}${qs({ q: values.q ?? search, page: (values.page ?? 1) > 1 ? values.page : undefined })}`, true);
 
@@ -53,7 +54,8 @@ function Members({ org, query }: { org: Organization; query: URLSearchParams }) 
   return (
     <section aria-labelledby="members-heading">
       <h2 id="members-heading">Members</h2>
-      <Invite org={org} onInvited={reload} />
+      <Invite org={org} onInvited={() => setInvited((n) => n + 1)} />
+      <Pending org={org} tick={invited} />
       <form className="inline" role="search" onSubmit={(e) => e.preventDefault()}>
         <label>
           Search members <input type="search" defaultValue={search} onChange={(e) => go({ q: e.target.value })} />
@@ -166,6 +168,28 @@ function Invite({ org, onInvited }: { org: Organization; onInvited: () => void }
       ) : null}
       {status && "error" in status ? <ErrorMessage error={status.error} /> : null}
     </form>
+  );
+}
+
+interface Invitation {
+  id: string;
+  email_address: string;
+  role: string;
+}
+
+/** The invitations not yet accepted, so an invite shows at once. */
+function Pending({ org, tick }: { org: Organization; tick: number }) {
+  const [load] = useLoad(`invitations:${org.id}:${tick}`, () =>
+    api<Page<Invitation>>("GET", `/organizations/${org.id}/invitations${qs({ status: "pending", limit: 50 })}`),
+  );
+  // Only those who may manage members may list invitations; for anyone else the line is simply absent.
+  if (load.state !== "done") return null;
+  const { data, total_count } = load.value;
+  if (data.length === 0) return null;
+  return (
+    <p aria-label="Pending invitations">
+      Invited, not yet joined ({total_count}): {data.map((i) => `${i.email_address} (${i.role})`).join(", ")}
+    </p>
   );
 }
 
