@@ -2,6 +2,7 @@
 // `via: mcp`. Transports (stdio for `clerk mcp`, Streamable HTTP for `/mcp`) only say who the caller is.
 import { randomUUID } from "node:crypto";
 import { Server } from "@modelcontextprotocol/sdk/server/index.js";
+import { AjvJsonSchemaValidator } from "@modelcontextprotocol/sdk/validation/ajv";
 import {
   CallToolRequestSchema,
   type CallToolResult,
@@ -119,6 +120,10 @@ export function viaMcp(ctx: ServiceContext, transport: McpOptions["transport"]):
   };
 }
 
+// The SDK builds an Ajv instance per server (for elicitation, which clerk never asks); one per process is
+// enough, and a stateless /mcp builds a server per request.
+let validator: AjvJsonSchemaValidator | undefined;
+
 /**
  * An MCP server whose every request is answered as the caller `contextOf` names at that moment: a revoked key
  * is refused on the next call, not at the next connection.
@@ -129,6 +134,7 @@ export function createMcpServer(contextOf: () => Promise<ServiceContext>, option
     { name: "clerk", version: VERSION },
     {
       capabilities: { tools: {} },
+      jsonSchemaValidator: (validator ??= new AjvJsonSchemaValidator()),
       instructions:
         "clerk decides what you (an agent, a member of organizations) may do. Call check before an action you are unsure of. When the answer is no, do not try anyway: call request_approval and tell the user who must approve; check the run later with get_run.",
     },
