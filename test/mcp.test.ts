@@ -110,6 +110,13 @@ for (const dialect of DIALECTS) {
       );
     });
 
+    it("offers a prompt that tells a model how to ask for access", async () => {
+      const client = await connect(keys.reader);
+      expect((await client.listPrompts()).prompts.map((p) => p.name)).toEqual(["ask_for_access"]);
+      const prompt = await client.getPrompt({ name: "ask_for_access" });
+      expect(JSON.stringify(prompt.messages)).toContain("request_approval");
+    });
+
     it("answers a check as the caller, with its explanation", async () => {
       const client = await connect(keys.bot);
       const yes = await call(client, "check", { organization_id: "eng", permission: "read:deploys", explain: true });
