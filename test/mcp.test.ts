@@ -110,6 +110,13 @@ for (const dialect of DIALECTS) {
       );
     });
 
+    it("offers a prompt that tells a model how to ask for access", async () => {
+      const client = await connect(keys.reader);
+      expect((await client.listPrompts()).prompts.map((p) => p.name)).toEqual(["ask_for_access"]);
+      const prompt = await client.getPrompt({ name: "ask_for_access" });
+      expect(JSON.stringify(prompt.messages)).toContain("request_approval");
+    });
+
     it("answers a check as the caller, with its explanation", async () => {
       const client = await connect(keys.bot);
       const yes = await call(client, "check", { organization_id: "eng", permission: "read:deploys", explain: true });
@@ -209,6 +216,15 @@ for (const dialect of DIALECTS) {
         expect(answer.structuredContent).toMatchObject({ error: { code: expect.stringContaining(code) } });
         if (param) expect(answer.structuredContent).toMatchObject({ error: { param } });
       }
+      // An instance key names no member, so "you" means nobody: the member must be named.
+      const unnamed = await call(await connect(api.secret), "check", {
+        organization_id: "eng",
+        permission: "read:deploys",
+      });
+      expect(unnamed).toMatchObject({
+        isError: true,
+        structuredContent: { error: { code: "input.missing", param: "user_id" } },
+      });
       const decide = await call(client, "decide_task", { task_id: "task_x", decision: "maybe" });
       expect(decide).toMatchObject({ isError: true, structuredContent: { error: { param: "decision" } } });
       await expect(client.callTool({ name: "no_such_tool", arguments: {} })).rejects.toThrow(/no_such_tool/);

@@ -41,8 +41,17 @@ export function registerMcp(app: FastifyInstance): void {
       void transport.close();
       void server.close();
     });
-    await server.connect(transport);
-    await transport.handleRequest(request.raw, reply.raw, request.body);
+    try {
+      await server.connect(transport);
+      await transport.handleRequest(request.raw, reply.raw, request.body);
+    } catch (err) {
+      // The reply is ours now: an unexpected failure still answers, as JSON-RPC, and is logged.
+      request.log.error({ err }, "MCP request failed");
+      if (!reply.raw.headersSent) {
+        reply.raw.writeHead(500, { "content-type": "application/json" });
+        reply.raw.end(JSON.stringify({ jsonrpc: "2.0", error: { code: -32603, message: "Internal error" }, id: null }));
+      }
+    }
   });
   // Stateless: no stream to open and no session to end.
   const notHere = async (_request: FastifyRequest, reply: FastifyReply) => {

@@ -2,10 +2,13 @@
 // `via: mcp`. Transports (stdio for `clerk mcp`, Streamable HTTP for `/mcp`) only say who the caller is.
 import { randomUUID } from "node:crypto";
 import { Server } from "@modelcontextprotocol/sdk/server/index.js";
+import { AjvJsonSchemaValidator } from "@modelcontextprotocol/sdk/validation/ajv";
 import {
   CallToolRequestSchema,
   type CallToolResult,
   ErrorCode,
+  GetPromptRequestSchema,
+  ListPromptsRequestSchema,
   ListToolsRequestSchema,
   McpError,
 } from "@modelcontextprotocol/sdk/types.js";
@@ -119,6 +122,24 @@ export function viaMcp(ctx: ServiceContext, transport: McpOptions["transport"]):
   };
 }
 
+/** The prompt that tells a model how to ask for access instead of trying anyway. */
+const ASK_FOR_ACCESS = {
+  name: "ask_for_access",
+  description: "How to act within your permissions and ask people for approval when you lack one",
+  text: [
+    "You act in clerk as a member with your own permissions; people approve what you may not do alone.",
+    "1. Before an action you are unsure of, call check with the organization, the permission (org:<feature>:<action>) and, when it is about one thing, the resource (type:id). Use explain=true to learn why.",
+    "2. If check says allowed, go ahead. If not, do not try anyway and do not look for another way round.",
+    "3. Ask instead: call request_approval with the organization, the event type the approval workflow listens to (ask your user if you do not know it) and the facts in data. It returns at once with the run and who must decide.",
+    "4. Tell your user who must approve (the task assignees) and by when; check later with get_run, or list_my_requests.",
+    "5. Never decide a request you made yourself: decide_task is for tasks others asked of you, and only with a comment that says why.",
+  ].join("\n"),
+} as const;
+
+// The SDK builds an Ajv instance per server (for elicitation, which clerk never asks); one per process is
+// enough, and a stateless /mcp builds a server per request.
+let validator: AjvJsonSchemaValidator | undefined;
+
 /**
  * An MCP server whose every request is answered as the caller `contextOf` names at that moment: a revoked key
  * is refused on the next call, not at the next connection.
@@ -128,7 +149,8 @@ export function createMcpServer(contextOf: () => Promise<ServiceContext>, option
   const server = new Server(
     { name: "clerk", version: VERSION },
     {
-      capabilities: { tools: {} },
+      capabilities: { tools: {}, prompts: {} },
+      jsonSchemaValidator: (validator ??= new AjvJsonSchemaValidator()),
       instructions:
         "clerk decides what you (an agent, a member of organizations) may do. Call check before an action you are unsure of. When the answer is no, do not try anyway: call request_approval and tell the user who must approve; check the run later with get_run.",
     },
@@ -145,6 +167,17 @@ export function createMcpServer(contextOf: () => Promise<ServiceContext>, option
         inputSchema: t.inputSchema,
         annotations: { readOnlyHint: !t.writes, openWorldHint: false },
       })),
+    };
+  });
+  server.setRequestHandler(ListPromptsRequestSchema, async () => ({
+    prompts: [{ name: ASK_FOR_ACCESS.name, description: ASK_FOR_ACCESS.description }],
+  }));
+  server.setRequestHandler(GetPromptRequestSchema, async (request) => {
+    if (request.params.name !== ASK_FOR_ACCESS.name)
+      throw new McpError(ErrorCode.InvalidParams, `No prompt ${request.params.name}; see prompts/list.`);
+    return {
+      description: ASK_FOR_ACCESS.description,
+      messages: [{ role: "user", content: { type: "text", text: ASK_FOR_ACCESS.text } }],
     };
   });
   server.setRequestHandler(CallToolRequestSchema, async (request) => {

@@ -145,8 +145,15 @@ const READ_MEMBERS = ["org:sys_memberships:read", "org:sys_memberships:manage"] 
 const EMIT = ["org:events:emit", "org:workflows:manage", "org:sys_profile:manage"] as const;
 const AUDIT = ["org:sys_audit:read"] as const;
 
-/** Every tool, in the order `tools/list` shows them. */
-export function allTools(): McpTool[] {
+let built: readonly McpTool[] | undefined;
+
+/** Every tool, in the order `tools/list` shows them (built once: the JSON Schemas cost more than a call). */
+export function allTools(): readonly McpTool[] {
+  built ??= Object.freeze(buildTools());
+  return built;
+}
+
+function buildTools(): McpTool[] {
   const o = OPERATIONS;
   const op = (feature: string, name: string) => o[feature]?.[name] as Operation;
   const org = "The organization: its slug, id (org_…) or name";
