@@ -56,8 +56,6 @@ const UNSERVED: Record<string, string> = {
   "POST /users/{user_id}/unlock": "no lockout (see lock)",
   "POST /users/{user_id}/profile_image": "no file storage; image_url is always empty",
   "DELETE /users/{user_id}/profile_image": "no file storage (see profile_image)",
-  "PATCH /users/{user_id}/metadata": "users carry no metadata yet; organization and membership metadata are served",
-  "PUT /users/{user_id}/metadata": "users carry no metadata yet (see PATCH)",
   "GET /users/{user_id}/billing/subscription": "no billing",
   "GET /users/{user_id}/billing/credits": "no billing",
   "POST /users/{user_id}/billing/credits": "no billing",
@@ -90,8 +88,6 @@ const UNSERVED: Record<string, string> = {
   "GET /organizations/{organization_id}/billing/subscription": "no billing",
   "GET /organizations/{organization_id}/billing/credits": "no billing",
   "POST /organizations/{organization_id}/billing/credits": "no billing",
-  "POST /sign_in_tokens": "sign-in tokens are being built (helper dashboard)",
-  "POST /sign_in_tokens/{sign_in_token_id}/revoke": "sign-in tokens are being built (helper dashboard)",
   "GET /enterprise_connections/{enterprise_connection_id}/test_runs": "no recorded test runs; clerk sso test",
   "POST /enterprise_connections/{enterprise_connection_id}/test_runs": "no recorded test runs; clerk sso test",
 };
@@ -256,6 +252,14 @@ for (const dialect of DIALECTS) {
       await call("PATCH /users/{user_id}", { user_id: carol }, 200, { body: { first_name: "Caroline" } });
       await call("PATCH /users/{user_id}", { user_id: "user_" + UNKNOWN }, 404, { body: { first_name: "X" } });
       await call("PATCH /users/{user_id}", { user_id: carol }, 422, { body: { first_name: 7 } });
+      await call("PATCH /users/{user_id}/metadata", { user_id: carol }, 200, {
+        body: { public_metadata: { team: { name: "web" } }, private_metadata: { employee: 7 } },
+      });
+      await call("PATCH /users/{user_id}/metadata", { user_id: "user_" + UNKNOWN }, 404, { body: {} });
+      await call("PATCH /users/{user_id}/metadata", { user_id: carol }, 422, { body: { public_metadata: "web" } });
+      await call("PUT /users/{user_id}/metadata", { user_id: carol }, 200, { body: { unsafe_metadata: { x: 1 } } });
+      await call("PUT /users/{user_id}/metadata", { user_id: "user_" + UNKNOWN }, 404, { body: {} });
+      await call("PUT /users/{user_id}/metadata", { user_id: carol }, 422, { body: { private_metadata: [] } });
 
       const org = await call("POST /organizations", {}, 200, {
         body: { name: "Engineering Team", created_by: alice, public_metadata: { tier: "gold" } },

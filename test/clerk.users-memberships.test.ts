@@ -1,4 +1,4 @@
-// Issue 16's new Clerk endpoints, by behaviour: deleting and renaming users, membership metadata, and the
+// Issue 16's new Clerk endpoints, by behaviour: deleting and renaming users, user and membership metadata, and the
 // instance-wide and per-user membership lists. (Their shapes are held to Clerk's spec by clerk.conformance.)
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { auditEventsOf } from "../src/features/audit/index.js";
@@ -146,6 +146,66 @@ for (const dialect of DIALECTS) {
       const alices = await call("GET", `/users/${alice.id}/organization_memberships?limit=1`);
       expect(alices.body.total_count).toBe(2);
       expect(alices.body.data?.map((m) => (m.organization as Json).id)).toEqual([sales.id]);
+    });
+
+    it("merges a user's metadata deeply (null deletes), replaces only the objects PUT names, and audits each write", async () => {
+      const bob = await ensureUser(t.ctx, "bob@acme.com");
+      const created = await call("POST", "/users", {
+        email_address: ["carol@acme.com"],
+        public_metadata: { team: { name: "web", size: 4 } },
+      });
+      expect(created.status).toBe(200);
+      expect(created.body.public_metadata).toEqual({ team: { name: "web", size: 4 } });
+
+      let res = await call("PATCH", `/users/${bob.id}/metadata`, {
+        public_metadata: { team: { name: "web", size: 4 }, region: "eu" },
+        private_metadata: { employee_id: 42 },
+      });
+      expect(res.status).toBe(200);
+      res = await call("PATCH", `/users/${bob.id}/metadata`, {
+        public_metadata: { team: { size: null, lead: true }, region: null },
+      });
+      expect(res.body.public_metadata).toEqual({ team: { name: "web", lead: true } });
+      // kind is clerk's column, shown in private_metadata beside what the backend keeps there.
+      expect(res.body.private_metadata).toEqual({ employee_id: 42, kind: "human" });
+
+      res = await call("PUT", `/users/${bob.id}/metadata`, { unsafe_metadata: { theme: "dark" } });
+      expect(res.body.unsafe_metadata).toEqual({ theme: "dark" });
+      expect(res.body.public_metadata).toEqual({ team: { name: "web", lead: true } });
+      res = await call("PUT", `/users/${bob.id}/metadata`, { public_metadata: { fresh: 1 } });
+      expect(res.body.public_metadata).toEqual({ fresh: 1 });
+      // PATCH /users/{id} replaces the objects it names, as Clerk's does.
+      res = await call("PATCH", `/users/${bob.id}`, { private_metadata: { badge: "b-7" } });
+      expect(res.body.private_metadata).toEqual({ badge: "b-7", kind: "human" });
+
+      const actions = (await auditEventsOf(t.ctx, null)).filter((e) => e.target.id === bob.id).map((e) => e.action);
+      expect(actions.filter((a) => a === "user.metadata_updated")).toHaveLength(4);
+      expect(actions).toContain("user.updated");
+    });
+
+    it("refuses metadata that names kind, is no object, or comes from a member, and writes nothing", async () => {
+      const alice = await ensureUser(t.ctx, "alice@acme.com");
+      const org = await createOrganization(t.ctx, { name: "Engineering" }, alice.id);
+      await addMember(t.ctx, { organization: org.id, email: "mo@acme.com", roles: "org:member" });
+      const before = await snapshot(t.store);
+
+      const kind = await call("PATCH", `/users/${alice.id}/metadata`, { private_metadata: { kind: "agent" } });
+      expect(kind.status).toBe(422);
+      expect(JSON.stringify(kind.body)).toContain("private_metadata.kind is clerk's");
+      const notObject = await call("PUT", `/users/${alice.id}/metadata`, { public_metadata: ["a"] });
+      expect(notObject.status).toBe(422);
+      expect(JSON.stringify(notObject.body)).toContain("public_metadata");
+
+      const memberKey = (await createKey(t.ctx, { agent: "mo@acme.com" })).secret;
+      const asMember = await fetch(`${api.url}/v1/users/${alice.id}/metadata`, {
+        method: "PATCH",
+        headers: { authorization: `Bearer ${memberKey}`, "content-type": "application/json" },
+        body: JSON.stringify({ public_metadata: { hacked: true } }),
+      });
+      expect(asMember.status).toBe(403);
+      const after = await snapshot(t.store);
+      // The member's key is the one row that came in between; nothing of alice changed.
+      expect(after.users).toEqual(before.users);
     });
   });
 }

@@ -219,6 +219,21 @@ function registerUserCommands(program: Command): void {
     }),
   });
 
+  operationCommand(user, "metadata", userOperations.mergeMetadata, {
+    description:
+      "Merge into a user's public, private and unsafe metadata (JSON objects; nested objects merge, null deletes a key).",
+    flags: {
+      user_id: userFlag,
+      public_metadata: { flag: "public", value: "json", help: "a JSON object merged into the public metadata" },
+      private_metadata: { flag: "private", value: "json", help: "a JSON object merged into the private metadata" },
+      unsafe_metadata: { flag: "unsafe", value: "json", help: "a JSON object merged into the unsafe metadata" },
+    },
+    examples: [
+      'clerk user metadata --user "bob@acme.com" --public \'{"team":"web"}\' --private \'{"employee_id":null}\'',
+    ],
+    render: (u) => ({ json: u, text: `Updated the metadata of ${u.email_addresses[0]?.email_address ?? u.id}.` }),
+  });
+
   operationCommand(user, "memberships", memberOperations.listOfUser, {
     description: "List a user's memberships across organizations, newest first.",
     paged: true,

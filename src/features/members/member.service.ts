@@ -20,7 +20,7 @@ import {
   writeMembershipMetadata,
 } from "../policy/index.js";
 import { type Role, type RoleRef, getRoleDefaults, permissionsOfRoles, resolveRole } from "../roles/index.js";
-import { type User, deleteUserRecord, ensureUser, resolveUser } from "../users/index.js";
+import { type User, type UserSummary, deleteUserRecord, ensureUser, resolveUser } from "../users/index.js";
 import { removeKeysOfUser } from "../keys/index.js";
 import { alreadyMember, memberNotFound, quotaExceeded } from "./member.errors.js";
 import { type AddMemberInput, type UpdateMemberInput, addMemberSchema, updateMemberSchema } from "./member.schema.js";
@@ -31,7 +31,7 @@ const MANAGE = "org:sys_memberships:manage";
 export interface Membership {
   id: string;
   organizationId: string;
-  user: User;
+  user: UserSummary;
   roles: RoleRef[];
   publicMetadata: Record<string, unknown>;
   privateMetadata: Record<string, unknown>;

@@ -11,6 +11,8 @@ export {
   toUser,
   updateUser,
   type User,
+  type UserSummary,
+  updateUserMetadata,
 } from "./user.service.js";
 export { type UserObject, userObject, userSchema } from "./user.view.js";
 export { userOperations } from "./user.operations.js";

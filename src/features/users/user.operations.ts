@@ -1,10 +1,24 @@
 // Clerk-compatible /users: enough of Clerk's User object for the SDK, and for memberships to reference users.
 import { z } from "zod";
+import { jsonObject } from "../../json-limits.js";
 import { operation } from "../../operations/index.js";
 import { assertAllowedNow, isInstanceAdmin } from "../access/index.js";
 import { userNotFound } from "./user.errors.js";
-import { countUsers, createUser, listUsers, resolveUser, updateUser } from "./user.service.js";
+import { countUsers, createUser, listUsers, resolveUser, updateUser, updateUserMetadata } from "./user.service.js";
 import { userObject, userSchema } from "./user.view.js";
+
+const metadata = jsonObject();
+const metadataFields = {
+  public_metadata: metadata.optional().describe("Visible to your frontend and backend"),
+  private_metadata: metadata.optional().describe("Your backend's (kind is clerk's and cannot be written)"),
+  unsafe_metadata: metadata.optional().describe("Writable by the user's own frontend in Clerk"),
+};
+const metadataBody = z.object(metadataFields).strict();
+const metadataInput = (b: z.infer<typeof metadataBody>) => ({
+  publicMetadata: b.public_metadata,
+  privateMetadata: b.private_metadata,
+  unsafeMetadata: b.unsafe_metadata,
+});
 
 const createBody = z
   .object({
@@ -15,12 +29,14 @@ const createBody = z
     first_name: z.string().max(100).optional(),
     last_name: z.string().max(100).optional(),
     kind: z.enum(["human", "agent"]).optional(),
+    ...metadataFields,
   })
   .strict();
 const updateBody = z
   .object({
     first_name: z.string().max(100).nullable().optional(),
     last_name: z.string().max(100).nullable().optional(),
+    ...metadataFields,
   })
   .strict();
 const listQuery = z
@@ -61,6 +77,7 @@ export const userOperations = {
           email: body.email_address[0] as string,
           name: name || undefined,
           kind: body.kind ?? "human",
+          ...metadataInput(body),
         }),
       );
     },
@@ -128,12 +145,46 @@ export const userOperations = {
       method: "PATCH",
       url: "/users/:user_id",
       tag,
-      summary: "Rename a user (first_name, last_name); instance admins only",
+      summary: "Rename a user (first_name, last_name) or replace a metadata object; instance admins only",
       params: userParams,
       body: updateBody,
       output: userSchema,
     },
     async ({ ctx, params, body }) =>
-      userObject(await updateUser(ctx, params.user_id, { firstName: body.first_name, lastName: body.last_name })),
+      userObject(
+        await updateUser(ctx, params.user_id, {
+          firstName: body.first_name,
+          lastName: body.last_name,
+          ...metadataInput(body),
+        }),
+      ),
+  ),
+
+  mergeMetadata: operation(
+    {
+      method: "PATCH",
+      url: "/users/:user_id/metadata",
+      tag,
+      summary: "Merge into a user's metadata (objects merge deeply, null deletes a key); instance admins only",
+      params: userParams,
+      body: metadataBody,
+      output: userSchema,
+    },
+    async ({ ctx, params, body }) =>
+      userObject(await updateUserMetadata(ctx, params.user_id, metadataInput(body), "merge")),
+  ),
+
+  replaceMetadata: operation(
+    {
+      method: "PUT",
+      url: "/users/:user_id/metadata",
+      tag,
+      summary: "Replace the metadata objects named (the others stay); instance admins only",
+      params: userParams,
+      body: metadataBody,
+      output: userSchema,
+    },
+    async ({ ctx, params, body }) =>
+      userObject(await updateUserMetadata(ctx, params.user_id, metadataInput(body), "replace")),
   ),
 };

@@ -76,7 +76,13 @@ export async function allEmails(db: Kysely<Database>, limit = 5000): Promise<str
 export async function updateUserRow(
   db: Kysely<Database>,
   id: string,
-  changes: { name?: string | null; updated_at: number },
+  changes: {
+    name?: string | null;
+    public_metadata?: string;
+    private_metadata?: string;
+    unsafe_metadata?: string;
+    updated_at: number;
+  },
 ): Promise<void> {
   await db.updateTable("users").set(changes).where("id", "=", id).execute();
 }

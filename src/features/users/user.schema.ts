@@ -13,6 +13,9 @@ export const createUserSchema = z.object({
   email: emailSchema,
   name: z.string().trim().min(1).max(200).optional(),
   kind: userKindSchema.default("human"),
+  publicMetadata: z.record(z.string(), z.unknown()).optional(),
+  privateMetadata: z.record(z.string(), z.unknown()).optional(),
+  unsafeMetadata: z.record(z.string(), z.unknown()).optional(),
 });
 
 export type CreateUserInput = z.input<typeof createUserSchema>;

@@ -2,6 +2,7 @@
 import { type ServiceContext, inTransaction } from "../../context.js";
 import { newId } from "../../ids.js";
 import { isId } from "../../ids.js";
+import { ClerkError } from "../../errors.js";
 import { assertAllowedNow, isInstanceAdmin } from "../access/index.js";
 import { recordAudit } from "../audit/index.js";
 import { emailTaken, invalidEmail, userNotFound } from "./user.errors.js";
@@ -19,14 +20,29 @@ import {
 } from "./user.repository.js";
 import { type CreateUserInput, createUserSchema, emailSchema } from "./user.schema.js";
 
+type Metadata = Record<string, unknown>;
+
 /** A user as services return it. */
 export interface User {
   id: string;
   email: string;
   name: string | null;
   kind: "human" | "agent";
+  publicMetadata: Metadata;
+  privateMetadata: Metadata;
+  unsafeMetadata: Metadata;
   createdAt: number;
   updatedAt: number;
+}
+
+/** A user as a membership names it: who, without their metadata. */
+export type UserSummary = Omit<User, "publicMetadata" | "privateMetadata" | "unsafeMetadata">;
+
+/** The three metadata objects of a user, as Clerk names them; what is left out stays as it is. */
+export interface UserMetadataInput {
+  publicMetadata?: Metadata | undefined;
+  privateMetadata?: Metadata | undefined;
+  unsafeMetadata?: Metadata | undefined;
 }
 
 export function toUser(row: UserRow): User {
@@ -35,6 +51,9 @@ export function toUser(row: UserRow): User {
     email: row.email,
     name: row.name,
     kind: row.kind,
+    publicMetadata: JSON.parse(row.public_metadata) as Metadata,
+    privateMetadata: JSON.parse(row.private_metadata) as Metadata,
+    unsafeMetadata: JSON.parse(row.unsafe_metadata) as Metadata,
     createdAt: row.created_at,
     updatedAt: row.updated_at,
   };
@@ -52,6 +71,7 @@ export async function createUser(ctx: ServiceContext, input: CreateUserInput): P
   const parsed = createUserSchema.safeParse(input);
   if (!parsed.success) throw invalidEmail(String(input.email));
   const { email, name, kind } = parsed.data;
+  assertKindUntouched(parsed.data.privateMetadata);
   return inTransaction(ctx, async (tx) => {
     if (await findUserByEmail(tx.db, email)) throw emailTaken(email);
     const now = tx.clock.now();
@@ -61,11 +81,14 @@ export async function createUser(ctx: ServiceContext, input: CreateUserInput): P
       email_normalized: email.toLowerCase(),
       name: name ?? null,
       kind,
+      public_metadata: JSON.stringify(parsed.data.publicMetadata ?? {}),
+      private_metadata: JSON.stringify(parsed.data.privateMetadata ?? {}),
+      unsafe_metadata: JSON.stringify(parsed.data.unsafeMetadata ?? {}),
       created_at: now,
       updated_at: now,
     };
     await insertUser(tx.db, row);
-    const user = toUser({ ...row, public_metadata: "{}", private_metadata: "{}" });
+    const user = toUser(row);
     await recordAudit(tx, {
       organizationId: null,
       action: "user.created",
@@ -107,11 +130,81 @@ export async function countUsers(ctx: ServiceContext, filter: UserFilter): Promi
   return countUserRows(ctx.db, filter);
 }
 
-/** Renames a user (Clerk's first_name and last_name make the name); instance admins only. */
+/**
+ * `private_metadata.kind` is how the API shows clerk's own `kind` column (Clerk's User has no field for it); it is
+ * set when the user is created, never through metadata, so a write naming it is refused rather than ignored.
+ */
+function assertKindUntouched(privateMetadata: Metadata | undefined): void {
+  if (privateMetadata !== undefined && Object.hasOwn(privateMetadata, "kind"))
+    throw new ClerkError(
+      "input.invalid",
+      "private_metadata.kind is clerk's: whether a user is a person or an agent is set when the user is created (kind).",
+      { param: "private_metadata" },
+    );
+}
+
+/** Merges `patch` into `target` (Clerk's metadata PATCH): objects merge deeply, null deletes a key. */
+function deepMerge(target: Metadata, patch: Metadata): Metadata {
+  const out: Metadata = { ...target };
+  for (const [key, value] of Object.entries(patch)) {
+    if (value === null) delete out[key];
+    else if (typeof value === "object" && !Array.isArray(value) && typeof out[key] === "object" && out[key] !== null)
+      out[key] = deepMerge(out[key] as Metadata, value as Metadata);
+    else out[key] = value;
+  }
+  return out;
+}
+
+/** The metadata columns a write changes: merged into (null deletes a key) or replacing what each named object held. */
+function metadataColumns(before: User, input: UserMetadataInput, mode: "merge" | "replace") {
+  assertKindUntouched(input.privateMetadata);
+  const apply = (current: Metadata, next: Metadata | undefined) =>
+    next === undefined ? undefined : JSON.stringify(mode === "merge" ? deepMerge(current, next) : next);
+  const columns = {
+    public_metadata: apply(before.publicMetadata, input.publicMetadata),
+    private_metadata: apply(before.privateMetadata, input.privateMetadata),
+    unsafe_metadata: apply(before.unsafeMetadata, input.unsafeMetadata),
+  };
+  return Object.fromEntries(Object.entries(columns).filter(([, v]) => v !== undefined)) as Partial<typeof columns>;
+}
+
+const metadataOf = (u: User) => ({
+  publicMetadata: u.publicMetadata,
+  privateMetadata: u.privateMetadata,
+  unsafeMetadata: u.unsafeMetadata,
+});
+
+/** Merges (Clerk's PATCH …/metadata) or replaces (PUT) a user's metadata objects; instance admins only. */
+export async function updateUserMetadata(
+  ctx: ServiceContext,
+  ref: string,
+  input: UserMetadataInput,
+  mode: "merge" | "replace",
+): Promise<User> {
+  assertAllowedNow(ctx, { kind: "instance_admin", what: "write users' metadata", why: "users are instance-wide" });
+  return inTransaction(ctx, async (tx) => {
+    const before = await resolveUser(tx, ref);
+    await updateUserRow(tx.db, before.id, { ...metadataColumns(before, input, mode), updated_at: tx.clock.now() });
+    const after = toUser((await findUserById(tx.db, before.id)) as UserRow);
+    await recordAudit(tx, {
+      organizationId: null,
+      action: "user.metadata_updated",
+      target: { type: "user", id: after.id, label: after.email },
+      before: metadataOf(before),
+      after: metadataOf(after),
+    });
+    return after;
+  });
+}
+
+/**
+ * Renames a user (Clerk's first_name and last_name make the name) and replaces the metadata objects it names, as
+ * Clerk's PATCH /users/{id} does; instance admins only.
+ */
 export async function updateUser(
   ctx: ServiceContext,
   ref: string,
-  input: { firstName?: string | null | undefined; lastName?: string | null | undefined },
+  input: { firstName?: string | null | undefined; lastName?: string | null | undefined } & UserMetadataInput,
 ): Promise<User> {
   assertAllowedNow(ctx, { kind: "instance_admin", what: "update users", why: "users are instance-wide" });
   return inTransaction(ctx, async (tx) => {
@@ -120,14 +213,16 @@ export async function updateUser(
     const pick = (given: string | null | undefined, current: string) =>
       given === undefined ? current : (given ?? "").trim();
     const name = [pick(input.firstName, first ?? ""), pick(input.lastName, rest.join(" "))].filter((x) => x).join(" ");
-    await updateUserRow(tx.db, before.id, { name: name || null, updated_at: tx.clock.now() });
+    const metadata = metadataColumns(before, input, "replace");
+    await updateUserRow(tx.db, before.id, { name: name || null, ...metadata, updated_at: tx.clock.now() });
     const after = toUser((await findUserById(tx.db, before.id)) as UserRow);
+    const changed = Object.keys(metadata).length > 0;
     await recordAudit(tx, {
       organizationId: null,
       action: "user.updated",
       target: { type: "user", id: after.id, label: after.email },
-      before: { name: before.name },
-      after: { name: after.name },
+      before: { name: before.name, ...(changed ? metadataOf(before) : {}) },
+      after: { name: after.name, ...(changed ? metadataOf(after) : {}) },
     });
     return after;
   });

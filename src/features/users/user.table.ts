@@ -10,6 +10,7 @@ export interface UsersTable {
   kind: "human" | "agent";
   public_metadata: Generated<string>;
   private_metadata: Generated<string>;
+  unsafe_metadata: Generated<string>;
   created_at: number;
   updated_at: number;
 }

@@ -51,11 +51,14 @@ export const userSchema = z.object({
   lockout_expires_in_seconds: z.null(),
   verification_attempts_remaining: z.null(),
   external_id: z.null(),
-  public_metadata: metadata.describe("Always empty"),
+  public_metadata: metadata.describe("Visible to your frontend and backend"),
   private_metadata: z
     .object({ kind: z.enum(["human", "agent"]) })
-    .describe("kind: a person, or an AI agent acting with its own permissions (clerk's, kept out of Clerk's fields)"),
-  unsafe_metadata: metadata.describe("Always empty"),
+    .catchall(z.unknown())
+    .describe(
+      "Your backend's; kind is clerk's: a person, or an AI agent acting with its own permissions (set at creation)",
+    ),
+  unsafe_metadata: metadata.describe("Writable by the user's own frontend in Clerk; here by instance admins"),
   last_sign_in_at: z.null(),
   last_active_at: z.null(),
   create_organization_enabled: z.literal(true),
@@ -111,9 +114,9 @@ export function userObject(u: User): UserObject {
     lockout_expires_in_seconds: null,
     verification_attempts_remaining: null,
     external_id: null,
-    public_metadata: {},
-    private_metadata: { kind: u.kind },
-    unsafe_metadata: {},
+    public_metadata: u.publicMetadata,
+    private_metadata: { ...u.privateMetadata, kind: u.kind },
+    unsafe_metadata: u.unsafeMetadata,
     last_sign_in_at: null,
     last_active_at: null,
     create_organization_enabled: true,

@@ -43,6 +43,7 @@ const ALL_TYPES: readonly string[] = Object.values(EVENT_TYPES).flat();
 const FROM_ACTION: Readonly<Record<string, EventType>> = {
   "user.created": "user.created",
   "user.updated": "user.updated",
+  "user.metadata_updated": "user.updated",
   "user.deleted": "user.deleted",
   "org.created": "organization.created",
   "org.updated": "organization.updated",

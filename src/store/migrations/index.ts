@@ -15,6 +15,7 @@ import * as sso from "./0013-sso.js";
 import * as webhooks from "./0016-webhooks.js";
 import * as dashboard from "./0017-dashboard.js";
 import * as domainVerifications from "./0018-domain-verifications.js";
+import * as userUnsafeMetadata from "./0019-user-unsafe-metadata.js";
 
 /** Every migration by name; names sort in the order they apply. */
 export const MIGRATIONS: Record<string, Migration> = {
@@ -33,4 +34,5 @@ export const MIGRATIONS: Record<string, Migration> = {
   "0016-webhooks": webhooks,
   "0017-dashboard": dashboard,
   "0018-domain-verifications": domainVerifications,
+  "0019-user-unsafe-metadata": userUnsafeMetadata,
 };
