@@ -98,6 +98,65 @@ for (const dialect of DIALECTS) {
       await t.close();
     });
 
+    it("takes the entity id, sign-in URL and certificates from the IdP's metadata, by URL or as XML", async () => {
+      const create = (samlSettings: Json, domain: string) =>
+        call("POST", "/v1/enterprise_connections", {
+          name: "Acme Okta",
+          provider: "saml_okta",
+          organization_id: orgId,
+          domains: [domain],
+          saml: samlSettings,
+        });
+      const expected = {
+        idp_entity_id: idp.entityId,
+        idp_sso_url: idp.ssoUrl,
+        idp_certificate_count: 1,
+      };
+      const byUrl = await create({ idp_metadata_url: idp.metadataUrl }, "acme.com");
+      expect(byUrl.status).toBe(201);
+      const connection = (body: Json) => {
+        const s = body.saml_connection as Json;
+        return {
+          idp_entity_id: s.idp_entity_id,
+          idp_sso_url: s.idp_sso_url,
+          idp_certificate_count: (s.idp_certificates as unknown[] | undefined)?.length,
+        };
+      };
+      expect(connection(byUrl.body)).toEqual(expected);
+      expect(byUrl.body.active).toBe(true);
+      expect((await check(byUrl.body.id as string)).ok).toBe(true);
+
+      const xml = await (await fetch(idp.metadataUrl)).text();
+      const byXml = await create({ idp_metadata: xml, idp_sso_url: "https://idp.acme.com/sso" }, "acme.org");
+      expect(byXml.status).toBe(201);
+      // What the admin typed wins over the document.
+      expect(connection(byXml.body)).toEqual({ ...expected, idp_sso_url: "https://idp.acme.com/sso" });
+    });
+
+    it("refuses metadata that cannot be read, is not SAML metadata or declares a DOCTYPE, creating nothing", async () => {
+      const create = (samlSettings: Json) =>
+        call("POST", "/v1/enterprise_connections", {
+          name: "Acme Okta",
+          provider: "saml_okta",
+          organization_id: orgId,
+          domains: ["acme.com"],
+          saml: samlSettings,
+        });
+      const dead = await create({ idp_metadata_url: `${await deadUrl()}/metadata` });
+      expect(dead.status).toBe(422);
+      expect(JSON.stringify(dead.body)).toMatch(/saml.idp_metadata_url could not be read: fetch failed/);
+      const html = await create({ idp_metadata: "<html><body>Sign in</body></html>" });
+      expect(html.status).toBe(422);
+      expect(JSON.stringify(html.body)).toContain("saml.idp_metadata: the document is not SAML 2.0 metadata");
+      const xxe = await create({
+        idp_metadata: '<?xml version="1.0"?><!DOCTYPE x [<!ENTITY e SYSTEM "file:///etc/passwd">]><x>&e;</x>',
+      });
+      expect(xxe.status).toBe(422);
+      expect(JSON.stringify(xxe.body)).toContain("DOCTYPE");
+      const list = await call("GET", "/v1/enterprise_connections");
+      expect((list.body as { total_count: number }).total_count).toBe(0);
+    });
+
     it("finds a SAML connection ready: its metadata read and matching, what to give the IdP", async () => {
       const id = await saml({});
       const report = await check(id);
@@ -165,13 +224,15 @@ for (const dialect of DIALECTS) {
       expect(problems((await check(unreachable)).checks)).toEqual([
         { check: "metadata", status: "error", message: expect.stringMatching(/could not be read/) },
       ]);
+      // Typed-in settings win over the document, which is kept for this comparison.
       const other = await saml(
-        { idp_entity_id: "https://other-idp.example/entity", idp_metadata_url: null },
+        {
+          idp_entity_id: "https://other-idp.example/entity",
+          idp_metadata_url: null,
+          idp_metadata: await (await fetch(idp.metadataUrl)).text(),
+        },
         "acme.org",
       );
-      await call("PATCH", `/v1/enterprise_connections/${other}`, {
-        saml: { idp_metadata: await (await fetch(idp.metadataUrl)).text() },
-      });
       expect(problems((await check(other)).checks)).toEqual([
         {
           check: "entity id",

@@ -7,6 +7,7 @@ import { type Connection, connectionForSignIn, getConnection, unverifiedDomain }
 import { oidcServerMetadata } from "./oidc.service.js";
 import { isSaml } from "./sso.schema.js";
 import { acsUrl, oidcCallbackUrl, spEntityId, spMetadataUrl } from "./sso.urls.js";
+import { fetchText, reason } from "./sso.fetch.js";
 import { idpMetadata } from "./sso.xml.js";
 
 export type CheckStatus = "ok" | "warning" | "error";
@@ -26,7 +27,6 @@ export interface ConnectionCheckReport {
 
 /** A certificate's last weeks: warned about, so the new one is listed before the IdP switches. */
 const EXPIRY_WARNING_MS = 30 * 24 * 60 * 60_000;
-const FETCH_TIMEOUT_MS = 10_000;
 
 const day = (ms: number) => new Date(ms).toISOString().slice(0, 10);
 
@@ -68,19 +68,6 @@ const fingerprint = (pemOrBase64: string): string | undefined => {
     return undefined;
   }
 };
-
-async function fetchText(url: string): Promise<string> {
-  const res = await fetch(url, { signal: AbortSignal.timeout(FETCH_TIMEOUT_MS), redirect: "follow" });
-  if (!res.ok) throw new Error(`it answered HTTP ${res.status}`);
-  return res.text();
-}
-
-/** The error's words, with the network's code when fetch hides it ("fetch failed (ECONNREFUSED)"). */
-function reason(e: unknown): string {
-  if (!(e instanceof Error)) return String(e);
-  const code = (e.cause as { code?: unknown } | undefined)?.code;
-  return typeof code === "string" ? `${e.message} (${code})` : e.message;
-}
 
 const LOOPBACK = new Set(["127.0.0.1", "localhost", "[::1]"]);
 

@@ -17,6 +17,8 @@ import {
   isSaml,
 } from "./sso.schema.js";
 import type { SsoConnectionsTable } from "./sso.table.js";
+import { fetchText, reason } from "./sso.fetch.js";
+import { idpMetadata } from "./sso.xml.js";
 
 /** Which attribute or claim holds each field of a user. */
 export interface AttributeMapping {
@@ -160,11 +162,45 @@ type SamlInput = NonNullable<CreateConnectionBody["saml"]>;
 type OidcInput = NonNullable<CreateConnectionBody["oidc"]>;
 
 /** Applies the SAML and OIDC parts of a body to a row (what is absent stays). */
+/**
+ * The IdP metadata to take settings from, when the request leaves any of the entity id, sign-in URL or
+ * certificates to it: the XML given, else the document at the URL given (read before any transaction opens, so a
+ * slow IdP holds no lock). When all three are typed in, the metadata is only kept for `clerk sso test` to compare.
+ */
+async function metadataXml(saml: SamlInput | null | undefined): Promise<string | undefined> {
+  if (!saml) return undefined;
+  const typedIn =
+    saml.idp_entity_id != null && saml.idp_sso_url != null && (saml.idp_certificates ?? saml.idp_certificate) != null;
+  if (typedIn) return undefined;
+  if (saml.idp_metadata != null) return saml.idp_metadata;
+  if (saml.idp_metadata_url == null) return undefined;
+  try {
+    return await fetchText(saml.idp_metadata_url);
+  } catch (e) {
+    throw invalidConnection(`saml.idp_metadata_url could not be read: ${reason(e)}.`, "saml");
+  }
+}
+
+/**
+ * Fills the entity id, sign-in URL and signing certificates from the IdP's metadata, where the request did not
+ * set them itself (what an admin types wins over what the document says).
+ */
+function applyMetadata(row: SsoConnectionsTable, saml: SamlInput, xml: string): void {
+  const meta = idpMetadata(xml);
+  const source = saml.idp_metadata != null ? "saml.idp_metadata" : "saml.idp_metadata_url";
+  if ("error" in meta) throw invalidConnection(`${source}: ${meta.error}.`, "saml");
+  if (saml.idp_entity_id == null && meta.entityId) row.idp_entity_id = meta.entityId;
+  if (saml.idp_sso_url == null && meta.ssoUrl) row.idp_sso_url = meta.ssoUrl;
+  if (saml.idp_certificates == null && saml.idp_certificate == null && meta.certificates.length > 0)
+    row.idp_certificates = JSON.stringify(meta.certificates.map(certificatePem));
+}
+
 function applyProtocol(
   ctx: ServiceContext,
   row: SsoConnectionsTable,
   saml?: SamlInput | null,
   oidc?: OidcInput | null,
+  metadata?: string,
 ): void {
   if (saml && !isSaml(row.provider))
     throw invalidConnection(`saml settings do not apply to provider ${row.provider}.`, "saml");
@@ -180,6 +216,7 @@ function applyProtocol(
     if (saml.attribute_mapping != null) row.attribute_mapping = JSON.stringify(saml.attribute_mapping);
     if (saml.allow_idp_initiated != null) row.allow_idp_initiated = saml.allow_idp_initiated ? 1 : 0;
     if (saml.force_authn != null) row.force_authn = saml.force_authn ? 1 : 0;
+    if (metadata !== undefined) applyMetadata(row, saml, metadata);
   }
   if (oidc) {
     if (oidc.client_id !== undefined) row.oidc_client_id = oidc.client_id;
@@ -200,6 +237,7 @@ const audited = (c: Connection) => c;
  */
 export async function createConnection(ctx: ServiceContext, input: CreateConnectionBody): Promise<Connection> {
   assertMayManage(ctx, "create enterprise connections");
+  const metadata = isSaml(input.provider) ? await metadataXml(input.saml) : undefined;
   return inTransaction(ctx, async (tx) => {
     const org = await resolveOrg(tx, input.organization_id);
     const defaultRole = input.default_role ?? (await getRoleDefaults(tx)).default.key;
@@ -232,7 +270,7 @@ export async function createConnection(ctx: ServiceContext, input: CreateConnect
       created_at: now,
       updated_at: now,
     };
-    applyProtocol(tx, row, input.saml, input.oidc);
+    applyProtocol(tx, row, input.saml, input.oidc, metadata);
     if (input.active === true) await assertActivatable(tx, row);
     // Active by default once it could sign anyone in: settings complete, every domain verified.
     row.active = (input.active ?? (complete(row) && (await unverifiedDomain(tx, row)) === undefined)) ? 1 : 0;
@@ -291,6 +329,7 @@ export async function updateConnection(
   input: UpdateConnectionBody,
 ): Promise<Connection> {
   assertMayManage(ctx, "update enterprise connections");
+  const metadata = await metadataXml(input.saml);
   return inTransaction(ctx, async (tx) => {
     const before = await findRow(tx, id);
     const row: SsoConnectionsTable = { ...before };
@@ -307,7 +346,7 @@ export async function updateConnection(
       row.default_role,
       ...Object.values(JSON.parse(row.role_mapping) as Record<string, string>),
     ]);
-    applyProtocol(tx, row, input.saml, input.oidc);
+    applyProtocol(tx, row, input.saml, input.oidc, metadata);
     if (input.active != null) row.active = input.active ? 1 : 0;
     if (row.active === 1) await assertActivatable(tx, row);
     row.updated_at = tx.clock.now();
