@@ -70,6 +70,7 @@ export const ERROR_CODES = Object.freeze({
   "domain.exists": refused("organization_domain_already_exists", 422),
   "domain.quota_exceeded": refused("organization_domain_quota_exceeded", 403),
   "store.conflict": refused("duplicate_record", 409),
+  "config.stale_plan": refused("duplicate_record", 409),
   "auth.act_as_refused": { status: 403, clerk: "authorization_invalid", exit: 4 },
   "session.not_found": notFound(),
   "session.not_active": refused("session_not_active", 400),
