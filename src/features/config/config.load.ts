@@ -2,7 +2,7 @@
 // (YAML is a superset of JSON, so one parser serves both) so that every error names file:line:col and the field.
 import { readFileSync, readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
-import { type Document, LineCounter, isNode, parseDocument } from "yaml";
+import { type Document, LineCounter, isMap, isNode, isScalar, parseDocument } from "yaml";
 import type { z } from "zod";
 import { ClerkError } from "../../errors.js";
 import { type Config, configSchema } from "./config.schema.js";
@@ -45,6 +45,16 @@ function positionOf(doc: Document, lines: LineCounter, path: readonly PropertyKe
   return { line: 1, col: 1 };
 }
 
+/** Where an object's key is written (an unknown field is pointed at by its name, not its value). */
+function keyPosition(doc: Document, lines: LineCounter, path: readonly PropertyKey[], key: string) {
+  const holder = path.length === 0 ? doc.contents : doc.getIn(path as unknown[], true);
+  if (isMap(holder)) {
+    const pair = holder.items.find((p) => isScalar(p.key) && p.key.value === key);
+    if (pair && isScalar(pair.key) && pair.key.range) return lines.linePos(pair.key.range[0]);
+  }
+  return positionOf(doc, lines, [...path, key]);
+}
+
 function fieldPath(path: readonly PropertyKey[]): string {
   return (
     path
@@ -70,7 +80,7 @@ export function parseConfigText(name: string, text: string): Config {
   // An unknown key is reported on the object holding it; name the key itself.
   const keys = issue.code === "unrecognized_keys" ? issue.keys : [];
   const path = keys.length > 0 ? [...issue.path, keys[0] as string] : issue.path;
-  const at = positionOf(doc, lines, path);
+  const at = keys.length > 0 ? keyPosition(doc, lines, issue.path, keys[0] as string) : positionOf(doc, lines, path);
   const message = keys.length > 0 ? `unknown field (the format has no "${keys[0]}")` : issue.message;
   throw invalid(`${name}:${at.line}:${at.col}: ${fieldPath(path)}: ${message}`, {
     file: name,

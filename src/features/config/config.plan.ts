@@ -2,6 +2,7 @@
 // Deletes only with `prune`, and only of what the file manages: the roles of the organizations it lists, the
 // instance-wide roles when it lists them, the custom permissions when it lists them.
 import { createHash } from "node:crypto";
+import { roleKeyFromName } from "../../engine/index.js";
 import { ClerkError } from "../../errors.js";
 import { closest } from "../../suggest.js";
 import { type State, type StateGrant, type StateRole, configOf } from "./config.state.js";
@@ -71,12 +72,32 @@ function diffRoles(
 ) {
   for (const [key, role] of [...desired].sort(([a], [b]) => (a < b ? -1 : 1))) {
     const fields = roleFields(current.get(key), role);
+    if (current.has(key) && fields.some((f) => f.field === "name")) assertRenameKeepsKey(role, organization);
     if (!current.has(key)) changes.push({ action: "create", kind: "role", organization, key, fields });
     else if (fields.length > 0) changes.push({ action: "update", kind: "role", organization, key, fields });
   }
   if (!prune) return;
   for (const key of [...current.keys()].sort())
     if (!desired.has(key)) changes.push({ action: "delete", kind: "role", organization, key, fields: [] });
+}
+
+const BUILT_IN = ["org:admin", "org:member", "org:audit_reader"];
+
+/** Renaming a role gives it the key of its new name (built-in roles excepted); the file's key must agree. */
+function assertRenameKeepsKey(role: StateRole, organization: string | null): void {
+  if (BUILT_IN.includes(role.key)) return;
+  let key: string | undefined;
+  try {
+    key = roleKeyFromName(role.name);
+  } catch {
+    key = undefined;
+  }
+  if (key === role.key) return;
+  throw new ClerkError(
+    "input.invalid",
+    `Renaming role ${role.key}${organization ? ` in ${organization}` : ""} to "${role.name}" would change its key to ${key ?? "(none)"}: a renamed role takes its new name's key. Keep the name, or give the role a name whose key is ${role.key}.`,
+    { param: "name", details: { key: role.key, name: role.name } },
+  );
 }
 
 /** Fails with the nearest match when a role, parent or default names something the result would not have. */
