@@ -189,6 +189,10 @@ for (const dialect of DIALECTS) {
         message: expect.stringContaining('Did you mean "org:code_reviewer"'),
       });
       await refusedUnchanged(t, () => applyConfig(t.ctx, config), "role.not_found");
+      // Roles the file does not list still count as long as they stay (no prune).
+      const partial: Config = { version: 1, roles: [{ key: "org:x", name: "X", extends: ["org:member"] }] };
+      expect((await planConfig(t.ctx, partial)).changes.map((c) => [c.action, c.key])).toEqual([["create", "org:x"]]);
+      await expect(planConfig(t.ctx, partial, { prune: true })).rejects.toMatchObject({ code: "role.not_found" });
     });
 
     it("plan and apply are operations for instance admins: the API answers in its schema, a member is refused", async () => {

@@ -101,10 +101,14 @@ function assertRenameKeepsKey(role: StateRole, organization: string | null): voi
 }
 
 /** Fails with the nearest match when a role, parent or default names something the result would not have. */
-function checkReferences(desired: State, current: State): void {
-  const instanceRoles = desired.instanceRoles ?? current.instanceRoles ?? new Map<string, StateRole>();
+function checkReferences(desired: State, current: State, prune: boolean): void {
+  // What the store will hold: the file's roles, and (unless pruned) the ones it does not list.
+  const merged = (want: Map<string, StateRole> | undefined, have: Map<string, StateRole> | undefined) =>
+    new Map([...(want && prune ? [] : (have ?? [])), ...(want ?? [])]);
+  const instanceRoles = merged(desired.instanceRoles, current.instanceRoles);
   const orgs = new Map([...current.organizations, ...desired.organizations]);
-  const rolesOf = (slug: string) => desired.organizations.get(slug)?.roles ?? current.organizations.get(slug)?.roles;
+  const rolesOf = (slug: string) =>
+    merged(desired.organizations.get(slug)?.roles, current.organizations.get(slug)?.roles);
   for (const [which, ref] of Object.entries(desired.roleDefaults)) {
     if (ref !== undefined && !instanceRoles.has(ref)) throw unknownRole(ref, [...instanceRoles.keys()], which);
   }
@@ -144,7 +148,7 @@ function unknownRole(ref: string, known: readonly string[], where: string): Cler
 
 /** The changes from `current` to `desired`, in the order apply makes them. */
 export function makePlan(desired: State, current: State, options: { prune: boolean }): Plan {
-  checkReferences(desired, current);
+  checkReferences(desired, current, options.prune);
   const changes: Change[] = [];
   const currentPermissions = current.permissions ?? new Map();
   const wanted = new Set([...(desired.permissions?.keys() ?? []), ...desired.referenced]);
