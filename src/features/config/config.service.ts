@@ -87,15 +87,26 @@ async function carryOut(tx: ServiceContext, changes: readonly Change[], want: St
   for (const c of changes.filter((x) => x.kind === "organization")) {
     const o = want.organizations.get(c.key);
     if (!o) continue;
-    const fields = {
-      name: o.name,
-      description: o.description,
-      inheritAncestorRead: o.inheritAncestorRead,
-      maxAllowedMemberships: o.maxAllowedMemberships,
-    };
-    if (c.action === "create")
-      await createOrg(tx, { ...fields, slug: o.slug, ...(o.parent !== null && { parent: o.parent }) });
-    else await updateOrg(tx, o.slug, { ...fields, parent: o.parent });
+    if (c.action === "create") {
+      await createOrg(tx, {
+        slug: o.slug,
+        name: o.name,
+        description: o.description,
+        inheritAncestorRead: o.inheritAncestorRead,
+        maxAllowedMemberships: o.maxAllowedMemberships,
+        ...(o.parent !== null && { parent: o.parent }),
+      });
+      continue;
+    }
+    // Only what changed: a move or a read-inheritance change has its own checks and recompiles policies.
+    const changed = new Set(c.fields.map((f) => f.field));
+    await updateOrg(tx, o.slug, {
+      ...(changed.has("name") && { name: o.name }),
+      ...(changed.has("description") && { description: o.description }),
+      ...(changed.has("parent") && { parent: o.parent }),
+      ...(changed.has("inherit_ancestor_read") && { inheritAncestorRead: o.inheritAncestorRead }),
+      ...(changed.has("max_allowed_memberships") && { maxAllowedMemberships: o.maxAllowedMemberships }),
+    });
   }
   const roleChanges = changes.filter((x) => x.kind === "role" && x.action !== "delete");
   // New roles first, bare: a role may extend one created after it in the file.
