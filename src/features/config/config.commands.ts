@@ -98,16 +98,23 @@ export function registerConfigCommands(program: Command): void {
     .addOption(fileOption().makeOptionMandatory())
     .option("--prune", "also delete what the configuration manages but no longer lists")
     .option("--out <file>", "save the plan for clerk apply --plan-file")
-    .addHelpText("after", "\nExample:\n  clerk plan -f config/ --prune --out plan.json")
-    .action(
-      action<{ file: string[]; prune?: boolean; out?: string }>(async ({ api }, o) => {
+    .addHelpText(
+      "after",
+      "\nExit codes: 0 nothing to do, 2 changes to apply, 1 any error (a bad file too), so CI can tell them apart.\n\nExample:\n  clerk plan -f config/ --prune --out plan.json",
+    )
+    .action(async (...received: unknown[]) => {
+      let changes = false;
+      await action<{ file: string[]; prune?: boolean; out?: string }>(async ({ api }, o) => {
         const config = loadConfig(o.file);
         const plan = await api.call(configOperations.plan, { query: { prune: o.prune === true }, body: config });
         if (o.out !== undefined) writeFileSync(o.out, `${JSON.stringify({ plan, config }, null, 2)}\n`);
-        if (plan.changes.length > 0) throw new ExitWith(output(plan), 2);
+        changes = plan.changes.length > 0;
+        if (changes) throw new ExitWith(output(plan), 2);
         return output(plan);
-      }),
-    );
+      })(...received);
+      // 2 is reserved for "there are changes"; bad input (also 2 elsewhere) must not read as that in CI.
+      if (!changes && process.exitCode !== undefined && process.exitCode !== 0) process.exitCode = 1;
+    });
 
   program
     .command("apply")
