@@ -105,6 +105,12 @@ for (const dialect of DIALECTS) {
       expect((await planConfig(t.ctx, config)).changes).toEqual([]);
     });
 
+    it("an exported grant that has since expired still plans as no change", async () => {
+      const config = await exportConfig(t.ctx);
+      t.clock.set(Date.parse("2026-08-01T00:00:00.000Z"));
+      expect((await planConfig(t.ctx, config)).changes).toEqual([]);
+    });
+
     it("drift made with the services shows in the next plan", async () => {
       const config = await exportConfig(t.ctx);
       await updateOrg(t.ctx, "frontend-guild", { description: "UI work" });

@@ -24,18 +24,19 @@ export interface PlanOptions {
   prune?: boolean | undefined;
 }
 
-function desired(ctx: ServiceContext, config: Config): State {
-  const now = ctx.clock.now();
+function desired(config: Config): State {
+  // Parsed without the "in the past" check: an exported grant that has since expired must still compare equal;
+  // a changed expiry in the past is refused by the grant service when applied.
   return desiredState(config, {
     permissionKey: normalizePermissionKey,
-    expiry: (value) => parseExpiry(value, now) as number,
+    expiry: (value) => parseExpiry(value, Number.NEGATIVE_INFINITY) as number,
   });
 }
 
 /** What applying `config` would change, from the store as it is now. */
 export async function planConfig(ctx: ServiceContext, config: Config, options: PlanOptions = {}): Promise<Plan> {
   assertAllowedNow(ctx, { kind: "instance_admin", what: "plan a configuration" });
-  return makePlan(desired(ctx, config), await currentState(ctx), { prune: options.prune === true });
+  return makePlan(desired(config), await currentState(ctx), { prune: options.prune === true });
 }
 
 export interface ApplyOptions extends PlanOptions {
@@ -47,7 +48,7 @@ export interface ApplyOptions extends PlanOptions {
 export async function applyConfig(ctx: ServiceContext, config: Config, options: ApplyOptions = {}): Promise<Plan> {
   assertAllowedNow(ctx, { kind: "instance_admin", what: "apply a configuration" });
   return inTransaction(ctx, async (tx) => {
-    const want = desired(tx, config);
+    const want = desired(config);
     const have = await currentState(tx);
     const plan = makePlan(want, have, { prune: options.prune === true });
     if (options.base !== undefined && options.base !== plan.base) throw stalePlan(options.base, plan.base);
