@@ -78,6 +78,7 @@ export const ERROR_CODES = Object.freeze({
   "domain.email_outside_domain": invalid("form_param_value_invalid"),
   "domain.no_email_provider": refused("verification_email_unavailable", 422),
   "store.conflict": refused("duplicate_record", 409),
+  "config.stale_plan": refused("duplicate_record", 409),
   "auth.act_as_refused": { status: 403, clerk: "authorization_invalid", exit: 4 },
   "session.not_found": notFound(),
   "session.not_active": refused("session_not_active", 400),

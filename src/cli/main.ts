@@ -2,6 +2,7 @@
 import { Command, CommanderError } from "commander";
 import { registerAccessCommands } from "../features/access/access.commands.js";
 import { registerDashboardCommands } from "../features/dashboard/dashboard.commands.js";
+import { registerConfigCommands } from "../features/config/config.commands.js";
 import { registerAuditCommands } from "../features/audit/audit.commands.js";
 import { registerDomainCommands } from "../features/domains/domain.commands.js";
 import { registerHealthCommands } from "../features/health/health.commands.js";
@@ -61,6 +62,7 @@ export function buildProgram(): Command {
   registerTaskCommands(program);
   registerNotificationCommands(program);
   registerWebhookCommands(program);
+  registerConfigCommands(program);
   registerServeCommand(program);
   registerMcpCommand(program);
   program.addHelpText(

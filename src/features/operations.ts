@@ -19,6 +19,7 @@ import { userOperations } from "./users/user.operations.js";
 import { workflowOperations } from "./workflows/workflow.operations.js";
 import { ssoOperations } from "./sso/sso.operations.js";
 import { webhookOperations } from "./webhooks/webhook.operations.js";
+import { configOperations } from "./config/config.operations.js";
 import { dashboardOperations } from "./dashboard/dashboard.operations.js";
 
 type Table = Readonly<Record<string, Operation>>;
@@ -45,4 +46,5 @@ export const OPERATIONS: Readonly<Record<string, Table>> = {
   sso: table(ssoOperations),
   webhooks: table(webhookOperations),
   dashboard: table(dashboardOperations),
+  config: table(configOperations),
 };
