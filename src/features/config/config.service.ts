@@ -7,7 +7,7 @@ import { parseExpiry } from "../grants/index.js";
 import { createOrg, updateOrg } from "../orgs/index.js";
 import { createPermission, deletePermission, normalizePermissionKey, updatePermission } from "../permissions/index.js";
 import {
-  assignPermission,
+  assignPermissions,
   createRole,
   deleteRole,
   revokePermission,
@@ -154,19 +154,15 @@ async function carryOut(tx: ServiceContext, changes: readonly Change[], want: St
         ...(!sameList(before?.extends ?? [], r.extends) && { extends: r.extends }),
       });
     }
+    // The role's new and changed grants in one call (one role lookup and guard run), each audited on its own.
+    const assigned: { permission: string; scope: string[]; expires: number | null }[] = [];
     for (const f of c.fields.filter((x) => x.field.startsWith("permissions."))) {
       const permission = f.field.slice("permissions.".length);
       const grant = r.grants.find((g) => g.permission === permission);
-      if (grant)
-        await assignPermission(tx, {
-          role: r.key,
-          organization,
-          permission,
-          scope: grant.scopes,
-          expires: grant.expiresAt,
-        });
+      if (grant) assigned.push({ permission, scope: grant.scopes, expires: grant.expiresAt });
       else await revokePermission(tx, { role: r.key, organization, permission });
     }
+    if (assigned.length > 0) await assignPermissions(tx, { role: r.key, organization, grants: assigned });
   }
   if (changes.some((x) => x.kind === "role_defaults"))
     await setRoleDefaults(tx, { creator: want.roleDefaults.creator, default: want.roleDefaults.default });
