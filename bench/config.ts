@@ -103,4 +103,16 @@ export async function run(): Promise<void> {
   console.log(`  plan again (no changes)                   ${seconds(figures.noop)}`);
   console.log(`  reference: the same through the services, one call each (in process)   ${seconds(reference)}`);
   console.log(`  apply / reference: ${(figures.apply / reference).toFixed(2)}×`);
+  console.log(
+    JSON.stringify({
+      bench: "config",
+      engine,
+      roles,
+      grants,
+      plan_ms: Math.round(figures.plan),
+      apply_ms: Math.round(figures.apply),
+      noop_plan_ms: Math.round(figures.noop),
+      reference_services_ms: Math.round(reference),
+    }),
+  );
 }

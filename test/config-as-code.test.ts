@@ -1,5 +1,6 @@
 // Configuration as code (issue 20): export → apply → export round trips, plans of exactly the change made,
 // drift, prune of managed objects only, file:line:col errors, and refused applies that change nothing.
+import { readFileSync } from "node:fs";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { localApi } from "../src/cli/api.js";
 import { auditEventsOf } from "../src/features/audit/index.js";
@@ -480,6 +481,26 @@ for (const dialect of DIALECTS) {
 }
 
 describe("configuration files", () => {
+  it("the complete example in docs/config-as-code.md is a valid file with every kind", () => {
+    const md = readFileSync("docs/config-as-code.md", "utf8");
+    const example = md.split("## The format (version 1)")[1]?.split("```yaml\n")[1]?.split("```")[0] ?? "";
+    const env = {
+      SLACK_CODE_REVIEWS_WEBHOOK: "x",
+      SMTP_PASSWORD: "x",
+      WEBHOOK_CI_URL: "x",
+      WEBHOOK_CI_SIGNING_SECRET: "x",
+    };
+    const config = parseConfigText("docs.yaml", example, env);
+    const acme = config.organizations?.[0];
+    expect(Object.keys(config)).toEqual(
+      expect.arrayContaining(["notification_providers", "settings", "role_defaults"]),
+    );
+    expect(Object.keys(acme ?? {})).toEqual(
+      expect.arrayContaining(["roles", "file_sets", "forms", "workflows", "members"]),
+    );
+    expect(acme?.workflows?.[0]?.stages?.[0]?.escalation?.escalate_to).toBe("org:senior_reviewer");
+  });
+
   it("a YAML syntax error names file:line:col", () => {
     expect(() =>
       parseConfigText("team.yaml", "version: 1\norganizations:\n  - slug: a\n    name: [unclosed\n"),
