@@ -54,13 +54,11 @@ export async function currentMembers(ctx: ServiceContext, slug: string): Promise
   for (const m of await listMembers(ctx, slug))
     out.set(m.user.email, { email: m.user.email, roles: m.roles.map((r) => r.key).sort(byString), grants: [] });
   for (const { member, grant } of await listDirectGrants(ctx, slug))
-    out
-      .get(member)
-      ?.grants.push({
-        permission: grant.permission,
-        scopes: [...grant.scopes].sort(byString),
-        expiresAt: grant.expiresAt,
-      });
+    out.get(member)?.grants.push({
+      permission: grant.permission,
+      scopes: [...grant.scopes].sort(byString),
+      expiresAt: grant.expiresAt,
+    });
   for (const m of out.values()) m.grants.sort((a, b) => byString(a.permission, b.permission));
   return out;
 }

@@ -413,9 +413,7 @@ async function addFullStage(tx: ServiceContext, org: string, slug: string, s: St
 export async function applyWorkflowKinds(
   tx: ServiceContext,
   changes: readonly Change[],
-  want: (
-    org: string,
-  ) =>
+  want: (org: string) =>
     | {
         fileSets?: Map<string, StateFileSet> | undefined;
         forms?: Map<string, StateForm> | undefined;
