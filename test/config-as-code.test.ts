@@ -244,6 +244,48 @@ for (const dialect of DIALECTS) {
       expect((await planConfig(t.ctx, config, { env: ENV })).changes).toEqual([]);
     });
 
+    it("stages move, rules change, and --prune removes only the listed organization's unlisted forms and file sets", async () => {
+      await seedWorkflows(t);
+      await createForm(t.ctx, {
+        organization: "frontend-guild",
+        name: "kept",
+        schema: { type: "object", properties: {} },
+      });
+      const config = await exportConfig(t.ctx);
+      const acme = config.organizations?.find((o) => o.slug === "acme-engineering");
+      const pr = acme?.workflows?.find((w) => w.name === "Pull Request Approval");
+      if (!acme || !pr?.stages || !pr.notifications) throw new Error("seed incomplete");
+      pr.stages.reverse();
+      (pr.notifications[0] as { message: string }).message = "Review please: {pr.url}";
+      acme.forms = [];
+      acme.file_sets = [];
+      // The condition naming the file set goes too, or the stage would ask for a set that no longer exists.
+      delete (pr.stages[0] as { condition?: string }).condition;
+      const plan = await planConfig(t.ctx, config, { prune: true, env: ENV });
+      expect(plan.changes.map((c) => [c.action, c.kind, c.organization, c.key])).toEqual([
+        ["delete", "file_set", "acme-engineering", "security-sensitive"],
+        ["delete", "form", "acme-engineering", "rollout-plan"],
+        ["update", "workflow", "acme-engineering", "pull-request-approval"],
+      ]);
+      expect(plan.changes[2]?.fields.map((f) => f.field)).toEqual([
+        "stages[Security Approval].condition",
+        "stages.order",
+        "notifications[stage:assigned slack:#code-reviews]",
+      ]);
+      await applyConfig(t.ctx, config, { prune: true, env: ENV });
+      expect((await planConfig(t.ctx, config, { prune: true, env: ENV })).changes).toEqual([]);
+      const after = await exportConfig(t.ctx);
+      const wf = after.organizations?.find((o) => o.slug === "acme-engineering")?.workflows?.[1];
+      expect(wf?.stages?.map((st) => st.name)).toEqual(["Security Approval", "Technical Review"]);
+      expect(wf?.stages?.[1]?.escalation?.escalate_to).toBe("org:senior_reviewer");
+      expect(after.organizations?.find((o) => o.slug === "frontend-guild")?.forms?.map((f) => f.name)).toEqual([
+        "kept",
+      ]);
+      const acmeId = (await resolveOrg(t.ctx, "acme-engineering")).id;
+      const actions = (await auditEventsOf(t.ctx, acmeId)).map((e) => e.action);
+      expect(actions).toEqual(expect.arrayContaining(["workflow.form_deleted", "workflow.fileset_deleted"]));
+    });
+
     it("an unknown role in a stage names the nearest match; a missing ${env:X} names file:line", async () => {
       await seedWorkflows(t);
       const text = yamlOf(await exportConfig(t.ctx));
