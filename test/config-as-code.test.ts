@@ -8,6 +8,7 @@ import {
   type Config,
   applyConfig,
   configOperations,
+  configJsonSchema,
   configText,
   exportConfig,
   parseConfigText,
@@ -523,6 +524,23 @@ for (const dialect of DIALECTS) {
 }
 
 describe("configuration files", () => {
+  it("the published JSON Schema describes every field, so editors explain what they complete", () => {
+    const missing: string[] = [];
+    const walk = (node: Record<string, unknown> | undefined, path: string) => {
+      if (!node || typeof node !== "object") return;
+      for (const [key, child] of Object.entries((node.properties ?? {}) as Record<string, Record<string, unknown>>)) {
+        if (typeof child.description !== "string") missing.push(`${path}.${key}`);
+        walk(child, `${path}.${key}`);
+      }
+      walk(node.items as Record<string, unknown> | undefined, `${path}[]`);
+      for (const alt of (node.anyOf ?? []) as Record<string, unknown>[]) walk(alt, path);
+    };
+    const schema = configJsonSchema();
+    walk(schema, "");
+    expect(missing).toEqual([]);
+    expect(JSON.stringify(schema)).toContain("escalate_to");
+  });
+
   it("the complete example in docs/config-as-code.md is a valid file with every kind", () => {
     const md = readFileSync("docs/config-as-code.md", "utf8");
     const example = md.split("## The format (version 1)")[1]?.split("```yaml\n")[1]?.split("```")[0] ?? "";
