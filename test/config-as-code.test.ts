@@ -516,6 +516,19 @@ for (const dialect of DIALECTS) {
           body: JSON.stringify({ version: 2 }),
         });
         expect(bad.status).toBe(422);
+        // A secret reference the body's env lacks: a 422 naming the variable and the field, nothing written.
+        const secret = await fetch(`${server.url}/v1/config/apply`, {
+          method: "POST",
+          headers: { authorization: `Bearer ${server.secret}`, "content-type": "application/json" },
+          body: JSON.stringify({
+            version: 1,
+            notification_providers: [{ kind: "slack", channel: "#ops", webhook: "${env:OPS_HOOK}" }],
+          }),
+        });
+        expect(secret.status).toBe(422);
+        expect(JSON.stringify(await secret.json())).toContain(
+          "notification_providers[slack:#ops].webhook: ${env:OPS_HOOK} is not set",
+        );
       } finally {
         await server.app.close();
       }
