@@ -6,7 +6,7 @@ import { type CommandOutput, terminalStyle } from "../../cli/output.js";
 import { ExitWith, action, fileAction } from "../../cli/run.js";
 import { ClerkError } from "../../errors.js";
 import { configText } from "./config.export.js";
-import { loadConfig } from "./config.load.js";
+import { envValues, loadConfig } from "./config.load.js";
 import { configOperations } from "./config.operations.js";
 import { type Config, configJsonSchema } from "./config.schema.js";
 import type { PlanObject } from "./config.view.js";
@@ -21,8 +21,11 @@ export function planText(plan: PlanObject, color: boolean): string {
   const paint = (code: number, s: string) => (color ? `\u001b[${code}m${s}\u001b[0m` : s);
   const lines: string[] = [];
   for (const c of plan.changes) {
-    const where = c.kind === "role" ? ` (${c.organization ?? "instance-wide"})` : "";
-    const label = c.kind === "role_defaults" ? "role defaults" : `${c.kind} ${c.key}${where}`;
+    const where = c.organization !== null ? ` (${c.organization})` : c.kind === "role" ? " (instance-wide)" : "";
+    const label =
+      c.kind === "role_defaults" || c.kind === "settings"
+        ? c.kind.replace("_", " ")
+        : `${c.kind.replace("_", " ")} ${c.key}${where}`;
     lines.push(paint(COLOUR[c.action], `${SIGN[c.action]} ${label}`));
     for (const f of c.fields) {
       const change =
@@ -51,8 +54,12 @@ const fileOption = () =>
 /** What `plan --out` writes and `apply --plan-file` reads: the plan and the configuration it was made from. */
 interface PlanFile {
   plan: PlanObject;
+  /** As written, `${env:NAME}` references unresolved: a plan file holds no secret. */
   config: Config;
 }
+
+const membersOption = () =>
+  new Option("--with-members", "also the members of the organizations in scope, their roles and direct grants");
 
 function readPlanFile(path: string): PlanFile {
   try {
@@ -69,19 +76,24 @@ function readPlanFile(path: string): PlanFile {
 export function registerConfigCommands(program: Command): void {
   program
     .command("export")
-    .description("Write the current organizations, roles, custom permissions and role defaults as a configuration")
+    .description(
+      "Write the current organizations, roles, permissions, workflows, providers and settings as a configuration",
+    )
     .option("--organization <slug>", "only this organization and its descendants")
+    .addOption(membersOption())
     .addOption(new Option("--format <format>", "yaml or json (default: yaml)"))
     .option("--output <file>", "write to this file (default: standard output)")
     .addHelpText("after", "\nExample:\n  clerk export > clerk.yaml && clerk plan -f clerk.yaml")
     .action(
-      fileAction<{ organization?: string; output?: string }>(async ({ api }, o) => {
+      fileAction<{ organization?: string; output?: string; withMembers?: boolean }>(async ({ api }, o) => {
         const format = o.format ?? "yaml";
         if (format !== "yaml" && format !== "json")
           throw new ClerkError("input.invalid", `--format "${format}" is not a format here; use yaml or json.`, {
             param: "format",
           });
-        const config = await api.call(configOperations.export, { query: { organization: o.organization } });
+        const config = await api.call(configOperations.export, {
+          query: { organization: o.organization, with_members: o.withMembers === true },
+        });
         const text = configText(config, format);
         if (o.output === undefined || o.output === "-") {
           process.stdout.write(text);
@@ -97,6 +109,7 @@ export function registerConfigCommands(program: Command): void {
     .description("Show what applying the configuration would change; exit 0 when nothing, 2 when there are changes")
     .addOption(fileOption().makeOptionMandatory())
     .option("--prune", "also delete what the configuration manages but no longer lists")
+    .addOption(membersOption())
     .option("--out <file>", "save the plan for clerk apply --plan-file")
     .addHelpText(
       "after",
@@ -104,9 +117,12 @@ export function registerConfigCommands(program: Command): void {
     )
     .action(async (...received: unknown[]) => {
       let changes = false;
-      await action<{ file: string[]; prune?: boolean; out?: string }>(async ({ api }, o) => {
-        const config = loadConfig(o.file);
-        const plan = await api.call(configOperations.plan, { query: { prune: o.prune === true }, body: config });
+      await action<{ file: string[]; prune?: boolean; out?: string; withMembers?: boolean }>(async ({ api }, o) => {
+        const config = loadConfig(o.file, process.env);
+        const plan = await api.call(configOperations.plan, {
+          query: { prune: o.prune === true, with_members: o.withMembers === true },
+          body: { ...config, env: envValues(config, process.env) },
+        });
         if (o.out !== undefined) writeFileSync(o.out, `${JSON.stringify({ plan, config }, null, 2)}\n`);
         changes = plan.changes.length > 0;
         if (changes) throw new ExitWith(output(plan), 2);
@@ -121,18 +137,21 @@ export function registerConfigCommands(program: Command): void {
     .description("Apply the configuration in one transaction: every change, or none")
     .addOption(fileOption())
     .option("--prune", "also delete what the configuration manages but no longer lists")
+    .addOption(membersOption())
     .option("--plan-file <file>", "apply a saved plan; refused if the store changed since it was made")
     .addHelpText("after", "\nExamples:\n  clerk apply -f config/\n  clerk apply --plan-file plan.json")
     .action(
-      action<{ file?: string[]; prune?: boolean; planFile?: string }>(async ({ api }, o) => {
+      action<{ file?: string[]; prune?: boolean; planFile?: string; withMembers?: boolean }>(async ({ api }, o) => {
         if ((o.file === undefined) === (o.planFile === undefined))
           throw new ClerkError("input.invalid", "Pass either -f <file|dir> or --plan-file <file>.", { param: "file" });
         const saved = o.planFile === undefined ? undefined : readPlanFile(o.planFile);
-        const config = saved?.config ?? loadConfig(o.file ?? []);
+        const config = saved?.config ?? loadConfig(o.file ?? [], process.env);
         const prune = saved?.plan.prune ?? o.prune === true;
+        const withMembers = saved?.plan.with_members ?? o.withMembers === true;
+        const env = envValues(config, process.env, o.planFile ?? "the configuration");
         const plan = await api.call(configOperations.apply, {
-          query: { prune, ...(saved && { base: saved.plan.base }) },
-          body: config,
+          query: { prune, with_members: withMembers, ...(saved && { base: saved.plan.base }) },
+          body: { ...config, env },
         });
         return output(plan);
       }),

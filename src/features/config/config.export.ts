@@ -6,9 +6,9 @@ import { exportState } from "./config.read.js";
 import type { Config } from "./config.schema.js";
 import { configOf } from "./config.state.js";
 
-export async function exportConfig(ctx: ServiceContext, organization?: string): Promise<Config> {
+export async function exportConfig(ctx: ServiceContext, organization?: string, withMembers = false): Promise<Config> {
   assertAllowedNow(ctx, { kind: "instance_admin", what: "export the configuration" });
-  return configOf(await exportState(ctx, organization));
+  return configOf(await exportState(ctx, organization, withMembers));
 }
 
 /** The comment that lets editors complete and check the file against `clerk schema config`. */

@@ -5,7 +5,35 @@ import { join } from "node:path";
 import { type Document, LineCounter, isMap, isNode, isScalar, parseDocument } from "yaml";
 import type { z } from "zod";
 import { ClerkError } from "../../errors.js";
-import { type Config, configSchema } from "./config.schema.js";
+import { missingEnv } from "./config.errors.js";
+import { type Config, ENV_REF, configSchema } from "./config.schema.js";
+
+/** The environment a file's `${env:NAME}` references are read from. */
+export type Env = Record<string, string | undefined>;
+
+const SECRET_FIELDS = ["webhook", "smtp_password", "url", "signing_secret"] as const;
+
+/** Every `${env:NAME}` a configuration names, with the path of the field naming it. */
+export function envReferences(config: Config): { variable: string; path: (string | number)[] }[] {
+  const out: { variable: string; path: (string | number)[] }[] = [];
+  for (const [i, p] of (config.notification_providers ?? []).entries())
+    for (const field of SECRET_FIELDS) {
+      const variable = p[field] === undefined ? undefined : ENV_REF.exec(p[field] as string)?.[1];
+      if (variable !== undefined) out.push({ variable, path: ["notification_providers", i, field] });
+    }
+  return out;
+}
+
+/** The values of the variables a configuration names (what the CLI sends with it); a missing one is an error. */
+export function envValues(config: Config, env: Env, source = "the configuration"): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const { variable, path } of envReferences(config)) {
+    const value = env[variable];
+    if (value === undefined || value === "") throw missingEnv(variable, `${source}: ${fieldPath(path)}`);
+    out[variable] = value;
+  }
+  return out;
+}
 
 const CONFIG_FILE = /\.(ya?ml|json)$/i;
 
@@ -64,8 +92,8 @@ function fieldPath(path: readonly PropertyKey[]): string {
   );
 }
 
-/** Parses one file's text; `name` is how errors name it. */
-export function parseConfigText(name: string, text: string): Config {
+/** Parses one file's text; `name` is how errors name it. With `env`, a `${env:NAME}` it lacks is an error at its line. */
+export function parseConfigText(name: string, text: string, env?: Env): Config {
   const lines = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
   const error = doc.errors[0];
@@ -75,7 +103,18 @@ export function parseConfigText(name: string, text: string): Config {
     throw invalid(`${name}:${at.line}:${at.col}: ${what}`, { file: name, line: at.line, column: at.col });
   }
   const parsed = configSchema.safeParse(doc.toJS());
-  if (parsed.success) return parsed.data;
+  if (parsed.success) {
+    for (const { variable, path } of env ? envReferences(parsed.data) : []) {
+      if (env?.[variable] !== undefined && env[variable] !== "") continue;
+      const at = positionOf(doc, lines, path);
+      throw missingEnv(variable, `${name}:${at.line}:${at.col}: ${fieldPath(path)}`, {
+        file: name,
+        line: at.line,
+        column: at.col,
+      });
+    }
+    return parsed.data;
+  }
   const issue = parsed.error.issues[0] as z.core.$ZodIssue;
   // An unknown key is reported on the object holding it; name the key itself.
   const keys = issue.code === "unrecognized_keys" ? issue.keys : [];
@@ -98,6 +137,17 @@ export function mergeConfigs(parts: readonly { name: string; config: Config }[])
     if (config.permissions) merged.permissions = [...(merged.permissions ?? []), ...config.permissions];
     if (config.roles) merged.roles = [...(merged.roles ?? []), ...config.roles];
     if (config.organizations) merged.organizations = [...(merged.organizations ?? []), ...config.organizations];
+    if (config.notification_providers)
+      merged.notification_providers = [...(merged.notification_providers ?? []), ...config.notification_providers];
+    for (const [key, value] of Object.entries(config.settings?.tokens ?? {})) {
+      const earlier = (merged.settings?.tokens as Record<string, unknown> | undefined)?.[key];
+      if (earlier !== undefined && earlier !== value)
+        throw invalid(
+          `settings.tokens.${key} is ${earlier} in ${defaultsFrom[`tokens.${key}`]} and ${value} in ${name}; set it in one file.`,
+        );
+      merged.settings = { tokens: { ...merged.settings?.tokens, [key]: value } };
+      defaultsFrom[`tokens.${key}`] = name;
+    }
     for (const which of ["creator", "default"] as const) {
       const value = config.role_defaults?.[which];
       if (value === undefined) continue;
@@ -113,9 +163,9 @@ export function mergeConfigs(parts: readonly { name: string; config: Config }[])
   return merged;
 }
 
-/** Reads and merges the files `-f` names. */
-export function loadConfig(paths: readonly string[]): Config {
+/** Reads and merges the files `-f` names; with `env`, every `${env:NAME}` they name must be set in it. */
+export function loadConfig(paths: readonly string[], env?: Env): Config {
   return mergeConfigs(
-    configFiles(paths).map((name) => ({ name, config: parseConfigText(name, readFileSync(name, "utf8")) })),
+    configFiles(paths).map((name) => ({ name, config: parseConfigText(name, readFileSync(name, "utf8"), env) })),
   );
 }

@@ -10,6 +10,18 @@ import { planObject, planSchema } from "./config.view.js";
 const tag = "Configuration";
 const flag = z.union([z.boolean(), z.enum(["true", "false"]).transform((v) => v === "true")]);
 const pruneField = flag.optional().describe("also delete what the configuration manages but no longer lists");
+const membersField = flag
+  .optional()
+  .describe("also the members of the organizations in scope, with their roles and direct grants (default off)");
+
+/** The configuration, plus the values of the `${env:NAME}` references it names (secrets: used, never stored). */
+const body = configSchema.extend({
+  env: z
+    .record(z.string(), z.string())
+    .optional()
+    .describe("values of the ${env:NAME} references (the CLI sends its environment's); never stored or shown"),
+});
+const split = ({ env, ...config }: z.output<typeof body>) => ({ config, env });
 
 export const configOperations = {
   export: operation(
@@ -17,13 +29,17 @@ export const configOperations = {
       method: "GET",
       url: "/config/export",
       tag,
-      summary: "The current organizations, roles, custom permissions and role defaults in the configuration format",
+      summary:
+        "The current state (organizations, roles, permissions, workflows, providers, settings) in the configuration format",
       query: z
-        .object({ organization: z.string().optional().describe("only this organization (slug) and its descendants") })
+        .object({
+          organization: z.string().optional().describe("only this organization (slug) and its descendants"),
+          with_members: membersField,
+        })
         .strict(),
       output: configSchema,
     },
-    async ({ ctx, query }) => exportConfig(ctx, query.organization),
+    async ({ ctx, query }) => exportConfig(ctx, query.organization, query.with_members === true),
   ),
   plan: operation(
     {
@@ -31,11 +47,15 @@ export const configOperations = {
       url: "/config/plan",
       tag,
       summary: "What applying this configuration would create, update and (with prune) delete; changes nothing",
-      query: z.object({ prune: pruneField }).strict(),
-      body: configSchema,
+      query: z.object({ prune: pruneField, with_members: membersField }).strict(),
+      body,
       output: planSchema,
     },
-    async ({ ctx, query, body }) => planObject(await planConfig(ctx, body, { prune: query.prune === true }), false),
+    async ({ ctx, query, body }) => {
+      const { config, env } = split(body);
+      const options = { prune: query.prune === true, withMembers: query.with_members === true, env };
+      return planObject(await planConfig(ctx, config, options), false);
+    },
   ),
   apply: operation(
     {
@@ -46,14 +66,21 @@ export const configOperations = {
       query: z
         .object({
           prune: pruneField,
+          with_members: membersField,
           base: z.string().optional().describe("the plan's base hash: refuse if the store changed since"),
         })
         .strict(),
-      body: configSchema,
+      body,
       output: planSchema,
     },
     async ({ ctx, query, body }) => {
-      const plan = await applyConfig(ctx, body, { prune: query.prune === true, base: query.base });
+      const { config, env } = split(body);
+      const plan = await applyConfig(ctx, config, {
+        prune: query.prune === true,
+        withMembers: query.with_members === true,
+        base: query.base,
+        env,
+      });
       return planObject(plan, plan.changes.length > 0);
     },
   ),

@@ -5,9 +5,23 @@ import { createHash } from "node:crypto";
 import { roleKeyFromName } from "../../engine/index.js";
 import { ClerkError } from "../../errors.js";
 import { closest } from "../../suggest.js";
+import { BUILT_IN_FORMS } from "../workflows/index.js";
+import { diffInstanceKinds } from "./config.instance.js";
+import { assertKeepsManager, diffMembers } from "./config.members.js";
 import { type State, type StateGrant, type StateRole, configOf } from "./config.state.js";
+import { diffWorkflowKinds } from "./config.workflows.js";
 
-export type ChangeKind = "permission" | "organization" | "role" | "role_defaults";
+export type ChangeKind =
+  | "permission"
+  | "organization"
+  | "role"
+  | "role_defaults"
+  | "file_set"
+  | "form"
+  | "workflow"
+  | "member"
+  | "notification_provider"
+  | "settings";
 
 export interface FieldChange {
   field: string;
@@ -31,6 +45,8 @@ export interface Plan {
   /** sha256 of the base and the changes: what `config.applied` records. */
   hash: string;
   prune: boolean;
+  /** Whether members were compared (`--with-members`). */
+  withMembers: boolean;
   changes: Change[];
 }
 
@@ -126,11 +142,42 @@ function checkReferences(desired: State, current: State, prune: boolean): void {
       );
     }
     const usable = [...instanceRoles.keys()];
+    // What the org's members may hold, by key: its own roles over its ancestors' over instance-wide ones.
+    const held = new Map(instanceRoles);
+    const chain: Map<string, StateRole>[] = [];
     for (let at: string | null = org.slug, hops = 0; at !== null && hops <= orgs.size; hops++) {
-      usable.push(...(rolesOf(at)?.keys() ?? []));
+      const own = rolesOf(at);
+      usable.push(...(own?.keys() ?? []));
+      if (own) chain.unshift(own);
       at = orgs.get(at)?.parent ?? null;
     }
+    for (const own of chain) for (const [k, r] of own) held.set(k, r);
     for (const role of org.roles?.values() ?? []) check(role, usable, org.slug);
+    const forms = [
+      ...BUILT_IN_FORMS.map((f) => f.name),
+      ...(org.forms?.keys() ?? []),
+      ...(current.organizations.get(org.slug)?.forms?.keys() ?? []),
+    ];
+    for (const wf of org.workflows?.values() ?? []) {
+      for (const stage of wf.stages) {
+        const where = `stage "${stage.name}" of workflow ${wf.slug} in ${org.slug}`;
+        if (!usable.includes(stage.requiresRole)) throw unknownRole(stage.requiresRole, usable, where);
+        const to = stage.escalation?.escalateTo;
+        if (to !== undefined && !usable.includes(to)) throw unknownRole(to, usable, `escalation of ${where}`);
+        if (stage.form !== null && !forms.includes(stage.form))
+          throw new ClerkError("form.not_found", `No form "${stage.form}" (${where}).${suggest(stage.form, forms)}`, {
+            param: "form",
+          });
+      }
+    }
+    if (org.members) {
+      for (const m of org.members.values())
+        for (const r of m.roles)
+          if (!usable.includes(r)) throw unknownRole(r, usable, `roles of member ${m.email} in ${org.slug}`);
+      const before = current.organizations.get(org.slug)?.members ?? new Map();
+      const after = prune ? org.members : new Map([...before, ...org.members]);
+      assertKeepsManager(org.slug, after, before, held);
+    }
   }
 }
 
@@ -147,7 +194,7 @@ function unknownRole(ref: string, known: readonly string[], where: string): Cler
 }
 
 /** The changes from `current` to `desired`, in the order apply makes them. */
-export function makePlan(desired: State, current: State, options: { prune: boolean }): Plan {
+export function makePlan(desired: State, current: State, options: { prune: boolean; withMembers?: boolean }): Plan {
   checkReferences(desired, current, options.prune);
   const changes: Change[] = [];
   const currentPermissions = current.permissions ?? new Map();
@@ -186,6 +233,12 @@ export function makePlan(desired: State, current: State, options: { prune: boole
     if (org.roles)
       diffRoles(changes, org.slug, org.roles, current.organizations.get(org.slug)?.roles ?? new Map(), options.prune);
   }
+  for (const org of desired.organizations.values()) {
+    const have = current.organizations.get(org.slug);
+    diffWorkflowKinds(changes, org.slug, org, have ?? {}, options.prune);
+    if (org.members) diffMembers(changes, org.slug, org.members, have?.members ?? new Map(), options.prune);
+  }
+  diffInstanceKinds(changes, desired, current);
   const defaults: FieldChange[] = [];
   for (const which of ["creator", "default"] as const) {
     const want = desired.roleDefaults[which];
@@ -204,5 +257,6 @@ export function makePlan(desired: State, current: State, options: { prune: boole
       if (!wanted.has(key)) changes.push({ action: "delete", kind: "permission", organization: null, key, fields: [] });
   }
   const base = stateHash(current);
-  return { base, hash: sha256({ base, changes }), prune: options.prune, changes };
+  const withMembers = options.withMembers === true;
+  return { base, hash: sha256({ base, changes }), prune: options.prune, withMembers, changes };
 }

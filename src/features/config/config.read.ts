@@ -3,12 +3,15 @@ import type { ServiceContext } from "../../context.js";
 import { listOrgTree, resolveOrg } from "../orgs/index.js";
 import { listPermissions } from "../permissions/index.js";
 import { getRoleDefaults, listRoles } from "../roles/index.js";
+import { currentProviders, currentSettings } from "./config.instance.js";
+import { currentMembers } from "./config.members.js";
 import { type State, type StateOrganization, type StateRole, treeOrder } from "./config.state.js";
+import { currentWorkflowState } from "./config.workflows.js";
 
 const byString = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
 /** Everything the format covers; with `organization`, only that organization and its descendants. */
-export async function currentState(ctx: ServiceContext, organization?: string): Promise<State> {
+export async function currentState(ctx: ServiceContext, organization?: string, withMembers = false): Promise<State> {
   const permissions = await listPermissions(ctx);
   const tree = await listOrgTree(ctx);
   const slugs = new Map(tree.map((e) => [e.organization.id, e.organization.slug]));
@@ -45,6 +48,8 @@ export async function currentState(ctx: ServiceContext, organization?: string): 
       inheritAncestorRead: o.inheritAncestorRead,
       maxAllowedMemberships: o.maxAllowedMemberships,
       roles: rolesOf(o.id),
+      ...(await currentWorkflowState(ctx, o.slug)),
+      ...(withMembers && { members: await currentMembers(ctx, o.slug) }),
     });
   }
   const organizations = new Map(treeOrder(list).map((o) => [o.slug, o]));
@@ -56,17 +61,21 @@ export async function currentState(ctx: ServiceContext, organization?: string): 
     instanceRoles: rolesOf(null),
     roleDefaults: { creator: defaults.creator.key, default: defaults.default.key },
     organizations,
+    providers: await currentProviders(ctx),
+    tokenSettings: await currentSettings(ctx),
   };
 }
 
 /** What `clerk export` writes: everything, or one organization and its descendants alone. */
-export async function exportState(ctx: ServiceContext, organization?: string): Promise<State> {
-  const state = await currentState(ctx, organization);
+export async function exportState(ctx: ServiceContext, organization?: string, withMembers = false): Promise<State> {
+  const state = await currentState(ctx, organization, withMembers);
   if (organization === undefined) return state;
   return {
     ...state,
     permissions: undefined,
     instanceRoles: undefined,
     roleDefaults: { creator: undefined, default: undefined },
+    providers: undefined,
+    tokenSettings: undefined,
   };
 }

@@ -7,7 +7,7 @@ import { parseExpiry } from "../grants/index.js";
 import { createOrg, updateOrg } from "../orgs/index.js";
 import { createPermission, deletePermission, normalizePermissionKey, updatePermission } from "../permissions/index.js";
 import {
-  assignPermission,
+  assignPermissions,
   createRole,
   deleteRole,
   revokePermission,
@@ -18,25 +18,44 @@ import { stalePlan } from "./config.errors.js";
 import { type Change, type Plan, makePlan } from "./config.plan.js";
 import { currentState } from "./config.read.js";
 import type { Config } from "./config.schema.js";
+import { applyInstanceKinds, resolveProviderSecrets } from "./config.instance.js";
+import { applyMembers, removeMembers } from "./config.members.js";
 import { type State, type StateRole, desiredState } from "./config.state.js";
+import { applyWorkflowKinds, deleteWorkflowKinds } from "./config.workflows.js";
 
 export interface PlanOptions {
   prune?: boolean | undefined;
+  /** Compare (and apply) the members the file lists too. */
+  withMembers?: boolean | undefined;
+  /** Values of the `${env:NAME}` references (the CLI passes its environment's); never stored. */
+  env?: Record<string, string | undefined> | undefined;
 }
 
-function desired(config: Config): State {
+function desired(config: Config, options: PlanOptions): State {
   // Parsed without the "in the past" check: an exported grant that has since expired must still compare equal;
   // a changed expiry in the past is refused by the grant service when applied.
-  return desiredState(config, {
-    permissionKey: normalizePermissionKey,
-    expiry: (value) => parseExpiry(value, Number.NEGATIVE_INFINITY) as number,
-  });
+  const state = desiredState(
+    config,
+    {
+      permissionKey: normalizePermissionKey,
+      expiry: (value) => parseExpiry(value, Number.NEGATIVE_INFINITY) as number,
+    },
+    options.withMembers === true,
+  );
+  if (state.providers) resolveProviderSecrets(state.providers, options.env ?? {});
+  return state;
 }
+
+const planOptions = (options: PlanOptions) => ({
+  prune: options.prune === true,
+  withMembers: options.withMembers === true,
+});
 
 /** What applying `config` would change, from the store as it is now. */
 export async function planConfig(ctx: ServiceContext, config: Config, options: PlanOptions = {}): Promise<Plan> {
   assertAllowedNow(ctx, { kind: "instance_admin", what: "plan a configuration" });
-  return makePlan(desired(config), await currentState(ctx), { prune: options.prune === true });
+  const want = desired(config, options);
+  return makePlan(want, await currentState(ctx, undefined, options.withMembers === true), planOptions(options));
 }
 
 export interface ApplyOptions extends PlanOptions {
@@ -48,9 +67,9 @@ export interface ApplyOptions extends PlanOptions {
 export async function applyConfig(ctx: ServiceContext, config: Config, options: ApplyOptions = {}): Promise<Plan> {
   assertAllowedNow(ctx, { kind: "instance_admin", what: "apply a configuration" });
   return inTransaction(ctx, async (tx) => {
-    const want = desired(config);
-    const have = await currentState(tx);
-    const plan = makePlan(want, have, { prune: options.prune === true });
+    const want = desired(config, options);
+    const have = await currentState(tx, undefined, options.withMembers === true);
+    const plan = makePlan(want, have, planOptions(options));
     if (options.base !== undefined && options.base !== plan.base) throw stalePlan(options.base, plan.base);
     if (plan.changes.length === 0) return plan;
     await carryOut(tx, plan.changes, want, have);
@@ -62,6 +81,7 @@ export async function applyConfig(ctx: ServiceContext, config: Config, options: 
         hash: plan.hash,
         base: plan.base,
         prune: plan.prune,
+        withMembers: plan.withMembers,
         created: plan.changes.filter((c) => c.action === "create").length,
         updated: plan.changes.filter((c) => c.action === "update").length,
         deleted: plan.changes.filter((c) => c.action === "delete").length,
@@ -134,22 +154,35 @@ async function carryOut(tx: ServiceContext, changes: readonly Change[], want: St
         ...(!sameList(before?.extends ?? [], r.extends) && { extends: r.extends }),
       });
     }
+    // The role's new and changed grants in one call (one role lookup and guard run), each audited on its own.
+    const assigned: { permission: string; scope: string[]; expires: number | null }[] = [];
     for (const f of c.fields.filter((x) => x.field.startsWith("permissions."))) {
       const permission = f.field.slice("permissions.".length);
       const grant = r.grants.find((g) => g.permission === permission);
-      if (grant)
-        await assignPermission(tx, {
-          role: r.key,
-          organization,
-          permission,
-          scope: grant.scopes,
-          expires: grant.expiresAt,
-        });
+      if (grant) assigned.push({ permission, scope: grant.scopes, expires: grant.expiresAt });
       else await revokePermission(tx, { role: r.key, organization, permission });
     }
+    if (assigned.length > 0) await assignPermissions(tx, { role: r.key, organization, grants: assigned });
   }
   if (changes.some((x) => x.kind === "role_defaults"))
     await setRoleDefaults(tx, { creator: want.roleDefaults.creator, default: want.roleDefaults.default });
+  // Providers before workflows (a notification rule needs its provider), roles before stages and members.
+  await applyInstanceKinds(tx, changes, want, have);
+  await applyWorkflowKinds(
+    tx,
+    changes,
+    (org) => want.organizations.get(org),
+    (org) => have.organizations.get(org),
+  );
+  await applyMembers(
+    tx,
+    changes,
+    (org) => want.organizations.get(org)?.members,
+    (org) => have.organizations.get(org)?.members,
+  );
+  // Deletes last: members before the roles they hold, workflows before the forms and roles their stages name.
+  await removeMembers(tx, changes);
+  await deleteWorkflowKinds(tx, changes);
   // Deleted roles that others (also deleted) extend go last.
   const deletions = changes.filter((x) => x.kind === "role" && x.action === "delete");
   const extendedByOther = (c: Change) =>

@@ -2,6 +2,26 @@
 // defaults filled in and lists sorted, so that equal meaning is equal data. Pure: no I/O.
 import { ClerkError } from "../../errors.js";
 import type { Config, ConfigOrganization, ConfigRole, GrantEntry } from "./config.schema.js";
+import {
+  type StateProvider,
+  type StateTokenSettings,
+  normalizeProviders,
+  normalizeSettings,
+  providerEntries,
+  settingsEntry,
+} from "./config.instance.js";
+import { type StateMember, memberEntries, normalizeMembers } from "./config.members.js";
+import {
+  type StateFileSet,
+  type StateForm,
+  type StateWorkflow,
+  fileSetEntries,
+  formEntries,
+  normalizeFileSets,
+  normalizeForms,
+  normalizeWorkflows,
+  workflowEntries,
+} from "./config.workflows.js";
 
 export interface StateGrant {
   permission: string;
@@ -27,6 +47,13 @@ export interface StateOrganization {
   maxAllowedMemberships: number;
   /** Its roles by key; undefined in a desired state that does not list them (they are then not managed). */
   roles: Map<string, StateRole> | undefined;
+  /** Like roles: undefined when not listed (not managed). */
+  fileSets?: Map<string, StateFileSet> | undefined;
+  forms?: Map<string, StateForm> | undefined;
+  /** Workflows by slug. */
+  workflows?: Map<string, StateWorkflow> | undefined;
+  /** Members by e-mail; only with --with-members. */
+  members?: Map<string, StateMember> | undefined;
 }
 
 export interface StatePermission {
@@ -45,6 +72,10 @@ export interface State {
   roleDefaults: { creator: string | undefined; default: string | undefined };
   /** Organizations in tree order (parents first, siblings by slug). */
   organizations: Map<string, StateOrganization>;
+  /** Notification providers by kind:name; undefined when not managed. */
+  providers?: Map<string, StateProvider> | undefined;
+  /** Token settings; in a desired state only the fields the file sets. */
+  tokenSettings?: StateTokenSettings | undefined;
 }
 
 /** What the pure layer needs from outside: permission keys in their canonical form, expiry strings as instants. */
@@ -117,14 +148,14 @@ export function treeOrder<T extends { slug: string; parent: string | null }>(ite
   return out;
 }
 
-/** The desired state a (merged) configuration describes. */
-export function desiredState(config: Config, n: Normalizers): State {
+/** The desired state a (merged) configuration describes; members only when `withMembers`. */
+export function desiredState(config: Config, n: Normalizers, withMembers = false): State {
   const orgs: StateOrganization[] = [];
   const seen = new Set<string>();
   for (const org of config.organizations ?? []) {
     if (seen.has(org.slug)) throw invalid(`Organization ${org.slug} is listed twice.`, "organizations");
     seen.add(org.slug);
-    orgs.push(normalizeOrg(org, n));
+    orgs.push(normalizeOrg(org, n, withMembers));
   }
   const permissions = config.permissions && new Map<string, StatePermission>();
   for (const p of config.permissions ?? []) {
@@ -142,10 +173,12 @@ export function desiredState(config: Config, n: Normalizers): State {
     instanceRoles,
     roleDefaults: { creator: config.role_defaults?.creator, default: config.role_defaults?.default },
     organizations: new Map(treeOrder(orgs).map((o) => [o.slug, o])),
+    providers: config.notification_providers && normalizeProviders(config.notification_providers),
+    tokenSettings: config.settings?.tokens && normalizeSettings(config.settings.tokens),
   };
 }
 
-function normalizeOrg(org: ConfigOrganization, n: Normalizers): StateOrganization {
+function normalizeOrg(org: ConfigOrganization, n: Normalizers, withMembers: boolean): StateOrganization {
   if (org.parent === org.slug)
     throw new ClerkError("org.parent_cycle", `Organization ${org.slug} cannot be its own parent.`, {
       param: "parent",
@@ -158,11 +191,16 @@ function normalizeOrg(org: ConfigOrganization, n: Normalizers): StateOrganizatio
     inheritAncestorRead: org.inherit_ancestor_read ?? true,
     maxAllowedMemberships: org.max_allowed_memberships ?? 0,
     roles: org.roles && normalizeRoles(org.roles, `organization ${org.slug}`, n),
+    fileSets: org.file_sets && normalizeFileSets(org.file_sets, org.slug),
+    forms: org.forms && normalizeForms(org.forms, org.slug),
+    workflows: org.workflows && normalizeWorkflows(org.workflows, org.slug),
+    members:
+      withMembers && org.members ? normalizeMembers(org.members, org.slug, (g) => normalizeGrant(g, n)) : undefined,
   };
 }
 
 /** A grant as the file writes it: the bare key when it has no scopes and no end. */
-function grantEntry(g: StateGrant): GrantEntry {
+export function grantEntry(g: StateGrant): GrantEntry {
   if (g.scopes.length === 0 && g.expiresAt === null) return g.permission;
   return {
     permission: g.permission,
@@ -210,6 +248,12 @@ export function configOf(state: State): Config {
       ...(!o.inheritAncestorRead && { inherit_ancestor_read: false }),
       ...(o.maxAllowedMemberships !== 0 && { max_allowed_memberships: o.maxAllowedMemberships }),
       ...(o.roles && o.roles.size > 0 && { roles: roles(o.roles) }),
+      ...(o.fileSets && o.fileSets.size > 0 && { file_sets: fileSetEntries(o.fileSets) }),
+      ...(o.forms && o.forms.size > 0 && { forms: formEntries(o.forms) }),
+      ...(o.workflows && o.workflows.size > 0 && { workflows: workflowEntries(o.workflows) }),
+      ...(o.members && o.members.size > 0 && { members: memberEntries(o.members, grantEntry) }),
     })),
+    ...(state.providers && state.providers.size > 0 && { notification_providers: providerEntries(state.providers) }),
+    ...(state.tokenSettings && { settings: { tokens: settingsEntry(state.tokenSettings) } }),
   };
 }

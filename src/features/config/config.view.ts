@@ -10,11 +10,23 @@ export const planSchema = z
     base: z.string().describe("sha256 of the state the plan was made from"),
     hash: z.string().describe("sha256 of the base and the changes"),
     prune: z.boolean(),
+    with_members: z.boolean().describe("members were compared (--with-members)"),
     applied: z.boolean().describe("true when apply made these changes"),
     changes: z.array(
       z.object({
         action: z.enum(["create", "update", "delete"]),
-        kind: z.enum(["permission", "organization", "role", "role_defaults"]),
+        kind: z.enum([
+          "permission",
+          "organization",
+          "role",
+          "role_defaults",
+          "file_set",
+          "form",
+          "workflow",
+          "member",
+          "notification_provider",
+          "settings",
+        ]),
         organization: z.string().nullable(),
         key: z.string(),
         fields: z.array(z.object({ field: z.string(), before: value, after: value })),
@@ -26,5 +38,13 @@ export const planSchema = z
 export type PlanObject = z.input<typeof planSchema>;
 
 export function planObject(plan: Plan, applied: boolean): PlanObject {
-  return { object: "config_plan", base: plan.base, hash: plan.hash, prune: plan.prune, applied, changes: plan.changes };
+  return {
+    object: "config_plan",
+    base: plan.base,
+    hash: plan.hash,
+    prune: plan.prune,
+    with_members: plan.withMembers,
+    applied,
+    changes: plan.changes,
+  };
 }

@@ -10,6 +10,7 @@ export {
   sendToEndpointNow,
   instanceAdminOnly,
   listProviders,
+  providerSecrets,
   type Provider,
   type ProviderInput,
   testProvider,

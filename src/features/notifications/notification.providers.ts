@@ -217,6 +217,17 @@ export async function listProviders(ctx: ServiceContext): Promise<Provider[]> {
   ).map(toProvider);
 }
 
+/**
+ * A provider's secrets, opened so that configuration as code can tell whether the file's differ (it compares
+ * digests and never shows them) and keep a webhook's signing secret when the file does not set one.
+ */
+export async function providerSecrets(ctx: ServiceContext, id: string): Promise<Record<string, string | null>> {
+  instanceAdminOnly(ctx, "read notification provider secrets");
+  const row = await ctx.db.selectFrom("notification_providers").selectAll().where("id", "=", id).executeTakeFirst();
+  if (!row) return {};
+  return JSON.parse(unsealSecret(ctx, row.secret, PURPOSE).toString("utf8")) as Record<string, string | null>;
+}
+
 /** The provider a channel goes through (e-mail channels share the one e-mail provider), if configured. */
 export async function findProvider(
   ctx: ServiceContext,

@@ -12,5 +12,5 @@ export {
   type RoleRef,
   updateRole,
 } from "./role.service.js";
-export { type AssignInput, assignPermission, revokePermission } from "./role-grant.service.js";
+export { type AssignInput, assignPermission, assignPermissions, revokePermission } from "./role-grant.service.js";
 export { type RoleObject, roleObject, roleSchema } from "./role.view.js";

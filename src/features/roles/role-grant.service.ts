@@ -44,6 +44,59 @@ export async function assignPermission(
   });
 }
 
+/**
+ * Grants several permissions to one role at once (what `clerk apply` does for a role's list): the role is found,
+ * the escalation guard asked and the last-manager guard run once for all of them; each grant is still its own
+ * audit event, and the whole is one transaction.
+ */
+export async function assignPermissions(
+  ctx: ServiceContext,
+  input: {
+    role: string;
+    organization?: string | null | undefined;
+    grants: readonly Omit<AssignInput, "role" | "organization">[];
+  },
+): Promise<Role> {
+  const parsed = input.grants.map((g) => ({
+    permission: g.permission,
+    scopes: parseScopeList(g.scope),
+    expiresAt: parseExpiry(g.expires, ctx.clock.now()),
+  }));
+  return inTransaction(ctx, async (tx) => {
+    const row = await findRoleRow(tx, input.role, input.organization);
+    const permissions: { id: string; key: string }[] = [];
+    for (const g of parsed) permissions.push(await ensurePermission(tx, g.permission));
+    await assertUserMayEditRoles(
+      tx,
+      await homeOf(tx, row.organization_id),
+      parsed.map((g, i) => ({
+        permission: (permissions[i] as { key: string }).key,
+        scopes: g.scopes,
+        expiresAt: g.expiresAt,
+      })),
+    );
+    await guardedRoleChange(tx, row.id, async () => {
+      for (const [i, g] of parsed.entries()) {
+        const { before, after } = await upsertGrant(
+          tx,
+          { roleId: row.id },
+          permissions[i] as { id: string; key: string },
+          g.scopes,
+          g.expiresAt,
+        );
+        await recordAudit(tx, {
+          organizationId: row.organization_id,
+          action: before ? "grant.updated" : "grant.created",
+          target: { type: "role", id: row.id, label: row.key },
+          before: before && { permission: before.permission, scopes: before.scopes, expiresAt: before.expiresAt },
+          after: { permission: after.permission, scopes: after.scopes, expiresAt: after.expiresAt },
+        });
+      }
+    });
+    return toRole(tx, row);
+  });
+}
+
 /** Takes a permission away from a role. */
 export async function revokePermission(
   ctx: ServiceContext,

@@ -7,7 +7,7 @@ import { parseInput } from "../../validation.js";
 import { recordAudit } from "../audit/index.js";
 import { type Organization, resolveOrg } from "../orgs/index.js";
 import { assertMayManageWorkflows, assertMayReadWorkflows } from "./workflow.guards.js";
-import { formExists, formNotFound, invalidFormSchema } from "./workflow.errors.js";
+import { formExists, formInUse, formNotFound, invalidFormSchema } from "./workflow.errors.js";
 import { type FormInput, formSchema } from "./workflow.schema.js";
 
 /** A form as services return it. */
@@ -143,4 +143,82 @@ export async function createForm(ctx: ServiceContext, input: FormInput): Promise
     });
     return toForm(row);
   });
+}
+
+/** Replaces a form's description and schema; stages name forms by name, so open runs see the new one. */
+export async function updateForm(ctx: ServiceContext, input: FormInput): Promise<Form> {
+  const data = parseInput(formSchema, input);
+  compileFormSchema(data.name, data.schema);
+  return inTransaction(ctx, async (tx) => {
+    const org = await resolveOrg(tx, data.organization);
+    await assertMayManageWorkflows(tx, org, "change forms");
+    const row = await ownForm(tx, org, data.name);
+    const after = {
+      ...row,
+      description: data.description ?? row.description,
+      schema: JSON.stringify(data.schema),
+      updated_at: tx.clock.now(),
+    };
+    await tx.db
+      .updateTable("forms")
+      .set({ description: after.description, schema: after.schema, updated_at: after.updated_at })
+      .where("id", "=", row.id)
+      .execute();
+    await recordAudit(tx, {
+      organizationId: org.id,
+      action: "workflow.form_updated",
+      target: { type: "form", id: row.id, label: row.name },
+      before: { description: row.description, schema: JSON.parse(row.schema) },
+      after: { description: after.description, schema: data.schema },
+    });
+    return toForm(after);
+  });
+}
+
+/** Deletes an organization's form; refused while a stage asks for it. */
+export async function deleteForm(ctx: ServiceContext, organization: string, name: string): Promise<Form> {
+  return inTransaction(ctx, async (tx) => {
+    const org = await resolveOrg(tx, organization);
+    await assertMayManageWorkflows(tx, org, "delete forms");
+    const row = await ownForm(tx, org, name);
+    const users = await tx.db
+      .selectFrom("workflow_stages")
+      .innerJoin("workflows", "workflows.id", "workflow_stages.workflow_id")
+      .select(["workflows.slug as workflow", "workflow_stages.name as stage"])
+      .where("workflows.organization_id", "=", org.id)
+      .where("workflow_stages.form", "=", row.name)
+      .execute();
+    if (users.length > 0)
+      throw formInUse(
+        row.name,
+        users.map((u) => `${u.workflow} / ${u.stage}`),
+      );
+    await tx.db.deleteFrom("forms").where("id", "=", row.id).execute();
+    await recordAudit(tx, {
+      organizationId: org.id,
+      action: "workflow.form_deleted",
+      target: { type: "form", id: row.id, label: row.name },
+      before: { description: row.description, schema: JSON.parse(row.schema) },
+    });
+    return toForm(row);
+  });
+}
+
+async function ownForm(ctx: ServiceContext, org: Organization, name: string) {
+  const wanted = name.trim().toLowerCase();
+  const row = await ctx.db
+    .selectFrom("forms")
+    .selectAll()
+    .where("organization_id", "=", org.id)
+    .where("name", "=", wanted)
+    .executeTakeFirst();
+  if (!row) {
+    const forms = await orgForms(ctx, org);
+    throw formNotFound(
+      wanted,
+      org.slug,
+      forms.filter((f) => !f.builtIn).map((f) => f.name),
+    );
+  }
+  return row;
 }

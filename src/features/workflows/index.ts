@@ -8,7 +8,16 @@ export {
 } from "./condition.js";
 export { fileMatches } from "./file-glob.js";
 export { deleteFileSet, type FileSet, fileSetPatterns, listFileSets, saveFileSet } from "./fileset.service.js";
-export { BUILT_IN_FORMS, checkFormData, createForm, type Form, findForm, listForms } from "./form.service.js";
+export {
+  BUILT_IN_FORMS,
+  checkFormData,
+  createForm,
+  deleteForm,
+  type Form,
+  findForm,
+  listForms,
+  updateForm,
+} from "./form.service.js";
 export { actorHoldsAny, assertMayEmit, assertMayManageWorkflows, assertMayReadWorkflows } from "./workflow.guards.js";
 export { type Signal, SIGNALS, STRATEGIES } from "./workflow.schema.js";
 export { addStage, clearEscalation, removeStage, setAssignment, setEscalation, updateStage } from "./stage.service.js";

@@ -123,3 +123,9 @@ export function invalidFormSchema(name: string, why: string): ClerkError {
     param: "schema",
   });
 }
+
+export function formInUse(name: string, users: readonly string[]): ClerkError {
+  return new ClerkError("form.in_use", `Form ${name} is asked for by ${users.join(", ")}; change those stages first.`, {
+    param: "form",
+  });
+}
