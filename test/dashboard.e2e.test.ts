@@ -1,7 +1,8 @@
 // The dashboard in a real browser (Debian's chromium, driven by playwright-core) against a real `clerk serve` on
 // a SQLite store seeded by the CLI: an admin signs in by the link `clerk dashboard login` prints and works through
 // the pages; a plain member signs in and is refused the admin's pages, in the API's words. axe-core checks each
-// page; screenshots go to test-results/dashboard/.
+// page; screenshots go to test-results/dashboard/, or with CLERK_SCREENSHOTS=1 (light pages only, a fixed 1280×800
+// viewport) to docs/img/dashboard/, which docs/dashboard.md shows.
 import { type ChildProcess, execFile, spawn } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
@@ -16,6 +17,7 @@ import { childEnv } from "./helpers/cli.js";
 const BIN = resolve("bin/clerk.js");
 const CHROMIUM = process.env.CLERK_CHROMIUM ?? "/usr/bin/chromium";
 const SHOTS = resolve("test-results/dashboard");
+const DOC_SHOTS = process.env.CLERK_SCREENSHOTS === "1" ? resolve("docs/img/dashboard") : null;
 const run = promisify(execFile);
 
 /** A port nobody listens on now (the server's public URL must name it before it starts: CSRF checks the origin). */
@@ -38,6 +40,12 @@ describe("the dashboard in chromium", () => {
   let browser: Browser;
   let adminLink: string;
   let memberLink: string;
+  /** The admin's page, signed in by the first test and reused by the next ones (one browser context, one session). */
+  let admin: Page;
+  /** What went wrong in the admin's page: errors, and answers of 400 and above. */
+  const failures: string[] = [];
+  /** Every URL the admin's page requested. */
+  const requested: string[] = [];
 
   const cli = async (...args: string[]) => (await run(process.execPath, [BIN, ...args], { cwd: dir, env })).stdout;
 
@@ -129,10 +137,12 @@ describe("the dashboard in chromium", () => {
       server.once("exit", (code) => fail(new Error(`clerk serve exited with ${code}: ${err}`)));
     });
     mkdirSync(SHOTS, { recursive: true });
+    if (DOC_SHOTS) mkdirSync(DOC_SHOTS, { recursive: true });
     browser = await chromium.launch({ executablePath: CHROMIUM, args: ["--no-sandbox"] });
   }, 120_000);
 
   afterAll(async () => {
+    await admin?.close();
     await browser?.close();
     server?.kill("SIGTERM");
     rmSync(dir, { recursive: true, force: true });
@@ -149,9 +159,10 @@ describe("the dashboard in chromium", () => {
       .map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(" ")).join("; ")})`);
   }
 
-  /** Checks the page with axe-core and saves its screenshot. */
+  /** Checks the page with axe-core and saves its screenshot (for the docs too when asked, light pages only). */
   async function check(page: Page, name: string): Promise<void> {
     await page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
+    if (DOC_SHOTS && !name.endsWith("-dark")) await page.screenshot({ path: join(DOC_SHOTS, `${name}.png`) });
     expect(await seriousViolations(page), name).toEqual([]);
   }
 
@@ -160,9 +171,10 @@ describe("the dashboard in chromium", () => {
     { timeout: 120_000 },
     async () => {
       expect(existsSync(CHROMIUM)).toBe(true);
-      const page = await browser.newPage();
+      const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+      admin = page;
       page.setDefaultTimeout(15_000);
-      const failures: string[] = [];
+      page.on("request", (r) => requested.push(r.url()));
       page.on("pageerror", (error) => failures.push(error.message));
       page.on("console", (m) => {
         if (m.type() === "error" && !m.text().startsWith("Failed to load resource")) failures.push(m.text());
@@ -226,7 +238,89 @@ describe("the dashboard in chromium", () => {
       await page.getByRole("cell", { name: "alice@acme.com", exact: true }).waitFor();
       await check(page, "organization-members-dark");
       expect(failures).toEqual([expect.stringMatching(/^400 POST .*\/invitations$/)]);
-      await page.close();
+      await page.emulateMedia({ colorScheme: "light" });
+    },
+  );
+
+  it(
+    "the admin creates an organization and a role extending another (a cycle refused beside the field), sees the graph and the inherited cell in the matrix, and asks who can",
+    { timeout: 120_000 },
+    async () => {
+      const page = admin;
+      failures.length = 0;
+      await page.goto(`${url}/dashboard`);
+      await page.getByLabel("New organization").fill("Security Team");
+      await page.getByRole("button", { name: "Create" }).click();
+      await page.waitForURL(`${url}/dashboard/orgs/security-team`);
+      await page.getByRole("heading", { name: "Security Team", level: 1 }).waitFor();
+
+      const newRole = async (name: string, permission: string, scopes = "", expires = "", parent?: string) => {
+        await page.goto(`${url}/dashboard/orgs/security-team`);
+        await page.getByRole("link", { name: "New role" }).click();
+        await page.getByLabel("Name", { exact: true }).fill(name);
+        if (parent) await page.getByRole("checkbox", { name: parent }).check();
+        await page.getByLabel("Permission 1", { exact: true }).fill(permission);
+        if (scopes) await page.getByLabel("Scopes of permission 1").fill(scopes);
+        if (expires) await page.getByLabel("Expiry of permission 1").fill(expires);
+        await page.getByRole("button", { name: "Create role" }).click();
+        await page.getByRole("heading", { name: new RegExp(`^${name}`), level: 1 }).waitFor();
+      };
+      await newRole("Auditor", "org:audit:read");
+      await check(page, "role-edit");
+      await newRole("Lead Auditor", "org:audit:export", "repository:*-app", "2099-12-31", "Auditor");
+      const inherited = page.getByRole("row", { name: /org:audit:read/ });
+      expect(await inherited.textContent()).toContain("inherited from Auditor");
+      const own = await page.getByRole("row", { name: /org:audit:export/ }).textContent();
+      expect(own).toContain("own");
+      expect(own).toContain("repository:*-app");
+      expect(own).toContain("through 2099-12-31 (UTC)");
+
+      // Auditor extending Lead Auditor would close a loop: the API's words appear beside the field.
+      await page.goto(`${url}/dashboard/orgs/security-team/roles/org%3Aauditor/edit`);
+      await page.getByRole("checkbox", { name: "Lead Auditor" }).check();
+      await page.getByRole("button", { name: "Save" }).click();
+      const cycle = page.locator("fieldset #extends-error");
+      await cycle.waitFor();
+      expect(await cycle.textContent()).toMatch(/cycle: .*Auditor/);
+      await check(page, "role-cycle");
+
+      // The graph's libraries come only with the graph page.
+      expect(requested.filter((u) => u.includes("/assets/RoleGraph"))).toEqual([]);
+      await page.getByRole("link", { name: "Role graph" }).click();
+      await page.locator(".react-flow__node").first().waitFor();
+      expect(await page.locator(".react-flow__node").count()).toBeGreaterThanOrEqual(2);
+      expect(await page.locator(".react-flow__edge").count()).toBeGreaterThanOrEqual(1);
+      expect(requested.some((u) => u.includes("/assets/RoleGraph"))).toBe(true);
+      await check(page, "role-graph");
+
+      await page.getByRole("link", { name: "Permission matrix" }).click();
+      const lead = page.getByRole("row", { name: /^Lead Auditor/ });
+      await lead.waitFor();
+      const cells = lead.getByRole("cell");
+      const headers = await page.getByRole("columnheader").allTextContents();
+      const col = (p: string) => headers.indexOf(p) - 1;
+      expect(await cells.nth(col("org:audit:read")).textContent()).toContain("inherited from Auditor");
+      expect(await cells.nth(col("org:audit:export")).textContent()).toContain("repository:*-app");
+      // Granting export to Auditor shows at once as inherited by Lead Auditor too.
+      await page.getByRole("checkbox", { name: "Auditor holds org:audit:export", exact: true }).click();
+      await page.getByText("Granted org:audit:export to Auditor.").waitFor();
+      await expect
+        .poll(() => lead.getByRole("cell").nth(col("org:audit:export")).textContent())
+        .toContain("inherited from Auditor");
+      await check(page, "matrix");
+
+      await page.goto(`${url}/dashboard/orgs/engineering-team/matrix`);
+      await page.getByLabel("Permission", { exact: true }).fill("org:code:read");
+      await page.getByLabel("Explain for (optional)").fill("bob@acme.com");
+      await page.getByRole("button", { name: "Ask" }).click();
+      await page.waitForURL(/permission=org%3Acode%3Aread/);
+      const who = page.getByRole("list", { name: "Members who may" });
+      await who.waitFor();
+      expect(await who.textContent()).toContain("alice@acme.com");
+      expect(await who.textContent()).toContain("Developer");
+      expect(await page.getByLabel("Explanation").textContent()).toMatch(/^denied/);
+      await check(page, "who-can");
+      expect(failures).toEqual([expect.stringMatching(/^422 PATCH .*\/roles\/org%3Aauditor$/)]);
     },
   );
 
@@ -234,7 +328,7 @@ describe("the dashboard in chromium", () => {
     "a plain member signs in and is refused the admin's pages with the API's message",
     { timeout: 60_000 },
     async () => {
-      const page = await browser.newPage();
+      const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
       page.setDefaultTimeout(15_000);
       await page.goto(memberLink);
       await page.waitForURL(`${url}/dashboard`);
@@ -254,6 +348,13 @@ describe("the dashboard in chromium", () => {
       await page.getByRole("button", { name: "Remove alice@acme.com" }).click();
       await page.getByRole("alert").waitFor();
       expect(await page.getByRole("alert").textContent()).toContain("bob@acme.com may not");
+      // Ticking a cell of the matrix is the API's call too.
+      await page.goto(`${url}/dashboard/orgs/engineering-team/matrix`);
+      await page.getByRole("checkbox", { name: "Developer holds org:pull_requests:approve" }).click();
+      await expect.poll(() => page.getByRole("alert").textContent()).toContain("bob@acme.com cannot grant");
+      expect(await page.getByRole("checkbox", { name: "Developer holds org:pull_requests:approve" }).isChecked()).toBe(
+        false,
+      );
       await page.getByRole("button", { name: "Sign out" }).click();
       await page.waitForURL(/\/sign-in/);
       await page.goto(`${url}/dashboard`);

@@ -1,14 +1,19 @@
 // The dashboard's frame: who is signed in, the navigation, and the page the URL names.
-import { type ReactNode, useEffect } from "react";
+import { type ReactNode, Suspense, lazy, useEffect } from "react";
 import { ApiError, type Me, api } from "./api.js";
 import { Approvals } from "./pages/Approvals.js";
 import { Audit } from "./pages/Audit.js";
 import { OrganizationPage } from "./pages/Organization.js";
 import { Organizations } from "./pages/Organizations.js";
 import { RolePage } from "./pages/Role.js";
+import { RoleEdit } from "./pages/RoleEdit.js";
+import { Matrix } from "./pages/Matrix.js";
 import { Users } from "./pages/Users.js";
 import { Link, match, useLocation } from "./router.js";
 import { ErrorMessage, Loading, useLoad } from "./ui.js";
+
+// The graph page brings React Flow and dagre: loaded only when opened.
+const RoleGraph = lazy(() => import("./pages/RoleGraph.js"));
 
 const NAV = [
   { to: "/", label: "Organizations" },
@@ -90,6 +95,16 @@ function Route({ admin }: { admin: boolean }) {
   let params: Record<string, string> | null;
   if (path === "/") return <Organizations admin={admin} />;
   if ((params = match("/orgs/:org", path))) return <OrganizationPage slug={params.org as string} query={query} />;
+  if ((params = match("/orgs/:org/roles/new", path))) return <RoleEdit slug={params.org as string} role={null} />;
+  if ((params = match("/orgs/:org/roles/:role/edit", path)))
+    return <RoleEdit slug={params.org as string} role={params.role as string} />;
+  if ((params = match("/orgs/:org/matrix", path))) return <Matrix slug={params.org as string} query={query} />;
+  if ((params = match("/orgs/:org/graph", path)))
+    return (
+      <Suspense fallback={<Loading what="the graph" />}>
+        <RoleGraph slug={params.org as string} />
+      </Suspense>
+    );
   if ((params = match("/orgs/:org/roles/:role", path)))
     return <RolePage slug={params.org as string} role={params.role as string} />;
   if (path === "/approvals") return <Approvals />;
