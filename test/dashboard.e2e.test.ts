@@ -325,6 +325,56 @@ describe("the dashboard in chromium", () => {
   );
 
   it(
+    "the admin changes a member's roles and direct grants, creates a child organization, moves it, adds and verifies a domain",
+    { timeout: 120_000 },
+    async () => {
+      const page = admin;
+      failures.length = 0;
+      await page.goto(`${url}/dashboard/orgs/engineering-team`);
+      await page.getByRole("link", { name: "alice@acme.com" }).click();
+      await page.waitForURL(/\/members\/alice%40acme\.com$/);
+      await page.getByRole("checkbox", { name: "Code Reviewer" }).check();
+      await page.getByRole("button", { name: "Save roles" }).click();
+      await page.getByText("Roles saved.").waitFor();
+      await page.getByLabel("Grant permission").fill("org:deploy:run");
+      await page.getByLabel("Scopes").fill("repository:frontend-app");
+      await page.getByLabel("Until").fill("2099-06-30");
+      await page.getByRole("button", { name: "Grant", exact: true }).click();
+      await page.getByText("Granted org:deploy:run.").waitFor();
+      const direct = page.getByRole("table", { name: "Direct grants" }).getByRole("row", { name: /org:deploy:run/ });
+      expect(await direct.textContent()).toContain("through 2099-06-30 (UTC)");
+      const effective = page.getByRole("table", { name: "Effective permissions" });
+      await expect.poll(() => effective.getByRole("row", { name: /org:pull_requests:approve/ }).count()).toBe(1);
+      expect(await effective.getByRole("row", { name: /org:deploy:run/ }).textContent()).toContain("direct grant");
+      await check(page, "member");
+
+      await page.goto(`${url}/dashboard/orgs/security-team/settings`);
+      await page.getByLabel("Name of the child").fill("Red Team");
+      await page.getByRole("button", { name: "Create child" }).click();
+      await page.waitForURL(`${url}/dashboard/orgs/red-team`);
+      await page.getByRole("link", { name: "Settings" }).click();
+      await page.getByLabel("Parent").selectOption({ label: "\u00a0\u00a0Platform" });
+      await page.getByRole("button", { name: "Move" }).click();
+      await page.getByText("Moved under Platform.").waitFor();
+      await page.goto(`${url}/dashboard`);
+      await page.locator("ul.tree li li li").getByRole("link", { name: "Red Team" }).waitFor();
+
+      await page.goto(`${url}/dashboard/orgs/security-team/settings`);
+      await page.getByLabel("Add domain").fill("security.acme.test");
+      await page.getByRole("button", { name: "Add", exact: true }).click();
+      const domain = page.getByRole("row", { name: /security\.acme\.test/ });
+      await domain.waitFor();
+      expect(await domain.textContent()).toContain("unverified");
+      page.once("dialog", (d) => void d.accept());
+      await domain.getByRole("button", { name: "Mark verified" }).click();
+      await expect.poll(() => domain.textContent()).toMatch(/verified \(admin\)/);
+      expect(await page.getByRole("region", { name: "SSO connections" }).textContent()).toContain("No SSO connection");
+      await check(page, "organization-settings");
+      expect(failures).toEqual([]);
+    },
+  );
+
+  it(
     "a plain member signs in and is refused the admin's pages with the API's message",
     { timeout: 60_000 },
     async () => {

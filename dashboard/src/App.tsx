@@ -8,6 +8,9 @@ import { Organizations } from "./pages/Organizations.js";
 import { RolePage } from "./pages/Role.js";
 import { RoleEdit } from "./pages/RoleEdit.js";
 import { Matrix } from "./pages/Matrix.js";
+import { MemberPage } from "./pages/Member.js";
+import { OrgSettings } from "./pages/OrgSettings.js";
+import { SsoPage } from "./pages/Sso.js";
 import { Users } from "./pages/Users.js";
 import { Link, match, useLocation } from "./router.js";
 import { ErrorMessage, Loading, useLoad } from "./ui.js";
@@ -98,6 +101,10 @@ function Route({ admin }: { admin: boolean }) {
   if ((params = match("/orgs/:org/roles/new", path))) return <RoleEdit slug={params.org as string} role={null} />;
   if ((params = match("/orgs/:org/roles/:role/edit", path)))
     return <RoleEdit slug={params.org as string} role={params.role as string} />;
+  if ((params = match("/orgs/:org/members/:user", path)))
+    return <MemberPage slug={params.org as string} user={params.user as string} />;
+  if ((params = match("/orgs/:org/settings", path))) return <OrgSettings slug={params.org as string} />;
+  if ((params = match("/sso/:id", path))) return <SsoPage id={params.id as string} />;
   if ((params = match("/orgs/:org/matrix", path))) return <Matrix slug={params.org as string} query={query} />;
   if ((params = match("/orgs/:org/graph", path)))
     return (

@@ -1,5 +1,5 @@
 // Shared pieces: loading, error and empty states, and a hook that loads data from the API.
-import { type ReactNode, useCallback, useEffect, useState } from "react";
+import { type ReactNode, useCallback, useEffect, useRef, useState } from "react";
 import { ApiError } from "./api.js";
 
 /** What a load is doing: loading, failed (with the API's words), or done. */
@@ -9,9 +9,12 @@ export type Load<T> = { state: "loading" } | { state: "error"; error: ApiError |
 export function useLoad<T>(key: string, fetcher: () => Promise<T>): [Load<T>, () => void] {
   const [load, setLoad] = useState<Load<T>>({ state: "loading" });
   const [tick, setTick] = useState(0);
+  const shown = useRef(key);
   useEffect(() => {
     let live = true;
-    setLoad({ state: "loading" });
+    // A reload of the same data keeps what is shown (and the forms on it) until the new answer comes.
+    if (shown.current !== key || load.state !== "done") setLoad({ state: "loading" });
+    shown.current = key;
     fetcher().then(
       (value) => live && setLoad({ state: "done", value }),
       (error: Error) => live && setLoad({ state: "error", error }),

@@ -90,7 +90,11 @@ function Members({ org, query }: { org: Organization; query: URLSearchParams }) 
                 <tbody>
                   {rows.map((m) => (
                     <tr key={m.id}>
-                      <td>{m.public_user_data.identifier}</td>
+                      <td>
+                        <Link to={`${base}/members/${encodeURIComponent(m.public_user_data.identifier)}`}>
+                          {m.public_user_data.identifier}
+                        </Link>
+                      </td>
                       <td>
                         {(m.roles ?? [m.role]).map((key, i) => (
                           <span key={key}>
