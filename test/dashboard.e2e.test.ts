@@ -102,6 +102,10 @@ describe("the dashboard in chromium", () => {
       "Technical Review",
       "--requires-role",
       "Code Reviewer",
+      "--form",
+      "change-request-template",
+      "--timeout",
+      "24h",
     );
     await cli(
       "event",
@@ -224,10 +228,51 @@ describe("the dashboard in chromium", () => {
 
       await page.getByRole("link", { name: "Approvals" }).click();
       await page.getByRole("heading", { name: /Pull Request Approval: Technical Review/ }).waitFor();
-      await check(page, "approvals");
+      // The stage's form, rendered from its JSON Schema: required fields, the enum as a choice.
+      await page.getByLabel(/^summary/).fill("Fix the login redirect");
+      expect(await page.getByLabel(/^risk/).locator("option").allTextContents()).toEqual([
+        "(choose)",
+        "low",
+        "medium",
+        "high",
+      ]);
+      await page.getByLabel(/^risk/).selectOption("low");
+      await page.getByLabel(/^rollback plan/).fill("Revert the commit");
       await page.getByLabel(/Comment/).fill("Looks good");
+      // The ticket is required: the browser keeps the form until it is filled.
+      await page.getByRole("button", { name: "Approve" }).click();
+      expect(await page.getByLabel(/^ticket/).evaluate((e) => (e as HTMLInputElement).validity.valueMissing)).toBe(
+        true,
+      );
+      await check(page, "approvals");
+      await page.getByLabel(/^ticket/).fill("CHG-1234");
       await page.getByRole("button", { name: "Approve" }).click();
       await page.getByText("Nothing waits on you.").waitFor();
+
+      await page.getByRole("link", { name: "every run" }).click();
+      await page.getByLabel("Organization").selectOption({ label: "Engineering Team" });
+      await page.waitForURL(/runs\?org=engineering-team/);
+      await page.getByRole("cell", { name: "approved" }).waitFor();
+      await check(page, "runs");
+      await page.locator("tbody tr").first().getByRole("link").first().click();
+      await page.waitForURL(/\/runs\/[^/]+$/);
+      const history = page.locator("ol.timeline");
+      await history.waitFor();
+      expect(await history.textContent()).toContain('ann@acme.com approved: "Looks good"');
+      expect(await page.locator("pre").first().textContent()).toContain("CHG-1234");
+      await check(page, "run");
+      await page.getByRole("link", { name: "The workflow" }).click();
+      await page.getByRole("heading", { name: "Pull Request Approval", level: 1 }).waitFor();
+      expect(await page.getByRole("row", { name: /Technical Review/ }).textContent()).toContain(
+        "change-request-template",
+      );
+      const rate = page.getByRole("img", { name: /^Outcomes, last 30d: approved 1, rejected 0/ });
+      await rate.waitFor();
+      expect(await page.locator(".figures").textContent()).toContain("100 %approval rate");
+      await page.getByLabel("Period").selectOption("7d");
+      await page.waitForURL(/period=7d/);
+      await page.getByRole("img", { name: /^Outcomes, last 7d/ }).waitFor();
+      await check(page, "workflow");
 
       await page.goto(`${url}/dashboard/audit?org=engineering-team&action=approval&actor=ann@acme.com`);
       await page.getByRole("cell", { name: "approval.granted" }).first().waitFor();

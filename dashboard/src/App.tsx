@@ -11,6 +11,8 @@ import { Matrix } from "./pages/Matrix.js";
 import { MemberPage } from "./pages/Member.js";
 import { OrgSettings } from "./pages/OrgSettings.js";
 import { SsoPage } from "./pages/Sso.js";
+import { RunPage, Runs } from "./pages/Runs.js";
+import { WorkflowPage, Workflows } from "./pages/Workflows.js";
 import { Users } from "./pages/Users.js";
 import { Link, match, useLocation } from "./router.js";
 import { ErrorMessage, Loading, useLoad } from "./ui.js";
@@ -104,6 +106,10 @@ function Route({ admin }: { admin: boolean }) {
   if ((params = match("/orgs/:org/members/:user", path)))
     return <MemberPage slug={params.org as string} user={params.user as string} />;
   if ((params = match("/orgs/:org/settings", path))) return <OrgSettings slug={params.org as string} />;
+  if ((params = match("/orgs/:org/workflows", path))) return <Workflows slug={params.org as string} />;
+  if ((params = match("/workflows/:id", path))) return <WorkflowPage id={params.id as string} query={query} />;
+  if (path === "/runs") return <Runs query={query} />;
+  if ((params = match("/runs/:id", path))) return <RunPage id={params.id as string} />;
   if ((params = match("/sso/:id", path))) return <SsoPage id={params.id as string} />;
   if ((params = match("/orgs/:org/matrix", path))) return <Matrix slug={params.org as string} query={query} />;
   if ((params = match("/orgs/:org/graph", path)))

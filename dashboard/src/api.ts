@@ -123,3 +123,38 @@ export interface Me {
   label: string;
   instance_admin: boolean;
 }
+
+export interface Stage {
+  id: string;
+  position: number;
+  name: string;
+  requires_role: string;
+  role_exists: boolean;
+  condition: string | null;
+  timeout: string | null;
+  approvals: number;
+  form: string | null;
+  strategy: string;
+  escalation: { after: string; escalate_to: string; notify: string | null } | null;
+}
+
+export interface Workflow {
+  id: string;
+  organization_id: string;
+  organization_slug: string;
+  name: string;
+  slug: string;
+  description: string;
+  trigger: string;
+  condition: string | null;
+  status: "active" | "paused";
+  stages: Stage[];
+  warnings: string[];
+}
+
+export interface Form {
+  name: string;
+  description: string;
+  built_in: boolean;
+  schema: Record<string, unknown>;
+}
