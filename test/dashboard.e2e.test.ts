@@ -4,7 +4,7 @@
 // page; screenshots go to test-results/dashboard/, or with CLERK_SCREENSHOTS=1 (light pages only, a fixed 1280×800
 // viewport) to docs/img/dashboard/, which docs/dashboard.md shows.
 import { type ChildProcess, execFile, spawn } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
@@ -365,6 +365,33 @@ describe("the dashboard in chromium", () => {
       expect(await who.textContent()).toContain("Developer");
       expect(await page.getByLabel("Explanation").textContent()).toMatch(/^denied/);
       await check(page, "who-can");
+
+      // The audit log, filtered through its form, each event's change as a diff, its chain verified, exported.
+      await page.goto(`${url}/dashboard/audit`);
+      await page.getByLabel("Organization").fill("security-team");
+      await page.getByLabel("Action").fill("role");
+      await page.getByRole("button", { name: "Apply" }).click();
+      await page.waitForURL(/audit\?org=security-team&action=role/);
+      const events = page.getByRole("table", { name: "Audit events" }).locator(":scope > tbody > tr");
+      const first = events.first();
+      await first.waitFor();
+      const actions = await events.locator(":scope > td:nth-child(3)").allTextContents();
+      expect(actions.length).toBeGreaterThanOrEqual(2);
+      expect(actions.every((a) => a.startsWith("role"))).toBe(true);
+      await page.getByText("What changed").first().click();
+      expect(await first.getByRole("table", { name: "Changed fields" }).getByRole("row").count()).toBeGreaterThan(1);
+      await page.getByRole("button", { name: "Verify the chain of security-team" }).click();
+      await page.getByText("Every chain verifies.").waitFor();
+      expect(await page.getByRole("row", { name: /security-team/ }).textContent()).toContain("intact");
+      await check(page, "audit-filtered");
+      const [download] = await Promise.all([
+        page.waitForEvent("download"),
+        page.getByRole("link", { name: "CSV" }).click(),
+      ]);
+      const csv = readFileSync(await download.path(), "utf8");
+      expect(csv.split("\n")[0]).toMatch(/action/);
+      expect(csv).toContain("role.");
+      expect(csv).not.toContain("approval.");
       expect(failures).toEqual([expect.stringMatching(/^422 PATCH .*\/roles\/org%3Aauditor$/)]);
     },
   );
