@@ -11,6 +11,10 @@ import { Matrix } from "./pages/Matrix.js";
 import { MemberPage } from "./pages/Member.js";
 import { OrgSettings } from "./pages/OrgSettings.js";
 import { SsoPage } from "./pages/Sso.js";
+import { Health } from "./pages/Health.js";
+import { Keys } from "./pages/Keys.js";
+import { Notifications } from "./pages/Notifications.js";
+import { Settings } from "./pages/Settings.js";
 import { RunPage, Runs } from "./pages/Runs.js";
 import { WorkflowPage, Workflows } from "./pages/Workflows.js";
 import { Users } from "./pages/Users.js";
@@ -25,6 +29,9 @@ const NAV = [
   { to: "/approvals", label: "Approvals" },
   { to: "/audit", label: "Audit log" },
   { to: "/users", label: "Users" },
+  { to: "/notifications", label: "Notifications" },
+  { to: "/keys", label: "Keys" },
+  { to: "/settings", label: "Instance settings" },
 ];
 
 export function App() {
@@ -123,6 +130,10 @@ function Route({ admin }: { admin: boolean }) {
   if (path === "/approvals") return <Approvals />;
   if (path === "/audit") return <Audit query={query} />;
   if (path === "/users") return <Users />;
+  if (path === "/notifications") return <Notifications />;
+  if (path === "/keys") return <Keys />;
+  if (path === "/settings") return <Settings />;
+  if ((params = match("/orgs/:org/health", path))) return <Health slug={params.org as string} />;
   return (
     <>
       <h1>Not found</h1>
