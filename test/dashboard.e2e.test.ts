@@ -528,6 +528,22 @@ describe("the dashboard in chromium", () => {
       await page.getByRole("button", { name: "Remove alice@acme.com" }).click();
       await page.getByRole("alert").waitFor();
       expect(await page.getByRole("alert").textContent()).toContain("bob@acme.com may not");
+      // The instance's keys and settings are an admin's: the API refuses, the page says so.
+      for (const [link, name] of [
+        ["Keys", "member-refused-keys"],
+        ["Instance settings", "member-refused-settings"],
+        ["Notifications", "member-refused-notifications"],
+      ] as const) {
+        await page.getByRole("link", { name: link }).click();
+        await page.getByRole("alert").first().waitFor();
+        expect(await page.getByRole("alert").first().textContent()).toMatch(/^Not allowed: bob@acme\.com may not/);
+        await check(page, name);
+      }
+      // The member page is readable, but changing roles is refused in the API's words.
+      await page.goto(`${url}/dashboard/orgs/engineering-team/members/alice%40acme.com`);
+      await page.getByRole("checkbox", { name: "Code Reviewer" }).uncheck();
+      await page.getByRole("button", { name: "Save roles" }).click();
+      await expect.poll(() => page.getByRole("alert").textContent()).toMatch(/^Not allowed: bob@acme\.com/);
       // Ticking a cell of the matrix is the API's call too.
       await page.goto(`${url}/dashboard/orgs/engineering-team/matrix`);
       await page.getByRole("checkbox", { name: "Developer holds org:pull_requests:approve" }).click();
