@@ -502,6 +502,21 @@ describe("the dashboard in chromium", () => {
       await page.reload();
       await expect.poll(() => page.getByLabel("Token lifetime (seconds)").inputValue()).toBe("120");
       await check(page, "settings");
+
+      // Dark mode follows the system: the new pages' colours (matrix cells, charts, diff) keep their contrast.
+      await page.emulateMedia({ colorScheme: "dark" });
+      await page.goto(`${url}/dashboard/orgs/security-team/matrix`);
+      await page.getByRole("row", { name: /^Auditor/ }).waitFor();
+      await check(page, "matrix-dark");
+      await page.goto(`${url}/dashboard/orgs/engineering-team/workflows`);
+      await page.getByRole("link", { name: "Pull Request Approval" }).click();
+      await page.getByRole("img", { name: /^Outcomes/ }).waitFor();
+      await check(page, "workflow-dark");
+      await page.goto(`${url}/dashboard/audit?org=security-team&action=role`);
+      await page.getByText("What changed").first().click();
+      await page.getByRole("table", { name: "Changed fields" }).first().waitFor();
+      await check(page, "audit-dark");
+      await page.emulateMedia({ colorScheme: "light" });
       expect(failures).toEqual([expect.stringMatching(/^(409|422) DELETE .*\/roles\//)]);
     },
   );
