@@ -243,9 +243,11 @@ describe("the dashboard in chromium", () => {
       await page.getByLabel(/Comment/).fill("Looks good");
       // The ticket is required: the browser keeps the form until it is filled.
       await page.getByRole("button", { name: "Approve" }).click();
-      expect(await page.getByLabel(/^ticket/).evaluate((e) => (e as HTMLInputElement).validity.valueMissing)).toBe(
-        true,
-      );
+      expect(
+        await page
+          .getByLabel(/^ticket/)
+          .evaluate((e) => (e as unknown as { validity: { valueMissing: boolean } }).validity.valueMissing),
+      ).toBe(true);
       await check(page, "approvals");
       await page.getByLabel(/^ticket/).fill("CHG-1234");
       await page.getByRole("button", { name: "Approve" }).click();
