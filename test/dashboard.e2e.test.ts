@@ -119,6 +119,19 @@ describe("the dashboard in chromium", () => {
       "--data",
       '{"pr": {"number": 123, "title": "Fix login"}}',
     );
+    // An SSO connection not yet complete (no IdP settings): listed, inactive.
+    await cli(
+      "sso",
+      "add",
+      "--org",
+      "engineering-team",
+      "--name",
+      "Acme Okta",
+      "--provider",
+      "saml_okta",
+      "--domains",
+      "acme.com",
+    );
     const login = await cli("dashboard", "login", "--email", "ann@acme.com", "--format", "table");
     adminLink = /(http:\S+__clerk_ticket=\S+)/.exec(login)?.[1] as string;
     expect(login).toContain("ann@acme.com is now a dashboard admin.");
@@ -446,6 +459,13 @@ describe("the dashboard in chromium", () => {
       await expect.poll(() => domain.textContent()).toMatch(/verified \(admin\)/);
       expect(await page.getByRole("region", { name: "SSO connections" }).textContent()).toContain("No SSO connection");
       await check(page, "organization-settings");
+      await page.goto(`${url}/dashboard/orgs/engineering-team/settings`);
+      const sso = page.getByRole("region", { name: "SSO connections" });
+      await sso.getByRole("link", { name: "Acme Okta" }).click();
+      await page.getByRole("heading", { name: "SSO connection Acme Okta" }).waitFor();
+      expect(await page.locator("main").textContent()).toContain("saml_okta");
+      expect(await page.locator("main").textContent()).toContain("acme.com");
+      await check(page, "sso-connection");
       expect(failures).toEqual([]);
     },
   );

@@ -1,13 +1,15 @@
 // One SSO connection: its settings as the API answers them (secrets never included), and what to give the IdP.
 import { api } from "../api.js";
 import { Link } from "../router.js";
-import { Loaded, useLoad } from "../ui.js";
+import { Loaded, useLoad, when } from "../ui.js";
 
 type Value = string | number | boolean | null | Value[] | { [k: string]: Value };
 
-function Show({ value }: { value: Value }) {
+function Show({ value, name = "" }: { value: Value; name?: string }) {
   if (value === null) return <span className="muted">none</span>;
-  if (Array.isArray(value)) return <>{value.length ? value.map((v) => JSON.stringify(v)).join(", ") : "none"}</>;
+  if (Array.isArray(value))
+    return <>{value.length ? value.map((v) => (typeof v === "string" ? v : JSON.stringify(v))).join(", ") : "none"}</>;
+  if (typeof value === "number" && name.endsWith("_at")) return <>{when(value)}</>;
   if (typeof value === "object")
     return (
       <dl className="props">
@@ -15,7 +17,7 @@ function Show({ value }: { value: Value }) {
           <div key={k}>
             <dt>{k.replace(/_/g, " ")}</dt>
             <dd>
-              <Show value={v} />
+              <Show value={v} name={k} />
             </dd>
           </div>
         ))}
