@@ -294,6 +294,24 @@ describe("the dashboard in chromium", () => {
       await page.goto(`${url}/dashboard/audit?org=engineering-team&action=approval&actor=ann@acme.com`);
       await page.getByRole("cell", { name: "approval.granted" }).first().waitFor();
       await check(page, "audit");
+      // Pages by cursor, kept in the URL: a reload or a shared link lands on the same page, and Previous still works.
+      await page.goto(`${url}/dashboard/audit?org=engineering-team&limit=2`);
+      const rows = page.getByRole("table", { name: "Audit events" }).locator(":scope > tbody > tr");
+      await rows.first().waitFor();
+      const firstPage = await rows.allTextContents();
+      await page.getByRole("button", { name: "Next" }).click();
+      await page.waitForURL(/cursor=.*prev=first/);
+      await expect.poll(() => rows.allTextContents()).not.toEqual(firstPage);
+      const secondPage = await rows.allTextContents();
+      await page.getByRole("button", { name: "Next" }).click();
+      await page.waitForURL(/prev=first%2C/);
+      await page.reload();
+      await rows.first().waitFor();
+      await page.getByRole("button", { name: "Previous" }).click();
+      await expect.poll(() => rows.allTextContents()).toEqual(secondPage);
+      await page.getByRole("button", { name: "Previous" }).click();
+      await expect.poll(() => rows.allTextContents()).toEqual(firstPage);
+      expect(await page.getByRole("button", { name: "Previous" }).isDisabled()).toBe(true);
 
       await page.emulateMedia({ colorScheme: "dark" });
       await page.goto(`${url}/dashboard/orgs/engineering-team`);

@@ -6,12 +6,19 @@ import { navigate } from "../router.js";
 import { Empty, Loaded, Outcome, useAction, useLoad, when } from "../ui.js";
 import { AuditDiff } from "./AuditDiff.js";
 
+/** Stands for the first page (which has no cursor) in the list of earlier pages. */
+const FIRST = "first";
 const FIELDS = ["org", "action", "actor", "target", "from", "to"] as const;
 type Field = (typeof FIELDS)[number];
 
 export function Audit({ query }: { query: URLSearchParams }) {
   const value = (f: Field) => query.get(f) ?? "";
   const cursor = query.get("cursor") ?? "";
+  // The cursors of the pages before this one, so Previous works after a reload or from a shared link.
+  const prev = (query.get("prev") ?? "").split(",").filter(Boolean);
+  const limit = Math.min(200, Math.max(1, Number(query.get("limit") ?? "50") || 50));
+  const page = (to: { cursor: string | null; prev: string[] }) =>
+    navigate(`/audit${qs({ ...Object.fromEntries(query), cursor: to.cursor, prev: to.prev.join(",") })}`);
   const filter = (["action", "actor", "target"] as const)
     .filter((f) => value(f))
     .map((f) => `${f}:${value(f)}`)
@@ -22,7 +29,7 @@ export function Audit({ query }: { query: URLSearchParams }) {
     from: value("from"),
     to: value("to"),
     cursor,
-    limit: 50,
+    limit,
   });
   const [load] = useLoad(`audit:${request}`, () =>
     api<{ data: AuditEvent[]; next_cursor: string | null }>("GET", `/audit_events${request}`),
@@ -113,13 +120,20 @@ export function Audit({ query }: { query: URLSearchParams }) {
                 </tbody>
               </table>
               <nav className="pager" aria-label="Audit pages">
-                <button type="button" disabled={!cursor} onClick={() => window.history.back()}>
+                <button
+                  type="button"
+                  disabled={!cursor}
+                  onClick={() => {
+                    const back = prev.at(-1);
+                    page({ cursor: back === undefined || back === FIRST ? null : back, prev: prev.slice(0, -1) });
+                  }}
+                >
                   Previous
                 </button>
                 <button
                   type="button"
                   disabled={next_cursor === null}
-                  onClick={() => navigate(`/audit${qs({ ...Object.fromEntries(query), cursor: next_cursor })}`)}
+                  onClick={() => page({ cursor: next_cursor, prev: [...prev, cursor || FIRST] })}
                 >
                   Next
                 </button>
