@@ -289,6 +289,15 @@ describe("the dashboard in chromium", () => {
       await page.getByLabel("Period").selectOption("7d");
       await page.waitForURL(/period=7d/);
       await page.getByRole("img", { name: /^Outcomes, last 7d/ }).waitFor();
+      // A notification rule with an unknown placeholder is refused in the API's words.
+      await page.getByLabel("Channel").fill("slack:#code-reviews");
+      await page.getByLabel("Message").fill("{workflow.name} waits on {nobody}");
+      await page.getByRole("button", { name: "Add rule" }).click();
+      await expect.poll(() => page.getByRole("alert").textContent()).toContain("nobody");
+      // A good one still needs a Slack provider: the API says how to configure it.
+      await page.getByLabel("Message").fill("{workflow.name} waits on {assignee.email}");
+      await page.getByRole("button", { name: "Add rule" }).click();
+      await expect.poll(() => page.getByRole("alert").textContent()).toContain("--provider slack");
       await check(page, "workflow");
 
       await page.goto(`${url}/dashboard/audit?org=engineering-team&action=approval&actor=ann@acme.com`);
@@ -301,8 +310,13 @@ describe("the dashboard in chromium", () => {
       const firstPage = await rows.allTextContents();
       await page.getByRole("button", { name: "Next" }).click();
       await page.waitForURL(/cursor=.*prev=first/);
-      await expect.poll(() => rows.allTextContents()).not.toEqual(firstPage);
-      const secondPage = await rows.allTextContents();
+      // (While the next page loads there are no rows: wait for rows, and other ones.)
+      const shown = async () => {
+        const texts = await rows.allTextContents();
+        return texts.length > 0 && texts.join() !== firstPage.join() ? texts : null;
+      };
+      await expect.poll(shown).not.toBeNull();
+      const secondPage = (await shown()) as string[];
       await page.getByRole("button", { name: "Next" }).click();
       await page.waitForURL(/prev=first%2C/);
       await page.reload();
@@ -317,7 +331,11 @@ describe("the dashboard in chromium", () => {
       await page.goto(`${url}/dashboard/orgs/engineering-team`);
       await page.getByRole("cell", { name: "alice@acme.com", exact: true }).waitFor();
       await check(page, "organization-members-dark");
-      expect(failures).toEqual([expect.stringMatching(/^400 POST .*\/invitations$/)]);
+      expect(failures).toEqual([
+        expect.stringMatching(/^400 POST .*\/invitations$/),
+        expect.stringMatching(/^422 POST .*\/notification_rules$/),
+        expect.stringMatching(/^422 POST .*\/notification_rules$/),
+      ]);
       await page.emulateMedia({ colorScheme: "light" });
     },
   );

@@ -29,6 +29,7 @@ export function Notifications() {
   const [failures, reloadFailures] = useLoad("failures", () => api<Page<Failure>>("GET", "/notifications/failures"));
   const [kind, setKind] = useState("webhook");
   const [target, setTarget] = useState("");
+  const [name, setName] = useState("");
   const action = useAction();
   const add = (e: FormEvent) => {
     e.preventDefault();
@@ -36,7 +37,9 @@ export function Notifications() {
       await api(
         "POST",
         "/notification_providers",
-        kind === "slack" ? { provider: kind, webhook: target } : { provider: kind, url: target },
+        kind === "slack"
+          ? { provider: kind, webhook: target, channel: name }
+          : { provider: kind, url: target, ...(name ? { name } : {}) },
       );
       setTarget("");
       reloadProviders();
@@ -77,7 +80,7 @@ export function Notifications() {
         </Loaded>
         <form className="inline" onSubmit={add} aria-label="Add a provider">
           <label>
-            Provider
+            Kind of provider
             <select value={kind} onChange={(e) => setKind(e.target.value)}>
               <option value="webhook">webhook</option>
               <option value="slack">slack</option>
@@ -86,6 +89,15 @@ export function Notifications() {
           <label>
             {kind === "slack" ? "Slack webhook URL" : "Webhook URL"}
             <input type="url" value={target} onChange={(e) => setTarget(e.target.value)} required />
+          </label>
+          <label>
+            {kind === "slack" ? "Slack channel" : "Name (rules say webhook:<name>)"}
+            <input
+              value={name}
+              onChange={(e) => setName(e.target.value)}
+              required={kind === "slack"}
+              placeholder={kind === "slack" ? "#code-reviews" : "default"}
+            />
           </label>
           <button type="submit" disabled={action.busy}>
             Add provider

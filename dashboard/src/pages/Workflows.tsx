@@ -1,9 +1,10 @@
 // An organization's workflows with their stages (conditions, assignment, escalation), and one workflow's page: its
 // definition, its figures over a period as charts, and its notification rules.
+import { type FormEvent, useState } from "react";
 import { type Page, type Workflow, api, qs } from "../api.js";
 import { BarChart, duration } from "../charts.js";
 import { Link, navigate } from "../router.js";
-import { Empty, Loaded, useLoad } from "../ui.js";
+import { Empty, Loaded, Outcome, fieldError, useAction, useLoad } from "../ui.js";
 import { OrgNav } from "./OrgNav.js";
 
 export function Workflows({ slug }: { slug: string }) {
@@ -113,7 +114,7 @@ export function WorkflowPage({ id, query }: { id: string; query: URLSearchParams
   const [stats] = useLoad(`stats:${id}:${period}`, () =>
     api<Stats>("GET", `/workflows/${encodeURIComponent(id)}/stats${qs({ period })}`),
   );
-  const [rules] = useLoad(`rules:${id}`, () =>
+  const [rules, reloadRules] = useLoad(`rules:${id}`, () =>
     api<Page<Rule>>("GET", `/workflows/${encodeURIComponent(id)}/notification_rules`),
   );
   return (
@@ -159,19 +160,7 @@ export function WorkflowPage({ id, query }: { id: string; query: URLSearchParams
           <section aria-labelledby="rules-heading">
             <h2 id="rules-heading">Notification rules</h2>
             <Loaded load={rules} what="the rules">
-              {({ data }) =>
-                data.length === 0 ? (
-                  <Empty>No rule.</Empty>
-                ) : (
-                  <ul>
-                    {data.map((r) => (
-                      <li key={r.id}>
-                        On <code>{r.on}</code> to {r.channel}: {r.message}
-                      </li>
-                    ))}
-                  </ul>
-                )
-              }
+              {({ data }) => <Rules workflow={id} rules={data} onChange={reloadRules} />}
             </Loaded>
           </section>
         </>
@@ -229,6 +218,86 @@ function StatsCharts({ stats: s }: { stats: Stats }) {
       ) : (
         <p className="muted">No rejection in the period.</p>
       )}
+    </>
+  );
+}
+
+const SIGNALS = ["stage:assigned", "stage:overdue", "stage:escalated", "run:approved", "run:rejected"];
+
+/** A workflow's notification rules: listed, added (placeholders and channel checked by the API), removed. */
+function Rules({ workflow, rules, onChange }: { workflow: string; rules: Rule[]; onChange: () => void }) {
+  const [draft, setDraft] = useState({ on: "stage:assigned", channel: "", message: "" });
+  const action = useAction();
+  const add = (e: FormEvent) => {
+    e.preventDefault();
+    void action.run(async () => {
+      await api("POST", `/workflows/${encodeURIComponent(workflow)}/notification_rules`, draft);
+      setDraft({ ...draft, message: "" });
+      onChange();
+      return "Rule added.";
+    });
+  };
+  const remove = (r: Rule) =>
+    void action.run(async () => {
+      await api("DELETE", `/notification_rules/${r.id}`);
+      onChange();
+      return "Rule removed.";
+    });
+  const channelError = fieldError(action.error, "channel");
+  return (
+    <>
+      {rules.length === 0 ? (
+        <Empty>No rule.</Empty>
+      ) : (
+        <ul>
+          {rules.map((r) => (
+            <li key={r.id}>
+              On <code>{r.on}</code> to {r.channel}: {r.message}{" "}
+              <button
+                type="button"
+                className="link"
+                onClick={() => remove(r)}
+                aria-label={`Remove the rule on ${r.on} to ${r.channel}`}
+              >
+                Remove
+              </button>
+            </li>
+          ))}
+        </ul>
+      )}
+      <form className="inline" onSubmit={add} aria-label="Add a notification rule">
+        <label>
+          On
+          <select value={draft.on} onChange={(e) => setDraft({ ...draft, on: e.target.value })}>
+            {SIGNALS.map((x) => (
+              <option key={x}>{x}</option>
+            ))}
+          </select>
+        </label>
+        <label>
+          Channel
+          <input
+            value={draft.channel}
+            onChange={(e) => setDraft({ ...draft, channel: e.target.value })}
+            required
+            placeholder="slack:#code-reviews"
+            aria-invalid={channelError ? true : undefined}
+          />
+        </label>
+        <label>
+          Message
+          <input
+            value={draft.message}
+            onChange={(e) => setDraft({ ...draft, message: e.target.value })}
+            required
+            placeholder="{workflow.name} waits on {assignee.email}"
+          />
+        </label>
+        <button type="submit" disabled={action.busy}>
+          Add rule
+        </button>
+      </form>
+      <Outcome error={action.error} done={action.done} />
     </>
   );
 }
