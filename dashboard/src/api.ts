@@ -6,6 +6,8 @@ export class ApiError extends Error {
     readonly status: number,
     message: string,
     readonly code: string,
+    /** The request field the refusal is about (`meta.param_name`), to show the message beside it. */
+    readonly param: string | null = null,
   ) {
     super(message);
   }
@@ -28,9 +30,17 @@ export async function api<T>(method: Method, path: string, body?: unknown): Prom
   const text = await res.text();
   const json: unknown = text ? JSON.parse(text) : null;
   if (!res.ok) {
-    const first = (json as { errors?: { message?: string; long_message?: string; code?: string }[] } | null)
-      ?.errors?.[0];
-    throw new ApiError(res.status, first?.long_message ?? first?.message ?? `HTTP ${res.status}`, first?.code ?? "");
+    const first = (
+      json as {
+        errors?: { message?: string; long_message?: string; code?: string; meta?: { param_name?: string } }[];
+      } | null
+    )?.errors?.[0];
+    throw new ApiError(
+      res.status,
+      first?.long_message ?? first?.message ?? `HTTP ${res.status}`,
+      first?.code ?? "",
+      first?.meta?.param_name ?? null,
+    );
   }
   return json as T;
 }
@@ -112,4 +122,39 @@ export interface Me {
   user_id: string | null;
   label: string;
   instance_admin: boolean;
+}
+
+export interface Stage {
+  id: string;
+  position: number;
+  name: string;
+  requires_role: string;
+  role_exists: boolean;
+  condition: string | null;
+  timeout: string | null;
+  approvals: number;
+  form: string | null;
+  strategy: string;
+  escalation: { after: string; escalate_to: string; notify: string | null } | null;
+}
+
+export interface Workflow {
+  id: string;
+  organization_id: string;
+  organization_slug: string;
+  name: string;
+  slug: string;
+  description: string;
+  trigger: string;
+  condition: string | null;
+  status: "active" | "paused";
+  stages: Stage[];
+  warnings: string[];
+}
+
+export interface Form {
+  name: string;
+  description: string;
+  built_in: boolean;
+  schema: Record<string, unknown>;
 }

@@ -3,6 +3,7 @@ import { type FormEvent, useState } from "react";
 import { type Membership, type Organization, type Page, type Role, api, qs } from "../api.js";
 import { Link, navigate } from "../router.js";
 import { Empty, ErrorMessage, Loaded, useLoad } from "../ui.js";
+import { OrgNav } from "./OrgNav.js";
 
 const PAGE = 20;
 
@@ -12,9 +13,7 @@ export function OrganizationPage({ slug, query }: { slug: string; query: URLSear
     <Loaded load={org} what="the organization">
       {(o) => (
         <>
-          <p className="crumbs">
-            <Link to="/">Organizations</Link> / {o.name}
-          </p>
+          <OrgNav slug={o.slug} name={o.name} />
           <h1>{o.name}</h1>
           <Members org={o} query={query} />
           <Roles org={o} />
@@ -91,7 +90,11 @@ function Members({ org, query }: { org: Organization; query: URLSearchParams }) 
                 <tbody>
                   {rows.map((m) => (
                     <tr key={m.id}>
-                      <td>{m.public_user_data.identifier}</td>
+                      <td>
+                        <Link to={`${base}/members/${encodeURIComponent(m.public_user_data.identifier)}`}>
+                          {m.public_user_data.identifier}
+                        </Link>
+                      </td>
                       <td>
                         {(m.roles ?? [m.role]).map((key, i) => (
                           <span key={key}>
@@ -198,6 +201,9 @@ function Roles({ org }: { org: Organization }) {
   return (
     <section aria-labelledby="roles-heading">
       <h2 id="roles-heading">Roles</h2>
+      <p>
+        <Link to={`/orgs/${encodeURIComponent(org.slug)}/roles/new`}>New role</Link>
+      </p>
       <Loaded load={load} what="roles">
         {(answer) => {
           const roles = Array.isArray(answer) ? answer : answer.data;

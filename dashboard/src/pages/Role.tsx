@@ -1,7 +1,8 @@
 // A role's page: its parents, its own permissions and those it inherits, each marked with the role it comes from.
 import { type Role, api } from "../api.js";
 import { Link } from "../router.js";
-import { Empty, Loaded, useLoad, when } from "../ui.js";
+import { Empty, Loaded, expiry, useLoad } from "../ui.js";
+import { OrgNav } from "./OrgNav.js";
 
 export function RolePage({ slug, role }: { slug: string; role: string }) {
   const [load] = useLoad(`role:${slug}:${role}`, () =>
@@ -12,12 +13,13 @@ export function RolePage({ slug, role }: { slug: string; role: string }) {
     <Loaded load={load} what="the role">
       {(r) => (
         <>
-          <p className="crumbs">
-            <Link to="/">Organizations</Link> / <Link to={orgPath}>{slug}</Link> / {r.name}
-          </p>
+          <OrgNav slug={slug} name={slug} here={r.name} />
           <h1>
             {r.name} <span className="muted">{r.key}</span>
           </h1>
+          <p>
+            <Link to={`${orgPath}/roles/${encodeURIComponent(r.key)}/edit`}>Edit this role</Link>
+          </p>
           {r.description ? <p>{r.description}</p> : null}
           <p>
             {r.extends.length === 0
@@ -60,7 +62,7 @@ export function RolePage({ slug, role }: { slug: string; role: string }) {
                       )}
                     </td>
                     <td>{g.scopes.length ? g.scopes.join(", ") : "everywhere"}</td>
-                    <td>{g.expires_at === null ? "never" : when(g.expires_at)}</td>
+                    <td>{expiry(g.expires_at)}</td>
                   </tr>
                 ))}
               </tbody>
