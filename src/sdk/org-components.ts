@@ -419,9 +419,9 @@ export function OrganizationProfile({ appearance }: OrganizationProfileProps): R
                 },
               },
               h(
-                "label",
-                { htmlFor: ids.email },
-                "Email address",
+                "div",
+                { className: classOf(appearance, "formField") },
+                h("label", { htmlFor: ids.email }, "Email address"),
                 h("input", {
                   id: ids.email,
                   type: "email",
@@ -431,9 +431,9 @@ export function OrganizationProfile({ appearance }: OrganizationProfileProps): R
                 }),
               ),
               h(
-                "label",
-                { htmlFor: ids.role },
-                "Role",
+                "div",
+                { className: classOf(appearance, "formField") },
+                h("label", { htmlFor: ids.role }, "Role"),
                 h(
                   "select",
                   {

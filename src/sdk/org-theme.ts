@@ -78,7 +78,7 @@ export const DEFAULT_CSS = `
 :where(.cl-table) :where(th,td){text-align:start;padding:.4rem .5rem;border-bottom:1px solid color-mix(in srgb,var(--cl-t) 12%,transparent)}
 :where(.cl-alert){color:var(--cl-d)}
 :where(.cl-formRow){display:flex;flex-wrap:wrap;gap:.5rem;align-items:end;margin:.5rem 0}
-:where(.cl-formRow) :where(label){display:grid;gap:.2rem}
+:where(.cl-formField){display:grid;gap:.2rem}
 `;
 
 /** The default stylesheet, once per page (React 19 hoists and de-duplicates a <style> with href and precedence). */
