@@ -225,6 +225,19 @@ export async function run(): Promise<void> {
           `  (${last.rows} rows rendered; slowest API call, request to response end: ${last.slowestApi})`,
       );
     }
+    const ms = (i: number) => Math.round(median((results.get(pages[i]?.name as string) as Load[]).map((l) => l.ms)));
+    console.log(
+      JSON.stringify({
+        bench: "dashboard",
+        members: MEMBERS,
+        audit_events: EVENTS,
+        first_load_js_bytes: jsBytes,
+        members_page_small_ms: ms(0),
+        members_page_big_ms: ms(1),
+        audit_page_small_ms: ms(2),
+        audit_page_big_ms: ms(3),
+      }),
+    );
   } finally {
     await browser.close();
     server?.kill("SIGTERM");

@@ -148,6 +148,21 @@ for (const dialect of DIALECTS) {
       expect(alices.body.data?.map((m) => (m.organization as Json).id)).toEqual([sales.id]);
     });
 
+    it("pages an organization's members in the store: newest first by default, or by e-mail, with the full count", async () => {
+      const org = await createOrganization(t.ctx, { name: "Paged" }, (await ensureUser(t.ctx, "ann@acme.com")).id);
+      for (const email of ["dan@acme.com", "bea@acme.com", "cal@acme.com"]) {
+        t.clock.advance(1000);
+        await addMember(t.ctx, { organization: org.id, email });
+      }
+      const emails = (r: { body: Json }) => r.body.data?.map((m) => (m.public_user_data as Json).identifier);
+      const newest = await call("GET", `/organizations/${org.id}/memberships?limit=2`);
+      expect([newest.body.total_count, emails(newest)]).toEqual([4, ["cal@acme.com", "bea@acme.com"]]);
+      const byEmail = await call("GET", `/organizations/${org.id}/memberships?limit=2&offset=1&order_by=email_address`);
+      expect([byEmail.body.total_count, emails(byEmail)]).toEqual([4, ["bea@acme.com", "cal@acme.com"]]);
+      const past = await call("GET", `/organizations/${org.id}/memberships?offset=10`);
+      expect([past.body.total_count, emails(past)]).toEqual([4, []]);
+    });
+
     it("merges a user's metadata deeply (null deletes), replaces only the objects PUT names, and audits each write", async () => {
       const bob = await ensureUser(t.ctx, "bob@acme.com");
       const created = await call("POST", "/users", {

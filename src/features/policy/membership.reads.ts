@@ -21,11 +21,23 @@ export interface MembershipRecord {
   updatedAt: number;
 }
 
-/** The memberships of an organization (or of one user in it), by e-mail. */
+/** One page of an organization's memberships: ordered by creation or e-mail (ties by id), `limit` from `offset`. */
+export interface MembershipPage {
+  readonly limit: number;
+  readonly offset: number;
+  readonly orderBy: "created_at" | "email";
+  readonly descending: boolean;
+}
+
+/**
+ * The memberships of an organization (or of one user in it), by e-mail; with `page`, only that page, ordered and
+ * cut by the store (an organization of 10 000 members is not read whole to show 20).
+ */
 export async function membershipRecords(
   db: Kysely<Database>,
   organizationId: string,
   userId?: string,
+  page?: MembershipPage,
 ): Promise<MembershipRecord[]> {
   let q = db
     .selectFrom("memberships")
@@ -43,8 +55,15 @@ export async function membershipRecords(
       "users.created_at as user_created_at",
       "users.updated_at as user_updated_at",
     ])
-    .where("memberships.organization_id", "=", organizationId)
-    .orderBy("users.email");
+    .where("memberships.organization_id", "=", organizationId);
+  if (page) {
+    const direction = page.descending ? "desc" : "asc";
+    q = q
+      .orderBy(page.orderBy === "email" ? "users.email" : "memberships.created_at", direction)
+      .orderBy("memberships.id", direction)
+      .limit(page.limit)
+      .offset(page.offset);
+  } else q = q.orderBy("users.email");
   if (userId) q = q.where("memberships.user_id", "=", userId);
   const rows = await q.execute();
   if (rows.length === 0) return [];
@@ -76,6 +95,16 @@ export async function membershipRecords(
     createdAt: r.created_at,
     updatedAt: r.updated_at,
   }));
+}
+
+/** How many members an organization has. */
+export async function countMemberships(db: Kysely<Database>, organizationId: string): Promise<number> {
+  const row = await db
+    .selectFrom("memberships")
+    .select((eb) => eb.fn.countAll<number>().as("n"))
+    .where("organization_id", "=", organizationId)
+    .executeTakeFirst();
+  return Number(row?.n ?? 0);
 }
 
 /** The users who are members of an organization. */
