@@ -109,6 +109,8 @@ interface Load {
   ms: number;
   rows: number;
   slowestApi: string;
+  /** Every API call of the load, slowest first. */
+  calls: string[];
 }
 
 /** Opens `url` in a new page and times it until `firstRow` is visible; notes its slowest API call. */
@@ -133,9 +135,15 @@ async function load(newPage: () => Promise<Page>, url: string, firstRow: (page: 
   }
   const rows = await page.locator("main table tbody tr").count();
   await page.waitForLoadState("load");
-  const slowest = api.sort((a, b) => b.ms - a.ms)[0];
+  api.sort((a, b) => b.ms - a.ms);
+  const slowest = api[0];
   await page.close();
-  return { ms, rows, slowestApi: slowest ? `${slowest.what} ${slowest.ms.toFixed(0)} ms` : "none" };
+  return {
+    ms,
+    rows,
+    slowestApi: slowest ? `${slowest.what} ${slowest.ms.toFixed(0)} ms` : "none",
+    calls: api.map((c) => `${c.what} ${c.ms.toFixed(0)} ms`),
+  };
 }
 
 export async function run(): Promise<void> {
@@ -224,6 +232,7 @@ export async function run(): Promise<void> {
         `  ${p.name.padEnd(36)} ${Number.isFinite(ms) ? `${ms.toFixed(0)} ms` : `no rows within ${PAGE_TIMEOUT_MS / 1000} s`}` +
           `  (${last.rows} rows rendered; slowest API call, request to response end: ${last.slowestApi})`,
       );
+      if (process.env.BENCH_VERBOSE) for (const call of last.calls) console.log(`      ${call}`);
     }
     const ms = (i: number) => Math.round(median((results.get(pages[i]?.name as string) as Load[]).map((l) => l.ms)));
     console.log(

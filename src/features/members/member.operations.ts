@@ -30,6 +30,7 @@ const listQuery = z
     limit: z.coerce.number().int().min(1).max(500).default(10),
     offset: z.coerce.number().int().min(0).default(0),
     order_by: z.string().optional(),
+    query: z.string().optional().describe("Only members whose e-mail address or name contains this (any case)"),
   })
   .loose();
 // Clerk's body names an existing user and one role; ours may instead give an e-mail (the user is created when
@@ -102,6 +103,7 @@ export const memberOperations = {
         offset: q.offset,
         orderBy: order.replace(/^[+-]/, "") === "email_address" ? "email" : "created_at",
         descending: order.startsWith("-"),
+        query: q.query?.trim() || undefined,
       });
       return { data: await Promise.all(data.map((m) => membershipObject(ctx, org, m))), total_count: totalCount };
     },

@@ -166,7 +166,7 @@ export async function listMembersPage(
   await assertActorMay(ctx, org.id, org.slug, "org:sys_memberships:read");
   const [data, totalCount] = await Promise.all([
     membershipRecords(ctx.db, org.id, undefined, page),
-    countMemberships(ctx.db, org.id),
+    countMemberships(ctx.db, org.id, page.query),
   ]);
   return { data, totalCount };
 }

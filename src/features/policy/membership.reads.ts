@@ -1,6 +1,9 @@
 // Reads of memberships: who is in which organization, holding which roles.
-import type { Kysely } from "kysely";
+import type { ExpressionBuilder, Kysely } from "kysely";
 import type { Database } from "../../store/database.js";
+import { likeContains } from "../../store/like.js";
+
+type MembersJoin = Pick<Database, "memberships" | "users">;
 
 /** A membership row with its user and its roles in order. */
 export interface MembershipRecord {
@@ -27,7 +30,16 @@ export interface MembershipPage {
   readonly offset: number;
   readonly orderBy: "created_at" | "email";
   readonly descending: boolean;
+  /** Only members whose e-mail or name contains this (any case). */
+  readonly query?: string | undefined;
 }
+
+/** Members whose e-mail or name contains `query`, any case. */
+const matching = (query: string) => (eb: ExpressionBuilder<MembersJoin, "memberships" | "users">) =>
+  eb.or([
+    likeContains(eb.fn("lower", ["users.email"]), query.toLowerCase()),
+    likeContains(eb.fn("lower", ["users.name"]), query.toLowerCase()),
+  ]);
 
 /**
  * The memberships of an organization (or of one user in it), by e-mail; with `page`, only that page, ordered and
@@ -63,6 +75,7 @@ export async function membershipRecords(
       .orderBy("memberships.id", direction)
       .limit(page.limit)
       .offset(page.offset);
+    if (page.query) q = q.where(matching(page.query));
   } else q = q.orderBy("users.email");
   if (userId) q = q.where("memberships.user_id", "=", userId);
   const rows = await q.execute();
@@ -97,13 +110,15 @@ export async function membershipRecords(
   }));
 }
 
-/** How many members an organization has. */
-export async function countMemberships(db: Kysely<Database>, organizationId: string): Promise<number> {
-  const row = await db
+/** How many members an organization has (whose e-mail or name contains `query`, when given). */
+export async function countMemberships(db: Kysely<Database>, organizationId: string, query?: string): Promise<number> {
+  let q = db
     .selectFrom("memberships")
+    .innerJoin("users", "users.id", "memberships.user_id")
     .select((eb) => eb.fn.countAll<number>().as("n"))
-    .where("organization_id", "=", organizationId)
-    .executeTakeFirst();
+    .where("memberships.organization_id", "=", organizationId);
+  if (query) q = q.where(matching(query));
+  const row = await q.executeTakeFirst();
   return Number(row?.n ?? 0);
 }
 
