@@ -24,6 +24,8 @@ export interface Actor {
    * an MCP client). The actor is held to its own permissions; the audit log records both.
    */
   readonly via?: { readonly type: "operator" | "api_key" | "mcp"; readonly id: string | null; readonly label: string };
+  /** The session a session token (Bearer or the dashboard's cookie) speaks for: it may mint its own next tokens. */
+  readonly sessionId?: string;
 }
 
 /** Per-process state shared by every request: caches that must outlive one call. */

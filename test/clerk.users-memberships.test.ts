@@ -148,6 +148,26 @@ for (const dialect of DIALECTS) {
       expect(alices.body.data?.map((m) => (m.organization as Json).id)).toEqual([sales.id]);
     });
 
+    it("pages and searches an organization's members in the store: newest first by default, or by e-mail, with the count", async () => {
+      const org = await createOrganization(t.ctx, { name: "Paged" }, (await ensureUser(t.ctx, "ann@acme.com")).id);
+      for (const email of ["dan@acme.com", "bea@acme.com", "cal@acme.com"]) {
+        t.clock.advance(1000);
+        await addMember(t.ctx, { organization: org.id, email });
+      }
+      const emails = (r: { body: Json }) => r.body.data?.map((m) => (m.public_user_data as Json).identifier);
+      const newest = await call("GET", `/organizations/${org.id}/memberships?limit=2`);
+      expect([newest.body.total_count, emails(newest)]).toEqual([4, ["cal@acme.com", "bea@acme.com"]]);
+      const byEmail = await call("GET", `/organizations/${org.id}/memberships?limit=2&offset=1&order_by=email_address`);
+      expect([byEmail.body.total_count, emails(byEmail)]).toEqual([4, ["bea@acme.com", "cal@acme.com"]]);
+      const past = await call("GET", `/organizations/${org.id}/memberships?offset=10`);
+      expect([past.body.total_count, emails(past)]).toEqual([4, []]);
+      // query searches the whole organization (any case), and the count is of what matches; % is literal.
+      const found = await call("GET", `/organizations/${org.id}/memberships?query=${encodeURIComponent("BEA@")}`);
+      expect([found.body.total_count, emails(found)]).toEqual([1, ["bea@acme.com"]]);
+      const literal = await call("GET", `/organizations/${org.id}/memberships?query=${encodeURIComponent("%")}`);
+      expect([literal.body.total_count, emails(literal)]).toEqual([0, []]);
+    });
+
     it("merges a user's metadata deeply (null deletes), replaces only the objects PUT names, and audits each write", async () => {
       const bob = await ensureUser(t.ctx, "bob@acme.com");
       const created = await call("POST", "/users", {

@@ -10,8 +10,8 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { createRuntime } from "../src/context.js";
 import { auditEventsOf } from "../src/features/audit/index.js";
 import { createKey } from "../src/features/keys/index.js";
-import { addMember, grantToMember } from "../src/features/members/index.js";
-import { createOrg } from "../src/features/orgs/index.js";
+import { addMember, grantToMember, removeMember } from "../src/features/members/index.js";
+import { createOrg, resolveOrg } from "../src/features/orgs/index.js";
 import { createRole } from "../src/features/roles/index.js";
 import {
   createSession,
@@ -414,6 +414,27 @@ for (const dialect of DIALECTS) {
       }
     });
 
+    it("lets a session token mint its own session's next token (switching organization), never another session's", async () => {
+      await engineering(t);
+      await addMember(t.ctx, { organization: "marketing", email: "alice@acme.com", roles: "org:member" });
+      const mine = await createSession(t.ctx, { user: "alice@acme.com" });
+      const other = await createSession(t.ctx, { user: "alice@acme.com" });
+      const first = String((await call("POST", `/v1/sessions/${mine.id}/tokens`)).body.jwt);
+      const switched = await call("POST", `/v1/sessions/${mine.id}/tokens`, { organization_id: "marketing" }, first);
+      expect(switched.status).toBe(200);
+      const marketing = await resolveOrg(t.ctx, "marketing");
+      expect(decodeOrgClaims(payloadOf(String(switched.body.jwt))).orgId).toBe(marketing.id);
+      // The switch is remembered by the session, and audited, as when the backend mints.
+      expect((await call("GET", `/v1/sessions/${mine.id}`)).body.last_active_organization_id).toBe(marketing.id);
+      const refused = await call("POST", `/v1/sessions/${other.id}/tokens`, {}, first);
+      expect(refused.status).toBe(403);
+      expect(refused.body.errors[0]?.long_message).toContain("alice@acme.com may not mint tokens of another session");
+      // Still only an organization the user belongs to.
+      await removeMember(t.ctx, { organization: "marketing", email: "alice@acme.com" });
+      expect(
+        (await call("POST", `/v1/sessions/${mine.id}/tokens`, { organization_id: "marketing" }, first)).status,
+      ).toBe(404);
+    });
     it("publishes the JWKS without a key; after a rotation the old key stays until its tokens have expired, then drops out", async () => {
       await ensureUser(t.ctx, "alice@acme.com");
       const s = await createSession(t.ctx, { user: "alice@acme.com" });

@@ -34,6 +34,11 @@ export type Requirement =
     }
   /** The user's own record, or an instance admin. */
   | { readonly kind: "self_or_instance_admin"; readonly userId: string; readonly what: string }
+  /**
+   * Minting tokens of one session: the session itself (its token, as Clerk's frontend refreshes and switches the
+   * active organization) or an instance admin.
+   */
+  | { readonly kind: "own_session_or_instance_admin"; readonly sessionId: string; readonly what: string }
   /** Acting as another member: only an instance secret key may (it only ever narrows what the key may do). */
   | { readonly kind: "act_as" };
 
@@ -73,7 +78,10 @@ const deny = (ctx: ServiceContext, requirement: Requirement, reason: string): Au
   actor: ctx.actor.label,
 });
 
-type StoreFree = Extract<Requirement, { kind: "instance_admin" | "self_or_instance_admin" | "act_as" }>;
+type StoreFree = Extract<
+  Requirement,
+  { kind: "instance_admin" | "self_or_instance_admin" | "own_session_or_instance_admin" | "act_as" }
+>;
 
 /** The decisions that need no store read: act-as, instance admins, and the instance-wide requirements. */
 function decideNow(ctx: ServiceContext, requirement: Requirement): AuthorizationDecision | undefined {
@@ -90,6 +98,11 @@ function decideNow(ctx: ServiceContext, requirement: Requirement): Authorization
     return requirement.userId === ctx.actor.id
       ? allow(ctx, requirement, "the user's own record")
       : deny(ctx, requirement, "only the user themselves or an instance admin may");
+  }
+  if (requirement.kind === "own_session_or_instance_admin") {
+    return requirement.sessionId === ctx.actor.sessionId
+      ? allow(ctx, requirement, "a token of the session itself")
+      : deny(ctx, requirement, "only the session itself or an instance admin may");
   }
   return undefined;
 }
@@ -129,6 +142,7 @@ export function denialError(decision: AuthorizationDecision): ClerkError {
       );
     case "instance_admin":
     case "self_or_instance_admin":
+    case "own_session_or_instance_admin":
       return new ClerkError(
         "auth.instance_admin_required",
         `${decision.actor} may not ${r.what}${"why" in r && r.why ? `: ${r.why}` : ""}; only an instance secret key or the local operator (clerk without --as) may.`,

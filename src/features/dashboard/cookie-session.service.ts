@@ -108,8 +108,8 @@ export async function actorForSessionCookie(
   const user = await resolveUser(ctx, session.userId);
   const admin = await isDashboardAdmin(ctx.db, user.id);
   const actor: Actor = admin
-    ? { type: "user", id: user.id, label: user.email, admin: true }
-    : { type: "user", id: user.id, label: user.email };
+    ? { type: "user", id: user.id, label: user.email, admin: true, sessionId: session.sessionId }
+    : { type: "user", id: user.id, label: user.email, sessionId: session.sessionId };
   const halfGone = session.tokenExpiresAt - ctx.clock.now() < (COOKIE_TOKEN_SECONDS * 1000) / 2;
   const renewable = session.sessionExpiresAt > session.tokenExpiresAt;
   return { actor, renewed: halfGone && renewable ? await sessionCookieToken(ctx, session.sessionId) : undefined };

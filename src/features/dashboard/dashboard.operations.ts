@@ -28,6 +28,7 @@ const whoAmISchema = z.object({
   user_id: z.string().nullable().describe("The signed-in user; null for a key or the operator"),
   label: z.string().describe("The user's e-mail, or the key's label"),
   instance_admin: z.boolean().describe("Whether every instance-wide page is open to this caller"),
+  session_id: z.string().nullable().describe("The session a session token or cookie speaks for; null for a key"),
 });
 
 /** The sign-in token operations and the dashboard's "who am I", served under /v1 and called by the CLI. */
@@ -46,6 +47,7 @@ export const dashboardOperations = {
       user_id: ctx.actor.type === "user" ? ctx.actor.id : null,
       label: ctx.actor.label,
       instance_admin: isInstanceAdmin(ctx),
+      session_id: ctx.actor.sessionId ?? null,
     }),
   ),
 

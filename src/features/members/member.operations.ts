@@ -10,7 +10,7 @@ import {
   getMember,
   grantToMember,
   listDirectGrants,
-  listMembers,
+  listMembersPage,
   listMembershipsAcross,
   deleteUser,
   removeMember,
@@ -30,6 +30,7 @@ const listQuery = z
     limit: z.coerce.number().int().min(1).max(500).default(10),
     offset: z.coerce.number().int().min(0).default(0),
     order_by: z.string().optional(),
+    query: z.string().optional().describe("Only members whose e-mail address or name contains this (any case)"),
   })
   .loose();
 // Clerk's body names an existing user and one role; ours may instead give an e-mail (the user is created when
@@ -96,16 +97,15 @@ export const memberOperations = {
     },
     async ({ ctx, params: p, query: q }) => {
       const org = await resolveOrg(ctx, p.organization_id);
-      const all = await listMembers(ctx, org.id);
-      const desc = (q.order_by ?? "-created_at").startsWith("-");
-      const key = (q.order_by ?? "-created_at").replace(/^[+-]/, "");
-      const sorted = [...all].sort((a, b) => {
-        const av = key === "email_address" ? a.user.email : a.createdAt;
-        const bv = key === "email_address" ? b.user.email : b.createdAt;
-        return (av < bv ? -1 : av > bv ? 1 : a.id.localeCompare(b.id)) * (desc ? -1 : 1);
+      const order = q.order_by ?? "-created_at";
+      const { data, totalCount } = await listMembersPage(ctx, org.id, {
+        limit: q.limit,
+        offset: q.offset,
+        orderBy: order.replace(/^[+-]/, "") === "email_address" ? "email" : "created_at",
+        descending: order.startsWith("-"),
+        query: q.query?.trim() || undefined,
       });
-      const page = sorted.slice(q.offset, q.offset + q.limit);
-      return { data: await Promise.all(page.map((m) => membershipObject(ctx, org, m))), total_count: all.length };
+      return { data: await Promise.all(data.map((m) => membershipObject(ctx, org, m))), total_count: totalCount };
     },
   ),
 

@@ -11,6 +11,8 @@ import {
   deleteMembership,
   grantsOf,
   insertMembership,
+  type MembershipPage,
+  countMemberships,
   membershipRecords,
   organizationIdsOfUser,
   organizationIdsWithMembers,
@@ -152,6 +154,21 @@ export async function listMembers(ctx: ServiceContext, organization: string): Pr
   const org = await resolveOrg(ctx, organization);
   await assertActorMay(ctx, org.id, org.slug, "org:sys_memberships:read");
   return membershipsOf(ctx, org);
+}
+
+/** One page of an organization's members and how many there are in all, paged by the store. */
+export async function listMembersPage(
+  ctx: ServiceContext,
+  organization: string,
+  page: MembershipPage,
+): Promise<{ data: Membership[]; totalCount: number }> {
+  const org = await resolveOrg(ctx, organization);
+  await assertActorMay(ctx, org.id, org.slug, "org:sys_memberships:read");
+  const [data, totalCount] = await Promise.all([
+    membershipRecords(ctx.db, org.id, undefined, page),
+    countMemberships(ctx.db, org.id, page.query),
+  ]);
+  return { data, totalCount };
 }
 
 /**

@@ -9,7 +9,9 @@ export {
   type PermissionHolder,
 } from "./grant.reads.js";
 export {
+  type MembershipPage,
   type MembershipRecord,
+  countMemberships,
   memberUserIds,
   membershipRecords,
   organizationIdsOfUser,

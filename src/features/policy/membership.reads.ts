@@ -1,6 +1,9 @@
 // Reads of memberships: who is in which organization, holding which roles.
-import type { Kysely } from "kysely";
+import type { ExpressionBuilder, Kysely } from "kysely";
 import type { Database } from "../../store/database.js";
+import { likeContains } from "../../store/like.js";
+
+type MembersJoin = Pick<Database, "memberships" | "users">;
 
 /** A membership row with its user and its roles in order. */
 export interface MembershipRecord {
@@ -21,11 +24,32 @@ export interface MembershipRecord {
   updatedAt: number;
 }
 
-/** The memberships of an organization (or of one user in it), by e-mail. */
+/** One page of an organization's memberships: ordered by creation or e-mail (ties by id), `limit` from `offset`. */
+export interface MembershipPage {
+  readonly limit: number;
+  readonly offset: number;
+  readonly orderBy: "created_at" | "email";
+  readonly descending: boolean;
+  /** Only members whose e-mail or name contains this (any case). */
+  readonly query?: string | undefined;
+}
+
+/** Members whose e-mail or name contains `query`, any case. */
+const matching = (query: string) => (eb: ExpressionBuilder<MembersJoin, "memberships" | "users">) =>
+  eb.or([
+    likeContains(eb.fn("lower", ["users.email"]), query.toLowerCase()),
+    likeContains(eb.fn("lower", ["users.name"]), query.toLowerCase()),
+  ]);
+
+/**
+ * The memberships of an organization (or of one user in it), by e-mail; with `page`, only that page, ordered and
+ * cut by the store (an organization of 10 000 members is not read whole to show 20).
+ */
 export async function membershipRecords(
   db: Kysely<Database>,
   organizationId: string,
   userId?: string,
+  page?: MembershipPage,
 ): Promise<MembershipRecord[]> {
   let q = db
     .selectFrom("memberships")
@@ -43,8 +67,16 @@ export async function membershipRecords(
       "users.created_at as user_created_at",
       "users.updated_at as user_updated_at",
     ])
-    .where("memberships.organization_id", "=", organizationId)
-    .orderBy("users.email");
+    .where("memberships.organization_id", "=", organizationId);
+  if (page) {
+    const direction = page.descending ? "desc" : "asc";
+    q = q
+      .orderBy(page.orderBy === "email" ? "users.email" : "memberships.created_at", direction)
+      .orderBy("memberships.id", direction)
+      .limit(page.limit)
+      .offset(page.offset);
+    if (page.query) q = q.where(matching(page.query));
+  } else q = q.orderBy("users.email");
   if (userId) q = q.where("memberships.user_id", "=", userId);
   const rows = await q.execute();
   if (rows.length === 0) return [];
@@ -76,6 +108,18 @@ export async function membershipRecords(
     createdAt: r.created_at,
     updatedAt: r.updated_at,
   }));
+}
+
+/** How many members an organization has (whose e-mail or name contains `query`, when given). */
+export async function countMemberships(db: Kysely<Database>, organizationId: string, query?: string): Promise<number> {
+  let q = db
+    .selectFrom("memberships")
+    .innerJoin("users", "users.id", "memberships.user_id")
+    .select((eb) => eb.fn.countAll<number>().as("n"))
+    .where("memberships.organization_id", "=", organizationId);
+  if (query) q = q.where(matching(query));
+  const row = await q.executeTakeFirst();
+  return Number(row?.n ?? 0);
 }
 
 /** The users who are members of an organization. */

@@ -5,12 +5,11 @@ import { type ServiceContext, inTransaction } from "../../context.js";
 import { type CompiledPolicy, effectivePermissions, formatScope } from "../../engine/index.js";
 import { isId } from "../../ids.js";
 import { type ClaimsVersion, type OrgAuthorization, encodeOrgClaims } from "../../sdk/claims.js";
-import { compiledPolicy } from "../access/index.js";
+import { assertAllowedNow, compiledPolicy } from "../access/index.js";
 import { recordAudit } from "../audit/index.js";
 import { resolveOrg } from "../orgs/index.js";
 import { resolveUser } from "../users/index.js";
 import { notAMember, sessionNotActive, sessionNotFound } from "./session.errors.js";
-import { assertInstanceAdmin } from "./session.guard.js";
 import type { SessionsTable } from "./session.table.js";
 import { markSignedUntil, signingStateFor } from "./signing-key.service.js";
 import type { LoadedKey } from "./signing.cache.js";
@@ -210,7 +209,11 @@ function signToken(key: LoadedKey, input: string): Promise<string> | string {
  * memberships, roles, grants, keys, settings).
  */
 export async function issueToken(ctx: ServiceContext, request: TokenRequest): Promise<IssuedToken> {
-  assertInstanceAdmin(ctx, "mint session tokens");
+  assertAllowedNow(ctx, {
+    kind: "own_session_or_instance_admin",
+    sessionId: request.sessionId,
+    what: "mint tokens of another session",
+  });
   const session = await readSession(ctx, request.sessionId);
   if (!session) throw sessionNotFound(request.sessionId);
   const { settings, key } = await signingStateFor(ctx, {
