@@ -3,15 +3,23 @@
 import { ClerkError } from "../../errors.js";
 
 export function scimTokenNotFound(ref: string): ClerkError {
-  return new ClerkError("scim.token_not_found", `No SCIM token "${ref}" in this organization. List them with: clerk scim token list --org <org>`, {
-    param: "token_id",
-  });
+  return new ClerkError(
+    "scim.token_not_found",
+    `No SCIM token "${ref}" in this organization. List them with: clerk scim token list --org <org>`,
+    {
+      param: "token_id",
+    },
+  );
 }
 
 export function scimMappingNotFound(group: string, organization: string): ClerkError {
-  return new ClerkError("scim.mapping_not_found", `The group "${group}" is not mapped to any role in ${organization}. List mappings with: clerk scim groups --org ${organization}`, {
-    param: "group",
-  });
+  return new ClerkError(
+    "scim.mapping_not_found",
+    `The group "${group}" is not mapped to any role in ${organization}. List mappings with: clerk scim groups --org ${organization}`,
+    {
+      param: "group",
+    },
+  );
 }
 
 /** A SCIM protocol error, answered as `urn:ietf:params:scim:api:messages:2.0:Error`. */

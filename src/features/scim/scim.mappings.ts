@@ -71,7 +71,11 @@ export async function mapGroup(
   assertMayManage(ctx, "map SCIM groups to roles");
   const group = input.group.trim();
   if (group === "" || group.length > 256)
-    throw new ClerkError("input.invalid", "group: give the group's display name as the IdP sends it (1 to 256 characters).", { param: "group" });
+    throw new ClerkError(
+      "input.invalid",
+      "group: give the group's display name as the IdP sends it (1 to 256 characters).",
+      { param: "group" },
+    );
   return inTransaction(ctx, async (tx) => {
     const org = await resolveOrg(tx, input.organization);
     const role = await resolveRole(tx, input.role, org.id);
@@ -83,11 +87,22 @@ export async function mapGroup(
       .where("role_id", "=", role.id)
       .executeTakeFirst();
     const now = tx.clock.now();
-    const mapping = { group, role: { id: role.id, key: role.key, name: role.name }, createdAt: existing?.created_at ?? now };
+    const mapping = {
+      group,
+      role: { id: role.id, key: role.key, name: role.name },
+      createdAt: existing?.created_at ?? now,
+    };
     if (existing) return mapping;
     await tx.db
       .insertInto("scim_group_roles")
-      .values({ id: newId("scimgr", now), organization_id: org.id, group_name: group, group_key: groupKey(group), role_id: role.id, created_at: now })
+      .values({
+        id: newId("scimgr", now),
+        organization_id: org.id,
+        group_name: group,
+        group_key: groupKey(group),
+        role_id: role.id,
+        created_at: now,
+      })
       .execute();
     await recordAudit(tx, {
       organizationId: org.id,
@@ -123,7 +138,12 @@ export async function unmapGroup(
       target: { type: "scim_group_mapping", id: removed[0]?.role.id ?? key, label: input.group.trim() },
       before: { group: input.group.trim(), roles: removed.map((m) => m.role.key) },
     });
-    await dropUnmappedRoles(tx, org, key, removed.map((m) => m.role.id));
+    await dropUnmappedRoles(
+      tx,
+      org,
+      key,
+      removed.map((m) => m.role.id),
+    );
     return removed;
   });
 }

@@ -34,7 +34,8 @@ const PREFIX = "scim_";
 
 function secretBody(): string {
   let out = "";
-  while (out.length < 40) for (const byte of randomBytes(64)) if (byte < 248 && out.length < 40) out += ALPHABET[byte % 62];
+  while (out.length < 40)
+    for (const byte of randomBytes(64)) if (byte < 248 && out.length < 40) out += ALPHABET[byte % 62];
   return out;
 }
 
@@ -54,7 +55,11 @@ function toToken(row: ScimTokensTable): ScimToken {
 
 /** SCIM tokens create and delete members of an organization at will: instance admins only, like SSO connections. */
 function assertMayManage(ctx: ServiceContext, what: string): void {
-  assertAllowedNow(ctx, { kind: "instance_admin", what, why: "a SCIM token provisions and removes an organization's members" });
+  assertAllowedNow(ctx, {
+    kind: "instance_admin",
+    what,
+    why: "a SCIM token provisions and removes an organization's members",
+  });
 }
 
 /** Creates a token for the organization; its secret is returned this once and never again. */

@@ -57,7 +57,11 @@ export async function reassignOpenTasksOf(
       : [];
     await tx.db
       .updateTable("tasks")
-      .set({ assignee_id: to?.userId ?? null, assigned_via: def?.strategy ?? task.assigned_via, updated_at: tx.clock.now() })
+      .set({
+        assignee_id: to?.userId ?? null,
+        assigned_via: def?.strategy ?? task.assigned_via,
+        updated_at: tx.clock.now(),
+      })
       .where("id", "=", task.id)
       .where("status", "=", "open")
       .execute();

@@ -1,0 +1,321 @@
+// The SCIM 2.0 service provider at /scim/v2/{organization}/…: its own bearer tokens (one organization each),
+// application/scim+json in and out, SCIM error bodies; each change runs in one transaction with its audit events.
+import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
+import { z } from "zod";
+import { type ServiceContext, inTransaction } from "../../context.js";
+import { ERROR_CODES, asClerkError } from "../../errors.js";
+import { publicUrl } from "../sso/index.js";
+import { serviceProviderConfig, resourceTypes, schemaList, MAX_PAYLOAD } from "./scim.discovery.js";
+import { ScimError } from "./scim.errors.js";
+import {
+  createScimGroup,
+  deleteScimGroup,
+  getScimGroup,
+  listScimGroups,
+  patchScimGroup,
+  replaceScimGroup,
+} from "./scim.groups.js";
+import { listQuery, project } from "./scim.list.js";
+import { ERROR_SCHEMA } from "./scim.schema.js";
+import { authenticateScimToken } from "./scim.tokens.js";
+import {
+  type ScimScope,
+  createScimUser,
+  deleteScimUser,
+  getScimUser,
+  listScimUsers,
+  patchScimUser,
+  replaceScimUser,
+} from "./scim.users.js";
+
+/** Where the SCIM endpoints live. */
+export const SCIM_PREFIX = "/scim/v2";
+
+/** Whether a path is a SCIM endpoint (authenticated by SCIM tokens, not API keys). */
+export const isScimPath = (path: string) => path === SCIM_PREFIX || path.startsWith(`${SCIM_PREFIX}/`);
+
+const CONTENT_TYPE = "application/scim+json; charset=utf-8";
+
+interface Call {
+  ctx: ServiceContext;
+  scope: ScimScope;
+  id: string;
+  query: Record<string, unknown>;
+  body: unknown;
+  ifMatch: string | undefined;
+}
+
+type Handler = (call: Call) => Promise<unknown>;
+
+/** One SCIM route, declared once: served here, listed in /v1/openapi.json (and so swept by the tenancy matrix). */
+export interface ScimRoute {
+  method: "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
+  path: string;
+  summary: string;
+  status?: 200 | 201 | 204;
+  body?: boolean;
+  /** Runs in a transaction (it changes something). */
+  writes?: boolean;
+  handler: Handler;
+}
+
+const write =
+  (fn: (tx: ServiceContext, c: Call) => Promise<unknown>): Handler =>
+  (c) =>
+    inTransaction(c.ctx, (tx) => fn(tx, c));
+
+/** Every SCIM endpoint. */
+export const SCIM_ROUTES: readonly ScimRoute[] = [
+  {
+    method: "GET",
+    path: "/ServiceProviderConfig",
+    summary: "What this SCIM service provider supports",
+    handler: async (c) => serviceProviderConfig(c.scope.base),
+  },
+  {
+    method: "GET",
+    path: "/ResourceTypes",
+    summary: "The SCIM resource types: User (with the enterprise extension) and Group",
+    handler: async (c) => resourceTypes(c.scope.base),
+  },
+  {
+    method: "GET",
+    path: "/Schemas",
+    summary: "The SCIM schemas of User, Group and the enterprise extension",
+    handler: async (c) => schemaList(c.scope.base),
+  },
+  {
+    method: "GET",
+    path: "/Users",
+    summary: "SCIM users (members) of the organization, with filter, startIndex/count and attributes",
+    handler: (c) => listScimUsers(c.ctx, c.scope, listQuery(c.query)),
+  },
+  {
+    method: "POST",
+    path: "/Users",
+    status: 201,
+    body: true,
+    summary: "Provision a SCIM user: the clerk user (created when new) joins the organization",
+    handler: write((tx, c) => createScimUser(tx, c.scope, c.body)),
+  },
+  { method: "GET", path: "/Users/:id", summary: "One SCIM user", handler: (c) => getScimUser(c.ctx, c.scope, c.id) },
+  {
+    method: "PUT",
+    path: "/Users/:id",
+    body: true,
+    summary: "Replace a SCIM user; active=false suspends the membership",
+    handler: write((tx, c) => replaceScimUser(tx, c.scope, c.id, c.body, c.ifMatch)),
+  },
+  {
+    method: "PATCH",
+    path: "/Users/:id",
+    body: true,
+    summary: "Patch a SCIM user (add/replace/remove); active=false suspends the membership at once",
+    handler: write((tx, c) => patchScimUser(tx, c.scope, c.id, c.body, c.ifMatch)),
+  },
+  {
+    method: "DELETE",
+    path: "/Users/:id",
+    status: 204,
+    summary: "Deprovision a SCIM user: the membership is suspended",
+    handler: write((tx, c) => deleteScimUser(tx, c.scope, c.id, c.ifMatch)),
+  },
+  {
+    method: "GET",
+    path: "/Groups",
+    summary: "SCIM groups of the organization, with filter, paging and attributes",
+    handler: (c) => listScimGroups(c.ctx, c.scope, listQuery(c.query)),
+  },
+  {
+    method: "POST",
+    path: "/Groups",
+    status: 201,
+    body: true,
+    summary: "Push a group; its members get the roles mapped to its name",
+    handler: write((tx, c) => createScimGroup(tx, c.scope, c.body)),
+  },
+  {
+    method: "GET",
+    path: "/Groups/:id",
+    summary: "One SCIM group with its members",
+    handler: (c) => getScimGroup(c.ctx, c.scope, c.id),
+  },
+  {
+    method: "PUT",
+    path: "/Groups/:id",
+    body: true,
+    summary: "Replace a SCIM group's name and members",
+    handler: write((tx, c) => replaceScimGroup(tx, c.scope, c.id, c.body, c.ifMatch)),
+  },
+  {
+    method: "PATCH",
+    path: "/Groups/:id",
+    body: true,
+    summary: "Patch a SCIM group: add or remove members, rename",
+    handler: write((tx, c) => patchScimGroup(tx, c.scope, c.id, c.body, c.ifMatch)),
+  },
+  {
+    method: "DELETE",
+    path: "/Groups/:id",
+    status: 204,
+    summary: "Delete a SCIM group; its members lose the roles it gave",
+    handler: write((tx, c) => deleteScimGroup(tx, c.scope, c.id, c.ifMatch)),
+  },
+];
+
+/** A single resource with `attributes` / `excludedAttributes` applied (lists apply them per resource). */
+function projectOne(result: unknown, query: Record<string, unknown>): unknown {
+  const r = result as Record<string, unknown>;
+  if (typeof r.id !== "string" || r.Resources !== undefined) return result;
+  const q = listQuery({ attributes: query.attributes, excludedAttributes: query.excludedAttributes });
+  return project(r, q);
+}
+
+/** A SCIM error body (RFC 7644 §3.12). */
+export function scimErrorBody(status: number, detail: string, scimType?: string) {
+  return { schemas: [ERROR_SCHEMA], status: String(status), ...(scimType ? { scimType } : {}), detail };
+}
+
+const CLERK_SCIM_TYPES: Record<string, string> = {
+  "input.invalid": "invalidValue",
+  "user.invalid_email": "invalidValue",
+  "member.exists": "uniqueness",
+  "user.email_taken": "uniqueness",
+  "member.last_manager": "mutability",
+};
+
+function toScimError(error: unknown, request: FastifyRequest): { status: number; scimType?: string; detail: string } {
+  if (error instanceof ScimError) return { status: error.status, scimType: error.scimType, detail: error.message };
+  const clerk = asClerkError(error);
+  if (clerk) {
+    const status = ERROR_CODES[clerk.code].status;
+    return { status: status === 422 ? 400 : status, scimType: CLERK_SCIM_TYPES[clerk.code], detail: clerk.message };
+  }
+  const e = error as { code?: string; statusCode?: number; message?: string };
+  if (e.code === "FST_ERR_CTP_BODY_TOO_LARGE")
+    return { status: 413, detail: `The request body is larger than ${MAX_PAYLOAD} bytes.` };
+  if (e.code === "FST_ERR_CTP_INVALID_MEDIA_TYPE")
+    return { status: 415, detail: "Send the body as application/scim+json (or application/json)." };
+  if (e.statusCode === 429) return { status: 429, detail: e.message ?? "Too many requests." };
+  if (e.statusCode && e.statusCode >= 400 && e.statusCode < 500)
+    return { status: 400, scimType: "invalidSyntax", detail: e.message ?? "Bad request." };
+  request.log.error({ err: error }, "unexpected SCIM error");
+  return {
+    status: 500,
+    detail: "Something went wrong on the server; the request changed nothing. The server log has the details.",
+  };
+}
+
+function sendError(reply: FastifyReply, status: number, detail: string, scimType?: string) {
+  return reply
+    .status(status)
+    .type(CONTENT_TYPE)
+    .send(scimErrorBody(status, detail, scimType));
+}
+
+const documentedParams = (path: string) =>
+  path.includes(":id")
+    ? z.object({
+        organization: z.string().describe("the organization's id or slug"),
+        id: z.string().describe("the resource's SCIM id"),
+      })
+    : z.object({ organization: z.string().describe("the organization's id or slug") });
+const documentedBody = z
+  .object({ schemas: z.array(z.string()), userName: z.string().optional(), displayName: z.string().optional() })
+  .loose()
+  .describe("A SCIM resource (application/scim+json), or a PatchOp message for PATCH");
+const listQueryDoc = z.object({
+  filter: z.string().optional().describe('e.g. userName eq "bjensen@example.com"'),
+  startIndex: z.string().optional(),
+  count: z.string().optional(),
+  attributes: z.string().optional(),
+  excludedAttributes: z.string().optional(),
+});
+
+/** Serves the SCIM endpoints and lists them in the OpenAPI document under "SCIM 2.0". */
+export async function registerScim(app: FastifyInstance): Promise<void> {
+  for (const r of SCIM_ROUTES)
+    app.documentedRoutes.push({
+      method: r.method,
+      path: `${SCIM_PREFIX}/:organization${r.path}`,
+      summary: `${r.summary} (SCIM token of that organization)`,
+      tag: "SCIM 2.0",
+      params: documentedParams(r.path),
+      query:
+        r.method === "GET" && !r.path.includes(":id") && (r.path === "/Users" || r.path === "/Groups")
+          ? listQueryDoc
+          : undefined,
+      body: r.body ? documentedBody : undefined,
+      output: z.object({ schemas: z.array(z.string()) }).loose(),
+      status: r.status,
+    });
+  await app.register(
+    async (scim) => {
+      scim.addContentTypeParser(
+        ["application/scim+json"],
+        { parseAs: "string", bodyLimit: MAX_PAYLOAD },
+        (_req, body, done) => {
+          const text = String(body);
+          if (text.trim() === "") return done(null, undefined);
+          try {
+            done(null, JSON.parse(text));
+          } catch {
+            done(new ScimError(400, "invalidSyntax", "The request body is not valid JSON."), undefined);
+          }
+        },
+      );
+      scim.setErrorHandler((error, request, reply) => {
+        const e = toScimError(error, request);
+        return sendError(reply, e.status, e.detail, e.scimType);
+      });
+      for (const r of SCIM_ROUTES)
+        scim.route({
+          method: r.method,
+          url: `/:organization${r.path}`,
+          bodyLimit: MAX_PAYLOAD,
+          handler: async (request, reply) => {
+            const params = request.params as { organization: string; id?: string };
+            const header = request.headers.authorization ?? "";
+            const match = /^Bearer\s+(\S+)$/i.exec(header);
+            const principal = match
+              ? await authenticateScimToken(request.ctx, match[1] as string, params.organization)
+              : undefined;
+            // Unknown, revoked, or another organization's token: the same 401, so nothing tells organizations apart.
+            if (!principal) {
+              void reply.header("www-authenticate", 'Bearer realm="scim"');
+              return sendError(
+                reply,
+                401,
+                "Send Authorization: Bearer <a SCIM token of this organization> (clerk scim token create).",
+              );
+            }
+            const ctx: ServiceContext = { ...request.ctx, actor: principal.actor };
+            const scope: ScimScope = {
+              org: principal.organization,
+              base: `${publicUrl()}${SCIM_PREFIX}/${principal.organization.id}`,
+            };
+            const ifMatch = request.headers["if-match"];
+            const result = await r.handler({
+              ctx,
+              scope,
+              id: params.id ?? "",
+              query: request.query as Record<string, unknown>,
+              body: request.body,
+              ifMatch: typeof ifMatch === "string" ? ifMatch : undefined,
+            });
+            if (r.status === 204) return reply.status(204).send();
+            const answered = projectOne(result, request.query as Record<string, unknown>);
+            const version = (result as { meta?: { version?: string } }).meta?.version;
+            if (version) void reply.header("etag", version);
+            if (r.status === 201) {
+              void reply.status(201);
+              const location = (result as { meta?: { location?: string } }).meta?.location;
+              if (location) void reply.header("location", location);
+            }
+            return reply.type(CONTENT_TYPE).send(JSON.stringify(answered));
+          },
+        });
+    },
+    { prefix: SCIM_PREFIX },
+  );
+}
