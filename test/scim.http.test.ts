@@ -401,6 +401,7 @@ for (const dialect of DIALECTS) {
     });
 
     it("a token works only on its own organization's endpoints, and never on /v1", async () => {
+      expect((await scim("GET", "/ServiceProviderConfig", undefined, { org: "beta", token: tokenB })).status).toBe(200);
       const before = await snapshot(t.store);
       for (const [method, path] of [
         ["GET", "/Users"],
