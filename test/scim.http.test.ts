@@ -156,6 +156,10 @@ for (const dialect of DIALECTS) {
       });
       expect(added.body.members.map((m: Json) => m.value)).toEqual([id]);
       expect(await check(userId, "org:deploys:approve")).toBe(true);
+      const whoBefore = await fetch(`${api.url}/v1/organizations/${orgA}/who_can?permission=org:deploys:approve`, {
+        headers: { authorization: `Bearer ${api.secret}` },
+      });
+      expect(await whoBefore.text()).toContain("test.user@okta.local");
 
       // A session token exists; deactivation revokes its session and checks deny in the next request.
       const session = await createSession(t.ctx, { user: userId, activeOrganization: orgA });
@@ -170,13 +174,19 @@ for (const dialect of DIALECTS) {
       await expect(issueToken(t.ctx, { sessionId: session.id, organization: orgA })).rejects.toMatchObject({
         code: "session.not_active",
       });
+      // A fresh session of the person (not revoked) still gets no token for the organization.
+      const fresh = await createSession(t.ctx, { user: userId });
+      await expect(issueToken(t.ctx, { sessionId: fresh.id, organization: orgA })).rejects.toMatchObject({
+        code: "session.not_member",
+      });
       const [event] = await audit("scim.user_deactivated");
       expect(event).toMatchObject({ actor_label: "Okta", target_label: "test.user@okta.local" });
       expect(JSON.parse(event!.after as string)).toMatchObject({ active: false, sessions_revoked: [session.id] });
       const who = await fetch(`${api.url}/v1/organizations/${orgA}/who_can?permission=org:deploys:approve`, {
         headers: { authorization: `Bearer ${api.secret}` },
       });
-      expect(await who.text()).not.toContain(userId);
+      expect(who.status).toBe(200);
+      expect(await who.text()).not.toContain("test.user@okta.local");
 
       // Reactivated with the roles it had.
       const on = await scim("PATCH", `/Users/${id}`, {
