@@ -1,11 +1,14 @@
 // What a SCIM change does to access, through the policy store: a member's roles follow the mapped groups they are
 // in, and deactivation suspends the membership (checks deny at once, sessions end, open tasks move on).
 import type { ServiceContext } from "../../context.js";
+import { ClerkError } from "../../errors.js";
 import { keepingManagers } from "../access/index.js";
 import { recordAudit } from "../audit/index.js";
 import { type Organization } from "../orgs/index.js";
 import {
   type MembershipRecord,
+  insertMembership,
+  memberUserIds,
   membershipRecords,
   replaceMembershipRoles,
   restoreMembership,
@@ -22,6 +25,27 @@ export async function membershipOf(
   userId: string,
 ): Promise<MembershipRecord | undefined> {
   return (await membershipRecords(tx.db, organizationId, userId))[0];
+}
+
+/**
+ * Adds the user to the organization with the default role (as `member.added` records it), inside the caller's
+ * transaction. Adding cannot remove a manager, so no last-manager guard; the membership quota still holds.
+ */
+export async function addScimMember(tx: ServiceContext, org: Organization, user: { id: string; email: string }) {
+  if (org.maxAllowedMemberships > 0 && (await memberUserIds(tx.db, org.id)).length >= org.maxAllowedMemberships)
+    throw new ClerkError(
+      "member.quota_exceeded",
+      `${org.slug} has reached its limit of ${org.maxAllowedMemberships} members; raise max_allowed_memberships or remove a member first.`,
+      { param: "organization_id" },
+    );
+  const role = (await getRoleDefaults(tx)).default;
+  const id = await insertMembership(tx, { organizationId: org.id, userId: user.id }, [role.id]);
+  await recordAudit(tx, {
+    organizationId: org.id,
+    action: "member.added",
+    target: { type: "membership", id, label: user.email },
+    after: { email: user.email, roles: [role.key] },
+  });
 }
 
 /** Every role id some group mapping of the organization gives (those roles SCIM manages), with live roles only. */
@@ -73,7 +97,11 @@ export async function syncRoles(
   next = [...new Set(next)];
   if (next.length === 0) next = [(await getRoleDefaults(tx)).default.id];
   if (next.join("\n") === had.join("\n")) return;
-  await keepingManagers(tx, [org.id], () => replaceMembershipRoles(tx, membership, next));
+  // Only taking a role away can leave the organization without a manager; adding needs no guard (whose check
+  // compiles the whole organization's policy: a group push of thousands would pay it per member).
+  const change = () => replaceMembershipRoles(tx, membership, next);
+  if (had.every((id) => next.includes(id))) await change();
+  else await keepingManagers(tx, [org.id], change);
   const after = await membershipOf(tx, org.id, scim.userId);
   await recordAudit(tx, {
     organizationId: org.id,

@@ -3,11 +3,10 @@
 import type { ServiceContext } from "../../context.js";
 import { newId } from "../../ids.js";
 import { recordAudit } from "../audit/index.js";
-import { addMember } from "../members/index.js";
 import type { Organization } from "../orgs/index.js";
 import { type MembershipRecord, membershipRecords } from "../policy/index.js";
 import { ensureUser, parseEmail } from "../users/index.js";
-import { deactivateMember, membershipOf, reactivateMember, syncRoles } from "./scim.access.js";
+import { addScimMember, deactivateMember, membershipOf, reactivateMember, syncRoles } from "./scim.access.js";
 import { ScimError, invalidValue, notFound, uniqueness } from "./scim.errors.js";
 import { simpleEquality } from "./scim.filter.js";
 import { type ListQuery, etagOf, listResponse, metaOf } from "./scim.list.js";
@@ -174,7 +173,7 @@ export async function createScimUser(tx: ServiceContext, scope: ScimScope, body:
       `${email} is already provisioned in this organization as userName "${already.user_name_key}" (id ${already.id}).`,
     );
   const existing = await membershipOf(tx, scope.org.id, user.id);
-  if (!existing) await addMember(tx, { organization: scope.org.id, userId: user.id });
+  if (!existing) await addScimMember(tx, scope.org, user);
   const now = tx.clock.now();
   const row: ScimUsersTable = {
     id: newId("scimu", now),
