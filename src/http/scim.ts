@@ -107,6 +107,13 @@ export async function registerScim(app: FastifyInstance): Promise<void> {
           }
         },
       );
+      scim.setNotFoundHandler((request, reply) =>
+        sendError(
+          reply,
+          404,
+          `No SCIM endpoint ${request.method} ${request.url.split("?")[0]}; see /ServiceProviderConfig.`,
+        ),
+      );
       scim.setErrorHandler((error, request, reply) => {
         const e = toScimError(error, request);
         return sendError(reply, e.status, e.detail, e.scimType);
