@@ -118,6 +118,17 @@ export async function run(): Promise<void> {
     console.log(
       `  POST /scim/v2/…/Groups with members:    ${groupsPerSecond.toFixed(1)} groups/s (${(groupsPerSecond * perGroup).toFixed(0)} memberships/s)`,
     );
+    console.log(
+      JSON.stringify({
+        bench: "scim",
+        users: USERS,
+        groups: GROUPS,
+        scim_users_per_s: Math.round(viaScim),
+        reference_users_per_s: Math.round(viaV1),
+        ratio_vs_reference: Number((viaScim / viaV1).toFixed(2)),
+        scim_groups_per_s: Number(groupsPerSecond.toFixed(1)),
+      }),
+    );
   } finally {
     await app.close();
     await store.close();
