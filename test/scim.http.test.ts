@@ -334,6 +334,20 @@ for (const dialect of DIALECTS) {
       expect(await audit("approval.reassigned")).toHaveLength(1);
     });
 
+    it("adopts an existing member by e-mail, and refuses to deactivate the organization's last manager", async () => {
+      const owner = await scim("POST", "/Users", { schemas: [USER], userName: "owner@acme.test", active: true });
+      expect(owner.status).toBe(201);
+      const [adopted] = (await audit("scim.user_created")).filter((e) => e.target_id === owner.body.id);
+      expect(JSON.parse(adopted!.after as string)).toMatchObject({ adopted: true });
+      const before = await snapshot(t.store);
+      const off = await scim("PATCH", `/Users/${owner.body.id}`, {
+        schemas: [PATCH],
+        Operations: [{ op: "replace", path: "active", value: false }],
+      });
+      expect(off.body).toMatchObject({ status: "400", scimType: "mutability" });
+      expect(await snapshot(t.store)).toEqual(before);
+    });
+
     it("ETags: If-Match with an old version is 412 and changes nothing", async () => {
       const u = await scim("POST", "/Users", { schemas: [USER], userName: "etag@acme.test" });
       const stale = await scim(
