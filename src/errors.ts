@@ -139,6 +139,8 @@ export const ERROR_CODES = Object.freeze({
   "notify.purged": refused("notification_purged", 409),
   "auth.instance_admin_required": refused("authorization_invalid", 403),
   "secrets.master_key_conflict": { status: 500, clerk: "master_key_conflict", exit: 2 },
+  "scim.token_not_found": notFound(),
+  "scim.mapping_not_found": notFound(),
   "sso.connection_not_found": notFound(),
   "sso.domain_taken": refused("form_identifier_exists", 422),
   "sso.public_domain": invalid("form_param_value_invalid"),

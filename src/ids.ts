@@ -33,7 +33,11 @@ export type IdPrefix =
   | "ssor"
   | "whep"
   | "ins"
-  | "sit";
+  | "sit"
+  | "scimtok"
+  | "scimu"
+  | "scimg"
+  | "scimgr";
 
 const ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
 const KSUID_EPOCH_S = 1_400_000_000;

@@ -3,6 +3,7 @@
 // The cases are generated from the document, so a route added tomorrow is covered the day it is served.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { resolvePermission } from "../src/features/permissions/index.js";
+import { createScimToken, mapGroup } from "../src/features/scim/index.js";
 import { createSession, issueToken } from "../src/features/sessions/index.js";
 import { type TestApi, startApi } from "./helpers/api.js";
 import { snapshot } from "./helpers/snapshot.js";
@@ -32,7 +33,15 @@ interface Credential {
 }
 
 /** B's id for a path parameter, chosen by the parameter's name (and, for a bare `id`, the segment before it). */
-function pathValue(b: TenantB & { permissionId: string }, path: string, name: string): string {
+/** B's SCIM things: a token, a provisioned user, a pushed group and the group's mapping. */
+interface ScimOfB {
+  tokenId: string;
+  userId: string;
+  groupId: string;
+  group: string;
+}
+
+function pathValue(b: TenantB & { permissionId: string; scim: ScimOfB }, path: string, name: string): string {
   const byName: Record<string, string> = {
     organization_id: b.orgId,
     user_id: b.userId,
@@ -51,6 +60,10 @@ function pathValue(b: TenantB & { permissionId: string }, path: string, name: st
     // Webhook endpoints are the instance's, not a tenant's: B has none; an id of the right shape stays a 403/404.
     endpoint_id: "whep_000000000000000000000000000",
     sign_in_token_id: b.signInTokenId,
+    // SCIM: /scim/v2/{organization}/… and the SCIM management operations.
+    organization: b.orgId,
+    token_id: b.scim.tokenId,
+    group: b.scim.group,
   };
   if (name === "id") {
     const before = path.split("/{id}")[0]?.split("/").pop();
@@ -60,6 +73,8 @@ function pathValue(b: TenantB & { permissionId: string }, path: string, name: st
       // B has no notification rule or notification; an id of the right shape still has to stay a plain 404.
       notification_rules: "nrule_0000000000000000000000000000",
       notifications: "ntf_0000000000000000000000000000",
+      Users: b.scim.userId,
+      Groups: b.scim.groupId,
     };
     const value = before === undefined ? undefined : byCollection[before];
     if (value === undefined) throw new Error(`The matrix has no B id for {id} under /${before} (${path}); add one.`);
@@ -143,8 +158,9 @@ function bodyOf(aim: Aim, schema: JsonSchema): Record<string, unknown> {
 }
 
 /** B's rows: every row of every table that names one of B's ids. */
-async function rowsOfB(t: TestStore, b: TenantB): Promise<Record<string, string[]>> {
+async function rowsOfB(t: TestStore, b: TenantB & { scim: ScimOfB }): Promise<Record<string, string[]>> {
   const ids = [b.orgId, b.childOrgId, b.userId, b.reviewerId, b.roleId, b.workflowId, b.runId, b.taskId, b.keyId];
+  ids.push(b.scim.tokenId, b.scim.userId, b.scim.groupId);
   const all = await snapshot(t.store);
   for (const table of ["api_keys", "sessions"] as const) {
     all[table] = ((await t.store.db.selectFrom(table).selectAll().execute()) as unknown[]).map((r) =>
@@ -163,17 +179,45 @@ for (const dialect of DIALECTS) {
     let t: TestStore;
     let api: TestApi;
     let a: TenantA;
-    let b: TenantB & { permissionId: string };
+    let b: TenantB & { permissionId: string; scim: ScimOfB };
+    let scimTokenA: string;
 
     beforeAll(async () => {
       t = await openTestStore(dialect);
       const tenants = await buildTenants(t.ctx);
       a = tenants.a;
-      b = { ...tenants.b, permissionId: (await resolvePermission(t.ctx, tenants.b.permissionKey)).id };
-      b.secrets.push(b.permissionId);
       // Limits off: the session-token credential fails authentication on every route, and a limiter answering 429
       // would stand in for the routes the matrix is there to try.
       api = await startApi(t, { rateLimitPerMinute: 1_000_000, authFailuresPerMinute: 1_000_000 });
+      // B provisions over SCIM with its own token; A holds a SCIM token of its own.
+      const tokenB = await createScimToken(t.ctx, { organization: tenants.b.orgId, name: "B's IdP" });
+      scimTokenA = (await createScimToken(t.ctx, { organization: tenants.a.orgId, name: "A's IdP" })).secret;
+      const pushB = async (path: string, body: unknown) =>
+        (await (
+          await fetch(`${api.url}/scim/v2/${tenants.b.orgId}${path}`, {
+            method: "POST",
+            headers: { authorization: `Bearer ${tokenB.secret}`, "content-type": "application/scim+json" },
+            body: JSON.stringify(body),
+          })
+        ).json()) as { id: string };
+      const scimUser = await pushB("/Users", {
+        schemas: ["urn:ietf:params:scim:schemas:core:2.0:User"],
+        userName: "scim-b@zeta.test",
+        externalId: "b-external-1",
+      });
+      const group = "B Release Leads";
+      await mapGroup(t.ctx, { organization: tenants.b.orgId, group, role: tenants.b.roleKey });
+      const scimGroup = await pushB("/Groups", {
+        schemas: ["urn:ietf:params:scim:schemas:core:2.0:Group"],
+        displayName: group,
+        members: [{ value: scimUser.id }],
+      });
+      b = {
+        ...tenants.b,
+        permissionId: (await resolvePermission(t.ctx, tenants.b.permissionKey)).id,
+        scim: { tokenId: tokenB.token.id, userId: scimUser.id, groupId: scimGroup.id, group },
+      };
+      b.secrets.push(b.permissionId, scimUser.id, scimGroup.id, tokenB.token.id, "scim-b@zeta.test", "b-external-1");
     });
     afterAll(async () => {
       await api.app.close();
@@ -223,7 +267,11 @@ for (const dialect of DIALECTS) {
             const body = schema ? JSON.stringify(bodyOf(aim, schema)) : undefined;
             const url = `${api.url}${path}${query.size ? `?${query}` : ""}`;
             const sent = `${decodeURIComponent(url)} ${body ?? ""}`;
-            for (const credential of credentials) {
+            // SCIM endpoints take SCIM tokens: A's is tried on them too.
+            const kinds = template.startsWith("/scim/")
+              ? [...credentials, { name: "A's SCIM token", headers: bearer(scimTokenA) }]
+              : credentials;
+            for (const credential of kinds) {
               tried++;
               const res = await fetch(url, {
                 method: method.toUpperCase(),

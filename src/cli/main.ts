@@ -8,6 +8,7 @@ import { registerDomainCommands } from "../features/domains/domain.commands.js";
 import { registerHealthCommands } from "../features/health/health.commands.js";
 import { registerInvitationCommands } from "../features/invitations/invitation.commands.js";
 import { registerKeyCommands } from "../features/keys/key.commands.js";
+import { registerScimCommands } from "../features/scim/scim.commands.js";
 import { registerSsoCommands } from "../features/sso/sso.commands.js";
 import { registerMemberCommands } from "../features/members/member.commands.js";
 import { registerNotificationCommands } from "../features/notifications/notification.commands.js";
@@ -53,6 +54,7 @@ export function buildProgram(): Command {
   registerSettingsCommands(program);
   registerKeyCommands(program);
   registerSsoCommands(program);
+  registerScimCommands(program);
   registerSessionCommands(program);
   registerDashboardCommands(program);
   registerAuditCommands(program);

@@ -17,6 +17,7 @@ import { settingsOperations } from "./settings/settings.operations.js";
 import { taskOperations } from "./tasks/task.operations.js";
 import { userOperations } from "./users/user.operations.js";
 import { workflowOperations } from "./workflows/workflow.operations.js";
+import { scimOperations } from "./scim/scim.operations.js";
 import { ssoOperations } from "./sso/sso.operations.js";
 import { webhookOperations } from "./webhooks/webhook.operations.js";
 import { configOperations } from "./config/config.operations.js";
@@ -44,6 +45,7 @@ export const OPERATIONS: Readonly<Record<string, Table>> = {
   tasks: table(taskOperations),
   notifications: table(notificationOperations),
   sso: table(ssoOperations),
+  scim: table(scimOperations),
   webhooks: table(webhookOperations),
   dashboard: table(dashboardOperations),
   config: table(configOperations),

@@ -9,6 +9,7 @@ import { contextFor } from "../context-builder.js";
 import { ClerkError } from "../errors.js";
 import { MAX_JSON_DEPTH, TOO_DEEP, jsonDepth } from "../json-limits.js";
 import { touchKey } from "../features/keys/index.js";
+import { isScimPath } from "../features/scim/index.js";
 import { OPERATIONS } from "../features/operations.js";
 import { wellKnownJwks } from "../features/sessions/session.operations.js";
 import type { Store } from "../store/index.js";
@@ -18,6 +19,7 @@ import { isDashboardPath, registerDashboard } from "./dashboard.js";
 import { errorHandler } from "./error-handler.js";
 import { registerAcceptPage } from "./invitation-page.js";
 import { registerDocs } from "./openapi.js";
+import { registerScim } from "./scim.js";
 import { PROTECTED_RESOURCE_PATH, registerMcp } from "../mcp/index.js";
 import { mount, mountAll } from "./route.js";
 import { isSignInPath, registerSignIn, sessionCookie } from "./sign-in.js";
@@ -176,7 +178,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   app.addHook("onRequest", async (request, reply) => {
     const path = request.url.split("?")[0] ?? "";
     const changeToken = options.store.changeProbe?.();
-    if (PUBLIC_PATHS.has(path) || isSignInPath(path) || isDashboardPath(path)) {
+    // SCIM endpoints take their own tokens (one organization each) and check them before anything runs.
+    if (PUBLIC_PATHS.has(path) || isSignInPath(path) || isDashboardPath(path) || isScimPath(path)) {
       request.ctx = { ...base, changeToken, requestId: String(request.id), ip: request.ip };
       return;
     }
@@ -225,6 +228,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await registerSignIn(app);
   registerDashboard(app);
   registerMcp(app);
+  await registerScim(app);
   await app.register(
     async (v1) => {
       for (const table of Object.values(OPERATIONS)) mountAll(v1, table);

@@ -21,6 +21,13 @@ import type { RoleParentsTable, RolesTable } from "../features/policy/role.table
 import type { SessionsTable } from "../features/sessions/session.table.js";
 import type { SigningKeysTable } from "../features/sessions/signing-key.table.js";
 import type { TokenSettingsTable } from "../features/sessions/token-settings.table.js";
+import type {
+  ScimGroupMembersTable,
+  ScimGroupRolesTable,
+  ScimGroupsTable,
+  ScimTokensTable,
+  ScimUsersTable,
+} from "../features/scim/scim.table.js";
 import type { SsoConnectionsTable, SsoReplaysTable, SsoRequestsTable } from "../features/sso/sso.table.js";
 import type { SettingsTable } from "../features/settings/settings.table.js";
 import type { UsersTable } from "../features/users/user.table.js";
@@ -73,6 +80,11 @@ export interface Database {
   sessions: SessionsTable;
   sign_in_tokens: SignInTokensTable;
   dashboard_admins: DashboardAdminsTable;
+  scim_tokens: ScimTokensTable;
+  scim_group_roles: ScimGroupRolesTable;
+  scim_users: ScimUsersTable;
+  scim_groups: ScimGroupsTable;
+  scim_group_members: ScimGroupMembersTable;
   sso_connections: SsoConnectionsTable;
   sso_requests: SsoRequestsTable;
   sso_replays: SsoReplaysTable;

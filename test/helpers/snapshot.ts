@@ -29,6 +29,11 @@ const TABLES = [
   "notification_rules",
   "notifications",
   "notification_attempts",
+  "scim_tokens",
+  "scim_group_roles",
+  "scim_users",
+  "scim_groups",
+  "scim_group_members",
 ] as const;
 
 /** Every row of every table, in a stable order. */

@@ -383,7 +383,7 @@ export async function deleteUser(ctx: ServiceContext, ref: string): Promise<User
   assertAllowedNow(ctx, { kind: "instance_admin", what: "delete users", why: "users are instance-wide" });
   return inTransaction(ctx, async (tx) => {
     const user = await resolveUser(tx, ref);
-    for (const orgId of await organizationIdsOfUser(tx.db, user.id)) {
+    for (const orgId of await organizationIdsOfUser(tx.db, user.id, { includeSuspended: true })) {
       const org = await resolveOrg(tx, orgId);
       const membership = (await membershipsOf(tx, org, user.id))[0] as Membership;
       await guardedChange(tx, org, async () => {

@@ -8,6 +8,9 @@ export interface MembershipsTable {
   user_id: string;
   public_metadata: Generated<string>;
   private_metadata: Generated<string>;
+  /** When the membership was suspended (SCIM deactivation): it then counts as no membership; null when live. */
+  suspended_at: number | null;
+  suspended_reason: string | null;
   created_at: number;
   updated_at: number;
 }

@@ -20,6 +20,9 @@ export interface MembershipRecord {
   roles: { id: string; key: string; name: string }[];
   publicMetadata: Record<string, unknown>;
   privateMetadata: Record<string, unknown>;
+  /** When the membership was suspended (it then grants nothing), with why; null while it is live. */
+  suspendedAt: number | null;
+  suspendedReason: string | null;
   createdAt: number;
   updatedAt: number;
 }
@@ -60,6 +63,8 @@ export async function membershipRecords(
       "memberships.updated_at",
       "memberships.public_metadata",
       "memberships.private_metadata",
+      "memberships.suspended_at",
+      "memberships.suspended_reason",
       "users.id as user_id",
       "users.email",
       "users.name",
@@ -105,6 +110,8 @@ export async function membershipRecords(
     roles: roleRows.filter((x) => x.membership_id === r.id).map((x) => ({ id: x.id, key: x.key, name: x.name })),
     publicMetadata: JSON.parse(r.public_metadata) as Record<string, unknown>,
     privateMetadata: JSON.parse(r.private_metadata) as Record<string, unknown>,
+    suspendedAt: r.suspended_at,
+    suspendedReason: r.suspended_reason,
     createdAt: r.created_at,
     updatedAt: r.updated_at,
   }));
@@ -122,10 +129,15 @@ export async function countMemberships(db: Kysely<Database>, organizationId: str
   return Number(row?.n ?? 0);
 }
 
-/** The users who are members of an organization. */
+/** The users who are members of an organization (suspended memberships left out). */
 export async function memberUserIds(db: Kysely<Database>, organizationId: string): Promise<string[]> {
   return (
-    await db.selectFrom("memberships").select("user_id").where("organization_id", "=", organizationId).execute()
+    await db
+      .selectFrom("memberships")
+      .select("user_id")
+      .where("organization_id", "=", organizationId)
+      .where("suspended_at", "is", null)
+      .execute()
   ).map((r) => r.user_id);
 }
 
@@ -136,9 +148,16 @@ export async function organizationIdsWithMembers(db: Kysely<Database>): Promise<
   );
 }
 
-/** The organizations a user is a member of (not counting ancestors or descendants). */
-export async function organizationIdsOfUser(db: Kysely<Database>, userId: string): Promise<string[]> {
-  return (await db.selectFrom("memberships").select("organization_id").where("user_id", "=", userId).execute()).map(
-    (r) => r.organization_id,
-  );
+/**
+ * The organizations a user is a member of (not counting ancestors or descendants); suspended memberships only
+ * with `includeSuspended` (what must still see every row, e.g. deleting the user).
+ */
+export async function organizationIdsOfUser(
+  db: Kysely<Database>,
+  userId: string,
+  options: { includeSuspended?: boolean } = {},
+): Promise<string[]> {
+  let q = db.selectFrom("memberships").select("organization_id").where("user_id", "=", userId);
+  if (options.includeSuspended !== true) q = q.where("suspended_at", "is", null);
+  return (await q.execute()).map((r) => r.organization_id);
 }

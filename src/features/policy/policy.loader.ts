@@ -38,6 +38,8 @@ async function membersOf(ctx: ServiceContext, organizationId: string): Promise<P
     .innerJoin("users", "users.id", "memberships.user_id")
     .select(["memberships.id", "memberships.user_id", "users.email"])
     .where("memberships.organization_id", "=", organizationId)
+    // A suspended membership is no membership to the engine: no check passes, no token is minted for it.
+    .where("memberships.suspended_at", "is", null)
     .orderBy("users.email")
     .execute();
   const roleRows = await ctx.db

@@ -177,6 +177,8 @@ export async function insertMembership(
       user_id: member.userId,
       public_metadata: JSON.stringify(member.publicMetadata ?? {}),
       private_metadata: JSON.stringify(member.privateMetadata ?? {}),
+      suspended_at: null,
+      suspended_reason: null,
       created_at: now,
       updated_at: now,
     })
@@ -225,6 +227,41 @@ export async function writeMembershipMetadata(
     })
     .where("id", "=", membership.id)
     .execute();
+}
+
+/**
+ * Suspends a membership (an IdP deactivated the person): it keeps its roles and grants, but the compiled policy
+ * leaves it out, so checks deny, `who can` omits it and no token is minted for it until it is restored.
+ * Returns false when it was suspended already (nothing changed).
+ */
+export async function suspendMembership(
+  ctx: ServiceContext,
+  membership: MembershipRef,
+  reason: string,
+): Promise<boolean> {
+  const now = ctx.clock.now();
+  const result = await ctx.db
+    .updateTable("memberships")
+    .set({ suspended_at: now, suspended_reason: reason, updated_at: now })
+    .where("id", "=", membership.id)
+    .where("suspended_at", "is", null)
+    .executeTakeFirst();
+  if (Number(result.numUpdatedRows) === 0) return false;
+  await markPolicyChanged(ctx, membership.organizationId);
+  return true;
+}
+
+/** Restores a suspended membership with the roles and grants it had; false when it was not suspended. */
+export async function restoreMembership(ctx: ServiceContext, membership: MembershipRef): Promise<boolean> {
+  const result = await ctx.db
+    .updateTable("memberships")
+    .set({ suspended_at: null, suspended_reason: null, updated_at: ctx.clock.now() })
+    .where("id", "=", membership.id)
+    .where("suspended_at", "is not", null)
+    .executeTakeFirst();
+  if (Number(result.numUpdatedRows) === 0) return false;
+  await markPolicyChanged(ctx, membership.organizationId);
+  return true;
 }
 
 /** Removes a membership with its roles and direct grants. */

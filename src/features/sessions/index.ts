@@ -7,6 +7,7 @@ export {
   getSession,
   listSessions,
   revokeSession,
+  revokeSessionsOfSuspendedMember,
 } from "./session.service.js";
 export { type SigningAlgorithm, SIGNING_ALGORITHMS } from "./signing-key.algorithms.js";
 export {

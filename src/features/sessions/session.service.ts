@@ -141,3 +141,28 @@ export async function revokeSession(ctx: ServiceContext, id: string): Promise<Se
     return after;
   });
 }
+
+/**
+ * Revokes, inside the caller's transaction, the active sessions of a member whose membership of `organizationId`
+ * was just suspended: those with that organization active, and every one when the user has no live membership
+ * left. Sessions active in another organization the user still belongs to stay. Returns the revoked ids.
+ */
+export async function revokeSessionsOfSuspendedMember(
+  tx: ServiceContext,
+  userId: string,
+  organizationId: string,
+): Promise<string[]> {
+  const now = tx.clock.now();
+  const stillMember = (await organizationIdsOfUser(tx.db, userId)).length > 0;
+  let q = tx.db
+    .selectFrom("sessions")
+    .select("id")
+    .where("user_id", "=", userId)
+    .where("status", "=", "active")
+    .where("expire_at", ">", now);
+  if (stillMember) q = q.where("last_active_organization_id", "=", organizationId);
+  const ids = (await q.execute()).map((r) => r.id);
+  if (ids.length > 0)
+    await tx.db.updateTable("sessions").set({ status: "revoked", updated_at: now }).where("id", "in", ids).execute();
+  return ids;
+}

@@ -7,6 +7,7 @@ export { cancelRun, type EmitResult, emitEvent, type EventRecord, getRun, listRu
 export { workflowStats, type WorkflowStats } from "./stats.service.js";
 export { TASK_JOB_HANDLERS } from "./task.jobs.js";
 export { assignTask } from "./assign.service.js";
+export { type Reassignment, reassignOpenTasksOf } from "./reassign.service.js";
 export { approveTask, type DecisionResult, getTask, listTasks, rejectTask, type TaskQuery } from "./task.service.js";
 export { type Signal, SIGNALS } from "./task.signals.js";
 export {

@@ -1,0 +1,73 @@
+// What a SCIM client reads first: ServiceProviderConfig, ResourceTypes and Schemas (RFC 7643 §5–7).
+import { MAX_RESULTS } from "./scim.list.js";
+import { ENTERPRISE_SCHEMA, GROUP_SCHEMA, LIST_SCHEMA, USER_SCHEMA, schemaDefinitions } from "./scim.schema.js";
+
+/** The largest request body a SCIM endpoint reads. */
+export const MAX_PAYLOAD = 1024 * 1024;
+
+/** ServiceProviderConfig: PATCH, filters and ETags supported; no bulk, sort or password changes. */
+export function serviceProviderConfig(base: string) {
+  return {
+    schemas: ["urn:ietf:params:scim:schemas:core:2.0:ServiceProviderConfig"],
+    documentationUri: "https://github.com/clerk/clerk/blob/main/docs/scim.md",
+    patch: { supported: true },
+    bulk: { supported: false, maxOperations: 0, maxPayloadSize: MAX_PAYLOAD },
+    filter: { supported: true, maxResults: MAX_RESULTS },
+    changePassword: { supported: false },
+    sort: { supported: false },
+    etag: { supported: true },
+    authenticationSchemes: [
+      {
+        type: "oauthbearertoken",
+        name: "Bearer token",
+        description: "A SCIM token of this organization: clerk scim token create --org <org>",
+        primary: true,
+      },
+    ],
+    meta: { resourceType: "ServiceProviderConfig", location: `${base}/ServiceProviderConfig` },
+  };
+}
+
+/** The two resource types, User with the enterprise extension. */
+export function resourceTypes(base: string) {
+  const resources = [
+    {
+      schemas: ["urn:ietf:params:scim:schemas:core:2.0:ResourceType"],
+      id: "User",
+      name: "User",
+      endpoint: "/Users",
+      description: "A member of the organization",
+      schema: USER_SCHEMA,
+      schemaExtensions: [{ schema: ENTERPRISE_SCHEMA, required: false }],
+      meta: { resourceType: "ResourceType", location: `${base}/ResourceTypes/User` },
+    },
+    {
+      schemas: ["urn:ietf:params:scim:schemas:core:2.0:ResourceType"],
+      id: "Group",
+      name: "Group",
+      endpoint: "/Groups",
+      description: "A group whose members get the roles mapped to its name",
+      schema: GROUP_SCHEMA,
+      meta: { resourceType: "ResourceType", location: `${base}/ResourceTypes/Group` },
+    },
+  ];
+  return {
+    schemas: [LIST_SCHEMA],
+    totalResults: resources.length,
+    startIndex: 1,
+    itemsPerPage: resources.length,
+    Resources: resources,
+  };
+}
+
+/** The schemas, as a ListResponse. */
+export function schemaList(base: string) {
+  const resources = schemaDefinitions(base);
+  return {
+    schemas: [LIST_SCHEMA],
+    totalResults: resources.length,
+    startIndex: 1,
+    itemsPerPage: resources.length,
+    Resources: resources,
+  };
+}
