@@ -2,7 +2,6 @@
 import { createHash, randomUUID } from "node:crypto";
 import rateLimit from "@fastify/rate-limit";
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from "fastify";
-import { sql } from "kysely";
 import type { Clock } from "../clock.js";
 import type { Runtime, ServiceContext, TxtResolver } from "../context.js";
 import { contextFor } from "../context-builder.js";
@@ -19,6 +18,9 @@ import { errorHandler } from "./error-handler.js";
 import { registerAcceptPage } from "./invitation-page.js";
 import { registerDocs } from "./openapi.js";
 import { PROTECTED_RESOURCE_PATH, registerMcp } from "../mcp/index.js";
+import { registerConsistency } from "./consistency.js";
+import { METRICS_PATH, registerMetrics } from "./metrics.js";
+import { notReadyBecause } from "./readiness.js";
 import { mount, mountAll } from "./route.js";
 import { isSignInPath, registerSignIn, sessionCookie } from "./sign-in.js";
 
@@ -54,6 +56,7 @@ export interface AppOptions {
 const PUBLIC_PATHS = new Set([
   "/healthz",
   "/readyz",
+  METRICS_PATH,
   "/v1/openapi.json",
   "/docs",
   "/.well-known/jwks.json",
@@ -214,13 +217,12 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   mount(app, wellKnownJwks);
   app.get("/healthz", async () => ({ status: "ok" }));
   app.get("/readyz", async (_request, reply) => {
-    try {
-      await sql`select 1`.execute(options.store.db);
-      return { status: "ready", database: options.store.dialect.name };
-    } catch {
-      return reply.status(503).send({ status: "unavailable", database: options.store.dialect.name });
-    }
+    const reason = await notReadyBecause(options.store, options.runtime);
+    if (reason === null) return { status: "ready", database: options.store.dialect.name };
+    return reply.status(503).send({ status: "unavailable", database: options.store.dialect.name, reason });
   });
+  registerMetrics(app, options);
+  registerConsistency(app);
 
   await registerSignIn(app);
   registerDashboard(app);

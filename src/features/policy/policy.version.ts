@@ -1,6 +1,7 @@
 // The policy versions compiled policies are cached against, and the lock that makes policy writers take turns.
 import { sql } from "kysely";
-import type { ServiceContext } from "../../context.js";
+import { type PolicyChange, type ServiceContext, policyCommitted } from "../../context.js";
+import { POLICY_CHANNEL } from "../../store/change-feed.js";
 
 /**
  * Marks the policy of an organization (or, for `null`, of the whole instance: instance-wide roles and the
@@ -9,13 +10,25 @@ import type { ServiceContext } from "../../context.js";
  * compiled policies read (an organization moved, a permission renamed). The only writer of policy_version.
  */
 export async function markPolicyChanged(ctx: ServiceContext, organizationId: string | null): Promise<void> {
+  const version = await bumpVersion(ctx, organizationId);
+  if (version === undefined) return;
+  const change: PolicyChange = { key: organizationId ?? "*", version };
+  // Sent inside the writing transaction, so other servers hear it only once it commits (and never if it rolls back).
+  if (ctx.dialect.supportsNotify) await sql`select pg_notify(${POLICY_CHANNEL}, ${change.key})`.execute(ctx.db);
+  if (ctx.pendingChanges) ctx.pendingChanges.push(change);
+  // Outside inTransaction (a statement of its own) the change is already committed.
+  else if (!ctx.db.isTransaction) policyCommitted(ctx, [change]);
+}
+
+async function bumpVersion(ctx: ServiceContext, organizationId: string | null): Promise<number | undefined> {
   if (organizationId !== null) {
-    await ctx.db
+    const row = await ctx.db
       .updateTable("organizations")
       .set((eb) => ({ policy_version: eb("policy_version", "+", 1) }))
       .where("id", "=", organizationId)
-      .execute();
-    return;
+      .returning("policy_version")
+      .executeTakeFirst();
+    return row === undefined ? undefined : Number(row.policy_version);
   }
   const now = ctx.clock.now();
   await ctx.db
@@ -24,11 +37,13 @@ export async function markPolicyChanged(ctx: ServiceContext, organizationId: str
     .onConflict((oc) => oc.column("key").doNothing())
     .execute();
   // One atomic UPDATE, so two concurrent changes can never both write the same next version.
-  await ctx.db
+  const row = await ctx.db
     .updateTable("settings")
     .set({ value: sql<string>`cast(cast(value as integer) + 1 as text)`, updated_at: now })
     .where("key", "=", "policy_version")
-    .execute();
+    .returning("value")
+    .executeTakeFirstOrThrow();
+  return Number(row.value);
 }
 
 /**
