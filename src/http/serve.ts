@@ -106,8 +106,12 @@ export async function serve(
       clearInterval(timers);
       const force = setTimeout(() => app.server.closeAllConnections(), options.drainMs ?? 10_000);
       force.unref();
+      // A keep-alive connection whose request finished while draining is idle now: close it, not after its timeout.
+      const idle = setInterval(() => app.server.closeIdleConnections(), 50);
+      idle.unref();
       await app.close();
       clearTimeout(force);
+      clearInterval(idle);
       await ticking;
       await flushUsage(ctx);
       await ctx.runtime.changeFeed?.close();
