@@ -27,6 +27,19 @@ function secondsFromEnv(name: string): number | undefined {
   return seconds * 1000;
 }
 
+/** A positive whole number of requests per minute from the environment variable `name`; undefined when unset. */
+function perMinuteFromEnv(name: string): number | undefined {
+  const value = process.env[name];
+  if (value === undefined || value === "") return undefined;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n <= 0)
+    throw new ClerkError(
+      "input.invalid",
+      `${name}="${value}" is not a positive whole number of requests such as 1200.`,
+    );
+  return n;
+}
+
 /**
  * CLERK_TRUST_PROXY: the proxies allowed to name the client in X-Forwarded-For, as Fastify's trustProxy takes
  * them: addresses or CIDRs ("127.0.0.1,10.0.0.0/8"), or "true" for any (only when nothing but
@@ -77,6 +90,7 @@ export function registerServeCommand(program: Command): void {
           usageFlushMs: usageFlushMs(),
           jobLeaseMs: secondsFromEnv("CLERK_JOB_LEASE_SECONDS"),
           drainMs: secondsFromEnv("CLERK_DRAIN_SECONDS"),
+          rateLimitPerMinute: perMinuteFromEnv("CLERK_RATE_LIMIT_PER_MINUTE"),
           trustProxy: trustProxyFrom(process.env.CLERK_TRUST_PROXY),
         }).catch((error: unknown) => {
           throw listenError(error, o.host, port);

@@ -27,6 +27,8 @@ export interface ServeOptions {
   jobsIntervalMs?: number;
   /** How long a claimed timer stays with this server before another may take it over (default 60 s). */
   jobLeaseMs?: number;
+  /** Requests per minute per key (or per address without one), per server; default 1200. */
+  rateLimitPerMinute?: number;
   /** How long a shutdown waits for in-flight requests before it closes their connections (default 10 s). */
   drainMs?: number;
 }
@@ -56,6 +58,7 @@ export async function serve(
     clock: options.clock,
     runtime: ctx.runtime,
     trustProxy: options.trustProxy,
+    rateLimitPerMinute: options.rateLimitPerMinute,
     logger: { level: process.env.CLERK_LOG_LEVEL ?? "info" },
   });
   // On a store that announces commits (PostgreSQL), other servers' policy changes are heard live, and
