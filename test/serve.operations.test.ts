@@ -1,14 +1,17 @@
 // What an operator relies on: /metrics (who may read it, what it says), /readyz while migrations run, and a
 // SIGTERM-style stop that lets the request in flight finish.
+import type { FastifyInstance } from "fastify";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { systemClock } from "../src/clock.js";
+import { createRuntime } from "../src/context.js";
 import { contextFor } from "../src/context-builder.js";
 import { createKey } from "../src/features/keys/index.js";
 import { addMember, createOrganization } from "../src/features/members/index.js";
 import { ensureInstance } from "../src/features/roles/index.js";
+import { buildApp } from "../src/http/app.js";
 import { serve } from "../src/http/serve.js";
-import { openStore } from "../src/store/index.js";
+import { type Store, openStore } from "../src/store/index.js";
 import { DIALECTS, OPERATOR, freshLocation } from "./helpers/store.js";
 
 for (const dialect of DIALECTS) {
@@ -139,3 +142,47 @@ for (const dialect of DIALECTS) {
     });
   });
 }
+
+if (DIALECTS.includes("postgres"))
+  describe("postgres: a key's rate limit holds across servers", () => {
+    it("two servers with a limit of 10 a minute let one key make 10 requests between them, then answer 429", async () => {
+      const location = await freshLocation("postgres");
+      const stores = [await openStore(location), await openStore(location)];
+      const ctx = contextFor(stores[0] as Store, { clock: systemClock, actor: OPERATOR });
+      await ensureInstance({ ...ctx, actor: { type: "system", id: null, label: "system" } });
+      const { secret } = await createKey(ctx, { name: "limited" });
+      const apps = await Promise.all(
+        stores.map((store) =>
+          buildApp({ store, clock: systemClock, runtime: createRuntime(), rateLimitPerMinute: 10 }),
+        ),
+      );
+      try {
+        const [a, b] = apps as [FastifyInstance, FastifyInstance];
+        const get = async (app: FastifyInstance) =>
+          (
+            await app.inject({
+              method: "GET",
+              url: "/v1/organizations",
+              headers: { authorization: `Bearer ${secret}` },
+            })
+          ).statusCode;
+        const shared = async (n: number) => {
+          for (let i = 0; i < 200; i++) {
+            const row = await ctx.db.selectFrom("rate_limit_hits").select("count").executeTakeFirst();
+            if (Number(row?.count ?? 0) >= n) return;
+            await new Promise((r) => setTimeout(r, 25));
+          }
+        };
+        for (let i = 0; i < 6; i++) expect(await get(a)).toBe(200);
+        await shared(6); // A has added its hits to the shared row
+        expect(await get(b)).toBe(200);
+        await shared(7); // and B has read the total back
+        const answers: number[] = [];
+        for (let i = 0; i < 5; i++) answers.push(await get(b));
+        expect(answers).toEqual([200, 200, 200, 429, 429]);
+      } finally {
+        for (const app of apps) await app.close();
+        for (const store of stores) await store.close();
+      }
+    });
+  });

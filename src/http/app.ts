@@ -19,6 +19,7 @@ import { registerAcceptPage } from "./invitation-page.js";
 import { registerDocs } from "./openapi.js";
 import { PROTECTED_RESOURCE_PATH, registerMcp } from "../mcp/index.js";
 import { registerConsistency } from "./consistency.js";
+import { sharedRateLimitOption } from "./shared-rate-limit.js";
 import { METRICS_PATH, registerMetrics } from "./metrics.js";
 import { notReadyBecause } from "./readiness.js";
 import { mount, mountAll } from "./route.js";
@@ -161,6 +162,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   });
 
   await app.register(rateLimit, {
+    ...sharedRateLimitOption(app, options.store, options.clock),
     max: options.rateLimitPerMinute ?? 1200,
     timeWindow: 60_000,
     keyGenerator: (request) => {

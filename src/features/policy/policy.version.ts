@@ -10,17 +10,7 @@ import { POLICY_CHANNEL } from "../../store/change-feed.js";
  * compiled policies read (an organization moved, a permission renamed). The only writer of policy_version.
  */
 export async function markPolicyChanged(ctx: ServiceContext, organizationId: string | null): Promise<void> {
-  const version = await bumpVersion(ctx, organizationId);
-  if (version === undefined) return;
-  const change: PolicyChange = { key: organizationId ?? "*", version };
-  // Sent inside the writing transaction, so other servers hear it only once it commits (and never if it rolls back).
-  if (ctx.dialect.supportsNotify) await sql`select pg_notify(${POLICY_CHANNEL}, ${change.key})`.execute(ctx.db);
-  if (ctx.pendingChanges) ctx.pendingChanges.push(change);
-  // Outside inTransaction (a statement of its own) the change is already committed.
-  else if (!ctx.db.isTransaction) policyCommitted(ctx, [change]);
-}
-
-async function bumpVersion(ctx: ServiceContext, organizationId: string | null): Promise<number | undefined> {
+  let version: number | undefined;
   if (organizationId !== null) {
     const row = await ctx.db
       .updateTable("organizations")
@@ -28,22 +18,35 @@ async function bumpVersion(ctx: ServiceContext, organizationId: string | null): 
       .where("id", "=", organizationId)
       .returning("policy_version")
       .executeTakeFirst();
-    return row === undefined ? undefined : Number(row.policy_version);
+    version = row === undefined ? undefined : Number(row.policy_version);
+  } else {
+    const now = ctx.clock.now();
+    await ctx.db
+      .insertInto("settings")
+      .values({ key: "policy_version", value: "1", updated_at: now })
+      .onConflict((oc) => oc.column("key").doNothing())
+      .execute();
+    // One atomic UPDATE, so two concurrent changes can never both write the same next version.
+    const row = await ctx.db
+      .updateTable("settings")
+      .set({ value: sql<string>`cast(cast(value as integer) + 1 as text)`, updated_at: now })
+      .where("key", "=", "policy_version")
+      .returning("value")
+      .executeTakeFirstOrThrow();
+    version = Number(row.value);
   }
-  const now = ctx.clock.now();
-  await ctx.db
-    .insertInto("settings")
-    .values({ key: "policy_version", value: "1", updated_at: now })
-    .onConflict((oc) => oc.column("key").doNothing())
-    .execute();
-  // One atomic UPDATE, so two concurrent changes can never both write the same next version.
-  const row = await ctx.db
-    .updateTable("settings")
-    .set({ value: sql<string>`cast(cast(value as integer) + 1 as text)`, updated_at: now })
-    .where("key", "=", "policy_version")
-    .returning("value")
-    .executeTakeFirstOrThrow();
-  return Number(row.value);
+  if (version !== undefined) await announce(ctx, { key: organizationId ?? "*", version });
+}
+
+/**
+ * Tells the other servers (PostgreSQL NOTIFY, sent inside the writing transaction, so it is heard only once
+ * that commits, and never if it rolls back) and this process's caches (once the transaction commits).
+ */
+async function announce(ctx: ServiceContext, change: PolicyChange): Promise<void> {
+  if (ctx.dialect.supportsNotify) await sql`select pg_notify(${POLICY_CHANNEL}, ${change.key})`.execute(ctx.db);
+  if (ctx.pendingChanges) ctx.pendingChanges.push(change);
+  // Outside inTransaction (a statement of its own) the change is already committed.
+  else if (!ctx.db.isTransaction) policyCommitted(ctx, [change]);
 }
 
 /**
