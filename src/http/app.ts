@@ -215,6 +215,9 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     }
   });
 
+  // Before the routes: both add route-level hooks to the routes registered after them.
+  registerMetrics(app, options);
+  registerConsistency(app);
   registerDocs(app);
   mount(app, wellKnownJwks);
   app.get("/healthz", async () => ({ status: "ok" }));
@@ -223,8 +226,6 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     if (reason === null) return { status: "ready", database: options.store.dialect.name };
     return reply.status(503).send({ status: "unavailable", database: options.store.dialect.name, reason });
   });
-  registerMetrics(app, options);
-  registerConsistency(app);
 
   await registerSignIn(app);
   registerDashboard(app);

@@ -1,6 +1,7 @@
 // Consistency tokens: every write answers the policy versions it moved in a header, which POST /v1/check takes back.
-import type { FastifyInstance } from "fastify";
+import type { FastifyInstance, onRequestHookHandler, onSendHookHandler } from "fastify";
 import type { PolicyChange } from "../context.js";
+import { hooksOf } from "./metrics.js";
 
 /**
  * The response header carrying a write's consistency token. A header rather than a body field: Clerk-shaped
@@ -18,17 +19,25 @@ export function formatConsistencyToken(changes: readonly PolicyChange[]): string
   return [...highest].map(([key, version]) => `${key}@${version}`).join(",");
 }
 
-/** Gives each write request a place to record what it moved, and answers it in the header. */
+/**
+ * Gives each request of a write route (every method but GET, HEAD and OPTIONS; POST /v1/check excepted) a place
+ * to record what it moved, and answers it in the header. Route-level hooks on the routes registered after it
+ * (call it before the routes): reads and checks pay nothing.
+ */
 export function registerConsistency(app: FastifyInstance): void {
-  app.addHook("onRequest", (request, _reply, done) => {
-    // Reads and checks move nothing: they get no collector (and the check path no allocation).
-    if (!READS.has(request.method) && request.routeOptions.url !== "/v1/check" && request.ctx !== undefined)
-      request.ctx = { ...request.ctx, writes: [] };
+  const collect: onRequestHookHandler = (request, _reply, done) => {
+    if (request.ctx !== undefined) request.ctx = { ...request.ctx, writes: [] };
     done();
-  });
-  app.addHook("onSend", (request, reply, payload, done) => {
+  };
+  const answer: onSendHookHandler = (request, reply, payload, done) => {
     const writes = request.ctx?.writes;
     if (writes !== undefined && writes.length > 0) reply.header(CONSISTENCY_HEADER, formatConsistencyToken(writes));
     done(null, payload);
+  };
+  app.addHook("onRoute", (route) => {
+    const methods = Array.isArray(route.method) ? route.method : [route.method];
+    if (methods.every((m) => READS.has(m)) || route.url === "/v1/check") return;
+    route.onRequest = [...hooksOf(route.onRequest), collect];
+    route.onSend = [...hooksOf(route.onSend), answer];
   });
 }

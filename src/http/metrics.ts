@@ -1,6 +1,6 @@
 // GET /metrics in Prometheus text format: requests by route pattern, checks, policy reloads, timers, outbox, pool.
 import { timingSafeEqual } from "node:crypto";
-import type { FastifyInstance, FastifyRequest } from "fastify";
+import type { FastifyInstance, FastifyRequest, onResponseHookHandler } from "fastify";
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from "prom-client";
 import type { Clock } from "../clock.js";
 import type { Runtime } from "../context.js";
@@ -30,7 +30,16 @@ export function mayReadMetrics(request: FastifyRequest, token: string | undefine
 
 type Child = { observe(value: number): void };
 
-/** Registers /metrics and the per-request hook on `app`; services count through `runtime.metrics`. */
+/** A route's hooks of one kind as a list (Fastify takes one function or an array). */
+export function hooksOf<T>(hooks: T | T[] | undefined): T[] {
+  if (hooks === undefined) return [];
+  return Array.isArray(hooks) ? hooks : [hooks];
+}
+
+/**
+ * Registers /metrics and a response hook on every route registered after it (call it before the routes);
+ * services count through `runtime.metrics`. Requests that match no route are not counted.
+ */
 export function registerMetrics(app: FastifyInstance, options: { store: Store; runtime: Runtime; clock: Clock }): void {
   const { store, runtime, clock } = options;
   const registry = new Registry();
@@ -169,21 +178,21 @@ export function registerMetrics(app: FastifyInstance, options: { store: Store; r
     });
   }
 
-  // One histogram child per method, route pattern and status, found through nested maps: no label object
-  // or key string is built per request.
-  const children = new Map<string, Map<string, Map<number, Child>>>();
-  app.addHook("onResponse", (request, reply, done) => {
-    const method = request.method;
-    const route = request.routeOptions.url ?? "unmatched";
-    const status = reply.statusCode;
-    let byRoute = children.get(method);
-    if (!byRoute) children.set(method, (byRoute = new Map()));
-    let byStatus = byRoute.get(route);
-    if (!byStatus) byRoute.set(route, (byStatus = new Map()));
-    let child = byStatus.get(status);
-    if (!child) byStatus.set(status, (child = requests.labels(method, route, String(status))));
-    child.observe(reply.elapsedTime / 1000);
-    done();
+  // Each route gets its own response hook, which knows its pattern (reading request.routeOptions would build an
+  // object per request) and keeps one histogram child per method and status: nothing is allocated per request.
+  app.addHook("onRoute", (route) => {
+    const pattern = route.url;
+    const children = new Map<string, Map<number, Child>>();
+    const observe: onResponseHookHandler = (request, reply, done) => {
+      let byStatus = children.get(request.method);
+      if (!byStatus) children.set(request.method, (byStatus = new Map()));
+      let child = byStatus.get(reply.statusCode);
+      if (!child)
+        byStatus.set(reply.statusCode, (child = requests.labels(request.method, pattern, String(reply.statusCode))));
+      child.observe(reply.elapsedTime / 1000);
+      done();
+    };
+    route.onResponse = [...hooksOf(route.onResponse), observe];
   });
 
   app.get(METRICS_PATH, async (request, reply) => {
