@@ -119,6 +119,15 @@ export async function run(): Promise<void> {
     console.log(
       `  POST /v1/check, 30 connections, ${SECONDS} s: one server ${Math.round(one)}/s, three servers ${Math.round(three)}/s (×${(three / one).toFixed(2)}; ${(await import("node:os")).availableParallelism()} cores for servers, PostgreSQL and the load)`,
     );
+    console.log(
+      JSON.stringify({
+        bench: "cluster",
+        propagation_p50_ms: Number(quantile(delays, 0.5).toFixed(1)),
+        propagation_p99_ms: Number(quantile(delays, 0.99).toFixed(1)),
+        checks_per_s_one: Math.round(one),
+        checks_per_s_three: Math.round(three),
+      }),
+    );
   } finally {
     for (const s of servers) s.child.kill("SIGTERM");
     await new Promise((r) => setTimeout(r, 500));

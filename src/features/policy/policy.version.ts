@@ -35,7 +35,8 @@ export async function markPolicyChanged(ctx: ServiceContext, organizationId: str
       .executeTakeFirstOrThrow();
     version = Number(row.value);
   }
-  if (version !== undefined) await announce(ctx, { key: organizationId ?? "*", version });
+  // Announced even when the organization's row is already gone: servers must drop what they compiled from it.
+  await announce(ctx, { key: organizationId ?? "*", version: version ?? 0 });
 }
 
 /**
