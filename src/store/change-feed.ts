@@ -18,15 +18,7 @@ export interface ChangeFeed {
   subscribe(listener: (key: string) => void): void;
   /** Delivers a change this process committed itself, without waiting for the database's echo. */
   announceLocal(key: string): void;
-  /** Resolves once the feed is healthy, or after `timeoutMs` (false). */
-  ready(timeoutMs: number): Promise<boolean>;
   close(): Promise<void>;
-}
-
-/** Counters the feed reports to metrics. */
-export interface ChangeFeedStats {
-  received: number;
-  reconnects: number;
 }
 
 /**
@@ -39,13 +31,11 @@ export class PostgresChangeFeed implements ChangeFeed {
   healthy = false;
   epoch = 0;
   seq = 0;
-  readonly stats: ChangeFeedStats = { received: 0, reconnects: 0 };
   private client: pg.Client | undefined;
   private readonly listeners: ((key: string) => void)[] = [];
   private closed = false;
   private attempts = 0;
   private retry: NodeJS.Timeout | undefined;
-  private waiters: (() => void)[] = [];
 
   constructor(
     private readonly url: string,
@@ -62,22 +52,6 @@ export class PostgresChangeFeed implements ChangeFeed {
     this.deliver(key);
   }
 
-  ready(timeoutMs: number): Promise<boolean> {
-    if (this.healthy) return Promise.resolve(true);
-    return new Promise((resolve) => {
-      const timer = setTimeout(() => resolve(this.healthy), timeoutMs);
-      this.waiters.push(() => {
-        clearTimeout(timer);
-        resolve(true);
-      });
-    });
-  }
-
-  /** The backend process id of the LISTEN connection (tests terminate it to prove recovery). */
-  get backendPid(): number | undefined {
-    return (this.client as unknown as { processID?: number } | undefined)?.processID;
-  }
-
   private deliver(key: string): void {
     this.seq += 1;
     for (const listener of this.listeners) listener(key);
@@ -87,9 +61,6 @@ export class PostgresChangeFeed implements ChangeFeed {
     if (this.healthy === healthy) return;
     this.healthy = healthy;
     this.epoch += 1;
-    if (healthy) {
-      for (const wake of this.waiters.splice(0)) wake();
-    }
   }
 
   private async connect(): Promise<void> {
@@ -111,7 +82,6 @@ export class PostgresChangeFeed implements ChangeFeed {
       if (this.closed) return;
       if (error !== undefined) this.onError(error);
       this.attempts += 1;
-      this.stats.reconnects += 1;
       this.retry = setTimeout(() => void this.connect(), backoffMs(this.attempts, 10_000) / 4);
       this.retry.unref();
     };
@@ -119,7 +89,6 @@ export class PostgresChangeFeed implements ChangeFeed {
     client.on("end", () => onLost());
     client.on("notification", (message) => {
       if (message.channel !== POLICY_CHANNEL || message.payload === undefined) return;
-      this.stats.received += 1;
       this.deliver(message.payload);
     });
     try {
