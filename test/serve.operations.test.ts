@@ -62,6 +62,7 @@ for (const dialect of DIALECTS) {
       expect(text).toMatch(/clerk_jobs\{state="due"\} 0/);
       expect(text).toMatch(/clerk_outbox\{state="dead"\} 0/);
       expect(text).toMatch(/clerk_job_lag_seconds 0/);
+      expect(text).toContain("clerk_process_resident_memory_bytes");
       if (dialect === "postgres") expect(text).toMatch(/clerk_db_pool_connections\{state="max"\} 10/);
       expect(text).not.toContain(orgId);
       expect(text).not.toContain(userId);

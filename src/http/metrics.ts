@@ -30,6 +30,17 @@ export function mayReadMetrics(request: FastifyRequest, token: string | undefine
 
 type Child = { observe(value: number): void };
 
+let processRegistry: Registry | undefined;
+
+/** prom-client's process metrics (CPU, memory, event-loop lag): collected once per process, however many apps. */
+function processMetrics(): Registry {
+  if (processRegistry === undefined) {
+    processRegistry = new Registry();
+    collectDefaultMetrics({ register: processRegistry, prefix: "clerk_process_" });
+  }
+  return processRegistry;
+}
+
 /** A route's hooks of one kind as a list (Fastify takes one function or an array). */
 export function hooksOf<T>(hooks: T | T[] | undefined): T[] {
   if (hooks === undefined) return [];
@@ -43,7 +54,6 @@ export function hooksOf<T>(hooks: T | T[] | undefined): T[] {
 export function registerMetrics(app: FastifyInstance, options: { store: Store; runtime: Runtime; clock: Clock }): void {
   const { store, runtime, clock } = options;
   const registry = new Registry();
-  collectDefaultMetrics({ register: registry, prefix: "clerk_process_" });
   const requests = new Histogram({
     name: "clerk_http_request_duration_seconds",
     help: "HTTP requests by method, route pattern and status: the _count is the request rate, the buckets the latency.",
@@ -201,7 +211,7 @@ export function registerMetrics(app: FastifyInstance, options: { store: Store; r
         "metrics.forbidden",
         "GET /metrics is open to loopback connections only; from elsewhere send Authorization: Bearer <CLERK_METRICS_TOKEN> (set that variable on the server).",
       );
-    const text = await registry.metrics();
+    const text = await Registry.merge([processMetrics(), registry]).metrics();
     return reply.type(registry.contentType).send(text);
   });
 }
