@@ -36,7 +36,7 @@ let processRegistry: Registry | undefined;
 function processMetrics(): Registry {
   if (processRegistry === undefined) {
     processRegistry = new Registry();
-    collectDefaultMetrics({ register: processRegistry, prefix: "clerk_process_" });
+    collectDefaultMetrics({ register: processRegistry, prefix: "clerk_" });
   }
   return processRegistry;
 }
