@@ -1,7 +1,9 @@
 // Cluster benchmark: three `clerk serve` on one throwaway PostgreSQL. How long after a role change through A
 // do B and C answer the new decision (p50/p99), and checks/s spread over three servers against one.
 import { type ChildProcess, spawn } from "node:child_process";
-import { resolve } from "node:path";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
 import autocannon from "autocannon";
 import pg from "pg";
 import { systemClock } from "../src/clock.js";
@@ -41,6 +43,9 @@ const quantile = (sorted: number[], q: number) =>
   sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] as number;
 
 export async function run(): Promise<void> {
+  // The instance's master key file (PostgreSQL keeps it in the config directory): a throwaway one, never ./.clerk.
+  const configDir = mkdtempSync(join(tmpdir(), "clerk-bench-cluster-"));
+  process.env.CLERK_CONFIG_DIR = configDir;
   let admin: string | null = null;
   const stopPostgres = await startPostgres({
     provide: (_key: string, value: string | null) => {
@@ -132,5 +137,6 @@ export async function run(): Promise<void> {
     for (const s of servers) s.child.kill("SIGTERM");
     await new Promise((r) => setTimeout(r, 500));
     await stopPostgres();
+    rmSync(configDir, { recursive: true, force: true });
   }
 }
