@@ -3,6 +3,7 @@ import type { Kysely } from "kysely";
 import type { Clock } from "./clock.js";
 import { ClerkError } from "./errors.js";
 import type { Database } from "./store/database.js";
+import type { ChangeFeed } from "./store/change-feed.js";
 import type { DialectCapabilities } from "./store/dialect.js";
 
 /**
@@ -32,6 +33,28 @@ export interface Actor {
 export interface Runtime {
   /** Compiled policies by organization, owned by the access feature. */
   readonly caches: Map<string, unknown>;
+  /** Other servers' committed policy changes, heard live (a server on PostgreSQL); absent elsewhere. */
+  changeFeed?: ChangeFeed | undefined;
+  /** Counters for `GET /metrics` (a server); absent in the CLI. */
+  metrics?: RuntimeMetrics | undefined;
+  /** Set when a server begins to shut down: /readyz then fails so load balancers stop sending. */
+  draining?: boolean | undefined;
+}
+
+/** What services count for `GET /metrics`; the HTTP layer implements it with prom-client. */
+export interface RuntimeMetrics {
+  /** A compiled policy was (re)built from the store. */
+  policyCompiled(): void;
+  /** An organization's policy versions were read to confirm a cached policy (the per-check query the change feed saves). */
+  versionsRead(): void;
+  /** A check was decided (POST /v1/check). */
+  checked(allowed: boolean): void;
+}
+
+/** A policy version a committed write moved: the organization's id (`*`: the instance's) and its new version. */
+export interface PolicyChange {
+  readonly key: string;
+  readonly version: number;
 }
 
 /** What a service function needs. `db` is a transaction when the caller already opened one. */
@@ -43,6 +66,10 @@ export interface ServiceContext {
   readonly runtime: Runtime;
   readonly requestId?: string | undefined;
   readonly ip?: string | undefined;
+  /** The policy versions the open transaction moved, reported once it commits (set by `inTransaction`). */
+  readonly pendingChanges?: PolicyChange[] | undefined;
+  /** The policy versions this request's committed writes moved: the consistency token it answers with. */
+  readonly writes?: PolicyChange[] | undefined;
   /** The store's change token (SQLite), letting hot paths reuse what they read while nothing changed. */
   readonly changeToken?: (() => string) | undefined;
   /** Where the store lives, printable (any password removed), for `clerk status`. */
@@ -75,11 +102,25 @@ export async function inTransaction<T>(ctx: ServiceContext, fn: (tx: ServiceCont
   if (ctx.db.isTransaction) return fn(ctx);
   for (let attempt = 1; ; attempt++) {
     try {
-      return await ctx.db.transaction().execute((trx) => fn({ ...ctx, db: trx }));
+      const changes: PolicyChange[] = [];
+      const result = await ctx.db.transaction().execute((trx) => fn({ ...ctx, db: trx, pendingChanges: changes }));
+      if (changes.length > 0) policyCommitted(ctx, changes);
+      return result;
     } catch (error) {
       if (attempt === 1 && RETRYABLE.has((error as { code?: string }).code ?? "")) continue;
       throw asConflict(error) ?? error;
     }
+  }
+}
+
+/**
+ * Tells this process's caches about policy changes it just committed (other servers hear them through the
+ * store's NOTIFY), before the request that made them answers, and records them as the request's writes.
+ */
+export function policyCommitted(ctx: ServiceContext, changes: readonly PolicyChange[]): void {
+  for (const change of changes) {
+    ctx.runtime.changeFeed?.announceLocal(change.key);
+    ctx.writes?.push(change);
   }
 }
 

@@ -94,6 +94,36 @@ for (const dialect of DIALECTS) {
       expect(calls).toBe(1);
     });
 
+    it("a worker told to stop claims nothing more, and leaves the rest to another worker at once", async () => {
+      const ctx = await processAt(T0);
+      let stopping = false;
+      const ran: string[] = [];
+      const handlers: Record<string, JobHandler> = {
+        count: async (_tx, job) => {
+          ran.push(job.dedupeKey);
+          stopping = true; // SIGTERM arrives while the first job runs
+        },
+      };
+      await ctx.db.transaction().execute((trx) =>
+        scheduleJobs({ ...ctx, db: trx }, [
+          { kind: "count", key: "count:1", dueAt: T0 },
+          { kind: "count", key: "count:2", dueAt: T0 + 1 },
+        ]),
+      );
+      const first = await runDueJobs(ctx, handlers, { batch: 1, stopping: () => stopping });
+      expect(first.ran).toBe(1);
+      const left = await ctx.db
+        .selectFrom("jobs")
+        .select(["status", "lease_owner", "attempts"])
+        .where("dedupe_key", "=", "count:2")
+        .executeTakeFirstOrThrow();
+      expect(left).toEqual({ status: "pending", lease_owner: null, attempts: 0 });
+      // Another worker, at the same instant: no lease to wait out.
+      const other = await processAt(T0 + 1);
+      expect((await runDueJobs(other, handlers)).ran).toBe(1);
+      expect(ran).toEqual(["count:1", "count:2"]);
+    });
+
     it("retries a failing job with backoff, marks it failed after the last attempt, and fails an unknown kind at once", async () => {
       const clock = manualClock(T0);
       const ctx = { ...(await processAt(T0)), clock };

@@ -21,6 +21,7 @@ import { registerTaskCommands } from "../features/tasks/task.commands.js";
 import { registerWebhookCommands } from "../features/webhooks/webhook.commands.js";
 import { registerWorkflowCommands } from "../features/workflows/workflow.commands.js";
 import { VERSION } from "../version.js";
+import { registerBackupCommands } from "./backup.command.js";
 import { registerServeCommand } from "./serve.command.js";
 import { registerMcpCommand } from "../mcp/index.js";
 import { acceptSubjectEitherWay } from "./subject.js";
@@ -66,6 +67,7 @@ export function buildProgram(): Command {
   registerWebhookCommands(program);
   registerConfigCommands(program);
   registerServeCommand(program);
+  registerBackupCommands(program);
   registerMcpCommand(program);
   program.addHelpText(
     "after",

@@ -14,15 +14,30 @@ function parsePort(value: string): number {
 
 /** CLERK_USAGE_FLUSH_SECONDS: how often usage counters reach the store (health checks read them). */
 function usageFlushMs(): number | undefined {
-  const value = process.env.CLERK_USAGE_FLUSH_SECONDS;
+  return secondsFromEnv("CLERK_USAGE_FLUSH_SECONDS");
+}
+
+/** A positive number of seconds from the environment variable `name`, in ms; undefined when unset. */
+function secondsFromEnv(name: string): number | undefined {
+  const value = process.env[name];
   if (value === undefined || value === "") return undefined;
   const seconds = Number(value);
   if (!Number.isFinite(seconds) || seconds <= 0)
+    throw new ClerkError("input.invalid", `${name}="${value}" is not a positive number of seconds such as 30.`);
+  return seconds * 1000;
+}
+
+/** A positive whole number of requests per minute from the environment variable `name`; undefined when unset. */
+function perMinuteFromEnv(name: string): number | undefined {
+  const value = process.env[name];
+  if (value === undefined || value === "") return undefined;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n <= 0)
     throw new ClerkError(
       "input.invalid",
-      `CLERK_USAGE_FLUSH_SECONDS="${value}" is not a positive number of seconds such as 30.`,
+      `${name}="${value}" is not a positive whole number of requests such as 1200.`,
     );
-  return seconds * 1000;
+  return n;
 }
 
 /**
@@ -73,6 +88,9 @@ export function registerServeCommand(program: Command): void {
           port,
           host: o.host,
           usageFlushMs: usageFlushMs(),
+          jobLeaseMs: secondsFromEnv("CLERK_JOB_LEASE_SECONDS"),
+          drainMs: secondsFromEnv("CLERK_DRAIN_SECONDS"),
+          rateLimitPerMinute: perMinuteFromEnv("CLERK_RATE_LIMIT_PER_MINUTE"),
           trustProxy: trustProxyFrom(process.env.CLERK_TRUST_PROXY),
         }).catch((error: unknown) => {
           throw listenError(error, o.host, port);

@@ -2,7 +2,6 @@
 import { createHash, randomUUID } from "node:crypto";
 import rateLimit from "@fastify/rate-limit";
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from "fastify";
-import { sql } from "kysely";
 import type { Clock } from "../clock.js";
 import type { Runtime, ServiceContext, TxtResolver } from "../context.js";
 import { contextFor } from "../context-builder.js";
@@ -21,6 +20,10 @@ import { registerAcceptPage } from "./invitation-page.js";
 import { registerDocs } from "./openapi.js";
 import { registerScim } from "./scim.js";
 import { PROTECTED_RESOURCE_PATH, registerMcp } from "../mcp/index.js";
+import { registerConsistency } from "./consistency.js";
+import { sharedRateLimitOption } from "./shared-rate-limit.js";
+import { METRICS_PATH, registerMetrics } from "./metrics.js";
+import { notReadyBecause } from "./readiness.js";
 import { mount, mountAll } from "./route.js";
 import { isSignInPath, registerSignIn, sessionCookie } from "./sign-in.js";
 
@@ -56,6 +59,7 @@ export interface AppOptions {
 const PUBLIC_PATHS = new Set([
   "/healthz",
   "/readyz",
+  METRICS_PATH,
   "/v1/openapi.json",
   "/docs",
   "/.well-known/jwks.json",
@@ -160,6 +164,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   });
 
   await app.register(rateLimit, {
+    ...sharedRateLimitOption(app, options.store, options.clock),
     max: options.rateLimitPerMinute ?? 1200,
     timeWindow: 60_000,
     keyGenerator: (request) => {
@@ -213,16 +218,16 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     }
   });
 
+  // Before the routes: both add route-level hooks to the routes registered after them.
+  registerMetrics(app, options);
+  registerConsistency(app);
   registerDocs(app);
   mount(app, wellKnownJwks);
   app.get("/healthz", async () => ({ status: "ok" }));
   app.get("/readyz", async (_request, reply) => {
-    try {
-      await sql`select 1`.execute(options.store.db);
-      return { status: "ready", database: options.store.dialect.name };
-    } catch {
-      return reply.status(503).send({ status: "unavailable", database: options.store.dialect.name });
-    }
+    const reason = await notReadyBecause(options.store, options.runtime);
+    if (reason === null) return { status: "ready", database: options.store.dialect.name };
+    return reply.status(503).send({ status: "unavailable", database: options.store.dialect.name, reason });
   });
 
   await registerSignIn(app);

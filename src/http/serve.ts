@@ -2,7 +2,7 @@
 import type { FastifyInstance } from "fastify";
 import { type Clock } from "../clock.js";
 import { contextFor } from "../context-builder.js";
-import { flushUsage } from "../features/access/index.js";
+import { flushUsage, followPolicyChanges } from "../features/access/index.js";
 import { createKey, hasActiveKey } from "../features/keys/index.js";
 import { runDueJobs } from "../features/jobs/index.js";
 import { dispatchNotifications } from "../features/notifications/index.js";
@@ -25,6 +25,12 @@ export interface ServeOptions {
   trustProxy?: boolean | string;
   /** How often due timers (stage timeouts, escalations) run and due notifications are sent (default 250 ms). */
   jobsIntervalMs?: number;
+  /** How long a claimed timer stays with this server before another may take it over (default 60 s). */
+  jobLeaseMs?: number;
+  /** Requests per minute per key (or per address without one), per server; default 1200. */
+  rateLimitPerMinute?: number;
+  /** How long a shutdown waits for in-flight requests before it closes their connections (default 10 s). */
+  drainMs?: number;
 }
 
 /** Starts the server; resolves with the app and a `stop()` that shuts down gracefully. */
@@ -52,8 +58,17 @@ export async function serve(
     clock: options.clock,
     runtime: ctx.runtime,
     trustProxy: options.trustProxy,
+    rateLimitPerMinute: options.rateLimitPerMinute,
     logger: { level: process.env.CLERK_LOG_LEVEL ?? "info" },
   });
+  // On a store that announces commits (PostgreSQL), other servers' policy changes are heard live, and
+  // checks skip the per-request version query while the feed is healthy.
+  if (options.store.changeFeed) {
+    ctx.runtime.changeFeed = options.store.changeFeed((err) =>
+      app.log.warn({ err }, "the change feed lost its connection; checks read versions until it is back"),
+    );
+    followPolicyChanges(ctx.runtime);
+  }
   // Usage counters live in memory between flushes; the timer must not keep a stopping process alive.
   const flusher = setInterval(
     () => void flushUsage(ctx).catch((err: unknown) => app.log.warn({ err }, "usage flush failed")),
@@ -62,8 +77,13 @@ export async function serve(
   flusher.unref();
   // Timers are rows in the store, so those that fell due while no server ran fire on the first tick.
   let ticking: Promise<void> | undefined;
+  let stopping: Promise<void> | undefined;
   const tick = () => {
-    ticking ??= runDueJobs(ctx, TASK_JOB_HANDLERS)
+    if (stopping !== undefined) return;
+    ticking ??= runDueJobs(ctx, TASK_JOB_HANDLERS, {
+      leaseMs: options.jobLeaseMs,
+      stopping: () => stopping !== undefined,
+    })
       .then((r) => {
         if (r.failed > 0 || r.retried > 0) app.log.warn({ failed: r.failed, retried: r.retried }, "some timers failed");
         return dispatchNotifications(ctx);
@@ -80,14 +100,24 @@ export async function serve(
   timers.unref();
   tick();
   const url = await app.listen({ port: options.port, host: options.host });
-  let stopping: Promise<void> | undefined;
   const stop = () => {
     stopping ??= (async () => {
+      // /readyz answers 503 from now on, so a load balancer stops sending; Fastify stops accepting, lets the
+      // requests in flight finish (closing idle keep-alive connections), and after drainMs closes the rest.
+      ctx.runtime.draining = true;
       clearInterval(flusher);
       clearInterval(timers);
+      const force = setTimeout(() => app.server.closeAllConnections(), options.drainMs ?? 10_000);
+      force.unref();
+      // A keep-alive connection whose request finished while draining is idle now: close it, not after its timeout.
+      const idle = setInterval(() => app.server.closeIdleConnections(), 50);
+      idle.unref();
       await app.close();
+      clearTimeout(force);
+      clearInterval(idle);
       await ticking;
       await flushUsage(ctx);
+      await ctx.runtime.changeFeed?.close();
       await options.store.close();
     })();
     return stopping;

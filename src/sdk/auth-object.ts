@@ -38,6 +38,11 @@ export interface RemoteQuery {
   userId: string;
   permission: string;
   resource?: string;
+  /**
+   * A `Clerk-Consistency-Token` a write answered: the server decides on at least the policy versions it names
+   * (waiting up to 2 s for them), so a check right after a change sees that change on any server.
+   */
+  atLeast?: string;
 }
 
 /** How an auth object decides beyond the claims. */
@@ -89,7 +94,7 @@ export interface AuthObject {
    */
   protect(check?: AuthCheck | ((has: AuthObject["has"]) => boolean)): AuthObject;
   /** Asks the server (`POST /v1/check`), e.g. for `org:sys_*` permissions; needs `apiUrl` and `secretKey`. */
-  checkRemote(check: { permission: string; resource?: string }): Promise<RemoteDecision>;
+  checkRemote(check: { permission: string; resource?: string; atLeast?: string }): Promise<RemoteDecision>;
 }
 
 interface Grants {
@@ -208,6 +213,7 @@ export function authObject(
         userId,
         permission: check.permission,
         resource: check.resource,
+        ...(check.atLeast === undefined ? {} : { atLeast: check.atLeast }),
       });
     },
   };

@@ -61,6 +61,16 @@ describe("remote API", () => {
     ).toBe(false);
   });
 
+  it("passes a consistency token as at_least", async () => {
+    await checkRemote(options(), {
+      organizationId: "org_1",
+      userId: "user_alice",
+      permission: "org:code:read",
+      atLeast: "org_1@7",
+    });
+    expect(JSON.parse(api.requests.at(-1)!.body)).toMatchObject({ organization_id: "org_1", at_least: "org_1@7" });
+  });
+
   it("reports a refused key, a malformed answer and an unreachable server as RemoteApiError", async () => {
     await expect(
       fetchMemberPermissions({ ...options(), secretKey: "sk_wrong" }, "org_1", "user_alice"),

@@ -100,6 +100,8 @@ export async function fetchMemberPermissions(
  * @throws RemoteApiError when the call fails or the answer has no boolean `allowed`.
  * @example
  * const { allowed, reason } = await checkRemote({ apiUrl, secretKey }, { organizationId, userId, permission: "org:code:write", resource: "path:docs/a.md" });
+ * // Right after a change made elsewhere: pass the token its response carried.
+ * const fresh = await checkRemote({ apiUrl, secretKey }, { organizationId, userId, permission: "org:code:write", atLeast: res.headers.get("clerk-consistency-token") ?? undefined });
  */
 export async function checkRemote(options: RemoteApiOptions, query: RemoteQuery): Promise<RemoteDecision> {
   const body = (await call(options, "/v1/check", {
@@ -109,6 +111,7 @@ export async function checkRemote(options: RemoteApiOptions, query: RemoteQuery)
       user_id: query.userId,
       permission: query.permission,
       ...(query.resource === undefined ? {} : { resource: query.resource }),
+      ...(query.atLeast === undefined ? {} : { at_least: query.atLeast }),
     },
   })) as { allowed?: unknown; reason?: unknown } | null;
   if (typeof body?.allowed !== "boolean")

@@ -53,6 +53,8 @@ import type {
   WorkflowsTable,
 } from "../features/workflows/workflow.table.js";
 
+import type { RateLimitHitsTable } from "../features/limits/limit.table.js";
+
 /** Every table of the store. */
 export interface Database {
   settings: SettingsTable;
@@ -105,4 +107,5 @@ export interface Database {
   notifications: NotificationsTable;
   notification_attempts: NotificationAttemptsTable;
   webhook_endpoints: WebhookEndpointsTable;
+  rate_limit_hits: RateLimitHitsTable;
 }

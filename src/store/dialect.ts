@@ -11,6 +11,8 @@ export interface DialectCapabilities {
   readonly multiWriter: boolean;
   /** Transaction-scoped advisory locks (pg_advisory_xact_lock), for work with no row to lock yet. */
   readonly supportsAdvisoryLocks: boolean;
+  /** LISTEN/NOTIFY: a commit can announce itself to every other server on the same database. */
+  readonly supportsNotify: boolean;
 }
 
 export const SQLITE_CAPABILITIES: DialectCapabilities = Object.freeze({
@@ -19,6 +21,7 @@ export const SQLITE_CAPABILITIES: DialectCapabilities = Object.freeze({
   supportsSkipLocked: false,
   multiWriter: false,
   supportsAdvisoryLocks: false,
+  supportsNotify: false,
 });
 
 export const POSTGRES_CAPABILITIES: DialectCapabilities = Object.freeze({
@@ -27,4 +30,5 @@ export const POSTGRES_CAPABILITIES: DialectCapabilities = Object.freeze({
   supportsSkipLocked: true,
   multiWriter: true,
   supportsAdvisoryLocks: true,
+  supportsNotify: true,
 });

@@ -1,6 +1,7 @@
 // The store's public face: open a store, its types and capability flags.
 export type { Database } from "./database.js";
 export type { DialectCapabilities } from "./dialect.js";
+export { type ChangeFeed, POLICY_CHANNEL, PostgresChangeFeed } from "./change-feed.js";
 export {
   DATABASE_FILE,
   chooseStore,

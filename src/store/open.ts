@@ -1,9 +1,10 @@
 // Opens the store named by a flag, CLERK_DATABASE_URL or the default file, and migrates it.
 import { join, resolve } from "node:path";
-import { Kysely } from "kysely";
+import { type Dialect, Kysely } from "kysely";
 import { locateConfigDir } from "../config-dir.js";
 import type { Database } from "./database.js";
 import { type DialectCapabilities, POSTGRES_CAPABILITIES, SQLITE_CAPABILITIES } from "./dialect.js";
+import { type ChangeFeed, PostgresChangeFeed } from "./change-feed.js";
 import { postgresDialect } from "./dialects/postgres.js";
 import { sqliteDialect } from "./dialects/sqlite.js";
 import { MIGRATION_COUNT, migrateToLatest } from "./migrate.js";
@@ -38,6 +39,13 @@ export interface Store {
    * Absent where the engine offers none (PostgreSQL).
    */
   readonly changeProbe?: (() => () => string) | undefined;
+  /**
+   * Starts hearing other servers' commits (a LISTEN connection of its own); present where the engine can
+   * announce commits (`supportsNotify`). A server starts one; one-shot CLI commands need none.
+   */
+  readonly changeFeed?: ((onError?: (error: unknown) => void) => ChangeFeed) | undefined;
+  /** The connection pool's use, where there is a pool (PostgreSQL). */
+  readonly poolStats?: (() => { total: number; idle: number; waiting: number; max: number }) | undefined;
   /** Whether opening created it: a new SQLite file, or a PostgreSQL database that had none of clerk's tables. */
   readonly created: boolean;
   close(): Promise<void>;
@@ -78,8 +86,9 @@ export function redact(location: string): string {
 export async function openStore(location?: string): Promise<Store> {
   const target = parseStoreLocation(chooseStore(location).location);
   const sqlite = target.kind === "sqlite" ? sqliteDialect(target.path) : undefined;
+  const postgres = target.kind === "postgres" ? postgresDialect(target.url) : undefined;
   const db = new Kysely<Database>({
-    dialect: sqlite ? sqlite.dialect : postgresDialect((target as { url: string }).url),
+    dialect: sqlite ? sqlite.dialect : (postgres as { dialect: Dialect }).dialect,
   });
   const dialect = target.kind === "postgres" ? POSTGRES_CAPABILITIES : SQLITE_CAPABILITIES;
   let applied: number;
@@ -94,6 +103,18 @@ export async function openStore(location?: string): Promise<Store> {
     dialect,
     location: target.kind === "postgres" ? redact(target.url) : target.path,
     changeProbe: sqlite?.changeProbe,
+    changeFeed:
+      target.kind === "postgres" && dialect.supportsNotify
+        ? (onError) => new PostgresChangeFeed(target.url, onError)
+        : undefined,
+    poolStats: postgres
+      ? () => ({
+          total: postgres.pool.totalCount,
+          idle: postgres.pool.idleCount,
+          waiting: postgres.pool.waitingCount,
+          max: postgres.pool.options.max ?? 10,
+        })
+      : undefined,
     created: sqlite ? sqlite.created : applied === MIGRATION_COUNT,
     close: () => db.destroy(),
   };

@@ -31,6 +31,10 @@ export function registerAccessCommands(program: Command): void {
     .option("--resource <resource>", "type:id, e.g. repository:frontend-app or path:docs/guide.md")
     .option("--at <when>", "decide as of this date or time instead of now")
     .option("--explain", "print the full path, or the nearest miss")
+    .option(
+      "--at-least <token>",
+      "a Clerk-Consistency-Token a write answered: decide on at least that policy (remote mode, several servers)",
+    )
     .addHelpText(
       "after",
       "\nExample:\n  clerk check --organization engineering-team --member alice@acme.com --permission write:deployments --resource environment:staging --explain",
@@ -43,6 +47,7 @@ export function registerAccessCommands(program: Command): void {
         resource?: string;
         at?: string;
         explain?: boolean;
+        atLeast?: string;
       }>(async ({ api }, o) => {
         const result = await api.call(accessOperations.check, {
           body: {
@@ -52,6 +57,7 @@ export function registerAccessCommands(program: Command): void {
             resource: o.resource,
             at: parseAt(o.at),
             explain: o.explain === true,
+            ...(o.atLeast === undefined ? {} : { at_least: o.atLeast }),
           },
         });
         const json = {

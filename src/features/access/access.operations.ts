@@ -6,6 +6,7 @@ import { resolveOrg } from "../orgs/index.js";
 import { normalizePermissionKey } from "../permissions/index.js";
 import { resolveUser } from "../users/index.js";
 import { checkAccess, explainAccess, whoCanIn } from "./access.service.js";
+import { parseConsistencyToken } from "./access.errors.js";
 import { checkSchema, whoCanSchema } from "./access.view.js";
 import { isInstanceAdmin } from "./authorize.js";
 
@@ -17,6 +18,12 @@ const checkBody = z
     resource: z.string().optional().describe("type:id, e.g. repository:frontend-app or path:docs/guide.md"),
     at: z.number().int().optional().describe("decide as of this instant (Unix ms) instead of now"),
     explain: z.boolean().optional().describe("also answer the full path, or the nearest miss"),
+    at_least: z
+      .string()
+      .optional()
+      .describe(
+        "a Clerk-Consistency-Token a write answered: decide on at least those policy versions (waits up to 2 s)",
+      ),
   })
   .strict();
 const whoCanParams = z.object({ organization_id: z.string().describe("slug, id or name") });
@@ -53,12 +60,15 @@ export const accessOperations = {
         permission: normalizePermissionKey(body.permission),
         resource: body.resource,
         at: body.at,
+        atLeast: body.at_least === undefined ? undefined : parseConsistencyToken(body.at_least),
       };
       if (!body.explain) {
         const d = await checkAccess(ctx, query);
+        ctx.runtime.metrics?.checked(d.allowed);
         return { object: "check" as const, allowed: d.allowed, reason: d.reason };
       }
       const e = await explainAccess(ctx, query);
+      ctx.runtime.metrics?.checked(e.allowed);
       return {
         object: "check" as const,
         allowed: e.allowed,

@@ -16,9 +16,9 @@ import {
   scopeMatches,
   whoCan,
 } from "../../engine/index.js";
-import type { ServiceContext } from "../../context.js";
+import type { PolicyChange, Runtime, ServiceContext } from "../../context.js";
 import { ClerkError } from "../../errors.js";
-import { escalationRefused, invalidResource, lastManager } from "./access.errors.js";
+import { escalationRefused, invalidResource, lastManager, notCaughtUp } from "./access.errors.js";
 import { loadPolicy, memberUserIds, organizationIdsOfUser, policyStamp } from "../policy/index.js";
 
 interface CacheEntry {
@@ -26,6 +26,11 @@ interface CacheEntry {
   policy: CompiledPolicy;
   /** The store's change token when the stamp was last confirmed; while it holds, the stamp does too. */
   token?: string | undefined;
+  /**
+   * The change feed's epoch when the stamp was last confirmed with nothing announced meanwhile, or -1: while
+   * the feed stays healthy in that epoch and announces nothing this policy depends on, the stamp holds.
+   */
+  heard: number;
 }
 
 const CACHE_KEY = "access.policies";
@@ -40,10 +45,42 @@ function cacheOf(ctx: ServiceContext): Map<string, CacheEntry> {
 }
 
 /**
- * The compiled policy of an organization. Inside a transaction the policy is read fresh (the caller may
- * have just changed it); outside, the cached one is reused while the versions it was built from still hold.
+ * Follows the runtime's change feed: an announced change to an organization (or `*`, the instance) makes every
+ * cached policy built from it confirm its versions against the store before its next use. Only those: the
+ * policies of unrelated organizations keep answering with no query at all.
  */
-export async function compiledPolicy(ctx: ServiceContext, organizationId: string): Promise<CompiledPolicy> {
+export function followPolicyChanges(runtime: Runtime): void {
+  const feed = runtime.changeFeed;
+  if (!feed) return;
+  feed.subscribe((key) => {
+    const cache = runtime.caches.get(CACHE_KEY) as Map<string, CacheEntry> | undefined;
+    if (!cache) return;
+    if (key === "*") {
+      for (const entry of cache.values()) entry.heard = -1;
+      return;
+    }
+    const needle = `|${key}@`;
+    for (const entry of cache.values()) if (`|${entry.stamp}`.includes(needle)) entry.heard = -1;
+  });
+}
+
+/** How a compiled policy is asked for. */
+export interface PolicyRead {
+  /** Confirm the versions against the store even when the change feed says nothing changed (read-your-writes). */
+  readonly confirm?: boolean;
+}
+
+/**
+ * The compiled policy of an organization. Inside a transaction the policy is read fresh (the caller may
+ * have just changed it); outside, the cached one is reused while the versions it was built from still hold:
+ * as long as the change feed is healthy and announced no change to them (no query at all), else as long as
+ * the store's change token holds (SQLite), else after one query of the versions.
+ */
+export async function compiledPolicy(
+  ctx: ServiceContext,
+  organizationId: string,
+  read?: PolicyRead,
+): Promise<CompiledPolicy> {
   const cache = cacheOf(ctx);
   if (ctx.db.isTransaction) {
     // A policy compiled from committed data still answers while the transaction sees the same versions; one
@@ -52,21 +89,66 @@ export async function compiledPolicy(ctx: ServiceContext, organizationId: string
     if (hit && hit.stamp === (await policyStamp(ctx, organizationId))) return hit.policy;
     return compilePolicy(await loadPolicy(ctx, organizationId));
   }
-  const token = ctx.changeToken?.();
+  const feed = ctx.runtime.changeFeed;
   const hit = cache.get(organizationId);
-  if (hit && token !== undefined && hit.token === token) return hit.policy;
+  if (hit && feed !== undefined && feed.healthy && hit.heard === feed.epoch && read?.confirm !== true)
+    return hit.policy;
+  const token = ctx.changeToken?.();
+  if (hit && token !== undefined && hit.token === token && read?.confirm !== true) return hit.policy;
+  // What the feed had said before the versions are read: anything announced meanwhile leaves the entry unconfirmed.
+  const epoch = feed !== undefined && feed.healthy ? feed.epoch : -1;
+  const seq = feed?.seq;
+  ctx.runtime.metrics?.versionsRead();
   const stamp = await policyStamp(ctx, organizationId);
   if (stamp === undefined)
     throw new ClerkError("org.not_found", `No organization "${organizationId}".`, { param: "organization" });
+  const heard = () => (feed !== undefined && feed.seq === seq && feed.epoch === epoch ? epoch : -1);
   if (hit && hit.stamp === stamp) {
     hit.token = token;
+    hit.heard = heard();
     return hit.policy;
   }
   if (hit) await persistUsage(ctx, organizationId, hit.policy);
   const policy = compilePolicy(await loadPolicy(ctx, organizationId));
+  ctx.runtime.metrics?.policyCompiled();
   // Persisting usage above may have written; take the token after it, so our own write is not mistaken for news.
-  cache.set(organizationId, { stamp, policy, token: ctx.changeToken?.() });
+  cache.set(organizationId, { stamp, policy, token: ctx.changeToken?.(), heard: heard() });
   return policy;
+}
+
+/** How long a check with `at_least` waits for this server to reach the versions asked for. */
+export const CATCH_UP_MS = 2_000;
+
+/** The policy versions a compiled policy was confirmed at, by organization id (`*`: the instance). */
+function versionsOf(stamp: string | undefined): Map<string, number> {
+  const out = new Map<string, number>();
+  for (const part of stamp?.split("|") ?? []) {
+    const at = part.lastIndexOf("@");
+    out.set(part.slice(0, at), Number(part.slice(at + 1)));
+  }
+  return out;
+}
+
+/**
+ * The compiled policy of an organization as of at least the versions a consistency token names (read-your-writes
+ * across servers): confirmed against the store, waiting up to {@link CATCH_UP_MS} for versions it does not show
+ * yet. Versions of organizations the policy does not depend on are ignored.
+ */
+export async function compiledPolicyAtLeast(
+  ctx: ServiceContext,
+  organizationId: string,
+  atLeast: readonly PolicyChange[],
+): Promise<CompiledPolicy> {
+  const deadline = ctx.clock.now() + CATCH_UP_MS;
+  for (;;) {
+    const policy = await compiledPolicy(ctx, organizationId, { confirm: true });
+    const have = versionsOf(cacheOf(ctx).get(organizationId)?.stamp);
+    const behind = atLeast.find((w) => have.has(w.key) && (have.get(w.key) as number) < w.version);
+    if (behind === undefined) return policy;
+    if (ctx.clock.now() >= deadline)
+      throw notCaughtUp(behind.key, have.get(behind.key) as number, behind.version, CATCH_UP_MS);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
 }
 
 /** Validates a `type:id` resource, or throws a specific input error. */
@@ -88,11 +170,15 @@ export interface AccessQuery {
   permission: string;
   resource?: string | undefined;
   at?: number | undefined;
+  /** Decide on policy versions at least these (a consistency token a write answered). */
+  atLeast?: readonly PolicyChange[] | undefined;
 }
 
 /** May this user do this here (now, or at `at`)? */
 export async function checkAccess(ctx: ServiceContext, q: AccessQuery): Promise<Decision> {
-  const policy = await compiledPolicy(ctx, q.organizationId);
+  const policy = q.atLeast
+    ? await compiledPolicyAtLeast(ctx, q.organizationId, q.atLeast)
+    : await compiledPolicy(ctx, q.organizationId);
   return check(policy, {
     subject: q.userId,
     permission: q.permission,
@@ -103,7 +189,9 @@ export async function checkAccess(ctx: ServiceContext, q: AccessQuery): Promise<
 
 /** The same question, answered with the full path or the nearest miss. */
 export async function explainAccess(ctx: ServiceContext, q: AccessQuery): Promise<Explanation> {
-  const policy = await compiledPolicy(ctx, q.organizationId);
+  const policy = q.atLeast
+    ? await compiledPolicyAtLeast(ctx, q.organizationId, q.atLeast)
+    : await compiledPolicy(ctx, q.organizationId);
   const query = {
     subject: q.userId,
     permission: q.permission,

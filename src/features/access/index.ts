@@ -7,6 +7,8 @@ export {
   effectivePermissionsOf,
   explainAccess,
   flushUsage,
+  followPolicyChanges,
+  type PolicyRead,
   type GrantRequest,
   isMemberOf,
   keepingManagers,

@@ -96,7 +96,7 @@ const toJob = (r: JobsTable): Job => ({
 });
 
 /** Claims up to `limit` due jobs for `owner` (skipping rows another worker holds on PostgreSQL). */
-async function claim(ctx: ServiceContext, owner: string, limit: number): Promise<JobsTable[]> {
+async function claim(ctx: ServiceContext, owner: string, limit: number, leaseMs: number): Promise<JobsTable[]> {
   return inTransaction(ctx, async (tx) => {
     const now = tx.clock.now();
     let q = tx.db
@@ -114,7 +114,7 @@ async function claim(ctx: ServiceContext, owner: string, limit: number): Promise
       .updateTable("jobs")
       .set((eb) => ({
         lease_owner: owner,
-        lease_until: now + LEASE_MS,
+        lease_until: now + leaseMs,
         attempts: eb("attempts", "+", 1),
         updated_at: now,
       }))
@@ -165,7 +165,14 @@ async function handleOne(tx: ServiceContext, owner: string, row: JobsTable, hand
 export async function runDueJobs(
   ctx: ServiceContext,
   handlers: Readonly<Record<string, JobHandler>>,
-  options: { limit?: number; batch?: number } = {},
+  options: {
+    limit?: number;
+    batch?: number;
+    /** How long a claim holds (default {@link LEASE_MS}). */
+    leaseMs?: number;
+    /** Asked between jobs: once true (the server is shutting down), the jobs claimed but not run are released. */
+    stopping?: () => boolean;
+  } = {},
 ): Promise<JobRunReport> {
   const owner = `worker_${randomUUID()}`;
   const report: JobRunReport = { ran: 0, failed: 0, retried: 0, lateness: [] };
@@ -178,7 +185,7 @@ export async function runDueJobs(
       report.lateness.push(now - row.due_at);
     });
   };
-  while (report.ran + report.failed + report.retried < limit) {
+  while (report.ran + report.failed + report.retried < limit && options.stopping?.() !== true) {
     // A read first: most ticks find nothing due, and a claim takes the write lock (SQLite) even then.
     const due = await ctx.db
       .selectFrom("jobs")
@@ -192,6 +199,7 @@ export async function runDueJobs(
       ctx,
       owner,
       Math.min(options.batch ?? 50, limit - report.ran - report.failed - report.retried),
+      options.leaseMs ?? LEASE_MS,
     );
     if (rows.length === 0) break;
     const known = rows.every((row) => handlers[row.kind] !== undefined);
@@ -208,7 +216,11 @@ export async function runDueJobs(
         // One of them failed: the whole batch rolled back; run each alone to find it.
       }
     }
-    for (const row of rows) {
+    for (const [i, row] of rows.entries()) {
+      if (options.stopping?.() === true) {
+        await releaseClaims(ctx, owner, rows.slice(i));
+        return report;
+      }
       const handler = handlers[row.kind];
       try {
         if (!handler) throw new Error(`no handler for jobs of kind "${row.kind}"`);
@@ -238,6 +250,30 @@ export async function runDueJobs(
     }
   }
   return report;
+}
+
+/**
+ * Gives back jobs claimed but not run (a server shutting down): due again at once for any server, and the
+ * attempt the claim counted is not held against them.
+ */
+async function releaseClaims(ctx: ServiceContext, owner: string, rows: readonly JobsTable[]): Promise<void> {
+  if (rows.length === 0) return;
+  await ctx.db
+    .updateTable("jobs")
+    .set((eb) => ({
+      lease_owner: null,
+      lease_until: null,
+      attempts: eb("attempts", "-", 1),
+      updated_at: ctx.clock.now(),
+    }))
+    .where(
+      "id",
+      "in",
+      rows.map((r) => r.id),
+    )
+    .where("lease_owner", "=", owner)
+    .where("status", "=", "pending")
+    .execute();
 }
 
 /** Counts of jobs by status, and the next due pending job. */

@@ -15,7 +15,14 @@ const types = {
       : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
 };
 
-/** A Kysely dialect over a pg pool for `url`. */
-export function postgresDialect(url: string, maxConnections = 10): PostgresDialect {
-  return new PostgresDialect({ pool: new pg.Pool({ connectionString: url, max: maxConnections, types }) });
+/** A Kysely dialect over a pg pool for `url`, and the pool (its counts feed the metrics). */
+export function postgresDialect(url: string, maxConnections = 10): { dialect: PostgresDialect; pool: pg.Pool } {
+  // Named per process, so pg_stat_activity tells which server holds a connection (or a lock).
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: maxConnections,
+    types,
+    application_name: `clerk:${process.pid}`,
+  });
+  return { dialect: new PostgresDialect({ pool }), pool };
 }

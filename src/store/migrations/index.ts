@@ -17,6 +17,7 @@ import * as dashboard from "./0017-dashboard.js";
 import * as domainVerifications from "./0018-domain-verifications.js";
 import * as userUnsafeMetadata from "./0019-user-unsafe-metadata.js";
 import * as scim from "./0020-scim.js";
+import * as rateLimitHits from "./0021-rate-limit-hits.js";
 
 /** Every migration by name; names sort in the order they apply. */
 export const MIGRATIONS: Record<string, Migration> = {
@@ -37,4 +38,5 @@ export const MIGRATIONS: Record<string, Migration> = {
   "0018-domain-verifications": domainVerifications,
   "0019-user-unsafe-metadata": userUnsafeMetadata,
   "0020-scim": scim,
+  "0021-rate-limit-hits": rateLimitHits,
 };
