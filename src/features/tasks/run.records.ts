@@ -1,5 +1,6 @@
 // Loads runs, their stages and tasks with the names people read (task.view.ts shapes them for the API).
 import type { ServiceContext } from "../../context.js";
+import type { GrantEffect } from "./access-request.js";
 import type { RunStagesTable, TasksTable, WorkflowRunsTable } from "./task.table.js";
 
 /** A task as services return it. */
@@ -52,6 +53,8 @@ export interface RunRecord {
   subject: string | null;
   blockedReason: string | null;
   outcomeReason: string | null;
+  /** What the workflow's on_approve did when the run was approved (the grant made), else null. */
+  effect: GrantEffect | null;
   currentStage: string | null;
   stages: RunStageRecord[];
   createdAt: number;
@@ -183,6 +186,7 @@ export async function runRecords(ctx: ServiceContext, rows: readonly WorkflowRun
       subject: r.subject,
       blockedReason: r.blocked_reason,
       outcomeReason: r.outcome_reason,
+      effect: r.effect === null ? null : (JSON.parse(r.effect) as GrantEffect),
       currentStage: mine.find((s) => s.status === "active")?.name ?? null,
       stages: mine.map((s) => {
         const own = tasks.filter((t) => t.runStageId === s.id);

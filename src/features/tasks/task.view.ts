@@ -87,6 +87,16 @@ export const runSchema = z.object({
   blocked_reason: z.string().nullable(),
   outcome_reason: z.string().nullable(),
   current_stage: z.string().nullable(),
+  granted: z
+    .object({
+      member: z.string().describe("Who was given the access (the requester's e-mail)"),
+      permission: z.string(),
+      scopes: z.array(z.string()).describe("Empty: every resource"),
+      expires_at: millis.nullable().describe("When the grant ends; null if the member already held it for good"),
+      approved_by: z.array(z.string()).describe("The e-mails of the people who approved"),
+    })
+    .nullable()
+    .describe("The grant this run's approval made (a workflow with on_approve: grant); null otherwise"),
   stages: z.array(runStageSchema),
   created_at: millis,
   updated_at: millis,
@@ -109,6 +119,13 @@ export function runObject(r: RunRecord): RunObject {
     blocked_reason: r.blockedReason,
     outcome_reason: r.outcomeReason,
     current_stage: r.currentStage,
+    granted: r.effect && {
+      member: r.effect.member,
+      permission: r.effect.permission,
+      scopes: r.effect.scopes,
+      expires_at: r.effect.expires_at,
+      approved_by: r.effect.approved_by,
+    },
     stages: r.stages.map((s) => ({
       name: s.name,
       position: s.position,

@@ -16,6 +16,7 @@ import * as webhooks from "./0016-webhooks.js";
 import * as dashboard from "./0017-dashboard.js";
 import * as domainVerifications from "./0018-domain-verifications.js";
 import * as userUnsafeMetadata from "./0019-user-unsafe-metadata.js";
+import * as workflowOnApprove from "./0022-workflow-on-approve.js";
 
 /** Every migration by name; names sort in the order they apply. */
 export const MIGRATIONS: Record<string, Migration> = {
@@ -35,4 +36,5 @@ export const MIGRATIONS: Record<string, Migration> = {
   "0017-dashboard": dashboard,
   "0018-domain-verifications": domainVerifications,
   "0019-user-unsafe-metadata": userUnsafeMetadata,
+  "0022-workflow-on-approve": workflowOnApprove,
 };
