@@ -7,7 +7,7 @@ import { assertMayGrant } from "../access/index.js";
 import { recordAudit } from "../audit/index.js";
 import { grantsOf, parseScopeList } from "../grants/index.js";
 import type { Organization } from "../orgs/index.js";
-import { resolvePermission } from "../permissions/index.js";
+import { ensurePermission, normalizePermissionKey } from "../permissions/index.js";
 import { membershipRecords, upsertGrant } from "../policy/index.js";
 import type { Workflow } from "../workflows/index.js";
 import { invalidAccessRequest, noApprover } from "./task.errors.js";
@@ -47,7 +47,11 @@ export function readAccessRequest(data: Record<string, unknown>): AccessRequest 
       "An access request names the permission it asks for in data.permission, e.g. org:deploys:write.",
       "permission",
     );
-  if (scope !== undefined && typeof scope !== "string" && !(Array.isArray(scope) && scope.every((s) => typeof s === "string")))
+  if (
+    scope !== undefined &&
+    typeof scope !== "string" &&
+    !(Array.isArray(scope) && scope.every((s) => typeof s === "string"))
+  )
     throw invalidAccessRequest("data.scope is a scope (type:pattern) or a list of them.", "scope");
   if (typeof duration !== "string")
     throw invalidAccessRequest("An access request says for how long in data.duration, e.g. 1h, 30m or 2d.", "duration");
@@ -57,7 +61,7 @@ export function readAccessRequest(data: Record<string, unknown>): AccessRequest 
   if (reason !== undefined && reason !== null && typeof reason !== "string")
     throw invalidAccessRequest("data.reason is text: why the access is needed.", "reason");
   return {
-    permission: permission.trim(),
+    permission: normalizePermissionKey(permission),
     scopes: parseScopeList(scope as string | string[] | undefined),
     duration: duration.trim().toLowerCase(),
     durationMs,
@@ -67,8 +71,7 @@ export function readAccessRequest(data: Record<string, unknown>): AccessRequest 
 
 /** The requester's membership in the organization, or access_request.invalid: a grant needs a member to hold it. */
 async function requesterMembership(tx: ServiceContext, org: Organization, requesterId: string | null) {
-  const membership =
-    requesterId === null ? undefined : (await membershipRecords(tx.db, org.id, requesterId))[0];
+  const membership = requesterId === null ? undefined : (await membershipRecords(tx.db, org.id, requesterId))[0];
   if (!membership)
     throw invalidAccessRequest(
       `An access request is made by a member of ${org.slug} (the grant is theirs); the requester is not one.`,
@@ -84,8 +87,7 @@ export async function checkAccessRequest(
   data: Record<string, unknown>,
   requesterId: string | null,
 ): Promise<void> {
-  const request = readAccessRequest(data);
-  await resolvePermission(tx, request.permission);
+  readAccessRequest(data);
   await requesterMembership(tx, org, requesterId);
 }
 
@@ -99,9 +101,8 @@ export async function assertMayApproveAccess(
   data: Record<string, unknown>,
 ): Promise<void> {
   const request = readAccessRequest(data);
-  const permission = await resolvePermission(tx, request.permission);
   await assertMayGrant(tx, org.id, org.slug, [
-    { permission: permission.key, scopes: request.scopes, expiresAt: tx.clock.now() + request.durationMs },
+    { permission: request.permission, scopes: request.scopes, expiresAt: tx.clock.now() + request.durationMs },
   ]);
 }
 
@@ -128,7 +129,8 @@ export async function grantApprovedAccess(
   const approvedBy = [...new Set(deciders.map((d) => d.email))];
   if (approvedBy.length === 0) throw noApprover(wf.slug);
   const request = readAccessRequest(data);
-  const permission = await resolvePermission(tx, request.permission);
+  // Created in the catalogue if need be, as `member grant` does; only someone holding it can have approved.
+  const permission = await ensurePermission(tx, request.permission);
   const membership = await requesterMembership(tx, org, run.requester_id);
   const now = tx.clock.now();
   let scopes = request.scopes;
