@@ -38,6 +38,8 @@ export interface RunStageRecord {
   startedAt: number | null;
   completedAt: number | null;
   overdueAt: number | null;
+  /** When the stage's timeout makes it overdue (started + timeout), or null when it has none or has not started. */
+  dueAt: number | null;
   escalatedAt: number | null;
   tasks: TaskRecord[];
 }
@@ -60,6 +62,13 @@ export interface RunRecord {
   createdAt: number;
   updatedAt: number;
   completedAt: number | null;
+}
+
+/** A started stage's deadline, from the timeout of the definition it runs under. */
+function dueAt(s: RunStagesTable): number | null {
+  if (s.started_at === null || s.definition === null) return null;
+  const timeoutMs = (JSON.parse(s.definition) as { timeoutMs?: number | null }).timeoutMs;
+  return typeof timeoutMs === "number" ? s.started_at + timeoutMs : null;
 }
 
 async function emails(ctx: ServiceContext, ids: readonly (string | null)[]): Promise<Map<string, string>> {
@@ -202,6 +211,7 @@ export async function runRecords(ctx: ServiceContext, rows: readonly WorkflowRun
           startedAt: s.started_at,
           completedAt: s.completed_at,
           overdueAt: s.overdue_at,
+          dueAt: dueAt(s),
           escalatedAt: s.escalated_at,
           tasks: own,
         };

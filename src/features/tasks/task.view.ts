@@ -68,7 +68,8 @@ const runStageSchema = z.object({
   note: z.string().nullable().describe("Why it was skipped or how it ended"),
   started_at: millis.nullable(),
   completed_at: millis.nullable(),
-  overdue_at: millis.nullable(),
+  due_at: millis.nullable().describe("The deadline: when the stage's timeout makes it overdue (null: no timeout)"),
+  overdue_at: millis.nullable().describe("When it went overdue"),
   escalated_at: millis.nullable(),
   tasks: z.array(taskSchema),
 });
@@ -135,6 +136,7 @@ export function runObject(r: RunRecord): RunObject {
       note: s.note,
       started_at: s.startedAt,
       completed_at: s.completedAt,
+      due_at: s.dueAt,
       overdue_at: s.overdueAt,
       escalated_at: s.escalatedAt,
       tasks: s.tasks.map(taskObject),
