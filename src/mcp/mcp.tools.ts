@@ -184,6 +184,17 @@ function buildTools(): McpTool[] {
       defaultToCaller: ["user_id"],
       describe: { organization_id: org },
     }),
+    fromOperation(op("tasks", "requestAccess"), {
+      name: "request_access",
+      description:
+        "Ask for a permission you lack, for a while: the organization's access-request workflow asks people to approve, and on approval you are granted it (limited to scope, if given) until duration has passed. Returns at once, never waits: the run, its stage and who must decide (runs[].stages[].tasks[].assignee, due_at). Follow up with get_run; check again once it is approved. A refused tool call or denied check gives you the exact arguments in `ask`. You can never approve your own request.",
+      writes: true,
+      needs: { kind: "member" },
+      describe: {
+        organization_id: org,
+        idempotency_key: "Send the same key again to get the first request back instead of a second one",
+      },
+    }),
     fromOperation(op("tasks", "emit"), {
       name: "request_approval",
       description:
@@ -195,17 +206,6 @@ function buildTools(): McpTool[] {
         organization_id: org,
         type: "The event type a workflow is triggered by, e.g. deploy.requested",
         data: "Facts about the request that workflow conditions read (environment, pr, files, ...)",
-        idempotency_key: "Send the same key again to get the first request back instead of a second one",
-      },
-    }),
-    fromOperation(op("tasks", "requestAccess"), {
-      name: "request_access",
-      description:
-        "Ask for a permission you lack, for a while: the organization's access-request workflow asks people to approve, and on approval you are granted it (limited to scope, if given) until duration has passed. Returns at once, never waits: the run, its stage and who must decide (runs[].stages[].tasks[].assignee, due_at). Follow up with get_run; check again once it is approved. A refused tool call or denied check gives you the exact arguments in `ask`. You can never approve your own request.",
-      writes: true,
-      needs: { kind: "member" },
-      describe: {
-        organization_id: org,
         idempotency_key: "Send the same key again to get the first request back instead of a second one",
       },
     }),
