@@ -246,6 +246,15 @@ for (const dialect of DIALECTS) {
         /org:sys_audit:read[\s\S]*call request_access with[\s\S]*Access requests/,
       );
 
+      // A member of another organization learns nothing of eng, its workflows included, from a refusal there.
+      await createOrganization(t.ctx, { name: "Other" });
+      await addMember(t.ctx, { organization: "other", email: "outsider@acme.com", roles: "org:member", kind: "agent" });
+      const outsider = await overHttp((await createKey(t.ctx, { agent: "outsider@acme.com" })).secret);
+      const foreign = await call(outsider, "list_audit_events", { organization_id: "eng" });
+      expect(foreign).toMatchObject({ isError: true, structuredContent: { error: { code: "org.not_found" } } });
+      expect(foreign.structuredContent).not.toHaveProperty("ask");
+      expect(JSON.stringify(foreign)).not.toContain("Access requests");
+
       // With the workflow paused, nobody could grant it: the refusal and request_access say so.
       await updateWorkflow(t.ctx, "access-requests", { status: "paused" }, "eng");
       try {

@@ -3,6 +3,7 @@
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
 import type { ServiceContext } from "../context.js";
 import type { ClerkError } from "../errors.js";
+import { isMemberOf } from "../features/access/index.js";
 import { type Organization, resolveOrg } from "../features/orgs/index.js";
 import { accessWorkflowsFor } from "../features/tasks/index.js";
 
@@ -16,9 +17,14 @@ export interface AskFor {
 /** The duration suggested to a model: short, as temporary access should be. */
 const SUGGESTED_DURATION = "1h";
 
+/** Whether the caller is a member of the organization: only members ask there, and only they learn its workflows. */
+const isMember = async (ctx: ServiceContext, org: Organization) =>
+  ctx.actor.type === "user" && ctx.actor.id !== null && (await isMemberOf(ctx, org.id, ctx.actor.id));
+
 /**
  * How the caller (a member) could ask for one of `permissions` in the organization, or null when no access-request
- * workflow would take the request (or the caller names no member: an instance key already may do anything).
+ * workflow would take the request (or the caller is no member there: an instance key already may do anything, and
+ * an outsider learns nothing of the organization's workflows).
  */
 export async function askFor(
   ctx: ServiceContext,
@@ -26,7 +32,7 @@ export async function askFor(
   permissions: readonly string[],
   resource?: string,
 ): Promise<AskFor | null> {
-  if (ctx.actor.type !== "user" || ctx.actor.id === null) return null;
+  if (!(await isMember(ctx, org))) return null;
   for (const permission of permissions) {
     const args = {
       organization_id: org.slug,
@@ -95,7 +101,8 @@ export async function refusal(ctx: ServiceContext, error: ClerkError, canAsk: bo
   const missing = error.code === "permission.denied" ? missingOf(error) : undefined;
   if (!missing) return toolError(error);
   const org = await resolveOrg(ctx, missing.organization).catch(() => undefined);
-  const ask = org && canAsk ? await askFor(ctx, org, missing.permissions) : null;
+  if (!org || !(await isMember(ctx, org))) return toolError(error);
+  const ask = canAsk ? await askFor(ctx, org, missing.permissions) : null;
   return toolError(
     error,
     { missing, ask },

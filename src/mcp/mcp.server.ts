@@ -16,7 +16,7 @@ import {
 } from "@modelcontextprotocol/sdk/types.js";
 import type { ServiceContext } from "../context.js";
 import { ClerkError, asClerkError } from "../errors.js";
-import { authorize } from "../features/access/index.js";
+import { authorize, isMemberOf } from "../features/access/index.js";
 import { findOrgById, resolveOrg } from "../features/orgs/index.js";
 import { normalizePermissionKey } from "../features/permissions/index.js";
 import { organizationIdsOfUser } from "../features/policy/index.js";
@@ -114,11 +114,13 @@ function toolResult(result: unknown): CallToolResult {
 async function withAsk(ctx: ServiceContext, args: Record<string, unknown>, result: unknown): Promise<CallToolResult> {
   const answer = result as { allowed?: unknown };
   const self = args.user_id === undefined || args.user_id === ctx.actor.id || args.user_id === ctx.actor.label;
-  if (answer.allowed !== false || !self || typeof args.organization_id !== "string") return toolResult(result);
+  if (answer.allowed !== false || !self || ctx.actor.id === null || typeof args.organization_id !== "string")
+    return toolResult(result);
   const org = await resolveOrg(ctx, args.organization_id);
   const permission = normalizePermissionKey(String(args.permission));
   const resource = typeof args.resource === "string" ? args.resource : undefined;
   const ask = await askFor(ctx, org, [permission], resource);
+  if (ask === null && !(await isMemberOf(ctx, org.id, ctx.actor.id))) return toolResult(result);
   const out = toolResult({ ...(result as Record<string, unknown>), ask });
   out.content.push({ type: "text", text: askText(ask, [permission], org.slug) });
   return out;
