@@ -1,5 +1,6 @@
 // MCP benchmark: the `check` tool over Streamable HTTP (POST /mcp, stateless) next to POST /v1/check, same server, same run.
 import { type ChildProcess, spawn } from "node:child_process";
+import { existsSync, readFileSync } from "node:fs";
 import { createInterface } from "node:readline";
 import autocannon from "autocannon";
 
@@ -25,9 +26,24 @@ async function start(): Promise<Target> {
   return { child, info: JSON.parse(line) as Target["info"] };
 }
 
-async function load(options: autocannon.Options): Promise<{ rps: number; p99: number; bad: number }> {
+/** The server process's CPU time so far in ms (Linux /proc; undefined elsewhere): steadier than req/s on a shared machine. */
+function cpuMs(pid: number | undefined): number | undefined {
+  const stat = `/proc/${pid}/stat`;
+  if (pid === undefined || !existsSync(stat)) return undefined;
+  const fields = readFileSync(stat, "utf8").split(") ")[1]?.split(" ") ?? [];
+  return (Number(fields[11]) + Number(fields[12])) * 10; // utime + stime, in clock ticks of 10 ms
+}
+
+async function load(
+  options: autocannon.Options,
+  pid?: number,
+): Promise<{ rps: number; p99: number; bad: number; cpuUs: number | undefined }> {
+  const before = cpuMs(pid);
   const result = await autocannon({ connections: CONNECTIONS, duration: SECONDS, ...options });
-  return { rps: result.requests.average, p99: result.latency.p99, bad: result.errors + result.non2xx };
+  const after = cpuMs(pid);
+  const cpuUs =
+    before === undefined || after === undefined ? undefined : ((after - before) * 1000) / result.requests.total;
+  return { rps: result.requests.average, p99: result.latency.p99, bad: result.errors + result.non2xx, cpuUs };
 }
 
 export async function run(): Promise<void> {
@@ -56,13 +72,18 @@ export async function run(): Promise<void> {
       );
     await load({ ...api, duration: 2 });
     await load({ ...mcp, duration: 2 });
-    const a = await load(api);
-    const m = await load(mcp);
+    const a = await load(api, target.child.pid);
+    const m = await load(mcp, target.child.pid);
     if (a.bad || m.bad) throw new Error(`errors or non-2xx answers: api ${a.bad}, mcp ${m.bad}`);
     console.log(`\nMCP check (${CONNECTIONS} connections, ${SECONDS} s each, one server in its own process)`);
-    console.log("call                          req/s       p99 ms");
-    console.log(`POST /v1/check             ${a.rps.toFixed(0).padStart(8)}  ${a.p99.toFixed(2).padStart(10)}`);
-    console.log(`MCP tools/call check       ${m.rps.toFixed(0).padStart(8)}  ${m.p99.toFixed(2).padStart(10)}`);
+    const cpu = (us: number | undefined) => (us === undefined ? "-" : us.toFixed(0)).padStart(14);
+    console.log("call                          req/s       p99 ms  server CPU µs/req");
+    console.log(
+      `POST /v1/check             ${a.rps.toFixed(0).padStart(8)}  ${a.p99.toFixed(2).padStart(10)}  ${cpu(a.cpuUs)}`,
+    );
+    console.log(
+      `MCP tools/call check       ${m.rps.toFixed(0).padStart(8)}  ${m.p99.toFixed(2).padStart(10)}  ${cpu(m.cpuUs)}`,
+    );
     console.log(
       JSON.stringify({
         bench: "mcp",
@@ -71,6 +92,8 @@ export async function run(): Promise<void> {
         ratio: Number((m.rps / a.rps).toFixed(3)),
         api_p99_ms: a.p99,
         mcp_p99_ms: m.p99,
+        api_cpu_us_per_req: a.cpuUs === undefined ? null : Math.round(a.cpuUs),
+        mcp_cpu_us_per_req: m.cpuUs === undefined ? null : Math.round(m.cpuUs),
       }),
     );
   } finally {

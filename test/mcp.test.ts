@@ -308,13 +308,14 @@ for (const dialect of DIALECTS) {
 
     it("offers what --tools and --read-only leave, and what the key's member could use", async () => {
       const narrowed = await stdioClient(keys.bot, ["--tools", "check,who_can,request_*"]);
-      expect(await toolNames(narrowed)).toEqual(["check", "who_can", "request_approval"]);
+      expect(await toolNames(narrowed)).toEqual(["check", "who_can", "request_access", "request_approval"]);
       const readOnly = await toolNames(await stdioClient(keys.bot, ["--read-only"]));
       expect(readOnly).toContain("check");
       expect(readOnly).not.toContain("request_approval");
       expect(readOnly).not.toContain("decide_task");
       const reader = await toolNames(await stdioClient(keys.reader, ["--tools", "check,who_can,request_*"]));
-      expect(reader).toEqual(["check", "who_can"]);
+      // Any member may ask for access; only holders of org:events:emit may emit other events.
+      expect(reader).toEqual(["check", "who_can", "request_access"]);
     });
 
     it("runs an agent's request to completion when a person approves through the CLI", async () => {

@@ -9,6 +9,7 @@ describe("the tools an operator offers", () => {
   it("offers every tool by default, and only those that change nothing when read-only", () => {
     expect(names({})).toEqual(allTools().map((t) => t.name));
     expect(names({ readOnly: true })).not.toContain("request_approval");
+    expect(names({ readOnly: true })).not.toContain("request_access");
     expect(names({ readOnly: true })).not.toContain("decide_task");
     expect(names({ readOnly: true })).toContain("check");
   });
@@ -17,6 +18,7 @@ describe("the tools an operator offers", () => {
     expect(names({ tools: parseToolPatterns("request_*, who_can,check") })).toEqual([
       "check",
       "who_can",
+      "request_access",
       "request_approval",
     ]);
     expect(names({ tools: parseToolPatterns("list_my_*"), readOnly: true })).toEqual([

@@ -184,10 +184,21 @@ function buildTools(): McpTool[] {
       defaultToCaller: ["user_id"],
       describe: { organization_id: org },
     }),
+    fromOperation(op("tasks", "requestAccess"), {
+      name: "request_access",
+      description:
+        "Ask for a permission you lack, for a while: the organization's access-request workflow asks people to approve, and on approval you are granted it (limited to scope, if given) until duration has passed. Returns at once, never waits: the run, its stage and who must decide (runs[].stages[].tasks[].assignee, due_at). Follow up with get_run; check again once it is approved. A refused tool call or denied check gives you the exact arguments in `ask`. You can never approve your own request.",
+      writes: true,
+      needs: { kind: "member" },
+      describe: {
+        organization_id: org,
+        idempotency_key: "Send the same key again to get the first request back instead of a second one",
+      },
+    }),
     fromOperation(op("tasks", "emit"), {
       name: "request_approval",
       description:
-        "Ask people to approve something: emits an event of `type` (e.g. deploy.requested) with facts in `data`, which starts every workflow of the organization whose trigger and condition match. Returns at once, never waits: the runs it started, each with its current stage and the tasks (who must decide, and by when). Follow up with get_run. An empty `runs` list means no workflow matched the event type.",
+        "Ask people to approve something other than your own access (for a permission you lack, use request_access): emits an event of `type` (e.g. deploy.requested) with facts in `data`, which starts every workflow of the organization whose trigger and condition match. Returns at once, never waits: the runs it started, each with its current stage and the tasks (who must decide, and by when). Follow up with get_run. An empty `runs` list means no workflow matched the event type.",
       writes: true,
       needs: { kind: "permission", anyOf: EMIT },
       fixed: { requester: () => undefined },
@@ -201,7 +212,7 @@ function buildTools(): McpTool[] {
     fromOperation(op("tasks", "getRun"), {
       name: "get_run",
       description:
-        "One approval run: its status (open, approved, rejected, cancelled), current stage, each stage's tasks with who decides and their deadline (overdue_at).",
+        "One approval run: its status (open, approved, rejected, cancelled), current stage, each stage's tasks with who decides (assignee, decided_by) and the stage's deadline (due_at); for an access request, granted shows the grant made and when it expires.",
       writes: false,
       needs: { kind: "member" },
       describe: { id: "The run (run_…), as request_approval or list_my_requests answered it" },

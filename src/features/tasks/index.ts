@@ -8,6 +8,8 @@ export { workflowStats, type WorkflowStats } from "./stats.service.js";
 export { TASK_JOB_HANDLERS } from "./task.jobs.js";
 export { assignTask } from "./assign.service.js";
 export { type Reassignment, reassignOpenTasksOf } from "./reassign.service.js";
+export { ACCESS_REQUESTED, type GrantEffect } from "./access-request.js";
+export { type AccessRequestInput, accessWorkflowsFor, requestAccess } from "./access-request.service.js";
 export { approveTask, type DecisionResult, getTask, listTasks, rejectTask, type TaskQuery } from "./task.service.js";
 export { type Signal, SIGNALS } from "./task.signals.js";
 export {

@@ -15,6 +15,7 @@ import {
   parseCondition,
   resolveWorkflow,
 } from "../workflows/index.js";
+import { grantApprovedAccess } from "./access-request.js";
 import { chooseReviewers, eligibleReviewers } from "./reviewers.js";
 import { runNotFound, runNotOpen } from "./task.errors.js";
 import { announce, signalValues } from "./task.signals.js";
@@ -97,10 +98,17 @@ export async function advance(
       after: { stage: rs.name, reason: note },
     });
   }
+  const effect = wf.onApprove === "grant" ? await grantApprovedAccess(tx, org, wf, run, data) : null;
   const now = tx.clock.now();
   const approved = await tx.db
     .updateTable("workflow_runs")
-    .set({ status: "approved", completed_at: now, updated_at: now, blocked_reason: null })
+    .set({
+      status: "approved",
+      completed_at: now,
+      updated_at: now,
+      blocked_reason: null,
+      effect: effect && JSON.stringify(effect),
+    })
     .where("id", "=", run.id)
     .where("status", "=", "open")
     .executeTakeFirst();

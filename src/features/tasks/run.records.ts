@@ -1,5 +1,6 @@
 // Loads runs, their stages and tasks with the names people read (task.view.ts shapes them for the API).
 import type { ServiceContext } from "../../context.js";
+import type { GrantEffect } from "./access-request.js";
 import type { RunStagesTable, TasksTable, WorkflowRunsTable } from "./task.table.js";
 
 /** A task as services return it. */
@@ -37,6 +38,8 @@ export interface RunStageRecord {
   startedAt: number | null;
   completedAt: number | null;
   overdueAt: number | null;
+  /** When the stage's timeout makes it overdue (started + timeout), or null when it has none or has not started. */
+  dueAt: number | null;
   escalatedAt: number | null;
   tasks: TaskRecord[];
 }
@@ -52,11 +55,20 @@ export interface RunRecord {
   subject: string | null;
   blockedReason: string | null;
   outcomeReason: string | null;
+  /** What the workflow's on_approve did when the run was approved (the grant made), else null. */
+  effect: GrantEffect | null;
   currentStage: string | null;
   stages: RunStageRecord[];
   createdAt: number;
   updatedAt: number;
   completedAt: number | null;
+}
+
+/** A started stage's deadline, from the timeout of the definition it runs under. */
+function dueAt(s: RunStagesTable): number | null {
+  if (s.started_at === null || s.definition === null) return null;
+  const timeoutMs = (JSON.parse(s.definition) as { timeoutMs?: number | null }).timeoutMs;
+  return typeof timeoutMs === "number" ? s.started_at + timeoutMs : null;
 }
 
 async function emails(ctx: ServiceContext, ids: readonly (string | null)[]): Promise<Map<string, string>> {
@@ -183,6 +195,7 @@ export async function runRecords(ctx: ServiceContext, rows: readonly WorkflowRun
       subject: r.subject,
       blockedReason: r.blocked_reason,
       outcomeReason: r.outcome_reason,
+      effect: r.effect === null ? null : (JSON.parse(r.effect) as GrantEffect),
       currentStage: mine.find((s) => s.status === "active")?.name ?? null,
       stages: mine.map((s) => {
         const own = tasks.filter((t) => t.runStageId === s.id);
@@ -198,6 +211,7 @@ export async function runRecords(ctx: ServiceContext, rows: readonly WorkflowRun
           startedAt: s.started_at,
           completedAt: s.completed_at,
           overdueAt: s.overdue_at,
+          dueAt: dueAt(s),
           escalatedAt: s.escalated_at,
           tasks: own,
         };

@@ -22,6 +22,7 @@ import {
 import { type RunRecord, runRecords } from "./run.records.js";
 import { idempotencyMismatch, invalidEvent, memberRequired, runNotFound, runNotOpen } from "./task.errors.js";
 import { type EmitEventInput, emitEventSchema } from "./task.schema.js";
+import { checkAccessRequest } from "./access-request.js";
 import { advance, runContext, runLabel, stopStageTimers } from "./run.advance.js";
 import type { WorkflowRunsTable } from "./task.table.js";
 
@@ -94,9 +95,14 @@ const toEvent = (r: EventRow): EventRecord => ({
 /**
  * Records an event and starts a run of every active workflow of the organization whose trigger and
  * condition match. With an idempotency key, a redelivery returns the first delivery's runs and starts
- * nothing; the same key with other data is refused.
+ * nothing; the same key with other data is refused. `mayEmit` is who may (org:events:emit and the like,
+ * unless a feature that emits on a member's behalf, such as an access request, says otherwise).
  */
-export async function emitEvent(ctx: ServiceContext, input: EmitEventInput): Promise<EmitResult> {
+export async function emitEvent(
+  ctx: ServiceContext,
+  input: EmitEventInput,
+  mayEmit: (tx: ServiceContext, org: Organization) => Promise<void> = assertMayEmit,
+): Promise<EmitResult> {
   const data = parseInput(emitEventSchema, input);
   const { type, typeKey } = parseEventType(data.type);
   const warm = ctx.db.isTransaction ? undefined : await resolveOrg(ctx, data.organization);
@@ -104,7 +110,7 @@ export async function emitEvent(ctx: ServiceContext, input: EmitEventInput): Pro
   if (warm) await compiledPolicy(ctx, warm.id);
   return inTransaction(ctx, async (tx) => {
     const org = await resolveOrg(tx, data.organization);
-    await assertMayEmit(tx, org);
+    await mayEmit(tx, org);
     if (data.idempotencyKey !== undefined) {
       const existing = await tx.db
         .selectFrom("workflow_events")
@@ -177,6 +183,7 @@ async function startRun(
   requesterId: string | null,
   fileSets: ReadonlyMap<string, readonly string[]>,
 ): Promise<string> {
+  if (wf.onApprove === "grant") await checkAccessRequest(tx, org, event.data, requesterId);
   const now = tx.clock.now();
   const subject = subjectOf(event.data);
   const run: WorkflowRunsTable = {
@@ -190,6 +197,7 @@ async function startRun(
     subject,
     blocked_reason: null,
     outcome_reason: null,
+    effect: null,
     created_at: now,
     updated_at: now,
     completed_at: null,

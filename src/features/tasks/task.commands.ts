@@ -20,6 +20,11 @@ function runText(r: RunObject, headline?: string): string {
     ["Status", r.blocked_reason ? `${r.status}, blocked: ${r.blocked_reason}` : r.status],
     ["Current stage", r.current_stage],
     ["Outcome", r.outcome_reason],
+    [
+      "Granted",
+      r.granted &&
+        `${r.granted.permission}${r.granted.scopes.length ? ` on ${r.granted.scopes.join(", ")}` : ""} to ${r.granted.member} until ${when(r.granted.expires_at)} (approved by ${r.granted.approved_by.join(", ")})`,
+    ],
     ["Started", when(r.created_at)],
   ]);
   const stages = r.stages.map((s) => {
@@ -49,6 +54,46 @@ const taskRows = (tasks: readonly TaskObject[]) =>
   );
 
 export function registerTaskCommands(program: Command): void {
+  const access = program
+    .command("access")
+    .description("Ask for access you lack: the organization's access-request workflow decides, people approve.");
+  operationCommand(access, "request", ops.requestAccess, {
+    description:
+      "Ask for a permission (optionally scoped) for a while, as yourself (--as, or your key); returns at once with the run and who decides. On approval the grant is made, expiring after --duration.",
+    flags: {
+      organization_id: {
+        flag: "organization",
+        value: "org",
+        help: "slug, id or name (default: clerk org use)",
+        resolve: organizationOrDefault,
+      },
+      permission: { help: "the permission, e.g. org:deploys:write (or write:deploys)" },
+      scope: {
+        value: "scopes",
+        help: "limit it to resources, comma-separated type:pattern, e.g. repository:frontend-app",
+      },
+      duration: { help: "for how long after the approval, e.g. 30m, 1h, 2d" },
+      reason: { value: "text", help: "why you need it, for the people who decide" },
+      idempotency_key: { value: "key", help: "sending the same key again returns the first request" },
+    },
+    examples: [
+      'clerk access request --organization engineering-team --permission org:deploys:write --scope environment:production \\\n    --duration 1h --reason "Roll back release 1.4.2" --as deploy-bot@acme.com',
+    ],
+    render: (e) => {
+      const runs = e.runs.map((r) => {
+        const waiting = r.stages
+          .flatMap((s) => s.tasks)
+          .filter((t) => t.status === "open")
+          .map((t) => t.assignee ?? "(unassigned)");
+        return `  ${r.id} ${r.workflow.slug}: ${r.status}${r.current_stage ? `, at ${r.current_stage}` : ""}${waiting.length ? `, waiting on ${waiting.join(", ")}` : ""}${r.blocked_reason ? ` (blocked: ${r.blocked_reason})` : ""}`;
+      });
+      return {
+        json: e,
+        text: [`Asked for access (${e.id}); follow it with: clerk run show <run>`, ...runs].join("\n"),
+      };
+    },
+  });
+
   const event = program
     .command("event")
     .alias("events")

@@ -88,3 +88,26 @@ export function idempotencyMismatch(key: string, eventId: string): ClerkError {
     { param: "idempotency_key", details: { event: eventId } },
   );
 }
+
+/** An access request (the event of an on_approve: grant workflow) that does not say what to grant. */
+export function invalidAccessRequest(message: string, param: string): ClerkError {
+  return new ClerkError("access_request.invalid", message, { param });
+}
+
+/** An access-request run that would end approved with nobody having approved it. */
+export function noApprover(workflow: string): ClerkError {
+  return new ClerkError(
+    "access_request.no_approver",
+    `Workflow ${workflow} grants access on approval, but no stage of it applies to this request, so nobody would approve it; a grant needs a person's approval. Add a stage (clerk workflow stage add --workflow ${workflow} …) or make a stage's condition hold.`,
+    { details: { workflow } },
+  );
+}
+
+/** An access request that no workflow would decide: the organization has none configured for it. */
+export function noAccessWorkflow(organization: string): ClerkError {
+  return new ClerkError(
+    "access_request.no_workflow",
+    `${organization} has no active access-request workflow that applies to this request, so nobody could grant it. An admin sets one up with: clerk workflow create --name "Access requests" --organization ${organization} --trigger event:access_requested --on-approve grant, then clerk workflow stage add --workflow access-requests --name Approval --requires-role org:admin`,
+    { details: { organization } },
+  );
+}

@@ -7,6 +7,7 @@ import { jobSummary, runDueJobs } from "../jobs/index.js";
 import { cancelRun, emitEvent, getRun, listRuns, subjectOf } from "./run.service.js";
 import { workflowStats } from "./stats.service.js";
 import { TASK_JOB_HANDLERS } from "./task.jobs.js";
+import { requestAccess } from "./access-request.service.js";
 import { assignTask } from "./assign.service.js";
 import { approveTask, getTask, listTasks, rejectTask } from "./task.service.js";
 import { assertAllowedNow } from "../access/index.js";
@@ -39,6 +40,21 @@ const eventBody = z
     data: jsonObject(262_144).optional(),
     idempotency_key: z.string().optional(),
     requester: z.string().optional(),
+  })
+  .strict();
+const accessParams = z.object({ organization_id: z.string() });
+const accessBody = z
+  .object({
+    permission: z.string().describe("The permission you ask for, org:<feature>:<action>, e.g. org:deploys:write"),
+    scope: z
+      .union([z.string(), z.array(z.string())])
+      .optional()
+      .describe(
+        "Limit it to resources: type:id (repository:frontend-app) or type:pattern (repository:*-app); leave out for every resource",
+      ),
+    duration: z.string().describe("For how long, counted from the approval: e.g. 30m, 1h, 2d"),
+    reason: z.string().max(2000).optional().describe("Why you need it, for the people who decide"),
+    idempotency_key: z.string().optional(),
   })
   .strict();
 const runsQuery = z
@@ -101,6 +117,29 @@ export const taskOperations = {
         data: body.data,
         idempotencyKey: body.idempotency_key,
         requester: body.requester,
+      });
+      return eventObject(r, subjectOf(r.event.data));
+    },
+  ),
+  requestAccess: operation(
+    {
+      method: "POST",
+      url: "/organizations/:organization_id/access_requests",
+      tag,
+      summary:
+        "Ask for a permission (optionally scoped) for a while, as yourself: starts the organization's access-request workflows (event:access_requested, on_approve: grant) and returns at once; on approval the grant is made",
+      params: accessParams,
+      body: accessBody,
+      output: eventSchema,
+    },
+    async ({ ctx, params: p, body }) => {
+      const r = await requestAccess(ctx, {
+        organization: p.organization_id,
+        permission: body.permission,
+        scope: body.scope,
+        duration: body.duration,
+        reason: body.reason,
+        idempotencyKey: body.idempotency_key,
       });
       return eventObject(r, subjectOf(r.event.data));
     },

@@ -7,6 +7,7 @@ import { parseInput } from "../../validation.js";
 import { type Organization, organizationOf, resolveOrg } from "../orgs/index.js";
 import { resolveUser } from "../users/index.js";
 import { type Stage, assertMayReadWorkflows, checkFormData, findForm, resolveWorkflow } from "../workflows/index.js";
+import { assertMayApproveAccess } from "./access-request.js";
 import { holdsRole } from "./reviewers.js";
 import { type RunRecord, type TaskRecord, runRecords, taskRecords } from "./run.records.js";
 import { advance, emailOf, runContext, runLabel, stageDefinition, stopStageTimers } from "./run.advance.js";
@@ -111,6 +112,8 @@ async function decide(
         decidingRoles(def, rs).map((r) => r.key),
       );
     }
+    // An access request: whoever approves must be able to grant it themselves (the escalation guard).
+    if (verdict === "approved" && wf.onApprove === "grant") await assertMayApproveAccess(tx, org, data);
     const form =
       verdict === "approved" && def.form !== null
         ? checkFormData(await findForm(tx, org, def.form), extra.formData)

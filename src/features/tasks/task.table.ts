@@ -28,6 +28,8 @@ export interface WorkflowRunsTable {
   subject: string | null;
   blocked_reason: string | null;
   outcome_reason: string | null;
+  /** JSON of what the workflow's on_approve did when the run was approved (the grant made), else null. */
+  effect: string | null;
   created_at: number;
   updated_at: number;
   completed_at: number | null;

@@ -68,7 +68,8 @@ const runStageSchema = z.object({
   note: z.string().nullable().describe("Why it was skipped or how it ended"),
   started_at: millis.nullable(),
   completed_at: millis.nullable(),
-  overdue_at: millis.nullable(),
+  due_at: millis.nullable().describe("The deadline: when the stage's timeout makes it overdue (null: no timeout)"),
+  overdue_at: millis.nullable().describe("When it went overdue"),
   escalated_at: millis.nullable(),
   tasks: z.array(taskSchema),
 });
@@ -87,6 +88,16 @@ export const runSchema = z.object({
   blocked_reason: z.string().nullable(),
   outcome_reason: z.string().nullable(),
   current_stage: z.string().nullable(),
+  granted: z
+    .object({
+      member: z.string().describe("Who was given the access (the requester's e-mail)"),
+      permission: z.string(),
+      scopes: z.array(z.string()).describe("Empty: every resource"),
+      expires_at: millis.nullable().describe("When the grant ends; null if the member already held it for good"),
+      approved_by: z.array(z.string()).describe("The e-mails of the people who approved"),
+    })
+    .nullable()
+    .describe("The grant this run's approval made (a workflow with on_approve: grant); null otherwise"),
   stages: z.array(runStageSchema),
   created_at: millis,
   updated_at: millis,
@@ -109,6 +120,13 @@ export function runObject(r: RunRecord): RunObject {
     blocked_reason: r.blockedReason,
     outcome_reason: r.outcomeReason,
     current_stage: r.currentStage,
+    granted: r.effect && {
+      member: r.effect.member,
+      permission: r.effect.permission,
+      scopes: r.effect.scopes,
+      expires_at: r.effect.expires_at,
+      approved_by: r.effect.approved_by,
+    },
     stages: r.stages.map((s) => ({
       name: s.name,
       position: s.position,
@@ -118,6 +136,7 @@ export function runObject(r: RunRecord): RunObject {
       note: s.note,
       started_at: s.startedAt,
       completed_at: s.completedAt,
+      due_at: s.dueAt,
       overdue_at: s.overdueAt,
       escalated_at: s.escalatedAt,
       tasks: s.tasks.map(taskObject),

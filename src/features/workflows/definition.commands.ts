@@ -69,6 +69,7 @@ export function workflowText(w: WorkflowObject, headline?: string): string {
     ["Trigger", w.trigger],
     ["Condition", w.condition],
     ["Status", w.status],
+    ["On approval", w.on_approve === "grant" ? "grant the requester the access asked for" : null],
     ["ID", w.id],
   ]);
   const stages = w.stages.length

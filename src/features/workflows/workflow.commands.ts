@@ -43,6 +43,10 @@ export function registerWorkflowCommands(program: Command): void {
     .option("--description <text>", "what it is for")
     .option("--template <template>", TEMPLATE_NAMES.join(", "))
     .option("--paused", "create it paused (no runs until resumed)")
+    .option(
+      "--on-approve <effect>",
+      "grant: an approved run gives the requester the access its event asks for (an access-request workflow)",
+    )
     .addHelpText(
       "after",
       '\nExamples:\n  clerk workflow create --name "Pull Request Approval" --organization "engineering-team" --trigger "event:pull_request_opened"\n  clerk workflow create --name "Production Deploy Gate" --organization "engineering-team" --trigger "event:deployment_requested" --condition "environment:production"\n  clerk workflow create --template code-review --organization "engineering-team"',
@@ -56,6 +60,7 @@ export function registerWorkflowCommands(program: Command): void {
         description?: string;
         template?: string;
         paused?: boolean;
+        onApprove?: string;
       }>(async ({ api }, o) => {
         const w = await api.call(ops.create, {
           params: { organization_id: organizationOrDefault(o.organization) },
@@ -66,6 +71,7 @@ export function registerWorkflowCommands(program: Command): void {
             description: o.description,
             template: o.template,
             paused: o.paused,
+            on_approve: o.onApprove as "grant" | undefined,
           },
         });
         return { json: w, text: workflowText(w, `Created workflow ${w.name} (${w.slug}, ${w.id}).`) };
@@ -112,6 +118,7 @@ export function registerWorkflowCommands(program: Command): void {
     .option("--condition <condition>", "key:value pairs joined by ,")
     .option("--no-condition", "remove the condition")
     .option("--description <text>", "what it is for")
+    .option("--on-approve <effect>", "grant (an approved run gives the requester the access asked for) or none")
     .addHelpText(
       "after",
       '\nExample:\n  clerk workflow update --workflow "production-deploy-gate" --condition "environment:production,region:eu"',
@@ -124,6 +131,7 @@ export function registerWorkflowCommands(program: Command): void {
         trigger?: string;
         condition?: string | false;
         description?: string;
+        onApprove?: string;
       }>(async ({ api }, o) => {
         const w = await api.call(ops.update, {
           params: { workflow_id: o.workflow },
@@ -133,6 +141,7 @@ export function registerWorkflowCommands(program: Command): void {
             trigger: o.trigger,
             condition: o.condition === false ? null : o.condition,
             description: o.description,
+            on_approve: o.onApprove === "none" ? null : (o.onApprove as "grant" | undefined),
           },
         });
         return { json: w, text: workflowText(w, `Updated workflow ${w.slug}.`) };
@@ -155,6 +164,7 @@ export function registerWorkflowCommands(program: Command): void {
         description: false,
         trigger: false,
         condition: false,
+        on_approve: false,
         status: { fixed: status },
       },
       examples: [`clerk workflow ${verb} --workflow "pull-request-approval"`],

@@ -4,7 +4,7 @@ import { jsonObject } from "../../json-limits.js";
 import { operation, pageOf } from "../../operations/index.js";
 import { deleteFileSet, listFileSets, saveFileSet } from "./fileset.service.js";
 import { createForm, listForms } from "./form.service.js";
-import { STRATEGIES } from "./workflow.schema.js";
+import { ON_APPROVE, STRATEGIES } from "./workflow.schema.js";
 import { addStage, clearEscalation, removeStage, setAssignment, setEscalation, updateStage } from "./stage.service.js";
 import { getWorkflow, listWorkflows } from "./workflow.records.js";
 import { createWorkflow, deleteWorkflow, updateWorkflow } from "./workflow.service.js";
@@ -37,6 +37,7 @@ const createBody = z
     condition: z.string().optional(),
     template: z.string().optional(),
     paused: z.boolean().optional(),
+    on_approve: z.enum(ON_APPROVE).optional(),
   })
   .strict();
 const updateBody = z
@@ -46,6 +47,7 @@ const updateBody = z
     trigger: z.string().optional(),
     condition: z.string().nullable().optional(),
     status: z.enum(["active", "paused"]).optional(),
+    on_approve: z.enum(ON_APPROVE).nullable().optional(),
   })
   .strict();
 const stageBody = z
@@ -101,7 +103,8 @@ export const workflowOperations = {
       body: createBody,
       output: workflowSchema,
     },
-    async ({ ctx, params: p, body }) => view(await createWorkflow(ctx, { organization: p.organization_id, ...body })),
+    async ({ ctx, params: p, body: { on_approve, ...body } }) =>
+      view(await createWorkflow(ctx, { organization: p.organization_id, ...body, onApprove: on_approve })),
   ),
   list: operation(
     {
@@ -137,8 +140,8 @@ export const workflowOperations = {
       body: updateBody,
       output: workflowSchema,
     },
-    async ({ ctx, params: p, query: q, body }) =>
-      view(await updateWorkflow(ctx, p.workflow_id, body, q.organization_id)),
+    async ({ ctx, params: p, query: q, body: { on_approve, ...body } }) =>
+      view(await updateWorkflow(ctx, p.workflow_id, { ...body, onApprove: on_approve }, q.organization_id)),
   ),
   remove: operation(
     {

@@ -46,6 +46,8 @@ export interface Workflow {
   triggerType: string;
   condition: string | null;
   status: "active" | "paused";
+  /** What an approved run does: `grant` gives the requester the access the event asked for; null, nothing. */
+  onApprove: "grant" | null;
   stages: Stage[];
   createdAt: number;
   updatedAt: number;
@@ -97,6 +99,7 @@ async function toWorkflows(ctx: ServiceContext, org: Organization, rows: readonl
     triggerType: r.trigger_type,
     condition: r.condition,
     status: r.status,
+    onApprove: r.on_approve ?? null,
     stages: stages.filter((s) => s.workflow_id === r.id).map(toStage),
     createdAt: r.created_at,
     updatedAt: r.updated_at,

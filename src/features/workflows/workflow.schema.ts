@@ -3,6 +3,10 @@ import { z } from "zod";
 import { jsonObject } from "../../json-limits.js";
 import { int32 } from "../../validation.js";
 
+/** What a workflow may do when one of its runs is approved: `grant` gives the requester the access they asked for. */
+export const ON_APPROVE = ["grant"] as const;
+export type OnApprove = (typeof ON_APPROVE)[number];
+
 export const STRATEGIES = ["round-robin", "least-loaded", "manual"] as const;
 const strategySchema = z.enum(STRATEGIES);
 
@@ -19,6 +23,8 @@ export const createWorkflowSchema = z.object({
   template: text(64).optional(),
   /** Create it paused (no runs until resumed). */
   paused: z.boolean().optional(),
+  /** What an approved run does: `grant` makes the access request's grant (see access-request.ts). */
+  onApprove: z.enum(ON_APPROVE).optional(),
 });
 export type CreateWorkflowInput = z.input<typeof createWorkflowSchema>;
 
@@ -29,6 +35,7 @@ export const updateWorkflowSchema = z.object({
   trigger: text(200).optional(),
   condition: text(1000).nullable().optional(),
   status: z.enum(["active", "paused"]).optional(),
+  onApprove: z.enum(ON_APPROVE).nullable().optional(),
 });
 export type UpdateWorkflowInput = z.input<typeof updateWorkflowSchema>;
 

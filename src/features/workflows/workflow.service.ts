@@ -109,6 +109,7 @@ const workflowView = (w: Workflow) => ({
   trigger: w.trigger,
   condition: w.condition,
   status: w.status,
+  onApprove: w.onApprove,
   stages: w.stages.map(stageView),
 });
 
@@ -151,6 +152,7 @@ export async function createWorkflow(ctx: ServiceContext, input: CreateWorkflowI
       trigger_type: typeKey,
       condition,
       status: data.paused ? "paused" : "active",
+      on_approve: data.onApprove ?? null,
       created_at: now,
       updated_at: now,
     };
@@ -278,6 +280,7 @@ export async function updateWorkflow(
       trigger_type: trigger?.typeKey ?? wf.triggerType,
       condition: data.condition === undefined ? wf.condition : await checkCondition(tx, org, data.condition, warnings),
       status: data.status ?? wf.status,
+      on_approve: data.onApprove === undefined ? wf.onApprove : data.onApprove,
     });
   });
 }

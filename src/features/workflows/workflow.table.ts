@@ -13,6 +13,8 @@ export interface WorkflowsTable {
   trigger_type: string;
   condition: string | null;
   status: "active" | "paused";
+  /** What an approved run does besides ending: `grant` makes the access request's grant; null, nothing. */
+  on_approve: "grant" | null;
   created_at: number;
   updated_at: number;
 }

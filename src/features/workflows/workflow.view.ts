@@ -3,7 +3,7 @@ import { z } from "zod";
 import { millis } from "../../operations/index.js";
 import type { FileSet } from "./fileset.service.js";
 import type { Form } from "./form.service.js";
-import { STRATEGIES } from "./workflow.schema.js";
+import { ON_APPROVE, STRATEGIES } from "./workflow.schema.js";
 import type { Stage, Workflow } from "./workflow.records.js";
 import type { WorkflowTemplate } from "./workflow.templates.js";
 
@@ -62,6 +62,12 @@ export const workflowSchema = z.object({
   trigger: z.string().describe("event:<type>, e.g. event:pull_request_opened"),
   condition: z.string().nullable().describe("key:value pairs joined by , that the event must have"),
   status: z.enum(["active", "paused"]).describe("A paused workflow starts no runs"),
+  on_approve: z
+    .enum(ON_APPROVE)
+    .nullable()
+    .describe(
+      "What an approved run does: grant gives the requester the permission its event asked for (an access request); null, nothing",
+    ),
   stages: z.array(stageSchema),
   warnings: z
     .array(z.string())
@@ -84,6 +90,7 @@ export function workflowObject(w: Workflow, warnings: readonly string[] = []): W
     trigger: w.trigger,
     condition: w.condition,
     status: w.status,
+    on_approve: w.onApprove,
     stages: w.stages.map(stageObject),
     warnings: [...warnings],
     created_at: w.createdAt,

@@ -18,6 +18,7 @@ import * as domainVerifications from "./0018-domain-verifications.js";
 import * as userUnsafeMetadata from "./0019-user-unsafe-metadata.js";
 import * as scim from "./0020-scim.js";
 import * as rateLimitHits from "./0021-rate-limit-hits.js";
+import * as workflowOnApprove from "./0022-workflow-on-approve.js";
 
 /** Every migration by name; names sort in the order they apply. */
 export const MIGRATIONS: Record<string, Migration> = {
@@ -39,4 +40,5 @@ export const MIGRATIONS: Record<string, Migration> = {
   "0019-user-unsafe-metadata": userUnsafeMetadata,
   "0020-scim": scim,
   "0021-rate-limit-hits": rateLimitHits,
+  "0022-workflow-on-approve": workflowOnApprove,
 };
