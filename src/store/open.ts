@@ -4,8 +4,6 @@ import { Kysely } from "kysely";
 import { locateConfigDir } from "../config-dir.js";
 import type { Database } from "./database.js";
 import { type DialectCapabilities, POSTGRES_CAPABILITIES, SQLITE_CAPABILITIES } from "./dialect.js";
-import { postgresDialect } from "./dialects/postgres.js";
-import { sqliteDialect } from "./dialects/sqlite.js";
 import { MIGRATION_COUNT, migrateToLatest } from "./migrate.js";
 
 /** The database file's name in the config directory, when no location is given. */
@@ -77,9 +75,13 @@ export function redact(location: string): string {
 /** Opens and migrates the store at `location` (default: as `chooseStore` decides). */
 export async function openStore(location?: string): Promise<Store> {
   const target = parseStoreLocation(chooseStore(location).location);
-  const sqlite = target.kind === "sqlite" ? sqliteDialect(target.path) : undefined;
+  // Each engine's driver is loaded when a store of that kind opens: a CLI command on SQLite never loads pg.
+  const sqlite =
+    target.kind === "sqlite" ? (await import("./dialects/sqlite.js")).sqliteDialect(target.path) : undefined;
   const db = new Kysely<Database>({
-    dialect: sqlite ? sqlite.dialect : postgresDialect((target as { url: string }).url),
+    dialect: sqlite
+      ? sqlite.dialect
+      : (await import("./dialects/postgres.js")).postgresDialect((target as { url: string }).url),
   });
   const dialect = target.kind === "postgres" ? POSTGRES_CAPABILITIES : SQLITE_CAPABILITIES;
   let applied: number;
