@@ -31,28 +31,34 @@ const externalPackages: Plugin = {
 const OUT = "dist/cli-bundle";
 
 rmSync(OUT, { recursive: true, force: true });
-await build({
-  entryPoints: { main: "dist/cli/main.js", help: "dist/cli/help.js" },
-  outdir: OUT,
-  bundle: true,
-  // A dynamic import() stays its own chunk: `clerk serve` and `clerk mcp` load the server only when they run.
-  splitting: true,
-  chunkNames: "chunks/[name]-[hash]",
-  format: "esm",
-  platform: "node",
-  target: "node20",
-  plugins: [externalPackages],
-  // A CommonJS package in the bundle (yaml) requires Node's built-ins: give it a real require().
-  banner: {
-    js: 'import { createRequire as __clerkRequire } from "node:module"; const require = __clerkRequire(import.meta.url);',
-  },
-  legalComments: "linked",
-  minifyWhitespace: true,
-  minifySyntax: true,
-  logLevel: "warning",
-});
+try {
+  await build({
+    entryPoints: { main: "dist/cli/main.js", help: "dist/cli/help.js" },
+    outdir: OUT,
+    bundle: true,
+    // A dynamic import() stays its own chunk: `clerk serve` and `clerk mcp` load the server only when they run.
+    splitting: true,
+    chunkNames: "chunks/[name]-[hash]",
+    format: "esm",
+    platform: "node",
+    target: "node20",
+    plugins: [externalPackages],
+    // A CommonJS package in the bundle (yaml) requires Node's built-ins: give it a real require().
+    banner: {
+      js: 'import { createRequire as __clerkRequire } from "node:module"; const require = __clerkRequire(import.meta.url);',
+    },
+    legalComments: "linked",
+    minifyWhitespace: true,
+    minifySyntax: true,
+    logLevel: "warning",
+  });
 
-const cli = (file: string) => pathToFileURL(resolve("dist/cli", file)).href;
-const { buildProgram } = (await import(cli("main.js"))) as typeof Main;
-const { describeCommand } = (await import(cli("manifest.js"))) as typeof Manifest;
-writeFileSync(`${OUT}/commands.json`, JSON.stringify(describeCommand(buildProgram())));
+  const cli = (file: string) => pathToFileURL(resolve("dist/cli", file)).href;
+  const { buildProgram } = (await import(cli("main.js"))) as typeof Main;
+  const { describeCommand } = (await import(cli("manifest.js"))) as typeof Manifest;
+  writeFileSync(`${OUT}/commands.json`, JSON.stringify(describeCommand(buildProgram())));
+} catch (error) {
+  // Half a bundle (no command table) must not pass for a build: without it bin/clerk.js runs dist/cli/main.js.
+  rmSync(OUT, { recursive: true, force: true });
+  throw error;
+}
