@@ -23,7 +23,8 @@ import { registerWorkflowCommands } from "../features/workflows/workflow.command
 import { VERSION } from "../version.js";
 import { registerBackupCommands } from "./backup.command.js";
 import { registerServeCommand } from "./serve.command.js";
-import { registerMcpCommand } from "../mcp/index.js";
+import { registerMcpCommand } from "../mcp/mcp.command.js";
+import { exitCodeOf } from "./exit.js";
 import { acceptSubjectEitherWay } from "./subject.js";
 
 /** Builds the program (exported so tests can inspect the command table). */
@@ -101,11 +102,7 @@ export async function main(argv: readonly string[]): Promise<void> {
     await program.parseAsync([...argv], { from: "user" });
   } catch (error) {
     if (error instanceof CommanderError) {
-      const ok =
-        error.code === "commander.helpDisplayed" ||
-        error.code === "commander.version" ||
-        error.code === "commander.help";
-      process.exitCode = ok ? 0 : 2;
+      process.exitCode = exitCodeOf(error);
       return;
     }
     throw error;

@@ -1,7 +1,6 @@
 // `clerk serve`: the HTTP API on the chosen store, until interrupted.
 import type { Command } from "commander";
 import { ClerkError } from "../errors.js";
-import { serve } from "../http/serve.js";
 import { cliClock, type GlobalOptions, openChosenStore } from "./context.js";
 import { reportError } from "./run.js";
 
@@ -82,6 +81,8 @@ export function registerServeCommand(program: Command): void {
       const port = parsePort(o.port ?? process.env.PORT ?? "3000");
       try {
         const store = await openChosenStore(o.database);
+        // The HTTP server (Fastify and every route) loads only here: other commands start without it.
+        const { serve } = await import("../http/serve.js");
         const server = await serve({
           store,
           clock: cliClock(),

@@ -1,6 +1,5 @@
 // `clerk mcp`: the MCP tools on stdin/stdout for an agent on this machine, as the member whose key is in
 // CLERK_SECRET_KEY, on the local store. A remote server serves the same tools itself at /mcp.
-import { StdioServerTransport } from "@modelcontextprotocol/sdk/server/stdio.js";
 import type { Command } from "commander";
 import type { ServiceContext } from "../context.js";
 import { ClerkError } from "../errors.js";
@@ -8,7 +7,6 @@ import { flushUsage } from "../features/access/index.js";
 import { authenticate } from "../features/keys/index.js";
 import { type GlobalOptions, openLocal } from "../cli/context.js";
 import { reportError } from "../cli/run.js";
-import { createMcpServer, parseToolPatterns } from "./mcp.server.js";
 
 interface McpCommandOptions extends GlobalOptions {
   readOnly?: boolean;
@@ -54,6 +52,8 @@ export function registerMcpCommand(program: Command): void {
       const o = command.optsWithGlobals() as McpCommandOptions;
       try {
         const key = secretKey(o);
+        // The MCP SDK loads only here: other commands start without it.
+        const { createMcpServer, parseToolPatterns } = await import("./mcp.server.js");
         const tools = o.tools === undefined ? undefined : parseToolPatterns(o.tools);
         const { store, ctx } = await openLocal(o);
         // Every call authenticates again: a key revoked while the agent runs is refused at its next call.
@@ -64,6 +64,7 @@ export function registerMcpCommand(program: Command): void {
           await store.close();
           throw error;
         }
+        const { StdioServerTransport } = await import("@modelcontextprotocol/sdk/server/stdio.js");
         const server = createMcpServer(contextOf, {
           readOnly: o.readOnly,
           tools,

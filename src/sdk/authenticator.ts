@@ -1,7 +1,12 @@
 // What every framework adapter does with a request's token: verify it, build the auth object, fetch overflowed permissions.
 import { type Clock, systemClock } from "../clock.js";
 import { type AuthObject, type MemberPermission, authObject, signedOutAuthObject } from "./auth-object.js";
-import { type PermissionCache, type RemoteApiOptions, checkRemote, createPermissionCache } from "./remote-api.js";
+import {
+  type PermissionCache,
+  type RemoteApiOptions,
+  createPermissionCache,
+  createRemoteChecker,
+} from "./remote-api.js";
 import { TokenVerificationError } from "./token-errors.js";
 import { type TokenVerifier, type VerifyTokenOptions, createVerifier } from "./verify-token.js";
 
@@ -37,7 +42,8 @@ export function createAuthenticator(options: ClerkSdkOptions): Authenticator {
       ? { apiUrl: options.apiUrl, secretKey: options.secretKey, fetch: options.fetch }
       : undefined;
   const cache: PermissionCache | undefined = api && createPermissionCache(api, clock);
-  const remote = api && ((query: Parameters<typeof checkRemote>[1]) => checkRemote(api, query));
+  // Checks asked in the same turn of the event loop share one POST /v1/check/batch.
+  const remote = api && createRemoteChecker(api);
   const base = { deniedStatus: options.deniedStatus, clock, checkRemote: remote };
 
   return {

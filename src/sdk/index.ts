@@ -29,8 +29,11 @@ export {
   type PermissionCache,
   RemoteApiError,
   type RemoteApiOptions,
+  MAX_BATCH,
   checkRemote,
+  checkRemoteBatch,
   createPermissionCache,
+  createRemoteChecker,
   fetchMemberPermissions,
 } from "./remote-api.js";
 export { tokenFromHeaders } from "./request-token.js";

@@ -1,4 +1,5 @@
-// The two server calls the SDK makes: a member's effective permissions (for overflowed tokens) and POST /v1/check.
+// The server calls the SDK makes: a member's effective permissions (for overflowed tokens), and POST /v1/check or,
+// for checks asked together, POST /v1/check/batch.
 import type { Clock } from "../clock.js";
 import type { MemberPermission, RemoteDecision, RemoteQuery } from "./auth-object.js";
 import type { SessionTokenPayload } from "./verify-token.js";
@@ -106,17 +107,98 @@ export async function fetchMemberPermissions(
 export async function checkRemote(options: RemoteApiOptions, query: RemoteQuery): Promise<RemoteDecision> {
   const body = (await call(options, "/v1/check", {
     method: "POST",
-    body: {
-      organization_id: query.organizationId,
-      user_id: query.userId,
-      permission: query.permission,
-      ...(query.resource === undefined ? {} : { resource: query.resource }),
-      ...(query.atLeast === undefined ? {} : { at_least: query.atLeast }),
-    },
+    body: checkBodyOf(query),
   })) as { allowed?: unknown; reason?: unknown } | null;
   if (typeof body?.allowed !== "boolean")
     throw new RemoteApiError("POST /v1/check did not answer { allowed, reason }.", 200);
   return { allowed: body.allowed, reason: typeof body.reason === "string" ? body.reason : "" };
+}
+
+const checkBodyOf = (query: RemoteQuery) => ({
+  organization_id: query.organizationId,
+  user_id: query.userId,
+  permission: query.permission,
+  ...(query.resource === undefined ? {} : { resource: query.resource }),
+  ...(query.atLeast === undefined ? {} : { at_least: query.atLeast }),
+});
+
+/** The most checks one `POST /v1/check/batch` carries (the server's limit). */
+export const MAX_BATCH = 100;
+
+type BatchResult =
+  | { correlation_id?: unknown; object: "check"; allowed?: unknown; reason?: unknown }
+  | { correlation_id?: unknown; object: "error"; error?: { code?: unknown; message?: unknown } };
+
+/**
+ * Asks several checks in one request, `POST /v1/check/batch` (at most {@link MAX_BATCH}): one decision per query, in
+ * order; a query the server refused on its own (an unknown member, a bad resource) is a RemoteApiError in its place.
+ * @throws RemoteApiError when the call fails or the answer does not hold one result per query.
+ * @example
+ * const [read, write] = await checkRemoteBatch(api, [{ organizationId, userId, permission: "org:code:read" }, { organizationId, userId, permission: "org:code:write" }]);
+ */
+export async function checkRemoteBatch(
+  options: RemoteApiOptions,
+  queries: readonly RemoteQuery[],
+): Promise<(RemoteDecision | RemoteApiError)[]> {
+  const body = (await call(options, "/v1/check/batch", {
+    method: "POST",
+    body: { checks: queries.map((q, i) => ({ correlation_id: String(i), ...checkBodyOf(q) })) },
+  })) as { results?: BatchResult[] } | null;
+  const results = body?.results;
+  if (!Array.isArray(results) || results.length !== queries.length)
+    throw new RemoteApiError(`POST /v1/check/batch did not answer ${queries.length} results.`, 200);
+  const byId = new Map(results.map((r) => [r?.correlation_id, r]));
+  return queries.map((_, i) => {
+    const r = byId.get(String(i));
+    if (r?.object === "check" && typeof r.allowed === "boolean")
+      return { allowed: r.allowed, reason: typeof r.reason === "string" ? r.reason : "" };
+    if (r?.object === "error")
+      return new RemoteApiError(`POST /v1/check/batch refused check ${i}: ${String(r.error?.message)}`, 200);
+    return new RemoteApiError(`POST /v1/check/batch answered no result for check ${i}.`, 200);
+  });
+}
+
+/** Runs `fn` once the current turn of the event loop is done (also where setImmediate is missing). */
+const later: (fn: () => void) => void =
+  typeof setImmediate === "function" ? (fn) => void setImmediate(fn) : (fn) => void setTimeout(fn, 0);
+
+/**
+ * A remote check that batches: the checks asked in the same turn of the event loop (one request's
+ * `Promise.all`, or several requests being served at once) travel together in one `POST /v1/check/batch`;
+ * a check asked alone is a plain `POST /v1/check`.
+ * @example
+ * const check = createRemoteChecker({ apiUrl, secretKey });
+ * const [a, b] = await Promise.all([check(q1), check(q2)]); // one request
+ */
+export function createRemoteChecker(options: RemoteApiOptions): (query: RemoteQuery) => Promise<RemoteDecision> {
+  let queue: { query: RemoteQuery; resolve: (d: RemoteDecision) => void; reject: (e: unknown) => void }[] = [];
+  const flush = () => {
+    const asked = queue;
+    queue = [];
+    for (let start = 0; start < asked.length; start += MAX_BATCH) {
+      const part = asked.slice(start, start + MAX_BATCH);
+      if (part.length === 1) {
+        const [one] = part as [(typeof part)[number]];
+        checkRemote(options, one.query).then(one.resolve, one.reject);
+        continue;
+      }
+      checkRemoteBatch(
+        options,
+        part.map((p) => p.query),
+      ).then(
+        (answers) =>
+          answers.forEach((answer, i) =>
+            answer instanceof RemoteApiError ? part[i]?.reject(answer) : part[i]?.resolve(answer),
+          ),
+        (error: unknown) => part.forEach((p) => p.reject(error)),
+      );
+    }
+  };
+  return (query) =>
+    new Promise<RemoteDecision>((resolve, reject) => {
+      if (queue.length === 0) later(flush);
+      queue.push({ query, resolve, reject });
+    });
 }
 
 /** Fetched permissions, one entry per token, kept until the token expires. */

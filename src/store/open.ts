@@ -4,9 +4,7 @@ import { type Dialect, Kysely } from "kysely";
 import { locateConfigDir } from "../config-dir.js";
 import type { Database } from "./database.js";
 import { type DialectCapabilities, POSTGRES_CAPABILITIES, SQLITE_CAPABILITIES } from "./dialect.js";
-import { type ChangeFeed, PostgresChangeFeed } from "./change-feed.js";
-import { postgresDialect } from "./dialects/postgres.js";
-import { sqliteDialect } from "./dialects/sqlite.js";
+import type { ChangeFeed } from "./change-feed.js";
 import { MIGRATION_COUNT, migrateToLatest } from "./migrate.js";
 
 /** The database file's name in the config directory, when no location is given. */
@@ -85,8 +83,14 @@ export function redact(location: string): string {
 /** Opens and migrates the store at `location` (default: as `chooseStore` decides). */
 export async function openStore(location?: string): Promise<Store> {
   const target = parseStoreLocation(chooseStore(location).location);
-  const sqlite = target.kind === "sqlite" ? sqliteDialect(target.path) : undefined;
-  const postgres = target.kind === "postgres" ? postgresDialect(target.url) : undefined;
+  // Each engine's driver (and the change feed, which needs pg) is loaded when a store of that kind opens: a CLI
+  // command on SQLite never loads pg.
+  const sqlite =
+    target.kind === "sqlite" ? (await import("./dialects/sqlite.js")).sqliteDialect(target.path) : undefined;
+  const postgres =
+    target.kind === "postgres" ? (await import("./dialects/postgres.js")).postgresDialect(target.url) : undefined;
+  const PostgresChangeFeed =
+    target.kind === "postgres" ? (await import("./change-feed.js")).PostgresChangeFeed : undefined;
   const db = new Kysely<Database>({
     dialect: sqlite ? sqlite.dialect : (postgres as { dialect: Dialect }).dialect,
   });
@@ -104,7 +108,7 @@ export async function openStore(location?: string): Promise<Store> {
     location: target.kind === "postgres" ? redact(target.url) : target.path,
     changeProbe: sqlite?.changeProbe,
     changeFeed:
-      target.kind === "postgres" && dialect.supportsNotify
+      target.kind === "postgres" && dialect.supportsNotify && PostgresChangeFeed
         ? (onError) => new PostgresChangeFeed(target.url, onError)
         : undefined,
     poolStats: postgres

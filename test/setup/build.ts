@@ -8,6 +8,8 @@ export default function setup(): void {
   execFileSync(process.execPath, ["node_modules/typescript/bin/tsc", "-p", "tsconfig.build.json"], {
     stdio: "inherit",
   });
+  // The CLI's bundle and command table (bin/clerk.js runs them), as `npm run build` makes them.
+  execFileSync(process.execPath, ["--import", "tsx", "scripts/bundle-cli.ts"], { stdio: "inherit" });
   execFileSync(process.execPath, ["node_modules/vite/bin/vite.js", "build", "dashboard", "--logLevel", "warn"], {
     stdio: "inherit",
   });

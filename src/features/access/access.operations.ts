@@ -1,5 +1,7 @@
-// POST /v1/check and GET /v1/organizations/{id}/who_can: the access engine as operations.
+// POST /v1/check, POST /v1/check/batch and GET /v1/organizations/{id}/who_can: the access engine as operations.
 import { z } from "zod";
+import type { ServiceContext } from "../../context.js";
+import { ClerkError, asClerkError } from "../../errors.js";
 import { isId } from "../../ids.js";
 import { operation, pageOf } from "../../operations/index.js";
 import { resolveOrg } from "../orgs/index.js";
@@ -7,7 +9,7 @@ import { normalizePermissionKey } from "../permissions/index.js";
 import { resolveUser } from "../users/index.js";
 import { checkAccess, explainAccess, whoCanIn } from "./access.service.js";
 import { parseConsistencyToken } from "./access.errors.js";
-import { checkSchema, whoCanSchema } from "./access.view.js";
+import { type CheckBatchResult, type CheckObject, checkBatchSchema, checkSchema, whoCanSchema } from "./access.view.js";
 import { isInstanceAdmin } from "./authorize.js";
 
 const checkBody = z
@@ -26,6 +28,54 @@ const checkBody = z
       ),
   })
   .strict();
+/** How many checks one batch may carry (OpenFGA's BatchCheck default is 50, SpiceDB's bulk check 100s). */
+const MAX_BATCH = 100;
+const checkBatchBody = z
+  .object({
+    checks: z
+      .array(
+        checkBody.extend({
+          correlation_id: z
+            .string()
+            .min(1)
+            .max(100)
+            .optional()
+            .describe("yours, answered back with this check's result (unique within the batch)"),
+        }),
+      )
+      .min(1)
+      .max(MAX_BATCH)
+      .describe(`1 to ${MAX_BATCH} checks, each as POST /v1/check takes it`),
+  })
+  .strict();
+
+/**
+ * One check of POST /v1/check, as the caller may ask it: an instance key naming an organization by id needs no
+ * lookup (the policy load finds a missing one); members, slugs and names go through resolveOrg's visibility rule.
+ */
+async function answerCheck(ctx: ServiceContext, body: z.output<typeof checkBody>): Promise<CheckObject> {
+  const direct = isInstanceAdmin(ctx) && isId(body.organization_id, "org");
+  const organizationId = direct ? body.organization_id : (await resolveOrg(ctx, body.organization_id)).id;
+  // A user id is used as given (a stranger is simply denied); an e-mail is looked up.
+  const userId = isId(body.user_id, "user") ? body.user_id : (await resolveUser(ctx, body.user_id)).id;
+  const query = {
+    organizationId,
+    userId,
+    permission: normalizePermissionKey(body.permission),
+    resource: body.resource,
+    at: body.at,
+    atLeast: body.at_least === undefined ? undefined : parseConsistencyToken(body.at_least),
+  };
+  if (!body.explain) {
+    const d = await checkAccess(ctx, query);
+    ctx.runtime.metrics?.checked(d.allowed);
+    return { object: "check", allowed: d.allowed, reason: d.reason };
+  }
+  const e = await explainAccess(ctx, query);
+  ctx.runtime.metrics?.checked(e.allowed);
+  return { object: "check", allowed: e.allowed, reason: e.reason, path: e.path, nearest_miss: e.nearestMiss ?? null };
+}
+
 const whoCanParams = z.object({ organization_id: z.string().describe("slug, id or name") });
 const whoCanQuery = z
   .object({
@@ -47,35 +97,48 @@ export const accessOperations = {
       body: checkBody,
       output: checkSchema,
     },
+    async ({ ctx, body }) => answerCheck(ctx, body),
+  ),
+
+  checkBatch: operation(
+    {
+      method: "POST",
+      url: "/check/batch",
+      tag,
+      summary: `Up to ${MAX_BATCH} checks in one request, each answered (or refused) on its own, in order, with its correlation_id`,
+      body: checkBatchBody,
+      output: checkBatchSchema,
+    },
     async ({ ctx, body }) => {
-      // The hot path: an instance key naming an organization by id needs no lookup (the policy load finds
-      // a missing one); members, slugs and names go through resolveOrg's visibility rule.
-      const direct = isInstanceAdmin(ctx) && isId(body.organization_id, "org");
-      const organizationId = direct ? body.organization_id : (await resolveOrg(ctx, body.organization_id)).id;
-      // A user id is used as given (a stranger is simply denied); an e-mail is looked up.
-      const userId = isId(body.user_id, "user") ? body.user_id : (await resolveUser(ctx, body.user_id)).id;
-      const query = {
-        organizationId,
-        userId,
-        permission: normalizePermissionKey(body.permission),
-        resource: body.resource,
-        at: body.at,
-        atLeast: body.at_least === undefined ? undefined : parseConsistencyToken(body.at_least),
-      };
-      if (!body.explain) {
-        const d = await checkAccess(ctx, query);
-        ctx.runtime.metrics?.checked(d.allowed);
-        return { object: "check" as const, allowed: d.allowed, reason: d.reason };
+      const seen = new Set<string>();
+      for (const item of body.checks) {
+        if (item.correlation_id === undefined) continue;
+        if (seen.has(item.correlation_id))
+          throw new ClerkError(
+            "input.invalid",
+            `correlation_id "${item.correlation_id}" names two checks; give each check its own (or none).`,
+            { param: "checks" },
+          );
+        seen.add(item.correlation_id);
       }
-      const e = await explainAccess(ctx, query);
-      ctx.runtime.metrics?.checked(e.allowed);
-      return {
-        object: "check" as const,
-        allowed: e.allowed,
-        reason: e.reason,
-        path: e.path,
-        nearest_miss: e.nearestMiss ?? null,
-      };
+      const results: CheckBatchResult[] = [];
+      for (const { correlation_id, ...check } of body.checks) {
+        const correlationId = correlation_id ?? null;
+        try {
+          results.push({ correlation_id: correlationId, ...(await answerCheck(ctx, check)) });
+        } catch (thrown) {
+          // What the single check would refuse (an organization or member the caller cannot see, a bad resource)
+          // is that item's answer; anything else fails the request as it would fail a single check.
+          const error = asClerkError(thrown);
+          if (!error || error.spec.status >= 500) throw thrown;
+          results.push({
+            correlation_id: correlationId,
+            object: "error",
+            error: { code: error.code, message: error.message, param: error.param ?? null },
+          });
+        }
+      }
+      return { object: "check_batch" as const, results };
     },
   ),
 

@@ -26,6 +26,28 @@ export const checkSchema = z.object({
 
 export type CheckObject = z.infer<typeof checkSchema>;
 
+/** One answer of a batch: the check's, or the error that check alone met (a denial is an answer, not an error). */
+export const checkBatchResultSchema = z.discriminatedUnion("object", [
+  checkSchema.extend({ correlation_id: z.string().nullable() }),
+  z.object({
+    correlation_id: z.string().nullable(),
+    object: z.literal("error"),
+    error: z.object({
+      code: z.string().describe("clerk's error code, as in errors[].meta.clerk_code, e.g. org.not_found"),
+      message: z.string(),
+      param: z.string().nullable(),
+    }),
+  }),
+]);
+
+export type CheckBatchResult = z.infer<typeof checkBatchResultSchema>;
+
+/** `object: "check_batch"`: one result per check, in the order asked. */
+export const checkBatchSchema = z.object({
+  object: z.literal("check_batch"),
+  results: z.array(checkBatchResultSchema),
+});
+
 /** A member who may do it, and through what. */
 export const whoCanSchema = z.object({
   user_id: z.string(),

@@ -4,7 +4,6 @@ import { createHmac, randomBytes } from "node:crypto";
 import { request as httpRequest } from "node:http";
 import { request as httpsRequest } from "node:https";
 import { isIP } from "node:net";
-import nodemailer from "nodemailer";
 import {
   DESTINATION_REFUSED,
   type DestinationPolicy,
@@ -172,6 +171,8 @@ export async function sendEmail(smtp: SmtpConfig, password: string | null, m: Ou
   }
   const name = canonicalHost(smtp.host) ?? smtp.host;
   const clearAllowed = smtp.allowInsecure && classifyAddress(address) === "loopback";
+  // Loaded on the first e-mail, not by every process that can send one (a CLI command starts without it).
+  const { default: nodemailer } = await import("nodemailer");
   const transport = nodemailer.createTransport({
     host: address,
     port: smtp.port,

@@ -1,7 +1,7 @@
 // OpenID Connect relying party with openid-client: authorization code flow with PKCE, `state` and `nonce`
 // remembered per request (the verifier sealed), the ID token's signature, issuer, audience, nonce and times
 // checked by the library; the e-mail from the ID token or, when absent, from userinfo.
-import * as oidc from "openid-client";
+import type * as Oidc from "openid-client";
 import type { ServiceContext } from "../../context.js";
 import { newId } from "../../ids.js";
 import { sealSecret, unsealSecret } from "../../secrets.js";
@@ -12,6 +12,9 @@ import type { SsoConnectionsTable } from "./sso.table.js";
 import { checkedRedirect, oidcCallbackUrl } from "./sso.urls.js";
 
 const REQUEST_TTL_MS = 10 * 60_000;
+
+/** openid-client loads with the first OIDC request, not with every process that knows SSO (the CLI). */
+const openidClient = () => import("openid-client");
 const verifierPurpose = (requestId: string) => `sso-pkce-verifier:${requestId}`;
 
 function activeOidc(row: SsoConnectionsTable): Connection {
@@ -24,13 +27,14 @@ function activeOidc(row: SsoConnectionsTable): Connection {
 const LOOPBACK = new Set(["127.0.0.1", "localhost", "[::1]"]);
 
 /** The provider's configuration from its discovery document; plain http only for a provider on loopback. */
-async function configFor(ctx: ServiceContext, row: SsoConnectionsTable): Promise<oidc.Configuration> {
+async function configFor(ctx: ServiceContext, row: SsoConnectionsTable): Promise<Oidc.Configuration> {
   const server = new URL(row.oidc_discovery_url as string);
   const secret =
     row.oidc_client_secret === null
       ? undefined
       : unsealSecret(ctx, row.oidc_client_secret, clientSecretPurpose(row.id)).toString("utf8");
   const insecure = server.protocol === "http:" && LOOPBACK.has(server.hostname);
+  const oidc = await openidClient();
   try {
     return await oidc.discovery(
       server,
@@ -60,7 +64,7 @@ async function configFor(ctx: ServiceContext, row: SsoConnectionsTable): Promise
 export async function oidcServerMetadata(
   ctx: ServiceContext,
   row: SsoConnectionsTable,
-): Promise<ReturnType<oidc.Configuration["serverMetadata"]>> {
+): Promise<ReturnType<Oidc.Configuration["serverMetadata"]>> {
   return (await configFor(ctx, row)).serverMetadata();
 }
 
@@ -112,6 +116,7 @@ export async function startOidcSignIn(
   const connection = activeOidc(row);
   const redirectUrl = checkedRedirect(input.redirectUrl);
   const config = await configFor(ctx, row);
+  const oidc = await openidClient();
   const now = ctx.clock.now();
   const id = newId("ssor", now);
   const verifier = oidc.randomPKCECodeVerifier();
@@ -172,7 +177,8 @@ export async function finishOidcSignIn(
     if (!request) throw signInRefused("unknown_request", "The callback's state matches no sign-in of ours.");
     await tx.db.deleteFrom("sso_requests").where("id", "=", request.id).execute();
     const config = await configFor(tx, row);
-    let tokens: Awaited<ReturnType<typeof oidc.authorizationCodeGrant>>;
+    const oidc = await openidClient();
+    let tokens: Awaited<ReturnType<typeof Oidc.authorizationCodeGrant>>;
     try {
       tokens = await oidc.authorizationCodeGrant(config, current, {
         expectedState: state,

@@ -1,7 +1,7 @@
 // SAML 2.0 service provider with @node-saml/node-saml: the AuthnRequest (its id remembered in sso_requests),
 // the ACS (signature by a configured certificate, audience, issuer, time, InResponseTo: all the library's
 // checks), then clerk's own: Recipient, replay, the e-mail's domain; and the SP metadata XML.
-import { type CacheProvider, type Profile, SAML, ValidateInResponseTo } from "@node-saml/node-saml";
+import type { CacheProvider, Profile, SAML } from "@node-saml/node-saml";
 import type { ServiceContext } from "../../context.js";
 import { newId } from "../../ids.js";
 import { type Connection, connectionForSignIn, toConnection } from "./connection.service.js";
@@ -23,7 +23,9 @@ interface SamlOptions {
   requestId?: string | undefined;
 }
 
-function samlFor(connection: Connection, options: SamlOptions): SAML {
+/** node-saml and its XML stack load on the first SAML request, not with every process that knows SSO (the CLI). */
+async function samlFor(connection: Connection, options: SamlOptions): Promise<SAML> {
+  const { SAML, ValidateInResponseTo } = await import("@node-saml/node-saml");
   return new SAML({
     idpCert: connection.idpCertificates,
     idpIssuer: connection.idpEntityId ?? undefined,
@@ -61,9 +63,9 @@ function activeSaml(row: SsoConnectionsTable): Connection {
 /** The SP metadata XML to give the IdP (entity id, ACS URL, wants signed assertions). */
 export async function spMetadata(ctx: ServiceContext, connectionId: string): Promise<string> {
   const connection = toConnection(await connectionForSignIn(ctx, connectionId));
-  return samlFor({ ...connection, idpCertificates: ["unused"] }, { cache: NO_CACHE }).generateServiceProviderMetadata(
-    null,
-  );
+  return (
+    await samlFor({ ...connection, idpCertificates: ["unused"] }, { cache: NO_CACHE })
+  ).generateServiceProviderMetadata(null);
 }
 
 /**
@@ -101,7 +103,7 @@ export async function startSamlSignIn(
   };
   // Expired requests go as new ones come, so the table holds only what can still be answered.
   await ctx.db.deleteFrom("sso_requests").where("expire_at", "<=", now).execute();
-  const url = await samlFor(connection, { cache, requestId }).getAuthorizeUrlAsync(requestId, undefined, {});
+  const url = await (await samlFor(connection, { cache, requestId })).getAuthorizeUrlAsync(requestId, undefined, {});
   return { url };
 }
 
@@ -198,7 +200,9 @@ export async function finishSamlSignIn(
       );
     let profile: Profile | null;
     try {
-      ({ profile } = await samlFor(connection, { cache }).validatePostResponseAsync({
+      ({ profile } = await (
+        await samlFor(connection, { cache })
+      ).validatePostResponseAsync({
         SAMLResponse: form.SAMLResponse ?? "",
       }));
     } catch (cause) {

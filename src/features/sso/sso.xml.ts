@@ -14,14 +14,17 @@ export interface XmlDocument {
   documentElement: (XmlElement & { localName: string; namespaceURI: string | null }) | null;
 }
 
-const { DOMParser } = createRequire(import.meta.url)("@xmldom/xmldom") as {
+type XmlDom = {
   DOMParser: new (options: { errorHandler: Record<"warning" | "error" | "fatalError", () => void> }) => {
     parseFromString(source: string, mimeType: string): XmlDocument | undefined;
   };
 };
+const require = createRequire(import.meta.url);
 
 /** The document, or undefined when nothing parses (what does not parse is for the caller to refuse). */
 export function parseXml(xml: string): XmlDocument | undefined {
+  // Required on first use: a CLI command that never reads XML does not load the parser.
+  const { DOMParser } = require("@xmldom/xmldom") as XmlDom;
   const ignore = () => undefined;
   return new DOMParser({ errorHandler: { warning: ignore, error: ignore, fatalError: ignore } }).parseFromString(
     xml,
