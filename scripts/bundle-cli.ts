@@ -38,7 +38,9 @@ try {
     bundle: true,
     // A dynamic import() stays its own chunk: `clerk serve` and `clerk mcp` load the server only when they run.
     splitting: true,
-    chunkNames: "chunks/[name]-[hash]",
+    // Chunks sit beside main.js, not in a subfolder: a path a module resolves from import.meta.url (the
+    // dashboard's dist/dashboard) must not depend on which chunk the module landed in.
+    chunkNames: "[name]-[hash]",
     format: "esm",
     platform: "node",
     target: "node20",
