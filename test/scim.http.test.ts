@@ -94,6 +94,18 @@ for (const dialect of DIALECTS) {
       expect(types.body.Resources.map((r: Json) => r.id)).toEqual(["User", "Group"]);
       const schemas = await scim("GET", "/Schemas");
       expect(schemas.body.Resources.map((r: Json) => r.id)).toEqual([USER, GROUP, ENTERPRISE]);
+      // Each is also served alone, by its id; an unknown id is a SCIM 404.
+      const user = await scim("GET", "/ResourceTypes/User");
+      expect(user.status).toBe(200);
+      expect(user.body).toMatchObject({ id: "User", endpoint: "/Users", schemaExtensions: [{ schema: ENTERPRISE }] });
+      const enterprise = await scim("GET", `/Schemas/${ENTERPRISE}`);
+      expect(enterprise.status).toBe(200);
+      expect(enterprise.body.id).toBe(ENTERPRISE);
+      expect(enterprise.body.attributes.map((a: Json) => a.name)).toContain("employeeNumber");
+      const unknown = await scim("GET", "/ResourceTypes/Device");
+      expect(unknown.status).toBe(404);
+      expect(unknown.body).toMatchObject({ schemas: ["urn:ietf:params:scim:api:messages:2.0:Error"], status: "404" });
+      expect((await scim("GET", "/Schemas/urn:example:nothing")).status).toBe(404);
     });
 
     it("runs Okta's test plan: create, get, filter by userName, update, deactivate (access cut at once), reactivate, group push", async () => {
@@ -346,6 +358,73 @@ for (const dialect of DIALECTS) {
       });
       expect(off.body).toMatchObject({ status: "400", scimType: "mutability" });
       expect(await snapshot(t.store)).toEqual(before);
+    });
+
+    it("the person's clerk user takes the name and e-mail the IdP pushes, unless another organization holds them too", async () => {
+      const userOf = async (id: string) =>
+        t.store.db.selectFrom("users").select(["name", "email"]).where("id", "=", id).executeTakeFirstOrThrow();
+      const created = await scim("POST", "/Users", {
+        schemas: [USER],
+        userName: "rita.r@acme.test",
+        name: { givenName: "Rita", familyName: "Ray" },
+        emails: [{ primary: true, value: "rita.r@acme.test", type: "work" }],
+      });
+      expect(created.status).toBe(201);
+      const rows = await audit("scim.user_created");
+      const userId = JSON.parse(rows.find((e) => e.target_id === created.body.id)!.after as string).user_id as string;
+      expect(await userOf(userId)).toEqual({ name: "Rita Ray", email: "rita.r@acme.test" });
+      // A marriage and a new address: Okta sends both in one PATCH, without a path.
+      const renamed = await scim("PATCH", `/Users/${created.body.id}`, {
+        schemas: [PATCH],
+        Operations: [
+          {
+            op: "replace",
+            value: {
+              name: { givenName: "Rita", familyName: "Stone" },
+              emails: [{ primary: true, value: "rita.stone@acme.test", type: "work" }],
+            },
+          },
+        ],
+      });
+      expect(renamed.status).toBe(200);
+      expect(await userOf(userId)).toEqual({ name: "Rita Stone", email: "rita.stone@acme.test" });
+      const updates = await t.store.db
+        .selectFrom("audit_events")
+        .select("after")
+        .where("action", "=", "user.updated")
+        .where("target_id", "=", userId)
+        .execute();
+      expect(updates.map((u) => JSON.parse(u.after as string))).toContainEqual({
+        name: "Rita Stone",
+        email: "rita.stone@acme.test",
+        source: "scim:acme",
+      });
+      // An address that is another user's is refused, and nothing moves.
+      const before = await snapshot(t.store);
+      const taken = await scim("PATCH", `/Users/${created.body.id}`, {
+        schemas: [PATCH],
+        Operations: [{ op: "replace", path: "emails", value: [{ primary: true, value: "owner@acme.test" }] }],
+      });
+      expect(taken.body).toMatchObject({ status: "409", scimType: "uniqueness" });
+      expect(await snapshot(t.store)).toEqual(before);
+      // B's admin, adopted into A by e-mail, is not A's to rename or re-address.
+      const foreign = await scim("POST", "/Users", {
+        schemas: [USER],
+        userName: "secret-b@beta.test",
+        name: { givenName: "Mallory", familyName: "Renamed" },
+      });
+      expect(foreign.status).toBe(201);
+      await scim("PATCH", `/Users/${foreign.body.id}`, {
+        schemas: [PATCH],
+        Operations: [{ op: "replace", path: "emails", value: [{ primary: true, value: "mallory@acme.test" }] }],
+      });
+      const b = await t.store.db
+        .selectFrom("users")
+        .select(["name", "email"])
+        .where("email", "=", "secret-b@beta.test")
+        .executeTakeFirst();
+      expect(b).toEqual({ name: null, email: "secret-b@beta.test" });
+      await scim("DELETE", `/Users/${foreign.body.id}`);
     });
 
     it("ETags: If-Match with an old version is 412 and changes nothing", async () => {

@@ -1,4 +1,5 @@
 // What a SCIM client reads first: ServiceProviderConfig, ResourceTypes and Schemas (RFC 7643 §5–7).
+import { notFound } from "./scim.errors.js";
 import { MAX_RESULTS } from "./scim.list.js";
 import { ENTERPRISE_SCHEMA, GROUP_SCHEMA, LIST_SCHEMA, USER_SCHEMA, schemaDefinitions } from "./scim.schema.js";
 
@@ -28,9 +29,8 @@ export function serviceProviderConfig(base: string) {
   };
 }
 
-/** The two resource types, User with the enterprise extension. */
-export function resourceTypes(base: string) {
-  const resources = [
+function resourceTypeList(base: string) {
+  return [
     {
       schemas: ["urn:ietf:params:scim:schemas:core:2.0:ResourceType"],
       id: "User",
@@ -51,6 +51,11 @@ export function resourceTypes(base: string) {
       meta: { resourceType: "ResourceType", location: `${base}/ResourceTypes/Group` },
     },
   ];
+}
+
+/** The two resource types, User with the enterprise extension. */
+export function resourceTypes(base: string) {
+  const resources = resourceTypeList(base);
   return {
     schemas: [LIST_SCHEMA],
     totalResults: resources.length,
@@ -70,4 +75,18 @@ export function schemaList(base: string) {
     itemsPerPage: resources.length,
     Resources: resources,
   };
+}
+
+/** One resource type by its id (`User`, `Group`), as RFC 7644 §4 lets a client ask for it alone. */
+export function resourceType(base: string, id: string) {
+  const found = resourceTypeList(base).find((r) => r.id === id);
+  if (!found) throw notFound("resource type", id);
+  return found;
+}
+
+/** One schema by its URN. */
+export function schemaById(base: string, id: string) {
+  const found = schemaDefinitions(base).find((s) => s.id === id);
+  if (!found) throw notFound("schema", id);
+  return found;
 }

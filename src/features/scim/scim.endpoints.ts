@@ -1,7 +1,7 @@
 // The SCIM 2.0 endpoints as values, transport-neutral: what each answers and the service call behind it. Changes run
 // in one transaction with their audit events. src/http/scim.ts serves them and lists them in the OpenAPI document.
 import { type ServiceContext, inTransaction } from "../../context.js";
-import { resourceTypes, schemaList, serviceProviderConfig } from "./scim.discovery.js";
+import { resourceType, resourceTypes, schemaById, schemaList, serviceProviderConfig } from "./scim.discovery.js";
 import {
   createScimGroup,
   deleteScimGroup,
@@ -73,9 +73,21 @@ export const SCIM_ROUTES: readonly ScimRoute[] = [
   },
   {
     method: "GET",
+    path: "/ResourceTypes/:id",
+    summary: "One SCIM resource type: User or Group",
+    handler: async (c) => resourceType(c.scope.base, c.id),
+  },
+  {
+    method: "GET",
     path: "/Schemas",
     summary: "The SCIM schemas of User, Group and the enterprise extension",
     handler: async (c) => schemaList(c.scope.base),
+  },
+  {
+    method: "GET",
+    path: "/Schemas/:id",
+    summary: "One SCIM schema by its URN",
+    handler: async (c) => schemaById(c.scope.base, c.id),
   },
   {
     method: "GET",

@@ -106,7 +106,7 @@ function normalizePatch(body: unknown): Record<string, unknown> {
   if (ops.length > 1000) throw new ScimError(413, "tooMany", "At most 1000 operations per PATCH.");
   return {
     schemas: b.schemas,
-    Operations: ops.map((raw) => {
+    Operations: ops.flatMap((raw) => {
       if (typeof raw !== "object" || raw === null) throw invalidSyntax("Each operation must be an object.");
       const o = raw as Record<string, unknown>;
       const op = String(getCI(o, "op") ?? "").toLowerCase();
@@ -118,9 +118,34 @@ function normalizePatch(body: unknown): Record<string, unknown> {
       else value = fixBooleans(value);
       if (path === undefined && typeof value === "object" && value !== null && !Array.isArray(value))
         fixManager(value as Record<string, unknown>);
-      return { op, ...(path === undefined ? {} : { path }), ...(value === undefined ? {} : { value }) };
+      return splitReplace({ op, ...(path === undefined ? {} : { path }), ...(value === undefined ? {} : { value }) });
     }),
   };
+}
+
+/**
+ * A replace without a path replaces a multi-valued attribute whole (RFC 7644 §3.5.2.3: Okta sends a new primary
+ * e-mail this way), where scimmy would append to it: each list in the value becomes a replace of its own path, the
+ * rest stays one op (complex attributes merge, as the RFC says).
+ */
+function splitReplace(op: { op: string; path?: unknown; value?: unknown }): Record<string, unknown>[] {
+  const value = op.value;
+  if (
+    op.op !== "replace" ||
+    op.path !== undefined ||
+    typeof value !== "object" ||
+    value === null ||
+    Array.isArray(value)
+  )
+    return [op];
+  const entries = Object.entries(value as Record<string, unknown>);
+  const lists = entries.filter(([, v]) => Array.isArray(v));
+  if (lists.length === 0) return [op];
+  const rest = entries.filter(([, v]) => !Array.isArray(v));
+  return [
+    ...(rest.length > 0 ? [{ op: "replace", value: Object.fromEntries(rest) }] : []),
+    ...lists.map(([path, v]) => ({ op: "replace", path, value: v })),
+  ];
 }
 
 /** Applies a PatchOp to a resource (as answered, with id), returning the patched resource's attributes. */

@@ -4,8 +4,9 @@ import type { ServiceContext } from "../../context.js";
 import { newId } from "../../ids.js";
 import { recordAudit } from "../audit/index.js";
 import type { Organization } from "../orgs/index.js";
-import { type MembershipRecord, membershipRecords } from "../policy/index.js";
-import { ensureUser, parseEmail } from "../users/index.js";
+import { isDashboardAdmin } from "../dashboard/index.js";
+import { type MembershipRecord, membershipRecords, organizationIdsOfUser } from "../policy/index.js";
+import { ensureUser, parseEmail, syncUserProfile } from "../users/index.js";
 import { addScimMember, deactivateMember, membershipOf, reactivateMember, syncRoles } from "./scim.access.js";
 import { ScimError, invalidValue, notFound, uniqueness } from "./scim.errors.js";
 import { simpleEquality } from "./scim.filter.js";
@@ -35,6 +36,31 @@ function emailOf(resource: Resource): string {
     throw invalidValue(
       `A user needs an e-mail address: give emails[{"value":"…","primary":true}], or a userName that is one ("${String(chosen.value)}" is not).`,
     );
+  }
+}
+
+/** The person's name as the IdP sends it: `name.formatted`, else given and family names, else `displayName`. */
+function nameOf(resource: Resource): string | undefined {
+  const name = (typeof resource.name === "object" && resource.name !== null ? resource.name : {}) as Resource;
+  const text = (v: unknown) => (typeof v === "string" && v.trim() !== "" ? v.trim() : undefined);
+  const parts = [text(name.givenName), text(name.familyName)].filter((x) => x !== undefined);
+  return text(name.formatted) ?? (parts.length > 0 ? parts.join(" ") : undefined) ?? text(resource.displayName);
+}
+
+/**
+ * The IdP is the source of truth for its people: their clerk user takes the name and e-mail it pushes. Only for a
+ * user this organization alone holds: a person who is also in another organization, or a dashboard admin, is not
+ * this IdP's to rename or re-address (else one tenant's SCIM token could take over another's user by e-mail).
+ */
+async function syncProfile(tx: ServiceContext, scope: ScimScope, userId: string, resource: Resource): Promise<void> {
+  const orgs = await organizationIdsOfUser(tx.db, userId, { includeSuspended: true });
+  if (orgs.some((id) => id !== scope.org.id) || (await isDashboardAdmin(tx.db, userId))) return;
+  try {
+    await syncUserProfile(tx, userId, { name: nameOf(resource), email: emailOf(resource) }, `scim:${scope.org.slug}`);
+  } catch (error) {
+    if (error instanceof Error && "code" in error && error.code === "user.email_taken")
+      throw uniqueness(`${emailOf(resource)} is another user's e-mail address; this person cannot take it.`);
+    throw error;
   }
 }
 
@@ -172,6 +198,7 @@ export async function createScimUser(tx: ServiceContext, scope: ScimScope, body:
     throw uniqueness(
       `${email} is already provisioned in this organization as userName "${already.user_name_key}" (id ${already.id}).`,
     );
+  await syncProfile(tx, scope, user.id, resource);
   const existing = await membershipOf(tx, scope.org.id, user.id);
   if (!existing) await addScimMember(tx, scope.org, user);
   const now = tx.clock.now();
@@ -237,6 +264,7 @@ async function writeUser(
     next.external_id !== row.external_id ||
     (resource.active !== undefined && resource.active !== before.active);
   if (!changed) return before;
+  await syncProfile(tx, scope, row.user_id, resource);
   await tx.db
     .updateTable("scim_users")
     .set({

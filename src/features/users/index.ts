@@ -8,6 +8,7 @@ export {
   listUsers,
   parseEmail,
   resolveUser,
+  syncUserProfile,
   toUser,
   updateUser,
   type User,

@@ -78,6 +78,8 @@ export async function updateUserRow(
   id: string,
   changes: {
     name?: string | null;
+    email?: string;
+    email_normalized?: string;
     public_metadata?: string;
     private_metadata?: string;
     unsafe_metadata?: string;

@@ -229,6 +229,41 @@ export async function updateUser(
 }
 
 /**
+ * Brings a user's name and e-mail to what their identity provider says (SCIM), audited as `user.updated` naming
+ * the source. The caller has authorized the change; an address that is another user's is refused with `user.email_taken`.
+ * Fields left undefined stay as they are; nothing is written when nothing differs.
+ */
+export async function syncUserProfile(
+  ctx: ServiceContext,
+  userId: string,
+  profile: { name?: string | undefined; email?: string | undefined },
+  source: string,
+): Promise<void> {
+  const row = await findUserById(ctx.db, userId);
+  if (!row) throw userNotFound(userId);
+  const before = toUser(row);
+  const name = profile.name?.trim() || undefined;
+  const email = profile.email === undefined ? undefined : parseEmail(profile.email);
+  const changes: { name?: string; email?: string; email_normalized?: string } = {};
+  if (name !== undefined && name !== before.name) changes.name = name;
+  if (email !== undefined && email.toLowerCase() !== before.email.toLowerCase()) {
+    const holder = await findUserByEmail(ctx.db, email);
+    if (holder && holder.id !== before.id) throw emailTaken(email);
+    changes.email = email;
+    changes.email_normalized = email.toLowerCase();
+  }
+  if (Object.keys(changes).length === 0) return;
+  await updateUserRow(ctx.db, before.id, { ...changes, updated_at: ctx.clock.now() });
+  await recordAudit(ctx, {
+    organizationId: null,
+    action: "user.updated",
+    target: { type: "user", id: before.id, label: changes.email ?? before.email },
+    before: { name: before.name, email: before.email },
+    after: { name: changes.name ?? before.name, email: changes.email ?? before.email, source },
+  });
+}
+
+/**
  * Deletes a user's own row and audits it; the caller (members' deleteUser) has removed their memberships and keys
  * in the same transaction first.
  */
