@@ -80,6 +80,22 @@ for (const dialect of DIALECTS) {
       );
     });
 
+    it("keeps the membership quota when adds race: of eight at once into room for three, three land", async () => {
+      await createOrg(t.ctx, { name: "Small Team", maxAllowedMemberships: 3 });
+      // The people exist already (in another organization), so no user.created audit serialises the adds before the check.
+      for (let i = 0; i < 8; i++)
+        await addMember(t.ctx, { organization: "engineering-team", email: `p${i}@small.test` });
+      const results = await Promise.allSettled(
+        Array.from({ length: 8 }, (_, i) =>
+          addMember(t.ctx, { organization: "small-team", email: `p${i}@small.test` }),
+        ),
+      );
+      expect(results.filter((r) => r.status === "fulfilled")).toHaveLength(3);
+      for (const r of results.filter((r) => r.status === "rejected"))
+        expect((r as PromiseRejectedResult).reason).toMatchObject({ code: "member.quota_exceeded" });
+      expect(await listMembers(t.ctx, "small-team")).toHaveLength(3);
+    });
+
     it("holds several roles per member and replaces them on update", async () => {
       await addMember(t.ctx, { organization: "engineering-team", email: "bob@acme.com", roles: "Developer" });
       const m = await updateMemberRoles(t.ctx, {

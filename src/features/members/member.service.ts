@@ -4,7 +4,7 @@ import { parseInput } from "../../validation.js";
 import { actingUserId, assertActorMay, assertAllowedNow, assertMayGrant, keepingManagers } from "../access/index.js";
 import { recordAudit } from "../audit/index.js";
 import { grantNotFound, parseExpiry, parseScopeList } from "../grants/index.js";
-import { type CreateOrgInput, type Organization, createOrg, deepMerge, resolveOrg } from "../orgs/index.js";
+import { type CreateOrgInput, type Organization, createOrg, deepMerge, lockOrgRow, resolveOrg } from "../orgs/index.js";
 import { ensurePermission, resolvePermission } from "../permissions/index.js";
 import {
   type Grant,
@@ -93,30 +93,31 @@ export async function addMember(ctx: ServiceContext, input: AddMemberInput): Pro
       data.userId !== undefined
         ? await resolveUser(tx, data.userId)
         : await ensureUser(tx, data.email as string, data.kind);
-    return guardedChange(tx, org, async () => {
-      if ((await membershipsOf(tx, org, user.id)).length > 0) throw alreadyMember(user.email, org.slug);
-      if (org.maxAllowedMemberships > 0 && (await membershipsOf(tx, org)).length >= org.maxAllowedMemberships) {
-        throw quotaExceeded(org.slug, org.maxAllowedMemberships);
-      }
-      const id = await insertMembership(
-        tx,
-        {
-          organizationId: org.id,
-          userId: user.id,
-          publicMetadata: data.publicMetadata,
-          privateMetadata: data.privateMetadata,
-        },
-        roles.map((r) => r.id),
-      );
-      const membership = (await membershipsOf(tx, org, user.id))[0] as Membership;
-      await recordAudit(tx, {
+    // Adding cannot take a permission from anyone, so no last-manager guard (it compiles the organization's
+    // whole policy twice: bulk adds went quadratic); the row lock keeps the quota check and insert one at a time.
+    await lockOrgRow(tx.db, tx.dialect, org.id);
+    if ((await membershipsOf(tx, org, user.id)).length > 0) throw alreadyMember(user.email, org.slug);
+    if (org.maxAllowedMemberships > 0 && (await countMemberships(tx.db, org.id)) >= org.maxAllowedMemberships) {
+      throw quotaExceeded(org.slug, org.maxAllowedMemberships);
+    }
+    const id = await insertMembership(
+      tx,
+      {
         organizationId: org.id,
-        action: "member.added",
-        target: { type: "membership", id, label: user.email },
-        after: view(membership),
-      });
-      return membership;
+        userId: user.id,
+        publicMetadata: data.publicMetadata,
+        privateMetadata: data.privateMetadata,
+      },
+      roles.map((r) => r.id),
+    );
+    const membership = (await membershipsOf(tx, org, user.id))[0] as Membership;
+    await recordAudit(tx, {
+      organizationId: org.id,
+      action: "member.added",
+      target: { type: "membership", id, label: user.email },
+      after: view(membership),
     });
+    return membership;
   });
 }
 

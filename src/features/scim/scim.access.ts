@@ -4,11 +4,11 @@ import type { ServiceContext } from "../../context.js";
 import { ClerkError } from "../../errors.js";
 import { keepingManagers } from "../access/index.js";
 import { recordAudit } from "../audit/index.js";
-import { type Organization } from "../orgs/index.js";
+import { type Organization, lockOrgRow } from "../orgs/index.js";
 import {
   type MembershipRecord,
   insertMembership,
-  memberUserIds,
+  countMemberships,
   membershipRecords,
   replaceMembershipRoles,
   restoreMembership,
@@ -32,7 +32,9 @@ export async function membershipOf(
  * transaction. Adding cannot remove a manager, so no last-manager guard; the membership quota still holds.
  */
 export async function addScimMember(tx: ServiceContext, org: Organization, user: { id: string; email: string }) {
-  if (org.maxAllowedMemberships > 0 && (await memberUserIds(tx.db, org.id)).length >= org.maxAllowedMemberships)
+  // The row lock makes concurrent pushes take turns on PostgreSQL, so two cannot both pass the quota.
+  await lockOrgRow(tx.db, tx.dialect, org.id);
+  if (org.maxAllowedMemberships > 0 && (await countMemberships(tx.db, org.id)) >= org.maxAllowedMemberships)
     throw new ClerkError(
       "member.quota_exceeded",
       `${org.slug} has reached its limit of ${org.maxAllowedMemberships} members; raise max_allowed_memberships or remove a member first.`,
