@@ -104,6 +104,33 @@ for (const dialect of DIALECTS) {
       expect((await whoCanIn(t.ctx, orgId, "org:pull_requests:approve")).map((w) => w.userId)).toEqual([alice]);
     });
 
+    it("answers one member's permissions from that member's rows when the cached policy is stale, as the whole organization would", async () => {
+      // A child organization inheriting read, a direct grant with a scope, and a fresh write before each answer.
+      const child = (await createOrg(t.ctx, { name: "Frontend Guild", parent: "engineering-team" })).id;
+      await createRole(t.ctx, { name: "Designer", organization: "frontend-guild", permissions: "read:designs" });
+      const carol = (
+        await addMember(t.ctx, { organization: "frontend-guild", email: "carol@acme.com", roles: "Designer" })
+      ).user.id;
+      await addMember(t.ctx, { organization: "frontend-guild", email: "alice@acme.com", roles: "Designer" });
+      await grantToMember(t.ctx, {
+        organization: "frontend-guild",
+        email: "carol@acme.com",
+        permission: "write:code",
+        scope: "repository:web",
+      });
+      for (const [org, user] of [
+        [child, alice],
+        [child, carol],
+        [orgId, alice],
+      ] as const) {
+        await addMember(t.ctx, { organization: org, email: `filler-${org}-${user}@acme.com` });
+        const alone = await effectivePermissionsOf(t.ctx, org, user);
+        await whoCanIn(t.ctx, org, "org:code:read"); // compiles and caches the whole organization
+        expect(alone).toEqual(await effectivePermissionsOf(t.ctx, org, user));
+        expect(alone.length).toBeGreaterThan(0);
+      }
+    });
+
     it("counts allowed checks per permission and flushes them to the store", async () => {
       for (let i = 0; i < 3; i++) await may("org:code:read");
       await may("org:code:delete");

@@ -211,7 +211,21 @@ export async function effectivePermissionsOf(
   userId: string,
   at?: number,
 ): Promise<EffectivePermission[]> {
-  return effectivePermissions(await compiledPolicy(ctx, organizationId), userId, at ?? ctx.clock.now());
+  return effectivePermissions(await policyForMember(ctx, organizationId, userId), userId, at ?? ctx.clock.now());
+}
+
+/**
+ * A compiled policy that answers for one member: the organization's cached one while it is current, else one
+ * compiled from that member's memberships alone. A membership answered right after a write (every row of a bulk
+ * import) then costs the member's rows, not a recompile of the whole organization; the next check recompiles once.
+ */
+async function policyForMember(ctx: ServiceContext, organizationId: string, userId: string): Promise<CompiledPolicy> {
+  const hit = cacheOf(ctx).get(organizationId);
+  const stamp = await policyStamp(ctx, organizationId);
+  if (stamp === undefined)
+    throw new ClerkError("org.not_found", `No organization "${organizationId}".`, { param: "organization" });
+  if (hit && hit.stamp === stamp) return hit.policy;
+  return compilePolicy(await loadPolicy(ctx, organizationId, { userId }));
 }
 
 /** Whether the user is a member of the organization itself (not only of an ancestor). */

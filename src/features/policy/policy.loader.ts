@@ -32,31 +32,34 @@ async function grantsByHolder(ctx: ServiceContext, holderIds: readonly string[])
   return out;
 }
 
-async function membersOf(ctx: ServiceContext, organizationId: string): Promise<PolicyMember[]> {
-  const memberships = await ctx.db
+async function membersOf(ctx: ServiceContext, organizationId: string, userId?: string): Promise<PolicyMember[]> {
+  let memberships = ctx.db
     .selectFrom("memberships")
     .innerJoin("users", "users.id", "memberships.user_id")
     .select(["memberships.id", "memberships.user_id", "users.email"])
     .where("memberships.organization_id", "=", organizationId)
     // A suspended membership is no membership to the engine: no check passes, no token is minted for it.
     .where("memberships.suspended_at", "is", null)
-    .orderBy("users.email")
-    .execute();
-  const roleRows = await ctx.db
+    .orderBy("users.email");
+  let roleRows = ctx.db
     .selectFrom("membership_roles")
     .innerJoin("memberships", "memberships.id", "membership_roles.membership_id")
     .select(["membership_roles.membership_id", "membership_roles.role_id"])
     .where("memberships.organization_id", "=", organizationId)
-    .orderBy("membership_roles.position")
-    .execute();
+    .orderBy("membership_roles.position");
+  if (userId !== undefined) {
+    memberships = memberships.where("memberships.user_id", "=", userId);
+    roleRows = roleRows.where("memberships.user_id", "=", userId);
+  }
+  const [members, roles] = [await memberships.execute(), await roleRows.execute()];
   const rolesByMembership = new Map<string, string[]>();
-  for (const r of roleRows)
+  for (const r of roles)
     rolesByMembership.set(r.membership_id, [...(rolesByMembership.get(r.membership_id) ?? []), r.role_id]);
   const direct = await grantsByHolder(
     ctx,
-    memberships.map((m) => m.id),
+    members.map((m) => m.id),
   );
-  return memberships.map((m) => ({
+  return members.map((m) => ({
     userId: m.user_id,
     label: m.email,
     roleIds: rolesByMembership.get(m.id) ?? [],
@@ -100,8 +103,16 @@ function withoutCycles(parents: Map<string, string[]>): void {
   }
 }
 
-/** Loads the policy of one organization as the engine compiles it. */
-export async function loadPolicy(ctx: ServiceContext, organizationId: string): Promise<OrgPolicy> {
+/**
+ * Loads the policy of one organization as the engine compiles it; with `only.userId`, with that user's
+ * memberships alone (here and in the ancestors): enough to answer what that member holds without reading
+ * every membership of a large organization.
+ */
+export async function loadPolicy(
+  ctx: ServiceContext,
+  organizationId: string,
+  only?: { userId: string },
+): Promise<OrgPolicy> {
   const org = await ctx.db
     .selectFrom("organizations")
     .selectAll()
@@ -151,10 +162,14 @@ export async function loadPolicy(ctx: ServiceContext, organizationId: string): P
     label: org.slug,
     version: org.policy_version,
     roles,
-    members: await membersOf(ctx, org.id),
+    members: await membersOf(ctx, org.id, only?.userId),
     ancestors: inherit
       ? await Promise.all(
-          ancestors.map(async (a) => ({ organizationId: a.id, label: a.slug, members: await membersOf(ctx, a.id) })),
+          ancestors.map(async (a) => ({
+            organizationId: a.id,
+            label: a.slug,
+            members: await membersOf(ctx, a.id, only?.userId),
+          })),
         )
       : [],
     inheritAncestorRead: inherit,
