@@ -186,4 +186,58 @@ if (DIALECTS.includes("postgres"))
         for (const store of stores) await store.close();
       }
     });
+
+    it("failed authentications from one address count across servers: 2 wrong keys at A and 1 at B block it on A", async () => {
+      const location = await freshLocation("postgres");
+      const stores = [await openStore(location), await openStore(location)];
+      const ctx = contextFor(stores[0] as Store, { clock: systemClock, actor: OPERATOR });
+      await ensureInstance({ ...ctx, actor: { type: "system", id: null, label: "system" } });
+      const { secret } = await createKey(ctx, { name: "right" });
+      const apps = await Promise.all(
+        stores.map((store) =>
+          buildApp({ store, clock: systemClock, runtime: createRuntime(), authFailuresPerMinute: 3 }),
+        ),
+      );
+      try {
+        const [a, b] = apps as [FastifyInstance, FastifyInstance];
+        const get = async (app: FastifyInstance, key: string) =>
+          (
+            await app.inject({
+              method: "GET",
+              url: "/v1/organizations",
+              remoteAddress: "203.0.113.9",
+              headers: { authorization: `Bearer ${key}` },
+            })
+          ).statusCode;
+        const failures = async (n: number) => {
+          for (let i = 0; i < 200; i++) {
+            const row = await ctx.db
+              .selectFrom("rate_limit_hits")
+              .select("count")
+              .where("key", "=", "auth-failure:203.0.113.9")
+              .executeTakeFirst();
+            if (Number(row?.count ?? 0) >= n) return;
+            await new Promise((r) => setTimeout(r, 25));
+          }
+          throw new Error(`the shared row never reached ${n}`);
+        };
+        const WRONG = "sk_test_wrongwrongwrongwrongwrongwrong";
+        expect([await get(a, WRONG), await get(a, WRONG)]).toEqual([401, 401]);
+        await failures(2);
+        expect(await get(b, secret)).toBe(200); // 2 of 3: not yet blocked on B either
+        expect(await get(b, WRONG)).toBe(401);
+        await failures(3);
+        // A reads the instance's total back on its next sync; from then on the address is refused there too.
+        let onA = 0;
+        for (let i = 0; i < 40 && onA !== 429; i++) {
+          onA = await get(a, secret);
+          if (onA !== 429) await new Promise((r) => setTimeout(r, 50));
+        }
+        expect(onA).toBe(429);
+        expect(await get(b, secret)).toBe(429);
+      } finally {
+        for (const app of apps) await app.close();
+        for (const store of stores) await store.close();
+      }
+    });
   });

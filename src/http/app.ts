@@ -21,7 +21,7 @@ import { registerDocs } from "./openapi.js";
 import { registerScim } from "./scim.js";
 import { PROTECTED_RESOURCE_PATH, registerMcp } from "../mcp/index.js";
 import { registerConsistency } from "./consistency.js";
-import { sharedRateLimitOption } from "./shared-rate-limit.js";
+import { rateLimitStoreOption, sharedCounters } from "./shared-rate-limit.js";
 import { METRICS_PATH, registerMetrics } from "./metrics.js";
 import { notReadyBecause } from "./readiness.js";
 import { mount, mountAll } from "./route.js";
@@ -163,8 +163,9 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     done(null, payload);
   });
 
+  const shared = sharedCounters(app, options.store, options.clock);
   await app.register(rateLimit, {
-    ...sharedRateLimitOption(app, options.store, options.clock),
+    ...rateLimitStoreOption(shared),
     max: options.rateLimitPerMinute ?? 1200,
     timeWindow: 60_000,
     keyGenerator: (request) => {
@@ -179,7 +180,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   });
 
   const lastTouched = new Map<string, number>();
-  const authFailures = new AuthFailureLimiter(options.clock, options.authFailuresPerMinute ?? 30);
+  const authFailures = new AuthFailureLimiter(options.clock, options.authFailuresPerMinute ?? 30, 60_000, shared);
   app.addHook("onRequest", async (request, reply) => {
     const path = request.url.split("?")[0] ?? "";
     const changeToken = options.store.changeProbe?.();

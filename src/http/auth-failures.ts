@@ -1,5 +1,6 @@
 // Failed authentication per client address: after too many in a window the address is refused with 429.
 import type { Clock } from "../clock.js";
+import type { SharedRateLimitStore } from "./shared-rate-limit.js";
 
 /** At most this many addresses are remembered; the oldest windows are forgotten first beyond it. */
 const MAX_TRACKED = 10_000;
@@ -12,16 +13,32 @@ const MAX_TRACKED = 10_000;
 export class AuthFailureLimiter {
   readonly #windows = new Map<string, { start: number; failures: number }>();
 
+  /**
+   * With `shared` (several servers on PostgreSQL), failures count for the whole instance in its fixed windows,
+   * so a guesser spreading over N servers behind a balancer gets the limit, not N times it.
+   */
   constructor(
     private readonly clock: Clock,
     private readonly limit: number,
     private readonly windowMs = 60_000,
+    private readonly shared?: SharedRateLimitStore,
   ) {
     if (!Number.isInteger(limit) || limit < 1) throw new TypeError("the limit of failed authentications must be ≥ 1");
   }
 
   /** Seconds until `ip` may try again, or 0 when it is not blocked. */
   retryAfter(ip: string): number {
+    if (this.shared) {
+      let wait = 0;
+      this.shared.read(
+        sharedKey(ip),
+        (_error, r) => {
+          if (r.current >= this.limit) wait = Math.max(1, Math.ceil(r.ttl / 1000));
+        },
+        this.windowMs,
+      );
+      return wait;
+    }
     const w = this.#current(ip);
     return w && w.failures >= this.limit
       ? Math.max(1, Math.ceil((w.start + this.windowMs - this.clock.now()) / 1000))
@@ -30,6 +47,7 @@ export class AuthFailureLimiter {
 
   /** Records one failed authentication from `ip`. */
   fail(ip: string): void {
+    if (this.shared) return this.shared.incr(sharedKey(ip), () => undefined, this.windowMs);
     const w = this.#current(ip);
     if (w) {
       w.failures += 1;
@@ -58,3 +76,6 @@ export class AuthFailureLimiter {
     }
   }
 }
+
+/** Kept apart from the request limits' keys (hashed credentials and addresses) in the shared rows. */
+const sharedKey = (ip: string) => `auth-failure:${ip}`;

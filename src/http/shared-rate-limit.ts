@@ -3,11 +3,12 @@ import type { FastifyRateLimitStoreCtor } from "@fastify/rate-limit";
 import type { FastifyInstance } from "fastify";
 import type { Kysely } from "kysely";
 import type { Clock } from "../clock.js";
-import { addHits, forgetHitsBefore } from "../features/limits/index.js";
+import { addHits, forgetHitsBefore, hitsOf } from "../features/limits/index.js";
 import type { Database } from "../store/database.js";
 
 interface Counter {
   windowStart: number;
+  windowMs: number;
   /** Hits here not yet added to the shared row. */
   pending: number;
   /** The shared row's total as last read (this server's added hits included). */
@@ -45,7 +46,7 @@ export class SharedRateLimitStore {
     const windowStart = now - (now % timeWindow);
     let counter = this.counters.get(key);
     if (counter === undefined || counter.windowStart !== windowStart) {
-      counter = { windowStart, pending: 0, shared: 0 };
+      counter = { windowStart, windowMs: timeWindow, pending: 0, shared: 0 };
       this.counters.set(key, counter);
     }
     counter.pending += 1;
@@ -77,10 +78,14 @@ export class SharedRateLimitStore {
   private async syncOnce(): Promise<void> {
     try {
       const now = this.clock.now();
+      // Keys idle here in a live window: other servers may have added to them (a limit reached elsewhere holds here).
+      const idle = new Map<number, string[]>();
       for (const [key, counter] of this.counters) {
         if (counter.pending === 0) {
           // An idle key whose window ended long ago is forgotten here too.
           if (counter.windowStart + 3_600_000 < now) this.counters.delete(key);
+          else if (counter.windowStart + counter.windowMs > now)
+            idle.set(counter.windowStart, [...(idle.get(counter.windowStart) ?? []), key]);
           continue;
         }
         const hits = counter.pending;
@@ -88,6 +93,15 @@ export class SharedRateLimitStore {
         const total = await addHits(this.db, key, counter.windowStart, hits);
         // The key may have moved to a new window meanwhile; then this total is of the old one.
         if (this.counters.get(key) === counter) counter.shared = total;
+      }
+      for (const [windowStart, keys] of idle) {
+        const totals = await hitsOf(this.db, keys, windowStart);
+        for (const key of keys) {
+          const counter = this.counters.get(key);
+          const total = totals.get(key);
+          if (counter?.windowStart === windowStart && total !== undefined)
+            counter.shared = Math.max(counter.shared, total);
+        }
       }
       if (now - this.lastPurge > 60_000) {
         this.lastPurge = now;
@@ -106,19 +120,27 @@ export class SharedRateLimitStore {
 }
 
 /**
- * The `store` option for @fastify/rate-limit: shared counters where several servers write to one store
- * (`multiWriter`, PostgreSQL), else none (the plugin's in-memory counters; a SQLite store has one host).
+ * The instance-wide counters where several servers write to one store (`multiWriter`, PostgreSQL), else none
+ * (a SQLite store has one host, and in-memory counters are exact there). Closed with the app.
  */
-export function sharedRateLimitOption(
+export function sharedCounters(
   app: FastifyInstance,
   store: { db: Kysely<Database>; dialect: { multiWriter: boolean } },
   clock: Clock,
-): { store?: FastifyRateLimitStoreCtor } {
-  if (!store.dialect.multiWriter) return {};
+): SharedRateLimitStore | undefined {
+  if (!store.dialect.multiWriter) return undefined;
   const shared = new SharedRateLimitStore(store.db, clock, (err) => {
     app.log.warn({ err }, "could not share rate-limit counters; this server limits alone until it can");
   });
   app.addHook("onClose", () => shared.close());
+  return shared;
+}
+
+/** The `store` option for @fastify/rate-limit: the shared counters when there are any, else the plugin's own. */
+export function rateLimitStoreOption(shared: SharedRateLimitStore | undefined): {
+  store?: FastifyRateLimitStoreCtor;
+} {
+  if (shared === undefined) return {};
   // The plugin constructs its store with `new`; a constructor that returns an object yields that object.
   return {
     store: function SharedStore() {
