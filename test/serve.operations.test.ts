@@ -11,6 +11,7 @@ import { addMember, createOrganization } from "../src/features/members/index.js"
 import { ensureInstance } from "../src/features/roles/index.js";
 import { buildApp } from "../src/http/app.js";
 import { serve } from "../src/http/serve.js";
+import { SharedRateLimitStore } from "../src/http/shared-rate-limit.js";
 import { type Store, openStore } from "../src/store/index.js";
 import { DIALECTS, OPERATOR, freshLocation } from "./helpers/store.js";
 
@@ -184,6 +185,39 @@ if (DIALECTS.includes("postgres"))
       } finally {
         for (const app of apps) await app.close();
         for (const store of stores) await store.close();
+      }
+    });
+
+    it("hits being added to the shared row still count while the database is slow to take them", async () => {
+      const location = await freshLocation("postgres");
+      const store = await openStore(location);
+      const counters = new SharedRateLimitStore(store.db, systemClock, (error) => {
+        throw error;
+      });
+      const locker = new pg.Client({ connectionString: location });
+      await locker.connect();
+      try {
+        const current = () =>
+          new Promise<number>((done) => counters.incr("slow-key", (_e, r) => done(r.current), 60_000));
+        for (let i = 1; i <= 5; i++) expect(await current()).toBe(i);
+        // Another session holds the key's row, so adding the 5 hits waits on its lock.
+        const now = Date.now();
+        await locker.query("insert into rate_limit_hits (key, window_start, count) values ($1, $2, 0)", [
+          "slow-key",
+          now - (now % 60_000),
+        ]);
+        await locker.query("begin");
+        await locker.query("select count from rate_limit_hits where key = $1 for update", ["slow-key"]);
+        const syncing = counters.sync();
+        await new Promise((r) => setTimeout(r, 100));
+        expect(await current()).toBe(6); // the 5 being added, and this one
+        await locker.query("commit");
+        await syncing;
+        expect(await current()).toBe(7);
+      } finally {
+        await locker.end();
+        await counters.close();
+        await store.close();
       }
     });
 

@@ -75,6 +75,9 @@ function pathValue(b: TenantB & { permissionId: string; scim: ScimOfB }, path: s
       notifications: "ntf_0000000000000000000000000000",
       Users: b.scim.userId,
       Groups: b.scim.groupId,
+      // Discovery under B's base URL: the same for every tenant, yet A's SCIM token must not read it there.
+      ResourceTypes: "User",
+      Schemas: "urn:ietf:params:scim:schemas:core:2.0:User",
     };
     const value = before === undefined ? undefined : byCollection[before];
     if (value === undefined) throw new Error(`The matrix has no B id for {id} under /${before} (${path}); add one.`);

@@ -11,7 +11,7 @@ interface Counter {
   windowMs: number;
   /** Hits here not yet added to the shared row. */
   pending: number;
-  /** The shared row's total as last read (this server's added hits included). */
+  /** The shared row's total as last read, plus the hits being added to it now. */
   shared: number;
 }
 
@@ -89,10 +89,13 @@ export class SharedRateLimitStore {
           continue;
         }
         const hits = counter.pending;
+        // Counted as shared at once: while the statement runs, requests must still see these hits (a slow
+        // database would otherwise let through as many extra requests as were waiting to be added).
         counter.pending -= hits;
+        counter.shared += hits;
         const total = await addHits(this.db, key, counter.windowStart, hits);
         // The key may have moved to a new window meanwhile; then this total is of the old one.
-        if (this.counters.get(key) === counter) counter.shared = total;
+        if (this.counters.get(key) === counter) counter.shared = Math.max(counter.shared, total);
       }
       for (const [windowStart, keys] of idle) {
         const totals = await hitsOf(this.db, keys, windowStart);
