@@ -2,6 +2,7 @@
 // app's shell answers every /dashboard path (shareable URLs), its hashed assets are cached for a year.
 import type { FastifyInstance } from "fastify";
 import { existsSync, readdirSync } from "node:fs";
+import { gunzipSync } from "node:zlib";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildApp } from "../src/http/app.js";
 import { type TestStore, openTestStore } from "./helpers/store.js";
@@ -47,6 +48,19 @@ describe("the dashboard's routes", () => {
     expect(res.headers["cache-control"]).toBe("public, max-age=31536000, immutable");
     expect((await get("/dashboard/assets/nope.js")).statusCode).toBe(404);
     expect((await get("/dashboard/assets/..%2F..%2Fpackage.json")).statusCode).toBe(404);
+  });
+
+  it("sends scripts gzip-compressed to a browser that takes gzip, and the same bytes plain to one that does not", async () => {
+    const js = readdirSync("dist/dashboard/assets").find((f) => f.endsWith(".js")) as string;
+    const plain = await get(`/dashboard/assets/${js}`);
+    expect(plain.headers["content-encoding"]).toBeUndefined();
+    expect(plain.headers.vary).toBe("accept-encoding");
+    const packed = await get(`/dashboard/assets/${js}`, { "accept-encoding": "gzip, deflate, br" });
+    expect(packed.headers["content-encoding"]).toBe("gzip");
+    expect(packed.rawPayload.length).toBeLessThan(plain.rawPayload.length / 2);
+    expect(gunzipSync(packed.rawPayload).equals(plain.rawPayload)).toBe(true);
+    const refused = await get(`/dashboard/assets/${js}`, { "accept-encoding": "gzip;q=0, br" });
+    expect(refused.headers["content-encoding"]).toBeUndefined();
   });
 
   it("answers the dashboard's who-am-I for an unauthenticated browser with a 401", async () => {
