@@ -10,7 +10,10 @@ export default function setup(): void {
   });
   // The CLI's bundle and command table (bin/clerk.js runs them), as `npm run build` makes them.
   execFileSync(process.execPath, ["--import", "tsx", "scripts/bundle-cli.ts"], { stdio: "inherit" });
+  // Vitest sets NODE_ENV=test, which would bundle React's development build: the tests (and a later `npm start`)
+  // must get the production bundle `npm run build` makes.
   execFileSync(process.execPath, ["node_modules/vite/bin/vite.js", "build", "dashboard", "--logLevel", "warn"], {
     stdio: "inherit",
+    env: { ...process.env, NODE_ENV: "production" },
   });
 }
