@@ -1,9 +1,8 @@
 // Cluster benchmark: three `clerk serve` on one throwaway PostgreSQL. How long after a role change through A
 // do B and C answer the new decision (p50/p99), and checks/s spread over three servers against one.
-import { type ChildProcess, spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { join } from "node:path";
 import autocannon from "autocannon";
 import pg from "pg";
 import { systemClock } from "../src/clock.js";
@@ -13,31 +12,10 @@ import { addMember, createOrganization } from "../src/features/members/index.js"
 import { ensureInstance } from "../src/features/roles/index.js";
 import { openStore } from "../src/store/index.js";
 import startPostgres from "../test/setup/postgres.js";
+import { type ClerkServer, startClerkServe } from "./support/clerk-serve.js";
 
 const CHANGES = Number(process.env.BENCH_CHANGES ?? 200);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
-const BIN = resolve("bin/clerk.js");
-
-interface Server {
-  child: ChildProcess;
-  url: string;
-}
-
-function startServer(database: string): Promise<Server> {
-  const child = spawn(process.execPath, [BIN, "serve", "--port", "0", "--database", database], {
-    env: { ...process.env, CLERK_LOG_LEVEL: "warn", CLERK_RATE_LIMIT_PER_MINUTE: "100000000" },
-    stdio: ["ignore", "ignore", "pipe"],
-  });
-  let err = "";
-  return new Promise((done, fail) => {
-    child.stderr?.on("data", (chunk: Buffer) => {
-      err += chunk.toString();
-      const match = /at (http:\/\/127\.0\.0\.1:\d+)/.exec(err);
-      if (match) done({ child, url: match[1] as string });
-    });
-    child.once("exit", (code) => fail(new Error(`clerk serve exited with ${code}: ${err}`)));
-  });
-}
 
 const quantile = (sorted: number[], q: number) =>
   sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] as number;
@@ -52,7 +30,7 @@ export async function run(): Promise<void> {
       admin = value;
     },
   } as never);
-  const servers: Server[] = [];
+  const servers: ClerkServer[] = [];
   try {
     if (admin === null) throw new Error("no PostgreSQL for the cluster benchmark");
     const client = new pg.Client({ connectionString: admin });
@@ -69,11 +47,11 @@ export async function run(): Promise<void> {
       .id;
     const { secret } = await createKey(ctx, { name: "bench" });
     await store.close();
-    servers.push(...(await Promise.all([0, 1, 2].map(() => startServer(location)))));
-    const [a, b, c] = servers as [Server, Server, Server];
+    servers.push(...(await Promise.all([0, 1, 2].map(() => startClerkServe(location)))));
+    const [a, b, c] = servers as [ClerkServer, ClerkServer, ClerkServer];
     const headers = { authorization: `Bearer ${secret}`, "content-type": "application/json" };
     const body = JSON.stringify({ organization_id: org.id, user_id: userId, permission: "org:sys_memberships:manage" });
-    const allowedOn = async (s: Server) =>
+    const allowedOn = async (s: ClerkServer) =>
       ((await (await fetch(`${s.url}/v1/check`, { method: "POST", headers, body })).json()) as { allowed: boolean })
         .allowed;
 

@@ -2,10 +2,9 @@
 // bounded number of connections: checks, batch checks, role edits, events, decisions, token mints, audit reads.
 // Prints requests served, errors, p99 per kind, and the server's resident memory at the start, after warm-up
 // and at the end (goal: errors 0, growth after warm-up ≤ 10 %).
-import { type ChildProcess, spawn } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { join } from "node:path";
 import { remoteApi } from "../src/cli/api.js";
 import { systemClock } from "../src/clock.js";
 import { contextFor } from "../src/context-builder.js";
@@ -20,13 +19,13 @@ import { sessionOperations } from "../src/features/sessions/session.operations.j
 import { taskOperations } from "../src/features/tasks/task.operations.js";
 import { addStage, createWorkflow } from "../src/features/workflows/index.js";
 import { openStore } from "../src/store/index.js";
+import { startClerkServe } from "./support/clerk-serve.js";
 
 const SECONDS = Number(process.env.BENCH_SOAK_S ?? 600);
 const CONNECTIONS = Number(process.env.BENCH_SOAK_CONNECTIONS ?? 16);
 // Warm-up: the first fifth of the run, at most a minute (V8's heap and SQLite's page cache settle in it).
 const WARM_UP_S = Math.min(60, SECONDS / 5);
 const REVIEWERS = 20;
-const BIN = resolve("bin/clerk.js");
 
 /** The mix, by weight out of 100. A decision needs an open task; with none waiting it becomes an event. */
 const MIX = [
@@ -39,22 +38,6 @@ const MIX = [
   ["audit_read", 5],
 ] as const;
 type Kind = (typeof MIX)[number][0];
-
-function startServer(database: string): Promise<{ child: ChildProcess; url: string }> {
-  const child = spawn(process.execPath, [BIN, "serve", "--port", "0", "--database", database], {
-    env: { ...process.env, CLERK_LOG_LEVEL: "warn", CLERK_RATE_LIMIT_PER_MINUTE: "100000000" },
-    stdio: ["ignore", "ignore", "pipe"],
-  });
-  let err = "";
-  return new Promise((done, fail) => {
-    child.stderr?.on("data", (chunk: Buffer) => {
-      err += chunk.toString();
-      const match = /at (http:\/\/127\.0\.0\.1:\d+)/.exec(err);
-      if (match) done({ child, url: match[1] as string });
-    });
-    child.once("exit", (code) => fail(new Error(`clerk serve exited with ${code}: ${err}`)));
-  });
-}
 
 /** The process's resident set in MB, from /proc (Linux). */
 function rssMb(pid: number): number {
@@ -88,7 +71,7 @@ export async function run(): Promise<void> {
   const { secret } = await createKey(ctx, { name: "soak" });
   await store.close();
 
-  const server = await startServer(database);
+  const server = await startClerkServe(database);
   const pid = server.child.pid as number;
   try {
     const admin = remoteApi({ url: server.url, secretKey: secret });
