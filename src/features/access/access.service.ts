@@ -64,6 +64,10 @@ export function followPolicyChanges(runtime: Runtime): void {
   });
 }
 
+/** A policy asked for an organization id that names none. */
+const noSuchOrganization = (id: string) =>
+  new ClerkError("org.not_found", `No organization "${id}".`, { param: "organization" });
+
 /** How a compiled policy is asked for. */
 export interface PolicyRead {
   /** Confirm the versions against the store even when the change feed says nothing changed (read-your-writes). */
@@ -100,8 +104,7 @@ export async function compiledPolicy(
   const seq = feed?.seq;
   ctx.runtime.metrics?.versionsRead();
   const stamp = await policyStamp(ctx, organizationId);
-  if (stamp === undefined)
-    throw new ClerkError("org.not_found", `No organization "${organizationId}".`, { param: "organization" });
+  if (stamp === undefined) throw noSuchOrganization(organizationId);
   const heard = () => (feed !== undefined && feed.seq === seq && feed.epoch === epoch ? epoch : -1);
   if (hit && hit.stamp === stamp) {
     hit.token = token;
@@ -222,8 +225,7 @@ export async function effectivePermissionsOf(
 async function policyForMember(ctx: ServiceContext, organizationId: string, userId: string): Promise<CompiledPolicy> {
   const hit = cacheOf(ctx).get(organizationId);
   const stamp = await policyStamp(ctx, organizationId);
-  if (stamp === undefined)
-    throw new ClerkError("org.not_found", `No organization "${organizationId}".`, { param: "organization" });
+  if (stamp === undefined) throw noSuchOrganization(organizationId);
   if (hit && hit.stamp === stamp) return hit.policy;
   return compilePolicy(await loadPolicy(ctx, organizationId, { userId }));
 }
