@@ -107,6 +107,22 @@ function withRedactedUrls(logger: AppOptions["logger"]): FastifyServerOptions["l
   } as FastifyServerOptions["logger"];
 }
 
+const rateLimitKeys = new Map<string, string>();
+/**
+ * A credential's rate-limit bucket: a short hash, so the key itself never sits in the limiter's store (shared on
+ * PostgreSQL). Remembered per credential, because hashing on every request cost more than the rest of the limiter;
+ * bounded, since anyone can send any header.
+ */
+function rateLimitKeyOf(header: string): string {
+  let key = rateLimitKeys.get(header);
+  if (key === undefined) {
+    key = createHash("sha256").update(header).digest("hex").slice(0, 16);
+    if (rateLimitKeys.size >= 10_000) rateLimitKeys.clear();
+    rateLimitKeys.set(header, key);
+  }
+  return key;
+}
+
 /** Builds the Fastify app (not listening); `clerk serve` and the tests both use it. */
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const app = Fastify({
@@ -170,7 +186,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     timeWindow: 60_000,
     keyGenerator: (request) => {
       const header = request.headers.authorization;
-      return header ? createHash("sha256").update(header).digest("hex").slice(0, 16) : request.ip;
+      return header ? rateLimitKeyOf(header) : request.ip;
     },
     errorResponseBuilder: (_request, context) =>
       Object.assign(

@@ -9,9 +9,10 @@ import { parseRequest } from "./parse.js";
 /**
  * Set CLERK_CHECK_OUTPUT=1 and every answer must equal its own parse by the output schema: no field the schema
  * lacks, none missing, every type right. The test suite runs with it, so a view and its schema cannot drift;
- * production leaves it off (the server's serializer already writes only declared fields).
+ * production leaves it off (the server's serializer already writes only declared fields). Read once: process.env
+ * is a call into the runtime, and every request would pay it.
  */
-const checking = () => process.env.CLERK_CHECK_OUTPUT === "1";
+const CHECKING = process.env.CLERK_CHECK_OUTPUT === "1";
 
 const plain = (value: unknown): unknown => (value === undefined ? value : JSON.parse(JSON.stringify(value)));
 
@@ -70,6 +71,6 @@ export async function invoke<
     query: spec.query ? parseRequest(spec.query, raw.query) : (raw.query as z.output<Q>),
     body: spec.body ? parseRequest(spec.body, raw.body) : (undefined as z.output<B>),
   });
-  if (checking()) checkOutput(operation as unknown as Operation, result);
+  if (CHECKING) checkOutput(operation as unknown as Operation, result);
   return result;
 }
