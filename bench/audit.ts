@@ -164,7 +164,7 @@ export async function run(): Promise<void> {
     const code = [
       `const { openStore } = await import(${dist("store/index.js")});`,
       `const { localApi } = await import(${dist("cli/api.js")});`,
-      `const { exportToFile } = await import(${dist("features/audit/audit.export-file.js")});`,
+      `const { exportToFile } = await import(${dist("features/audit/audit.commands.js")});`,
       `const { statSync } = await import("node:fs");`,
       `const store = await openStore(${JSON.stringify(join(dir, "clerk.db"))});`,
       `const ctx = { db: store.db, dialect: store.dialect, clock: { now: () => Date.now() }, actor: { type: "operator", id: null, label: "operator:bench" }, runtime: { caches: new Map() }, storeLocation: store.location };`,
