@@ -1,11 +1,12 @@
 // The checkpoint chain: signed records of every audit chain's head, each linked to the one before, written at a cadence.
 import { createHash, createHmac, timingSafeEqual } from "node:crypto";
-import type { Kysely } from "kysely";
+import { CompiledQuery, type Kysely } from "kysely";
 import type { ServiceContext } from "../../context.js";
 import { ClerkError, isClerkError } from "../../errors.js";
 import { newId } from "../../ids.js";
 import { derivedKey } from "../../secrets.js";
 import type { Database } from "../../store/database.js";
+import type { DialectCapabilities } from "../../store/dialect.js";
 import type { AuditCheckpointChainTable } from "./audit.table.js";
 
 /** The key purpose checkpoints are signed under (the same key the per-chain checkpoints used). */
@@ -74,17 +75,36 @@ export interface CheckpointState {
   covered: number | undefined;
 }
 
+/** A chain name no chain has: where the compiled state query takes the chain asked about. */
+const ANY_CHAIN = "\u0000chain";
+const stateQueries = new Map<string, CompiledQuery>();
+
 /** The newest checkpoint and the chain's last recorded seq, in one read. */
-export async function checkpointState(db: Kysely<Database>, chain: string): Promise<CheckpointState> {
-  const row = await db
-    .selectFrom("audit_checkpoint_head as h")
-    .select((eb) => [
-      "h.seq",
-      "h.created_at",
-      eb.selectFrom("audit_checkpoint_marks as m").select("m.seq").where("m.chain", "=", chain).as("covered"),
-    ])
-    .where("h.id", "=", 1)
-    .executeTakeFirst();
+export async function checkpointState(
+  db: Kysely<Database>,
+  dialect: DialectCapabilities,
+  chain: string,
+): Promise<CheckpointState> {
+  // Every audited change asks this; building and compiling the query each time cost more than running it.
+  let compiled = stateQueries.get(dialect.name);
+  if (!compiled) {
+    compiled = db
+      .selectFrom("audit_checkpoint_head as h")
+      .select((eb) => [
+        "h.seq",
+        "h.created_at",
+        eb.selectFrom("audit_checkpoint_marks as m").select("m.seq").where("m.chain", "=", ANY_CHAIN).as("covered"),
+      ])
+      .where("h.id", "=", 1)
+      .compile();
+    stateQueries.set(dialect.name, compiled);
+  }
+  const parameters = compiled.parameters.map((p) => (p === ANY_CHAIN ? chain : p));
+  const row = (
+    await db.executeQuery<{ seq: number | string; created_at: number | string; covered: number | string | null }>(
+      CompiledQuery.raw(compiled.sql, parameters),
+    )
+  ).rows[0];
   return {
     seq: Number(row?.seq ?? 0),
     created_at: Number(row?.created_at ?? 0),

@@ -58,7 +58,7 @@ export async function recordAudit(ctx: ServiceContext, input: AuditInput): Promi
   const now = ctx.clock.now();
   // The newest checkpoint is named in the row (and its hash), so deleting it means rolling back every chain written since.
   const chain = input.organizationId ?? "*";
-  const checkpoint = await checkpointState(ctx.db, chain);
+  const checkpoint = await checkpointState(ctx.db, ctx.dialect, chain);
   const via = ctx.actor.via;
   const id = newId("evt", now);
   const stored = await appendEvent(ctx.db, ctx.dialect, {
