@@ -19,6 +19,7 @@ import * as userUnsafeMetadata from "./0019-user-unsafe-metadata.js";
 import * as scim from "./0020-scim.js";
 import * as rateLimitHits from "./0021-rate-limit-hits.js";
 import * as workflowOnApprove from "./0022-workflow-on-approve.js";
+import * as auditLayout from "./0023-audit-layout.js";
 
 /** Every migration by name; names sort in the order they apply. */
 export const MIGRATIONS: Record<string, Migration> = {
@@ -41,4 +42,5 @@ export const MIGRATIONS: Record<string, Migration> = {
   "0020-scim": scim,
   "0021-rate-limit-hits": rateLimitHits,
   "0022-workflow-on-approve": workflowOnApprove,
+  "0023-audit-layout": auditLayout,
 };
