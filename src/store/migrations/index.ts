@@ -20,6 +20,7 @@ import * as scim from "./0020-scim.js";
 import * as rateLimitHits from "./0021-rate-limit-hits.js";
 import * as workflowOnApprove from "./0022-workflow-on-approve.js";
 import * as auditLayout from "./0023-audit-layout.js";
+import * as taskIndexes from "./0024-task-indexes.js";
 
 /** Every migration by name; names sort in the order they apply. */
 export const MIGRATIONS: Record<string, Migration> = {
@@ -43,4 +44,5 @@ export const MIGRATIONS: Record<string, Migration> = {
   "0021-rate-limit-hits": rateLimitHits,
   "0022-workflow-on-approve": workflowOnApprove,
   "0023-audit-layout": auditLayout,
+  "0024-task-indexes": taskIndexes,
 };
