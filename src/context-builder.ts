@@ -8,6 +8,7 @@ import {
   type TxtResolver,
   createRuntime,
 } from "./context.js";
+import { installPrivateMetadataRule } from "./features/access/index.js";
 import { installWebhookEvents } from "./features/webhooks/index.js";
 import { assertOneMasterKeyFile } from "./secrets.js";
 import type { Store } from "./store/index.js";
@@ -32,6 +33,8 @@ export function contextFor(store: Store, options: ContextOptions): ServiceContex
   assertOneMasterKeyFile(store.location);
   // Every change's audit event may become a webhook event, in its transaction: wired before any work starts.
   installWebhookEvents();
+  // Private metadata is the backend's, on every transport: installed before any operation answers.
+  installPrivateMetadataRule();
   return {
     db: store.db,
     dialect: store.dialect,

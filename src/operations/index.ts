@@ -1,5 +1,5 @@
 // Operations: declared once by each feature, served over HTTP, called and derived by the CLI, described by OpenAPI.
-export { checkOutput, invoke } from "./invoke.js";
+export { type AnswerFilter, checkOutput, invoke, onAnswer } from "./invoke.js";
 export {
   type Method,
   type Operation,

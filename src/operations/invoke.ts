@@ -53,6 +53,19 @@ function undeclared(sent: unknown, kept: unknown, at = ""): string[] {
   return isDeepStrictEqual(sent, kept) ? [] : [at || "(root)"];
 }
 
+/**
+ * Rewrites an answer for the one who asked, on every transport (HTTP, CLI, MCP): a feature that owns a reading rule
+ * registers it once (the access feature: private metadata is for the instance's backend only).
+ */
+export type AnswerFilter = (ctx: ServiceContext, operation: Operation, answer: unknown) => unknown;
+
+const answerFilters = new Map<string, AnswerFilter>();
+
+/** Registers (or replaces) the answer filter named `name`; idempotent, called wherever a context is built. */
+export function onAnswer(name: string, filter: AnswerFilter): void {
+  answerFilters.set(name, filter);
+}
+
 /** Parses a call's params, query and body with the operation's schemas, then runs its handler. */
 export async function invoke<
   P extends z.ZodType,
@@ -65,12 +78,13 @@ export async function invoke<
   raw: { params?: unknown; query?: unknown; body?: unknown },
 ): Promise<OutputOf<O>> {
   const { spec } = operation;
-  const result = await operation.handler({
+  let result: unknown = await operation.handler({
     ctx,
     params: spec.params ? parseRequest(spec.params, raw.params) : (raw.params as z.output<P>),
     query: spec.query ? parseRequest(spec.query, raw.query) : (raw.query as z.output<Q>),
     body: spec.body ? parseRequest(spec.body, raw.body) : (undefined as z.output<B>),
   });
+  for (const filter of answerFilters.values()) result = filter(ctx, operation as unknown as Operation, result);
   if (CHECKING) checkOutput(operation as unknown as Operation, result);
-  return result;
+  return result as OutputOf<O>;
 }

@@ -30,3 +30,4 @@ export {
   denialError,
   isInstanceAdmin,
 } from "./authorize.js";
+export { installPrivateMetadataRule } from "./private-metadata.js";
