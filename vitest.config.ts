@@ -6,7 +6,7 @@ import { defineConfig } from "vitest/config";
 export default defineConfig({
   test: {
     include: ["src/**/*.test.ts", "test/**/*.test.ts"],
-    globalSetup: ["test/setup/build.ts", "test/setup/postgres.ts"],
+    globalSetup: ["test/setup/build.ts", "test/setup/postgres.ts", "test/setup/temp-dirs.ts"],
     testTimeout: 30_000,
     hookTimeout: 60_000,
     // In-process stores on PostgreSQL keep their master key file in the config dir: never the repository's ./.clerk.
