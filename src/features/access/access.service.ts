@@ -19,7 +19,7 @@ import {
 import type { PolicyChange, Runtime, ServiceContext } from "../../context.js";
 import { ClerkError } from "../../errors.js";
 import { escalationRefused, invalidResource, lastManager, notCaughtUp } from "./access.errors.js";
-import { loadPolicy, memberUserIds, organizationIdsOfUser, policyStamp } from "../policy/index.js";
+import { loadPolicy, memberUserIds, organizationIdsOfUser, organizationsBelow, policyStamp } from "../policy/index.js";
 
 interface CacheEntry {
   stamp: string;
@@ -412,18 +412,9 @@ export async function organizationsWhereActorMay(
   permission: string,
 ): Promise<string[] | undefined> {
   if (ctx.actor.type !== "user" || ctx.actor.admin === true || ctx.actor.id === null) return undefined;
-  const candidates = new Set(await organizationIdsOfUser(ctx.db, ctx.actor.id));
+  const mine = await organizationIdsOfUser(ctx.db, ctx.actor.id);
   // Ancestors' members may read in descendants, so descendants of the actor's organizations are candidates too.
-  const all = await ctx.db.selectFrom("organizations").select(["id", "parent_id"]).execute();
-  for (let grew = true; grew;) {
-    grew = false;
-    for (const o of all) {
-      if (o.parent_id !== null && candidates.has(o.parent_id) && !candidates.has(o.id)) {
-        candidates.add(o.id);
-        grew = true;
-      }
-    }
-  }
+  const candidates = new Set([...mine, ...(await organizationsBelow(ctx.db, mine))]);
   const out: string[] = [];
   for (const id of candidates)
     if ((await checkAccess(ctx, { organizationId: id, userId: ctx.actor.id, permission })).allowed) out.push(id);

@@ -15,7 +15,7 @@ import {
 } from "./org.repository.js";
 import { actingUserId, assertActorMay, isInstanceAdmin, organizationsWhereActorMay } from "../access/index.js";
 import { likeContains } from "../../store/like.js";
-import { membersCountColumn, organizationIdsOfUser, policyCountsOf } from "../policy/index.js";
+import { membersCountColumn, organizationIdsOfUser, organizationsBelow, policyCountsOf } from "../policy/index.js";
 
 /** An organization as services return it. */
 export interface Organization {
@@ -77,20 +77,9 @@ export async function resolveOrg(ctx: ServiceContext, ref: string): Promise<Orga
 export async function visibleOrgIds(ctx: ServiceContext): Promise<Set<string> | null> {
   const userId = actingUserId(ctx);
   if (userId === null || isInstanceAdmin(ctx)) return null;
-  const mine = new Set(await organizationIdsOfUser(ctx.db, userId));
-  const parentOf = new Map(
-    (await ctx.db.selectFrom("organizations").select(["id", "parent_id"]).execute()).map((o) => [o.id, o.parent_id]),
-  );
-  const visible = new Set<string>();
-  for (const id of parentOf.keys()) {
-    for (let at: string | null | undefined = id, hops = 0; at && hops < 64; at = parentOf.get(at), hops++) {
-      if (mine.has(at)) {
-        visible.add(id);
-        break;
-      }
-    }
-  }
-  return visible;
+  const mine = await organizationIdsOfUser(ctx.db, userId);
+  // Walked down from the member's own organizations, so the cost follows them, not every tenant's.
+  return new Set([...mine, ...(await organizationsBelow(ctx.db, mine))]);
 }
 
 /**

@@ -2,6 +2,7 @@
 import type { Insertable, Kysely, Selectable, Updateable } from "kysely";
 import type { Database } from "../../store/database.js";
 import type { DialectCapabilities } from "../../store/dialect.js";
+import { organizationsBelow } from "../policy/index.js";
 import type { OrganizationsTable } from "./org.table.js";
 
 export type OrgRow = Selectable<OrganizationsTable>;
@@ -72,17 +73,5 @@ export async function deleteOrgRow(db: Kysely<Database>, id: string): Promise<vo
 
 /** Every organization below `id` (not itself). */
 export async function descendantIds(db: Kysely<Database>, id: string): Promise<string[]> {
-  const all = await db.selectFrom("organizations").select(["id", "parent_id"]).execute();
-  const out: string[] = [];
-  const stack = [id];
-  while (stack.length) {
-    const parent = stack.pop() as string;
-    for (const o of all) {
-      if (o.parent_id === parent && !out.includes(o.id)) {
-        out.push(o.id);
-        stack.push(o.id);
-      }
-    }
-  }
-  return out;
+  return [...(await organizationsBelow(db, [id]))];
 }

@@ -42,6 +42,8 @@ export {
   countRoles,
   findRoleRowById,
   findRoleRowsByKey,
+  linksAbove,
+  linksBelow,
   memberCountsByRole,
   membersCountColumn,
   membersHoldingRole,
@@ -55,3 +57,4 @@ export {
   rolesOutside,
   usableRoleRows,
 } from "./role.reads.js";
+export { organizationsBelow } from "./org-tree.reads.js";

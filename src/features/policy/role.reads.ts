@@ -57,6 +57,47 @@ export async function parentLinks(
   return q.execute();
 }
 
+/**
+ * The parent links of these roles and of every role they inherit from (each role's parents in order): the part of
+ * the graph above them, read a generation at a time, so its cost follows their ancestry, not the instance's roles.
+ */
+export async function linksAbove(
+  db: Kysely<Database>,
+  roleIds: readonly string[],
+): Promise<{ role_id: string; parent_id: string }[]> {
+  const out: { role_id: string; parent_id: string }[] = [];
+  const seen = new Set<string>();
+  let frontier = [...new Set(roleIds)];
+  while (frontier.length > 0) {
+    for (const id of frontier) seen.add(id);
+    const links = await parentLinks(db, frontier);
+    out.push(...links);
+    frontier = [...new Set(links.map((l) => l.parent_id))].filter((id) => !seen.has(id));
+  }
+  return out;
+}
+
+/** The links from these roles down to every role that inherits from them, a generation at a time. */
+export async function linksBelow(
+  db: Kysely<Database>,
+  roleIds: readonly string[],
+): Promise<{ role_id: string; parent_id: string }[]> {
+  const out: { role_id: string; parent_id: string }[] = [];
+  const seen = new Set<string>();
+  let frontier = [...new Set(roleIds)];
+  while (frontier.length > 0) {
+    for (const id of frontier) seen.add(id);
+    const links = await db
+      .selectFrom("role_parents")
+      .select(["role_id", "parent_id"])
+      .where("parent_id", "in", frontier)
+      .execute();
+    out.push(...links);
+    frontier = [...new Set(links.map((l) => l.role_id))].filter((id) => !seen.has(id));
+  }
+  return out;
+}
+
 /** The roles that extend this one directly. */
 export async function childLinks(db: Kysely<Database>, roleId: string): Promise<string[]> {
   return (await db.selectFrom("role_parents").select("role_id").where("parent_id", "=", roleId).execute()).map(

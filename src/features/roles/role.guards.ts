@@ -3,11 +3,11 @@ import type { ServiceContext } from "../../context.js";
 import { findInheritanceCycle } from "../../engine/index.js";
 import { keepingManagers } from "../access/index.js";
 import { inheritanceCycle } from "./role.errors.js";
-import { findRoleRowById, organizationsHoldingRoles, parentLinks } from "../policy/index.js";
+import { findRoleRowById, linksAbove, linksBelow, organizationsHoldingRoles } from "../policy/index.js";
 
 /** Organizations whose members hold this role or one that inherits from it: where a change to it lands. */
 async function organizationsUsing(ctx: ServiceContext, roleId: string): Promise<string[]> {
-  const links = await parentLinks(ctx.db);
+  const links = await linksBelow(ctx.db, [roleId]);
   const affected = new Set([roleId]);
   for (let grew = true; grew;) {
     grew = false;
@@ -33,7 +33,8 @@ export async function assertNoCycle(
   roleName: string,
   parentIds: readonly string[],
 ): Promise<void> {
-  const links = await parentLinks(ctx.db);
+  // A cycle the new parents close runs through this role, so it lies in the graph above them.
+  const links = await linksAbove(ctx.db, parentIds);
   const graph = new Map<string, string[]>();
   for (const l of links) if (l.role_id !== roleId) graph.set(l.role_id, [...(graph.get(l.role_id) ?? []), l.parent_id]);
   graph.set(roleId, [...parentIds]);

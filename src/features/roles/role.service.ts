@@ -22,6 +22,7 @@ import {
   lockPolicyOwner,
   memberCountsByRole,
   membersHoldingRole,
+  linksAbove,
   parentLinks,
   removeGrant,
   replaceRoleParents,
@@ -116,7 +117,8 @@ async function effectiveGrantsOf(
   roleIds: readonly string[],
 ): Promise<Map<string, EffectiveGrant[]>> {
   const parents = new Map<string, string[]>();
-  for (const l of await parentLinks(ctx.db)) parents.set(l.role_id, [...(parents.get(l.role_id) ?? []), l.parent_id]);
+  for (const l of await linksAbove(ctx.db, roleIds))
+    parents.set(l.role_id, [...(parents.get(l.role_id) ?? []), l.parent_id]);
   const order = new Map<string, string[]>();
   for (const id of roleIds) {
     const seen: string[] = [];
@@ -308,7 +310,7 @@ export async function findRoleRow(
 
 /** The role ids a set of roles reaches through inheritance (itself included). */
 async function closure(ctx: ServiceContext, roleIds: readonly string[]): Promise<string[]> {
-  const links = await parentLinks(ctx.db);
+  const links = await linksAbove(ctx.db, roleIds);
   const parents = new Map<string, string[]>();
   for (const l of links) parents.set(l.role_id, [...(parents.get(l.role_id) ?? []), l.parent_id]);
   const seen = new Set<string>();
