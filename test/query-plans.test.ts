@@ -7,8 +7,8 @@ import { join } from "node:path";
 import BetterSqlite3 from "better-sqlite3";
 import { afterEach, beforeEach, expect, it } from "vitest";
 import { addMember, createOrganization } from "../src/features/members/index.js";
-import { resolveOrg } from "../src/features/orgs/index.js";
-import { createRole, updateRole } from "../src/features/roles/index.js";
+import { listOrgTree, resolveOrg } from "../src/features/orgs/index.js";
+import { createRole, listRoles, updateRole } from "../src/features/roles/index.js";
 import { approveTask, emitEvent, getRun, listRuns, listTasks } from "../src/features/tasks/index.js";
 import { addStage, createWorkflow, saveFileSet } from "../src/features/workflows/index.js";
 import { type TestStore, actingAs, openTestStore } from "./helpers/store.js";
@@ -90,7 +90,7 @@ it("an event, a decision, and run and task lists read growing tables only throug
   expect(scansOf(statements, GROWING)).toEqual([]);
 });
 
-it("a role change, a role read and a member finding its organization read other tenants through an index", async () => {
+it("role changes and lists, and a member finding and listing organizations, read other tenants through an index", async () => {
   // Other tenants, each with an inheriting role.
   for (let i = 0; i < 3; i++) {
     await createOrganization(t.ctx, { name: `Tenant ${i}` });
@@ -101,8 +101,13 @@ it("a role change, a role read and a member finding its organization read other 
   const statements = await statementsOf(async () => {
     await updateRole(t.ctx, "Code Reviewer", { organization: "eng", description: "reviews code" });
     await updateRole(t.ctx, "Senior Reviewer", { organization: "eng", extends: "Security Lead" });
-    await resolveOrg(await actingAs(t, "rev1@acme.com"), "eng");
-    await listTasks(await actingAs(t, "rev1@acme.com"), { mine: true });
+    await createRole(t.ctx, { name: "Release Manager", organization: "eng" });
+    const member = await actingAs(t, "rev1@acme.com");
+    await resolveOrg(member, "eng");
+    await listTasks(member, { mine: true });
+    await listRoles(member);
+    await listRoles(t.ctx, "eng");
+    await listOrgTree(member);
   });
   expect(statements.size).toBeGreaterThan(10);
   expect(scansOf(statements, [...GROWING, ...PER_TENANT])).toEqual([]);

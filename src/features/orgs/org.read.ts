@@ -132,7 +132,7 @@ export interface OrgTreeEntry {
 /** Every organization in tree order (parents before children, siblings by name). */
 export async function listOrgTree(ctx: ServiceContext): Promise<OrgTreeEntry[]> {
   const visible = await visibleOrgIds(ctx);
-  const rows = (await allOrgs(ctx.db)).filter((r) => visible === null || visible.has(r.id));
+  const rows = await allOrgs(ctx.db, visible ?? undefined);
   const visibleIds = new Set(rows.map((r) => r.id));
   // A visible child whose parent is hidden is shown at the top level.
   const orgs = rows

@@ -23,8 +23,15 @@ export async function findOrgsByName(db: Kysely<Database>, name: string): Promis
     .execute();
 }
 
-export async function allOrgs(db: Kysely<Database>): Promise<OrgRow[]> {
-  return db.selectFrom("organizations").selectAll().orderBy("name").orderBy("id").execute();
+/** Every organization, or only these (a member's visible ones), by name. */
+export async function allOrgs(db: Kysely<Database>, ids?: Iterable<string>): Promise<OrgRow[]> {
+  let q = db.selectFrom("organizations").selectAll();
+  if (ids !== undefined) {
+    const list = [...ids];
+    if (list.length === 0) return [];
+    q = q.where("id", "in", list);
+  }
+  return q.orderBy("name").orderBy("id").execute();
 }
 
 export async function childrenOf(db: Kysely<Database>, id: string): Promise<OrgRow[]> {

@@ -25,15 +25,21 @@ export async function usableRoleRows(db: Kysely<Database>, ownerIds: readonly st
     .execute();
 }
 
-/** Every role: instance-wide first, then by organization and name. */
-export async function allRoleRows(db: Kysely<Database>): Promise<RoleRow[]> {
-  return db
-    .selectFrom("roles")
-    .selectAll()
-    .orderBy(instanceWideFirst)
-    .orderBy("organization_id")
-    .orderBy("name")
-    .execute();
+/**
+ * Every role, or (given organizations) the instance-wide roles and those organizations': instance-wide first, then by
+ * organization and name. A member's lists name their organizations, so they never read the other tenants' roles.
+ */
+export async function allRoleRows(db: Kysely<Database>, organizationIds?: Iterable<string>): Promise<RoleRow[]> {
+  let q = db.selectFrom("roles").selectAll();
+  if (organizationIds !== undefined) {
+    const ids = [...organizationIds];
+    q = q.where((eb) =>
+      ids.length === 0
+        ? eb("organization_id", "is", null)
+        : eb.or([eb("organization_id", "is", null), eb("organization_id", "in", ids)]),
+    );
+  }
+  return q.orderBy(instanceWideFirst).orderBy("organization_id").orderBy("name").execute();
 }
 
 export async function findRoleRowById(db: Kysely<Database>, id: string): Promise<RoleRow | undefined> {
@@ -116,10 +122,16 @@ export async function membersHoldingRole(db: Kysely<Database>, roleId: string): 
 }
 
 /** How many memberships hold each role directly, by role id. */
-export async function memberCountsByRole(db: Kysely<Database>): Promise<Map<string, number>> {
+export async function memberCountsByRole(
+  db: Kysely<Database>,
+  roleIds: readonly string[],
+): Promise<Map<string, number>> {
+  if (roleIds.length === 0) return new Map();
+  // Only the listed roles: counting every role's holders made one organization's list pay for every tenant's members.
   const rows = await db
     .selectFrom("membership_roles")
     .select(["role_id", (eb) => eb.fn.countAll<number>().as("n")])
+    .where("role_id", "in", roleIds)
     .groupBy("role_id")
     .execute();
   return new Map(rows.map((r) => [r.role_id, Number(r.n)]));

@@ -200,9 +200,12 @@ export async function listRoles(
 ): Promise<(Role & { members: number; organizationSlug: string | null })[]> {
   const rows =
     organization === undefined
-      ? await readableRoles(ctx, await allRoleRows(ctx.db))
+      ? await readableRoles(ctx)
       : await usableRoleRows(ctx.db, (await homeOf(ctx, organization)).owners);
-  const counts = await memberCountsByRole(ctx.db);
+  const counts = await memberCountsByRole(
+    ctx.db,
+    rows.map((r) => r.id),
+  );
   const slugs = await organizationSlugs(
     ctx.db,
     rows.map((r) => r.organization_id).filter((id): id is string => id !== null),
@@ -218,9 +221,9 @@ export async function listRoles(
  * The roles the actor may read among `rows`: every one for an instance admin; for a member, the instance-wide
  * roles and those of organizations they can see (their own and, by ancestor read, their descendants).
  */
-async function readableRoles(ctx: ServiceContext, rows: RoleRow[]): Promise<RoleRow[]> {
+async function readableRoles(ctx: ServiceContext): Promise<RoleRow[]> {
   const visible = await visibleOrgIds(ctx);
-  return visible === null ? rows : rows.filter((r) => r.organization_id === null || visible.has(r.organization_id));
+  return allRoleRows(ctx.db, visible ?? undefined);
 }
 
 function matchRole(rows: readonly RoleRow[], ref: string): RoleRow | undefined {
@@ -263,7 +266,7 @@ async function resolveRoleRow(ctx: ServiceContext, ref: string, home: RoleHome):
 async function resolveRoleAnywhere(ctx: ServiceContext, ref: string): Promise<RoleRow> {
   const instance = matchRole(await usableRoleRows(ctx.db, []), ref);
   if (instance) return instance;
-  const all = await readableRoles(ctx, await allRoleRows(ctx.db));
+  const all = await readableRoles(ctx);
   const value = ref.trim().toLowerCase();
   const hits = all.filter(
     (r) =>

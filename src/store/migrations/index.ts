@@ -21,6 +21,7 @@ import * as rateLimitHits from "./0021-rate-limit-hits.js";
 import * as workflowOnApprove from "./0022-workflow-on-approve.js";
 import * as auditLayout from "./0023-audit-layout.js";
 import * as taskIndexes from "./0024-task-indexes.js";
+import * as roleKeyIndex from "./0025-role-key-index.js";
 
 /** Every migration by name; names sort in the order they apply. */
 export const MIGRATIONS: Record<string, Migration> = {
@@ -45,4 +46,5 @@ export const MIGRATIONS: Record<string, Migration> = {
   "0022-workflow-on-approve": workflowOnApprove,
   "0023-audit-layout": auditLayout,
   "0024-task-indexes": taskIndexes,
+  "0025-role-key-index": roleKeyIndex,
 };
