@@ -7,7 +7,7 @@ import { systemClock } from "../src/clock.js";
 import { contextFor } from "../src/context-builder.js";
 import { addMember, createOrganization } from "../src/features/members/index.js";
 import { resolveOrg } from "../src/features/orgs/index.js";
-import { createRole, ensureInstance, updateRole } from "../src/features/roles/index.js";
+import { createRole, ensureInstance, listRoles, updateRole } from "../src/features/roles/index.js";
 import { newId } from "../src/ids.js";
 import { openStore } from "../src/store/index.js";
 
@@ -43,11 +43,16 @@ export async function run(): Promise<void> {
     const work = {
       role_update: (i: number) => updateRole(ctx, "Dev", { organization: "target", description: `revision ${i}` }),
       member_resolves_org: () => resolveOrg(asMember, "target"),
+      member_lists_roles: () => listRoles(asMember),
+      org_role_list: () => listRoles(ctx, "target"),
     };
-    const alone = {
+    const measure = async () => ({
       role_update: await ms(work.role_update, 50),
       member_resolves_org: await ms(work.member_resolves_org, 500),
-    };
+      member_lists_roles: await ms(work.member_lists_roles, 100),
+      org_role_list: await ms(work.org_role_list, 100),
+    });
+    const alone = await measure();
 
     // The other tenants' rows are written directly, in one transaction: the cost under test is living beside them.
     const now = Date.now();
@@ -80,10 +85,7 @@ export async function run(): Promise<void> {
         }
       }
     });
-    const beside = {
-      role_update: await ms(work.role_update, 50),
-      member_resolves_org: await ms(work.member_resolves_org, 500),
-    };
+    const beside = await measure();
 
     console.log(
       `\nOne organization's work, alone and beside ${OTHERS} others with ${ROLES_EACH} inheriting roles each (SQLite file, median ms)`,
@@ -97,11 +99,12 @@ export async function run(): Promise<void> {
       JSON.stringify({
         bench: "tenants",
         other_organizations: OTHERS,
-        role_update_ms: { alone: Number(alone.role_update.toFixed(3)), beside: Number(beside.role_update.toFixed(3)) },
-        member_resolves_org_ms: {
-          alone: Number(alone.member_resolves_org.toFixed(3)),
-          beside: Number(beside.member_resolves_org.toFixed(3)),
-        },
+        ...Object.fromEntries(
+          (Object.keys(work) as (keyof typeof work)[]).map((k) => [
+            `${k}_ms`,
+            { alone: Number(alone[k].toFixed(3)), beside: Number(beside[k].toFixed(3)) },
+          ]),
+        ),
       }),
     );
   } finally {
