@@ -262,7 +262,7 @@ for (const dialect of DIALECTS) {
         // No temporary file is left beside the exports.
         expect(readdirSync(dir).sort()).toEqual(["all.csv", "all.json", "all.jsonl"]);
         // Three exports of 100 000 events are ~190 MB: not left behind for every run.
-        rmSync(dir, { recursive: true, force: true });
+        for (const format of ["json", "jsonl", "csv"]) rmSync(join(dir, `all.${format}`));
 
         // Seeded event i is at START + i s (seq i + 2). An ISO time is included at both ends; a date is that whole UTC day.
         const at = (i: number) => new Date(START + i * 1000).toISOString();
@@ -291,6 +291,7 @@ for (const dialect of DIALECTS) {
           output: jsonDay,
         });
         expect(read.json(readFileSync(jsonDay, "utf8"))).toEqual(day);
+        rmSync(dir, { recursive: true, force: true });
       },
     );
 
