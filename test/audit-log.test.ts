@@ -218,6 +218,7 @@ for (const dialect of DIALECTS) {
       expect(counts.length).toBeGreaterThan(2);
       expect(counts).toEqual([...counts].sort((a, b) => a - b));
       expect(counts[counts.length - 1]).toBe(1001);
+      rmSync(dir, { recursive: true, force: true });
     });
 
     it(
