@@ -6,9 +6,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import BetterSqlite3 from "better-sqlite3";
 import { afterEach, beforeEach, expect, it } from "vitest";
-import { addMember, createOrganization } from "../src/features/members/index.js";
+import { addMember, createOrganization, removeMember } from "../src/features/members/index.js";
 import { listOrgTree, resolveOrg } from "../src/features/orgs/index.js";
-import { createRole, listRoles, updateRole } from "../src/features/roles/index.js";
+import { createRole, deleteRole, listRoles, updateRole } from "../src/features/roles/index.js";
 import { approveTask, emitEvent, getRun, listRuns, listTasks } from "../src/features/tasks/index.js";
 import { addStage, createWorkflow, saveFileSet } from "../src/features/workflows/index.js";
 import { type TestStore, actingAs, openTestStore } from "./helpers/store.js";
@@ -90,7 +90,7 @@ it("an event, a decision, and run and task lists read growing tables only throug
   expect(scansOf(statements, GROWING)).toEqual([]);
 });
 
-it("role changes and lists, and a member finding and listing organizations, read other tenants through an index", async () => {
+it("role changes, lists and deletes, a member leaving, and a member finding and listing organizations, read other tenants through an index", async () => {
   // Other tenants, each with an inheriting role.
   for (let i = 0; i < 3; i++) {
     await createOrganization(t.ctx, { name: `Tenant ${i}` });
@@ -108,6 +108,9 @@ it("role changes and lists, and a member finding and listing organizations, read
     await listRoles(member);
     await listRoles(t.ctx, "eng");
     await listOrgTree(member);
+    // Deletes check the rows that reference what they delete: those reads need indexes too.
+    await removeMember(t.ctx, { organization: "eng", email: "rev3@acme.com" });
+    await deleteRole(t.ctx, "Release Manager", "eng");
   });
   expect(statements.size).toBeGreaterThan(10);
   expect(scansOf(statements, [...GROWING, ...PER_TENANT])).toEqual([]);

@@ -22,6 +22,7 @@ import * as workflowOnApprove from "./0022-workflow-on-approve.js";
 import * as auditLayout from "./0023-audit-layout.js";
 import * as taskIndexes from "./0024-task-indexes.js";
 import * as roleKeyIndex from "./0025-role-key-index.js";
+import * as foreignKeyIndexes from "./0026-foreign-key-indexes.js";
 
 /** Every migration by name; names sort in the order they apply. */
 export const MIGRATIONS: Record<string, Migration> = {
@@ -47,4 +48,5 @@ export const MIGRATIONS: Record<string, Migration> = {
   "0023-audit-layout": auditLayout,
   "0024-task-indexes": taskIndexes,
   "0025-role-key-index": roleKeyIndex,
+  "0026-foreign-key-indexes": foreignKeyIndexes,
 };
