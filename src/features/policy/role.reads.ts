@@ -63,45 +63,41 @@ export async function parentLinks(
   return q.execute();
 }
 
+type Link = { role_id: string; parent_id: string };
+
 /**
- * The parent links of these roles and of every role they inherit from (each role's parents in order): the part of
- * the graph above them, read a generation at a time, so its cost follows their ancestry, not the instance's roles.
+ * The links reached from these roles, a generation at a time (upwards through parents, or downwards through the
+ * roles that extend them), so the cost follows their part of the graph, not the instance's roles.
  */
-export async function linksAbove(
-  db: Kysely<Database>,
-  roleIds: readonly string[],
-): Promise<{ role_id: string; parent_id: string }[]> {
-  const out: { role_id: string; parent_id: string }[] = [];
+async function walkLinks(db: Kysely<Database>, roleIds: readonly string[], direction: "up" | "down"): Promise<Link[]> {
+  const out: Link[] = [];
   const seen = new Set<string>();
   let frontier = [...new Set(roleIds)];
   while (frontier.length > 0) {
     for (const id of frontier) seen.add(id);
-    const links = await parentLinks(db, frontier);
+    const links =
+      direction === "up"
+        ? await parentLinks(db, frontier)
+        : await db
+            .selectFrom("role_parents")
+            .select(["role_id", "parent_id"])
+            .where("parent_id", "in", frontier)
+            .execute();
     out.push(...links);
-    frontier = [...new Set(links.map((l) => l.parent_id))].filter((id) => !seen.has(id));
+    const next = links.map((l) => (direction === "up" ? l.parent_id : l.role_id));
+    frontier = [...new Set(next)].filter((id) => !seen.has(id));
   }
   return out;
 }
 
-/** The links from these roles down to every role that inherits from them, a generation at a time. */
-export async function linksBelow(
-  db: Kysely<Database>,
-  roleIds: readonly string[],
-): Promise<{ role_id: string; parent_id: string }[]> {
-  const out: { role_id: string; parent_id: string }[] = [];
-  const seen = new Set<string>();
-  let frontier = [...new Set(roleIds)];
-  while (frontier.length > 0) {
-    for (const id of frontier) seen.add(id);
-    const links = await db
-      .selectFrom("role_parents")
-      .select(["role_id", "parent_id"])
-      .where("parent_id", "in", frontier)
-      .execute();
-    out.push(...links);
-    frontier = [...new Set(links.map((l) => l.role_id))].filter((id) => !seen.has(id));
-  }
-  return out;
+/** The parent links of these roles and of every role they inherit from (each role's parents in order). */
+export function linksAbove(db: Kysely<Database>, roleIds: readonly string[]): Promise<Link[]> {
+  return walkLinks(db, roleIds, "up");
+}
+
+/** The links from these roles down to every role that inherits from them. */
+export function linksBelow(db: Kysely<Database>, roleIds: readonly string[]): Promise<Link[]> {
+  return walkLinks(db, roleIds, "down");
 }
 
 /** The roles that extend this one directly. */
